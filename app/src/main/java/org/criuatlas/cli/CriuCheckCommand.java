@@ -1,0 +1,21 @@
+package org.criuatlas.cli;
+
+import org.criuatlas.bridge.criu.CriuLocator;
+import picocli.CommandLine.Command;
+
+import java.util.concurrent.Callable;
+
+/** Prints which criu binary would be used and where the setting came from. */
+@Command(name = "which-criu", description = "Print the criu binary CRIU Atlas uses and how it was found.")
+public final class CriuCheckCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        var loc = CriuLocator.locate();
+        if (loc.isEmpty()) {
+            System.err.println("criu not found: set " + CriuLocator.ENV + " or run scripts/provision-criu.sh");
+            return 2;
+        }
+        System.out.println(loc.get().path() + "\t(via " + loc.get().via() + ")");
+        return 0;
+    }
+}

@@ -1,0 +1,20 @@
+package org.criuatlas.model;
+
+/** Unix socket type with the kernel's SOCK_* numbers. */
+public enum SocketType {
+    STREAM(1), DGRAM(2), SEQPACKET(5), UNKNOWN(-1);
+
+    public final int linuxValue;
+
+    SocketType(int v) { this.linuxValue = v; }
+
+    public static SocketType fromLinux(int v) {
+        for (SocketType t : values()) if (t.linuxValue == v) return t;
+        return UNKNOWN;
+    }
+
+    /** CRIU treats SEQPACKET like STREAM for external peers ("Can't dump half of stream..."). */
+    public boolean isConnectionOriented() { return this == STREAM || this == SEQPACKET; }
+
+    public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
+}
