@@ -76,7 +76,7 @@ public final class LiveScanner implements AutoCloseable {
             return f;
         });
         AtomicInteger n = new AtomicInteger();
-        this.pool = workers > 1 ? Executors.newFixedThreadPool(workers - 1, r -> {
+        this.pool = workers > 1 ? Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "live-scan-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -146,7 +146,7 @@ public final class LiveScanner implements AutoCloseable {
             for (int i; (i = next.getAndIncrement()) < n; ) out[i] = task.apply(i);
         };
         List<Future<?>> futures = new ArrayList<>();
-        if (pool != null) for (int w = 0; w < workers - 1; w++) futures.add(pool.submit(loop));
+        if (pool != null) for (int w = 0; w < workers; w++) futures.add(pool.submit(loop));
         first.run();
         loop.run();
         for (Future<?> f : futures) {

@@ -50,7 +50,9 @@ final class NativeProcFs implements ProcFs {
 
         @Override
         public byte[] read(String name) throws ProcError {
-            return readWhole(openAt(dirFd, name, O_RDONLY | O_CLOEXEC));
+            // stat and status are single seq_file records: one read of a large buffer returns all of it
+            boolean oneRecord = name.equals("stat") || name.equals("status");
+            return readWhole(openAt(dirFd, name, O_RDONLY | O_CLOEXEC), oneRecord);
         }
 
         @Override
@@ -86,7 +88,7 @@ final class NativeProcFs implements ProcFs {
 
         @Override
         public byte[] fdinfo(int fd) throws ProcError {
-            return readWhole(openAt(dirFd, "fdinfo/" + fd, O_RDONLY | O_CLOEXEC));
+            return readWhole(openAt(dirFd, "fdinfo/" + fd, O_RDONLY | O_CLOEXEC), false);
         }
 
         @Override
@@ -105,7 +107,7 @@ final class NativeProcFs implements ProcFs {
         }
     }
 
-    private byte[] readWhole(int fd) throws ProcError {
+    private byte[] readWhole(int fd, boolean oneRecord) throws ProcError {
         try {
             int total = 0;
             byte[] out = heap;
@@ -121,6 +123,7 @@ final class NativeProcFs implements ProcFs {
                 if (total + n > out.length) out = Arrays.copyOf(out, Math.max(out.length * 2, (int) (total + n)));
                 buf.read(0, out, total, (int) n);
                 total += (int) n;
+                if (oneRecord && n < BUF) break;
             }
             return Arrays.copyOf(out, total);
         } finally {
