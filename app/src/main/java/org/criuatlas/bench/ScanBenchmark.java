@@ -45,7 +45,7 @@ public final class ScanBenchmark implements Callable<Integer> {
                 }
             }
         }
-        System.out.println("scan = median in-process snapshot (warm JVM, whole system, 2 worker threads on 2 cores);"
+        System.out.println("scan = median in-process snapshot (warm JVM, whole system, one worker thread per core: " + Runtime.getRuntime().availableProcessors() + ");"
                 + " ss/lsof = median wall time of the command, output discarded.");
         return 0;
     }
