@@ -50,6 +50,10 @@ public final class LibC {
     public static final short POSIX_SPAWN_SETPGROUP = 0x02;
     public static final short POSIX_SPAWN_SETSIGDEF = 0x04;
     public static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+    public static final short POSIX_SPAWN_SETSID = 0x80;
+    public static final int O_CREAT = 0x40;
+    public static final int O_TRUNC = 0x200;
+    public static final int O_APPEND = 0x400;
 
     public static final int PR_SET_CHILD_SUBREAPER = 36;
 
@@ -209,8 +213,12 @@ public final class LibC {
     }
 
     public static int open(String path, int flags) {
+        return open(path, flags, 0);
+    }
+
+    public static int open(String path, int flags, int mode) {
         try {
-            return C.open(path, flags, 0);
+            return C.open(path, flags, mode);
         } catch (LastErrorException e) {
             throw new SyscallException("open(" + path + ")", e.getErrorCode());
         }
@@ -316,6 +324,14 @@ public final class LibC {
      * empty signal mask (the JVM blocks some signals in its threads).
      */
     public static int spawn(String[] argv, String[] envp, int[][] placements, int outputFd) {
+        return spawn(argv, envp, placements, outputFd, false);
+    }
+
+    /**
+     * Like {@link #spawn(String[], String[], int[][], int)}; with {@code newSession} the child starts
+     * a session of its own (setsid: no controlling terminal) instead of just a process group.
+     */
+    public static int spawn(String[] argv, String[] envp, int[][] placements, int outputFd, boolean newSession) {
         // Two-step dup2 through temporaries above every fd involved: a source may sit on another
         // placement's target number, and dup2(n, n) would not clear FD_CLOEXEC on older glibc.
         int max = Math.max(2, outputFd);
@@ -350,9 +366,9 @@ public final class LibC {
                 // Everything the JVM has open (and our temporaries) stays out of criu.
                 check("posix_spawn_file_actions_addclosefrom_np", C.posix_spawn_file_actions_addclosefrom_np(fa, maxTarget + 1));
 
-                check("posix_spawnattr_setflags", C.posix_spawnattr_setflags(attr,
-                        (short) (POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)));
-                check("posix_spawnattr_setpgroup", C.posix_spawnattr_setpgroup(attr, 0));
+                check("posix_spawnattr_setflags", C.posix_spawnattr_setflags(attr, (short) (POSIX_SPAWN_SETSIGDEF
+                        | POSIX_SPAWN_SETSIGMASK | (newSession ? POSIX_SPAWN_SETSID : POSIX_SPAWN_SETPGROUP))));
+                if (!newSession) check("posix_spawnattr_setpgroup", C.posix_spawnattr_setpgroup(attr, 0));
                 C.sigemptyset(sigs);
                 check("posix_spawnattr_setsigmask", C.posix_spawnattr_setsigmask(attr, sigs));
                 C.sigfillset(sigs);
