@@ -304,7 +304,11 @@ public final class CriuSession implements AutoCloseable {
             if (outputThread != null) outputThread.join(2000);
 
             if (reply == null) {
-                if (request == Request.DUMP) releaseTree(treeBefore);
+                if (request == Request.DUMP) {
+                    List<Integer> continued = releaseTree(treeBefore);
+                    released = continued;
+                    if (!continued.isEmpty()) outputLine("criu-atlas: sent SIGCONT to tasks the killed dump left stopped: " + continued);
+                }
                 if (cancelRequested) throw new CriuException.Cancelled(request.word, "worker killed, " + describe(exit));
                 throw new CriuException.WorkerDied(request.word, describe(exit), outputTailCopy(), logTail(logFile));
             }
@@ -628,11 +632,34 @@ public final class CriuSession implements AutoCloseable {
      * After a killed dump worker: the kernel detaches a dead tracer's tracees, but a task CRIU left
      * stopped would stay so. Continue every task that ran before the dump and is stopped now.
      */
-    private static void releaseTree(Map<Integer, Character> before) {
-        before.forEach((pid, was) -> {
-            Character now = state(pid);
-            if (now != null && (now == 'T' || now == 't') && was != 'T' && was != 't') LibC.kill(pid, LibC.SIGCONT);
-        });
+    private static List<Integer> releaseTree(Map<Integer, Character> before) {
+        List<Integer> continued = new ArrayList<>();
+        // The kernel wakes a dead tracer's tracees asynchronously: give it a moment before judging.
+        for (int round = 0; round < 5; round++) {
+            List<Integer> stopped = new ArrayList<>();
+            before.forEach((pid, was) -> {
+                Character now = state(pid);
+                if (now != null && (now == 'T' || now == 't') && was != 'T' && was != 't') stopped.add(pid);
+            });
+            if (stopped.isEmpty()) return continued;
+            if (round < 4) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                continue;
+            }
+            for (int pid : stopped) if (LibC.kill(pid, LibC.SIGCONT)) continued.add(pid);
+        }
+        return continued;
+    }
+
+    private volatile List<Integer> released = List.of();
+
+    /** Tasks this session had to continue after killing a dump worker (normally none: the kernel resumes them). */
+    public List<Integer> continuedAfterKill() {
+        return released;
     }
 
     private static CriuException unwrap(ExecutionException e) {
