@@ -13,6 +13,8 @@ public final class CriuDiagnoser {
     // On these debug lines "ino" is the OUTSIDE peer and "peer_ino" is the dumped task's socket.
     private static final Pattern EXTERN_PAIR = Pattern.compile(
             "(Runaway socket|Ext stream not supported|Ext dgram w/o name|Dumping extern): ino (\\d+) peer_ino (\\d+)");
+    // Restore: "Opening standalone (stage 0 id 0xa ino 322741 peer 322740)": ino is the image's own socket.
+    private static final Pattern OPENING = Pattern.compile("Opening \\w+ \\(stage \\d+ id \\S+ ino (\\d+) peer (\\d+)\\)");
     private static final Pattern HALF_NAMES = Pattern.compile("name: (.*); peer name: (.*)$");
     private static final Pattern PEER_MISSING = Pattern.compile(
             "Unix socket (\\d+) (without peer|with unreachable peer) (\\d+)");
@@ -49,6 +51,11 @@ public final class CriuDiagnoser {
             if (m.find()) {
                 lastPeer = Long.parseLong(m.group(2));
                 lastOurs = Long.parseLong(m.group(3));
+            }
+            m = OPENING.matcher(msg);
+            if (m.find()) {
+                lastOurs = Long.parseLong(m.group(1));
+                lastPeer = Long.parseLong(m.group(2));
             }
             CriuDiagnosis d = null;
             if (msg.contains("External socket is used")) {
@@ -90,11 +97,11 @@ public final class CriuDiagnoser {
                         Long.parseLong(m.group(1)), null, l.pids(), l.number(), msg);
             } else if (msg.contains("External socket found in image")) {
                 d = new CriuDiagnosis(CriuDiagnosis.Kind.EXTERNAL_SOCKET_IN_IMAGE,
-                        "The images contain a socket whose peer was outside the dumped tree, and this restore was not told"
-                                + " how to reconnect it.",
-                        "Hand in a replacement with --inherit-fd fd[N]:socket:[INO] (socketpairs, stream peers), or restore"
-                                + " with --ext-unix-sk when the outside peer is a named socket that exists now.",
-                        lastOurs, null, l.pids(), l.number(), msg);
+                        "The images contain a socket" + ino(lastOurs) + " whose peer was outside the dumped tree"
+                                + ino(lastPeer) + ", and this restore was not told how to reconnect it.",
+                        "Hand in a replacement with --inherit-fd fd[N]:socket:[" + orIno(lastOurs) + "] (socketpairs, stream"
+                                + " peers), or restore with --ext-unix-sk when the outside peer is a named socket that exists now.",
+                        lastOurs, lastPeer, l.pids(), l.number(), msg);
             } else if ((m = OPEN_FD.matcher(msg)).find()) {
                 d = new CriuDiagnosis(CriuDiagnosis.Kind.UNABLE_TO_OPEN_FD,
                         "A restored process" + (l.taskPid() != null ? " (" + l.taskPid() + ")" : "") + " could not get back its fd "
@@ -118,6 +125,11 @@ public final class CriuDiagnoser {
                                 + " it: it is a job of an interactive shell.",
                         "Dump and restore with --shell-job, or start the program detached (setsid, stdio redirected).",
                         null, null, List.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))), l.number(), msg);
+            } else if (msg.contains("without correspond master peer")) {
+                d = new CriuDiagnosis(CriuDiagnosis.Kind.SHELL_JOB,
+                        "The tree uses a pseudo-terminal whose master side (the terminal emulator or script(1)) is outside it.",
+                        "Dump and restore with --shell-job, or start the program detached from the terminal (setsid, stdio redirected).",
+                        null, null, l.pids(), l.number(), msg);
             } else if (msg.contains("is not a session leader") || msg.contains("Consider using --shell-job")) {
                 Matcher nl = NOT_LEADER.matcher(msg);
                 Integer pid = nl.find() ? Integer.valueOf(nl.group(1)) : null;
