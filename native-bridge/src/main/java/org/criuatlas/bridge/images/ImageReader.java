@@ -133,11 +133,13 @@ public final class ImageReader {
                 ImageMagic.FIFO_DATA, PipeDataEntry.parser(), d -> Integer.toUnsignedLong(d.getBytes()), "FIFO data")) {
             pipeBytes.merge(Integer.toUnsignedLong(e.message().getPipeId()), Integer.toUnsignedLong(e.message().getBytes()), Long::sum);
         }
-        Map<Integer, long[]> skQueues = new HashMap<>(); // file id -> {bytes, packets}
+        Map<Integer, long[]> skQueues = new HashMap<>(); // file id -> {bytes, packets, first packet's bytes}
         for (Entry<SkPacketEntry> e : ImageFile.readAllIfPresent(dir.resolve("sk-queues.img"), ImageMagic.COMMON,
                 ImageMagic.SK_QUEUES, SkPacketEntry.parser(), d -> Integer.toUnsignedLong(d.getLength()), "queued packet data")) {
-            long[] q = skQueues.computeIfAbsent(e.message().getIdFor(), k -> new long[2]);
-            q[0] += Integer.toUnsignedLong(e.message().getLength());
+            long[] q = skQueues.computeIfAbsent(e.message().getIdFor(), k -> new long[3]);
+            long len = Integer.toUnsignedLong(e.message().getLength());
+            if (q[1] == 0) q[2] = len;
+            q[0] += len;
             q[1]++;
         }
 
@@ -306,7 +308,8 @@ public final class ImageReader {
             SocketType type = ext ? SocketType.UNKNOWN : SocketType.fromLinux(u.getType());
             SocketState state = ext ? SocketState.OTHER : SocketState.fromLinux(u.getState());
             long[] q = skQueues.get(b.fileId);
-            long recv = q == null ? 0 : (type == SocketType.DGRAM ? q[1] : q[0]);
+            // the kernel's (sock_diag's) reading: all bytes for stream/seqpacket, the next datagram's size for dgram
+            long recv = q == null ? 0 : (type == SocketType.DGRAM ? q[2] : q[0]);
             sockets.add(new UnixSocket(Integer.toUnsignedLong(u.getIno()), type, state,
                     SocketName.fromRaw(u.getName().toByteArray()), Integer.toUnsignedLong(u.getPeer()), recv,
                     Integer.toUnsignedLong(u.getBacklog()), List.of(), ext ? List.of() : b.holders, ext));
