@@ -149,6 +149,7 @@ class DumpPlannerTest {
         DumpPlan p = DumpPlanner.plan(b.build(), 200, Decisions.NONE);
         Crossing c = only(p, CrossingKind.PENDING_CLIENT_OUTSIDE);
         assertEquals(l[1], c.ourIno());
+        assertTrue(p.willSucceed(), "CRIU 4.1.1 dumps the listener without its queue");
         assertEquals(List.of(300), c.outsideHolders().stream().map(h -> h.pid()).toList());
     }
 
@@ -229,6 +230,9 @@ class DumpPlannerTest {
         assertEquals("Error (criu/pstree.c:300): The root process 202 is not a session leader. Consider using --shell-job option",
                 c.withoutHelp().error().line());
         assertTrue(c.fixes().stream().anyMatch(f -> f.kind() == Fix.Kind.PULL_IN && f.newRoot() == 100));
+        b.pair(SocketType.STREAM, 202, 300);
+        assertEquals(CriuError.Kind.NOT_SESSION_LEADER, DumpPlanner.plan(b.build(), 202, Decisions.NONE).firstError().kind(),
+                "measured: the session check fails before the external socket check");
         DumpPlan ok = DumpPlanner.plan(g, 202, Decisions.NONE.withShellJob(true));
         assertTrue(ok.willSucceed());
         assertTrue(ok.options().shellJob());

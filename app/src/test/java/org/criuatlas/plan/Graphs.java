@@ -88,7 +88,8 @@ final class Graphs {
         int fc = lastFd();
         SocketName n = SocketName.path(path);
         socks.put(l, new UnixSocket(l, SocketType.STREAM, SocketState.LISTEN, n, 0, 1, 128, List.of(emb), List.of(new Holder(server, fl)), false));
-        socks.put(emb, new UnixSocket(emb, SocketType.STREAM, SocketState.ESTABLISHED, n, c, 0, 0, List.of(), List.of(), false));
+        // as sock_diag reports it: the queued socket shows no peer and no name, only the client points at it
+        socks.put(emb, new UnixSocket(emb, SocketType.STREAM, SocketState.ESTABLISHED, SocketName.NONE, 0, 0, 0, List.of(), List.of(), false));
         socks.put(c, new UnixSocket(c, SocketType.STREAM, SocketState.ESTABLISHED, SocketName.NONE, emb, 0, 0, List.of(), List.of(new Holder(client, fc)), false));
         return new long[] {l, emb, c};
     }
