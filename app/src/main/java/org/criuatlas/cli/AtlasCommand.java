@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CriuCheckCommand.class,
                 ScanCommand.class, BenchCommand.class,
+                ShowCommand.class,
         })
 public final class AtlasCommand implements Runnable {
     @Override
