@@ -8,6 +8,9 @@ import picocli.CommandLine.Command;
                 + "Without a command, opens the window (an image directory as the only argument opens it).",
         subcommands = {
                 CriuCheckCommand.class,
+                CriuHealthCommand.class,
+                CriuDumpCommand.class,
+                CriuRestoreCommand.class,
         })
 public final class AtlasCommand implements Runnable {
     @Override
