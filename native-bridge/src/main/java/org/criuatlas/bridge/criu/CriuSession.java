@@ -393,7 +393,14 @@ public final class CriuSession implements AutoCloseable {
                 }
                 continue;
             }
-            byte[] pkt = LibC.recvPacket(sock);
+            byte[] pkt;
+            try {
+                pkt = LibC.recvPacket(sock);
+            } catch (LibC.SyscallException e) {
+                // A worker that dies with our answer unread resets the connection instead of closing it.
+                if (e.errno() == LibC.ECONNRESET) return null;
+                throw e;
+            }
             if (pkt == null) return null;
             CriuRpc.criu_resp resp;
             try {
