@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
                 + "Without a command, opens the window (an image directory as the only argument opens it).",
         subcommands = {
                 CriuCheckCommand.class,
+                PlanCommand.class, BenchCommand.class,
         })
 public final class AtlasCommand implements Runnable {
     @Override
