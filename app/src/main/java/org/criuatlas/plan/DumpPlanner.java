@@ -653,8 +653,8 @@ public final class DumpPlanner {
         if (newRoot == 0) return "";
         if (newRoot == 1) return "only init (pid 1) has both in its subtree, and CRIU cannot dump init";
         int more = c.size(newRoot) - c.size(root);
-        return "dump from pid " + newRoot + " (" + comm(g, newRoot) + ") instead: that also dumps " + more + " more process"
-                + (more == 1 ? "" : "es");
+        return "pid " + newRoot + " (" + comm(g, newRoot) + ") has both ends in its subtree; dumping from it takes "
+                + more + " more process" + (more == 1 ? "" : "es") + " along";
     }
 
     private static List<Integer> chain(IpcGraph g, int pid) {
