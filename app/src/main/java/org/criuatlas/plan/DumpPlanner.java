@@ -653,8 +653,11 @@ public final class DumpPlanner {
         if (newRoot == 0) return "";
         if (newRoot == 1) return "only init (pid 1) has both in its subtree, and CRIU cannot dump init";
         int more = c.size(newRoot) - c.size(root);
-        return "pid " + newRoot + " (" + comm(g, newRoot) + ") has both ends in its subtree; dumping from it takes "
-                + more + " more process" + (more == 1 ? "" : "es") + " along";
+        ProcessInfo np = g.process(newRoot);
+        String session = np != null && np.sid() > 0 && np.sid() != newRoot
+                ? " (it does not lead its own session either: that dump needs --shell-job)" : "";
+        return "pid " + newRoot + " (" + comm(g, newRoot) + ") has both sides in its subtree; dumping from it takes "
+                + more + " more process" + (more == 1 ? "" : "es") + " along" + session;
     }
 
     private static List<Integer> chain(IpcGraph g, int pid) {
