@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 CriuHealthCommand.class,
                 CriuDumpCommand.class,
                 CriuRestoreCommand.class,
+                PlanCommand.class,
         })
 public final class AtlasCommand implements Runnable {
     @Override
