@@ -174,12 +174,13 @@ final class RestoreBoardView extends BorderPane {
         object.setWrapText(true);
         object.textProperty().bind(r.objectProperty());
         Runnable commitKey = () -> {
-            if (key.getText().equals(r.keyProperty().get())) return;
             model.commitKey(i, key.getText());
             key.setText(r.keyProperty().get()); // a refused key goes back; the reason shows below
         };
         key.setOnAction(e -> commitKey.run());
-        key.focusedProperty().addListener((o, was, now) -> { if (!now) commitKey.run(); });
+        key.focusedProperty().addListener((o, was, now) -> {
+            if (!now && !key.getText().equals(r.keyProperty().get())) commitKey.run();
+        });
         r.keyProperty().addListener((o, a, b) -> key.setText(b));
 
         Label replacement = new Label();
@@ -191,12 +192,13 @@ final class RestoreBoardView extends BorderPane {
         fd.setId(rowFd(i));
         fd.setPrefColumnCount(4);
         Runnable commitFd = () -> {
-            if (fd.getText().equals(r.criuFdProperty().get())) return;
             model.commitFd(i, fd.getText());
             fd.setText(r.criuFdProperty().get()); // a clash never reaches the plan
         };
         fd.setOnAction(e -> commitFd.run());
-        fd.focusedProperty().addListener((o, was, now) -> { if (!now) commitFd.run(); });
+        fd.focusedProperty().addListener((o, was, now) -> {
+            if (!now && !fd.getText().equals(r.criuFdProperty().get())) commitFd.run();
+        });
         r.criuFdProperty().addListener((o, a, b) -> fd.setText(b));
         Label inherit = new Label();
         inherit.textProperty().bind(r.inheritProperty());
