@@ -155,6 +155,7 @@ public final class RestoreBoardModel implements AutoCloseable {
     /** Starts the restore in the background. */
     public void restore() {
         if (running.get() || plan.get().blocked()) return;
+        closeWiring(); // queued before the job: the last restore's ends close first
         start(runner.restore(plan.get(), this::onEvent), "Restoring…");
     }
 
@@ -162,6 +163,7 @@ public final class RestoreBoardModel implements AutoCloseable {
     public void waitAndRetry() {
         List<Integer> pids = takenPids.get();
         if (running.get() || pids.isEmpty()) return;
+        closeWiring();
         start(runner.waitThenRestore(plan.get(), pids, PID_WAIT, this::onEvent), "Waiting until pid " + pids + " is free…");
     }
 
