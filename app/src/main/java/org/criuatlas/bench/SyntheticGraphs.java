@@ -61,7 +61,9 @@ public final class SyntheticGraphs {
         }
 
         public Builder process(int pid, int ppid, String comm, String... argv) {
-            procs.put(pid, new Proc(pid, ppid, comm, argv.length == 0 ? List.of(comm) : List.of(argv), 1000, pid));
+            // kernel threads have no command line
+            List<String> cmd = argv.length > 0 ? List.of(argv) : (ppid == 2 || pid == 2) ? List.of() : List.of(comm);
+            procs.put(pid, new Proc(pid, ppid, comm, cmd, 1000, pid));
             return this;
         }
 
@@ -252,7 +254,7 @@ public final class SyntheticGraphs {
         int term = pid++;
         b.process(term, user, "gnome-terminal-", "/usr/libexec/gnome-terminal-server");
         b.pair(term, dbusUser, SocketType.STREAM, "/run/user/1000/bus");
-        while (pid < 400 + target + 60 && b.procs.size() < target + 37) {
+        while (b.procs.size() < target + 38) {
             int bash = pid++;
             b.process(bash, term, "bash", "bash");
             b.tty(bash, 34816 + (bash % 16), bash);

@@ -133,7 +133,7 @@ public final class PlanPanel extends BorderPane {
         what.getStyleClass().add(Styles.TITLE);
         Label why = new Label(c.explanation());
         why.setWrapText(true);
-        HBox ownerLine = new HBox(4, new Label("other end:"));
+        javafx.scene.layout.FlowPane ownerLine = new javafx.scene.layout.FlowPane(4, 0, new Label("other end:"));
         ownerLine.setAlignment(Pos.CENTER_LEFT);
         if (c.outsidePid() > 0) {
             Hyperlink owner = new Hyperlink(c.outsideText());

@@ -104,6 +104,26 @@ public final class GraphView extends Control {
     /** The context menu for a right-clicked process (pid), or null for none. */
     public ObjectProperty<IntFunction<ContextMenu>> contextMenuFactoryProperty() { return contextMenuFactory; }
 
+    /** The smallest scale at which process labels are drawn: the first view never goes below it. */
+    public static final double READABLE_SCALE = LabelPlacer.MIN_COLUMN_PIXELS / TidyTreeLayout.COLUMN + 0.02;
+
+    /**
+     * The first view of a graph: all of it when that keeps labels readable, else readable labels
+     * from the top-left (the roots); Fit shows everything.
+     */
+    public void initialView() {
+        RenderGraph g = render.get();
+        if (g.nodeCount == 0 || getWidth() <= 0) return;
+        fit();
+        if (getViewport().scale() < READABLE_SCALE) {
+            double s = READABLE_SCALE;
+            double tx = 40 - g.minX * s;
+            // centre horizontally when the graph is narrower than the view at this scale
+            if ((g.maxX - g.minX) * s < getWidth() - 80) tx = (getWidth() - (g.maxX - g.minX) * s) / 2 - g.minX * s;
+            viewport.set(new Viewport(s, tx, 40 - g.minY * s));
+        }
+    }
+
     /** Intent: show the whole graph. */
     public void fit() {
         RenderGraph g = render.get();

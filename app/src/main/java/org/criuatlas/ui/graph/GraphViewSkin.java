@@ -239,7 +239,7 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
         GraphView v = getSkinnable();
         legend.autosize();
         layoutInArea(legend, x, y, w, h, 0, new Insets(8), false, false, javafx.geometry.HPos.LEFT, javafx.geometry.VPos.BOTTOM);
-        if (!v.fitted && v.getRender().nodeCount > 0 && v.getWidth() > 0) v.fit();
+        if (!v.fitted && v.getRender().nodeCount > 0 && v.getWidth() > 0) v.initialView();
         if (dirty) redraw();
     }
 
@@ -344,8 +344,16 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
             double bx, by;
             if (badge.edge() >= 0) {
                 int e = badge.edge();
-                bx = vp.toScreenX((g.x[g.from[e]] + g.x[g.to[e]]) / 2);
-                by = vp.toScreenY((g.y[g.from[e]] + g.y[g.to[e]]) / 2);
+                float[] sx = {(float) vp.toScreenX(g.x[g.from[e]]), (float) vp.toScreenX(g.x[g.to[e]])};
+                float[] sy = {(float) vp.toScreenY(g.y[g.from[e]]), (float) vp.toScreenY(g.y[g.to[e]])};
+                float[] q = Rasterizer.ends(sx, sy, 0, 1, g.lane[e], Rasterizer.laneGap(vp.scale()));
+                // a little towards the inside end, so the badge does not sit on an edge label
+                bx = q[0] * 0.4 + q[2] * 0.6;
+                by = q[1] * 0.4 + q[3] * 0.6;
+                if (g.pid[g.from[e]] == c.insidePid()) {
+                    bx = q[0] * 0.6 + q[2] * 0.4;
+                    by = q[1] * 0.6 + q[3] * 0.4;
+                }
             } else if (badge.node() >= 0) {
                 bx = vp.toScreenX(g.x[badge.node()]) + Rasterizer.nodeRadius(vp.scale()) + 10;
                 by = vp.toScreenY(g.y[badge.node()]) - Rasterizer.nodeRadius(vp.scale()) - 10;
@@ -358,6 +366,7 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
             b.getStyleClass().setAll(Styles.VERDICT_BADGE, Styles.verdict(c.verdict()));
             b.setAccessibleText(c.what() + ": " + c.verdict().words + ". " + c.explanation());
             b.setUserData(c);
+            b.applyCss();
             b.autosize();
             b.relocate(bx - b.getWidth() / 2, by - b.getHeight() / 2);
             b.setVisible(true);

@@ -60,13 +60,19 @@ public final class LabelPlacer {
         Grid grid = new Grid();
         for (int k = 0; k < count && out.size() < MAX_LABELS; k++) {
             int i = (int) (order[k] & 0xFFFFFF);
-            String text = g.label[i];
-            double tw = text.length() * charWidth;
-            double x = vp.toScreenX(g.x[i]) - tw / 2;
+            // the full "comm pid" first; where that does not fit, the name alone
+            String full = g.label[i];
+            int sp = full.lastIndexOf(' ');
+            String[] texts = sp > 0 ? new String[]{full, full.substring(0, sp)} : new String[]{full};
             double y = vp.toScreenY(g.y[i]) + radius + 3;
-            if (grid.free(x - 2, y, tw + 4, lineHeight)) {
-                grid.take(x - 2, y, tw + 4, lineHeight);
-                out.add(new Placed(i, -1, text, x, y, tw, lineHeight));
+            for (String text : texts) {
+                double tw = text.length() * charWidth;
+                double x = vp.toScreenX(g.x[i]) - tw / 2;
+                if (grid.free(x - 2, y, tw + 4, lineHeight)) {
+                    grid.take(x - 2, y, tw + 4, lineHeight);
+                    out.add(new Placed(i, -1, text, x, y, tw, lineHeight));
+                    break;
+                }
             }
         }
         // named sockets: their path at the middle of the edge, where room is left

@@ -49,6 +49,7 @@ public final class Rasterizer {
         }
         int radius = nodeRadius(s);
         boolean plan = paint.planActive;
+        double laneGap = laneGap(s);
 
         // pass 1: ordinary edges, muted when a plan is shown so its crossings stand out
         for (int e = 0; e < g.edgeCount; e++) {
@@ -57,12 +58,13 @@ public final class Rasterizer {
             int a = g.from[e], b = g.to[e];
             if (g.kind[a] == RenderGraph.GHOST || g.kind[b] == RenderGraph.GHOST) continue;
             byte t = g.type[e];
+            float[] q = ends(sx, sy, a, b, g.lane[e], laneGap);
             int c = typeColour(t, pal);
             if (plan && mark != GraphPaint.E_INSIDE) c = pal.faded(c, 0.72);
             int lw = t == RenderGraph.PARENT ? 1 : s >= 0.5 ? 2 : 1;
-            line(sx[a], sy[a], sx[b], sy[b], c, lw, DASH[t]);
-            if (t == RenderGraph.PIPE && s >= 0.3) arrow(sx[a], sy[a], sx[b], sy[b], radius + 2, c, s >= 0.6 ? 8 : 5);
-            if (t == RenderGraph.SHARED && s >= 0.3) diamond((sx[a] + sx[b]) / 2, (sy[a] + sy[b]) / 2, 4, c);
+            line(q[0], q[1], q[2], q[3], c, lw, DASH[t]);
+            if (t == RenderGraph.PIPE && s >= 0.3) arrow(q[0], q[1], q[2], q[3], radius + 2, c, s >= 0.6 ? 8 : 5);
+            if (t == RenderGraph.SHARED && s >= 0.3) diamond((q[0] + q[2]) / 2, (q[1] + q[3]) / 2, 4, c);
         }
         // pass 2: selected and crossing edges on top, widest last-but-not-least
         for (int e = 0; e < g.edgeCount; e++) {
@@ -71,16 +73,17 @@ public final class Rasterizer {
             int a = g.from[e], b = g.to[e];
             byte t = g.type[e];
             int[] dash = DASH[t];
+            float[] q = ends(sx, sy, a, b, g.lane[e], laneGap);
             switch (mark) {
                 case GraphPaint.E_FAIL -> {
                     // a double stroke: wide red with a background core line
-                    line(sx[a], sy[a], sx[b], sy[b], pal.fail(), 6, dash);
-                    line(sx[a], sy[a], sx[b], sy[b], pal.background(), 2, dash);
+                    line(q[0], q[1], q[2], q[3], pal.fail(), 6, dash);
+                    line(q[0], q[1], q[2], q[3], pal.background(), 2, dash);
                 }
-                case GraphPaint.E_OBLIGATION -> line(sx[a], sy[a], sx[b], sy[b], pal.obligation(), 4, dash);
-                case GraphPaint.E_RESOLVED -> line(sx[a], sy[a], sx[b], sy[b], pal.resolved(), 3, dash);
-                case GraphPaint.E_UNKNOWN -> line(sx[a], sy[a], sx[b], sy[b], pal.unknown(), 3, dash);
-                default -> line(sx[a], sy[a], sx[b], sy[b], pal.selected(), 3, dash);
+                case GraphPaint.E_OBLIGATION -> line(q[0], q[1], q[2], q[3], pal.obligation(), 4, dash);
+                case GraphPaint.E_RESOLVED -> line(q[0], q[1], q[2], q[3], pal.resolved(), 3, dash);
+                case GraphPaint.E_UNKNOWN -> line(q[0], q[1], q[2], q[3], pal.unknown(), 3, dash);
+                default -> line(q[0], q[1], q[2], q[3], pal.selected(), 3, dash);
             }
             int c = switch (mark) {
                 case GraphPaint.E_FAIL -> pal.fail();
@@ -89,7 +92,7 @@ public final class Rasterizer {
                 case GraphPaint.E_UNKNOWN -> pal.unknown();
                 default -> pal.selected();
             };
-            if (t == RenderGraph.PIPE) arrow(sx[a], sy[a], sx[b], sy[b], radius + 2, c, 10);
+            if (t == RenderGraph.PIPE) arrow(q[0], q[1], q[2], q[3], radius + 2, c, 10);
         }
         // label backgrounds keep text readable over edges
         if (labels != null) {
@@ -129,6 +132,22 @@ public final class Rasterizer {
                 ring(cx, cy, radius + 4, pal.selected());
             }
         }
+    }
+
+    /** Pixels between parallel edges at a scale. */
+    public static double laneGap(double scale) {
+        return Math.max(3, Math.min(8, 10 * scale));
+    }
+
+    /** Screen end points of an edge, moved sideways by its lane so parallel edges stay apart. */
+    public static float[] ends(float[] sx, float[] sy, int a, int b, int lane, double gap) {
+        float x0 = sx[a], y0 = sy[a], x1 = sx[b], y1 = sy[b];
+        if (lane == 0) return new float[]{x0, y0, x1, y1};
+        double dx = x1 - x0, dy = y1 - y0, len = Math.hypot(dx, dy);
+        if (len < 1) return new float[]{x0, y0, x1, y1};
+        // lanes are stored relative to the from->to direction (see RenderGraph.lane)
+        double ox = -dy / len * lane * gap, oy = dx / len * lane * gap;
+        return new float[]{(float) (x0 + ox), (float) (y0 + oy), (float) (x1 + ox), (float) (y1 + oy)};
     }
 
     /** Node radius in pixels at a scale: readable when zoomed in, a dot when zoomed far out. */

@@ -45,6 +45,8 @@ public final class RenderGraph {
     public final String[] peerKey;
     /** A named socket's path (or @abstract name) to show along the edge; null otherwise. */
     public final String[] name;
+    /** Side-by-side lane of an edge among the edges joining the same two processes: 0, 1, -1, 2, ... */
+    public final byte[] lane;
 
     public final float minX, minY, maxX, maxY;
 
@@ -84,6 +86,17 @@ public final class RenderGraph {
         key = new String[edgeCount];
         peerKey = new String[edgeCount];
         name = new String[edgeCount];
+        lane = new byte[edgeCount];
+        Map<Long, Integer> perPair = new HashMap<>();
+        for (int i = 0; i < edgeCount; i++) {
+            Edge e0 = edges.get(i);
+            long pair = ((long) Math.min(e0.from, e0.to) << 32) | Math.max(e0.from, e0.to);
+            int k = perPair.merge(pair, 1, Integer::sum) - 1;
+            // 0, 1, -1, 2, -2, ... capped so a hundred edges between two processes stay near their line
+            int l = Math.min(6, (k + 1) / 2) * (k % 2 == 1 ? 1 : -1);
+            // the sign is relative to the from->to direction: normalise so lanes do not swap sides
+            lane[i] = (byte) (e0.from <= e0.to ? l : -l);
+        }
         for (int i = 0; i < edgeCount; i++) {
             Edge e = edges.get(i);
             from[i] = e.from;

@@ -13,9 +13,8 @@ import java.util.Set;
  * nearest to where the fresh layout would put it relative to its parent. {@link #reset()} forgets
  * every position (the "re-layout" action).
  *
- * <p>Many leaf children of one parent (services under init, workers of a pool) are packed into a
- * grid of at most {@link #LEAF_COLUMNS} columns so that a wide family does not become one
- * endless row. Not thread-safe: one refresh at a time uses it (the refresh controller coalesces).
+ * <p>Wide families (services under init, workers of a pool) wrap onto shelves so that they do not
+ * become one row. Not thread-safe: one refresh at a time uses it (the refresh controller coalesces).
  */
 public final class TidyTreeLayout {
     /** Horizontal distance between neighbouring processes, world pixels at zoom 1. */
@@ -99,69 +98,83 @@ public final class TidyTreeLayout {
         return out;
     }
 
-    /** The fresh layout, ignoring history. */
+    /** Families narrower than this many columns stay on one row: the classic tree look. */
+    static final double WRAP_ABOVE = 12;
+
+    /**
+     * The fresh layout, ignoring history. Bottom-up, every subtree gets a block (width in columns,
+     * height in rows); a wide family is wrapped onto shelves about as wide as the square root of
+     * its area, so a system with hundreds of services is a block, not an endless strip. The forest's
+     * roots are packed the same way under an invisible super-root.
+     */
     static Map<Integer, Point> ideal(Forest f) {
         List<Integer> order = treeOrder(f);
-        // widths bottom-up (reverse pre-order visits children before parents)
-        Map<Integer, Double> width = new HashMap<>(order.size() * 2);
+        Map<Integer, double[]> block = new HashMap<>(order.size() * 2); // pid -> {w, h}
+        Map<Integer, double[]> offset = new HashMap<>(order.size() * 2); // pid -> {x, y} in its parent's block
         for (int i = order.size() - 1; i >= 0; i--) {
             int p = order.get(i);
-            double w = 0;
-            int leaves = 0;
-            for (int c : f.childrenOf(p)) {
-                if (f.childrenOf(c).isEmpty()) leaves++;
-                else w += width.getOrDefault(c, 1.0);
-            }
-            w += Math.min(leaves, LEAF_COLUMNS);
-            width.put(p, Math.max(1.0, w));
+            block.put(p, pack(f.childrenOf(p), block, offset, 1));
         }
+        pack(f.roots(), block, offset, 0);
         Map<Integer, Point> out = new HashMap<>(order.size() * 2);
-        double left = 0;
-        for (int root : f.roots()) {
-            if (out.containsKey(root)) continue;
-            place(f, root, left, 0, width, out);
-            left += width.getOrDefault(root, 1.0) + 0.5;
+        // top-down: absolute block origins; each process sits centred on the top row of its block
+        ArrayList<double[]> stack = new ArrayList<>();
+        for (int r : f.roots()) {
+            double[] o = offset.get(r);
+            stack.add(new double[]{r, o[0], o[1]});
+        }
+        while (!stack.isEmpty()) {
+            double[] top = stack.remove(stack.size() - 1);
+            int p = (int) top[0];
+            if (out.containsKey(p)) continue;
+            double[] b = block.get(p);
+            double firstShelf = b[2];
+            out.put(p, new Point((top[1] + firstShelf / 2) * COLUMN, top[2] * ROW));
+            for (int c : f.childrenOf(p)) {
+                double[] o = offset.get(c);
+                if (o != null) stack.add(new double[]{c, top[1] + o[0], top[2] + o[1]});
+            }
         }
         return out;
     }
 
-    /** Places {@code root}'s subtree with its left edge at column {@code left}, top at {@code row}. */
-    private static void place(Forest f, int root, double left, int row, Map<Integer, Double> width,
-                              Map<Integer, Point> out) {
-        record Job(int pid, double left, int row) {}
-        ArrayList<Job> stack = new ArrayList<>();
-        stack.add(new Job(root, left, row));
-        while (!stack.isEmpty()) {
-            Job j = stack.remove(stack.size() - 1);
-            if (out.containsKey(j.pid())) continue;
-            double w = width.getOrDefault(j.pid(), 1.0);
-            out.put(j.pid(), new Point((j.left() + w / 2) * COLUMN, j.row() * ROW));
-            double x = j.left();
-            List<Integer> leaves = new ArrayList<>();
-            for (int c : f.childrenOf(j.pid())) {
-                if (f.childrenOf(c).isEmpty()) {
-                    leaves.add(c);
-                } else {
-                    stack.add(new Job(c, x, j.row() + 1));
-                    x += width.getOrDefault(c, 1.0);
-                }
-            }
-            // a grid: even rows hold LEAF_COLUMNS leaves, odd rows one fewer, shifted by half a
-            // column, so the lines from the parent pass between the leaves above instead of through them
-            int gridRow = 0;
-            int col = 0;
-            for (int c : leaves) {
-                if (out.containsKey(c)) continue;
-                int rowLen = gridRow % 2 == 0 ? LEAF_COLUMNS : LEAF_COLUMNS - 1;
-                if (col >= rowLen) {
-                    gridRow++;
-                    col = 0;
-                }
-                double shift = gridRow % 2 == 1 ? 0.5 : 0;
-                out.put(c, new Point((x + col + shift + 0.5) * COLUMN, (j.row() + 1 + gridRow) * ROW));
-                col++;
-            }
+    /**
+     * Packs the blocks of {@code kids} onto shelves below a parent row of height {@code top};
+     * records each kid's offset and returns the parent's block {w, h, width of the first shelf}.
+     */
+    private static double[] pack(List<Integer> kids, Map<Integer, double[]> block, Map<Integer, double[]> offset,
+                                 double top) {
+        if (kids.isEmpty()) return new double[]{1, 1, 1};
+        double sumW = 0, area = 0, maxW = 0;
+        boolean allLeaves = true;
+        for (int c : kids) {
+            double[] b = block.getOrDefault(c, new double[]{1, 1, 1});
+            sumW += b[0];
+            area += b[0] * b[1];
+            maxW = Math.max(maxW, b[0]);
+            if (b[0] != 1 || b[1] != 1) allLeaves = false;
         }
+        double limit = sumW <= WRAP_ABOVE ? sumW
+                : Math.max(Math.max(maxW, allLeaves ? LEAF_COLUMNS : WRAP_ABOVE), Math.ceil(Math.sqrt(area * 1.6)));
+        double x = 0, shelfY = 0, shelfH = 0, width = 0, firstShelf = 0;
+        int shelf = 0;
+        for (int c : kids) {
+            double[] b = block.getOrDefault(c, new double[]{1, 1, 1});
+            if (x > 0 && x + b[0] > limit + 0.5) {
+                if (shelf == 0) firstShelf = x;
+                shelf++;
+                shelfY += shelfH;
+                shelfH = 0;
+                // odd shelves start half a column in, so lines from the parent pass between the nodes above
+                x = shelf % 2 == 1 ? 0.5 : 0;
+            }
+            offset.put(c, new double[]{x, top + shelfY});
+            x += b[0];
+            width = Math.max(width, x);
+            shelfH = Math.max(shelfH, b[1]);
+        }
+        if (shelf == 0) firstShelf = x;
+        return new double[]{Math.max(1, width), top + shelfY + shelfH, Math.max(1, firstShelf)};
     }
 
     /** Occupied places per row, half a column apart; a place is free when no neighbour is closer than a column. */

@@ -24,7 +24,8 @@ public record PlanOutcome(int rootPid, Set<Integer> pids, List<Crossing> crossin
         StringBuilder b = new StringBuilder();
         for (String a : command) {
             if (b.length() > 0) b.append(' ');
-            b.append(a.matches("[A-Za-z0-9_./=:,+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+            // brackets stay bare as in CRIU's own docs (unix[INO]); a glob would need a file named like unix1 in the cwd
+            b.append(a.matches("[A-Za-z0-9_./=:,+\\[\\]-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
         }
         return b.toString();
     }
