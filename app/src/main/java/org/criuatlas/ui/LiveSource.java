@@ -1,15 +1,14 @@
 package org.criuatlas.ui;
 
+import org.criuatlas.bridge.scan.LiveScanner;
 import org.criuatlas.ui.vm.GraphSource;
 
-/** The live snapshot source of the window (the scanner of org.criuatlas.bridge.scan). */
+/** The live snapshot source of the window: one scanner, reused for every refresh (its pool lives with it). */
 final class LiveSource {
     private LiveSource() {}
 
     static GraphSource create() {
-        return () -> {
-            throw new IllegalStateException("the live scanner is not in this build yet; "
-                    + "run with -D" + AtlasApp.DEMO_PROPERTY + "=workstation for a made-up snapshot");
-        };
+        LiveScanner scanner = new LiveScanner();
+        return scanner::scan;
     }
 }
