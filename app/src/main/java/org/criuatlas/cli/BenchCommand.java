@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 org.criuatlas.bench.ScanBenchmark.class,
                 org.criuatlas.bench.RenderBenchmark.class,
+                org.criuatlas.bench.PlanBenchmark.class,
         })
 public final class BenchCommand implements Runnable {
     @Override
