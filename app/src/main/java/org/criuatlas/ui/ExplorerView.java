@@ -152,13 +152,25 @@ public final class ExplorerView extends BorderPane {
                     if (isNew) getStyleClass().add(Styles.NEW_ROW);
                 }
             };
-            row.setOnContextMenuRequested(e -> {
+            // the menu is built per click (it depends on the plan); the context-menu key opens it too
+            ContextMenu[] shown = new ContextMenu[1];
+            java.util.function.BiConsumer<Double, Double> showMenu = (x, y) -> {
                 if (row.getItem() == null) return;
-                processMenu(row.getItem().pid()).show(row, e.getScreenX(), e.getScreenY());
+                if (shown[0] != null) shown[0].hide();
+                shown[0] = processMenu(row.getItem().pid());
+                shown[0].show(row, x, y);
+            };
+            row.setOnContextMenuRequested(e -> {
+                if (shown[0] == null || !shown[0].isShowing()) showMenu.accept(e.getScreenX(), e.getScreenY());
                 e.consume();
             });
             row.setOnMouseClicked(e -> {
-                if (e.getClickCount() == 2 && row.getItem() != null) vm.focusSubtree(row.getItem().pid());
+                if (row.getItem() == null) return;
+                if (e.getButton() == javafx.scene.input.MouseButton.SECONDARY) {
+                    if (shown[0] == null || !shown[0].isShowing()) showMenu.accept(e.getScreenX(), e.getScreenY());
+                } else if (e.getClickCount() == 2) {
+                    vm.focusSubtree(row.getItem().pid());
+                }
             });
             return row;
         });
