@@ -1,0 +1,311 @@
+package org.criuatlas.ui.demos;
+
+import org.criuatlas.bridge.topo.Topology;
+import org.criuatlas.bridge.topo.TopologyException;
+import org.criuatlas.restore.RestoreRunner;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * Starts and stops demos on a background thread. Never leaks processes: {@link #stop} kills and
+ * reaps the whole tree (and any process restored from it that was {@link #adopt adopted}),
+ * {@link #close} stops every demo, a JVM shutdown hook does the same as a last resort, and if the
+ * JVM dies outright the topology director sees EOF on its stdin and tears the tree down itself.
+ * One run per demo at a time: starting a demo that runs returns the running one.
+ */
+public final class DemoRunner implements AutoCloseable {
+    /** What changed, for views that show the state of a demo. */
+    public enum State { STARTING, RUNNING, STOPPING, STOPPED, FAILED }
+
+    /** A change of one demo's state; {@code started} is set while it runs, {@code error} when it failed. */
+    public record Change(Demo demo, State state, StartedDemo started, Throwable error) {}
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ExecutorService background;
+    private final boolean ownsBackground;
+    private final Map<String, CompletableFuture<StartedDemo>> runs = new LinkedHashMap<>();
+    private final List<java.util.function.Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
+    private final Thread shutdownHook;
+    private boolean closed;
+
+    public DemoRunner() {
+        this(newBackground(), true);
+    }
+
+    /** With a caller's executor (tests); it is not shut down by {@link #close}. */
+    public DemoRunner(ExecutorService background) {
+        this(background, false);
+    }
+
+    private DemoRunner(ExecutorService background, boolean owns) {
+        this.background = background;
+        this.ownsBackground = owns;
+        this.shutdownHook = new Thread(this::stopAllQuietly, "demo-runner-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Called on a background thread for every state change; marshal to the UI thread yourself. */
+    public void addListener(java.util.function.Consumer<Change> l) {
+        listeners.add(l);
+    }
+
+    public void removeListener(java.util.function.Consumer<Change> l) {
+        listeners.remove(l);
+    }
+
+    /** Starts {@code demo} in the background (or returns its run when it is already starting or running). */
+    public synchronized CompletableFuture<StartedDemo> start(Demo demo) {
+        if (closed) return CompletableFuture.failedFuture(new IllegalStateException("the demo runner is closed"));
+        CompletableFuture<StartedDemo> run = runs.get(demo.id());
+        if (run != null && !run.isCompletedExceptionally()) return run;
+        CompletableFuture<StartedDemo> f = new CompletableFuture<>();
+        runs.put(demo.id(), f);
+        fire(new Change(demo, State.STARTING, null, null));
+        background.execute(() -> {
+            try {
+                StartedDemo s = launch(demo);
+                if (!f.complete(s)) stopNow(s); // stopped while starting
+                else fire(new Change(demo, State.RUNNING, s, null));
+            } catch (Throwable t) {
+                synchronized (this) {
+                    runs.remove(demo.id(), f);
+                }
+                f.completeExceptionally(t);
+                fire(new Change(demo, State.FAILED, null, t));
+            }
+        });
+        return f;
+    }
+
+    /** The run of {@code demo} if it is running now. */
+    public synchronized Optional<StartedDemo> running(Demo demo) {
+        CompletableFuture<StartedDemo> f = runs.get(demo.id());
+        return f != null && f.isDone() && !f.isCompletedExceptionally() ? Optional.of(f.join()) : Optional.empty();
+    }
+
+    /** Every demo running now, in start order. */
+    public synchronized List<StartedDemo> running() {
+        List<StartedDemo> out = new ArrayList<>();
+        for (CompletableFuture<StartedDemo> f : runs.values())
+            if (f.isDone() && !f.isCompletedExceptionally()) out.add(f.join());
+        return out;
+    }
+
+    /** Stops {@code demo} in the background: kills and reaps its processes, removes its directories. */
+    public CompletableFuture<Void> stop(Demo demo) {
+        CompletableFuture<StartedDemo> f;
+        synchronized (this) {
+            f = runs.remove(demo.id());
+        }
+        if (f == null) return CompletableFuture.completedFuture(null);
+        if (!f.isDone()) {
+            // still starting: the starter sees the run was cancelled and tears it down itself
+            f.cancel(false);
+            fire(new Change(demo, State.STOPPED, null, null));
+            return CompletableFuture.completedFuture(null);
+        }
+        if (f.isCompletedExceptionally()) return CompletableFuture.completedFuture(null);
+        StartedDemo s = f.join();
+        fire(new Change(demo, State.STOPPING, s, null));
+        return CompletableFuture.runAsync(() -> {
+            try {
+                stopNow(s);
+                fire(new Change(demo, State.STOPPED, null, null));
+            } catch (RuntimeException e) {
+                fire(new Change(demo, State.FAILED, null, e));
+                throw e;
+            }
+        }, background);
+    }
+
+    /**
+     * Also kill these pids when the demo stops: processes CRIU restored from the demo's dump are no
+     * children of the topology. Returns false when no demo is running.
+     */
+    public boolean adopt(StartedDemo demo, Collection<Integer> pids) {
+        if (pids == null || pids.isEmpty()) return true;
+        demo.topology().adopt(pids);
+        return true;
+    }
+
+    /**
+     * Hands pids a restore produced to the demo they came from: the one whose tree had the same
+     * pids (CRIU restores with the dumped pids), else the demo started last. Returns the demo, if any.
+     */
+    public synchronized Optional<StartedDemo> adoptRestored(Collection<Integer> pids) {
+        if (pids == null || pids.isEmpty()) return Optional.empty();
+        List<StartedDemo> all = running();
+        if (all.isEmpty()) return Optional.empty();
+        StartedDemo target = all.get(all.size() - 1);
+        for (StartedDemo s : all) {
+            Set<Integer> known = s.knownPids();
+            if (pids.stream().anyMatch(known::contains)) target = s;
+        }
+        target.topology().adopt(pids);
+        return Optional.of(target);
+    }
+
+    /** Stops every demo and waits for it (blocking; not on the FX thread). */
+    public void stopAll() {
+        List<Demo> demos;
+        synchronized (this) {
+            demos = new ArrayList<>();
+            for (String id : runs.keySet()) DemoCatalog.byId(id).ifPresent(demos::add);
+            // demos not in the catalog (tests) are found through their runs
+            for (CompletableFuture<StartedDemo> f : runs.values())
+                if (f.isDone() && !f.isCompletedExceptionally() && !demos.contains(f.join().demo())) demos.add(f.join().demo());
+        }
+        List<RuntimeException> errors = new ArrayList<>();
+        for (Demo d : demos) {
+            CompletableFuture<StartedDemo> f;
+            synchronized (this) {
+                f = runs.remove(d.id());
+            }
+            if (f == null) continue;
+            try {
+                StartedDemo s = f.get(START_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+                stopNow(s);
+                fire(new Change(d, State.STOPPED, null, null));
+            } catch (java.util.concurrent.CancellationException | java.util.concurrent.ExecutionException e) {
+                // never started: nothing to stop
+            } catch (java.util.concurrent.TimeoutException e) {
+                f.cancel(false); // the starter tears it down when it finishes
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                errors.add(e);
+            }
+        }
+        if (!errors.isEmpty()) throw errors.get(0);
+    }
+
+    /** Stops every demo, removes the shutdown hook and ends the background thread. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
+        try {
+            stopAll();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException ignored) {
+                // the JVM is already shutting down: the hook is running or ran
+            }
+            if (ownsBackground) background.shutdownNow();
+        }
+    }
+
+    private StartedDemo launch(Demo demo) {
+        Path work = null;
+        try {
+            work = Files.createTempDirectory(tempRoot(), "criu-atlas-demo-" + demo.id() + "-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Topology t = Topology.start(demo.spec().get(), START_TIMEOUT);
+            return new StartedDemo(demo, t, work, Instant.now());
+        } catch (IOException e) {
+            throw new CompletionException(new TopologyException("cannot create the demo's directory: " + e.getMessage(), e));
+        } catch (RuntimeException e) {
+            deleteTree(work);
+            throw e;
+        }
+    }
+
+    /** Kills and reaps the demo's processes, adopted ones included, and removes its directories. */
+    static void stopNow(StartedDemo s) {
+        Set<Integer> pids = s.knownPids();
+        try {
+            s.topology().close();
+        } finally {
+            // processes restored with --restore-sibling are children of this JVM: reap them
+            reap(pids);
+            deleteTree(s.workDir());
+        }
+    }
+
+    private static void reap(Collection<Integer> pids) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        List<Integer> left = RestoreRunner.stillTaken(List.copyOf(pids)); // waitpid(WNOHANG) on each, then /proc
+        while (!left.isEmpty() && System.nanoTime() < end) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            left = RestoreRunner.stillTaken(left);
+        }
+    }
+
+    private void stopAllQuietly() {
+        try {
+            stopAll();
+        } catch (RuntimeException ignored) {
+            // last resort at JVM exit: the director's stdin EOF tears down the rest
+        }
+    }
+
+    private void fire(Change c) {
+        for (var l : listeners) {
+            try {
+                l.accept(c);
+            } catch (RuntimeException ignored) {
+                // a broken view must not stop the runner
+            }
+        }
+    }
+
+    private static ExecutorService newBackground() {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "demo-runner-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private static Path tempRoot() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        return Files.isDirectory(tmp) ? tmp : Path.of("/tmp");
+    }
+
+    static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}
