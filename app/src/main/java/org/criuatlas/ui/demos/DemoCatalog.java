@@ -63,7 +63,8 @@ public final class DemoCatalog {
                             "Plan: two crossings, web → syslog and mailer → syslog, both \"datagram client of a named"
                                     + " socket outside\". With nothing ticked the dump fails with \"External socket is used\".",
                             "Choose \"reconnect by name\" (--ext-unix-sk) on one of them; the plan turns green for both.",
-                            "Dump: it succeeds. The restore board has no row for these sockets: nothing needs to be handed in.",
+                            "Dump: it succeeds. Open the images: the restore board shows both sockets as \"reconnect by name\";"
+                                    + " nothing has to be handed in.",
                             "Restore: web and mailer come back and their edges to syslogd reappear."),
                     "Both edges end at the same named socket. The fix is one option for the whole dump, not one tick per"
                             + " socket, and the restore obligation list stays empty.",
