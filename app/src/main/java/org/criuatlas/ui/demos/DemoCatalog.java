@@ -27,14 +27,14 @@ public final class DemoCatalog {
                             + " supervisor, a process beside app, not under it. supervisor says hello once a second and"
                             + " worker echoes every line back. This is how many daemons talk to the tool that started them.",
                     List.of(
-                            "Start the demo and select app as the root of the dump.",
+                            "Start the demo and select {pid:app} as the root of the dump.",
                             "Plan: the edge from worker to supervisor is drawn as crossing the boundary, and the plan says"
                                     + " the dump will fail with \"External socket is used\".",
                             "Dump… anyway: CRIU fails with that exact line, the offending socket is pinned on the graph, and"
                                     + " app and worker are still running.",
-                            "Click the fix: tick worker's end, unix[<worker's inode>], as external. Dump again: it succeeds"
+                            "Click the fix: tick worker's end, unix[{ino:seed@worker}], as external. Dump again: it succeeds"
                                     + " and app and worker are gone from the graph.",
-                            "Open the images: the restore board has one row, socket:[<worker's inode>]. Choose \"console kept"
+                            "Open the images: the restore board has one row, socket:[{ino:seed@worker}]. Choose \"console kept"
                                     + " by CRIU Atlas\" as its destination and Restore.",
                             "Type a line in the console: the restored worker echoes it back. Data flows again."),
                     "The only red edge is worker ↔ supervisor. The fix names worker's inode, not supervisor's: CRIU looks up"
@@ -59,7 +59,7 @@ public final class DemoCatalog {
                             + " socket served by syslogd, which is outside the dump. They log a line every second or so,"
                             + " the way programs write to /dev/log.",
                     List.of(
-                            "Start the demo and select app as the root.",
+                            "Start the demo and select {pid:app} as the root.",
                             "Plan: two crossings, web → syslog and mailer → syslog, both \"datagram client of a named"
                                     + " socket outside\". With nothing ticked the dump fails with \"External socket is used\".",
                             "Choose \"reconnect by name\" (--ext-unix-sk) on one of them; the plan turns green for both.",
@@ -89,13 +89,13 @@ public final class DemoCatalog {
                     "app's child client is connected to bus.sock, a stream socket on which sessiond (outside the dump)"
                             + " listens, like a D-Bus or X11 client. client sends a line every second and sessiond echoes it.",
                     List.of(
-                            "Start the demo and select app as the root.",
+                            "Start the demo and select {pid:app} as the root.",
                             "Plan: one crossing, \"client of a named listener outside\". The dump would fail with"
                                     + " \"External socket is used\".",
                             "Compare the two fixes the plan offers: mark external and hand in a connected socket at restore,"
                                     + " or mark external and reconnect by name.",
-                            "Tick client's end unix[<client's inode>] as external and Dump: it succeeds.",
-                            "Open the images: the restore board asks for socket:[<client's inode>]. Connect it to bus.sock"
+                            "Tick client's end unix[{ino:session@client}] as external and Dump: it succeeds.",
+                            "Open the images: the restore board asks for socket:[{ino:session@client}]. Connect it to bus.sock"
                                     + " (or keep it in a console) and Restore."),
                     "The peer of client is the socket sessiond accepted, which carries the listener's name. The plan"
                             + " warns that reconnecting by name means a brand-new connection.",
@@ -119,11 +119,11 @@ public final class DemoCatalog {
                     "app runs a two-stage pipeline: producer writes into filter through a pipe, and filter writes its"
                             + " output into a second pipe read by pager, a process outside the dump (like `app | less`).",
                     List.of(
-                            "Start the demo and select app as the root.",
+                            "Start the demo and select {pid:app} as the root.",
                             "Plan: one crossing, \"pipe: read end outside\". The verdict is not red but orange: it dumps,"
                                     + " but breaks at restore.",
                             "Dump without any fix: it succeeds.",
-                            "Open the images: the restore board lists pipe:[<inode>] as an obligation. Without it the"
+                            "Open the images: the restore board lists pipe:[{ino:out@filter}] as an obligation. Without it the"
                                     + " restored filter writes into a pipe nobody reads and gets EPIPE.",
                             "Hand in a new pipe (keep its read end in a console) and Restore: filter's output shows up there."),
                     "The pipe from producer to filter is inside and comes back by itself. Only the pipe to pager crosses"
@@ -145,7 +145,7 @@ public final class DemoCatalog {
                     "app has two children, worker and logger. They talk over a socketpair, a pipe, a listening socket"
                             + " and a datagram socket, but every end of every connection is held inside app's tree.",
                     List.of(
-                            "Start the demo and select app as the root.",
+                            "Start the demo and select {pid:app} as the root.",
                             "Plan: no crossings, the verdict is green.",
                             "Dump (leave running or not): it succeeds with no option.",
                             "Restore: nothing to wire; the tree comes back with all its edges."),
