@@ -1380,6 +1380,19 @@ int main(int argc, char **argv)
         close(ctl_dir[p]);
     }
     collect_reports(rp[0], 'D', deadline);
+    /* A process closes its report pipe right after its D line: EOF means none holds it any more. */
+    for (;;) {
+        long long left = deadline - now_ms();
+        struct pollfd pf = {rp[0], POLLIN, 0};
+        if (left <= 0 || poll(&pf, 1, (int)left) <= 0) {
+            fprintf(stderr, "atlas-topo: timed out waiting for the processes to close the report pipe\n");
+            teardown(1);
+        }
+        char junk[512];
+        ssize_t r = read(rp[0], junk, sizeof(junk));
+        if (r == 0) break;
+        if (r < 0 && errno != EINTR) die("reading reports: %s", strerror(errno));
+    }
     close(rp[0]);
     print_manifest();
 
