@@ -109,6 +109,25 @@ class TopologyTest {
     }
 
     @Test
+    void nosetsidKeepsTheDirectorsSession() throws Exception {
+        try (Topology t = Topology.start(new TopologySpec().processInDirectorSession("loose").process("kid", "loose"))) {
+            int sid = ProcView.of(t.directorPid()).sid();
+            assertEquals(sid, ProcView.of(t.pid("loose")).sid());
+            assertEquals(sid, ProcView.of(t.pid("kid")).sid());
+            assertExactFds(t);
+        }
+    }
+
+    @Test
+    void bigSpecRejectedLateStillNamesTheLine() {
+        TopologySpec spec = new TopologySpec().process("a");
+        for (int i = 0; i < 20000; i++) spec.raw("# filler comment line " + i);
+        spec.raw("bogus statement");
+        TopologyException e = assertThrows(TopologyException.class, () -> Topology.start(spec));
+        assertTrue(e.getMessage().contains("line 20002: unknown statement 'bogus'"), e.getMessage());
+    }
+
+    @Test
     void ssSeesTheSamePeersHoldersAndNames() throws Exception {
         try (Topology t = Topology.start(everyKind())) {
             Map<Long, SsUnix> ss = SsUnix.snapshot();
