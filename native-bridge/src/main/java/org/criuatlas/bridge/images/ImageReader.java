@@ -1,0 +1,444 @@
+package org.criuatlas.bridge.images;
+
+import org.criuatlas.bridge.images.ImageFile.Entry;
+import org.criuatlas.bridge.images.ImageFormatException.Kind;
+import org.criuatlas.bridge.images.proto.CriuImages.CoreEntry;
+import org.criuatlas.bridge.images.proto.CriuImages.FdinfoEntry;
+import org.criuatlas.bridge.images.proto.CriuImages.FileEntry;
+import org.criuatlas.bridge.images.proto.CriuImages.ImageStatsEntry;
+import org.criuatlas.bridge.images.proto.CriuImages.InventoryEntry;
+import org.criuatlas.bridge.images.proto.CriuImages.PipeDataEntry;
+import org.criuatlas.bridge.images.proto.CriuImages.PstreeEntry;
+import org.criuatlas.bridge.images.proto.CriuImages.SkPacketEntry;
+import org.criuatlas.bridge.images.proto.CriuImages.TaskKobjIdsEntry;
+import org.criuatlas.bridge.images.proto.CriuImages.UnixSkEntry;
+import org.criuatlas.model.AccessMode;
+import org.criuatlas.model.FdInfo;
+import org.criuatlas.model.FdKind;
+import org.criuatlas.model.Holder;
+import org.criuatlas.model.IpcGraph;
+import org.criuatlas.model.ObjectKeys;
+import org.criuatlas.model.Pipe;
+import org.criuatlas.model.ProcessInfo;
+import org.criuatlas.model.ScanProblem;
+import org.criuatlas.model.SocketName;
+import org.criuatlas.model.SocketState;
+import org.criuatlas.model.SocketType;
+import org.criuatlas.model.UnixSocket;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Reads a CRIU image directory (offline, no root) into the same {@link IpcGraph} a live scan
+ * produces. The join (criu-facts §3.3): pstree → ids-PID (files_id) → fdinfo-FILES_ID → files.img
+ * by file id → unix sockets (peer = inode), pipes (pipe_id, read/write end), FIFOs (regf_id →
+ * path), ttys and regular files; queued bytes from sk-queues (by socket file id) and pipes-data /
+ * fifo-data (by pipe id). Pages images are never opened.
+ *
+ * <p>Linear in the number of fds: every lookup is a hash map by id. Any defect of the input is an
+ * {@link ImageFormatException} naming the file and offset.
+ */
+public final class ImageReader {
+    private ImageReader() {}
+
+    // fd_types (criu-facts §4)
+    static final int FD_REG = 1, FD_PIPE = 2, FD_FIFO = 3, FD_INETSK = 4, FD_UNIXSK = 5, FD_EVENTFD = 6,
+            FD_EVENTPOLL = 7, FD_INOTIFY = 8, FD_SIGNALFD = 9, FD_PACKETSK = 10, FD_TTY = 11, FD_FANOTIFY = 12,
+            FD_NETLINKSK = 13, FD_NS = 14, FD_TUNF = 15, FD_EXT = 16, FD_TIMERFD = 17, FD_MEMFD = 18,
+            FD_BPFMAP = 19, FD_PIDFD = 20;
+    /** unix_sk_entry.uflags bit: CRIU's synthetic entry for a peer outside the dump. */
+    static final int USK_EXTERN = 0x1;
+    // task_core_entry.task_state as written to images (criu-facts §4, §9.14)
+    static final int TASK_ALIVE = 1, TASK_DEAD = 2, TASK_STOPPED = 3;
+
+    /** The graph of the dump in {@code dir}. */
+    public static IpcGraph read(Path dir) throws ImageFormatException {
+        return open(dir).graph();
+    }
+
+    /** The graph, the restore obligations and the statistics of the dump in {@code dir}. */
+    public static ImageDump open(Path dir) throws ImageFormatException {
+        long t0 = System.nanoTime();
+        if (!Files.isDirectory(dir)) {
+            throw new ImageFormatException(Kind.NOT_A_DUMP, dir, -1, "not a directory");
+        }
+        Path inv = dir.resolve("inventory.img");
+        if (!Files.isRegularFile(inv)) {
+            throw new ImageFormatException(Kind.NOT_A_DUMP, dir, -1,
+                    "no inventory.img: this directory does not hold a CRIU dump");
+        }
+        InventoryEntry inventory = readInventory(inv);
+
+        List<Entry<PstreeEntry>> pstree = ImageFile.readAll(dir.resolve("pstree.img"), ImageMagic.PSTREE,
+                PstreeEntry.parser());
+        if (pstree.isEmpty()) {
+            throw new ImageFormatException(Kind.INCONSISTENT, dir.resolve("pstree.img"), 8, "no processes in the dump");
+        }
+
+        // per task: core (comm, state) and ids (files_id); zombies have no ids
+        Map<Integer, TaskImages> tasks = new LinkedHashMap<>();
+        Path pstreePath = dir.resolve("pstree.img");
+        for (Entry<PstreeEntry> e : pstree) {
+            PstreeEntry p = e.message();
+            if (!p.hasPid() || p.getPid() == 0) {
+                throw new ImageFormatException(Kind.INCONSISTENT, pstreePath, e.offset(), "process entry without a pid");
+            }
+            if (tasks.put(p.getPid(), new TaskImages(p, e.offset())) != null) {
+                throw new ImageFormatException(Kind.INCONSISTENT, pstreePath, e.offset(), "pid " + p.getPid() + " appears twice");
+            }
+        }
+        readTaskImages(dir, tasks);
+
+        Path filesPath = dir.resolve("files.img");
+        Map<Integer, Entry<FileEntry>> files = new HashMap<>();
+        boolean anyFds = tasks.values().stream().anyMatch(t -> t.ids != null);
+        if (anyFds || Files.exists(filesPath)) {
+            for (Entry<FileEntry> e : ImageFile.readAll(filesPath, ImageMagic.FILES, FileEntry.parser())) {
+                FileEntry f = e.message();
+                if (!f.hasId() || !f.hasType()) {
+                    throw new ImageFormatException(Kind.INCONSISTENT, filesPath, e.offset(), "file entry without id or type");
+                }
+                if (files.put(f.getId(), e) != null) {
+                    throw new ImageFormatException(Kind.INCONSISTENT, filesPath, e.offset(), "file id " + f.getId() + " appears twice");
+                }
+            }
+        }
+
+        // fd tables are shared between tasks with the same files_id: read each once
+        Map<Integer, List<Entry<FdinfoEntry>>> fdTables = new HashMap<>();
+        for (TaskImages t : tasks.values()) {
+            if (t.ids == null) continue;
+            int filesId = t.ids.getFilesId();
+            if (!fdTables.containsKey(filesId)) {
+                fdTables.put(filesId, ImageFile.readAll(dir.resolve("fdinfo-" + filesId + ".img"),
+                        ImageMagic.FDINFO, FdinfoEntry.parser()));
+            }
+        }
+
+        Map<Long, Long> pipeBytes = new HashMap<>();
+        for (Entry<PipeDataEntry> e : ImageFile.readAllIfPresent(dir.resolve("pipes-data.img"), ImageMagic.COMMON,
+                ImageMagic.PIPES_DATA, PipeDataEntry.parser(), d -> Integer.toUnsignedLong(d.getBytes()), "pipe data")) {
+            pipeBytes.merge(Integer.toUnsignedLong(e.message().getPipeId()), Integer.toUnsignedLong(e.message().getBytes()), Long::sum);
+        }
+        for (Entry<PipeDataEntry> e : ImageFile.readAllIfPresent(dir.resolve("fifo-data.img"), ImageMagic.COMMON,
+                ImageMagic.FIFO_DATA, PipeDataEntry.parser(), d -> Integer.toUnsignedLong(d.getBytes()), "FIFO data")) {
+            pipeBytes.merge(Integer.toUnsignedLong(e.message().getPipeId()), Integer.toUnsignedLong(e.message().getBytes()), Long::sum);
+        }
+        Map<Integer, long[]> skQueues = new HashMap<>(); // file id -> {bytes, packets, first packet's bytes}
+        for (Entry<SkPacketEntry> e : ImageFile.readAllIfPresent(dir.resolve("sk-queues.img"), ImageMagic.COMMON,
+                ImageMagic.SK_QUEUES, SkPacketEntry.parser(), d -> Integer.toUnsignedLong(d.getLength()), "queued packet data")) {
+            long[] q = skQueues.computeIfAbsent(e.message().getIdFor(), k -> new long[3]);
+            long len = Integer.toUnsignedLong(e.message().getLength());
+            if (q[1] == 0) q[2] = len;
+            q[0] += len;
+            q[1]++;
+        }
+
+        IpcGraph graph = join(dir, inventory, tasks, files, fdTables, pipeBytes, skQueues, t0);
+        DumpStats ds = null;
+        RestoreStats rs = null;
+        ImageStatsEntry dumpSt = readStats(dir.resolve("stats-dump"));
+        if (dumpSt != null && dumpSt.hasDump()) {
+            var d = dumpSt.getDump();
+            ds = new DumpStats(Integer.toUnsignedLong(d.getFreezingTime()), Integer.toUnsignedLong(d.getFrozenTime()),
+                    Integer.toUnsignedLong(d.getMemdumpTime()), Integer.toUnsignedLong(d.getMemwriteTime()),
+                    d.getPagesScanned(), d.getPagesSkippedParent(), d.getPagesWritten(), d.getPagesLazy());
+        }
+        ImageStatsEntry restoreSt = readStats(dir.resolve("stats-restore"));
+        if (restoreSt != null && restoreSt.hasRestore()) {
+            var r = restoreSt.getRestore();
+            rs = new RestoreStats(r.getPagesCompared(), r.getPagesSkippedCow(), Integer.toUnsignedLong(r.getForkingTime()),
+                    Integer.toUnsignedLong(r.getRestoreTime()), r.getPagesRestored());
+        }
+        int count;
+        try (Stream<Path> s = Files.list(dir)) {
+            count = (int) s.count();
+        } catch (IOException e) {
+            count = -1;
+        }
+        return new ImageDump(dir, inventory.getImgVersion(), inventory.getDumpCriuRunId(), graph,
+                ImageObligations.of(graph), ds, rs, count);
+    }
+
+    private static InventoryEntry readInventory(Path inv) throws ImageFormatException {
+        List<Entry<InventoryEntry>> l = ImageFile.readAll(inv, 0, ImageMagic.INVENTORY, InventoryEntry.parser(), null, null);
+        if (l.isEmpty()) throw new ImageFormatException(Kind.INCONSISTENT, inv, 4, "the inventory has no entry");
+        InventoryEntry e = l.get(0).message();
+        if (!e.hasImgVersion()) {
+            throw new ImageFormatException(Kind.INCONSISTENT, inv, l.get(0).offset(), "the inventory has no img_version");
+        }
+        if (e.getImgVersion() != 2) {
+            throw new ImageFormatException(Kind.UNSUPPORTED_VERSION, inv, l.get(0).offset(),
+                    "image version " + e.getImgVersion() + " (only version 2, CRIU 1.x and later, is supported)");
+        }
+        if (!e.getFdinfoPerId()) {
+            throw new ImageFormatException(Kind.UNSUPPORTED_VERSION, inv, l.get(0).offset(),
+                    "too old image: fd tables are not stored per files_id (CRIU refuses it too)");
+        }
+        return e;
+    }
+
+    private static ImageStatsEntry readStats(Path p) throws ImageFormatException {
+        if (!Files.exists(p)) return null;
+        List<Entry<ImageStatsEntry>> l = ImageFile.readAll(p, ImageMagic.SERVICE, ImageMagic.STATS,
+                ImageStatsEntry.parser(), null, null);
+        return l.isEmpty() ? null : l.get(0).message();
+    }
+
+    /** What one pstree entry needs from its own images. */
+    private static final class TaskImages {
+        final PstreeEntry pstree;
+        final long pstreeOffset;
+        CoreEntry core;
+        TaskKobjIdsEntry ids;
+
+        TaskImages(PstreeEntry p, long off) {
+            this.pstree = p;
+            this.pstreeOffset = off;
+        }
+    }
+
+    private static void readTaskImages(Path dir, Map<Integer, TaskImages> tasks) throws ImageFormatException {
+        for (TaskImages t : tasks.values()) {
+            int pid = t.pstree.getPid();
+            Path corePath = dir.resolve("core-" + pid + ".img");
+            List<Entry<CoreEntry>> core = ImageFile.readAll(corePath, ImageMagic.CORE, CoreEntry.parser());
+            if (core.isEmpty() || !core.get(0).message().hasTc()) {
+                throw new ImageFormatException(Kind.INCONSISTENT, corePath, core.isEmpty() ? 8 : core.get(0).offset(),
+                        "the main thread's core image has no task_core entry (tc)");
+            }
+            t.core = core.get(0).message();
+            if (t.core.getTc().getTaskState() == TASK_DEAD) continue; // zombies have only core
+            Path idsPath = dir.resolve("ids-" + pid + ".img");
+            List<Entry<TaskKobjIdsEntry>> ids = ImageFile.readAll(idsPath, ImageMagic.IDS, TaskKobjIdsEntry.parser());
+            if (ids.isEmpty() || !ids.get(0).message().hasFilesId()) {
+                throw new ImageFormatException(Kind.INCONSISTENT, idsPath, ids.isEmpty() ? 8 : ids.get(0).offset(),
+                        "no files_id: the task's fd table cannot be found");
+            }
+            t.ids = ids.get(0).message();
+        }
+    }
+
+    /** An open file description from files.img, with the holders found through fdinfo. */
+    private static final class SocketBuild {
+        final UnixSkEntry usk;
+        final int fileId;
+        final List<Holder> holders = new ArrayList<>();
+
+        SocketBuild(UnixSkEntry usk, int fileId) {
+            this.usk = usk;
+            this.fileId = fileId;
+        }
+    }
+
+    private static final class PipeBuild {
+        final long ino;
+        String fifoPath;
+        final List<Holder> readers = new ArrayList<>();
+        final List<Holder> writers = new ArrayList<>();
+
+        PipeBuild(long ino) { this.ino = ino; }
+    }
+
+    private static IpcGraph join(Path dir, InventoryEntry inventory, Map<Integer, TaskImages> tasks,
+                                 Map<Integer, Entry<FileEntry>> files, Map<Integer, List<Entry<FdinfoEntry>>> fdTables,
+                                 Map<Long, Long> pipeBytes, Map<Integer, long[]> skQueues, long t0) throws ImageFormatException {
+        Path filesPath = dir.resolve("files.img");
+        List<ScanProblem> problems = new ArrayList<>();
+
+        // every unix socket in files.img, including those no fd holds (external peers)
+        Map<Integer, SocketBuild> socketsById = new HashMap<>();
+        Map<Long, SocketBuild> socketsByIno = new LinkedHashMap<>();
+        for (Entry<FileEntry> e : files.values()) {
+            FileEntry f = e.message();
+            if (f.getType() != FD_UNIXSK) continue;
+            if (!f.hasUsk() || !f.getUsk().hasIno()) {
+                throw new ImageFormatException(Kind.INCONSISTENT, filesPath, e.offset(),
+                        "unix socket file id " + f.getId() + " has no unix_sk entry or inode");
+            }
+            SocketBuild b = new SocketBuild(f.getUsk(), f.getId());
+            socketsById.put(f.getId(), b);
+            if (socketsByIno.put(Integer.toUnsignedLong(f.getUsk().getIno()), b) != null) {
+                throw new ImageFormatException(Kind.INCONSISTENT, filesPath, e.offset(),
+                        "two file entries for unix socket inode " + Integer.toUnsignedLong(f.getUsk().getIno()));
+            }
+        }
+        Map<Long, PipeBuild> pipes = new LinkedHashMap<>();
+
+        Map<Integer, ProcessInfo> procs = new LinkedHashMap<>();
+        for (TaskImages t : tasks.values()) {
+            PstreeEntry p = t.pstree;
+            int pid = p.getPid();
+            List<FdInfo> fds = new ArrayList<>();
+            if (t.ids != null) {
+                int filesId = t.ids.getFilesId();
+                Path fdPath = dir.resolve("fdinfo-" + filesId + ".img");
+                for (Entry<FdinfoEntry> fe : fdTables.get(filesId)) {
+                    FdinfoEntry fdi = fe.message();
+                    if (!fdi.hasId() || !fdi.hasFd()) {
+                        throw new ImageFormatException(Kind.INCONSISTENT, fdPath, fe.offset(), "fd entry without fd number or file id");
+                    }
+                    Entry<FileEntry> file = files.get(fdi.getId());
+                    if (file == null) {
+                        throw new ImageFormatException(Kind.INCONSISTENT, fdPath, fe.offset(), "fd " + fdi.getFd()
+                                + " refers to file id " + fdi.getId() + ", which files.img does not have");
+                    }
+                    Holder h = new Holder(pid, fdi.getFd());
+                    fds.add(fdFor(filesPath, file, files, h, socketsById, pipes));
+                }
+            }
+            var tc = t.core.getTc();
+            procs.put(pid, new ProcessInfo(pid, p.getPpid(), tc.getComm(), List.of(), -1, stateLetter(tc.getTaskState()),
+                    p.getPgid(), p.getSid(), -1, 0, fds, true));
+        }
+
+        List<UnixSocket> sockets = new ArrayList<>(socketsByIno.size());
+        for (SocketBuild b : socketsByIno.values()) {
+            UnixSkEntry u = b.usk;
+            boolean ext = (u.getUflags() & USK_EXTERN) != 0;
+            SocketType type = ext ? SocketType.UNKNOWN : SocketType.fromLinux(u.getType());
+            SocketState state = ext ? SocketState.OTHER : SocketState.fromLinux(u.getState());
+            long[] q = skQueues.get(b.fileId);
+            // the kernel's (sock_diag's) reading: all bytes for stream/seqpacket, the next datagram's size for dgram
+            long recv = q == null ? 0 : (type == SocketType.DGRAM ? q[2] : q[0]);
+            sockets.add(new UnixSocket(Integer.toUnsignedLong(u.getIno()), type, state,
+                    SocketName.fromRaw(u.getName().toByteArray()), Integer.toUnsignedLong(u.getPeer()), recv,
+                    Integer.toUnsignedLong(u.getBacklog()), List.of(), ext ? List.of() : b.holders, ext));
+        }
+        List<Pipe> pipeList = new ArrayList<>(pipes.size());
+        for (PipeBuild b : pipes.values()) {
+            pipeList.add(new Pipe(b.ino, b.fifoPath, b.readers, b.writers, pipeBytes.getOrDefault(b.ino, 0L)));
+        }
+        IpcGraph.Meta meta = new IpcGraph.Meta(IpcGraph.Source.IMAGES, dir.toAbsolutePath().toString(), Instant.now(),
+                true, System.nanoTime() - t0);
+        return IpcGraph.of(meta, procs.values(), sockets, pipeList, problems);
+    }
+
+    static char stateLetter(int taskState) {
+        return switch (taskState) {
+            case TASK_ALIVE -> 'S';
+            case TASK_DEAD -> 'Z';
+            case TASK_STOPPED -> 'T';
+            default -> '?';
+        };
+    }
+
+    private static FdInfo fdFor(Path filesPath, Entry<FileEntry> e, Map<Integer, Entry<FileEntry>> files, Holder h,
+                                Map<Integer, SocketBuild> socketsById, Map<Long, PipeBuild> pipes) throws ImageFormatException {
+        FileEntry f = e.message();
+        int fd = h.fd();
+        switch (f.getType()) {
+            case FD_UNIXSK -> {
+                SocketBuild b = socketsById.get(f.getId());
+                b.holders.add(h);
+                long ino = Integer.toUnsignedLong(b.usk.getIno());
+                return new FdInfo(fd, FdKind.SOCKET, ObjectKeys.socket(ino), ino,
+                        AccessMode.fromFlags(b.usk.getFlags()), Integer.toUnsignedLong(b.usk.getFlags()));
+            }
+            case FD_PIPE -> {
+                if (!f.hasPipe() || !f.getPipe().hasPipeId()) throw missing(filesPath, e, "pipe");
+                var p = f.getPipe();
+                long ino = Integer.toUnsignedLong(p.getPipeId());
+                AccessMode mode = AccessMode.fromFlags(p.getFlags());
+                addEnd(pipes.computeIfAbsent(ino, PipeBuild::new), mode, h);
+                return new FdInfo(fd, FdKind.PIPE, ObjectKeys.pipe(ino), ino, mode, Integer.toUnsignedLong(p.getFlags()));
+            }
+            case FD_FIFO -> {
+                if (!f.hasFifo() || !f.getFifo().hasPipeId()) throw missing(filesPath, e, "fifo");
+                var fi = f.getFifo();
+                Entry<FileEntry> reg = files.get(fi.getRegfId());
+                if (reg == null || !reg.message().hasReg()) {
+                    throw new ImageFormatException(Kind.INCONSISTENT, filesPath, e.offset(), "FIFO file id " + f.getId()
+                            + " points at file id " + fi.getRegfId() + ", which is not a regular-file entry");
+                }
+                var r = reg.message().getReg();
+                long ino = Integer.toUnsignedLong(fi.getPipeId());
+                AccessMode mode = AccessMode.fromFlags(r.getFlags());
+                PipeBuild b = pipes.computeIfAbsent(ino, PipeBuild::new);
+                b.fifoPath = r.getName();
+                addEnd(b, mode, h);
+                return new FdInfo(fd, FdKind.FIFO, r.getName(), ino, mode, Integer.toUnsignedLong(r.getFlags()));
+            }
+            case FD_REG -> {
+                if (!f.hasReg()) throw missing(filesPath, e, "reg");
+                var r = f.getReg();
+                int fmt = r.getMode() & 0170000;
+                FdKind kind = fmt == 0040000 ? FdKind.DIRECTORY : (fmt == 0020000 || fmt == 0060000) ? FdKind.DEVICE : FdKind.REGULAR;
+                return new FdInfo(fd, kind, r.getName(), 0, AccessMode.fromFlags(r.getFlags()), Integer.toUnsignedLong(r.getFlags()));
+            }
+            case FD_TTY -> {
+                String path = "";
+                long flags = -1;
+                if (f.hasTty()) {
+                    flags = Integer.toUnsignedLong(f.getTty().getFlags());
+                    if (f.getTty().hasRegfId()) {
+                        Entry<FileEntry> reg = files.get(f.getTty().getRegfId());
+                        if (reg != null && reg.message().hasReg()) path = reg.message().getReg().getName();
+                    }
+                }
+                return new FdInfo(fd, FdKind.TTY, path, 0, AccessMode.fromFlags(flags), flags);
+            }
+            case FD_INETSK -> {
+                long ino = f.hasIsk() ? Integer.toUnsignedLong(f.getIsk().getIno()) : 0;
+                long flags = f.hasIsk() ? Integer.toUnsignedLong(f.getIsk().getFlags()) : -1;
+                return new FdInfo(fd, FdKind.SOCKET, ObjectKeys.socket(ino), ino, AccessMode.fromFlags(flags), flags);
+            }
+            case FD_NETLINKSK -> {
+                long ino = f.hasNlsk() ? Integer.toUnsignedLong(f.getNlsk().getIno()) : 0;
+                long flags = f.hasNlsk() ? Integer.toUnsignedLong(f.getNlsk().getFlags()) : -1;
+                return new FdInfo(fd, FdKind.SOCKET, ObjectKeys.socket(ino), ino, AccessMode.fromFlags(flags), flags);
+            }
+            case FD_PACKETSK -> {
+                // packet sockets carry no inode in the image
+                long flags = f.hasPsk() ? Integer.toUnsignedLong(f.getPsk().getFlags()) : -1;
+                return new FdInfo(fd, FdKind.SOCKET, "socket:[packet]", 0, AccessMode.fromFlags(flags), flags);
+            }
+            case FD_EVENTFD -> { return anon(fd, "anon_inode:[eventfd]", f.hasEfd() ? f.getEfd().getFlags() : -1); }
+            case FD_EVENTPOLL -> { return anon(fd, "anon_inode:[eventpoll]", f.hasEpfd() ? f.getEpfd().getFlags() : -1); }
+            case FD_INOTIFY -> { return anon(fd, "anon_inode:inotify", f.hasIfy() ? f.getIfy().getFlags() : -1); }
+            case FD_SIGNALFD -> { return anon(fd, "anon_inode:[signalfd]", f.hasSgfd() ? f.getSgfd().getFlags() : -1); }
+            case FD_FANOTIFY -> { return anon(fd, "anon_inode:[fanotify]", f.hasFfy() ? f.getFfy().getFlags() : -1); }
+            case FD_TIMERFD -> { return anon(fd, "anon_inode:[timerfd]", f.hasTfd() ? f.getTfd().getFlags() : -1); }
+            case FD_BPFMAP -> { return anon(fd, "anon_inode:bpf-map", f.hasBpf() ? f.getBpf().getFlags() : -1); }
+            case FD_PIDFD -> { return anon(fd, "anon_inode:[pidfd]", f.hasPidfd() ? f.getPidfd().getFlags() : -1); }
+            case FD_MEMFD -> {
+                long flags = f.hasMemfd() ? Integer.toUnsignedLong(f.getMemfd().getFlags()) : -1;
+                return new FdInfo(fd, FdKind.REGULAR, "/memfd: (deleted)", 0, AccessMode.fromFlags(flags), flags);
+            }
+            case FD_TUNF -> {
+                long flags = f.hasTunf() ? Integer.toUnsignedLong(f.getTunf().getFlags()) : -1;
+                return new FdInfo(fd, FdKind.DEVICE, "/dev/net/tun", 0, AccessMode.fromFlags(flags), flags);
+            }
+            case FD_NS -> {
+                long flags = f.hasNsf() ? Integer.toUnsignedLong(f.getNsf().getFlags()) : -1;
+                return new FdInfo(fd, FdKind.OTHER, "ns", 0, AccessMode.fromFlags(flags), flags);
+            }
+            case FD_EXT -> { return new FdInfo(fd, FdKind.OTHER, "external", 0, AccessMode.UNKNOWN, -1); }
+            default -> { return new FdInfo(fd, FdKind.OTHER, "fd type " + f.getType(), 0, AccessMode.UNKNOWN, -1); }
+        }
+    }
+
+    private static FdInfo anon(int fd, String target, long flags) {
+        long fl = flags < 0 ? -1 : flags & 0xffffffffL;
+        return new FdInfo(fd, FdKind.ANON_INODE, target, 0, AccessMode.fromFlags(fl), fl);
+    }
+
+    private static void addEnd(PipeBuild b, AccessMode mode, Holder h) {
+        if (mode.canRead()) b.readers.add(h);
+        if (mode.canWrite()) b.writers.add(h);
+    }
+
+    private static ImageFormatException missing(Path filesPath, Entry<FileEntry> e, String sub) {
+        return new ImageFormatException(Kind.INCONSISTENT, filesPath, e.offset(), "file id " + e.message().getId()
+                + " of type " + e.message().getType() + " has no " + sub + " entry");
+    }
+}
