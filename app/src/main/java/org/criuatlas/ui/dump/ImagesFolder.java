@@ -106,7 +106,7 @@ public final class ImagesFolder {
      */
     public static Path nextAttempt(Path failed) {
         Path f = failed.toAbsolutePath().normalize();
-        String name = f.getFileName().toString().replaceFirst("-\\d+$", "");
+        String name = f.getFileName().toString().replaceFirst("-\\d{1,3}$", "");
         Path parent = f.getParent();
         for (int i = 2; ; i++) {
             Path p = parent.resolve(name + "-" + i);
