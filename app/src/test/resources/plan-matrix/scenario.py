@@ -158,12 +158,12 @@ elif case in ("pipe-in", "pipe-out"):
     ir = ino(r)
     log = os.path.join(work, "pipe.log")
     if case == "pipe-in":   # OUTSIDE writes, INSIDE reads and logs
-        inside = child(lambda: (os.close(w), log_pipe_forever(r, log)))
+        inside = child(lambda: log_pipe_forever(r, log), close=[w])
         os.close(r)
         keep.append(w)
         restore_key_end["pipe"] = w
     else:                   # INSIDE writes, OUTSIDE reads
-        inside = child(lambda: (os.close(r), sleep_forever()))
+        inside = child(sleep_forever, close=[r])
         os.close(w)
         keep.append(r)
     desc["facts"] = {"ours": ir, "theirs": ir, "log": log}

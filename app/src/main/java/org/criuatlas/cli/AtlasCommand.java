@@ -10,6 +10,10 @@ import picocli.CommandLine.Command;
                 CriuCheckCommand.class,
                 ScanCommand.class, BenchCommand.class,
                 ShowCommand.class,
+                CriuHealthCommand.class,
+                CriuDumpCommand.class,
+                CriuRestoreCommand.class,
+                PlanCommand.class,
         })
 public final class AtlasCommand implements Runnable {
     @Override

@@ -7,6 +7,8 @@ import picocli.CommandLine.Command;
         description = "Run a benchmark and print its figures next to the reference tools.",
         subcommands = {
                 org.criuatlas.bench.ScanBenchmark.class,
+                org.criuatlas.bench.RenderBenchmark.class,
+                org.criuatlas.bench.PlanBenchmark.class,
         })
 public final class BenchCommand implements Runnable {
     @Override

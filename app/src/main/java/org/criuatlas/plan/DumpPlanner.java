@@ -131,8 +131,9 @@ public final class DumpPlanner {
         Opts opts = new Opts(external, extUnixSk, d.shellJob());
         List<Crossing> crossings = new ArrayList<>();
         List<RestoreObligation> obligations = new ArrayList<>();
+        Cache cache = new Cache(g);
         for (Raw r : raws) {
-            Crossing c = judge(g, root, r, opts, d);
+            Crossing c = judge(g, root, r, opts, d, cache);
             crossings.add(c);
             if (c.obligation() != null && c.withDecisions().outcome().dumps()) obligations.add(c.obligation());
         }
@@ -360,9 +361,9 @@ public final class DumpPlanner {
             r.peer = p;
             r.insideHolders = ih;
             List<Holder> peerHolders = new ArrayList<>(p.holders());
-            if (peerHolders.isEmpty()) {
-                // the peer may itself wait in an outside listener's queue: then that listener's holders own it
-                for (UnixSocket l : g.sockets().values()) if (l.pending().contains(p.ino())) peerHolders.addAll(l.holders());
+            if (peerHolders.isEmpty() && outsideListener != null) {
+                // the peer waits in an outside listener's queue: that listener's holders own it
+                peerHolders.addAll(outsideListener.holders());
             }
             r.outsideHolders = peerHolders;
             r.ownerVisible = !peerHolders.isEmpty();
@@ -468,15 +469,26 @@ public final class DumpPlanner {
         };
     }
 
-    private static Crossing judge(IpcGraph g, int root, Raw r, Opts o, Decisions d) {
+    /** Per-plan memo: subtree sizes and common ancestors repeat across hundreds of crossings. */
+    private static final class Cache {
+        final IpcGraph g;
+        final Map<Integer, Integer> size = new HashMap<>();
+        final Map<List<Integer>, Integer> lca = new HashMap<>();
+
+        Cache(IpcGraph g) { this.g = g; }
+
+        int size(int pid) { return size.computeIfAbsent(pid, p -> g.subtree(p).size()); }
+    }
+
+    private static Crossing judge(IpcGraph g, int root, Raw r, Opts o, Decisions d, Cache cache) {
         List<Fix> fixes = new ArrayList<>();
         List<String> notes = new ArrayList<>(r.notes);
         Prediction without;
         Prediction with;
         RestoreObligation obligation = null;
         Holder firstInside = r.insideHolders.isEmpty() ? null : r.insideHolders.get(0);
-        int pullRoot = pullInRoot(g, root, r.outsideHolders);
-        String pullText = pullText(g, root, pullRoot);
+        int pullRoot = pullInRoot(cache, root, r.outsideHolders);
+        String pullText = pullText(cache, root, pullRoot);
         Opts none = new Opts(Set.of(), false, false);
         switch (r.kind) {
             case PENDING_CLIENT_OUTSIDE -> {
@@ -609,7 +621,7 @@ public final class DumpPlanner {
                         "dumps; the restored tree joins the session of whoever runs the restore (restore with --shell-job too)", 0, true));
                 int leader = r.outsideHolders.isEmpty() ? 0 : r.outsideHolders.get(0).pid();
                 if (leader > 1 && g.subtree(leader).contains(root))
-                    fixes.add(new Fix(Fix.Kind.PULL_IN, "dump from the session leader pid " + leader, pullText(g, root, leader), leader, true));
+                    fixes.add(new Fix(Fix.Kind.PULL_IN, "dump from the session leader pid " + leader, pullText(cache, root, leader), leader, true));
             }
             case TTY_OUTSIDE -> {
                 without = Prediction.fails(r.ttyError, "the terminal's other side is outside the dump");
@@ -628,20 +640,24 @@ public final class DumpPlanner {
     }
 
     /** The root that would take the outside holders along, 0 when none is known. */
-    private static int pullInRoot(IpcGraph g, int root, List<Holder> outside) {
+    private static int pullInRoot(Cache c, int root, List<Holder> outside) {
         if (outside.isEmpty()) return 0;
-        Set<Integer> pids = new LinkedHashSet<>();
+        Set<Integer> pids = new TreeSet<>();
         pids.add(root);
         for (Holder h : outside) pids.add(h.pid());
-        return commonAncestor(g, pids);
+        return c.lca.computeIfAbsent(List.copyOf(pids), k -> commonAncestor(c.g, k));
     }
 
-    private static String pullText(IpcGraph g, int root, int newRoot) {
+    private static String pullText(Cache c, int root, int newRoot) {
+        IpcGraph g = c.g;
         if (newRoot == 0) return "";
         if (newRoot == 1) return "only init (pid 1) has both in its subtree, and CRIU cannot dump init";
-        int more = g.subtree(newRoot).size() - g.subtree(root).size();
-        return "dump from pid " + newRoot + " (" + comm(g, newRoot) + ") instead: that also dumps " + more + " more process"
-                + (more == 1 ? "" : "es");
+        int more = c.size(newRoot) - c.size(root);
+        ProcessInfo np = g.process(newRoot);
+        String session = np != null && np.sid() > 0 && np.sid() != newRoot
+                ? " (it does not lead its own session either: that dump needs --shell-job)" : "";
+        return "pid " + newRoot + " (" + comm(g, newRoot) + ") has both sides in its subtree; dumping from it takes "
+                + more + " more process" + (more == 1 ? "" : "es") + " along" + session;
     }
 
     private static List<Integer> chain(IpcGraph g, int pid) {

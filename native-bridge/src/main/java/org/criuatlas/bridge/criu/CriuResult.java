@@ -12,7 +12,8 @@ import java.util.List;
  *
  * @param request      which request ("dump", "restore", "check", "version", "feature-check")
  * @param success      criu's verdict
- * @param restoredPid  real pid of the restored root task (restore), null otherwise
+ * @param restoredPid  real pid of the restored root task (restore), null otherwise; criu may send it even
+ *                     when the restore failed, so check {@code success} first
  * @param version      VERSION reply, null otherwise
  * @param crErrno      criu's errno for the failure, null if unset
  * @param crErrmsg     the run's FIRST error line (even on success; not the reason by itself)
@@ -25,7 +26,7 @@ import java.util.List;
  * @param elapsed      wall time from spawn to reply
  */
 public record CriuResult(String request, boolean success, Integer restoredPid, CriuVersion version, Integer crErrno,
-                         String crErrmsg, CriuStats stats, List<org.criuatlas.bridge.criu.log.CriuDiagnosis> diagnoses,
+                         String crErrmsg, CriuStats stats, List<CriuDiagnosis> diagnoses,
                          List<CriuEvent.Stage> stages, Path logFile, List<String> outputTail, String workerExit,
                          Duration elapsed) {
     public CriuResult {

@@ -35,6 +35,11 @@ import java.util.stream.Stream;
  * stdout/stderr are captured; NOTIFY messages are acknowledged and reported as stages; the final
  * reply's {@code success} decides the outcome. Runs on its own thread from {@link #start}; use
  * {@link #await()} for the result and {@link #cancel()} to stop it.
+ *
+ * <p>Measured on CRIU 4.1.1 / Linux 6.18: SIGKILL of the worker while the dumped tree is frozen
+ * (at {@code query-ext-files}) leaves no task stopped: the kernel detaches and wakes a dead tracer's
+ * tracees. The session still checks and sends SIGCONT to any task that ran before and is stopped
+ * after a killed dump (see {@link #continuedAfterKill()}).
  */
 public final class CriuSession implements AutoCloseable {
     /** Written into an images dir while a dump runs; removed only when the dump succeeded. */
@@ -294,7 +299,14 @@ public final class CriuSession implements AutoCloseable {
                 tailThread.start();
             }
 
-            if (!cancelRequested) LibC.send(ours, req.toByteArray(), 0);
+            if (!cancelRequested) {
+                try {
+                    LibC.send(ours, req.toByteArray(), 0);
+                } catch (LibC.SyscallException e) {
+                    // EPIPE/ECONNRESET: the worker is already gone; converse() reports it with its output.
+                    if (e.errno() != LibC.EPIPE && e.errno() != LibC.ECONNRESET) throw e;
+                }
+            }
             CriuRpc.criu_resp reply = converse(ours);
             Instant replied = Instant.now();
 
@@ -393,7 +405,14 @@ public final class CriuSession implements AutoCloseable {
                 }
                 continue;
             }
-            byte[] pkt = LibC.recvPacket(sock);
+            byte[] pkt;
+            try {
+                pkt = LibC.recvPacket(sock);
+            } catch (LibC.SyscallException e) {
+                // A worker that dies with our answer unread resets the connection instead of closing it.
+                if (e.errno() == LibC.ECONNRESET) return null;
+                throw e;
+            }
             if (pkt == null) return null;
             CriuRpc.criu_resp resp;
             try {

@@ -46,6 +46,8 @@ public final class LibC {
     public static final int EAGAIN = 11;
     public static final int ECHILD = 10;
     public static final int ESRCH = 3;
+    public static final int ECONNRESET = 104;
+    public static final int EPIPE = 32;
 
     public static final short POSIX_SPAWN_SETPGROUP = 0x02;
     public static final short POSIX_SPAWN_SETSIGDEF = 0x04;

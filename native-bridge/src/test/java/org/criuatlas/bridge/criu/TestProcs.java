@@ -15,11 +15,11 @@ import java.util.Map;
  * on /dev/null or a file), plus kill-and-reap for them and for restored processes. The test JVM is
  * a child subreaper, so orphans of these trees come back to it and get reaped here.
  */
-final class TestProcs {
-    static final String PYTHON = "/usr/bin/python3";
+public final class TestProcs {
+    public static final String PYTHON = "/usr/bin/python3";
 
     /** Echoes every byte it reads from the stream socket at fd 3. */
-    static final String ECHO_FD3 = """
+    public static final String ECHO_FD3 = """
             import socket, time
             s = socket.socket(fileno=3)
             while True:
@@ -31,7 +31,7 @@ final class TestProcs {
             """;
 
     /** Two processes joined by a socketpair and a pipe; the parent writes a counter to argv[1]. */
-    static final String TREE_WITH_IPC = """
+    public static final String TREE_WITH_IPC = """
             import os, socket, sys, time
             hb = sys.argv[1]
             a, b = socket.socketpair()
@@ -56,7 +56,7 @@ final class TestProcs {
             """;
 
     /** A datagram "syslog" server at argv[1] appending each datagram as a line to argv[2]. */
-    static final String DGRAM_SERVER = """
+    public static final String DGRAM_SERVER = """
             import socket, sys
             s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
             s.bind(sys.argv[1])
@@ -66,7 +66,7 @@ final class TestProcs {
             """;
 
     /** A datagram client connected to argv[1], sending "tick N" every 50 ms. */
-    static final String DGRAM_CLIENT = """
+    public static final String DGRAM_CLIENT = """
             import socket, sys, time
             s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
             s.connect(sys.argv[1])
@@ -80,7 +80,7 @@ final class TestProcs {
     private static boolean subreaper;
 
     /** Make orphans of the test trees (and CRIU-restored roots) children of this JVM. */
-    static synchronized void becomeSubreaper() {
+    public static synchronized void becomeSubreaper() {
         if (!subreaper) {
             LibC.becomeChildSubreaper();
             subreaper = true;
@@ -88,18 +88,18 @@ final class TestProcs {
     }
 
     /** A running python program; close() kills its whole tree and reaps it. */
-    static final class Proc implements AutoCloseable {
-        final int pid;
+    public static final class Proc implements AutoCloseable {
+        public final int pid;
 
         Proc(int pid) {
             this.pid = pid;
         }
 
-        boolean alive() {
+        public boolean alive() {
             return TestProcs.alive(pid);
         }
 
-        List<Integer> tree() {
+        public List<Integer> tree() {
             return new ArrayList<>(CriuSession.treeStates(pid).keySet());
         }
 
@@ -111,7 +111,7 @@ final class TestProcs {
     }
 
     /** Starts {@code python3 -c code args...} in a new session; {@code handIn}: child fd → our fd. */
-    static Proc python(String code, List<String> args, Map<Integer, Integer> handIn, Path output) {
+    public static Proc python(String code, List<String> args, Map<Integer, Integer> handIn, Path output) {
         becomeSubreaper();
         List<String> argv = new ArrayList<>(List.of(PYTHON, "-c", code));
         argv.addAll(args);
@@ -126,13 +126,13 @@ final class TestProcs {
         }
     }
 
-    static boolean alive(int pid) {
+    public static boolean alive(int pid) {
         Character st = CriuSession.state(pid);
         return st != null && st != 'Z' && st != 'X';
     }
 
     /** SIGKILL every pid, reap the ones that are (or become) our children, wait until /proc forgets them. */
-    static void killAndReap(Collection<Integer> pids) {
+    public static void killAndReap(Collection<Integer> pids) {
         for (int p : pids) if (p > 1) LibC.kill(p, LibC.SIGKILL);
         Instant end = Instant.now().plus(Duration.ofSeconds(10));
         List<Integer> left = new ArrayList<>(pids);
@@ -150,7 +150,7 @@ final class TestProcs {
     }
 
     /** Waits until {@code pid} is gone from /proc (reaping it if it is ours). */
-    static boolean waitGone(int pid, Duration max) {
+    public static boolean waitGone(int pid, Duration max) {
         Instant end = Instant.now().plus(max);
         while (Instant.now().isBefore(end)) {
             try {
@@ -165,7 +165,7 @@ final class TestProcs {
     }
 
     /** Inode of a socket/pipe fd of this process, from its /proc link ("socket:[123]"). */
-    static long inode(int fd) {
+    public static long inode(int fd) {
         try {
             String link = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
             return Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']')));
@@ -175,7 +175,7 @@ final class TestProcs {
     }
 
     /** Waits until {@code file} holds a number greater than {@code than}; returns it (or -1). */
-    static long waitCounterAbove(Path file, long than, Duration max) {
+    public static long waitCounterAbove(Path file, long than, Duration max) {
         Instant end = Instant.now().plus(max);
         while (Instant.now().isBefore(end)) {
             try {
@@ -189,7 +189,7 @@ final class TestProcs {
         return -1;
     }
 
-    static long counter(Path file) {
+    public static long counter(Path file) {
         try {
             return Long.parseLong(Files.readString(file).trim());
         } catch (IOException | NumberFormatException e) {
@@ -198,7 +198,7 @@ final class TestProcs {
     }
 
     /** Writes {@code msg} to a blocking stream socket and reads the same number of bytes back. */
-    static String roundTrip(int fd, String msg, Duration max) {
+    public static String roundTrip(int fd, String msg, Duration max) {
         byte[] out = msg.getBytes();
         LibC.send(fd, out, 0);
         StringBuilder got = new StringBuilder();
@@ -213,7 +213,7 @@ final class TestProcs {
         return got.toString();
     }
 
-    static void sleep(long ms) {
+    public static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
