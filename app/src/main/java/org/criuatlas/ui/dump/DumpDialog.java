@@ -150,6 +150,7 @@ public final class DumpDialog extends BorderPane {
         ListView<StageRow> stages = new ListView<>(vm.stages());
         stages.setId(ID_STAGES);
         stages.setPrefHeight(170);
+        stages.setMinHeight(120);
         stages.setCellFactory(l -> new ListCell<>() {
             @Override
             protected void updateItem(StageRow r, boolean empty) {
@@ -167,6 +168,7 @@ public final class DumpDialog extends BorderPane {
         });
         TitledPane stagesPane = new TitledPane("Stages", stages);
         stagesPane.setCollapsible(false);
+        log.setMinHeight(120);
         TitledPane logPane = new TitledPane("Log (tail)", log);
         logPane.setCollapsible(false);
         VBox.setVgrow(logPane, Priority.ALWAYS);
@@ -224,6 +226,9 @@ public final class DumpDialog extends BorderPane {
             what.setWrapText(true);
             Label fix = new Label(f.fixText());
             fix.setWrapText(true);
+            // wrapped labels in a VBox are squeezed to one line unless they may be as tall as they want
+            what.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+            fix.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
             VBox v = new VBox(3, title, what, fix);
             v.getStyleClass().add(STYLE_FAILURE);
             v.setStyle("-fx-border-color: #c62828; -fx-border-width: 0 0 0 4; -fx-padding: 4 8 4 8;");

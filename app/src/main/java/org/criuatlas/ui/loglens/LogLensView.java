@@ -178,6 +178,8 @@ public final class LogLensView extends BorderPane {
             what.setStyle("-fx-font-weight: bold;");
             Label fix = new Label("Fix: " + d.fix());
             fix.setWrapText(true);
+            what.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+            fix.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
             Hyperlink line = new Hyperlink("log line " + d.logLine());
             line.setOnAction(e -> {
                 TableView<?> t = (TableView<?>) lookup("#" + ID_TABLE);
