@@ -107,6 +107,10 @@ public final class DumpViewModel {
     private final ObservableList<StageRow> stages = FXCollections.observableArrayList();
     private final ObservableList<String> logTail = FXCollections.observableArrayList();
     private final ObservableList<DumpFailure> failures = FXCollections.observableArrayList();
+    // one read-only view each, kept: a wrapper listens weakly, so a throw-away one would drop listeners when collected
+    private final ObservableList<StageRow> stagesView = FXCollections.unmodifiableObservableList(stages);
+    private final ObservableList<String> logTailView = FXCollections.unmodifiableObservableList(logTail);
+    private final ObservableList<DumpFailure> failuresView = FXCollections.unmodifiableObservableList(failures);
     private final ReadOnlyObjectWrapper<TargetState> target = new ReadOnlyObjectWrapper<>(this, "target");
     private final ReadOnlyObjectWrapper<DumpSummary> summary = new ReadOnlyObjectWrapper<>(this, "summary");
     private final ReadOnlyObjectWrapper<CriuResult> result = new ReadOnlyObjectWrapper<>(this, "result");
@@ -158,9 +162,9 @@ public final class DumpViewModel {
     public IntegerProperty logLevelProperty() { return logLevel; }
     public ReadOnlyObjectProperty<Phase> phaseProperty() { return phase.getReadOnlyProperty(); }
     public Phase phase() { return phase.get(); }
-    public ObservableList<StageRow> stages() { return FXCollections.unmodifiableObservableList(stages); }
-    public ObservableList<String> logTail() { return FXCollections.unmodifiableObservableList(logTail); }
-    public ObservableList<DumpFailure> failures() { return FXCollections.unmodifiableObservableList(failures); }
+    public ObservableList<StageRow> stages() { return stagesView; }
+    public ObservableList<String> logTail() { return logTailView; }
+    public ObservableList<DumpFailure> failures() { return failuresView; }
     public ReadOnlyObjectProperty<TargetState> targetProperty() { return target.getReadOnlyProperty(); }
     public TargetState target() { return target.get(); }
     public ReadOnlyObjectProperty<DumpSummary> summaryProperty() { return summary.getReadOnlyProperty(); }

@@ -54,6 +54,9 @@ public final class LogLensViewModel {
     private final ObservableList<LogRow> rows = FXCollections.observableArrayList();
     private final FilteredList<LogRow> visible = new FilteredList<>(rows);
     private final ObservableList<CriuDiagnosis> diagnoses = FXCollections.observableArrayList();
+    // one read-only view each, kept: a wrapper listens weakly, so a throw-away one would drop listeners when collected
+    private final ObservableList<LogRow> rowsView = FXCollections.unmodifiableObservableList(rows);
+    private final ObservableList<CriuDiagnosis> diagnosesView = FXCollections.unmodifiableObservableList(diagnoses);
     private final BooleanProperty showErrors = new SimpleBooleanProperty(this, "showErrors", true);
     private final BooleanProperty showWarnings = new SimpleBooleanProperty(this, "showWarnings", true);
     private final BooleanProperty showInfo = new SimpleBooleanProperty(this, "showInfo", true);
@@ -80,10 +83,10 @@ public final class LogLensViewModel {
     public ReadOnlyStringProperty errorProperty() { return error.getReadOnlyProperty(); }
     public ReadOnlyStringProperty summaryProperty() { return summary.getReadOnlyProperty(); }
     /** Every line of the log. */
-    public ObservableList<LogRow> rows() { return FXCollections.unmodifiableObservableList(rows); }
+    public ObservableList<LogRow> rows() { return rowsView; }
     /** The lines the filters let through (what the table shows). */
     public FilteredList<LogRow> visible() { return visible; }
-    public ObservableList<CriuDiagnosis> diagnoses() { return FXCollections.unmodifiableObservableList(diagnoses); }
+    public ObservableList<CriuDiagnosis> diagnoses() { return diagnosesView; }
     public BooleanProperty showErrorsProperty() { return showErrors; }
     public BooleanProperty showWarningsProperty() { return showWarnings; }
     public BooleanProperty showInfoProperty() { return showInfo; }
