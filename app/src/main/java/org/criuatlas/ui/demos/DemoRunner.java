@@ -45,10 +45,22 @@ public final class DemoRunner implements AutoCloseable {
 
     private final ExecutorService background;
     private final boolean ownsBackground;
-    private final Map<String, CompletableFuture<StartedDemo>> runs = new LinkedHashMap<>();
+    /** Runs by demo id, in start order. */
+    private final Map<String, Run> runs = new LinkedHashMap<>();
     private final List<java.util.function.Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
     private final Thread shutdownHook;
     private boolean closed;
+
+    /** One run: {@code ready} completes once the tree is up; {@code gone} once it is torn down after a stop. */
+    private record Run(Demo demo, CompletableFuture<StartedDemo> ready, CompletableFuture<Void> gone) {
+        Run(Demo demo) {
+            this(demo, new CompletableFuture<>(), new CompletableFuture<>());
+        }
+
+        boolean up() {
+            return ready.isDone() && !ready.isCompletedExceptionally();
+        }
+    }
 
     public DemoRunner() {
         this(newBackground(), true);
@@ -78,76 +90,73 @@ public final class DemoRunner implements AutoCloseable {
     /** Starts {@code demo} in the background (or returns its run when it is already starting or running). */
     public synchronized CompletableFuture<StartedDemo> start(Demo demo) {
         if (closed) return CompletableFuture.failedFuture(new IllegalStateException("the demo runner is closed"));
-        CompletableFuture<StartedDemo> run = runs.get(demo.id());
-        if (run != null && !run.isCompletedExceptionally()) return run;
-        CompletableFuture<StartedDemo> f = new CompletableFuture<>();
-        runs.put(demo.id(), f);
+        Run existing = runs.get(demo.id());
+        if (existing != null) return existing.ready();
+        Run run = new Run(demo);
+        runs.put(demo.id(), run);
         fire(new Change(demo, State.STARTING, null, null));
         background.execute(() -> {
+            StartedDemo s;
             try {
-                StartedDemo s = launch(demo);
-                if (!f.complete(s)) stopNow(s); // stopped while starting
-                else fire(new Change(demo, State.RUNNING, s, null));
+                s = launch(demo);
             } catch (Throwable t) {
                 synchronized (this) {
-                    runs.remove(demo.id(), f);
+                    runs.remove(demo.id(), run);
                 }
-                f.completeExceptionally(t);
+                run.ready().completeExceptionally(t);
+                run.gone().complete(null);
                 fire(new Change(demo, State.FAILED, null, t));
+                return;
             }
+            if (run.ready().complete(s)) {
+                fire(new Change(demo, State.RUNNING, s, null));
+                return;
+            }
+            // stopped while it was starting: tear down what just came up
+            teardown(run, s);
         });
-        return f;
+        return run.ready();
     }
 
     /** The run of {@code demo} if it is running now. */
     public synchronized Optional<StartedDemo> running(Demo demo) {
-        CompletableFuture<StartedDemo> f = runs.get(demo.id());
-        return f != null && f.isDone() && !f.isCompletedExceptionally() ? Optional.of(f.join()) : Optional.empty();
+        Run r = runs.get(demo.id());
+        return r != null && r.up() ? Optional.of(r.ready().join()) : Optional.empty();
     }
 
     /** Every demo running now, in start order. */
     public synchronized List<StartedDemo> running() {
         List<StartedDemo> out = new ArrayList<>();
-        for (CompletableFuture<StartedDemo> f : runs.values())
-            if (f.isDone() && !f.isCompletedExceptionally()) out.add(f.join());
+        for (Run r : runs.values()) if (r.up()) out.add(r.ready().join());
         return out;
     }
 
-    /** Stops {@code demo} in the background: kills and reaps its processes, removes its directories. */
+    /**
+     * Stops {@code demo} in the background: kills and reaps its processes (restored ones it adopted
+     * too) and removes its directories. The future completes when all of that is done.
+     */
     public CompletableFuture<Void> stop(Demo demo) {
-        CompletableFuture<StartedDemo> f;
+        Run r;
         synchronized (this) {
-            f = runs.remove(demo.id());
+            r = runs.remove(demo.id());
         }
-        if (f == null) return CompletableFuture.completedFuture(null);
-        if (!f.isDone()) {
-            // still starting: the starter sees the run was cancelled and tears it down itself
-            f.cancel(false);
-            fire(new Change(demo, State.STOPPED, null, null));
-            return CompletableFuture.completedFuture(null);
+        if (r == null) return CompletableFuture.completedFuture(null);
+        if (!r.ready().isDone()) {
+            // still starting: the starter sees the cancel and tears the tree down as soon as it is up
+            fire(new Change(demo, State.STOPPING, null, null));
+            r.ready().cancel(false);
+            return r.gone();
         }
-        if (f.isCompletedExceptionally()) return CompletableFuture.completedFuture(null);
-        StartedDemo s = f.join();
+        if (!r.up()) return r.gone();
+        StartedDemo s = r.ready().join();
         fire(new Change(demo, State.STOPPING, s, null));
-        return CompletableFuture.runAsync(() -> {
-            try {
-                stopNow(s);
-                fire(new Change(demo, State.STOPPED, null, null));
-            } catch (RuntimeException e) {
-                fire(new Change(demo, State.FAILED, null, e));
-                throw e;
-            }
-        }, background);
+        background.execute(() -> teardown(r, s));
+        return r.gone();
     }
 
-    /**
-     * Also kill these pids when the demo stops: processes CRIU restored from the demo's dump are no
-     * children of the topology. Returns false when no demo is running.
-     */
-    public boolean adopt(StartedDemo demo, Collection<Integer> pids) {
-        if (pids == null || pids.isEmpty()) return true;
-        demo.topology().adopt(pids);
-        return true;
+    /** Processes CRIU restored from this demo's dump are no children of its tree: kill them too when it stops. */
+    public void adopt(StartedDemo demo, Collection<Integer> pids) {
+        if (pids != null && !pids.isEmpty()) demo.topology().adopt(pids);
     }
 
     /**
@@ -163,46 +172,35 @@ public final class DemoRunner implements AutoCloseable {
             Set<Integer> known = s.knownPids();
             if (pids.stream().anyMatch(known::contains)) target = s;
         }
-        target.topology().adopt(pids);
+        adopt(target, pids);
         return Optional.of(target);
     }
 
-    /** Stops every demo and waits for it (blocking; not on the FX thread). */
+    /** Stops every demo and waits until each is torn down (blocking; not on the FX thread). */
     public void stopAll() {
         List<Demo> demos;
         synchronized (this) {
-            demos = new ArrayList<>();
-            for (String id : runs.keySet()) DemoCatalog.byId(id).ifPresent(demos::add);
-            // demos not in the catalog (tests) are found through their runs
-            for (CompletableFuture<StartedDemo> f : runs.values())
-                if (f.isDone() && !f.isCompletedExceptionally() && !demos.contains(f.join().demo())) demos.add(f.join().demo());
+            demos = runs.values().stream().map(Run::demo).toList();
         }
-        List<RuntimeException> errors = new ArrayList<>();
-        for (Demo d : demos) {
-            CompletableFuture<StartedDemo> f;
-            synchronized (this) {
-                f = runs.remove(d.id());
-            }
-            if (f == null) continue;
+        List<CompletableFuture<Void>> gone = new ArrayList<>();
+        for (Demo d : demos) gone.add(stop(d));
+        RuntimeException first = null;
+        for (CompletableFuture<Void> g : gone) {
             try {
-                StartedDemo s = f.get(START_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
-                stopNow(s);
-                fire(new Change(d, State.STOPPED, null, null));
-            } catch (java.util.concurrent.CancellationException | java.util.concurrent.ExecutionException e) {
-                // never started: nothing to stop
-            } catch (java.util.concurrent.TimeoutException e) {
-                f.cancel(false); // the starter tears it down when it finishes
+                g.get(START_TIMEOUT.toSeconds() + 60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                errors.add(e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (first == null) first = e.getCause() instanceof RuntimeException re ? re : new CompletionException(e.getCause());
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (first == null) first = new TopologyException("a demo did not stop in time");
             }
         }
-        if (!errors.isEmpty()) throw errors.get(0);
+        if (first != null) throw first;
     }
 
-    /** Stops every demo, removes the shutdown hook and ends the background thread. */
+    /** Stops every demo, removes the shutdown hook and ends the background threads. */
     @Override
     public void close() {
         synchronized (this) {
@@ -217,7 +215,18 @@ public final class DemoRunner implements AutoCloseable {
             } catch (IllegalStateException ignored) {
                 // the JVM is already shutting down: the hook is running or ran
             }
-            if (ownsBackground) background.shutdownNow();
+            if (ownsBackground) background.shutdown();
+        }
+    }
+
+    private void teardown(Run r, StartedDemo s) {
+        try {
+            stopNow(s);
+            r.gone().complete(null);
+            fire(new Change(r.demo(), State.STOPPED, null, null));
+        } catch (RuntimeException e) {
+            r.gone().completeExceptionally(e);
+            fire(new Change(r.demo(), State.FAILED, null, e));
         }
     }
 
@@ -239,6 +248,7 @@ public final class DemoRunner implements AutoCloseable {
     /** Kills and reaps the demo's processes, adopted ones included, and removes its directories. */
     static void stopNow(StartedDemo s) {
         Set<Integer> pids = s.knownPids();
+        killOwnChildren(pids);
         try {
             s.topology().close();
         } finally {
@@ -246,6 +256,20 @@ public final class DemoRunner implements AutoCloseable {
             reap(pids);
             deleteTree(s.workDir());
         }
+    }
+
+    /**
+     * A tree restored with --restore-sibling hangs under this JVM, not under the topology: only we
+     * can reap it, so kill those trees (children first) and reap them before the director waits for them.
+     */
+    private static void killOwnChildren(Collection<Integer> pids) {
+        long self = ProcessHandle.current().pid();
+        List<Integer> doomed = new ArrayList<>();
+        for (int pid : pids) {
+            boolean ours = ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(p -> p.pid() == self).orElse(false);
+            if (ours) doomed.addAll(RestoreRunner.tree(pid));
+        }
+        if (!doomed.isEmpty()) RestoreRunner.killAll(doomed);
     }
 
     private static void reap(Collection<Integer> pids) {

@@ -157,6 +157,50 @@ class DemoCriuTest {
         for (int pid : r.pids()) assertFalse(Files.exists(Path.of("/proc/" + pid)), "restored pid " + pid + " left after stop");
     }
 
+    /**
+     * "Reconnect by name" (demo 2) and "dumps and restores cleanly" (demo 5): dumped with the lesson's
+     * fixes and restored with the board's default wiring (nothing handed in), the restored processes
+     * keep talking: new datagrams from them reach the log of the datagram server.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("restoredByThemselves")
+    void restoredWithoutHandingAnythingInKeepsTalking(String demoId, String logObject, String talker) throws Exception {
+        Demo demo = DemoCatalog.byId(demoId).orElseThrow();
+        StartedDemo s = runner.start(demo).get(60, TimeUnit.SECONDS);
+        Map<String, Integer> pids = s.pids();
+        waitFor(() -> s.topology().log(logObject).stream().anyMatch(l -> l.startsWith(talker + " ")), talker + " logs before the dump");
+        DumpPlan fixed = plan(s, DemoCheck.lessonFixes(s));
+        CriuResult d = dump(fixed, s.imagesDir(1), false);
+        assertTrue(d.success(), () -> "dump: " + d);
+        for (int pid : s.topology().endsOf(talker).stream().map(e -> e.pid()).distinct().toList()) waitGone(pid);
+        waitGone(pids.get(demo.rootProcess()));
+        ImageDump images = ImageReader.open(s.imagesDir(1));
+        Path work = s.workDir().resolve("restore-work");
+        Files.createDirectories(work);
+        RestoreWiringPlan wiring = RestoreWiringPlan.of(images).withWorkDir(work).withRestoreSibling(true);
+        assertFalse(wiring.blocked(), () -> wiring.blockingReasons().toString());
+        for (var row : wiring.rows()) assertEquals(Destination.Kind.RECONNECT, row.destination().kind(), row::toString);
+
+        RestoreOutcome out = new RestoreRunner(criu, pool).restore(wiring, null).outcome().get(90, TimeUnit.SECONDS);
+        if (out instanceof RestoreOutcome.Restored r) runner.adoptRestored(r.pids());
+        RestoreOutcome.Restored r = assertInstanceOf(RestoreOutcome.Restored.class, out, out::toString);
+        try {
+            assertEquals(pids.get(demo.rootProcess()), r.rootPid());
+            int before = s.topology().log(logObject).size();
+            waitFor(() -> s.topology().log(logObject).stream().skip(before).anyMatch(l -> l.startsWith(talker + " ")),
+                    "the restored " + talker + " reaches " + logObject + " again");
+        } finally {
+            r.wiring().close();
+            runner.stop(demo).get(60, TimeUnit.SECONDS);
+        }
+        for (int pid : r.pids()) assertFalse(Files.exists(Path.of("/proc/" + pid)), "restored pid " + pid + " left after stop");
+    }
+
+    static List<org.junit.jupiter.params.provider.Arguments> restoredByThemselves() {
+        return List.of(org.junit.jupiter.params.provider.Arguments.of("logd", "syslog", "web"),
+                org.junit.jupiter.params.provider.Arguments.of("contained", "log", "worker"));
+    }
+
     private static void waitGone(int pid) throws InterruptedException {
         waitFor(() -> RestoreRunner.stillTaken(List.of(pid)).isEmpty(), "pid " + pid + " is free after the dump");
     }
