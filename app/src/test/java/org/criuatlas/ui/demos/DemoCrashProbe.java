@@ -1,5 +1,7 @@
 package org.criuatlas.ui.demos;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,7 +20,10 @@ public final class DemoCrashProbe {
         System.out.println("dirs " + s.socketDir() + " " + s.workDir());
         System.out.println(line);
         System.out.flush();
-        if (args[1].equals("exit")) System.exit(3);
+        if (args[1].equals("exit")) {
+            new BufferedReader(new InputStreamReader(System.in)).readLine(); // the test has seen the pids run
+            System.exit(3);
+        }
         Thread.sleep(600_000);
     }
 }

@@ -42,6 +42,10 @@ class DemoRunnerCrashTest {
             assertEquals(3, pids.size(), "the seed demo has three processes: " + pids);
             for (int pid : pids) assertTrue(Files.exists(Path.of("/proc/" + pid)), "pid " + pid + " runs");
             if (how.equals("wait")) jvm.destroyForcibly(); // SIGKILL: no hook runs
+            else {
+                jvm.getOutputStream().write("go\n".getBytes());
+                jvm.getOutputStream().flush();
+            }
             assertTrue(jvm.waitFor(60, TimeUnit.SECONDS), "the probe JVM ended");
             if (how.equals("exit")) assertEquals(3, jvm.exitValue());
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
