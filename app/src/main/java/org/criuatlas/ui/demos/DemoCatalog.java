@@ -37,7 +37,7 @@ public final class DemoCatalog {
                             "Open the images: the restore board has one row, socket:[{ino:seed@worker}]. Choose \"console kept"
                                     + " by CRIU Atlas\" as its destination and Restore.",
                             "Type a line in the console: the restored worker echoes it back. Data flows again."),
-                    "The only red edge is worker ↔ supervisor. The fix names worker's inode, not supervisor's: CRIU looks up"
+                    "The only edge that crosses the boundary is worker ↔ supervisor. The fix names worker's inode, not supervisor's: CRIU looks up"
                             + " the end inside the dump. The pipe from app to worker stays inside and needs nothing.",
                     "CRIU can only save what is inside the tree. The socketpair's other end has no name, so nothing could"
                             + " reconnect it later; CRIU refuses unless told the end is external. At restore it must be"
@@ -62,7 +62,8 @@ public final class DemoCatalog {
                             "Start the demo and select {pid:app} as the root.",
                             "Plan: two crossings, web → syslog and mailer → syslog, both \"datagram client of a named"
                                     + " socket outside\". With nothing ticked the dump fails with \"External socket is used\".",
-                            "Choose \"reconnect by name\" (--ext-unix-sk) on one of them; the plan turns green for both.",
+                            "Choose \"reconnect by name\" (--ext-unix-sk) on one of them: it is one option for the whole dump,"
+                                    + " so the verdict becomes \"dumps fine\" for both.",
                             "Dump: it succeeds. Open the images: the restore board shows both sockets as \"reconnect by name\";"
                                     + " nothing has to be handed in.",
                             "Restore: web and mailer come back and their edges to syslogd reappear."),
@@ -120,8 +121,8 @@ public final class DemoCatalog {
                             + " output into a second pipe read by pager, a process outside the dump (like `app | less`).",
                     List.of(
                             "Start the demo and select {pid:app} as the root.",
-                            "Plan: one crossing, \"pipe: read end outside\". The verdict is not red but orange: it dumps,"
-                                    + " but breaks at restore.",
+                            "Plan: one crossing, \"pipe: read end outside\". The verdict is not \"dump fails\" but \"dumps,"
+                                    + " but breaks at restore\".",
                             "Dump without any fix: it succeeds.",
                             "Open the images: the restore board lists pipe:[{ino:out@filter}] as an obligation. Without it the"
                                     + " restored filter writes into a pipe nobody reads and gets EPIPE.",
@@ -146,7 +147,7 @@ public final class DemoCatalog {
                             + " and a datagram socket, but every end of every connection is held inside app's tree.",
                     List.of(
                             "Start the demo and select {pid:app} as the root.",
-                            "Plan: no crossings, the verdict is green.",
+                            "Plan: no crossings; the verdict is \"dumps fine\".",
                             "Dump (leave running or not): it succeeds with no option.",
                             "Restore: nothing to wire; the tree comes back with all its edges."),
                     "Every edge starts and ends inside the boundary. The named sockets use abstract names, which CRIU"

@@ -64,7 +64,6 @@ public final class DemoLessonPane extends BorderPane {
         startStop.setId(DemoIds.START_STOP);
         startStop.textProperty().bind(model.buttonTextProperty());
         startStop.disableProperty().bind(model.busyProperty());
-        startStop.setDefaultButton(true);
         startStop.setOnAction(e -> model.startOrStop());
 
         Button selectRoot = new Button("Select root");

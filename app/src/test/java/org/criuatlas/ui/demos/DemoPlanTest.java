@@ -87,6 +87,10 @@ class DemoPlanTest {
         try {
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(s.socketDir())));
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(s.workDir())));
+            // every live value the lesson names exists in this demo
+            String lesson = demo.lesson().text(Lesson.Values.of(s));
+            assertFalse(lesson.contains("{") || lesson.contains("<"), lesson);
+            assertTrue(lesson.contains(demo.rootProcess() + " (pid " + s.rootPid() + ")"), lesson);
             IpcGraph g = scan(s);
             DumpPlan plain = DumpPlanner.plan(g, s.rootPid(), Decisions.NONE);
             DumpPlan fixed = DumpPlanner.plan(g, s.rootPid(), DemoCheck.lessonFixes(s));
@@ -110,7 +114,8 @@ class DemoPlanTest {
         try {
             long workerEnd = s.inode("seed", "worker");
             long supervisorEnd = s.inode("seed", "supervisor");
-            DumpPlan plan = DumpPlanner.plan(scan(s), s.rootPid(), Decisions.NONE);
+            // the whole system, as the window scans it
+            DumpPlan plan = DumpPlanner.plan(scanner.scan(), s.rootPid(), Decisions.NONE);
             assertEquals(1, plan.crossings().size(), () -> "crossings: " + plan.crossings());
             Crossing c = plan.crossings().get(0);
             assertEquals(CrossingKind.SOCKETPAIR, c.kind());
