@@ -98,6 +98,9 @@ class TopologyCriuTest {
             }
             int before = t.log("p").size();
             TopologyTest.await("talk resumes after restore", () -> t.log("p").size() > before + 2);
+            // signal handling survived too: SIGUSR1 makes kid ping on its dgram client
+            t.ping("kid");
+            TopologyTest.await("ping after restore", () -> t.log("log").contains("ping kid"));
         }
         for (int pid : pids) assertTrue(ProcView.gone(pid) || ProcView.of(pid).state() == 'Z', "restored pid " + pid + " left running");
     }
