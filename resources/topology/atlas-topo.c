@@ -926,6 +926,15 @@ static void run_proc(int p, int base, int devnull)
     my_name_len = strlen(my_name);
     if (pr->setsid && setsid() < 0) child_fail(p, "setsid");
     prctl(PR_SET_NAME, pr->name, 0, 0, 0);
+    /* A session leader holding a pty slave takes it as its controlling terminal before it forks,
+     * so its children share it, like a login shell and its jobs (ptys exist before the forks). */
+    for (int k = 0; k < pr->nown && pr->setsid; k++) {
+        const struct end *e = &ends[pr->own[k]];
+        if (e->role != R_SLAVE) continue;
+        int src = e->share_of >= 0 ? ends[e->share_of].src : e->src;
+        if (ioctl(src, TIOCSCTTY, 0) != 0) child_fail(p, "ioctl(TIOCSCTTY)");
+        break;
+    }
 
     for (int k = 0; k < pr->nkids; k++) {
         pid_t c = fork();
@@ -996,12 +1005,6 @@ static void run_proc(int p, int base, int devnull)
     }
     free(tmp);
     free(ino);
-    /* a session leader holding a pty slave takes it as its controlling terminal, like a login shell */
-    for (int k = 0; k < pr->nown && pr->setsid; k++)
-        if (ends[pr->own[k]].role == R_SLAVE) {
-            if (ioctl(ends[pr->own[k]].target, TIOCSCTTY, 0) != 0) child_fail(p, "ioctl(TIOCSCTTY)");
-            break;
-        }
     if (chdir("/") != 0) child_fail(p, "chdir(/)");
 
     int cap = pr->nown + 16;
@@ -1405,6 +1408,9 @@ int main(int argc, char **argv)
         struct timeval tv = {timeout_s, 0};
         setsockopt(c[0], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
     }
+    /* ptys first: a session leader takes its terminal before it forks its children */
+    for (int i = 0; i < nobjs; i++)
+        if (objs[i].kind == K_PTY) build_object(i);
     int base = maxfd_seen + 1;
 
     fflush(stdout);
@@ -1427,7 +1433,7 @@ int main(int argc, char **argv)
      * few at a time (the hard fd limit may be low and cannot always be raised). Listeners stay
      * until every connect line is accepted. */
     for (int i = 0; i < nobjs; i++) {
-        build_object(i);
+        if (objs[i].kind != K_PTY) build_object(i);
         for (int k = obj_end_start[i]; k < obj_end_start[i + 1]; k++) {
             struct end *e = &ends[obj_end_list[k]];
             if (e->share_of >= 0) e->src = ends[e->share_of].src;
