@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CriuCheckCommand.class,
                 ShowCommand.class,
+                BenchCommand.class,
         })
 public final class AtlasCommand implements Runnable {
     @Override

@@ -2,7 +2,6 @@ package org.criuatlas.bridge.images;
 
 import org.criuatlas.bridge.images.ImageFile.Entry;
 import org.criuatlas.bridge.images.ImageFormatException.Kind;
-import org.criuatlas.bridge.images.proto.CriuImages.CoreEntry;
 import org.criuatlas.bridge.images.proto.CriuImages.FdinfoEntry;
 import org.criuatlas.bridge.images.proto.CriuImages.FileEntry;
 import org.criuatlas.bridge.images.proto.CriuImages.ImageStatsEntry;
@@ -198,7 +197,7 @@ public final class ImageReader {
     private static final class TaskImages {
         final PstreeEntry pstree;
         final long pstreeOffset;
-        CoreEntry core;
+        CoreSummary core;
         TaskKobjIdsEntry ids;
 
         TaskImages(PstreeEntry p, long off) {
@@ -211,13 +210,14 @@ public final class ImageReader {
         for (TaskImages t : tasks.values()) {
             int pid = t.pstree.getPid();
             Path corePath = dir.resolve("core-" + pid + ".img");
-            List<Entry<CoreEntry>> core = ImageFile.readAll(corePath, ImageMagic.CORE, CoreEntry.parser());
+            List<Entry<CoreSummary>> core = ImageFile.readAll(corePath, ImageMagic.COMMON, ImageMagic.CORE,
+                    CoreSummary::decode, null, null);
             if (core.isEmpty() || !core.get(0).message().hasTc()) {
                 throw new ImageFormatException(Kind.INCONSISTENT, corePath, core.isEmpty() ? 8 : core.get(0).offset(),
                         "the main thread's core image has no task_core entry (tc)");
             }
             t.core = core.get(0).message();
-            if (t.core.getTc().getTaskState() == TASK_DEAD) continue; // zombies have only core
+            if (t.core.taskState() == TASK_DEAD) continue; // zombies have only core
             Path idsPath = dir.resolve("ids-" + pid + ".img");
             List<Entry<TaskKobjIdsEntry>> ids = ImageFile.readAll(idsPath, ImageMagic.IDS, TaskKobjIdsEntry.parser());
             if (ids.isEmpty() || !ids.get(0).message().hasFilesId()) {
@@ -296,8 +296,8 @@ public final class ImageReader {
                     fds.add(fdFor(filesPath, file, files, h, socketsById, pipes));
                 }
             }
-            var tc = t.core.getTc();
-            procs.put(pid, new ProcessInfo(pid, p.getPpid(), tc.getComm(), List.of(), -1, stateLetter(tc.getTaskState()),
+            CoreSummary tc = t.core;
+            procs.put(pid, new ProcessInfo(pid, p.getPpid(), tc.comm(), List.of(), -1, stateLetter(tc.taskState()),
                     p.getPgid(), p.getSid(), -1, 0, fds, true));
         }
 
