@@ -153,6 +153,7 @@ if command -v flock >/dev/null; then
 fi
 
 WORK=$(mktemp -d "$PARENT/.$BASE.build.XXXXXX")
+# shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() { rm -rf "$WORK"; }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -226,8 +227,6 @@ if ((${#MISSING[@]})); then
     --no-conflicts --no-breaks --no-replaces --no-enhances criu 2>/dev/null |
     grep -v -e '^ ' -e '^<' | sort -u)
   ((${#CLOSURE[@]})) || die "apt-cache depends criu returned nothing; missing package(s): ${MISSING[*]}"
-  declare -A closure_set=()
-  for c in "${CLOSURE[@]}"; do closure_set[$c]=1; done
   unresolved=()
   for m in "${MISSING[@]}"; do
     ms=$(stem "$m")
@@ -249,7 +248,8 @@ if ((${#MISSING[@]})); then
     for c in "${CLOSURE[@]}"; do
       if [[ -z ${have_set[$c]:-} ]]; then PKGS+=("$c"); have_set[$c]=1; fi
     done
-    log "  no renamed replacement for: ${unresolved[*]}; added the whole dependency closure of criu"
+    log "  WARNING: ${unresolved[*]}: not in trixie and no renamed package in criu's dependency closure;"
+    log "  continuing without it, with the whole closure added (the loader check below decides)"
   fi
 fi
 
@@ -278,7 +278,7 @@ loader_rel=${loaders[0]#"$ROOT"/}
 
 # Every library must resolve inside the prefix (not "not found", not the host's bookworm copy).
 ldlist=$("$ROOT/$loader_rel" --library-path "$ROOT/$libdir_rel" --list "$ROOT/usr/sbin/criu" 2>&1) ||
-  { printf '%s\n' "$ldlist" >&2; die "the trixie loader cannot load criu${MISSING:+ (packages missing from trixie: ${MISSING[*]})}"; }
+  { printf '%s\n' "$ldlist" >&2; die "the trixie loader cannot load criu (a library package is missing from the list)${MISSING:+; packages missing from trixie: ${MISSING[*]}}"; }
 bad=$(awk -v root="$ROOT/" '/=>/ { if ($3 == "not" || index($3, root) != 1) print $1 " => " $3 }' <<<"$ldlist")
 if [[ -n $bad ]]; then
   printf '%s\n' "$bad" | sed 's/^/    /' >&2

@@ -8,8 +8,12 @@ import picocli.CommandLine.Command;
                 + "Without a command, opens the window (an image directory as the only argument opens it).",
         subcommands = {
                 CriuCheckCommand.class,
+                ScanCommand.class, BenchCommand.class,
                 ShowCommand.class,
-                BenchCommand.class,
+                CriuHealthCommand.class,
+                CriuDumpCommand.class,
+                CriuRestoreCommand.class,
+                PlanCommand.class,
         })
 public final class AtlasCommand implements Runnable {
     @Override

@@ -6,6 +6,9 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its figures next to the reference tools.",
         subcommands = {
+                org.criuatlas.bench.ScanBenchmark.class,
+                org.criuatlas.bench.RenderBenchmark.class,
+                org.criuatlas.bench.PlanBenchmark.class,
                 org.criuatlas.bench.ImageBenchmark.class,
         })
 public final class BenchCommand implements Runnable {

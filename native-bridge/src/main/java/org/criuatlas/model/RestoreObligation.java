@@ -21,7 +21,9 @@ public record RestoreObligation(String key, Kind kind, long ino, Holder holder, 
         /** A socket whose peer had a name: inherit a new one, or reconnect by name with ext_unix_sk. */
         INHERIT_OR_RECONNECT_SOCKET,
         /** A pipe with an end outside: without {@code --inherit-fd fd[N]:pipe:[INO]} it comes back broken. */
-        INHERIT_PIPE
+        INHERIT_PIPE,
+        /** The tree was dumped with {@code --shell-job}: restore it with {@code --shell-job} too (it joins criu's session). */
+        SHELL_JOB
     }
 
     public RestoreObligation {

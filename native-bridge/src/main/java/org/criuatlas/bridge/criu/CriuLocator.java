@@ -41,16 +41,17 @@ public final class CriuLocator {
                 // fall through to PATH
             }
         }
+        // Fallbacks are only taken when they are CRIU >= 4: Debian 12's 3.17 fails on current kernels.
         String path = System.getenv("PATH");
         if (path != null) {
             for (String dir : path.split(":")) {
                 if (dir.isEmpty()) continue;
-                Optional<Located> l = executable(Path.of(dir, "criu"), "PATH");
+                Optional<Located> l = executable(Path.of(dir, "criu"), "PATH").filter(CriuLocator::atLeast4);
                 if (l.isPresent()) return l;
             }
         }
         for (String dir : new String[] {"/usr/sbin", "/sbin", "/usr/local/sbin"}) {
-            Optional<Located> l = executable(Path.of(dir, "criu"), dir);
+            Optional<Located> l = executable(Path.of(dir, "criu"), dir).filter(CriuLocator::atLeast4);
             if (l.isPresent()) return l;
         }
         return Optional.empty();
@@ -67,6 +68,29 @@ public final class CriuLocator {
         String h = System.getenv("CRIU_ATLAS_HOME");
         if (h != null && !h.isBlank()) return Path.of(h);
         return Path.of(System.getProperty("user.home"), ".cache", "criu-atlas");
+    }
+
+    /** Major version from {@code criu --version} ("Version: 4.1.1"), or -1 when it cannot be run. */
+    public static int majorVersion(Path criu) {
+        try {
+            Process p = new ProcessBuilder(criu.toString(), "--version").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return -1;
+            }
+            var m = java.util.regex.Pattern.compile("Version:\\s*(\\d+)\\.").matcher(out);
+            return m.find() ? Integer.parseInt(m.group(1)) : -1;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static boolean atLeast4(Located l) {
+        return majorVersion(l.path()) >= 4;
     }
 
     private static Optional<Located> executable(Path p, String via) {

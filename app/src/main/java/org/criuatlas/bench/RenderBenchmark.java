@@ -1,0 +1,253 @@
+package org.criuatlas.bench;
+
+import javafx.animation.AnimationTimer;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.layout.StackPane;
+import javafx.scene.paint.Color;
+import javafx.stage.Stage;
+import org.criuatlas.model.IpcGraph;
+import org.criuatlas.ui.graph.GraphPaint;
+import org.criuatlas.ui.graph.GraphView;
+import org.criuatlas.ui.graph.LabelPlacer;
+import org.criuatlas.ui.graph.Palette;
+import org.criuatlas.ui.graph.Rasterizer;
+import org.criuatlas.ui.graph.RenderGraph;
+import org.criuatlas.ui.graph.Viewport;
+import org.criuatlas.ui.plan.InterimDumpPlanner;
+import org.criuatlas.ui.vm.ExplorerViewModel;
+import org.criuatlas.ui.vm.PlanViewModel;
+import org.criuatlas.ui.vm.RefreshController;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code criu-atlas bench render}: the graph view on a large made-up graph, on the software
+ * pipeline: milliseconds per frame while panning (raster alone, and whole frames on screen
+ * against a Canvas redraw of the same graph), the FX-thread cost of a refresh with changes, and
+ * the heap the graph needs.
+ */
+@Command(name = "render", mixinStandardHelpOptions = true,
+        description = "Time the graph view: frames while panning (against a Canvas redraw), a refresh with changes, heap.")
+public final class RenderBenchmark implements java.util.concurrent.Callable<Integer> {
+    @Option(names = "--nodes", description = "Processes (default: ${DEFAULT-VALUE}).")
+    int nodes = 5000;
+    @Option(names = "--edges", description = "Edges in all, parent/child included (default: ${DEFAULT-VALUE}).")
+    int edges = 10000;
+    @Option(names = "--frames", description = "Frames per measurement (default: ${DEFAULT-VALUE}).")
+    int frames = 120;
+    @Option(names = "--width", description = "View width in pixels (default: ${DEFAULT-VALUE}).")
+    int width = 1600;
+    @Option(names = "--height", description = "View height in pixels (default: ${DEFAULT-VALUE}).")
+    int height = 1000;
+
+    private static final Executor SAME = Runnable::run;
+
+    @Override
+    public Integer call() throws Exception {
+        System.setProperty("prism.order", System.getProperty("prism.order", "sw"));
+        // pulses as fast as frames allow, so frame times below 16.7 ms are visible
+        System.setProperty("javafx.animation.fullspeed", "true");
+        System.out.printf("graph: %d processes, %d edges requested; view %dx%d; prism.order=%s%n", nodes, edges, width,
+                height, System.getProperty("prism.order"));
+
+        // -- heap and preparation (what the background thread does per refresh)
+        System.gc();
+        long heap0 = usedHeap();
+        IpcGraph g = SyntheticGraphs.large(nodes, edges, 1);
+        ExplorerViewModel vm = new ExplorerViewModel(new PlanViewModel(new InterimDumpPlanner(Path.of("/tmp"))));
+        RefreshController rc = new RefreshController(() -> g, SAME, SAME, vm);
+        long t0 = System.nanoTime();
+        rc.refreshNow();
+        double prepareMs = (System.nanoTime() - t0) / 1e6;
+        RenderGraph rg = vm.renderProperty().get();
+        System.gc();
+        long heap1 = usedHeap();
+        System.out.printf("drawn: %d nodes, %d edges%n", rg.nodeCount, rg.edgeCount);
+        System.out.printf("background preparation (diff, rows, layout, drawing arrays): %.1f ms%n", prepareMs);
+        System.out.printf("heap for the graph + view-model + drawing: %.1f MB (goal <= 300 MB)%n", (heap1 - heap0) / 1e6);
+
+        // -- raster alone (no toolkit): labels + rasterizer while panning, at fit and at a readable zoom
+        int[] px = new int[width * height];
+        Rasterizer r = new Rasterizer();
+        GraphPaint paint = GraphPaint.of(rg, null, null, false);
+        Viewport fit = Viewport.fit(rg.minX, rg.minY, rg.maxX, rg.maxY, width, height, 40, 1.2);
+        Viewport readable = new Viewport(GraphView.READABLE_SCALE, 40 - rg.minX * GraphView.READABLE_SCALE, 40);
+        for (Viewport start : List.of(fit, readable)) {
+            double[] ms = new double[frames];
+            Viewport v = start;
+            for (int i = -20; i < frames; i++) {
+                v = v.panBy(i % 40 < 20 ? 7 : -7, 3 * (i % 2 == 0 ? 1 : -1));
+                long f0 = System.nanoTime();
+                var labels = LabelPlacer.place(rg, paint, v, width, height, 7, 15);
+                r.draw(px, width, height, rg, paint, v, Palette.LIGHT, labels);
+                if (i >= 0) ms[i] = (System.nanoTime() - f0) / 1e6;
+            }
+            System.out.printf("raster only (labels + pixels), %s: median %.1f ms, p95 %.1f ms%n",
+                    start == fit ? "whole graph" : "readable zoom", median(ms), p95(ms));
+        }
+
+        if (System.getenv("DISPLAY") == null && System.getenv("WAYLAND_DISPLAY") == null) {
+            System.out.println("no DISPLAY: on-screen frames skipped (run under Xvfb: xvfb-run ./criu-atlas bench render)");
+            return 0;
+        }
+        CountDownLatch started = new CountDownLatch(1);
+        Platform.startup(started::countDown);
+        started.await();
+        Platform.setImplicitExit(false);
+        try {
+            onScreen(vm, rc, g);
+        } finally {
+            Platform.exit();
+        }
+        return 0;
+    }
+
+    private void onScreen(ExplorerViewModel vm, RefreshController rc, IpcGraph g) throws Exception {
+        GraphView view = new GraphView();
+        Stage[] stage = new Stage[1];
+        fx(() -> {
+            view.renderProperty().bind(vm.renderProperty());
+            view.paintProperty().set(GraphPaint.of(vm.renderProperty().get(), null, null, false));
+            stage[0] = new Stage();
+            stage[0].setScene(new Scene(new StackPane(view), width, height));
+            stage[0].show();
+        });
+        Thread.sleep(500);
+        fx(view::fit);
+        // whole frames: pan every pulse; pulse-to-pulse time includes the software render of the scene
+        double[] raster = new double[frames];
+        double[] pulse = framesWhilePanning(v -> {
+            view.viewportProperty().set(view.getViewport().panBy(v, v / 2.0));
+        }, () -> view.lastFrameMillis(), raster);
+        System.out.printf("on screen, GraphView: FX-thread work per frame median %.1f ms (p95 %.1f); "
+                + "frame interval median %.1f ms (p95 %.1f) (goal <= 20 ms)%n", median(raster), p95(raster), median(pulse), p95(pulse));
+
+        // the reference: the same graph redrawn on a Canvas every frame
+        Canvas canvas = new Canvas(width, height);
+        RenderGraph rg = vm.renderProperty().get();
+        Viewport[] cv = {view.getViewport()};
+        fx(() -> stage[0].getScene().setRoot(new StackPane(canvas)));
+        double[] canvasWork = new double[frames];
+        double[] canvasPulse = framesWhilePanning(d -> {
+            cv[0] = cv[0].panBy(d, d / 2.0);
+            drawCanvas(canvas.getGraphicsContext2D(), rg, cv[0]);
+        }, () -> -1, canvasWork);
+        System.out.printf("on screen, Canvas redraw (reference): frame interval median %.1f ms (p95 %.1f)%n",
+                median(canvasPulse), p95(canvasPulse));
+        System.out.printf("ratio GraphView/Canvas frame: %.2f%n", median(pulse) / median(canvasPulse));
+        fx(() -> stage[0].getScene().setRoot(new StackPane(view)));
+        Thread.sleep(300);
+
+        // a refresh with changes: 100 processes gone, 100 new; FX thread = apply + one redraw
+        IpcGraph changed = SyntheticGraphs.large(nodes + 100, edges + 100, 1);
+        double[] apply = new double[5];
+        for (int i = 0; i < apply.length; i++) {
+            IpcGraph next = i % 2 == 0 ? changed : g;
+            // prepared on this (background) thread, applied on the FX thread
+            List<Runnable> toFx = new ArrayList<>();
+            RefreshController bg = rcFor(vm, next, toFx);
+            bg.refreshNow();
+            long[] took = new long[1];
+            fx(() -> {
+                long a = System.nanoTime();
+                toFx.forEach(Runnable::run);
+                view.paintProperty().set(GraphPaint.of(vm.renderProperty().get(), null, null, true));
+                view.redrawNow();
+                took[0] = System.nanoTime() - a;
+            });
+            apply[i] = took[0] / 1e6;
+        }
+        System.out.printf("refresh with changes (+/-100 processes), FX-thread cost: median %.1f ms, max %.1f ms (goal <= 50 ms)%n",
+                median(apply), Arrays.stream(apply).max().orElse(0));
+        fx(() -> stage[0].hide());
+    }
+
+    /** A controller that prepares on the calling thread and queues the FX part in {@code toFx}. */
+    private static RefreshController rcFor(ExplorerViewModel vm, IpcGraph g, List<Runnable> toFx) {
+        return new RefreshController(() -> g, SAME, toFx::add, vm);
+    }
+
+    private double[] framesWhilePanning(java.util.function.IntConsumer panStep, java.util.function.DoubleSupplier work,
+                                        double[] workOut) throws Exception {
+        double[] intervals = new double[frames];
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        int[] n = {-20};
+        long[] last = {0};
+        AnimationTimer timer = new AnimationTimer() {
+            @Override
+            public void handle(long now) {
+                if (last[0] != 0 && n[0] >= 0 && n[0] < frames) {
+                    intervals[n[0]] = (now - last[0]) / 1e6;
+                    double w = work.getAsDouble();
+                    workOut[n[0]] = w;
+                }
+                last[0] = now;
+                n[0]++;
+                if (n[0] > frames) {
+                    stop();
+                    done.complete(null);
+                    return;
+                }
+                panStep.accept(n[0] % 40 < 20 ? 6 : -6);
+            }
+        };
+        Platform.runLater(timer::start);
+        done.get(120, TimeUnit.SECONDS);
+        return intervals;
+    }
+
+    private static void drawCanvas(GraphicsContext gc, RenderGraph g, Viewport v) {
+        gc.setFill(Color.WHITE);
+        gc.fillRect(0, 0, gc.getCanvas().getWidth(), gc.getCanvas().getHeight());
+        gc.setStroke(Color.GRAY);
+        gc.setLineWidth(1);
+        for (int e = 0; e < g.edgeCount; e++) {
+            gc.strokeLine(v.toScreenX(g.x[g.from[e]]), v.toScreenY(g.y[g.from[e]]), v.toScreenX(g.x[g.to[e]]), v.toScreenY(g.y[g.to[e]]));
+        }
+        gc.setFill(Color.STEELBLUE);
+        double r = Rasterizer.nodeRadius(v.scale());
+        for (int i = 0; i < g.nodeCount; i++) gc.fillOval(v.toScreenX(g.x[i]) - r, v.toScreenY(g.y[i]) - r, 2 * r, 2 * r);
+    }
+
+    private static void fx(Runnable r) throws Exception {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                r.run();
+                f.complete(null);
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        f.get(60, TimeUnit.SECONDS);
+    }
+
+    private static long usedHeap() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    static double median(double[] a) {
+        double[] s = a.clone();
+        Arrays.sort(s);
+        return s.length == 0 ? 0 : s[s.length / 2];
+    }
+
+    static double p95(double[] a) {
+        double[] s = a.clone();
+        Arrays.sort(s);
+        return s.length == 0 ? 0 : s[Math.min(s.length - 1, (int) Math.ceil(s.length * 0.95) - 1)];
+    }
+}

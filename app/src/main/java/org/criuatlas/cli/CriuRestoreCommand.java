@@ -1,0 +1,79 @@
+package org.criuatlas.cli;
+
+import org.criuatlas.bridge.criu.CriuCommandLine;
+import org.criuatlas.bridge.criu.CriuLocator;
+import org.criuatlas.bridge.criu.CriuOptions;
+import org.criuatlas.bridge.criu.CriuSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code criu-atlas restore}: one CRIU restore over RPC. {@code --inherit-fd N:KEY} hands this
+ * process's fd N (opened by the calling shell, e.g. {@code 7<>/run/x.sock} or a socketpair end) to
+ * criu as fd N for the image object KEY ({@code socket:[INO]} / {@code pipe:[INO]}).
+ */
+@Command(name = "restore", description = "Restore a dumped tree with CRIU (over its RPC) and explain any failure.")
+public final class CriuRestoreCommand implements Callable<Integer> {
+    private static final Pattern INHERIT = Pattern.compile("(\\d+):((?:socket|pipe):\\[\\d+\\]|.+)");
+
+    @Option(names = {"--images", "-D"}, required = true, description = "Images directory of a complete dump.") Path images;
+    @Option(names = {"--work-dir", "-W"}, description = "Directory for the log and stats (default: the images dir).") Path workDir;
+    @Option(names = "--inherit-fd", description = "N:KEY - hand our fd N to criu for KEY (socket:[INO] or pipe:[INO]). Repeatable.") List<String> inherit = new ArrayList<>();
+    @Option(names = "--ext-unix-sk", description = "Reconnect external sockets by their peer's name.") boolean extUnixSk;
+    @Option(names = "--shell-job", description = "The tree was dumped as a shell job.") boolean shellJob;
+    @Option(names = "--tcp-established", description = "Restore established TCP connections.") boolean tcp;
+    @Option(names = "--file-locks", description = "Restore file locks.") boolean fileLocks;
+    @Option(names = "--restore-sibling", description = "Make the restored root a child of this process instead of criu's.") boolean sibling;
+    @Option(names = "--force", description = "Restore even if the images dir is marked as an incomplete dump.") boolean force;
+    @Option(names = {"-v", "--log-level"}, description = "CRIU log level 0..4 (default 4).") int logLevel = 4;
+    @Option(names = "--log", description = "Print every log line, not only errors and warnings.") boolean allLog;
+    @Option(names = "--json", description = "Print the result as JSON on stdout (events go to stderr).") boolean json;
+
+    @Override
+    public Integer call() {
+        var loc = CriuLocator.locate();
+        if (loc.isEmpty()) {
+            System.err.println("criu not found: set " + CriuLocator.ENV + " or run scripts/provision-criu.sh");
+            return CriuRunOutput.USAGE;
+        }
+        if (CriuSession.isIncomplete(images) && !force) {
+            System.err.println("criu-atlas restore: " + images + " holds an incomplete dump (" + CriuSession.INCOMPLETE_MARKER
+                    + "); use --force to try anyway");
+            return CriuRunOutput.USAGE;
+        }
+        List<CriuOptions.InheritFd> fds = new ArrayList<>();
+        Map<Integer, Integer> handIn = new LinkedHashMap<>();
+        for (String spec : inherit) {
+            Matcher m = INHERIT.matcher(spec);
+            if (!m.matches()) {
+                System.err.println("criu-atlas restore: --inherit-fd wants N:KEY, e.g. 7:socket:[12345]; got " + spec);
+                return CriuRunOutput.USAGE;
+            }
+            int n = Integer.parseInt(m.group(1));
+            fds.add(new CriuOptions.InheritFd(m.group(2), n));
+            handIn.put(n, n);
+        }
+        CriuOptions o;
+        CriuRunOutput out = new CriuRunOutput(json, allLog);
+        CriuSession s;
+        try {
+            o = CriuOptions.defaults().withImagesDir(images.toAbsolutePath()).withWorkDir(workDir == null ? null : workDir.toAbsolutePath())
+                    .withInheritFds(fds).withExtUnixSk(extUnixSk).withShellJob(shellJob).withTcpEstablished(tcp)
+                    .withFileLocks(fileLocks).withRestoreSibling(sibling).withLogLevel(logLevel);
+            s = CriuSession.restore(loc.get().path(), o, handIn, out.listener());
+        } catch (IllegalArgumentException e) {
+            System.err.println("criu-atlas restore: " + e.getMessage());
+            return CriuRunOutput.USAGE;
+        }
+        return out.finish(s, json, CriuCommandLine.restore(loc.get().path(), o, handIn));
+    }
+}

@@ -1,0 +1,122 @@
+package org.criuatlas.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.criuatlas.bridge.scan.LiveScanner;
+import org.criuatlas.bridge.scan.ScanScope;
+import org.criuatlas.model.FdInfo;
+import org.criuatlas.model.FdKind;
+import org.criuatlas.model.Holder;
+import org.criuatlas.model.IpcGraph;
+import org.criuatlas.model.Pipe;
+import org.criuatlas.model.ProcessInfo;
+import org.criuatlas.model.ScanProblem;
+import org.criuatlas.model.UnixSocket;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/** {@code criu-atlas scan}: the live graph as text or JSON. */
+@Command(name = "scan", mixinStandardHelpOptions = true,
+        description = "Print the live graph of processes, unix sockets and pipes (as root: every process).")
+public final class ScanCommand implements Callable<Integer> {
+    @Option(names = "--json", description = "Print JSON (schema in docs/scan-json.md).")
+    boolean json;
+
+    @Option(names = {"-p", "--pid"}, arity = "1..*", paramLabel = "PID",
+            description = "Only these processes and their descendants (repeatable).")
+    List<Integer> pids;
+
+    @Option(names = "--pretty", description = "Indent the JSON.")
+    boolean pretty;
+
+    @Override
+    public Integer call() throws Exception {
+        ScanScope scope = pids == null || pids.isEmpty() ? ScanScope.everything() : ScanScope.subtrees(new HashSet<>(pids));
+        IpcGraph g;
+        try (LiveScanner scanner = new LiveScanner()) {
+            g = scanner.scan(scope);
+        }
+        PrintStream out = System.out;
+        if (json) {
+            ObjectMapper m = new ObjectMapper();
+            if (pretty) m.enable(SerializationFeature.INDENT_OUTPUT);
+            m.writeValue(new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8) {
+                @Override public void close() throws java.io.IOException { flush(); } // keep stdout open
+            }, ScanJson.toJson(g, m));
+            out.println();
+        } else {
+            printText(g, out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    static void printText(IpcGraph g, PrintStream out) {
+        IpcGraph.Meta meta = g.meta();
+        out.printf("Live scan of %s at %s in %.1f ms (%s)%n", meta.origin(), meta.takenAt(), meta.scanNanos() / 1e6,
+                meta.privileged() ? "root: every process" : "not root: your own processes only");
+        out.println(g.summary());
+        out.println();
+        for (ProcessInfo p : g.processes().values()) {
+            out.printf("%d  %s  (parent %d, uid %d, %c)  %s%n", p.pid(), p.comm(), p.ppid(), p.uid(), p.state(),
+                    p.commandText());
+            if (!p.fdsReadable()) out.println("    fds: not readable");
+            for (FdInfo f : p.fds()) {
+                String detail = describe(g, p.pid(), f);
+                if (detail != null) out.printf("    fd %-4d %s%n", f.fd(), detail);
+            }
+        }
+        long orphans = g.sockets().values().stream().filter(s -> s.holders().isEmpty()).count();
+        if (orphans > 0) out.printf("%n%d unix sockets held by no visible process (owner unknown)%n", orphans);
+        if (!g.problems().isEmpty()) {
+            out.println();
+            out.println("Problems:");
+            for (ScanProblem pr : g.problems()) out.println("  " + pr);
+        }
+    }
+
+    /** One line per socket, pipe, FIFO and terminal fd; other fds are left out of the text form. */
+    private static String describe(IpcGraph g, int pid, FdInfo f) {
+        switch (f.kind()) {
+            case SOCKET -> {
+                UnixSocket s = g.socket(f.inode());
+                if (s == null) return f.target() + "  (not a unix socket, or in another net namespace)";
+                StringBuilder b = new StringBuilder();
+                b.append(f.target()).append("  unix ").append(s.type().label()).append(' ').append(s.state().label());
+                if (s.name().isNamed()) b.append("  ").append(s.name().display());
+                if (s.peer() != 0) {
+                    b.append("  peer ").append(s.peer());
+                    UnixSocket peer = g.socket(s.peer());
+                    b.append(" ").append(peer == null ? "(not seen)" : holdersText(peer.holders(), pid));
+                }
+                if (!s.pending().isEmpty()) b.append("  ").append(s.pending().size()).append(" pending");
+                List<Holder> others = s.holders().stream().filter(h -> h.pid() != pid).toList();
+                if (!others.isEmpty()) b.append("  shared with ").append(holdersText(others, -1));
+                return b.toString();
+            }
+            case PIPE, FIFO -> {
+                Pipe p = g.pipe(f.inode());
+                String end = ScanJson.mode(f.mode()) + " end";
+                if (p == null) return f.target() + "  " + end;
+                List<Holder> other = f.mode().canWrite() ? p.readers() : p.writers();
+                return f.target() + "  " + end + ", other end " + holdersText(other, pid);
+            }
+            case TTY -> { return f.target() + "  terminal"; }
+            default -> { return null; }
+        }
+    }
+
+    private static String holdersText(List<Holder> hs, int self) {
+        Set<Integer> pids = hs.stream().map(Holder::pid).collect(Collectors.toCollection(java.util.TreeSet::new));
+        if (pids.isEmpty()) return "(owner unknown)";
+        if (pids.size() == 1 && pids.contains(self)) return "(same process)";
+        return "(pid " + pids.stream().map(String::valueOf).collect(Collectors.joining(",")) + ")";
+    }
+}

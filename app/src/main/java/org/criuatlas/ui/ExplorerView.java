@@ -1,0 +1,348 @@
+package org.criuatlas.ui;
+
+import javafx.animation.PauseTransition;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.ObjectBinding;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.util.Duration;
+import org.criuatlas.ui.graph.GraphPaint;
+import org.criuatlas.ui.graph.GraphView;
+import org.criuatlas.ui.vm.ExplorerViewModel;
+import org.criuatlas.ui.vm.ProcessRow;
+import org.criuatlas.ui.vm.RefreshController;
+import org.criuatlas.ui.vm.Selection;
+
+/**
+ * The explorer window's content: toolbar, process table, graph, inspector, plan panel and status
+ * bar. A view: it binds to {@link ExplorerViewModel} and forwards intents; it decides nothing.
+ */
+public final class ExplorerView extends BorderPane {
+    private final ExplorerViewModel vm;
+    private final RefreshController refresh;
+    private final GraphView graph = new GraphView();
+    private final TableView<ProcessRow> table = new TableView<>();
+    private final TextField search = new TextField();
+    private final PlanPanel planPanel;
+    private final ToggleButton dark = new ToggleButton("Dark");
+    private final ToggleButton pause = new ToggleButton("Pause");
+    private final SplitPane main;
+    private final SplitPane centre;
+    private boolean syncing;
+    private Theme theme = Theme.LIGHT;
+    private Scene scene;
+
+    public ExplorerView(ExplorerViewModel vm, RefreshController refresh) {
+        this.vm = vm;
+        this.refresh = refresh;
+        this.planPanel = new PlanPanel(vm);
+        getStyleClass().add("explorer");
+
+        // graph
+        graph.renderProperty().bind(vm.renderProperty());
+        ObjectBinding<GraphPaint> paint = Bindings.createObjectBinding(
+                () -> GraphPaint.of(vm.renderProperty().get(), vm.getSelection(), vm.plan().getOutcome(),
+                        vm.marksVisibleProperty().get()),
+                vm.renderProperty(), vm.selectionProperty(), vm.plan().outcomeProperty(), vm.marksVisibleProperty());
+        graph.paintProperty().bind(paint);
+        graph.setOnSelect(vm::select);
+        graph.setOnFocusSubtree(vm::focusSubtree);
+        graph.setOnBadge(c -> vm.jumpTo(Selection.ofKey(c.key()) != null ? Selection.ofKey(c.key()) : Selection.process(c.insidePid())));
+        graph.setContextMenuFactory(this::processMenu);
+        vm.focusProperty().addListener((o, a, b) -> {
+            if (b != null) graph.fitPids(b.pids());
+        });
+
+        // marks of a refresh fade after a few seconds
+        PauseTransition fade = new PauseTransition(Duration.seconds(4));
+        fade.setOnFinished(e -> vm.hideMarks());
+        vm.marksVisibleProperty().addListener((o, a, b) -> {
+            if (b) fade.playFromStart();
+        });
+
+        // process table
+        buildTable();
+        search.setId(Styles.ID_SEARCH);
+        search.setPromptText("Search pid, command, socket inode, path (Ctrl+F)");
+        search.textProperty().bindBidirectional(vm.searchProperty());
+        search.setOnAction(e -> {
+            if (!vm.visibleRows().isEmpty()) vm.jumpTo(Selection.process(vm.visibleRows().get(0).pid()));
+        });
+        Label shown = new Label();
+        shown.getStyleClass().add(Styles.MUTED);
+        shown.textProperty().bind(Bindings.createStringBinding(
+                () -> vm.visibleRows().size() + " of " + vm.allRows().size() + " processes", vm.visibleRows(), vm.allRows()));
+        VBox left = new VBox(4, search, table, shown);
+        left.setPadding(new Insets(4));
+        VBox.setVgrow(table, Priority.ALWAYS);
+
+        // centre: graph over the plan panel
+        centre = new SplitPane(graph, planPanel);
+        centre.setOrientation(Orientation.VERTICAL);
+        centre.setDividerPositions(0.7);
+        vm.plan().rootPidProperty().addListener((o, a, b) -> {
+            if (b.intValue() >= 0 && centre.getDividerPositions()[0] > 0.8) centre.setDividerPositions(0.62);
+        });
+
+        main = new SplitPane(left, centre, new InspectorPane(vm));
+        main.setDividerPositions(0.22, 0.78);
+        setCenter(main);
+        setTop(buildToolbar());
+        setBottom(buildStatusBar());
+    }
+
+    public GraphView graph() { return graph; }
+
+    public PlanPanel planPanel() { return planPanel; }
+
+    public SplitPane mainSplit() { return main; }
+
+    public SplitPane centreSplit() { return centre; }
+
+    private void buildTable() {
+        table.setId(Styles.ID_PROCESS_TABLE);
+        table.setItems(vm.visibleRows());
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        TableColumn<ProcessRow, Integer> pid = new TableColumn<>("PID");
+        pid.setCellValueFactory(c -> new javafx.beans.property.SimpleObjectProperty<>(c.getValue().pid()));
+        pid.setPrefWidth(64);
+        pid.setMaxWidth(90);
+        TableColumn<ProcessRow, String> cmd = new TableColumn<>("Process");
+        cmd.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().indentedCommand()));
+        cmd.setPrefWidth(220);
+        TableColumn<ProcessRow, Integer> socks = new TableColumn<>("Sockets");
+        socks.setCellValueFactory(c -> new javafx.beans.property.SimpleObjectProperty<>(c.getValue().sockets()));
+        socks.setPrefWidth(60);
+        socks.setMaxWidth(80);
+        table.getColumns().setAll(java.util.List.of(pid, cmd, socks));
+        table.setPlaceholder(new Label("No processes (yet)"));
+        table.setRowFactory(tv -> {
+            TableRow<ProcessRow> row = new TableRow<>() {
+                @Override
+                protected void updateItem(ProcessRow item, boolean empty) {
+                    super.updateItem(item, empty);
+                    boolean isNew = !empty && item != null && vm.marksVisibleProperty().get()
+                            && vm.diffProperty().get().appearedPids().contains(item.pid());
+                    getStyleClass().remove(Styles.NEW_ROW);
+                    if (isNew) getStyleClass().add(Styles.NEW_ROW);
+                }
+            };
+            // the menu is built per click (it depends on the plan); the context-menu key opens it too
+            ContextMenu[] shown = new ContextMenu[1];
+            java.util.function.BiConsumer<Double, Double> showMenu = (x, y) -> {
+                if (row.getItem() == null) return;
+                if (shown[0] != null) shown[0].hide();
+                shown[0] = processMenu(row.getItem().pid());
+                shown[0].show(row, x, y);
+            };
+            row.setOnContextMenuRequested(e -> {
+                if (shown[0] == null || !shown[0].isShowing()) showMenu.accept(e.getScreenX(), e.getScreenY());
+                e.consume();
+            });
+            row.setOnMouseClicked(e -> {
+                if (row.getItem() == null) return;
+                if (e.getButton() == javafx.scene.input.MouseButton.SECONDARY) {
+                    if (shown[0] == null || !shown[0].isShowing()) showMenu.accept(e.getScreenX(), e.getScreenY());
+                } else if (e.getClickCount() == 2) {
+                    vm.focusSubtree(row.getItem().pid());
+                }
+            });
+            return row;
+        });
+        vm.marksVisibleProperty().addListener((o, a, b) -> table.refresh());
+        table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
+            if (syncing || b == null) return;
+            syncing = true;
+            try {
+                vm.jumpTo(Selection.process(b.pid()));
+            } finally {
+                syncing = false;
+            }
+        });
+        vm.selectionProperty().addListener((o, a, b) -> syncTableTo(b));
+        vm.allRows().addListener((javafx.collections.ListChangeListener<ProcessRow>) c -> syncTableTo(vm.getSelection()));
+    }
+
+    private void syncTableTo(Selection s) {
+        if (syncing) return;
+        syncing = true;
+        try {
+            if (s == null || s.kind() != Selection.Kind.PROCESS) {
+                table.getSelectionModel().clearSelection();
+                return;
+            }
+            var rows = vm.visibleRows();
+            for (int i = 0; i < rows.size(); i++) {
+                if (rows.get(i).pid() == s.pid()) {
+                    table.getSelectionModel().clearAndSelect(i);
+                    table.scrollTo(Math.max(0, i - 3));
+                    return;
+                }
+            }
+            table.getSelectionModel().clearSelection();
+        } finally {
+            syncing = false;
+        }
+    }
+
+    /** The context menu of a process, in the graph and in the table. */
+    private ContextMenu processMenu(int pid) {
+        MenuItem plan = new MenuItem("Plan dump of this subtree");
+        plan.setId(Styles.ID_MENU_PLAN);
+        plan.setAccelerator(new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
+        plan.setOnAction(e -> vm.plan().planSubtree(pid));
+        MenuItem add = new MenuItem("Add to plan");
+        add.setId(Styles.ID_MENU_ADD);
+        add.setOnAction(e -> vm.plan().addProcess(pid));
+        MenuItem remove = new MenuItem("Remove from plan");
+        remove.setId(Styles.ID_MENU_REMOVE);
+        remove.setOnAction(e -> vm.plan().removeProcess(pid));
+        boolean planned = vm.plan().getOutcome() != null;
+        add.setDisable(!planned);
+        remove.setDisable(!planned || !vm.plan().getOutcome().pids().contains(pid));
+        MenuItem focus = new MenuItem("Focus subtree");
+        focus.setId(Styles.ID_MENU_FOCUS);
+        focus.setOnAction(e -> vm.focusSubtree(pid));
+        return new ContextMenu(plan, add, remove, new SeparatorMenuItem(), focus);
+    }
+
+    private ToolBar buildToolbar() {
+        Button refreshNow = new Button("Refresh now");
+        refreshNow.setId(Styles.ID_REFRESH);
+        refreshNow.setTooltip(new Tooltip("Scan again (F5)"));
+        refreshNow.setOnAction(e -> refresh.refreshNow());
+        pause.setId(Styles.ID_PAUSE);
+        pause.setTooltip(new Tooltip("Stop the live refresh (Ctrl+P)"));
+        pause.selectedProperty().bindBidirectional(refresh.pausedProperty());
+        ChoiceBox<Integer> interval = new ChoiceBox<>();
+        interval.setId(Styles.ID_INTERVAL);
+        interval.getItems().addAll(2, 5, 10, 30, 60);
+        interval.setConverter(new javafx.util.StringConverter<>() {
+            @Override public String toString(Integer s) { return s == null ? "" : "every " + s + " s"; }
+            @Override public Integer fromString(String s) { return Integer.valueOf(s.replaceAll("\\D", "")); }
+        });
+        interval.setValue(refresh.intervalSecondsProperty().get());
+        interval.valueProperty().addListener((o, a, b) -> {
+            if (b != null) refresh.intervalSecondsProperty().set(b);
+        });
+        Label busy = new Label("scanning\u2026");
+        busy.getStyleClass().add(Styles.MUTED);
+        busy.visibleProperty().bind(refresh.busyProperty());
+        Button fit = new Button("Fit");
+        fit.setId(Styles.ID_FIT);
+        fit.setTooltip(new Tooltip("Show the whole graph (Ctrl+0)"));
+        fit.setOnAction(e -> graph.fit());
+        Button relayout = new Button("Re-layout");
+        relayout.setId(Styles.ID_RELAYOUT);
+        relayout.setTooltip(new Tooltip("Lay the tree out afresh; positions are otherwise kept across refreshes (Ctrl+L)"));
+        relayout.setOnAction(e -> refresh.relayout());
+        CheckBox kernel = new CheckBox("Kernel threads");
+        kernel.setId(Styles.ID_KERNEL_THREADS);
+        kernel.selectedProperty().bindBidirectional(vm.showKernelThreadsProperty());
+        dark.setId(Styles.ID_THEME);
+        dark.setTooltip(new Tooltip("Dark theme (Ctrl+D)"));
+        dark.setOnAction(e -> applyTheme(dark.isSelected() ? Theme.DARK : Theme.LIGHT));
+        Region spring = new Region();
+        HBox.setHgrow(spring, Priority.ALWAYS);
+        return new ToolBar(refreshNow, pause, interval, busy, new javafx.scene.control.Separator(), fit, relayout, kernel,
+                spring, dark);
+    }
+
+    private HBox buildStatusBar() {
+        Label criu = statusLabel(Styles.ID_STATUS_CRIU);
+        criu.textProperty().bind(vm.criuStatusProperty());
+        Label priv = statusLabel(Styles.ID_STATUS_PRIVILEGE);
+        priv.textProperty().bind(vm.privilegeProperty());
+        Label counts = statusLabel(Styles.ID_STATUS_COUNTS);
+        counts.textProperty().bind(vm.countsProperty());
+        Label scan = statusLabel(Styles.ID_STATUS_SCAN);
+        scan.textProperty().bind(Bindings.when(vm.scanErrorProperty().isEmpty())
+                .then(vm.lastScanProperty()).otherwise(vm.scanErrorProperty()));
+        vm.scanErrorProperty().addListener((o, a, b) -> {
+            scan.getStyleClass().remove(Styles.STATUS_ERROR);
+            if (!b.isEmpty()) scan.getStyleClass().add(Styles.STATUS_ERROR);
+        });
+        Region spring = new Region();
+        HBox.setHgrow(spring, Priority.ALWAYS);
+        HBox bar = new HBox(16, criu, priv, spring, counts, scan);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.getStyleClass().add(Styles.STATUS_BAR);
+        bar.setPadding(new Insets(3, 8, 3, 8));
+        return bar;
+    }
+
+    private static Label statusLabel(String id) {
+        Label l = new Label();
+        l.setId(id);
+        l.getStyleClass().add(Styles.STATUS_ITEM);
+        return l;
+    }
+
+    /** Puts the stylesheet and the keyboard shortcuts on the scene. */
+    public void install(Scene scene, Theme initial) {
+        this.scene = scene;
+        applyTheme(initial);
+        var acc = scene.getAccelerators();
+        acc.put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN), () -> {
+            search.requestFocus();
+            search.selectAll();
+        });
+        acc.put(new KeyCodeCombination(KeyCode.F5), refresh::refreshNow);
+        acc.put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), refresh::refreshNow);
+        acc.put(new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN), () -> pause.setSelected(!pause.isSelected()));
+        acc.put(new KeyCodeCombination(KeyCode.DIGIT0, KeyCombination.SHORTCUT_DOWN), graph::fit);
+        acc.put(new KeyCodeCombination(KeyCode.EQUALS, KeyCombination.SHORTCUT_DOWN), () -> graph.zoom(1.25));
+        acc.put(new KeyCodeCombination(KeyCode.PLUS, KeyCombination.SHORTCUT_DOWN), () -> graph.zoom(1.25));
+        acc.put(new KeyCodeCombination(KeyCode.MINUS, KeyCombination.SHORTCUT_DOWN), () -> graph.zoom(0.8));
+        acc.put(new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN), refresh::relayout);
+        acc.put(new KeyCodeCombination(KeyCode.D, KeyCombination.SHORTCUT_DOWN), () -> {
+            dark.setSelected(!dark.isSelected());
+            applyTheme(dark.isSelected() ? Theme.DARK : Theme.LIGHT);
+        });
+        acc.put(new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), () -> {
+            Selection s = vm.getSelection();
+            if (s != null && s.kind() == Selection.Kind.PROCESS) vm.plan().planSubtree(s.pid());
+        });
+        acc.put(new KeyCodeCombination(KeyCode.C, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), planPanel::copyCommand);
+        acc.put(new KeyCodeCombination(KeyCode.ESCAPE), () -> {
+            if (!search.getText().isEmpty()) search.clear();
+            else vm.select(null);
+        });
+    }
+
+    public Theme theme() { return theme; }
+
+    public void applyTheme(Theme t) {
+        theme = t;
+        dark.setSelected(t == Theme.DARK);
+        graph.setPalette(t.palette);
+        if (scene == null) return;
+        String url = t.stylesheetUrl();
+        if (url != null) scene.getStylesheets().setAll(url);
+    }
+}

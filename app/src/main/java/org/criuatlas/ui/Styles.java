@@ -1,0 +1,73 @@
+package org.criuatlas.ui;
+
+import org.criuatlas.ui.plan.Verdict;
+
+/**
+ * Style-class names and node ids as constants, so the stylesheets, the views and the UI tests
+ * agree on them (the AtlantaFX way). Ids that depend on an object use {@link #idFor}.
+ */
+public final class Styles {
+    private Styles() {}
+
+    // style classes
+    public static final String GRAPH_VIEW = "graph-view";
+    public static final String GRAPH_LABEL = "graph-label";
+    public static final String GRAPH_EDGE_LABEL = "graph-edge-label";
+    public static final String GRAPH_HOVER = "graph-hover";
+    public static final String GRAPH_LEGEND = "graph-legend";
+    public static final String SELECTION_RING = "selection-ring";
+    public static final String VERDICT_BADGE = "verdict-badge";
+    public static final String PLAN_PANEL = "plan-panel";
+    public static final String CROSSING_ROW = "crossing-row";
+    public static final String COMMAND_FIELD = "command-field";
+    public static final String INSPECTOR = "inspector";
+    public static final String INSPECTOR_TITLE = "inspector-title";
+    public static final String STATUS_BAR = "status-bar";
+    public static final String STATUS_ITEM = "status-item";
+    public static final String STATUS_ERROR = "status-error";
+    public static final String NOTICE = "notice";
+    public static final String TITLE = "title";
+    public static final String MUTED = "muted";
+    public static final String NEW_ROW = "new-row";
+
+    /** The style class of a verdict: {@code verdict-fail}, {@code verdict-obligation}, ... */
+    public static String verdict(Verdict v) {
+        return "verdict-" + v.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    // ids
+    public static final String ID_GRAPH = "graph";
+    public static final String ID_SEARCH = "search";
+    public static final String ID_PROCESS_TABLE = "process-table";
+    public static final String ID_INSPECTOR = "inspector";
+    public static final String ID_INSPECTOR_TITLE = "inspector-title";
+    public static final String ID_PLAN_PANEL = "plan-panel";
+    public static final String ID_PLAN_VERDICT = "plan-verdict";
+    public static final String ID_PLAN_COMMAND = "plan-command";
+    public static final String ID_COPY_COMMAND = "copy-command";
+    public static final String ID_DUMP = "dump";
+    public static final String ID_CLEAR_PLAN = "clear-plan";
+    public static final String ID_SELECTION_RING = "graph-selection";
+    public static final String ID_HOVER = "graph-hover";
+    public static final String ID_LEGEND = "graph-legend";
+    public static final String ID_REFRESH = "refresh-now";
+    public static final String ID_PAUSE = "pause";
+    public static final String ID_INTERVAL = "interval";
+    public static final String ID_FIT = "fit";
+    public static final String ID_RELAYOUT = "relayout";
+    public static final String ID_THEME = "dark-theme";
+    public static final String ID_KERNEL_THREADS = "kernel-threads";
+    public static final String ID_STATUS_CRIU = "status-criu";
+    public static final String ID_STATUS_PRIVILEGE = "status-privilege";
+    public static final String ID_STATUS_COUNTS = "status-counts";
+    public static final String ID_STATUS_SCAN = "status-scan";
+    public static final String ID_MENU_PLAN = "menu-plan-subtree";
+    public static final String ID_MENU_ADD = "menu-add-to-plan";
+    public static final String ID_MENU_REMOVE = "menu-remove-from-plan";
+    public static final String ID_MENU_FOCUS = "menu-focus-subtree";
+
+    /** An id made from an object key: {@code socket:[123]} gives {@code prefix-socket-123}. */
+    public static String idFor(String prefix, String key) {
+        return prefix + "-" + key.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("-+$", "");
+    }
+}

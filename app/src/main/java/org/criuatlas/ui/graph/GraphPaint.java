@@ -1,0 +1,100 @@
+package org.criuatlas.ui.graph;
+
+import org.criuatlas.ui.plan.Crossing;
+import org.criuatlas.ui.plan.PlanOutcome;
+import org.criuatlas.ui.plan.Verdict;
+import org.criuatlas.ui.vm.Selection;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How each element of a {@link RenderGraph} is decorated right now: selection, the planned
+ * subtree, each crossing edge's verdict, the appeared/vanished marks. Cheap to recompute (one
+ * pass over nodes and edges), so a tick in the plan panel repaints at once. Pure.
+ */
+public final class GraphPaint {
+    public static final byte SELECTED = 1, IN_PLAN = 2, PLAN_ROOT = 4;
+    /** Edge decorations; verdicts are 1..4 in {@link Verdict} order. */
+    public static final byte E_NONE = 0, E_FAIL = 1, E_OBLIGATION = 2, E_RESOLVED = 3, E_UNKNOWN = 4, E_INSIDE = 5,
+            E_SELECTED = 6;
+
+    /** A verdict marker for one crossing: placed on its edge, or on the inside node when no edge is drawn. */
+    public record Badge(Crossing crossing, int edge, int node) {}
+
+    public final byte[] nodeFlags;
+    public final byte[] edgeMark;
+    public final boolean planActive;
+    public final boolean showMarks;
+    public final List<Badge> badges;
+
+    private GraphPaint(byte[] nodeFlags, byte[] edgeMark, boolean planActive, boolean showMarks, List<Badge> badges) {
+        this.nodeFlags = nodeFlags;
+        this.edgeMark = edgeMark;
+        this.planActive = planActive;
+        this.showMarks = showMarks;
+        this.badges = List.copyOf(badges);
+    }
+
+    public static GraphPaint of(RenderGraph rg, Selection sel, PlanOutcome plan, boolean showMarks) {
+        byte[] nf = new byte[rg.nodeCount];
+        byte[] em = new byte[rg.edgeCount];
+        List<Badge> badges = new ArrayList<>();
+        if (plan != null) {
+            for (int p : plan.pids()) {
+                int i = rg.indexOf(p);
+                if (i >= 0) nf[i] |= IN_PLAN;
+            }
+            int r = rg.indexOf(plan.rootPid());
+            if (r >= 0) nf[r] |= PLAN_ROOT;
+            for (int e = 0; e < rg.edgeCount; e++) {
+                if ((nf[rg.from[e]] & IN_PLAN) != 0 && (nf[rg.to[e]] & IN_PLAN) != 0) em[e] = E_INSIDE;
+            }
+            // crossings by the unordered pair of keys (and of pids) they join
+            Map<String, Crossing> byKeys = new HashMap<>();
+            for (Crossing c : plan.crossings()) byKeys.put(pairKey(c.key(), c.peerKey(), c.insidePid(), c.outsidePid()), c);
+            Map<Crossing, Integer> placed = new HashMap<>();
+            for (int e = 0; e < rg.edgeCount; e++) {
+                if (rg.key[e] == null) continue;
+                Crossing c = byKeys.get(pairKey(rg.key[e], rg.peerKey[e], rg.pid[rg.from[e]], rg.pid[rg.to[e]]));
+                if (c == null) continue;
+                em[e] = verdictMark(c.verdict());
+                placed.putIfAbsent(c, e);
+            }
+            for (Crossing c : plan.crossings()) {
+                Integer e = placed.get(c);
+                badges.add(new Badge(c, e == null ? -1 : e, rg.indexOf(c.insidePid())));
+            }
+        }
+        if (sel != null) {
+            if (sel.kind() == Selection.Kind.PROCESS) {
+                int i = rg.indexOf(sel.pid());
+                if (i >= 0) nf[i] |= SELECTED;
+            } else {
+                String k = (sel.kind() == Selection.Kind.SOCKET ? "socket:[" : "pipe:[") + sel.id() + "]";
+                for (int e = 0; e < rg.edgeCount; e++) {
+                    if ((k.equals(rg.key[e]) || k.equals(rg.peerKey[e])) && em[e] == E_NONE) em[e] = E_SELECTED;
+                }
+            }
+        }
+        return new GraphPaint(nf, em, plan != null, showMarks, badges);
+    }
+
+    static byte verdictMark(Verdict v) {
+        return switch (v) {
+            case FAIL -> E_FAIL;
+            case OBLIGATION -> E_OBLIGATION;
+            case RESOLVED -> E_RESOLVED;
+            case UNKNOWN -> E_UNKNOWN;
+        };
+    }
+
+    private static String pairKey(String k1, String k2, int p1, int p2) {
+        String a = k1 == null ? "" : k1;
+        String b = k2 == null ? a : k2;
+        String keys = a.compareTo(b) <= 0 ? a + "|" + b : b + "|" + a;
+        return keys + "|" + Math.min(p1, p2) + "|" + Math.max(p1, p2);
+    }
+}

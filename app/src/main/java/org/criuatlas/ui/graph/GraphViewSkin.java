@@ -1,0 +1,435 @@
+package org.criuatlas.ui.graph;
+
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.Label;
+import javafx.scene.control.SkinBase;
+import javafx.scene.control.TitledPane;
+import javafx.scene.image.ImageView;
+import javafx.scene.image.PixelBuffer;
+import javafx.scene.image.PixelFormat;
+import javafx.scene.image.WritableImage;
+import javafx.scene.input.MouseButton;
+import javafx.scene.input.MouseEvent;
+import javafx.scene.input.ScrollEvent;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Pane;
+import javafx.scene.layout.StackPane;
+import javafx.scene.paint.Color;
+import javafx.scene.shape.Circle;
+import javafx.scene.shape.Line;
+import javafx.scene.shape.Polygon;
+import javafx.scene.shape.Rectangle;
+import javafx.scene.text.Font;
+import javafx.scene.text.Text;
+import org.criuatlas.model.ObjectKeys;
+import org.criuatlas.ui.Styles;
+import org.criuatlas.ui.plan.Crossing;
+import org.criuatlas.ui.vm.Selection;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The skin of {@link GraphView}: raster layer (plain-Java {@link Rasterizer} into a
+ * {@link PixelBuffer}), a pooled label layer, and a small overlay of real nodes for the selection,
+ * the verdict badges and the hover card, which tests click and screen readers read. Redraws at most
+ * once per pulse: changes only mark it dirty and request a layout.
+ */
+public final class GraphViewSkin extends SkinBase<GraphView> {
+    private static final Font LABEL_FONT = Font.font(12);
+
+    private final ImageView image = new ImageView();
+    private final Pane labelLayer = new Pane();
+    private final Pane overlay = new Pane();
+    private final Circle selectionRing = new Circle();
+    private final Label hover = new Label();
+    private Node legend;
+    private final List<Text> labelPool = new ArrayList<>();
+    private final List<Label> badges = new ArrayList<>();
+    private final Rasterizer rasterizer = new Rasterizer();
+    private final double charWidth;
+    private final double lineHeight;
+
+    private int bufW;
+    private int bufH;
+    private int[] pixels = new int[0];
+    private IntBuffer buffer;
+    private PixelBuffer<IntBuffer> pixelBuffer;
+    private boolean dirty = true;
+    /** Nanoseconds the last frame took on the FX thread (labels + raster + copy + overlay); for the benchmark. */
+    long lastFrameNanos;
+
+    private double pressX, pressY;
+    private Viewport pressViewport;
+    private boolean dragged;
+
+    GraphViewSkin(GraphView view) {
+        super(view);
+        Text probe = new Text("abcdefghijklmnopqrstuvwxyz0123456789-");
+        probe.setFont(LABEL_FONT);
+        charWidth = probe.getLayoutBounds().getWidth() / probe.getText().length() * 1.05;
+        lineHeight = Math.ceil(probe.getLayoutBounds().getHeight());
+
+        image.setManaged(false);
+        labelLayer.setManaged(false);
+        labelLayer.setMouseTransparent(true);
+        overlay.setManaged(false);
+        overlay.setPickOnBounds(false);
+
+        selectionRing.setId(Styles.ID_SELECTION_RING);
+        selectionRing.getStyleClass().add(Styles.SELECTION_RING);
+        selectionRing.setFill(Color.TRANSPARENT);
+        selectionRing.setMouseTransparent(true);
+        selectionRing.setVisible(false);
+        hover.setId(Styles.ID_HOVER);
+        hover.getStyleClass().add(Styles.GRAPH_HOVER);
+        hover.setMouseTransparent(true);
+        hover.setVisible(false);
+        hover.setManaged(false);
+        overlay.getChildren().addAll(selectionRing, hover);
+
+        legend = buildLegend(view.getPalette());
+        StackPane.setAlignment(legend, Pos.BOTTOM_LEFT);
+        StackPane.setMargin(legend, new Insets(8));
+
+        getChildren().addAll(image, labelLayer, overlay, legend);
+        Rectangle clip = new Rectangle();
+        clip.widthProperty().bind(view.widthProperty());
+        clip.heightProperty().bind(view.heightProperty());
+        view.setClip(clip);
+
+        Runnable invalidate = () -> {
+            dirty = true;
+            view.requestLayout();
+        };
+        // invalidation listeners keep bound properties lazy: the paint is computed once per frame
+        view.renderProperty().addListener(o -> invalidate.run());
+        view.paintProperty().addListener(o -> invalidate.run());
+        view.viewportProperty().addListener(o -> invalidate.run());
+        view.paletteProperty().addListener((o, a, b) -> {
+            boolean expanded = legend instanceof TitledPane tp && tp.isExpanded();
+            Node fresh = buildLegend(b);
+            ((TitledPane) fresh).setExpanded(expanded);
+            getChildren().set(getChildren().indexOf(legend), fresh);
+            legend = fresh;
+            invalidate.run();
+        });
+        view.widthProperty().addListener(o -> invalidate.run());
+        view.heightProperty().addListener(o -> invalidate.run());
+
+        view.addEventHandler(MouseEvent.MOUSE_PRESSED, this::pressed);
+        view.addEventHandler(MouseEvent.MOUSE_DRAGGED, this::drag);
+        view.addEventHandler(MouseEvent.MOUSE_RELEASED, this::released);
+        view.addEventHandler(MouseEvent.MOUSE_MOVED, this::moved);
+        view.addEventHandler(MouseEvent.MOUSE_EXITED, e -> hover.setVisible(false));
+        view.addEventHandler(ScrollEvent.SCROLL, e -> {
+            double f = Math.pow(1.0018, e.getDeltaY());
+            view.viewportProperty().set(view.getViewport().zoomAround(f, e.getX(), e.getY()));
+            e.consume();
+        });
+    }
+
+    // ---- input
+
+    private ContextMenu shownMenu;
+
+    private void pressed(MouseEvent e) {
+        getSkinnable().requestFocus();
+        pressX = e.getX();
+        pressY = e.getY();
+        pressViewport = getSkinnable().getViewport();
+        dragged = false;
+        if (shownMenu != null) {
+            shownMenu.hide();
+            shownMenu = null;
+        }
+    }
+
+    private void drag(MouseEvent e) {
+        if (pressViewport == null || e.getButton() == MouseButton.SECONDARY) return;
+        double dx = e.getX() - pressX, dy = e.getY() - pressY;
+        if (!dragged && Math.hypot(dx, dy) < 4) return;
+        dragged = true;
+        hover.setVisible(false);
+        getSkinnable().viewportProperty().set(pressViewport.panBy(dx, dy));
+    }
+
+    private void released(MouseEvent e) {
+        GraphView v = getSkinnable();
+        if (dragged) {
+            dragged = false;
+            return;
+        }
+        RenderGraph g = v.getRender();
+        int node = GraphHits.node(g, v.getViewport(), e.getX(), e.getY());
+        if (e.getButton() == MouseButton.SECONDARY) {
+            if (node < 0) return;
+            v.getOnSelect().accept(Selection.process(g.pid[node]));
+            ContextMenu menu = v.getContextMenuFactory().apply(g.pid[node]);
+            if (menu != null) {
+                shownMenu = menu;
+                menu.show(v, e.getScreenX(), e.getScreenY());
+            }
+            return;
+        }
+        if (e.getButton() != MouseButton.PRIMARY) return;
+        if (node >= 0) {
+            if (e.getClickCount() >= 2) v.getOnFocusSubtree().accept(g.pid[node]);
+            else v.getOnSelect().accept(Selection.process(g.pid[node]));
+            return;
+        }
+        int edge = GraphHits.edge(g, v.getViewport(), e.getX(), e.getY());
+        if (edge >= 0 && g.key[edge] != null) {
+            v.getOnSelect().accept(Selection.ofKey(g.key[edge]));
+        } else {
+            v.getOnSelect().accept(null);
+        }
+    }
+
+    private void moved(MouseEvent e) {
+        GraphView v = getSkinnable();
+        RenderGraph g = v.getRender();
+        int node = GraphHits.node(g, v.getViewport(), e.getX(), e.getY());
+        String text = null;
+        if (node >= 0) {
+            text = g.label[node] + (g.kind[node] == RenderGraph.ZOMBIE ? " (zombie)"
+                    : g.kind[node] == RenderGraph.HIDDEN_FDS ? " (fds not readable)" : "")
+                    + "\nclick: inspect \u00b7 double-click: focus subtree \u00b7 right-click: plan";
+        } else {
+            int edge = GraphHits.edge(g, v.getViewport(), e.getX(), e.getY());
+            if (edge >= 0) text = edgeText(g, edge);
+        }
+        if (text == null) {
+            hover.setVisible(false);
+            return;
+        }
+        hover.setText(text);
+        hover.autosize();
+        double x = Math.min(e.getX() + 14, v.getWidth() - hover.getWidth() - 4);
+        double y = Math.min(e.getY() + 16, v.getHeight() - hover.getHeight() - 4);
+        hover.relocate(Math.max(0, x), Math.max(0, y));
+        hover.setVisible(true);
+    }
+
+    private static String edgeText(RenderGraph g, int e) {
+        String kind = switch (g.type[e]) {
+            case RenderGraph.PARENT -> "parent \u2192 child";
+            case RenderGraph.STREAM -> "stream socket";
+            case RenderGraph.DGRAM -> "dgram socket";
+            case RenderGraph.SEQPACKET -> "seqpacket socket";
+            case RenderGraph.PIPE -> "pipe (writer \u2192 reader)";
+            case RenderGraph.SHARED -> "shared object";
+            default -> "socket";
+        };
+        return kind + (g.key[e] == null ? "" : " " + g.key[e] + (g.peerKey[e] != null && !g.peerKey[e].equals(g.key[e]) ? " \u2194 " + g.peerKey[e] : ""))
+                + (g.name[e] == null ? "" : "\n" + g.name[e])
+                + "\n" + g.label[g.from[e]] + " \u2192 " + g.label[g.to[e]];
+    }
+
+    // ---- drawing
+
+    @Override
+    protected void layoutChildren(double x, double y, double w, double h) {
+        GraphView v = getSkinnable();
+        legend.autosize();
+        layoutInArea(legend, x, y, w, h, 0, new Insets(8), false, false, javafx.geometry.HPos.LEFT, javafx.geometry.VPos.BOTTOM);
+        if (!v.fitted && v.getRender().nodeCount > 0 && v.getWidth() > 0) v.initialView();
+        if (dirty) redraw();
+    }
+
+    /** Redraws now; normally called once per pulse from layout. */
+    void redraw() {
+        long t0 = System.nanoTime();
+        dirty = false;
+        GraphView v = getSkinnable();
+        int w = (int) Math.ceil(v.getWidth()), h = (int) Math.ceil(v.getHeight());
+        if (w <= 0 || h <= 0) return;
+        if (w != bufW || h != bufH) allocate(w, h);
+        RenderGraph g = v.getRender();
+        GraphPaint paint = v.getPaint();
+        if (paint == null || paint.nodeFlags.length != g.nodeCount || paint.edgeMark.length != g.edgeCount) {
+            paint = GraphPaint.of(g, null, null, false);
+        }
+        Viewport vp = v.getViewport();
+        List<LabelPlacer.Placed> labels = LabelPlacer.place(g, paint, vp, w, h, charWidth, lineHeight);
+        rasterizer.draw(pixels, w, h, g, paint, vp, v.getPalette(), labels);
+        buffer.clear();
+        buffer.put(pixels, 0, w * h);
+        buffer.flip();
+        pixelBuffer.updateBuffer(pb -> null);
+        updateLabels(labels);
+        updateOverlay(g, paint, vp);
+        lastFrameNanos = System.nanoTime() - t0;
+    }
+
+    private void allocate(int w, int h) {
+        bufW = w;
+        bufH = h;
+        pixels = new int[w * h];
+        buffer = ByteBuffer.allocateDirect(w * h * 4).order(ByteOrder.nativeOrder()).asIntBuffer();
+        pixelBuffer = new PixelBuffer<>(w, h, buffer, PixelFormat.getIntArgbPreInstance());
+        image.setImage(new WritableImage(pixelBuffer));
+    }
+
+    private void updateLabels(List<LabelPlacer.Placed> labels) {
+        while (labelPool.size() < labels.size()) {
+            Text t = new Text();
+            t.setFont(LABEL_FONT);
+            t.setTextOrigin(javafx.geometry.VPos.TOP);
+            t.setManaged(false);
+            labelPool.add(t);
+            labelLayer.getChildren().add(t);
+        }
+        for (int i = 0; i < labelPool.size(); i++) {
+            Text t = labelPool.get(i);
+            if (i < labels.size()) {
+                LabelPlacer.Placed p = labels.get(i);
+                if (!p.text().equals(t.getText())) t.setText(p.text());
+                String cls = p.node() >= 0 ? Styles.GRAPH_LABEL : Styles.GRAPH_EDGE_LABEL;
+                if (t.getStyleClass().isEmpty() || !t.getStyleClass().get(0).equals(cls)) t.getStyleClass().setAll(cls);
+                t.setLayoutX(Math.round(p.x()));
+                t.setLayoutY(Math.round(p.y()));
+                t.setVisible(true);
+            } else if (t.isVisible()) {
+                t.setVisible(false);
+            }
+        }
+    }
+
+    private void updateOverlay(RenderGraph g, GraphPaint paint, Viewport vp) {
+        GraphView v = getSkinnable();
+        // selection ring: a real node with an accessible description
+        int sel = -1;
+        for (int i = 0; i < g.nodeCount; i++) if ((paint.nodeFlags[i] & GraphPaint.SELECTED) != 0) sel = i;
+        if (sel >= 0) {
+            int r = Rasterizer.nodeRadius(vp.scale()) + 7;
+            selectionRing.setRadius(r);
+            selectionRing.setCenterX(vp.toScreenX(g.x[sel]));
+            selectionRing.setCenterY(vp.toScreenY(g.y[sel]));
+            selectionRing.setAccessibleText("Selected process " + g.label[sel]);
+            selectionRing.setVisible(true);
+        } else {
+            selectionRing.setVisible(false);
+        }
+        // verdict badges: a glyph and colour per crossing edge, at the edge's middle
+        List<GraphPaint.Badge> bs = paint.badges;
+        while (badges.size() < Math.min(bs.size(), 400)) {
+            Label b = new Label();
+            b.getStyleClass().add(Styles.VERDICT_BADGE);
+            b.setManaged(false);
+            b.setOnMouseClicked(ev -> {
+                Object c = b.getUserData();
+                if (c instanceof Crossing cr) v.getOnBadge().accept(cr);
+                ev.consume();
+            });
+            b.setOnMousePressed(javafx.event.Event::consume);
+            b.setOnMouseReleased(javafx.event.Event::consume);
+            badges.add(b);
+            overlay.getChildren().add(b);
+        }
+        for (int i = 0; i < badges.size(); i++) {
+            Label b = badges.get(i);
+            if (i >= bs.size()) {
+                b.setVisible(false);
+                continue;
+            }
+            GraphPaint.Badge badge = bs.get(i);
+            Crossing c = badge.crossing();
+            double bx, by;
+            if (badge.edge() >= 0) {
+                int e = badge.edge();
+                float[] sx = {(float) vp.toScreenX(g.x[g.from[e]]), (float) vp.toScreenX(g.x[g.to[e]])};
+                float[] sy = {(float) vp.toScreenY(g.y[g.from[e]]), (float) vp.toScreenY(g.y[g.to[e]])};
+                float[] q = Rasterizer.ends(sx, sy, 0, 1, g.lane[e], Rasterizer.laneGap(vp.scale()));
+                // a little towards the inside end, so the badge does not sit on an edge label
+                bx = q[0] * 0.4 + q[2] * 0.6;
+                by = q[1] * 0.4 + q[3] * 0.6;
+                if (g.pid[g.from[e]] == c.insidePid()) {
+                    bx = q[0] * 0.6 + q[2] * 0.4;
+                    by = q[1] * 0.6 + q[3] * 0.4;
+                }
+            } else if (badge.node() >= 0) {
+                bx = vp.toScreenX(g.x[badge.node()]) + Rasterizer.nodeRadius(vp.scale()) + 10;
+                by = vp.toScreenY(g.y[badge.node()]) - Rasterizer.nodeRadius(vp.scale()) - 10;
+            } else {
+                b.setVisible(false);
+                continue;
+            }
+            b.setText(c.verdict().glyph);
+            b.setId(Styles.idFor("badge", c.key()));
+            b.getStyleClass().setAll(Styles.VERDICT_BADGE, Styles.verdict(c.verdict()));
+            b.setAccessibleText(c.what() + ": " + c.verdict().words + ". " + c.explanation());
+            b.setUserData(c);
+            b.applyCss();
+            b.autosize();
+            b.relocate(bx - b.getWidth() / 2, by - b.getHeight() / 2);
+            b.setVisible(true);
+        }
+    }
+
+    // ---- legend
+
+    private Node buildLegend(Palette p) {
+        GridPane grid = new GridPane();
+        grid.setHgap(8);
+        grid.setVgap(3);
+        int row = 0;
+        row = legendRow(grid, row, sample(p.stream(), 2, null, false), "stream socket");
+        row = legendRow(grid, row, sample(p.dgram(), 2, new double[]{9, 5}, false), "dgram socket");
+        row = legendRow(grid, row, sample(p.seqpacket(), 2, new double[]{2, 4}, false), "seqpacket socket");
+        row = legendRow(grid, row, sample(p.pipe(), 2, null, true), "pipe (writer \u2192 reader)");
+        row = legendRow(grid, row, sample(p.shared(), 2, new double[]{1, 3}, false), "object shared by processes");
+        row = legendRow(grid, row, sample(p.parentEdge(), 1, null, false), "parent \u2192 child");
+        row = legendRow(grid, row, badgeSample(org.criuatlas.ui.plan.Verdict.FAIL), "crossing: dump fails (wide double line)");
+        row = legendRow(grid, row, badgeSample(org.criuatlas.ui.plan.Verdict.OBLIGATION), "crossing: restore obligation");
+        row = legendRow(grid, row, badgeSample(org.criuatlas.ui.plan.Verdict.RESOLVED), "crossing: resolved");
+        Rectangle root = new Rectangle(12, 12, toColor(p.planFill()));
+        root.setStroke(toColor(p.planStroke()));
+        row = legendRow(grid, row, root, "dump root (square), planned subtree (filled)");
+        Circle zombie = new Circle(6, Color.TRANSPARENT);
+        zombie.setStroke(toColor(p.nodeStroke()));
+        zombie.setStrokeWidth(2);
+        legendRow(grid, row, zombie, "zombie (hollow); new: green ring; gone: grey ring");
+        TitledPane pane = new TitledPane("Legend", grid);
+        pane.setId(Styles.ID_LEGEND);
+        pane.getStyleClass().add(Styles.GRAPH_LEGEND);
+        pane.setExpanded(false);
+        pane.setAnimated(false);
+        pane.setMaxSize(javafx.scene.layout.Region.USE_PREF_SIZE, javafx.scene.layout.Region.USE_PREF_SIZE);
+        return pane;
+    }
+
+    private static int legendRow(GridPane grid, int row, Node sample, String text) {
+        Label l = new Label(text);
+        grid.add(sample, 0, row);
+        grid.add(l, 1, row);
+        return row + 1;
+    }
+
+    private static Node sample(int argb, double width, double[] dash, boolean arrow) {
+        Line line = new Line(0, 6, 34, 6);
+        line.setStroke(toColor(argb));
+        line.setStrokeWidth(width);
+        if (dash != null) for (double d : dash) line.getStrokeDashArray().add(d);
+        if (!arrow) return new Pane(line);
+        Polygon head = new Polygon(34, 6, 27, 2, 27, 10);
+        head.setFill(toColor(argb));
+        return new Pane(line, head);
+    }
+
+    private static Node badgeSample(org.criuatlas.ui.plan.Verdict v) {
+        Label b = new Label(v.glyph);
+        b.getStyleClass().setAll(Styles.VERDICT_BADGE, Styles.verdict(v));
+        return b;
+    }
+
+    static Color toColor(int argb) {
+        return Color.rgb((argb >> 16) & 255, (argb >> 8) & 255, argb & 255);
+    }
+}

@@ -1,0 +1,135 @@
+package org.criuatlas.ui.graph;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Chooses which labels to show: only those that fit at the current zoom and do not overlap a
+ * label already placed, the most important first (selection, the plan, then higher generations
+ * of the tree). Greedy over a coarse grid of occupied cells; pure.
+ */
+public final class LabelPlacer {
+    /** Labels are not drawn when neighbouring processes are closer than this on screen. */
+    public static final double MIN_COLUMN_PIXELS = 44;
+    /** More labels than this stop helping anyone. */
+    public static final int MAX_LABELS = 600;
+
+    /**
+     * One placed label.
+     *
+     * @param node  node index, or -1 for an edge label
+     * @param edge  edge index for an edge label (a named socket's path), else -1
+     */
+    public record Placed(int node, int edge, String text, double x, double y, double width, double height) {}
+
+    private LabelPlacer() {}
+
+    /**
+     * @param charWidth  average glyph width of the label font in pixels
+     * @param lineHeight label height in pixels
+     */
+    public static List<Placed> place(RenderGraph g, GraphPaint paint, Viewport vp, double viewW, double viewH,
+                                     double charWidth, double lineHeight) {
+        List<Placed> out = new ArrayList<>();
+        double s = vp.scale();
+        boolean all = TidyTreeLayout.COLUMN * s >= MIN_COLUMN_PIXELS;
+        int radius = Rasterizer.nodeRadius(s);
+        // candidates: visible nodes, by priority
+        int n = g.nodeCount;
+        long[] order = new long[n];
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (g.kind[i] == RenderGraph.GHOST && !paint.showMarks) continue;
+            double x = vp.toScreenX(g.x[i]), y = vp.toScreenY(g.y[i]);
+            if (x < -50 || y < -20 || x > viewW + 50 || y > viewH + 20) continue;
+            byte f = paint.nodeFlags[i];
+            int prio;
+            if ((f & GraphPaint.SELECTED) != 0) prio = 0;
+            else if ((f & GraphPaint.PLAN_ROOT) != 0) prio = 1;
+            else if (!all) continue; // zoomed far out: only the selection and the plan's root keep a label
+            else if ((f & GraphPaint.IN_PLAN) != 0) prio = 2;
+            else prio = 3;
+            // priority, then row (parents before children), then index
+            long row = Math.max(0, Math.min(1_000_000, Math.round(g.y[i] / TidyTreeLayout.ROW)));
+            order[count++] = ((long) prio << 52) | (row << 24) | i;
+        }
+        Arrays.sort(order, 0, count);
+        Grid grid = new Grid();
+        for (int k = 0; k < count && out.size() < MAX_LABELS; k++) {
+            int i = (int) (order[k] & 0xFFFFFF);
+            // the full "comm pid" first; where that does not fit, the name alone
+            String full = g.label[i];
+            int sp = full.lastIndexOf(' ');
+            String[] texts = sp > 0 ? new String[]{full, full.substring(0, sp)} : new String[]{full};
+            double y = vp.toScreenY(g.y[i]) + radius + 3;
+            for (String text : texts) {
+                double tw = text.length() * charWidth;
+                double x = vp.toScreenX(g.x[i]) - tw / 2;
+                if (grid.free(x - 2, y, tw + 4, lineHeight)) {
+                    grid.take(x - 2, y, tw + 4, lineHeight);
+                    out.add(new Placed(i, -1, text, x, y, tw, lineHeight));
+                    break;
+                }
+            }
+        }
+        // named sockets: their path at the middle of the edge, where room is left
+        if (all) {
+            Map<String, Boolean> shown = new HashMap<>();
+            for (int e = 0; e < g.edgeCount && out.size() < MAX_LABELS; e++) {
+                String name = g.name[e];
+                if (name == null) continue;
+                int a = g.from[e], b = g.to[e];
+                double mx = vp.toScreenX((g.x[a] + g.x[b]) / 2), my = vp.toScreenY((g.y[a] + g.y[b]) / 2);
+                if (mx < 0 || my < 0 || mx > viewW || my > viewH) continue;
+                String key = name + "@" + Math.round(mx / 40) + "," + Math.round(my / 20);
+                if (shown.putIfAbsent(key, true) != null) continue;
+                String text = shorten(name, 28);
+                double tw = text.length() * charWidth;
+                double x = mx - tw / 2, y = my - lineHeight / 2;
+                if (grid.free(x - 2, y, tw + 4, lineHeight)) {
+                    grid.take(x - 2, y, tw + 4, lineHeight);
+                    out.add(new Placed(-1, e, text, x, y, tw, lineHeight));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Long paths keep their end (the socket's file name says most). */
+    static String shorten(String s, int max) {
+        return s.length() <= max ? s : "\u2026" + s.substring(s.length() - max + 1);
+    }
+
+    /** Occupied rectangles bucketed by 32-pixel cells; good enough for a few hundred labels. */
+    private static final class Grid {
+        private static final int CELL = 32;
+        private final Map<Long, List<double[]>> cells = new HashMap<>();
+
+        private static long cell(int cx, int cy) { return ((long) cx << 32) ^ (cy & 0xFFFFFFFFL); }
+
+        boolean free(double x, double y, double w, double h) {
+            for (int cx = (int) Math.floor(x / CELL); cx <= (int) Math.floor((x + w) / CELL); cx++) {
+                for (int cy = (int) Math.floor(y / CELL); cy <= (int) Math.floor((y + h) / CELL); cy++) {
+                    List<double[]> l = cells.get(cell(cx, cy));
+                    if (l == null) continue;
+                    for (double[] r : l) {
+                        if (x < r[0] + r[2] && r[0] < x + w && y < r[1] + r[3] && r[1] < y + h) return false;
+                    }
+                }
+            }
+            return true;
+        }
+
+        void take(double x, double y, double w, double h) {
+            double[] r = {x, y, w, h};
+            for (int cx = (int) Math.floor(x / CELL); cx <= (int) Math.floor((x + w) / CELL); cx++) {
+                for (int cy = (int) Math.floor(y / CELL); cy <= (int) Math.floor((y + h) / CELL); cy++) {
+                    cells.computeIfAbsent(cell(cx, cy), k -> new ArrayList<>()).add(r);
+                }
+            }
+        }
+    }
+}

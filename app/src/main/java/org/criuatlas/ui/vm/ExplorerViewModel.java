@@ -1,0 +1,187 @@
+package org.criuatlas.ui.vm;
+
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+import org.criuatlas.model.IpcGraph;
+import org.criuatlas.ui.graph.RenderGraph;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * State of the explorer window, toolkit-free: the current snapshot, the process table (with
+ * search), the selection and what the inspector shows, the marks of the last refresh, the status
+ * line and the plan. Views bind to the read-only properties and call the intent methods.
+ * Must be used from one thread (the FX thread in the app, the test thread in tests).
+ */
+public final class ExplorerViewModel {
+    private final ReadOnlyObjectWrapper<IpcGraph> graph = new ReadOnlyObjectWrapper<>(this, "graph");
+    private final ReadOnlyObjectWrapper<RenderGraph> render = new ReadOnlyObjectWrapper<>(this, "render", RenderGraph.EMPTY);
+    private final ObservableList<ProcessRow> rows = FXCollections.observableArrayList();
+    private final FilteredList<ProcessRow> visibleRows = new FilteredList<>(rows, r -> true);
+    private final StringProperty search = new SimpleStringProperty(this, "search", "");
+    private final ObjectProperty<Selection> selection = new SimpleObjectProperty<>(this, "selection");
+    private final ReadOnlyObjectWrapper<Inspection> inspection = new ReadOnlyObjectWrapper<>(this, "inspection", Inspection.EMPTY);
+    private final ReadOnlyObjectWrapper<GraphDiff> diff = new ReadOnlyObjectWrapper<>(this, "diff", GraphDiff.NONE);
+    private final BooleanProperty marksVisible = new SimpleBooleanProperty(this, "marksVisible", false);
+    private final BooleanProperty showKernelThreads = new SimpleBooleanProperty(this, "showKernelThreads", false);
+    private final ReadOnlyObjectWrapper<FocusRequest> focus = new ReadOnlyObjectWrapper<>(this, "focus");
+    private final StringProperty criuStatus = new SimpleStringProperty(this, "criuStatus", "CRIU: checking\u2026");
+    private final ReadOnlyStringWrapper privilege = new ReadOnlyStringWrapper(this, "privilege", "");
+    private final ReadOnlyStringWrapper counts = new ReadOnlyStringWrapper(this, "counts", "");
+    private final ReadOnlyStringWrapper lastScan = new ReadOnlyStringWrapper(this, "lastScan", "not scanned yet");
+    private final ReadOnlyStringWrapper scanError = new ReadOnlyStringWrapper(this, "scanError", "");
+    private final PlanViewModel plan;
+    private final ZoneId zone;
+
+    /** Ask the view to show these processes (double-click "focus a subtree", a jump from a link). */
+    public record FocusRequest(Set<Integer> pids, long serial) {}
+
+    private long focusSerial;
+
+    public ExplorerViewModel(PlanViewModel plan) {
+        this(plan, ZoneId.systemDefault());
+    }
+
+    public ExplorerViewModel(PlanViewModel plan, ZoneId zone) {
+        this.plan = plan;
+        this.zone = zone;
+        search.addListener((o, a, b) -> visibleRows.setPredicate(r -> ProcessRows.matches(r, b)));
+        selection.addListener((o, a, b) -> inspection.set(Inspection.of(graph.get(), b)));
+    }
+
+    public PlanViewModel plan() { return plan; }
+
+    public ReadOnlyObjectProperty<IpcGraph> graphProperty() { return graph.getReadOnlyProperty(); }
+
+    public IpcGraph getGraph() { return graph.get(); }
+
+    public ReadOnlyObjectProperty<RenderGraph> renderProperty() { return render.getReadOnlyProperty(); }
+
+    /** Every row, in tree order. */
+    public ObservableList<ProcessRow> allRows() { return FXCollections.unmodifiableObservableList(rows); }
+
+    /** The rows that match the search. */
+    public ObservableList<ProcessRow> visibleRows() { return visibleRows; }
+
+    public StringProperty searchProperty() { return search; }
+
+    public ObjectProperty<Selection> selectionProperty() { return selection; }
+
+    public Selection getSelection() { return selection.get(); }
+
+    public ReadOnlyObjectProperty<Inspection> inspectionProperty() { return inspection.getReadOnlyProperty(); }
+
+    public ReadOnlyObjectProperty<GraphDiff> diffProperty() { return diff.getReadOnlyProperty(); }
+
+    /** True while the appeared/vanished marks of the last refresh are shown. */
+    public BooleanProperty marksVisibleProperty() { return marksVisible; }
+
+    public BooleanProperty showKernelThreadsProperty() { return showKernelThreads; }
+
+    public ReadOnlyObjectProperty<FocusRequest> focusProperty() { return focus.getReadOnlyProperty(); }
+
+    public StringProperty criuStatusProperty() { return criuStatus; }
+
+    public ReadOnlyStringProperty privilegeProperty() { return privilege.getReadOnlyProperty(); }
+
+    public ReadOnlyStringProperty countsProperty() { return counts.getReadOnlyProperty(); }
+
+    public ReadOnlyStringProperty lastScanProperty() { return lastScan.getReadOnlyProperty(); }
+
+    public ReadOnlyStringProperty scanErrorProperty() { return scanError.getReadOnlyProperty(); }
+
+    /** Intent: select something (from the table, the graph, or a link in the inspector). */
+    public void select(Selection s) { selection.set(s); }
+
+    /** Intent: select and bring into view (links in the inspector and the plan panel). */
+    public void jumpTo(Selection s) {
+        selection.set(s);
+        IpcGraph g = graph.get();
+        if (g == null || s == null) return;
+        Set<Integer> pids = switch (s.kind()) {
+            case PROCESS -> Set.of(s.pid());
+            case SOCKET -> {
+                var sk = g.socket(s.id());
+                java.util.Set<Integer> ps = new java.util.HashSet<>();
+                if (sk != null) {
+                    sk.holders().forEach(h -> ps.add(h.pid()));
+                    var peer = g.peerOf(sk);
+                    if (peer != null) peer.holders().forEach(h -> ps.add(h.pid()));
+                }
+                yield ps;
+            }
+            case PIPE -> {
+                var p = g.pipe(s.id());
+                java.util.Set<Integer> ps = new java.util.HashSet<>();
+                if (p != null) {
+                    p.readers().forEach(h -> ps.add(h.pid()));
+                    p.writers().forEach(h -> ps.add(h.pid()));
+                }
+                yield ps;
+            }
+        };
+        if (!pids.isEmpty()) focus.set(new FocusRequest(pids, ++focusSerial));
+    }
+
+    /** Intent: show {@code pid}'s whole subtree (double-click). */
+    public void focusSubtree(int pid) {
+        IpcGraph g = graph.get();
+        if (g == null || g.process(pid) == null) return;
+        selection.set(Selection.process(pid));
+        focus.set(new FocusRequest(g.subtree(pid), ++focusSerial));
+    }
+
+    /** Intent: the marks of the last refresh have been seen long enough. */
+    public void hideMarks() { marksVisible.set(false); }
+
+    /** A prepared snapshot arrives (on the FX thread in the app). */
+    public void apply(Prepared p) {
+        graph.set(p.graph());
+        rows.setAll(p.rows());
+        diff.set(p.diff());
+        marksVisible.set(!p.diff().isEmpty());
+        render.set(p.render());
+        IpcGraph g = p.graph();
+        counts.set(g.summary());
+        privilege.set(g.meta().privileged() ? "root: every process visible"
+                : "own processes only: " + g.problems().size() + " processes or objects unseen (run as root to see all)");
+        Instant t = g.meta().takenAt();
+        lastScan.set("scanned " + (t == null ? "?" : DateTimeFormatter.ofPattern("HH:mm:ss").withZone(zone).format(t))
+                + " in " + (g.meta().scanNanos() / 1_000_000) + " ms"
+                + (p.diff().isEmpty() ? "" : " (" + p.diff().summary() + ")"));
+        scanError.set("");
+        plan.graphChanged(g);
+        // the selection follows the new snapshot; a vanished process keeps its (now "gone") inspector
+        inspection.set(Inspection.of(g, selection.get()));
+    }
+
+    /** A scan failed: keep the last snapshot, say why. */
+    public void scanFailed(String why) {
+        scanError.set("Scan failed: " + why);
+    }
+
+    /**
+     * One snapshot made ready off the FX thread.
+     *
+     * @param graph  the snapshot
+     * @param rows   the process table in tree order
+     * @param diff   what changed since the previous one
+     * @param render what the graph view draws
+     */
+    public record Prepared(IpcGraph graph, List<ProcessRow> rows, GraphDiff diff, RenderGraph render) {}
+}

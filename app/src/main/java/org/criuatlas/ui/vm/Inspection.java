@@ -1,0 +1,116 @@
+package org.criuatlas.ui.vm;
+
+import org.criuatlas.model.FdInfo;
+import org.criuatlas.model.Holder;
+import org.criuatlas.model.IpcGraph;
+import org.criuatlas.model.Pipe;
+import org.criuatlas.model.ProcessInfo;
+import org.criuatlas.model.UnixSocket;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the inspector shows for a selection: every property of the snapshot, with the related
+ * processes and objects as links.
+ *
+ * @param title      heading ("bash (pid 812)", "unix socket 123456")
+ * @param properties name/value lines in order; a line with a link jumps to it when clicked
+ */
+public record Inspection(String title, List<Property> properties) {
+    /** One line; {@code link} is null for plain values. */
+    public record Property(String name, String value, Selection link) {}
+
+    public static final Inspection EMPTY = new Inspection("Nothing selected", List.of());
+
+    public Inspection {
+        properties = List.copyOf(properties);
+    }
+
+    public static Inspection of(IpcGraph g, Selection sel) {
+        if (g == null || sel == null) return EMPTY;
+        return switch (sel.kind()) {
+            case PROCESS -> process(g, g.process(sel.pid()));
+            case SOCKET -> socket(g, g.socket(sel.id()));
+            case PIPE -> pipe(g, g.pipe(sel.id()));
+        };
+    }
+
+    private static Inspection process(IpcGraph g, ProcessInfo p) {
+        if (p == null) return new Inspection("Process gone", List.of());
+        List<Property> l = new ArrayList<>();
+        l.add(new Property("pid", Integer.toString(p.pid()), null));
+        ProcessInfo parent = g.process(p.ppid());
+        l.add(new Property("parent", parent == null ? Integer.toString(p.ppid()) : parent.comm() + " (" + p.ppid() + ")",
+                parent == null ? null : Selection.process(p.ppid())));
+        l.add(new Property("command", p.commandText(), null));
+        l.add(new Property("uid", p.uid() < 0 ? "unknown" : Integer.toString(p.uid()), null));
+        l.add(new Property("state", Character.toString(p.state()), null));
+        l.add(new Property("process group", Integer.toString(p.pgid()), null));
+        l.add(new Property("session", Integer.toString(p.sid()) + (p.isSessionLeader() ? " (leader)" : ""), null));
+        l.add(new Property("tty", p.ttyNr() == 0 ? "none" : p.ttyNr() < 0 ? "unknown" : Long.toString(p.ttyNr()), null));
+        l.add(new Property("net namespace", p.netNs() == 0 ? "unknown" : Long.toString(p.netNs()), null));
+        for (int c : g.children(p.pid())) {
+            ProcessInfo cp = g.process(c);
+            l.add(new Property("child", cp.comm() + " (" + c + ")", Selection.process(c)));
+        }
+        if (!p.fdsReadable()) l.add(new Property("fds", "not readable (no permission or the process exited)", null));
+        for (FdInfo f : p.fds()) {
+            Selection link = Selection.ofKey(f.objectKey());
+            String extra = "";
+            if (link != null && link.kind() == Selection.Kind.SOCKET) {
+                UnixSocket s = g.socket(f.inode());
+                if (s != null) extra = "  " + s.type().label() + " " + s.state().label()
+                        + (s.name().isNamed() ? " " + s.name().display() : "");
+            }
+            l.add(new Property("fd " + f.fd(), f.target() + (f.mode().name().startsWith("UNK") ? "" : "  " + f.mode().name().toLowerCase()) + extra, link));
+        }
+        return new Inspection(p.comm() + " (pid " + p.pid() + ")", l);
+    }
+
+    private static Inspection socket(IpcGraph g, UnixSocket s) {
+        if (s == null) return new Inspection("Socket gone", List.of());
+        List<Property> l = new ArrayList<>();
+        l.add(new Property("inode", Long.toString(s.ino()), null));
+        l.add(new Property("type", s.type().label(), null));
+        l.add(new Property("state", s.state().label(), null));
+        l.add(new Property("name", s.name().isNamed() ? s.name().display() : "none", null));
+        UnixSocket peer = g.peerOf(s);
+        if (s.peer() != 0) {
+            l.add(new Property("peer", "socket:[" + s.peer() + "]" + (peer == null ? " (not in the snapshot)" : ""),
+                    peer == null ? null : Selection.socket(peer.ino())));
+        } else {
+            l.add(new Property("peer", "none", null));
+        }
+        for (UnixSocket c : g.socketsConnectedTo(s.ino())) {
+            if (c.ino() != s.peer()) l.add(new Property("connected from", c.key(), Selection.socket(c.ino())));
+        }
+        l.add(new Property("receive queue", Long.toString(s.recvQueue()), null));
+        l.add(new Property("send queue", Long.toString(s.sendQueue()), null));
+        for (long pend : s.pending()) l.add(new Property("pending connection", "socket:[" + pend + "]", Selection.socket(pend)));
+        holders(g, "holder", s.holders(), l);
+        if (s.holders().isEmpty()) l.add(new Property("holder", "no visible process", null));
+        if (peer != null) holders(g, "peer holder", peer.holders(), l);
+        if (s.externalPeer()) l.add(new Property("external peer", "yes (CRIU image entry)", null));
+        return new Inspection("unix socket " + s.ino(), l);
+    }
+
+    private static Inspection pipe(IpcGraph g, Pipe p) {
+        if (p == null) return new Inspection("Pipe gone", List.of());
+        List<Property> l = new ArrayList<>();
+        l.add(new Property("inode", Long.toString(p.ino()), null));
+        l.add(new Property("kind", p.isFifo() ? "FIFO " + p.fifoPath() : "anonymous pipe", null));
+        holders(g, "writer", p.writers(), l);
+        holders(g, "reader", p.readers(), l);
+        l.add(new Property("queued bytes", p.queuedBytes() < 0 ? "unknown" : Long.toString(p.queuedBytes()), null));
+        return new Inspection((p.isFifo() ? "FIFO " : "pipe ") + p.ino(), l);
+    }
+
+    private static void holders(IpcGraph g, String name, List<Holder> hs, List<Property> l) {
+        for (Holder h : hs) {
+            ProcessInfo p = g.process(h.pid());
+            l.add(new Property(name, (p == null ? "pid " + h.pid() : p.comm() + " (" + h.pid() + ")") + ", fd " + h.fd(),
+                    Selection.process(h.pid())));
+        }
+    }
+}

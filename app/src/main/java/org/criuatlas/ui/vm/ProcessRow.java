@@ -1,0 +1,22 @@
+package org.criuatlas.ui.vm;
+
+/**
+ * One line of the process table, in tree order.
+ *
+ * @param pid        process id
+ * @param ppid       parent pid
+ * @param depth      generations below its root (the table indents by it)
+ * @param comm       short name
+ * @param command    the full command line
+ * @param uid        real uid, -1 unknown
+ * @param sockets    unix sockets it holds
+ * @param pipes      pipes and FIFOs it holds
+ * @param searchText what the search box matches against, lower case: pid, command, socket inodes, paths
+ */
+public record ProcessRow(int pid, int ppid, int depth, String comm, String command, int uid, int sockets, int pipes,
+                         String searchText) {
+    /** The command indented by depth, for the tree-shaped command column. */
+    public String indentedCommand() {
+        return "  ".repeat(Math.min(depth, 40)) + comm + "  " + (command.startsWith("[") ? "" : command);
+    }
+}

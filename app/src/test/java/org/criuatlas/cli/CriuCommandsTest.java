@@ -1,0 +1,97 @@
+package org.criuatlas.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.criuatlas.bridge.criu.LibC;
+import org.criuatlas.bridge.criu.TestProcs;
+import org.criuatlas.testing.Requirements;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The headless dump/restore/check commands, in-process, on real processes and the real CRIU. */
+class CriuCommandsTest {
+    @TempDir
+    Path tmp;
+
+    record Run(int exit, String out) {}
+
+    @BeforeEach
+    void setUp() {
+        Requirements.requireCriu();
+        TestProcs.becomeSubreaper();
+    }
+
+    private static synchronized Run run(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            int exit = new CommandLine(new AtlasCommand()).execute(args);
+            return new Run(exit, buf.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    @Test
+    void checkReportsVersionAndHealth() throws Exception {
+        Run r = run("check", "--json");
+        assertEquals(0, r.exit(), r.out());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertTrue(j.at("/version/version").asText().startsWith("4."), r.out());
+        assertTrue(j.at("/check/success").asBoolean());
+    }
+
+    @Test
+    void seedScenarioThroughTheCommands() throws Exception {
+        int[] sp = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+        int[] fresh = null;
+        try (var echo = TestProcs.python(TestProcs.ECHO_FD3, List.of(), Map.of(3, sp[1]), null)) {
+            long inside = TestProcs.inode(sp[1]);
+            long outside = TestProcs.inode(sp[0]);
+            LibC.close(sp[1]);
+            Path images = tmp.resolve("img");
+
+            Run refused = run("dump", "--pid", "" + echo.pid, "--images", tmp.resolve("refused").toString(), "--leave-running", "--json");
+            assertEquals(1, refused.exit(), refused.out());
+            JsonNode d0 = new ObjectMapper().readTree(refused.out()).at("/diagnoses/0");
+            assertEquals("EXTERNAL_SOCKET_USED", d0.get("kind").asText());
+            assertEquals(inside, d0.get("dumpedInode").asLong());
+            assertEquals(outside, d0.get("outsideInode").asLong());
+
+            Run dump = run("dump", "--pid", "" + echo.pid, "--images", images.toString(), "--external", "unix[" + inside + "]");
+            assertEquals(0, dump.exit(), dump.out());
+            assertTrue(dump.out().contains("stage post-dump"), dump.out());
+            assertTrue(dump.out().contains("dump: SUCCESS"), dump.out());
+            assertTrue(TestProcs.waitGone(echo.pid, Duration.ofSeconds(10)));
+            LibC.close(sp[0]);
+            sp[0] = -1;
+
+            fresh = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+            Run bad = run("restore", "--images", images.toString(), "--inherit-fd", "socket[" + inside + "]");
+            assertEquals(2, bad.exit(), "malformed --inherit-fd is a usage error");
+            Run restore = run("restore", "--images", images.toString(), "--inherit-fd", fresh[1] + ":socket:[" + inside + "]", "--json");
+            assertEquals(0, restore.exit(), restore.out());
+            JsonNode j = new ObjectMapper().readTree(restore.out());
+            assertEquals(echo.pid, j.get("restoredPid").asInt());
+            assertTrue(j.get("command").asText().contains("--inherit-fd 'fd[" + fresh[1] + "]:socket:[" + inside + "]'"), j.get("command").asText());
+            LibC.close(fresh[1]);
+            assertEquals("via the command", TestProcs.roundTrip(fresh[0], "via the command", Duration.ofSeconds(5)));
+        } finally {
+            LibC.close(sp[0]);
+            if (fresh != null) LibC.close(fresh[0]);
+        }
+    }
+}

@@ -1,0 +1,396 @@
+package org.criuatlas.bridge.criu;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+
+/**
+ * The few libc calls the CRIU session needs that the JDK cannot do: a SOCK_SEQPACKET socketpair,
+ * posix_spawn with file actions (placing fds at chosen numbers in criu's table), raw send/recv,
+ * waitpid and kill on a pid we spawned. Thin: every call that fails throws {@link SyscallException}.
+ * Constants are the x86-64 Linux values (glibc).
+ */
+public final class LibC {
+    public static final int AF_UNIX = 1;
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_SEQPACKET = 5;
+    public static final int SOCK_CLOEXEC = 0x80000;
+    public static final int SOCK_NONBLOCK = 0x800;
+
+    public static final int MSG_PEEK = 0x2;
+    public static final int MSG_TRUNC = 0x20;
+    public static final int MSG_DONTWAIT = 0x40;
+    public static final int MSG_NOSIGNAL = 0x4000;
+
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
+    public static final int O_RDWR = 2;
+    public static final int O_DIRECTORY = 0x10000;
+    public static final int O_CLOEXEC = 0x80000;
+
+    public static final int F_GETFD = 1;
+    public static final int F_SETFD = 2;
+    public static final int F_GETFL = 3;
+    public static final int FD_CLOEXEC = 1;
+
+    public static final int WNOHANG = 1;
+    public static final int SIGKILL = 9;
+    public static final int SIGTERM = 15;
+    public static final int SIGCONT = 18;
+
+    public static final int EINTR = 4;
+    public static final int EAGAIN = 11;
+    public static final int ECHILD = 10;
+    public static final int ESRCH = 3;
+    public static final int ECONNRESET = 104;
+    public static final int EPIPE = 32;
+
+    public static final short POSIX_SPAWN_SETPGROUP = 0x02;
+    public static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+    public static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+    public static final short POSIX_SPAWN_SETSID = 0x80;
+    public static final int O_CREAT = 0x40;
+    public static final int O_TRUNC = 0x200;
+    public static final int O_APPEND = 0x400;
+
+    public static final int PR_SET_CHILD_SUBREAPER = 36;
+
+    /** glibc's posix_spawn_file_actions_t is 80 bytes and posix_spawnattr_t 336; allocate generously. */
+    static final int SPAWN_FILE_ACTIONS_SIZE = 256;
+    static final int SPAWNATTR_SIZE = 1024;
+    static final int SIGSET_SIZE = 128;
+
+    interface C extends Library {
+        int socketpair(int domain, int type, int protocol, int[] sv) throws LastErrorException;
+        long send(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+        long recv(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+        long read(int fd, byte[] buf, long len) throws LastErrorException;
+        long write(int fd, byte[] buf, long len) throws LastErrorException;
+        int open(String path, int flags, int mode) throws LastErrorException;
+        int close(int fd) throws LastErrorException;
+        int pipe2(int[] fds, int flags) throws LastErrorException;
+        int fcntl(int fd, int cmd, int arg) throws LastErrorException;
+        int dup(int fd) throws LastErrorException;
+        int waitpid(int pid, IntByReference status, int options) throws LastErrorException;
+        int kill(int pid, int sig) throws LastErrorException;
+        int getpid();
+        int prctl(int option, long arg2, long arg3, long arg4, long arg5) throws LastErrorException;
+
+        // posix_spawn family returns an error number instead of setting errno.
+        int posix_spawn(IntByReference pid, String path, Pointer fileActions, Pointer attr, String[] argv, String[] envp);
+        int posix_spawn_file_actions_init(Pointer fa);
+        int posix_spawn_file_actions_destroy(Pointer fa);
+        int posix_spawn_file_actions_adddup2(Pointer fa, int fd, int newfd);
+        int posix_spawn_file_actions_addclose(Pointer fa, int fd);
+        int posix_spawn_file_actions_addopen(Pointer fa, int fd, String path, int oflag, int mode);
+        int posix_spawn_file_actions_addclosefrom_np(Pointer fa, int from);
+        int posix_spawnattr_init(Pointer attr);
+        int posix_spawnattr_destroy(Pointer attr);
+        int posix_spawnattr_setflags(Pointer attr, short flags);
+        int posix_spawnattr_setpgroup(Pointer attr, int pgroup);
+        int posix_spawnattr_setsigmask(Pointer attr, Pointer sigset);
+        int posix_spawnattr_setsigdefault(Pointer attr, Pointer sigset);
+        int sigemptyset(Pointer set);
+        int sigfillset(Pointer set);
+        int sigdelset(Pointer set, int sig);
+        String strerror(int errnum);
+        int poll(int[] pollfds, long nfds, int timeoutMs) throws LastErrorException;
+    }
+
+    static final C C = Native.load("c", C.class);
+
+    private LibC() {}
+
+    /** A failed libc call: names the syscall and the errno. */
+    public static final class SyscallException extends RuntimeException {
+        private final String syscall;
+        private final int errno;
+
+        public SyscallException(String syscall, int errno) {
+            super(syscall + " failed: " + describe(errno) + " (errno " + errno + ")");
+            this.syscall = syscall;
+            this.errno = errno;
+        }
+
+        public String syscall() { return syscall; }
+        public int errno() { return errno; }
+    }
+
+    public static String describe(int errno) {
+        try {
+            return C.strerror(errno);
+        } catch (RuntimeException e) {
+            return "errno " + errno;
+        }
+    }
+
+    /** Two connected unix sockets of {@code type} (SOCK_* possibly or'ed with SOCK_CLOEXEC). */
+    public static int[] socketpair(int type) {
+        int[] sv = new int[2];
+        try {
+            C.socketpair(AF_UNIX, type, 0, sv);
+        } catch (LastErrorException e) {
+            throw new SyscallException("socketpair", e.getErrorCode());
+        }
+        return sv;
+    }
+
+    /** send(2) of a whole packet; retries on EINTR. */
+    public static int send(int fd, byte[] data, int flags) {
+        while (true) {
+            try {
+                return (int) C.send(fd, data, data.length, flags | MSG_NOSIGNAL);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) throw new SyscallException("send", e.getErrorCode());
+            }
+        }
+    }
+
+    /** recv(2) into buf; returns the byte count (or the full packet size with MSG_TRUNC). */
+    public static int recv(int fd, byte[] buf, int flags) {
+        while (true) {
+            try {
+                return (int) C.recv(fd, buf, buf.length, flags);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) throw new SyscallException("recv", e.getErrorCode());
+            }
+        }
+    }
+
+    /** One whole SEQPACKET/DGRAM packet, sized with MSG_PEEK|MSG_TRUNC first; null on EOF. */
+    public static byte[] recvPacket(int fd) {
+        int size = recv(fd, new byte[1], MSG_PEEK | MSG_TRUNC);
+        if (size == 0) {
+            // Either EOF or a zero-length packet: consume it to tell which.
+            int n = recv(fd, new byte[1], 0);
+            return n == 0 ? null : new byte[0];
+        }
+        byte[] buf = new byte[size];
+        int n = recv(fd, buf, 0);
+        if (n == size) return buf;
+        byte[] cut = new byte[n];
+        System.arraycopy(buf, 0, cut, 0, n);
+        return cut;
+    }
+
+    public static final short POLLIN = 0x1;
+
+    /**
+     * poll(2) on one fd for input; true when readable, hung up or in error (a recv will not block),
+     * false on timeout.
+     */
+    public static boolean pollIn(int fd, int timeoutMs) {
+        int[] pfd = {fd, POLLIN}; // struct pollfd {int fd; short events; short revents;} little-endian
+        try {
+            int r = C.poll(pfd, 1, timeoutMs);
+            return r > 0 && (pfd[1] >>> 16) != 0;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == EINTR) return false;
+            throw new SyscallException("poll", e.getErrorCode());
+        }
+    }
+
+    public static int read(int fd, byte[] buf) {
+        while (true) {
+            try {
+                return (int) C.read(fd, buf, buf.length);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) throw new SyscallException("read", e.getErrorCode());
+            }
+        }
+    }
+
+    public static int write(int fd, byte[] buf) {
+        while (true) {
+            try {
+                return (int) C.write(fd, buf, buf.length);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) throw new SyscallException("write", e.getErrorCode());
+            }
+        }
+    }
+
+    public static int open(String path, int flags) {
+        return open(path, flags, 0);
+    }
+
+    public static int open(String path, int flags, int mode) {
+        try {
+            return C.open(path, flags, mode);
+        } catch (LastErrorException e) {
+            throw new SyscallException("open(" + path + ")", e.getErrorCode());
+        }
+    }
+
+    /** An fd on a directory, close-on-exec (criu reads it through /proc/<our pid>/fd/N). */
+    public static int openDirectory(String path) {
+        return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    }
+
+    /** close(2); errors are ignored except they are reported by the return value. */
+    public static boolean close(int fd) {
+        if (fd < 0) return false;
+        try {
+            C.close(fd);
+            return true;
+        } catch (LastErrorException e) {
+            return false;
+        }
+    }
+
+    public static int[] pipe(int flags) {
+        int[] fds = new int[2];
+        try {
+            C.pipe2(fds, flags);
+        } catch (LastErrorException e) {
+            throw new SyscallException("pipe2", e.getErrorCode());
+        }
+        return fds;
+    }
+
+    public static int fcntl(int fd, int cmd, int arg) {
+        try {
+            return C.fcntl(fd, cmd, arg);
+        } catch (LastErrorException e) {
+            throw new SyscallException("fcntl", e.getErrorCode());
+        }
+    }
+
+    /** True when {@code fd} is open in this process. */
+    public static boolean isOpen(int fd) {
+        try {
+            C.fcntl(fd, F_GETFD, 0);
+            return true;
+        } catch (LastErrorException e) {
+            return false;
+        }
+    }
+
+    public static int getpid() {
+        return C.getpid();
+    }
+
+    /** kill(2); returns false if the process no longer exists (ESRCH). */
+    public static boolean kill(int pid, int sig) {
+        try {
+            C.kill(pid, sig);
+            return true;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == ESRCH) return false;
+            throw new SyscallException("kill(" + pid + ", " + sig + ")", e.getErrorCode());
+        }
+    }
+
+    /**
+     * waitpid(2). Returns null when {@code WNOHANG} was given and the child has not changed state,
+     * else the raw wait status.
+     */
+    public static Integer waitpid(int pid, int options) {
+        IntByReference st = new IntByReference();
+        while (true) {
+            try {
+                int r = C.waitpid(pid, st, options);
+                return r == 0 ? null : st.getValue();
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) throw new SyscallException("waitpid(" + pid + ")", e.getErrorCode());
+            }
+        }
+    }
+
+    /** Orphaned descendants are re-parented to this process instead of PID 1, so we can reap them. */
+    public static void becomeChildSubreaper() {
+        try {
+            C.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+        } catch (LastErrorException e) {
+            throw new SyscallException("prctl(PR_SET_CHILD_SUBREAPER)", e.getErrorCode());
+        }
+    }
+
+    /** Human text of a raw wait status: "exit 1" / "killed by signal 9". */
+    public static String describeWaitStatus(int status) {
+        int sig = status & 0x7f;
+        if (sig == 0) return "exit " + ((status >> 8) & 0xff);
+        if (sig == 0x7f) return "stopped by signal " + ((status >> 8) & 0xff);
+        return "killed by signal " + sig;
+    }
+
+    /**
+     * posix_spawn {@code argv[0]} with the given fds placed at chosen numbers in the child's table.
+     * {@code placements[i] = {ourFd, childFd}}. Every other fd above 2 is closed in the child, stdin
+     * is /dev/null, stdout and stderr go to {@code outputFd}. The child runs in its own process group
+     * (so a terminal's Ctrl+C meant for us does not hit it) with default signal dispositions and an
+     * empty signal mask (the JVM blocks some signals in its threads).
+     */
+    public static int spawn(String[] argv, String[] envp, int[][] placements, int outputFd) {
+        return spawn(argv, envp, placements, outputFd, false);
+    }
+
+    /**
+     * Like {@link #spawn(String[], String[], int[][], int)}; with {@code newSession} the child starts
+     * a session of its own (setsid: no controlling terminal) instead of just a process group.
+     */
+    public static int spawn(String[] argv, String[] envp, int[][] placements, int outputFd, boolean newSession) {
+        // Two-step dup2 through temporaries above every fd involved: a source may sit on another
+        // placement's target number, and dup2(n, n) would not clear FD_CLOEXEC on older glibc.
+        int max = Math.max(2, outputFd);
+        for (int[] p : placements) max = Math.max(max, Math.max(p[0], p[1]));
+        int maxTarget = 2;
+        for (int[] p : placements) maxTarget = Math.max(maxTarget, p[1]);
+        int tempBase = max + 1;
+        int outTemp = tempBase + placements.length;
+
+        Memory fa = new Memory(SPAWN_FILE_ACTIONS_SIZE);
+        Memory attr = new Memory(SPAWNATTR_SIZE);
+        Memory sigs = new Memory(SIGSET_SIZE);
+        fa.clear();
+        attr.clear();
+        check("posix_spawn_file_actions_init", C.posix_spawn_file_actions_init(fa));
+        try {
+            check("posix_spawnattr_init", C.posix_spawnattr_init(attr));
+            try {
+                for (int i = 0; i < placements.length; i++)
+                    check("posix_spawn_file_actions_adddup2", C.posix_spawn_file_actions_adddup2(fa, placements[i][0], tempBase + i));
+                check("posix_spawn_file_actions_adddup2", C.posix_spawn_file_actions_adddup2(fa, outputFd, outTemp));
+                for (int i = 0; i < placements.length; i++)
+                    check("posix_spawn_file_actions_adddup2", C.posix_spawn_file_actions_adddup2(fa, tempBase + i, placements[i][1]));
+                check("posix_spawn_file_actions_addopen", C.posix_spawn_file_actions_addopen(fa, 0, "/dev/null", O_RDONLY, 0));
+                check("posix_spawn_file_actions_adddup2", C.posix_spawn_file_actions_adddup2(fa, outTemp, 1));
+                check("posix_spawn_file_actions_adddup2", C.posix_spawn_file_actions_adddup2(fa, outTemp, 2));
+                for (int fd = 3; fd <= maxTarget; fd++) {
+                    boolean target = false;
+                    for (int[] p : placements) target |= p[1] == fd;
+                    if (!target) check("posix_spawn_file_actions_addclose", C.posix_spawn_file_actions_addclose(fa, fd));
+                }
+                // Everything the JVM has open (and our temporaries) stays out of criu.
+                check("posix_spawn_file_actions_addclosefrom_np", C.posix_spawn_file_actions_addclosefrom_np(fa, maxTarget + 1));
+
+                check("posix_spawnattr_setflags", C.posix_spawnattr_setflags(attr, (short) (POSIX_SPAWN_SETSIGDEF
+                        | POSIX_SPAWN_SETSIGMASK | (newSession ? POSIX_SPAWN_SETSID : POSIX_SPAWN_SETPGROUP))));
+                if (!newSession) check("posix_spawnattr_setpgroup", C.posix_spawnattr_setpgroup(attr, 0));
+                C.sigemptyset(sigs);
+                check("posix_spawnattr_setsigmask", C.posix_spawnattr_setsigmask(attr, sigs));
+                C.sigfillset(sigs);
+                C.sigdelset(sigs, SIGKILL);
+                C.sigdelset(sigs, 19); // SIGSTOP cannot be reset either
+                check("posix_spawnattr_setsigdefault", C.posix_spawnattr_setsigdefault(attr, sigs));
+
+                IntByReference pid = new IntByReference();
+                int rc = C.posix_spawn(pid, argv[0], fa, attr, argv, envp);
+                if (rc != 0) throw new SyscallException("posix_spawn(" + argv[0] + ")", rc);
+                return pid.getValue();
+            } finally {
+                C.posix_spawnattr_destroy(attr);
+            }
+        } finally {
+            C.posix_spawn_file_actions_destroy(fa);
+        }
+    }
+
+    private static void check(String call, int rc) {
+        if (rc != 0) throw new SyscallException(call, rc);
+    }
+}

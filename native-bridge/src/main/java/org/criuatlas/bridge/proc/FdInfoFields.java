@@ -1,0 +1,52 @@
+package org.criuatlas.bridge.proc;
+
+import org.criuatlas.model.AccessMode;
+
+/**
+ * The lines of /proc/PID/fdinfo/N the graph needs.
+ *
+ * @param pos   file position
+ * @param flags open(2) flags (the file shows them in octal)
+ * @param mntId mount id, -1 when absent
+ */
+public record FdInfoFields(long pos, long flags, int mntId) {
+
+    public AccessMode mode() { return AccessMode.fromFlags(flags); }
+
+    public static FdInfoFields parse(String text) {
+        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return parse(b, b.length);
+    }
+
+    /** @throws ProcFormatException when there is no "flags:" line */
+    public static FdInfoFields parse(byte[] b, int len) {
+        long pos = 0, flags = -1;
+        int mnt = -1;
+        int i = 0;
+        while (i < len) {
+            int eol = i;
+            while (eol < len && b[eol] != '\n') eol++;
+            if (startsWith(b, i, eol, "pos:")) pos = value(b, i + 4, eol, 10);
+            else if (startsWith(b, i, eol, "flags:")) flags = value(b, i + 6, eol, 8);
+            else if (startsWith(b, i, eol, "mnt_id:")) mnt = (int) value(b, i + 7, eol, 10);
+            i = eol + 1;
+        }
+        if (flags < 0) throw new ProcFormatException("fdinfo", "no flags: line");
+        return new FdInfoFields(pos, flags, mnt);
+    }
+
+    private static boolean startsWith(byte[] b, int from, int end, String prefix) {
+        if (end - from < prefix.length()) return false;
+        for (int k = 0; k < prefix.length(); k++) if (b[from + k] != prefix.charAt(k)) return false;
+        return true;
+    }
+
+    private static long value(byte[] b, int p, int end, int radix) {
+        while (p < end && (b[p] == ' ' || b[p] == '\t')) p++;
+        int start = p;
+        long v = 0;
+        while (p < end && b[p] >= '0' && b[p] < '0' + radix) v = v * radix + (b[p++] - '0');
+        if (p == start) throw new ProcFormatException("fdinfo", "field is not a number");
+        return v;
+    }
+}

@@ -1,0 +1,71 @@
+package org.criuatlas.bridge.proc;
+
+import org.criuatlas.model.FdKind;
+
+/**
+ * What the text of a /proc/PID/fd/N link says about the fd.
+ *
+ * @param kind      what it refers to, as far as the text tells
+ * @param inode     the inode for {@code socket:[N]} and {@code pipe:[N]}, else 0
+ * @param needsStat true for a path that is not a terminal: only the file's mode tells a FIFO, a
+ *                  directory or a device from a regular file
+ */
+public record FdLink(FdKind kind, long inode, boolean needsStat) {
+    private static final FdLink ANON = new FdLink(FdKind.ANON_INODE, 0, false);
+    private static final FdLink OTHER = new FdLink(FdKind.OTHER, 0, false);
+    private static final FdLink TTY = new FdLink(FdKind.TTY, 0, false);
+    private static final FdLink PATH = new FdLink(FdKind.REGULAR, 0, true);
+
+    /** Classifies a link text without touching the file system. */
+    public static FdLink parse(String t) {
+        if (t.startsWith("socket:[")) return new FdLink(FdKind.SOCKET, bracketed(t, 7), false);
+        if (t.startsWith("pipe:[")) return new FdLink(FdKind.PIPE, bracketed(t, 5), false);
+        if (t.startsWith("anon_inode:")) return ANON;
+        if (!t.isEmpty() && t.charAt(0) == '/') return isTerminalPath(t) ? TTY : PATH;
+        return OTHER;
+    }
+
+    /** Terminals by their device path: /dev/pts/N, /dev/ptmx, /dev/tty*, /dev/console. */
+    public static boolean isTerminalPath(String t) {
+        if (!t.startsWith("/dev/")) return false;
+        return t.startsWith("/dev/pts/") || t.startsWith("/dev/tty") || t.equals("/dev/ptmx")
+                || t.equals("/dev/console");
+    }
+
+    /** The kind of a path fd from the st_mode of the open file (stat through the /proc link). */
+    public static FdKind kindOfMode(int stMode) {
+        return switch (stMode & 0xF000) {
+            case 0x1000 -> FdKind.FIFO;      // S_IFIFO
+            case 0x4000 -> FdKind.DIRECTORY; // S_IFDIR
+            case 0x2000, 0x6000 -> FdKind.DEVICE; // S_IFCHR, S_IFBLK
+            case 0xC000 -> FdKind.SOCKET;    // S_IFSOCK (never for a path link, kept for completeness)
+            case 0x8000 -> FdKind.REGULAR;
+            default -> FdKind.OTHER;
+        };
+    }
+
+    /** The number between '[' at {@code open} and the closing ']'. */
+    private static long bracketed(String t, int open) {
+        if (t.length() < open + 3 || t.charAt(open) != '[' || t.charAt(t.length() - 1) != ']') {
+            throw new ProcFormatException("fd", "bad link text '" + t + "'");
+        }
+        long v = 0;
+        for (int i = open + 1; i < t.length() - 1; i++) {
+            char c = t.charAt(i);
+            if (c < '0' || c > '9') throw new ProcFormatException("fd", "bad inode in '" + t + "'");
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
+    /** The inode of a namespace link such as {@code net:[4026531840]}, or 0 when it is not one. */
+    public static long namespaceInode(String t) {
+        int open = t.indexOf(":[");
+        if (open < 0 || !t.endsWith("]")) return 0;
+        try {
+            return Long.parseLong(t, open + 2, t.length() - 1, 10);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

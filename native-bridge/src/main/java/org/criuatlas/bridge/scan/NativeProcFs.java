@@ -1,0 +1,201 @@
+package org.criuatlas.bridge.scan;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import static org.criuatlas.bridge.scan.ProcSyscalls.*;
+
+/**
+ * /proc through libc with reused native buffers: per fd one readlinkat relative to an open fd/
+ * directory, no Java Path or String building on the way in. Not thread-safe: one per thread.
+ */
+final class NativeProcFs implements ProcFs {
+    private static final int BUF = 64 * 1024;
+    private final Memory path = new Memory(512);
+    private final Memory buf = new Memory(BUF);
+    private final Memory stx = new Memory(STATX_SIZE);
+    private final byte[] heap = new byte[BUF];
+
+    @Override
+    public int[] pids() throws ProcError {
+        int fd = openAt(AT_FDCWD, "/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        try {
+            return numericEntries(fd);
+        } finally {
+            closeQuietly(fd);
+        }
+    }
+
+    @Override
+    public Dir open(int pid) throws ProcError {
+        int fd = openAt(AT_FDCWD, "/proc/" + pid, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        return new NativeDir(fd);
+    }
+
+    @Override
+    public void close() {
+        path.close();
+        buf.close();
+        stx.close();
+    }
+
+    private final class NativeDir implements Dir {
+        private final int dirFd;
+        private int fdDirFd = -1;
+
+        NativeDir(int dirFd) { this.dirFd = dirFd; }
+
+        @Override
+        public byte[] read(String name) throws ProcError {
+            // stat and status are single seq_file records: one read of a large buffer returns all of it
+            boolean oneRecord = name.equals("stat") || name.equals("status");
+            return readWhole(openAt(dirFd, name, O_RDONLY | O_CLOEXEC), oneRecord);
+        }
+
+        @Override
+        public String readlink(String name) throws ProcError {
+            setPath(name);
+            return linkText(dirFd, "readlinkat(" + name + ")");
+        }
+
+        @Override
+        public int[] fds() throws ProcError {
+            if (fdDirFd < 0) fdDirFd = openAt(dirFd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            return numericEntries(fdDirFd);
+        }
+
+        @Override
+        public String fdLink(int fd) throws ProcError {
+            if (fdDirFd < 0) fdDirFd = openAt(dirFd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            setPath(fd);
+            return linkText(fdDirFd, "readlinkat(fd)");
+        }
+
+        @Override
+        public long[] fdStat(int fd) throws ProcError {
+            if (fdDirFd < 0) fdDirFd = openAt(dirFd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            setPath(fd);
+            try {
+                statx(fdDirFd, path, 0, STATX_TYPE | STATX_MODE | STATX_INO, stx);
+            } catch (LastErrorException e) {
+                throw new ProcError("statx(fd)", e.getErrorCode());
+            }
+            return new long[] {Short.toUnsignedInt(stx.getShort(STX_MODE)), stx.getLong(STX_INO)};
+        }
+
+        @Override
+        public byte[] fdinfo(int fd) throws ProcError {
+            return readWhole(openAt(dirFd, "fdinfo/" + fd, O_RDONLY | O_CLOEXEC), false);
+        }
+
+        @Override
+        public void close() {
+            if (fdDirFd >= 0) closeQuietly(fdDirFd);
+            closeQuietly(dirFd);
+        }
+    }
+
+    private int openAt(int dirFd, String name, int flags) throws ProcError {
+        setPath(name);
+        try {
+            return openat(dirFd, path, flags);
+        } catch (LastErrorException e) {
+            throw new ProcError("openat(" + name + ")", e.getErrorCode());
+        }
+    }
+
+    private byte[] readWhole(int fd, boolean oneRecord) throws ProcError {
+        try {
+            int total = 0;
+            byte[] out = heap;
+            while (true) {
+                long n;
+                try {
+                    n = ProcSyscalls.read(fd, buf, BUF);
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() == EINTR) continue;
+                    throw new ProcError("read", e.getErrorCode());
+                }
+                if (n <= 0) break;
+                if (total + n > out.length) out = Arrays.copyOf(out, Math.max(out.length * 2, (int) (total + n)));
+                buf.read(0, out, total, (int) n);
+                total += (int) n;
+                if (oneRecord && n < BUF) break;
+            }
+            return Arrays.copyOf(out, total);
+        } finally {
+            closeQuietly(fd);
+        }
+    }
+
+    private String linkText(int dirFd, String what) throws ProcError {
+        long n;
+        try {
+            n = readlinkat(dirFd, path, buf, 4096);
+        } catch (LastErrorException e) {
+            throw new ProcError(what, e.getErrorCode());
+        }
+        buf.read(0, heap, 0, (int) n);
+        return new String(heap, 0, (int) n, StandardCharsets.UTF_8);
+    }
+
+    /** Entries of a directory whose names are all digits, parsed straight from linux_dirent64. */
+    private int[] numericEntries(int dirFd) throws ProcError {
+        int[] out = new int[64];
+        int count = 0;
+        while (true) {
+            long n;
+            try {
+                n = getdents64(dirFd, buf, BUF);
+            } catch (LastErrorException e) {
+                throw new ProcError("getdents64", e.getErrorCode());
+            }
+            if (n <= 0) break;
+            buf.read(0, heap, 0, (int) n);
+            int p = 0;
+            while (p < n) {
+                int reclen = (heap[p + 16] & 0xff) | ((heap[p + 17] & 0xff) << 8); // d_reclen, little endian
+                int q = p + 19; // d_name
+                int v = 0;
+                boolean digits = heap[q] != 0;
+                for (; heap[q] != 0; q++) {
+                    byte c = heap[q];
+                    if (c < '0' || c > '9') { digits = false; break; }
+                    v = v * 10 + (c - '0');
+                }
+                if (digits) {
+                    if (count == out.length) out = Arrays.copyOf(out, count * 2);
+                    out[count++] = v;
+                }
+                p += reclen;
+            }
+        }
+        return Arrays.copyOf(out, count);
+    }
+
+    private void setPath(String s) {
+        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1); // our names are ASCII
+        path.write(0, b, 0, b.length);
+        path.setByte(b.length, (byte) 0);
+    }
+
+    private void setPath(int number) {
+        byte[] d = new byte[11];
+        int i = d.length;
+        int v = number;
+        do { d[--i] = (byte) ('0' + v % 10); v /= 10; } while (v > 0);
+        path.write(0, d, i, d.length - i);
+        path.setByte(d.length - i, (byte) 0);
+    }
+
+    private static void closeQuietly(int fd) {
+        try {
+            ProcSyscalls.close(fd);
+        } catch (LastErrorException ignored) {
+            // a close error on a /proc file loses nothing
+        }
+    }
+}

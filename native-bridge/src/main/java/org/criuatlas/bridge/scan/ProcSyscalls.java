@@ -1,0 +1,43 @@
+package org.criuatlas.bridge.scan;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+
+/**
+ * The libc calls a /proc walk needs, bound with JNA direct mapping (the cheapest JNA call):
+ * *at() variants so each process directory is resolved once per process, not once per fd.
+ * Failures arrive as LastErrorException carrying errno.
+ */
+final class ProcSyscalls {
+    static {
+        Native.register(ProcSyscalls.class, NativeLibrary.getInstance("c"));
+    }
+
+    private ProcSyscalls() {}
+
+    static final int AT_FDCWD = -100;
+    static final int O_RDONLY = 0;
+    static final int O_DIRECTORY = 0x10000;
+    static final int O_CLOEXEC = 0x80000;
+    static final int STATX_TYPE = 0x1, STATX_MODE = 0x2, STATX_INO = 0x100;
+    /** struct statx: stx_mode (u16) at 28, stx_ino (u64) at 32; the layout is the same on every arch. */
+    static final int STATX_SIZE = 256, STX_MODE = 28, STX_INO = 32;
+
+    static final int ENOENT = 2, ESRCH = 3, EINTR = 4, EACCES = 13, EPERM = 1;
+
+    static native int openat(int dirfd, Pointer path, int flags) throws LastErrorException;
+
+    static native long read(int fd, Pointer buf, long count) throws LastErrorException;
+
+    static native int close(int fd) throws LastErrorException;
+
+    static native long readlinkat(int dirfd, Pointer path, Pointer buf, long size) throws LastErrorException;
+
+    static native long getdents64(int fd, Pointer buf, long size) throws LastErrorException;
+
+    static native int statx(int dirfd, Pointer path, int flags, int mask, Pointer buf) throws LastErrorException;
+
+    static native int geteuid();
+}

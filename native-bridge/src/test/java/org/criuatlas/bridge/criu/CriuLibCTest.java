@@ -1,0 +1,76 @@
+package org.criuatlas.bridge.criu;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The libc bindings the session stands on: seqpacket framing, fd placement, errno mapping. */
+class CriuLibCTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void seqpacketKeepsMessageBoundariesAndReportsEof() {
+        int[] sp = LibC.socketpair(LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC);
+        try {
+            LibC.send(sp[0], new byte[] {1, 2, 3}, 0);
+            LibC.send(sp[0], new byte[5000], 0);
+            assertArrayEquals(new byte[] {1, 2, 3}, LibC.recvPacket(sp[1]));
+            assertEquals(5000, LibC.recvPacket(sp[1]).length, "sized with MSG_PEEK|MSG_TRUNC");
+            LibC.close(sp[0]);
+            sp[0] = -1;
+            assertNull(LibC.recvPacket(sp[1]), "EOF");
+        } finally {
+            LibC.close(sp[0]);
+            LibC.close(sp[1]);
+        }
+    }
+
+    @Test
+    void spawnPlacesFdsEvenWhenNumbersClashAndLeaksNothing() throws Exception {
+        int[] a = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+        int[] b = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+        Path out = tmp.resolve("out");
+        int outFd = LibC.open(out.toString(), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_CLOEXEC, 0644);
+        try {
+            // Swap-like placement: a[1] goes where b[1] sits and b[1] to a fixed number; both CLOEXEC.
+            int[][] placements = {{a[1], b[1]}, {b[1], 9}};
+            int pid = LibC.spawn(new String[] {"/bin/bash", "-c",
+                    "echo A >&" + b[1] + "; echo B >&9; ls /proc/self/fd"}, new String[] {"PATH=/usr/bin:/bin"}, placements, outFd);
+            int st = LibC.waitpid(pid, 0);
+            assertEquals("exit 0", LibC.describeWaitStatus(st));
+            assertEquals("A\n", read(a[0]));
+            assertEquals("B\n", read(b[0]));
+            Set<Integer> fds = Arrays.stream(Files.readString(out).trim().split("\\s+")).map(Integer::parseInt)
+                    .collect(Collectors.toCollection(TreeSet::new));
+            // 0-2, the two placed fds and the one ls opens for the directory: nothing of the JVM's.
+            assertEquals(new TreeSet<>(Set.of(0, 1, 2, 3, b[1], 9)), fds);
+        } finally {
+            for (int fd : new int[] {a[0], a[1], b[0], b[1], outFd}) LibC.close(fd);
+        }
+    }
+
+    private static String read(int fd) {
+        assertTrue(LibC.pollIn(fd, 5000));
+        byte[] buf = new byte[100];
+        int n = LibC.recv(fd, buf, LibC.MSG_DONTWAIT);
+        return new String(buf, 0, n);
+    }
+
+    @Test
+    void errnoBecomesANamedError() {
+        LibC.SyscallException e = assertThrows(LibC.SyscallException.class, () -> LibC.openDirectory("/nonexistent/dir"));
+        assertTrue(e.getMessage().startsWith("open(/nonexistent/dir) failed: No such file or directory"), e.getMessage());
+        assertEquals(2, e.errno());
+        LibC.SyscallException sp = assertThrows(LibC.SyscallException.class, () -> LibC.spawn(new String[] {"/nonexistent"}, new String[0], new int[0][], 1));
+        assertTrue(sp.getMessage().startsWith("posix_spawn(/nonexistent)"), sp.getMessage());
+    }
+}

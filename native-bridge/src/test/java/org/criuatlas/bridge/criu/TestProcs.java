@@ -1,0 +1,225 @@
+package org.criuatlas.bridge.criu;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Small real process trees for the CRIU tests (python3 programs in a session of their own, stdio
+ * on /dev/null or a file), plus kill-and-reap for them and for restored processes. The test JVM is
+ * a child subreaper, so orphans of these trees come back to it and get reaped here.
+ */
+public final class TestProcs {
+    public static final String PYTHON = "/usr/bin/python3";
+
+    /** Echoes every byte it reads from the stream socket at fd 3. */
+    public static final String ECHO_FD3 = """
+            import socket, time
+            s = socket.socket(fileno=3)
+            while True:
+                d = s.recv(4096)
+                if not d:
+                    time.sleep(0.1)
+                    continue
+                s.sendall(d)
+            """;
+
+    /** Two processes joined by a socketpair and a pipe; the parent writes a counter to argv[1]. */
+    public static final String TREE_WITH_IPC = """
+            import os, socket, sys, time
+            hb = sys.argv[1]
+            a, b = socket.socketpair()
+            r, w = os.pipe()
+            srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            srv.bind(b'\\0criu-atlas-test-%d' % os.getpid())
+            srv.listen(1)
+            pid = os.fork()
+            if pid == 0:
+                a.close(); os.close(w)
+                while True:
+                    b.recv(100); os.read(r, 100)
+            b.close(); os.close(r)
+            n = 0
+            while True:
+                n += 1
+                a.send(b'x'); os.write(w, b'y')
+                with open(hb + '.tmp', 'w') as f:
+                    f.write(str(n))
+                os.rename(hb + '.tmp', hb)
+                time.sleep(0.05)
+            """;
+
+    /** A datagram "syslog" server at argv[1] appending each datagram as a line to argv[2]. */
+    public static final String DGRAM_SERVER = """
+            import socket, sys
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+            s.bind(sys.argv[1])
+            with open(sys.argv[2], 'ab', buffering=0) as f:
+                while True:
+                    f.write(s.recv(4096) + b'\\n')
+            """;
+
+    /** A datagram client connected to argv[1], sending "tick N" every 50 ms. */
+    public static final String DGRAM_CLIENT = """
+            import socket, sys, time
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+            s.connect(sys.argv[1])
+            n = 0
+            while True:
+                n += 1
+                s.send(b'tick %d' % n)
+                time.sleep(0.05)
+            """;
+
+    private static boolean subreaper;
+
+    /** Make orphans of the test trees (and CRIU-restored roots) children of this JVM. */
+    public static synchronized void becomeSubreaper() {
+        if (!subreaper) {
+            LibC.becomeChildSubreaper();
+            subreaper = true;
+        }
+    }
+
+    /** A running python program; close() kills its whole tree and reaps it. */
+    public static final class Proc implements AutoCloseable {
+        public final int pid;
+
+        Proc(int pid) {
+            this.pid = pid;
+        }
+
+        public boolean alive() {
+            return TestProcs.alive(pid);
+        }
+
+        public List<Integer> tree() {
+            return new ArrayList<>(CriuSession.treeStates(pid).keySet());
+        }
+
+        @Override
+        public void close() {
+            killAndReap(tree().isEmpty() ? List.of(pid) : tree());
+            killAndReap(List.of(pid));
+        }
+    }
+
+    /** Starts {@code python3 -c code args...} in a new session; {@code handIn}: child fd → our fd. */
+    public static Proc python(String code, List<String> args, Map<Integer, Integer> handIn, Path output) {
+        becomeSubreaper();
+        List<String> argv = new ArrayList<>(List.of(PYTHON, "-c", code));
+        argv.addAll(args);
+        int[][] placements = handIn.entrySet().stream().map(e -> new int[] {e.getValue(), e.getKey()}).toArray(int[][]::new);
+        int out = output == null ? LibC.open("/dev/null", LibC.O_WRONLY)
+                : LibC.open(output.toString(), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND | LibC.O_CLOEXEC, 0644);
+        try {
+            String[] env = {"PATH=/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE=1"};
+            return new Proc(LibC.spawn(argv.toArray(new String[0]), env, placements, out, true));
+        } finally {
+            LibC.close(out);
+        }
+    }
+
+    public static boolean alive(int pid) {
+        Character st = CriuSession.state(pid);
+        return st != null && st != 'Z' && st != 'X';
+    }
+
+    /** SIGKILL every pid, reap the ones that are (or become) our children, wait until /proc forgets them. */
+    public static void killAndReap(Collection<Integer> pids) {
+        for (int p : pids) if (p > 1) LibC.kill(p, LibC.SIGKILL);
+        Instant end = Instant.now().plus(Duration.ofSeconds(10));
+        List<Integer> left = new ArrayList<>(pids);
+        while (!left.isEmpty() && Instant.now().isBefore(end)) {
+            left.removeIf(p -> {
+                try {
+                    LibC.waitpid(p, LibC.WNOHANG);
+                } catch (LibC.SyscallException e) {
+                    // not our child (yet): its parent reaps it
+                }
+                return !Files.exists(Path.of("/proc", Integer.toString(p)));
+            });
+            sleep(20);
+        }
+    }
+
+    /** Waits until {@code pid} is gone from /proc (reaping it if it is ours). */
+    public static boolean waitGone(int pid, Duration max) {
+        Instant end = Instant.now().plus(max);
+        while (Instant.now().isBefore(end)) {
+            try {
+                LibC.waitpid(pid, LibC.WNOHANG);
+            } catch (LibC.SyscallException ignored) {
+                // not ours
+            }
+            if (!Files.exists(Path.of("/proc", Integer.toString(pid)))) return true;
+            sleep(20);
+        }
+        return false;
+    }
+
+    /** Inode of a socket/pipe fd of this process, from its /proc link ("socket:[123]"). */
+    public static long inode(int fd) {
+        try {
+            String link = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+            return Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']')));
+        } catch (IOException e) {
+            throw new IllegalStateException("fd " + fd + " has no inode link", e);
+        }
+    }
+
+    /** Waits until {@code file} holds a number greater than {@code than}; returns it (or -1). */
+    public static long waitCounterAbove(Path file, long than, Duration max) {
+        Instant end = Instant.now().plus(max);
+        while (Instant.now().isBefore(end)) {
+            try {
+                long v = Long.parseLong(Files.readString(file).trim());
+                if (v > than) return v;
+            } catch (IOException | NumberFormatException ignored) {
+                // not written yet
+            }
+            sleep(20);
+        }
+        return -1;
+    }
+
+    public static long counter(Path file) {
+        try {
+            return Long.parseLong(Files.readString(file).trim());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Writes {@code msg} to a blocking stream socket and reads the same number of bytes back. */
+    public static String roundTrip(int fd, String msg, Duration max) {
+        byte[] out = msg.getBytes();
+        LibC.send(fd, out, 0);
+        StringBuilder got = new StringBuilder();
+        Instant end = Instant.now().plus(max);
+        while (got.length() < out.length && Instant.now().isBefore(end)) {
+            if (!LibC.pollIn(fd, 100)) continue;
+            byte[] buf = new byte[4096];
+            int n = LibC.recv(fd, buf, LibC.MSG_DONTWAIT);
+            if (n <= 0) break;
+            got.append(new String(buf, 0, n));
+        }
+        return got.toString();
+    }
+
+    public static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private TestProcs() {}
+}

@@ -1,0 +1,300 @@
+package org.criuatlas.bridge.topo;
+
+import org.criuatlas.model.SocketName;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+
+import static org.criuatlas.model.SocketType.DGRAM;
+import static org.criuatlas.model.SocketType.SEQPACKET;
+import static org.criuatlas.model.SocketType.STREAM;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Starts real topologies and checks them against /proc and ss, never against the manifest alone. */
+class TopologyTest {
+
+    /** One of every kind of object, across a parent/child pair and an unrelated process. */
+    static TopologySpec everyKind() {
+        return new TopologySpec()
+                .process("root").process("worker", "root").process("outside")
+                .socketpair("sp", STREAM, "worker", "outside")
+                .socketpair("sq", SEQPACKET, "root", "worker")
+                .socketpair("sd", DGRAM, "outside", "root")
+                .listen("srv", STREAM, "outside", TopologySpec.AUTO_PATH)
+                .listen("sqsrv", SEQPACKET, "root", TopologySpec.AUTO_ABSTRACT)
+                .dgramServer("log", "outside", TopologySpec.AUTO_ABSTRACT)
+                .connect("cli", "worker", "srv")
+                .connect("sqcli", "outside", "sqsrv")
+                .connect("dcli", "worker", "log")
+                .pipe("p", "worker", "outside")
+                .fifo("f", null, "root", "outside")
+                .unbound("u", STREAM, "root")
+                .share("sp", "worker", "root");
+    }
+
+    /** The fd table the manifest promises: stdio on /dev/null plus exactly the process's ends. */
+    static Map<Integer, String> expectedFds(Topology t, String proc) {
+        Map<Integer, String> want = new TreeMap<>(Map.of(0, "/dev/null", 1, "/dev/null", 2, "/dev/null"));
+        for (Topology.End e : t.endsOf(proc)) {
+            Topology.ObjectInfo o = t.object(e.object());
+            String link = switch (o.kind()) {
+                case "pipe" -> "pipe:[" + e.inode() + "]";
+                case "fifo" -> o.address().value();
+                default -> "socket:[" + e.inode() + "]";
+            };
+            assertEquals(null, want.put(e.fd(), link), "two ends at fd " + e.fd() + " of " + proc);
+        }
+        return want;
+    }
+
+    static void assertExactFds(Topology t) throws IOException {
+        for (Topology.Proc p : t.manifest().processes().values())
+            assertEquals(expectedFds(t, p.name()), ProcView.fds(p.pid()), "fds of " + p.name() + " (pid " + p.pid() + ")");
+    }
+
+    static void await(String what, BooleanSupplier cond) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void everyProcessHoldsExactlyItsEnds() throws Exception {
+        try (Topology t = Topology.start(everyKind())) {
+            assertEquals(3, t.manifest().processes().size());
+            assertEquals(20, t.manifest().ends().size());
+            assertExactFds(t);
+            // the director holds no object at all: only its stdio
+            Map<Integer, String> director = ProcView.fds(t.directorPid());
+            assertEquals(Set.of(0, 1, 2), director.keySet(), "director fds: " + director);
+        }
+    }
+
+    @Test
+    void processTreeIsReal() throws Exception {
+        try (Topology t = Topology.start(everyKind())) {
+            ProcView root = ProcView.of(t.pid("root"));
+            ProcView worker = ProcView.of(t.pid("worker"));
+            ProcView outside = ProcView.of(t.pid("outside"));
+            assertEquals(t.directorPid(), root.ppid());
+            assertEquals(root.pid(), worker.ppid(), "worker is forked by root itself");
+            assertEquals(t.directorPid(), outside.ppid());
+            assertEquals(root.pid(), root.sid(), "a top-level process leads its own session");
+            assertEquals(root.pid(), worker.sid());
+            assertEquals(outside.pid(), outside.sid());
+            assertEquals("worker", worker.comm());
+            assertEquals("root", t.process("worker").parent());
+        }
+    }
+
+    @Test
+    void ssSeesTheSamePeersHoldersAndNames() throws Exception {
+        try (Topology t = Topology.start(everyKind())) {
+            Map<Long, SsUnix> ss = SsUnix.snapshot();
+            for (Topology.End e : t.manifest().ends()) {
+                if (Set.of("pipe", "fifo").contains(t.object(e.object()).kind())) continue;
+                SsUnix row = ss.get(e.inode());
+                assertTrue(row != null, "ss does not show " + e);
+                assertTrue(row.users().contains(new SsUnix.User(e.process(), e.pid(), e.fd())),
+                        "ss users of " + e + ": " + row.users());
+            }
+            assertPeers(ss, t.inode("sp", "outside"), t.end("sp", "a", "worker").inode());
+            assertPeers(ss, t.inode("sq", "root"), t.inode("sq", "worker"));
+            assertPeers(ss, t.inode("sd", "outside"), t.inode("sd", "root"));
+            assertPeers(ss, t.inode("cli", "worker"), t.inode("cli", "outside"));
+            assertPeers(ss, t.inode("sqcli", "outside"), t.inode("sqcli", "root"));
+            assertEquals(t.inode("log", "outside"), ss.get(t.inode("dcli", "worker")).peerInode(), "dgram client -> server");
+            // the share: one socket, two holders
+            assertEquals(t.end("sp", "a", "worker").inode(), t.inode("sp", "root"));
+            assertEquals(2, ss.get(t.inode("sp", "root")).users().size());
+
+            SsUnix srv = ss.get(t.inode("srv", "outside"));
+            assertEquals("LISTEN", srv.state());
+            assertEquals(t.directory().resolve("srv.sock").toString(), srv.local());
+            assertEquals(t.address("srv").value(), srv.local());
+            SsUnix sqsrv = ss.get(t.inode("sqsrv", "root"));
+            assertEquals("u_seq", sqsrv.netid());
+            assertEquals("@" + t.address("sqsrv").value(), sqsrv.local());
+            assertTrue(t.address("log").value().startsWith("atlas-topo-" + t.directorPid() + "-"));
+            assertEquals("u_dgr", ss.get(t.inode("log", "outside")).netid());
+            assertEquals("u_str", ss.get(t.inode("u", "root")).netid());
+            assertEquals(0, ss.get(t.inode("u", "root")).peerInode(), "unbound socket has no peer");
+        }
+    }
+
+    private static void assertPeers(Map<Long, SsUnix> ss, long a, long b) {
+        assertNotEquals(a, b);
+        assertEquals(b, ss.get(a).peerInode(), "peer of " + a);
+        assertEquals(a, ss.get(b).peerInode(), "peer of " + b);
+    }
+
+    @Test
+    void namedListenerEchoesWhatTheTestSends() throws Exception {
+        try (Topology t = Topology.start(everyKind())) {
+            Path path = Path.of(t.address("srv").value());
+            try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+                String msg = "hello from the test\n";
+                ch.write(ByteBuffer.wrap(msg.getBytes(StandardCharsets.UTF_8)));
+                ByteBuffer buf = ByteBuffer.allocate(256);
+                while (buf.position() < msg.length() && ch.read(buf) > 0) { /* until the whole echo arrived */ }
+                assertEquals(msg, new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8));
+                // the accepted connection is one more socket of the listener's process, nothing else changed
+                Map<Integer, String> fds = ProcView.fds(t.pid("outside"));
+                assertEquals(expectedFds(t, "outside").size() + 1, fds.size());
+            }
+        }
+    }
+
+    @Test
+    void receiversLogWhatArrivesAndPingsDoNotBounceForever() throws Exception {
+        try (Topology t = Topology.start(everyKind())) {
+            t.ping("worker");
+            t.ping("root");
+            await("dgram server log", () -> t.log("log").contains("ping worker"));
+            await("pipe log", () -> t.log("p").contains("ping worker"));
+            await("fifo log", () -> t.log("f").contains("ping root"));
+            // a ping echoed by the peer is not echoed back again: the processes go idle
+            Thread.sleep(300);
+            long before = cpuTicks(t);
+            Thread.sleep(700);
+            long used = cpuTicks(t) - before;
+            assertTrue(used < 20, "tree processes busy after pings: " + used + " ticks");
+            assertEquals(1, t.log("log").size(), "one ping, one logged datagram: " + t.log("log"));
+        }
+    }
+
+    private static long cpuTicks(Topology t) throws IOException {
+        long sum = 0;
+        for (Topology.Proc p : t.manifest().processes().values()) {
+            String stat = Files.readString(Path.of("/proc/" + p.pid() + "/stat"));
+            String[] w = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            sum += Long.parseLong(w[11]) + Long.parseLong(w[12]);
+        }
+        return sum;
+    }
+
+    @Test
+    void talkingEndsSendNumberedLines() throws Exception {
+        TopologySpec spec = new TopologySpec().process("w").process("r")
+                .pipe("p", "w", "r").talk("p", "write", 20)
+                .listen("srv", STREAM, "r", TopologySpec.AUTO_ABSTRACT)
+                .connect("c", "w", "srv").talk("c", "client", 20)
+                .dgramServer("d", "r", TopologySpec.AUTO_PATH)
+                .connect("dc", "w", "d").talk("dc", "client", 20);
+        try (Topology t = Topology.start(spec)) {
+            await("three numbered lines on the pipe", () -> t.log("p").size() >= 3);
+            assertEquals(List.of("w 1", "w 2", "w 3"), t.log("p").subList(0, 3));
+            await("three numbered datagrams", () -> t.log("d").size() >= 3);
+            assertEquals(List.of("w 1", "w 2", "w 3"), t.log("d").subList(0, 3));
+        }
+    }
+
+    @Test
+    void fixedFdNumbersAreHonoured() throws Exception {
+        TopologySpec spec = new TopologySpec().process("a").process("b")
+                .socketpair("sp", STREAM, "a", "b").fd("sp", "a", 17).fd("sp", "b", 3)
+                .pipe("p", "a", "b").fd("p", "read", 4)
+                .share("sp", "a", "b", null, 40);
+        try (Topology t = Topology.start(spec)) {
+            assertEquals(17, t.end("sp", "a").fd());
+            assertEquals(3, t.end("sp", "b", "b").fd());
+            assertEquals(40, t.end("sp", "a", "b").fd());
+            assertEquals(3, t.end("p", "a").fd(), "auto placement starts at 3");
+            assertExactFds(t);
+        }
+    }
+
+    @Test
+    void closeLeavesNothingBehind() throws Exception {
+        List<Integer> pids = new ArrayList<>();
+        Path sock, fifo, dir;
+        try (Topology t = Topology.start(everyKind())) {
+            t.manifest().processes().values().forEach(p -> pids.add(p.pid()));
+            pids.add(t.directorPid());
+            sock = Path.of(t.address("srv").value());
+            fifo = Path.of(t.address("f").value());
+            dir = t.directory();
+            assertTrue(Files.exists(sock) && Files.exists(fifo));
+        }
+        for (int pid : pids) assertTrue(ProcView.gone(pid), "pid " + pid + " still exists");
+        assertFalse(Files.exists(sock), "socket file left: " + sock);
+        assertFalse(Files.exists(fifo), "FIFO left: " + fifo);
+        assertFalse(Files.exists(dir), "temp dir left: " + dir);
+    }
+
+    @Test
+    void sigtermMakesTheDirectorTearDown() throws Exception {
+        try (Topology t = Topology.start(everyKind())) {
+            List<Integer> pids = t.manifest().processes().values().stream().map(Topology.Proc::pid).toList();
+            ProcessSignals.kill(t.directorPid(), ProcessSignals.SIGTERM);
+            await("director exit", () -> !t.directorAlive());
+            for (int pid : pids) assertTrue(ProcView.gone(pid), "pid " + pid + " survived the director");
+            assertFalse(Files.exists(Path.of(t.address("srv").value())));
+        }
+    }
+
+    @Test
+    void killedProcessIsReportedAsAnExit() throws Exception {
+        try (Topology t = Topology.start(everyKind())) {
+            int pid = t.pid("outside");
+            t.signal("outside", ProcessSignals.SIGKILL);
+            await("exit event", () -> t.exits().contains(new Topology.Exit(pid, 128 + 9)));
+            // its peers notice EOF/EPIPE, close their ends and keep running
+            String sp = "socket:[" + t.end("sp", "a", "worker").inode() + "]";
+            String pipe = "pipe:[" + t.inode("p", "worker") + "]";
+            await("worker and root close the ends outside held the peers of", () -> {
+                try {
+                    Map<Integer, String> w = ProcView.fds(t.pid("worker")), r = ProcView.fds(t.pid("root"));
+                    return !w.containsValue(sp) && !w.containsValue(pipe) && !r.containsValue(sp);
+                } catch (IOException ex) {
+                    throw new AssertionError(ex);
+                }
+            });
+            assertEquals('S', ProcView.of(t.pid("worker")).state());
+            assertEquals('S', ProcView.of(t.pid("root")).state());
+            assertTrue(ProcView.fds(t.pid("worker")).containsValue("socket:[" + t.inode("sq", "worker") + "]"),
+                    "unrelated ends stay open");
+        }
+    }
+
+    @Test
+    void badSpecFailsWithTheDirectorsReason() {
+        TopologyException e = assertThrows(TopologyException.class,
+                () -> Topology.start(new TopologySpec().process("a").raw("pipe x a nobody")));
+        assertTrue(e.getMessage().contains("unknown process 'nobody'"), e.getMessage());
+        e = assertThrows(TopologyException.class, () -> Topology.start(new TopologySpec().process("a")
+                .listen("l", STREAM, "a", SocketName.path("/nonexistent-dir/x.sock"))));
+        assertTrue(e.getMessage().contains("bind(l, path=/nonexistent-dir/x.sock)"), e.getMessage());
+    }
+
+    @Test
+    void endLookupsNameTheProblem() throws Exception {
+        try (Topology t = Topology.start(new TopologySpec().process("a").socketpair("self", STREAM, "a", "a"))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.end("self", "a"));
+            assertTrue(e.getMessage().contains("name the role"), e.getMessage());
+            Map<String, Long> inodes = new HashMap<>();
+            t.ends("self").forEach(x -> inodes.put(x.role(), x.inode()));
+            assertEquals(Set.of("a", "b"), inodes.keySet());
+            assertExactFds(t);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# setup-deps.sh - install the Debian 12 packages CRIU Atlas's tests need (idempotent).
+#
+# Checks each package with dpkg-query first; only if something is missing does it run
+# `apt-get update` (once) and `apt-get install`. A run with everything present is offline and fast.
+#
+# Packages:
+#   xvfb xauth        headless X server for JavaFX tests (Xvfb, xvfb-run)
+#   libgtk-3-0        the GTK 3 library the JavaFX glass toolkit loads
+#   lsof iproute2     fd / socket inspection (lsof, ss)
+#   procps            ps, pgrep, ...
+#   gcc libc6-dev     compiling small C test programs
+#   python3 python3-protobuf
+#   criu              Debian 12's criu 3.17 package; installed for `crit` and the pycriu module it
+#                     ships (Debian 12 has no separate python3-pycriu/crit package). Its criu 3.17
+#                     binary does not work on this kernel and is never chosen by provision-criu.sh
+#                     (which requires CRIU >= 4).
+#
+# stdout: what was installed (or that nothing was needed). Progress of apt goes to stderr.
+set -euo pipefail
+
+PKGS=(xvfb xauth libgtk-3-0 lsof iproute2 gcc libc6-dev procps python3 python3-protobuf criu)
+
+log() { printf 'setup-deps: %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# Packages from "$@" whose dpkg status is not "installed" (unknown, removed, config-files, half-...).
+missing_of() {
+  local -A state=()
+  local name st p
+  while IFS=$'\t' read -r name st; do
+    [[ $st == installed ]] && state[$name]=1
+  done < <(dpkg-query -W -f='${Package}\t${db:Status-Status}\n' "$@" 2>/dev/null || true)
+  for p in "$@"; do
+    [[ -n ${state[$p]:-} ]] || printf '%s\n' "$p"
+  done
+}
+
+installed_set() {
+  dpkg-query -W -f='${Package}\t${db:Status-Status}\n' 2>/dev/null | awk -F'\t' '$2 == "installed" { print $1 }' | sort -u
+}
+
+if [[ -r /etc/os-release ]]; then
+  # shellcheck disable=SC1091
+  codename=$(. /etc/os-release && printf '%s' "${VERSION_CODENAME:-}")
+  [[ $codename == bookworm ]] || log "WARNING: written for Debian 12 (bookworm); this is '${codename:-unknown}'"
+fi
+
+mapfile -t MISSING < <(missing_of "${PKGS[@]}")
+
+if ((${#MISSING[@]} == 0)); then
+  echo "setup-deps: all ${#PKGS[@]} packages already installed; nothing to do"
+else
+  SUDO=()
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || die "not root and no sudo; missing packages: ${MISSING[*]}"
+    SUDO=(sudo -n)
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  # Wait for another apt/dpkg run instead of failing on its lock.
+  APT_OPTS=(-q -o DPkg::Lock::Timeout=600 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold)
+  before=$(installed_set)
+  log "missing: ${MISSING[*]}; running apt-get update"
+  "${SUDO[@]}" apt-get "${APT_OPTS[@]}" update >&2 ||
+    log "WARNING: apt-get update reported errors; trying the install with the package lists as they are"
+  log "installing: ${MISSING[*]}"
+  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get "${APT_OPTS[@]}" install -y --no-install-recommends "${MISSING[@]}" >&2 ||
+    die "apt-get install failed for: ${MISSING[*]}"
+  mapfile -t STILL < <(missing_of "${PKGS[@]}")
+  ((${#STILL[@]} == 0)) || die "still not installed after apt-get install: ${STILL[*]}"
+  after=$(installed_set)
+  mapfile -t NEW < <(comm -13 <(printf '%s\n' "$before") <(printf '%s\n' "$after"))
+  echo "setup-deps: installed ${MISSING[*]}"
+  extra=()
+  for p in "${NEW[@]}"; do
+    [[ " ${MISSING[*]} " == *" $p "* ]] || extra+=("$p")
+  done
+  if ((${#extra[@]})); then
+    echo "setup-deps: plus ${#extra[@]} dependencies: ${extra[*]}"
+  fi
+fi
+
+# Sanity checks of the commands the tests use.
+for cmd in Xvfb xvfb-run xauth lsof ss ps gcc python3 crit; do
+  command -v "$cmd" >/dev/null || die "command '$cmd' not found after installing the packages"
+done
+# Debian's modules live in /usr/lib/python3/dist-packages, visible to /usr/bin/python3 only (a
+# python3 earlier on PATH, e.g. pyenv's, does not see them; crit itself uses #!/usr/bin/python3).
+/usr/bin/python3 -c 'import google.protobuf, pycriu.images' 2>/dev/null ||
+  die "/usr/bin/python3 cannot import google.protobuf / pycriu.images"
+crit --help >/dev/null 2>&1 || die "'crit --help' fails"

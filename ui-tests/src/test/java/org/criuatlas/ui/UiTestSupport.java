@@ -1,0 +1,87 @@
+package org.criuatlas.ui;
+
+import javafx.stage.Stage;
+import org.criuatlas.ui.plan.InterimDumpPlanner;
+import org.criuatlas.ui.vm.GraphSource;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** Starts the toolkit (Monocle headless unless ui.headless=false) and opens explorer windows for tests. */
+final class UiTestSupport {
+    private UiTestSupport() {}
+
+    static boolean headless() {
+        return !"false".equalsIgnoreCase(System.getProperty("ui.headless", "true"));
+    }
+
+    /** Must run before the toolkit starts. */
+    static void configureToolkit() {
+        System.setProperty("prism.order", "sw");
+        System.setProperty("prism.lcdtext", "false");
+        if (headless()) {
+            System.setProperty("testfx.robot", "glass");
+            System.setProperty("testfx.headless", "true");
+            System.setProperty("glass.platform", "Monocle");
+            System.setProperty("monocle.platform", "Headless");
+            // the default 1280x800 headless screen is smaller than the window (the compositor then overflows)
+            System.setProperty("headless.geometry", "1600x1000-32");
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
+
+    static Stage primaryStage() throws Exception {
+        if (!headless()) {
+            org.criuatlas.testing.Requirements.require(System.getenv("DISPLAY") != null,
+                    "ui.headless=false needs an X server in DISPLAY (scripts/test.sh starts Xvfb)");
+        }
+        configureToolkit();
+        return FxToolkit.registerPrimaryStage();
+    }
+
+    static AtlasApp.Window open(GraphSource source) throws Exception {
+        Stage stage = primaryStage();
+        AtlasApp.Window[] w = new AtlasApp.Window[1];
+        FxToolkit.setupFixture(() -> {
+            w[0] = AtlasApp.open(stage, source, new InterimDumpPlanner(Path.of("/tmp/criu-atlas-test-dumps")), null, false);
+            stage.setWidth(1400);
+            stage.setHeight(880);
+        });
+        return w[0];
+    }
+
+    static void close(AtlasApp.Window w) throws Exception {
+        if (w == null) return;
+        w.close();
+        FxToolkit.setupFixture(() -> w.stage().hide());
+    }
+
+    /** Waits until {@code cond} holds (checked on the FX thread), failing after {@code seconds}. */
+    static void waitUntil(int seconds, BooleanSupplier cond) throws Exception {
+        WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, () -> {
+            boolean[] ok = new boolean[1];
+            WaitForAsyncUtils.asyncFx(() -> ok[0] = cond.getAsBoolean()).get();
+            return ok[0];
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    static void fx(Runnable r) throws Exception {
+        WaitForAsyncUtils.asyncFx(r).get(10, TimeUnit.SECONDS);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    /** Saves what the window shows now as a PNG (a scene snapshot: works on Monocle and on X). */
+    static java.nio.file.Path screenshot(javafx.stage.Stage stage, String name) throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("ui.screenshots", "target/screenshots"));
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Path file = dir.resolve(name + ".png");
+        javafx.scene.image.WritableImage[] img = new javafx.scene.image.WritableImage[1];
+        fx(() -> img[0] = stage.getScene().snapshot(null));
+        javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(img[0], null), "png", file.toFile());
+        return file;
+    }
+}
