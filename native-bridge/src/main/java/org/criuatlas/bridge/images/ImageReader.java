@@ -25,7 +25,6 @@ import org.criuatlas.model.SocketState;
 import org.criuatlas.model.SocketType;
 import org.criuatlas.model.UnixSocket;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -113,15 +112,10 @@ public final class ImageReader {
         }
 
         // fd tables are shared between tasks with the same files_id: read each once
-        Map<Integer, List<Entry<FdinfoEntry>>> fdTables = new HashMap<>();
-        for (TaskImages t : tasks.values()) {
-            if (t.ids == null) continue;
-            int filesId = t.ids.getFilesId();
-            if (!fdTables.containsKey(filesId)) {
-                fdTables.put(filesId, ImageFile.readAll(dir.resolve("fdinfo-" + filesId + ".img"),
-                        ImageMagic.FDINFO, FdinfoEntry.parser()));
-            }
-        }
+        Map<Integer, List<Entry<FdinfoEntry>>> fdTables = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Integer> filesIds = tasks.values().stream().filter(t -> t.ids != null).map(t -> t.ids.getFilesId()).distinct().toList();
+        inParallel(filesIds, filesId -> fdTables.put(filesId, ImageFile.readAll(dir.resolve("fdinfo-" + filesId + ".img"),
+                ImageMagic.FDINFO, FdinfoEntry.parser())));
 
         Map<Long, Long> pipeBytes = new HashMap<>();
         for (Entry<PipeDataEntry> e : ImageFile.readAllIfPresent(dir.resolve("pipes-data.img"), ImageMagic.COMMON,
@@ -158,12 +152,8 @@ public final class ImageReader {
             rs = new RestoreStats(r.getPagesCompared(), r.getPagesSkippedCow(), Integer.toUnsignedLong(r.getForkingTime()),
                     Integer.toUnsignedLong(r.getRestoreTime()), r.getPagesRestored());
         }
-        int count;
-        try (Stream<Path> s = Files.list(dir)) {
-            count = (int) s.count();
-        } catch (IOException e) {
-            count = -1;
-        }
+        String[] names = dir.toFile().list(); // cheaper than a Path per entry
+        int count = names == null ? -1 : names.length;
         return new ImageDump(dir, inventory.getImgVersion(), inventory.getDumpCriuRunId(), graph,
                 ImageObligations.of(graph), ds, rs, count);
     }
@@ -206,8 +196,43 @@ public final class ImageReader {
         }
     }
 
+    /** Work on one item that may fail with a typed error. */
+    @FunctionalInterface
+    private interface ImageTask<T> {
+        void run(T item) throws ImageFormatException;
+    }
+
+    /** Carries a typed error out of a parallel stream. */
+    private static final class Failure extends RuntimeException {
+        final ImageFormatException error;
+
+        Failure(ImageFormatException e) {
+            super(e.getMessage(), null, false, false);
+            this.error = e;
+        }
+    }
+
+    /** Runs {@code work} for every item on the common pool; the first typed error wins. */
+    private static <T> void inParallel(List<T> items, ImageTask<T> work) throws ImageFormatException {
+        try {
+            (items.size() < 64 ? items.stream() : items.parallelStream()).forEach(item -> {
+                try {
+                    work.run(item);
+                } catch (ImageFormatException e) {
+                    throw new Failure(e);
+                }
+            });
+        } catch (Failure f) {
+            throw f.error;
+        }
+    }
+
     private static void readTaskImages(Path dir, Map<Integer, TaskImages> tasks) throws ImageFormatException {
-        for (TaskImages t : tasks.values()) {
+        inParallel(new ArrayList<>(tasks.values()), t -> readTask(dir, t));
+    }
+
+    private static void readTask(Path dir, TaskImages t) throws ImageFormatException {
+        {
             int pid = t.pstree.getPid();
             Path corePath = dir.resolve("core-" + pid + ".img");
             List<Entry<CoreSummary>> core = ImageFile.readAll(corePath, ImageMagic.COMMON, ImageMagic.CORE,
@@ -217,7 +242,7 @@ public final class ImageReader {
                         "the main thread's core image has no task_core entry (tc)");
             }
             t.core = core.get(0).message();
-            if (t.core.taskState() == TASK_DEAD) continue; // zombies have only core
+            if (t.core.taskState() == TASK_DEAD) return; // zombies have only core
             Path idsPath = dir.resolve("ids-" + pid + ".img");
             List<Entry<TaskKobjIdsEntry>> ids = ImageFile.readAll(idsPath, ImageMagic.IDS, TaskKobjIdsEntry.parser());
             if (ids.isEmpty() || !ids.get(0).message().hasFilesId()) {
