@@ -3,11 +3,12 @@ package org.criuatlas.bench;
 import org.criuatlas.bridge.criu.CriuLocator;
 import org.criuatlas.bridge.images.ImageDump;
 import org.criuatlas.bridge.images.ImageReader;
+import org.criuatlas.bridge.topo.Topology;
+import org.criuatlas.bridge.topo.TopologySpec;
+import org.criuatlas.model.SocketType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  * {@code criu-atlas bench images}: opens a dump of ~1,000 processes with {@link ImageReader} (warm
  * JVM, median) and decodes the same directory with pycriu (CRIU's Python image library, what
  * {@code crit decode} uses) in the same run; prints the ratio and the time per fd at two sizes to
- * show linearity. The dumps are made once with real CRIU and cached under
- * {@code ~/.cache/criu-atlas/bench/}.
+ * show linearity. The dumps (of a topology-builder tree, see {@link #treePopulation}) are made once with real CRIU and
+ * cached under {@code ~/.cache/criu-atlas/bench/}.
  */
 @Command(name = "images", mixinStandardHelpOptions = true,
         description = "Time reading a ~1,000-process CRIU dump against a full pycriu decode of the same directory.")
@@ -38,6 +39,9 @@ public final class ImageBenchmark implements Callable<Integer> {
 
     @Option(names = "--rebuild", description = "make the dumps again even if cached")
     boolean rebuild;
+
+    @Option(names = "--sockets-per-process", description = "socket ends per process in the population (default ${DEFAULT-VALUE})")
+    int socketsPerProcess = 6;
 
     @Option(names = "--python", description = "python with pycriu (default ${DEFAULT-VALUE})")
     String python = "/usr/bin/python3";
@@ -73,7 +77,7 @@ public final class ImageBenchmark implements Callable<Integer> {
         System.out.println();
         System.out.println("Image reader benchmark: median of " + runs + " reads in a warm JVM (the dumps read in turn) against a full "
                 + "pycriu decode of the same directory (CRIU's Python decoder, as crit uses it; median of 3). Wall time, then "
-                + "CPU time (all JVM threads vs the python process), which the other load on this machine disturbs less.");
+                + "mean CPU time (all JVM threads vs the python process), which the other load on this machine disturbs less.");
         System.out.printf("%-9s %6s %6s %7s | %11s %9s %7s | %11s %9s %7s | %9s%n", "processes", "fds", "files", "pycriu",
                 "ImageReader", "pycriu", "ratio", "Reader CPU", "py CPU", "ratio", "us/fd CPU");
         for (Result r : results) {
@@ -131,7 +135,9 @@ public final class ImageBenchmark implements Callable<Integer> {
                 pyCpu[i] = Double.parseDouble(t[4]);
             }
             int fds = first[d].graph().processes().values().stream().mapToInt(p -> p.fds().size()).sum();
-            Result r = new Result(first[d].graph().processes().size(), fds, first[d].imageCount(), median(wall[d]), median(cpu[d]),
+            // process CPU time ticks in 10 ms steps here: the mean over all reads, not a median of ticks
+            Result r = new Result(first[d].graph().processes().size(), fds, first[d].imageCount(), median(wall[d]),
+                    Arrays.stream(cpu[d]).average().orElse(0),
                     pyImages, median(py), median(pyCpu));
             System.out.printf("%s: %d processes, %d fds, %d files; ImageReader %.1f ms (CPU %.1f ms); pycriu %d images, %d entries, %.2f s (CPU %.2f s)%n",
                     dir, r.processes, fds, r.files, r.javaMedianMs, r.javaCpuMs, pyImages, entries, r.pySeconds, r.pyCpuSeconds);
@@ -146,62 +152,67 @@ public final class ImageBenchmark implements Callable<Integer> {
         return c[c.length / 2];
     }
 
-    /** A cached dump of {@code n} processes, made with real CRIU if missing. */
+    /**
+     * A topology-builder population under one root (Topology.population builds a forest of
+     * 100-process trees whose sockets cross between trees, which no single dump can hold): a tree
+     * of fan-out 4, and random socketpairs of every type, stream listeners with clients, dgram
+     * servers with clients and pipes between random processes, about {@code socketEnds} ends.
+     */
+    static TopologySpec treePopulation(int n, int socketEnds) {
+        TopologySpec s = new TopologySpec().process("p0");
+        for (int i = 1; i < n; i++) s.process("p" + i, "p" + ((i - 1) / 4));
+        java.util.Random rnd = new java.util.Random(42);
+        SocketType[] types = {SocketType.STREAM, SocketType.DGRAM, SocketType.SEQPACKET};
+        int made = 0, k = 0;
+        while (made < socketEnds) {
+            String a = "p" + rnd.nextInt(n), b = "p" + rnd.nextInt(n), o = "o" + k++;
+            int kind = rnd.nextInt(10);
+            if (kind < 6) {
+                s.socketpair(o, types[kind % 3], a, b);
+                made += 2;
+            } else if (kind == 6) {
+                s.listen(o, SocketType.STREAM, a, TopologySpec.AUTO_ABSTRACT);
+                made++;
+                for (int c = 0, m = 1 + rnd.nextInt(2); c < m; c++) {
+                    s.connect("o" + k++, "p" + rnd.nextInt(n), o);
+                    made += 2;
+                }
+            } else if (kind == 7) {
+                s.dgramServer(o, a, TopologySpec.AUTO_ABSTRACT);
+                s.connect("o" + k++, b, o);
+                made += 2;
+            } else {
+                s.pipe(o, a, b);
+            }
+        }
+        return s;
+    }
+
+    /** A cached dump of a topology-builder population of {@code n} processes, made with real CRIU if missing. */
     Path ensureDump(Path cache, int n) throws Exception {
-        Path dir = cache.resolve("images-" + n);
+        Path dir = cache.resolve("images-topo-" + n);
         Path done = dir.resolve(".complete");
         if (!rebuild && Files.exists(done)) return dir;
         Path criu = CriuLocator.require().path();
-        Path pop = compilePopulation(cache);
         if (Files.exists(dir)) {
             try (var s = Files.walk(dir)) {
                 s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
         Files.createDirectories(dir);
-        System.out.println("making a dump of " + n + " processes in " + dir + " (once; cached) ...");
-        Process root = new ProcessBuilder(pop.toString(), String.valueOf(n)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try {
-            InputStream in = root.getInputStream();
-            int ready = 0;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            byte[] buf = new byte[4096];
-            while (ready < n) {
-                if (System.nanoTime() > deadline) throw new IllegalStateException("population not ready: " + ready + "/" + n);
-                int r = in.read(buf);
-                if (r < 0) throw new IllegalStateException("population exited early after " + ready + "/" + n);
-                ready += r;
-            }
-            List<String> cmd = new ArrayList<>(List.of(criu.toString(), "dump", "-t", String.valueOf(root.pid()), "-D",
-                    dir.toString(), "-o", "dump.log"));
+        System.out.println("making a dump of a " + n + "-process population in " + dir + " (once; cached) ...");
+        try (Topology t = Topology.start(treePopulation(n, n * socketsPerProcess), java.time.Duration.ofMinutes(5))) {
+            // p0 is the root of the whole tree; nothing in it reaches outside
+            List<String> cmd = List.of(criu.toString(), "dump", "-t", String.valueOf(t.pid("p0")), "-D", dir.toString(),
+                    "-o", "dump.log");
             Process c = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("criu.out").toFile()).start();
             if (!c.waitFor(10, TimeUnit.MINUTES)) {
                 c.destroyForcibly();
                 throw new IllegalStateException("criu dump hung");
             }
             if (c.exitValue() != 0) throw new IllegalStateException("criu dump failed, see " + dir.resolve("dump.log"));
-            Files.writeString(done, "");
-            return dir;
-        } finally {
-            root.descendants().forEach(ProcessHandle::destroyForcibly);
-            root.destroyForcibly();
-            root.waitFor(30, TimeUnit.SECONDS);
         }
-    }
-
-    static Path compilePopulation(Path cache) throws IOException, InterruptedException {
-        byte[] src;
-        try (InputStream in = ImageBenchmark.class.getResourceAsStream("image-population.c")) {
-            if (in == null) throw new IOException("image-population.c missing from the jar");
-            src = in.readAllBytes();
-        }
-        Path c = cache.resolve("image-population.c");
-        Path bin = cache.resolve("image-population");
-        if (Files.exists(bin) && Files.exists(c) && Arrays.equals(Files.readAllBytes(c), src)) return bin;
-        Files.write(c, src);
-        Process cc = new ProcessBuilder("cc", "-O2", "-o", bin.toString(), c.toString()).redirectErrorStream(true).start();
-        String out = new String(cc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!cc.waitFor(2, TimeUnit.MINUTES) || cc.exitValue() != 0) throw new IOException("cc failed: " + out);
-        return bin;
+        Files.writeString(done, "");
+        return dir;
     }
 }
