@@ -51,6 +51,7 @@ struct proc {
     int *kids, nkids, capkids;
     int *own, nown, capown; /* end indices */
     int reported;
+    int reaped;     /* the director reaped it: its pid may be recycled */
 };
 
 struct object {
@@ -1157,18 +1158,42 @@ static int pid_exists(pid_t pid)
     return access(path, F_OK) == 0;
 }
 
+/* Every current child of the director: the top-level processes and, since the director is a
+ * subreaper, orphans of the tree (also those it never heard of because setup failed early). */
+static void kill_children(void)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+    FILE *f = fopen(path, "re");
+    if (!f) return;
+    int pid;
+    while (fscanf(f, "%d", &pid) == 1) kill(pid, SIGKILL);
+    fclose(f);
+}
+
 static void teardown(int code)
 {
     built = 0;
-    /* Stop the tree first so nobody can fork or be restarted in between, then kill. */
-    for (int p = 0; p < nprocs; p++)
-        if (procs[p].pid > 0 && comm_matches(procs[p].pid, procs[p].name)) kill(procs[p].pid, SIGKILL);
+    for (int p = 0; p < nprocs; p++) {
+        struct proc *pr = &procs[p];
+        if (pr->pid <= 0) continue;
+        /* An unreaped child of ours cannot have a recycled pid; anything else must still carry
+         * our name (restored tasks keep pid and comm). A session leader takes its group along. */
+        if ((pr->parent < 0 && !pr->reaped) || comm_matches(pr->pid, pr->name)) {
+            if (pr->setsid) kill(-pr->pid, SIGKILL);
+            kill(pr->pid, SIGKILL);
+        }
+    }
+    kill_children();
     long long deadline = now_ms() + 10000;
     for (;;) {
         while (waitpid(-1, NULL, WNOHANG) > 0) {}
+        kill_children();
         int left = 0;
         for (int p = 0; p < nprocs; p++)
-            if (procs[p].pid > 0 && pid_exists(procs[p].pid)) left++;
+            if (procs[p].pid > 0 && pid_exists(procs[p].pid) &&
+                (!procs[p].reaped || comm_matches(procs[p].pid, procs[p].name)))
+                left++;
         if (!left) break;
         if (now_ms() > deadline) {
             fprintf(stderr, "atlas-topo: %d processes still present after SIGKILL\n", left);
@@ -1309,12 +1334,16 @@ int main(int argc, char **argv)
 
     read_spec(file);
     if (!nprocs) die("the spec defines no process");
-    place_fds();
+    int maxtarget = place_fds();
     group_ends();
 
     /* Orphans of the tree come back to us, so teardown can reap every one of them. */
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-    raise_nofile(4L * nprocs + 4096);
+    raise_nofile(4L * nprocs + 2L * maxtarget + 4096);
+    struct rlimit nofile;
+    /* each process parks its ends above its highest fd before moving them into place */
+    if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && (long)maxtarget + 64 > (long)nofile.rlim_cur)
+        die("fd %d is too close to the open-file limit (%ld)", maxtarget, (long)nofile.rlim_cur);
 
     int devnull = track(open("/dev/null", O_RDWR));
     if (devnull < 0) die("open(/dev/null): %s", strerror(errno));
@@ -1380,6 +1409,19 @@ int main(int argc, char **argv)
         close(ctl_dir[p]);
     }
     collect_reports(rp[0], 'D', deadline);
+    /* A process closes its report pipe right after its D line: EOF means none holds it any more. */
+    for (;;) {
+        long long left = deadline - now_ms();
+        struct pollfd pf = {rp[0], POLLIN, 0};
+        if (left <= 0 || poll(&pf, 1, (int)left) <= 0) {
+            fprintf(stderr, "atlas-topo: timed out waiting for the processes to close the report pipe\n");
+            teardown(1);
+        }
+        char junk[512];
+        ssize_t r = read(rp[0], junk, sizeof(junk));
+        if (r == 0) break;
+        if (r < 0 && errno != EINTR) die("reading reports: %s", strerror(errno));
+    }
     close(rp[0]);
     print_manifest();
 
@@ -1393,6 +1435,8 @@ int main(int argc, char **argv)
             int st;
             pid_t w;
             while ((w = waitpid(-1, &st, WNOHANG)) > 0) {
+                for (int p = 0; p < nprocs; p++)
+                    if (procs[p].pid == w) procs[p].reaped = 1;
                 printf("exit %d %d\n", (int)w, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
                 fflush(stdout);
             }

@@ -107,8 +107,12 @@ public final class Topology implements AutoCloseable {
                         + exitOf(director) + ")" + stderrOf(stderrFile), e.getCause());
             }
         } catch (IOException e) {
-            if (director != null) waitQuietly(director);
-            throw new TopologyException("cannot run " + binary + ": " + e.getMessage() + stderrOf(stderrFile), e);
+            if (director == null)
+                throw new TopologyException("cannot run " + binary + ": " + e.getMessage(), e);
+            // a broken pipe while sending the spec: the director rejected it and exited
+            waitQuietly(director);
+            throw new TopologyException("atlas-topo failed before it was ready (exit " + exitOf(director) + ")"
+                    + stderrOf(stderrFile), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TopologyException("interrupted while starting a topology", e);
