@@ -1220,10 +1220,10 @@ static void teardown(int code)
     built = 0;
     for (int p = 0; p < nprocs; p++) {
         struct proc *pr = &procs[p];
-        if (pr->pid <= 0 || pr->reaped) continue;
+        if (pr->pid <= 0) continue;
         /* An unreaped child of ours cannot have a recycled pid; anything else must still carry
          * our name (restored tasks keep pid and comm). A session leader takes its group along. */
-        if (pr->parent < 0 || comm_matches(pr->pid, pr->name)) {
+        if ((pr->parent < 0 && !pr->reaped) || comm_matches(pr->pid, pr->name)) {
             if (pr->setsid) kill(-pr->pid, SIGKILL);
             kill(pr->pid, SIGKILL);
         }
