@@ -248,7 +248,7 @@ public final class DemoRunner implements AutoCloseable {
     /** Kills and reaps the demo's processes, adopted ones included, and removes its directories. */
     static void stopNow(StartedDemo s) {
         Set<Integer> pids = s.knownPids();
-        killOwnChildren(pids);
+        killOwnChildren(pids, s.pids().keySet());
         try {
             s.topology().close();
         } finally {
@@ -262,14 +262,24 @@ public final class DemoRunner implements AutoCloseable {
      * A tree restored with --restore-sibling hangs under this JVM, not under the topology: only we
      * can reap it, so kill those trees (children first) and reap them before the director waits for them.
      */
-    private static void killOwnChildren(Collection<Integer> pids) {
+    private static void killOwnChildren(Collection<Integer> pids, Set<String> names) {
         long self = ProcessHandle.current().pid();
         List<Integer> doomed = new ArrayList<>();
         for (int pid : pids) {
             boolean ours = ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(p -> p.pid() == self).orElse(false);
-            if (ours) doomed.addAll(RestoreRunner.tree(pid));
+            // restored tasks keep their names; a recycled pid (say, a criu worker of ours) does not
+            if (ours && names.contains(comm(pid))) doomed.addAll(RestoreRunner.tree(pid));
         }
         if (!doomed.isEmpty()) RestoreRunner.killAll(doomed);
+    }
+
+    /** /proc/PID/comm, or "" when gone; names longer than 15 characters are cut there, as the kernel does. */
+    private static String comm(int pid) {
+        try {
+            return Files.readString(Path.of("/proc", Integer.toString(pid), "comm")).strip();
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static void reap(Collection<Integer> pids) {
