@@ -16,7 +16,7 @@ import org.criuatlas.ui.graph.Palette;
 import org.criuatlas.ui.graph.Rasterizer;
 import org.criuatlas.ui.graph.RenderGraph;
 import org.criuatlas.ui.graph.Viewport;
-import org.criuatlas.ui.plan.InterimDumpPlanner;
+import org.criuatlas.ui.plan.PlannerAdapter;
 import org.criuatlas.ui.vm.ExplorerViewModel;
 import org.criuatlas.ui.vm.PlanViewModel;
 import org.criuatlas.ui.vm.RefreshController;
@@ -66,7 +66,7 @@ public final class RenderBenchmark implements java.util.concurrent.Callable<Inte
         System.gc();
         long heap0 = usedHeap();
         IpcGraph g = SyntheticGraphs.large(nodes, edges, 1);
-        ExplorerViewModel vm = new ExplorerViewModel(new PlanViewModel(new InterimDumpPlanner(Path.of("/tmp"))));
+        ExplorerViewModel vm = new ExplorerViewModel(new PlanViewModel(new PlannerAdapter(Path.of("/tmp"))));
         RefreshController rc = new RefreshController(() -> g, SAME, SAME, vm);
         long t0 = System.nanoTime();
         rc.refreshNow();

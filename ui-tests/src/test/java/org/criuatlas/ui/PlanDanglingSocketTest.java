@@ -68,7 +68,7 @@ class PlanDanglingSocketTest {
         robot.clickOn("#" + Styles.idFor("tick-external", key));
         UiTestSupport.waitUntil(5, () -> verdict.getText().contains("OK"));
         TextField command = robot.lookup("#" + Styles.ID_PLAN_COMMAND).queryAs(TextField.class);
-        assertTrue(command.getText().contains("--external unix[" + f.workerEnd() + "]"), command.getText());
+        assertTrue(command.getText().contains("--external 'unix[" + f.workerEnd() + "]'"), command.getText());
         assertTrue(command.getText().startsWith("criu dump -t " + f.worker()), command.getText());
         assertEquals(GraphPaint.E_RESOLVED, markOfEdge(graph, f.supervisor(), f.worker()));
         assertTrue(robot.lookup("#" + Styles.idFor("badge", key)).query().getStyleClass().contains("verdict-resolved"));

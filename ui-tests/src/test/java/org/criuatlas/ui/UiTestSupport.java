@@ -1,7 +1,7 @@
 package org.criuatlas.ui;
 
 import javafx.stage.Stage;
-import org.criuatlas.ui.plan.InterimDumpPlanner;
+import org.criuatlas.ui.plan.PlannerAdapter;
 import org.criuatlas.ui.vm.GraphSource;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
@@ -46,7 +46,7 @@ final class UiTestSupport {
         Stage stage = primaryStage();
         AtlasApp.Window[] w = new AtlasApp.Window[1];
         FxToolkit.setupFixture(() -> {
-            w[0] = AtlasApp.open(stage, source, new InterimDumpPlanner(Path.of("/tmp/criu-atlas-test-dumps")), null, false);
+            w[0] = AtlasApp.open(stage, source, new PlannerAdapter(Path.of("/tmp/criu-atlas-test-dumps")), null, false);
             stage.setWidth(1400);
             stage.setHeight(880);
         });

@@ -51,7 +51,7 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
     private final Label hover = new Label();
     private Node legend;
     private final List<Text> labelPool = new ArrayList<>();
-    private final List<Label> badges = new ArrayList<>();
+    private final List<VerdictBadge> badges = new ArrayList<>();
     private final Rasterizer rasterizer = new Rasterizer();
     private final double charWidth;
     private final double lineHeight;
@@ -317,11 +317,10 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
         } else {
             selectionRing.setVisible(false);
         }
-        // verdict badges: a glyph and colour per crossing edge, at the edge's middle
+        // verdict badges: a shape and colour per crossing edge, at the edge's middle
         List<GraphPaint.Badge> bs = paint.badges;
         while (badges.size() < Math.min(bs.size(), 400)) {
-            Label b = new Label();
-            b.getStyleClass().add(Styles.VERDICT_BADGE);
+            VerdictBadge b = new VerdictBadge(org.criuatlas.ui.plan.Verdict.UNKNOWN);
             b.setManaged(false);
             b.setOnMouseClicked(ev -> {
                 Object c = b.getUserData();
@@ -334,7 +333,7 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
             overlay.getChildren().add(b);
         }
         for (int i = 0; i < badges.size(); i++) {
-            Label b = badges.get(i);
+            VerdictBadge b = badges.get(i);
             if (i >= bs.size()) {
                 b.setVisible(false);
                 continue;
@@ -361,14 +360,12 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
                 b.setVisible(false);
                 continue;
             }
-            b.setText(c.verdict().glyph);
-            b.setId(Styles.idFor("badge", c.key()));
-            b.getStyleClass().setAll(Styles.VERDICT_BADGE, Styles.verdict(c.verdict()));
+            b.setVerdict(c.verdict());
+            b.setId(Styles.idFor("badge", c.id()));
             b.setAccessibleText(c.what() + ": " + c.verdict().words + ". " + c.explanation());
             b.setUserData(c);
-            b.applyCss();
-            b.autosize();
-            b.relocate(bx - b.getWidth() / 2, by - b.getHeight() / 2);
+            b.resize(b.getPrefWidth(), b.getPrefHeight());
+            b.relocate(bx - b.getPrefWidth() / 2, by - b.getPrefHeight() / 2);
             b.setVisible(true);
         }
     }
@@ -387,7 +384,8 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
         row = legendRow(grid, row, sample(p.shared(), 2, new double[]{1, 3}, false), "object shared by processes");
         row = legendRow(grid, row, sample(p.parentEdge(), 1, null, false), "parent \u2192 child");
         row = legendRow(grid, row, badgeSample(org.criuatlas.ui.plan.Verdict.FAIL), "crossing: dump fails (wide double line)");
-        row = legendRow(grid, row, badgeSample(org.criuatlas.ui.plan.Verdict.OBLIGATION), "crossing: restore obligation");
+        row = legendRow(grid, row, badgeSample(org.criuatlas.ui.plan.Verdict.OBLIGATION), "crossing: dumps, restore needs care");
+        row = legendRow(grid, row, badgeSample(org.criuatlas.ui.plan.Verdict.UNKNOWN), "crossing: cannot tell (owner not visible)");
         row = legendRow(grid, row, badgeSample(org.criuatlas.ui.plan.Verdict.RESOLVED), "crossing: resolved");
         Rectangle root = new Rectangle(12, 12, toColor(p.planFill()));
         root.setStroke(toColor(p.planStroke()));
@@ -424,9 +422,7 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
     }
 
     private static Node badgeSample(org.criuatlas.ui.plan.Verdict v) {
-        Label b = new Label(v.glyph);
-        b.getStyleClass().setAll(Styles.VERDICT_BADGE, Styles.verdict(v));
-        return b;
+        return new VerdictBadge(v);
     }
 
     static Color toColor(int argb) {
