@@ -8,7 +8,7 @@ import javafx.scene.control.CheckBox;
 import javafx.scene.control.Hyperlink;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
-import javafx.scene.control.TextField;
+import javafx.scene.control.TextArea;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
@@ -69,11 +69,16 @@ public final class PlanPanel extends BorderPane {
         criuLine.getStyleClass().add(Styles.CRIU_LINE);
         criuLine.managedProperty().bind(criuLine.visibleProperty());
         criuLine.setVisible(false);
+        criuLine.setWrapText(true);
 
-        TextField command = new TextField();
+        // wraps, so the whole command (the --external keys are at its end) is readable without scrolling
+        TextArea command = new TextArea();
         command.setId(Styles.ID_PLAN_COMMAND);
         command.getStyleClass().add(Styles.COMMAND_FIELD);
         command.setEditable(false);
+        command.setWrapText(true);
+        command.setPrefRowCount(2);
+        command.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         command.textProperty().bind(plan.commandTextProperty());
         command.setPromptText("the criu dump command appears here");
         command.setAccessibleText("criu dump command");
@@ -98,7 +103,8 @@ public final class PlanPanel extends BorderPane {
         clear.setOnAction(e -> plan.clear());
 
         HBox commandLine = new HBox(6, command, copy, dumpWrap, clear);
-        commandLine.setAlignment(Pos.CENTER_LEFT);
+        commandLine.setAlignment(Pos.TOP_LEFT);
+        commandLine.setFillHeight(false);
         HBox verdictLine = new HBox(8, verdictBadge, verdict, notice);
         verdictLine.setAlignment(Pos.CENTER_LEFT);
         VBox top = new VBox(4, verdictLine, criuLine, commandLine);
@@ -185,6 +191,7 @@ public final class PlanPanel extends BorderPane {
 
         Label what = new Label(c.what() + " \u2014 " + c.verdict().words);
         what.getStyleClass().add(Styles.TITLE);
+        what.setWrapText(true);
         Label why = new Label(c.source().kind().description + ". " + capital(c.explanation()) + ".");
         why.setWrapText(true);
 

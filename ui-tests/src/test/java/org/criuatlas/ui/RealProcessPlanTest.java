@@ -5,7 +5,6 @@ import javafx.scene.Node;
 import javafx.scene.control.Hyperlink;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
-import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
 import org.criuatlas.bridge.scan.LiveScanner;
@@ -33,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * worker's end.
  */
 class RealProcessPlanTest {
+    // RealProcessPlanScreenshotTest runs this same test on a real X server and saves 05-real-processes-plan.png
     private final FxRobot robot = new FxRobot();
 
     static TopologySpec spec() {
@@ -93,7 +93,7 @@ class RealProcessPlanTest {
             // tick external: the verdict turns OK, the command names the worker's end (not the outside one)
             robot.clickOn("#" + Styles.idFor("tick-external", key));
             UiTestSupport.waitUntil(5, () -> verdict.getText().startsWith("OK"));
-            String cmd = robot.lookup("#" + Styles.ID_PLAN_COMMAND).queryAs(TextField.class).getText();
+            String cmd = robot.lookup("#" + Styles.ID_PLAN_COMMAND).queryAs(javafx.scene.control.TextInputControl.class).getText();
             assertTrue(cmd.startsWith("criu dump -t " + root + " "), cmd);
             assertTrue(cmd.contains("--external 'unix[" + workerEnd + "]'"), cmd);
             assertTrue(!cmd.contains(Long.toString(outsideEnd)), cmd);
@@ -101,7 +101,7 @@ class RealProcessPlanTest {
             assertEquals(GraphPaint.E_RESOLVED, markOfEdge(graph, worker, outside));
             // the restore obligation the tick creates is listed
             assertTrue(robot.lookup("#" + Styles.idFor("obligation", key)).tryQuery().isPresent());
-            if (Boolean.getBoolean("ui.realPlanScreenshot") || !UiTestSupport.headless()) {
+            if (!UiTestSupport.headless()) {
                 UiTestSupport.screenshot(w.stage(), "05-real-processes-plan");
             }
         } finally {
