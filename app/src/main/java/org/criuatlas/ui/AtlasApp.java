@@ -13,6 +13,7 @@ import org.criuatlas.ui.vm.GraphSource;
 import org.criuatlas.ui.vm.PlanViewModel;
 import org.criuatlas.ui.vm.RefreshController;
 
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,6 +51,7 @@ public final class AtlasApp extends Application {
     }
 
     private Window window;
+    private WindowOperations operations;
 
     /**
      * Builds and shows the explorer in {@code stage}. Scans run on a background thread; the first
@@ -111,11 +113,24 @@ public final class AtlasApp extends Application {
     public void start(Stage stage) {
         DumpPlanning planner = new PlannerAdapter(CriuLocator.atlasHome().resolve("dumps"));
         window = open(stage, defaultSource(), planner, WindowState.forApp(), true);
+        operations = WindowOperations.install(window, planner, new org.criuatlas.ui.demos.DemoRunner());
+        // ./criu-atlas DIR: Main routes a single directory here; it opens as an image view
+        List<String> args = getParameters().getRaw();
+        if (args.size() == 1 && java.nio.file.Files.isDirectory(java.nio.file.Path.of(args.get(0)))) {
+            operations.openImages(java.nio.file.Path.of(args.get(0)));
+        }
     }
 
     @Override
     public void stop() {
         if (window != null) window.close();
-        Platform.exit();
+        // killing and reaping the demos waits for processes: not on the FX thread; a non-daemon
+        // thread keeps the JVM alive until it is done
+        WindowOperations ops = operations;
+        if (ops != null) {
+            Thread t = new Thread(ops::close, "atlas-stop-demos");
+            t.setDaemon(false);
+            t.start();
+        }
     }
 }

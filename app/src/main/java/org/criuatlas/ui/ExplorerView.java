@@ -53,6 +53,9 @@ public final class ExplorerView extends BorderPane {
     private final ToggleButton pause = new ToggleButton("Pause");
     private final SplitPane main;
     private final SplitPane centre;
+    private final VBox top = new VBox();
+    private final InspectorPane inspector;
+    private javafx.scene.control.TabPane sideTabs;
     private boolean syncing;
     private Theme theme = Theme.LIGHT;
     private Scene scene;
@@ -109,10 +112,12 @@ public final class ExplorerView extends BorderPane {
             if (b.intValue() >= 0 && a.intValue() < 0 && centre.getDividerPositions()[0] > 0.58) centre.setDividerPositions(0.55);
         });
 
-        main = new SplitPane(left, centre, new InspectorPane(vm));
+        inspector = new InspectorPane(vm);
+        main = new SplitPane(left, centre, inspector);
         main.setDividerPositions(0.22, 0.78);
         setCenter(main);
-        setTop(buildToolbar());
+        top.getChildren().add(buildToolbar());
+        setTop(top);
         setBottom(buildStatusBar());
     }
 
@@ -123,6 +128,38 @@ public final class ExplorerView extends BorderPane {
     public SplitPane mainSplit() { return main; }
 
     public SplitPane centreSplit() { return centre; }
+
+    /** Puts {@code n} above the toolbar (the menu bar) or below it (banners), in call order. */
+    public void addTop(javafx.scene.Node n, boolean aboveToolbar) {
+        if (aboveToolbar) top.getChildren().add(0, n);
+        else top.getChildren().add(n);
+    }
+
+    /**
+     * Shows {@code content} in a tab beside the inspector (the demo lesson) and selects it; the
+     * inspector becomes the first tab. Calling it again with the same title only selects the tab.
+     */
+    public void showSideTab(String id, String title, javafx.scene.Node content) {
+        if (sideTabs == null) {
+            double[] div = main.getDividerPositions();
+            javafx.scene.control.Tab insp = new javafx.scene.control.Tab("Inspector", inspector);
+            insp.setClosable(false);
+            sideTabs = new javafx.scene.control.TabPane(insp);
+            main.getItems().set(2, sideTabs);
+            main.setDividerPositions(div[0], Math.min(div[1], 0.7));
+        }
+        for (javafx.scene.control.Tab t : sideTabs.getTabs()) {
+            if (id.equals(t.getId())) {
+                sideTabs.getSelectionModel().select(t);
+                return;
+            }
+        }
+        javafx.scene.control.Tab t = new javafx.scene.control.Tab(title, content);
+        t.setId(id);
+        t.setClosable(false);
+        sideTabs.getTabs().add(t);
+        sideTabs.getSelectionModel().select(t);
+    }
 
     private void buildTable() {
         table.setId(Styles.ID_PROCESS_TABLE);

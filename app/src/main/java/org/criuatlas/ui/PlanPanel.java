@@ -50,6 +50,8 @@ public final class PlanPanel extends BorderPane {
     private final VerdictBadge verdictBadge = new VerdictBadge(Verdict.UNKNOWN);
     private final Label notice = new Label();
     private final Label criuLine = new Label();
+    private final Button dump = new Button("Dump\u2026");
+    private final Tooltip dumpHint = new Tooltip("Dump needs a plan, CRIU and root");
 
     public PlanPanel(ExplorerViewModel vm) {
         this.vm = vm;
@@ -90,12 +92,11 @@ public final class PlanPanel extends BorderPane {
         copy.setTooltip(new Tooltip("Copy the command (Ctrl+Shift+C)"));
         copy.setOnAction(e -> copyCommand());
 
-        Button dump = new Button("Dump\u2026");
         dump.setId(Styles.ID_DUMP);
         dump.setDisable(true);
         // a disabled control shows no tooltip, so the hint sits on a wrapper
         StackPane dumpWrap = new StackPane(dump);
-        Tooltip.install(dumpWrap, new Tooltip("coming with GUI operations"));
+        Tooltip.install(dumpWrap, dumpHint);
 
         Button clear = new Button("Clear plan");
         clear.setId(Styles.ID_CLEAR_PLAN);
@@ -118,6 +119,16 @@ public final class PlanPanel extends BorderPane {
 
         plan.outcomeProperty().addListener((o, a, b) -> rebuild(b));
         rebuild(plan.getOutcome());
+    }
+
+    /**
+     * Makes "Dump…" work: enabled while {@code enabled} holds, {@code why} says why not (tooltip).
+     */
+    public void enableDump(javafx.beans.value.ObservableBooleanValue enabled, javafx.beans.value.ObservableStringValue why,
+                           Runnable onDump) {
+        dump.disableProperty().bind(javafx.beans.binding.Bindings.not(enabled));
+        dumpHint.textProperty().bind(why);
+        dump.setOnAction(e -> onDump.run());
     }
 
     /** Intent from the shortcut and the button: put the command on the clipboard. */
