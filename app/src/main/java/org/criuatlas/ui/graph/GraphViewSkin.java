@@ -448,10 +448,13 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
                 b.setVisible(false);
                 continue;
             }
-            b.setVerdict(c.verdict());
-            b.setId(Styles.idFor("badge", c.id()));
-            b.setAccessibleText(c.what() + ": " + c.verdict().words + ". " + c.explanation());
-            b.setUserData(c);
+            if (b.getUserData() != c) {
+                // ids and texts only when the badge shows another crossing: a pan must not rebuild 400 strings
+                b.setVerdict(c.verdict());
+                b.setId(Styles.idFor("badge", c.id()));
+                b.setAccessibleText(c.what() + ": " + c.verdict().words + ". " + c.explanation());
+                b.setUserData(c);
+            }
             b.resize(b.getPrefWidth(), b.getPrefHeight());
             b.relocate(bx - b.getPrefWidth() / 2, by - b.getPrefHeight() / 2);
             b.setVisible(true);

@@ -165,7 +165,7 @@ public final class ExplorerViewModel {
                 + " in " + (g.meta().scanNanos() / 1_000_000) + " ms"
                 + (p.diff().isEmpty() ? "" : " (" + p.diff().summary() + ")"));
         scanError.set("");
-        plan.graphChanged(g);
+        plan.graphChanged(g, p.planAsked(), p.plan());
         // the selection follows the new snapshot; a vanished process keeps its (now "gone") inspector
         inspection.set(Inspection.of(g, selection.get()));
     }
@@ -183,5 +183,10 @@ public final class ExplorerViewModel {
      * @param diff   what changed since the previous one
      * @param render what the graph view draws
      */
-    public record Prepared(IpcGraph graph, List<ProcessRow> rows, GraphDiff diff, RenderGraph render) {}
+    public record Prepared(IpcGraph graph, List<ProcessRow> rows, GraphDiff diff, RenderGraph render,
+                           PlanViewModel.Request planAsked, org.criuatlas.ui.plan.PlanOutcome plan) {
+        public Prepared(IpcGraph graph, List<ProcessRow> rows, GraphDiff diff, RenderGraph render) {
+            this(graph, rows, diff, render, null, null);
+        }
+    }
 }

@@ -26,6 +26,8 @@ public final class PlanViewModel {
     private final DumpPlanning planner;
     private IpcGraph graph;
     private final Map<String, List<Choice>> choices = new HashMap<>();
+    /** Bumped by every intent, so a plan made off the FX thread for an older state is not used. */
+    private long version;
     private final ReadOnlyIntegerWrapper rootPid = new ReadOnlyIntegerWrapper(this, "rootPid", -1);
     private final ReadOnlyObjectWrapper<PlanOutcome> outcome = new ReadOnlyObjectWrapper<>(this, "outcome");
     private final ReadOnlyStringWrapper commandText = new ReadOnlyStringWrapper(this, "commandText", "");
@@ -52,6 +54,7 @@ public final class PlanViewModel {
     /** Intent: dump {@code pid} and everything below it. */
     public void planSubtree(int pid) {
         if (graph == null || graph.process(pid) == null) return;
+        version++;
         choices.clear();
         rootPid.set(pid);
         notice.set("");
@@ -77,6 +80,7 @@ public final class PlanViewModel {
     }
 
     private void moveRoot(int newRoot) {
+        version++;
         if (newRoot != rootPid.get()) notice.set("The dump now starts at pid " + newRoot + ", the nearest common ancestor");
         rootPid.set(newRoot);
         recompute();
@@ -94,6 +98,7 @@ public final class PlanViewModel {
 
     /** Intent: forget the plan. */
     public void clear() {
+        version++;
         rootPid.set(-1);
         choices.clear();
         notice.set("");
@@ -113,7 +118,7 @@ public final class PlanViewModel {
         }
         if (choice == Choice.SHELL_JOB && !on) {
             // one option for the whole dump: unticking it anywhere unticks it everywhere
-            choices.replaceAll((k, l) -> l.stream().filter(x -> x != Choice.SHELL_JOB).toList());
+            choices.replaceAll((k, x) -> x.stream().filter(y -> y != Choice.SHELL_JOB).toList());
         }
         List<Choice> l = new ArrayList<>(choices.getOrDefault(crossingKey, List.of()));
         l.remove(choice);
@@ -124,16 +129,45 @@ public final class PlanViewModel {
             l.add(choice);
         }
         choices.put(crossingKey, List.copyOf(l));
+        version++;
         recompute();
+    }
+
+    /**
+     * What to plan, captured on the FX thread so the refresh can plan the next snapshot in the
+     * background ({@link #planFor}); null when no plan is shown.
+     */
+    public record Request(int rootPid, Map<String, List<Choice>> choices, long version) {}
+
+    public Request request() {
+        return rootPid.get() < 0 ? null : new Request(rootPid.get(), Map.copyOf(choices), version);
+    }
+
+    /** Any thread: the plan of {@code r} on {@code g} (the planner is pure), null when the root is gone. */
+    public PlanOutcome planFor(IpcGraph g, Request r) {
+        if (r == null || g == null || g.process(r.rootPid()) == null) return null;
+        return planner.plan(g, r.rootPid(), r.choices());
     }
 
     /** A new snapshot: the plan follows it (and ends when its root has gone). */
     public void graphChanged(IpcGraph g) {
+        graphChanged(g, null, null);
+    }
+
+    /**
+     * A new snapshot with the plan already made for it in the background from {@code asked}; it is
+     * used when nothing was ticked since, otherwise the plan is made again here.
+     */
+    public void graphChanged(IpcGraph g, Request asked, PlanOutcome prepared) {
         this.graph = g;
         if (rootPid.get() >= 0 && (g == null || g.process(rootPid.get()) == null)) {
             notice.set("pid " + rootPid.get() + " has exited: the plan was cleared");
             rootPid.set(-1);
             choices.clear();
+            version++;
+        } else if (prepared != null && asked != null && asked.version() == version && asked.rootPid() == rootPid.get()) {
+            show(prepared);
+            return;
         }
         recompute();
     }
@@ -145,7 +179,10 @@ public final class PlanViewModel {
             verdictText.set("No plan: right-click a process and choose \"Plan dump of this subtree\"");
             return;
         }
-        PlanOutcome o = planner.plan(graph, rootPid.get(), Map.copyOf(choices));
+        show(planner.plan(graph, rootPid.get(), Map.copyOf(choices)));
+    }
+
+    private void show(PlanOutcome o) {
         outcome.set(o);
         commandText.set(o.commandText());
         verdictText.set(o.verdictText());

@@ -102,11 +102,17 @@ public final class RefreshController {
     private void start(boolean scan) {
         busy.set(true);
         boolean showKernel = vm.showKernelThreadsProperty().get();
+        PlanViewModel.Request planAsked = vm.plan().request();
         background.execute(() -> {
             ExplorerViewModel.Prepared prepared;
             try {
                 IpcGraph g = scan ? source.scan() : lastGraph;
                 prepared = g == null ? null : prepare(g, showKernel, scan);
+                // the plan of the new snapshot too: the planner is pure, the FX thread only swaps it in
+                if (prepared != null && planAsked != null) {
+                    prepared = new ExplorerViewModel.Prepared(prepared.graph(), prepared.rows(), prepared.diff(),
+                            prepared.render(), planAsked, vm.plan().planFor(g, planAsked));
+                }
             } catch (Exception | LinkageError e) {
                 String why = e.getMessage() == null ? e.toString() : e.getMessage();
                 ui.execute(() -> finish(null, why));

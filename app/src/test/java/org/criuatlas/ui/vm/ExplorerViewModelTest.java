@@ -161,6 +161,37 @@ class ExplorerViewModelTest {
     }
 
     @Test
+    void aRefreshPlansTheNewSnapshotInTheBackgroundUnlessSomethingWasTickedMeanwhile() {
+        int[] calls = {0};
+        org.criuatlas.ui.plan.DumpPlanning real = new PlannerAdapter(Path.of("/d"));
+        ExplorerViewModel vm = new ExplorerViewModel(new PlanViewModel((g, root, ch) -> {
+            calls[0]++;
+            return real.plan(g, root, ch);
+        }));
+        List<Runnable> background = new ArrayList<>();
+        RefreshController rc = new RefreshController(() -> dangling(false), background::add, SAME_THREAD, vm);
+        rc.refreshNow();
+        background.remove(0).run();
+        PlanViewModel plan = vm.plan();
+        plan.planSubtree(101);
+        assertEquals(1, calls[0]);
+
+        // nothing ticked while the scan ran: the plan made in the background is swapped in as it is
+        rc.refreshNow();
+        background.remove(0).run();
+        assertEquals(2, calls[0], "planned once, off the FX thread");
+        Crossing c = plan.getOutcome().crossings().stream().filter(x -> x.key().startsWith("socket")).findFirst().orElseThrow();
+        assertEquals(Verdict.FAIL, c.verdict());
+
+        // a tick while the scan runs: the background plan is stale and the plan is made again with the tick
+        rc.refreshNow();
+        plan.setChoice(c.key(), Choice.EXTERNAL, true);
+        background.remove(0).run();
+        assertEquals(5, calls[0], "tick, stale background plan, plan again");
+        assertEquals(Verdict.RESOLVED, plan.getOutcome().verdict());
+    }
+
+    @Test
     void aFailingScanKeepsTheLastSnapshotAndSaysWhy() {
         ExplorerViewModel vm = new ExplorerViewModel(new PlanViewModel(new PlannerAdapter(Path.of("/d"))));
         boolean[] fail = {false};
