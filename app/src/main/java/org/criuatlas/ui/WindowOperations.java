@@ -277,7 +277,6 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
                 : pids.stream().map(p -> "pid " + p).reduce((a, b) -> a + ", " + b).orElse("");
         pinBanner.setText("Pinned " + what + (why == null || why.isBlank() ? "" : ": " + why));
         pinBar.setVisible(true);
-        if (window.stage().isShowing()) window.stage().toFront();
     }
 
     @Override
@@ -465,7 +464,8 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
         l[0] = (o, a, g) -> {
             if (g != null && g.process(pid) != null) {
                 vm.graphProperty().removeListener(l[0]);
-                then.run();
+                // after the rest of apply(): the plan sees the new snapshot only after the graph property
+                Platform.runLater(then);
             } else if (++tries[0] < 40) {
                 delayedRefresh();
             } else {
@@ -515,7 +515,8 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
     public void close() {
         for (ImageWindow w : List.copyOf(imageWindows)) w.window().close();
         demos.close();
-        background.shutdownNow();
+        // the pool is not shut down: windows still closing (restore boards) hand it their last
+        // closes; its threads are daemons and end when idle
     }
 
     /** Files exist check used by Main's directory argument. */

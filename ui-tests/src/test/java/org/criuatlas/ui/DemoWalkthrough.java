@@ -1,0 +1,190 @@
+package org.criuatlas.ui;
+
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextInputControl;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import javafx.stage.Window;
+import org.criuatlas.model.RestoreObligation;
+import org.criuatlas.testing.Requirements;
+import org.criuatlas.ui.demos.DemoCatalog;
+import org.criuatlas.ui.demos.DemoIds;
+import org.criuatlas.ui.demos.DemoRunner;
+import org.criuatlas.ui.demos.StartedDemo;
+import org.criuatlas.ui.dump.DumpDialog;
+import org.criuatlas.ui.plan.PlannerAdapter;
+import org.criuatlas.ui.restore.RestoreBoard;
+import org.criuatlas.ui.restore.RestoreBoardIds;
+import org.testfx.api.FxRobot;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.criuatlas.ui.UiTestSupport.fx;
+import static org.criuatlas.ui.UiTestSupport.waitUntil;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Acceptance walkthrough of issue 7: demo 1 through the window with real CRIU, the way a person
+ * would. Demos menu → plan of the demo's root → Dump… into a fresh folder → the external-socket
+ * failure pinned on the worker's socket, target still running → the fix button → dump succeeds →
+ * Open images → one INHERIT_SOCKET obligation → Restore… → console → the restored worker echoes.
+ * Subclasses choose where it runs (Monocle, or the X server for the README's screenshots).
+ */
+abstract class DemoWalkthrough extends FxRobot {
+    private int step;
+
+    void shot(Stage stage, String name) throws Exception {
+        UiTestSupport.screenshot(stage, String.format("walkthrough-%02d-%s", ++step, name));
+    }
+
+    void walkthrough() throws Exception {
+        Requirements.requireRoot();
+        Requirements.requireCriu();
+        Stage mainStage = UiTestSupport.primaryStage();
+        AtlasApp.Window w = null;
+        WindowOperations ops = null;
+        List<Integer> restored = new CopyOnWriteArrayList<>();
+        Path tmp = Files.createTempDirectory("atlas-walkthrough");
+        try {
+            AtlasApp.Window[] wa = new AtlasApp.Window[1];
+            WindowOperations[] oa = new WindowOperations[1];
+            List<WindowOperations.ImageWindow> images = new CopyOnWriteArrayList<>();
+            List<RestoreBoard> boards = new CopyOnWriteArrayList<>();
+            PlannerAdapter planner = new PlannerAdapter(tmp.resolve("dumps"));
+            org.testfx.api.FxToolkit.setupFixture(() -> {
+                wa[0] = AtlasApp.open(mainStage, LiveSource.create(), planner, null, false);
+                mainStage.setWidth(1500);
+                mainStage.setHeight(920);
+                oa[0] = WindowOperations.install(wa[0], planner, new DemoRunner());
+                oa[0].setOnImagesShown(images::add);
+                oa[0].setOnRestoreBoard(b -> {
+                    boards.add(b);
+                    b.model().restoredPidsProperty().addListener((o, a, p) -> { if (p != null) restored.addAll(p); });
+                });
+            });
+            w = wa[0];
+            ops = oa[0];
+            AtlasApp.Window win = w;
+            WindowOperations o = ops;
+            waitUntil(30, () -> win.vm().getGraph() != null);
+            // "Dump…" waits for criu to be located
+            shot(mainStage, "window");
+
+            // 1. Demos → demo 1
+            clickOn("Demos");
+            clickOn("#" + DemoIds.menuItem(DemoCatalog.SEED));
+            waitUntil(30, () -> o.demos().running(DemoCatalog.SEED).isPresent());
+            StartedDemo demo = o.demos().running(DemoCatalog.SEED).orElseThrow();
+            int app = demo.rootPid();
+            int worker = demo.pids().get("worker");
+            long workerIno = demo.inode("seed", "worker");
+            // the window plans the demo's root by itself and shows the lesson beside the graph
+            waitUntil(30, () -> win.vm().plan().rootPidProperty().get() == app && win.vm().plan().getOutcome() != null);
+            assertNotNull(lookup("#" + DemoIds.PANE).query(), "the lesson is shown");
+            assertEquals(org.criuatlas.ui.plan.Verdict.FAIL, win.view().planPanel().verdictOf("socket:[" + workerIno + "]"),
+                    "the worker's socket is planned as a failing crossing");
+            waitUntil(20, () -> !lookup("#" + Styles.ID_DUMP).queryButton().isDisabled());
+            shot(mainStage, "demo1-planned");
+
+            // 2. Dump… into a fresh folder: fails on the external socket
+            clickOn("#" + Styles.ID_DUMP);
+            waitUntil(10, () -> o.lastDumpStage() != null && o.lastDumpStage().isShowing());
+            Stage dumpStage = o.lastDumpStage();
+            Path folder = tmp.resolve("images");
+            TextInputControl field = lookup("#" + DumpDialog.ID_FOLDER).queryTextInputControl();
+            doubleClickOn(field);
+            fx(() -> field.clear());
+            clickOn(field).write(folder.toString()).push(KeyCode.ENTER);
+            waitUntil(10, () -> !lookup("#" + DumpDialog.ID_START).queryButton().isDisabled());
+            clickOn("#" + DumpDialog.ID_START);
+            waitUntil(60, () -> !lookup("." + DumpDialog.STYLE_FIX).queryAll().isEmpty()
+                    && lookup("#" + DumpDialog.ID_TARGET).queryAs(Label.class).getText().startsWith("The target is still running"));
+            Button fix = lookup("." + DumpDialog.STYLE_FIX).queryButton();
+            assertEquals("Tick socket:[" + workerIno + "] as external and retry", fix.getText());
+            // pinned on the right edge: the worker's end of the socketpair is selected on the graph
+            org.criuatlas.ui.vm.Selection[] sel = new org.criuatlas.ui.vm.Selection[1];
+            fx(() -> sel[0] = win.vm().getSelection());
+            assertEquals(org.criuatlas.ui.vm.Selection.socket(workerIno), sel[0]);
+            assertTrue(o.pinnedText().contains("socket:[" + workerIno + "]"), o.pinnedText());
+            // the target still runs, and the window says so
+            assertTrue(Files.exists(Path.of("/proc/" + app)) && Files.exists(Path.of("/proc/" + worker)));
+            String target = lookup("#" + DumpDialog.ID_TARGET).queryAs(Label.class).getText();
+            assertTrue(target.contains(Integer.toString(app)), target);
+            shot(mainStage, "failure-pinned");
+            shot(dumpStage, "dump-failed");
+
+            // 3. the fix: tick external and retry; the plan panel shows the tick too
+            clickOn(fix);
+            try {
+                waitUntil(90, () -> lookup("#" + DumpDialog.ID_OPEN_IMAGES).queryAll().stream().anyMatch(n -> n.isVisible() && !n.isDisabled()));
+            } catch (java.util.concurrent.TimeoutException e) {
+                shot(dumpStage, "debug-retry");
+                fail("the retry did not succeed: " + lookup("#" + DumpDialog.ID_MESSAGE).queryAs(Label.class).getText()
+                        + " / " + lookup("#" + DumpDialog.ID_COMMAND).queryTextInputControl().getText());
+            }
+            assertEquals(org.criuatlas.ui.plan.Verdict.RESOLVED, win.view().planPanel().verdictOf("socket:[" + workerIno + "]"));
+            shot(dumpStage, "dump-succeeded");
+
+            // 4. Open images
+            clickOn("#" + DumpDialog.ID_OPEN_IMAGES);
+            waitUntil(30, () -> !images.isEmpty());
+            WindowOperations.ImageWindow iw = images.get(0);
+            List<RestoreObligation> obs = iw.dump().obligations();
+            assertEquals(1, obs.size(), obs.toString());
+            assertEquals(RestoreObligation.Kind.INHERIT_SOCKET, obs.get(0).kind());
+            assertEquals("socket:[" + workerIno + "]", obs.get(0).key());
+            waitUntil(20, () -> iw.window().vm().getGraph() != null);
+            Label banner = (Label) iw.window().stage().getScene().getRoot().lookup("#" + WindowOperations.ID_IMAGES_OBLIGATIONS)
+                    .lookupAll(".label").stream().filter(n -> ((Label) n).getText().contains("INHERIT_SOCKET")).findFirst().orElseThrow();
+            assertTrue(banner.getText().contains("socket:[" + workerIno + "]"), banner.getText());
+            fx(() -> iw.window().view().graph().fit());
+            shot(iw.window().stage(), "image-view");
+
+            // 5. Restore… → the board with a console destination → Restore
+            Button restoreButton = (Button) iw.window().stage().getScene().getRoot().lookup("#" + WindowOperations.ID_IMAGES_RESTORE);
+            clickOn(restoreButton);
+            waitUntil(10, () -> !boards.isEmpty());
+            RestoreBoard board = boards.get(0);
+            assertTrue(board.model().planProperty().get().restoreSibling(), "restores from the window are siblings");
+            Window boardWindow = board.node().getScene().getWindow();
+            waitUntil(10, () -> board.model().canRestoreProperty().get());
+            assertEquals(org.criuatlas.plan.restore.Destination.Kind.CONSOLE, board.model().rows().get(0).destinationProperty().get());
+            shot((Stage) boardWindow, "restore-board");
+            clickOn(board.node().lookup("#" + RestoreBoardIds.RESTORE));
+            waitUntil(60, () -> !board.model().restoredPidsProperty().get().isEmpty() && !board.model().runningProperty().get());
+            List<Integer> pids = board.model().restoredPidsProperty().get();
+            assertTrue(pids.contains(app), pids + " should bring back " + app);
+
+            // 6. type in the console, see the echo
+            waitUntil(10, () -> board.node().lookup("#" + RestoreBoardIds.CONSOLE_INPUT) != null);
+            clickOn(board.node().lookup("#" + RestoreBoardIds.CONSOLE_INPUT)).write("hello after restore").push(KeyCode.ENTER);
+            waitUntil(20, () -> board.node().lookupAll("#" + RestoreBoardIds.CONSOLE_OUTPUT).stream()
+                    .anyMatch(n -> n instanceof TextArea t && t.getText().contains("hello after restore")));
+            shot((Stage) boardWindow, "console-echo");
+
+            // 7. the live graph shows the restored tree, selected
+            waitUntil(40, () -> win.vm().getGraph().process(app) != null
+                    && win.vm().getSelection() != null && win.vm().getSelection().pid() == app);
+            fx(() -> win.stage().toFront());
+            shot(mainStage, "restored-live");
+        } finally {
+            List<Integer> leftovers = new ArrayList<>(restored);
+            if (ops != null) {
+                WindowOperations o = ops;
+                o.close(); // stops the demo, adopted restored pids included
+            }
+            for (int pid : leftovers) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            if (w != null) UiTestSupport.close(w);
+            org.testfx.api.FxToolkit.cleanupStages();
+            for (int pid : leftovers) {
+                for (int i = 0; i < 50 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false); i++) Thread.sleep(100);
+            }
+        }
+    }
+}
