@@ -423,8 +423,10 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
 
     /** "Restore…" of an image view: the wiring board, restored as a sibling (see {@link #RESTORE_SIBLING}). */
     public RestoreBoard openRestore(ImageWindow iw) {
-        RestoreBoard board = RestoreBoard.create(iw.dump(), criuPath.get(), background);
-        board.model().setRestoreSibling(RESTORE_SIBLING);
+        // the default goes into the plan before the board is built, so its check box shows it
+        RestoreBoard board = RestoreBoard.create(
+                org.criuatlas.plan.restore.RestoreWiringPlan.of(iw.dump()).withRestoreSibling(RESTORE_SIBLING),
+                criuPath.get(), Platform::runLater, background);
         board.model().restoredPidsProperty().addListener((o, a, pids) -> {
             if (pids == null || pids.isEmpty()) return;
             demos.adoptRestored(pids);
@@ -445,7 +447,7 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
 
     /** After a restore: scan again, then select the restored root and bring the tree into view. */
     private void showRestored(List<Integer> pids) {
-        window.stage().toFront();
+        // the main window is not raised: the person is typing in the board's console
         whenVisible(pids.get(0), () -> {
             window.vm().jumpTo(Selection.process(pids.get(0)));
             window.vm().focusSubtree(pids.get(0));

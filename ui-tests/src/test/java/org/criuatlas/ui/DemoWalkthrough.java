@@ -152,6 +152,7 @@ abstract class DemoWalkthrough extends FxRobot {
             waitUntil(10, () -> !boards.isEmpty());
             RestoreBoard board = boards.get(0);
             assertTrue(board.model().planProperty().get().restoreSibling(), "restores from the window are siblings");
+            assertTrue(((javafx.scene.control.CheckBox) board.node().lookup("#" + RestoreBoardIds.SIBLING)).isSelected());
             Window boardWindow = board.node().getScene().getWindow();
             waitUntil(10, () -> board.model().canRestoreProperty().get());
             assertEquals(org.criuatlas.plan.restore.Destination.Kind.CONSOLE, board.model().rows().get(0).destinationProperty().get());
@@ -164,8 +165,14 @@ abstract class DemoWalkthrough extends FxRobot {
             // 6. type in the console, see the echo
             waitUntil(10, () -> board.node().lookup("#" + RestoreBoardIds.CONSOLE_INPUT) != null);
             clickOn(board.node().lookup("#" + RestoreBoardIds.CONSOLE_INPUT)).write("hello after restore").push(KeyCode.ENTER);
-            waitUntil(20, () -> board.node().lookupAll("#" + RestoreBoardIds.CONSOLE_OUTPUT).stream()
-                    .anyMatch(n -> n instanceof TextArea t && t.getText().contains("hello after restore")));
+            try {
+                waitUntil(20, () -> board.model().consoles().size() == 1
+                        && board.model().consoles().get(0).receivedProperty().get().contains("hello after restore"));
+            } catch (java.util.concurrent.TimeoutException e) {
+                shot((Stage) boardWindow, "debug-console");
+                fail("no echo: " + board.model().statusProperty().get() + " / restored " + pids + " / consoles "
+                        + board.model().consoles().stream().map(c -> c.receivedProperty().get() + " " + c.bytesOutProperty().get()).toList());
+            }
             shot((Stage) boardWindow, "console-echo");
 
             // 7. the live graph shows the restored tree, selected
