@@ -110,7 +110,7 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
         pinBanner.setWrapText(true);
         Button unpin = new Button("Unpin");
         unpin.setOnAction(e -> clearPins());
-        pinBar = new HBox(8, new Label("\uD83D\uDCCC"), pinBanner, spring(), unpin);
+        pinBar = new HBox(8, pinBanner, spring(), unpin);
         pinBar.setId(ID_PIN_BANNER);
         pinBar.setAlignment(Pos.CENTER_LEFT);
         pinBar.setPadding(new Insets(4, 8, 4, 8));
@@ -275,7 +275,7 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
         if (s != null) vm.jumpTo(s);
         String what = !objectKeys.isEmpty() ? String.join(", ", objectKeys)
                 : pids.stream().map(p -> "pid " + p).reduce((a, b) -> a + ", " + b).orElse("");
-        pinBanner.setText("Pinned " + what + (why == null || why.isBlank() ? "" : ": " + why));
+        pinBanner.setText("Pinned on the graph: " + what + (why == null || why.isBlank() ? "" : ": " + why));
         pinBar.setVisible(true);
     }
 
@@ -454,14 +454,15 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
         });
     }
 
-    /** Runs {@code then} on the FX thread once {@code pid} is in the live graph (scans until it is, ~20 s at most). */
+    /**
+     * Runs {@code then} on the FX thread once {@code pid} is in a fresh scan of the live graph (scans
+     * until it is, ~20 s at most). Always scans first: the current snapshot may predate the event
+     * (a restored pid can equal a pid the old snapshot still shows).
+     */
     public void whenVisible(int pid, Runnable then) {
         ExplorerViewModel vm = window.vm();
-        if (vm.getGraph() != null && vm.getGraph().process(pid) != null) {
-            then.run();
-            return;
-        }
         int[] tries = {0};
+        @SuppressWarnings("unchecked")
         javafx.beans.value.ChangeListener<IpcGraph>[] l = new javafx.beans.value.ChangeListener[1];
         l[0] = (o, a, g) -> {
             if (g != null && g.process(pid) != null) {

@@ -130,6 +130,10 @@ abstract class DemoWalkthrough extends FxRobot {
             }
             assertEquals(org.criuatlas.ui.plan.Verdict.RESOLVED, win.view().planPanel().verdictOf("socket:[" + workerIno + "]"));
             shot(dumpStage, "dump-succeeded");
+            // the dump took the tree down (no "leave running"): a fresh scan no longer shows it
+            clickOn(lookup("#" + Styles.ID_REFRESH).queryButton());
+            waitUntil(20, () -> win.vm().getGraph().process(app) == null && win.vm().getGraph().process(worker) == null);
+            shot(mainStage, "dumped-tree-gone");
 
             // 4. Open images
             clickOn("#" + DumpDialog.ID_OPEN_IMAGES);
@@ -178,6 +182,16 @@ abstract class DemoWalkthrough extends FxRobot {
             // 7. the live graph shows the restored tree, selected
             waitUntil(40, () -> win.vm().getGraph().process(app) != null
                     && win.vm().getSelection() != null && win.vm().getSelection().pid() == app);
+            // restored as a sibling: the tree hangs under this JVM, which appears in the live graph
+            long self = ProcessHandle.current().pid();
+            assertEquals(self, win.vm().getGraph().process(app).ppid(), "the restored root is a child of CRIU Atlas");
+            assertNotNull(win.vm().getGraph().process((int) self));
+            // the new wiring edge: the worker's restored socket has its peer in our JVM (the console's end)
+            org.criuatlas.model.IpcGraph live = win.vm().getGraph();
+            long ino4 = live.process(worker).fds().stream().filter(fd -> fd.fd() == 4).findFirst().orElseThrow().inode();
+            org.criuatlas.model.UnixSocket peer = live.peerOf(live.socket(ino4));
+            assertNotNull(peer, "the worker's restored fd 4 has a peer");
+            assertTrue(peer.holders().stream().anyMatch(h -> h.pid() == self), "the console end is held by this JVM: " + peer.holders());
             fx(() -> win.stage().toFront());
             shot(mainStage, "restored-live");
         } finally {
