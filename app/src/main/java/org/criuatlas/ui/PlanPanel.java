@@ -140,7 +140,12 @@ public final class PlanPanel extends BorderPane {
         Clipboard.getSystemClipboard().setContent(c);
     }
 
+    private PlanOutcome shownOutcome;
+
     private void rebuild(PlanOutcome o) {
+        // a refresh re-plans every few seconds; when nothing changed, the rows (hundreds of nodes) stay as they are
+        if (o != null && o.equals(shownOutcome)) return;
+        shownOutcome = o;
         verdict.getStyleClass().removeIf(s -> s.startsWith("verdict-"));
         rows.getChildren().clear();
         verdictBadge.setVisible(o != null);

@@ -54,10 +54,16 @@ public final class GraphPaint {
             }
             // crossings by the unordered pair of keys (and of pids) they join
             Map<String, Crossing> byKeys = new HashMap<>();
-            for (Crossing c : plan.crossings()) byKeys.put(pairKey(c.key(), c.peerKey(), c.insidePid(), c.outsidePid()), c);
-            Map<Crossing, Integer> placed = new HashMap<>();
+            java.util.Set<String> keys = new java.util.HashSet<>();
+            for (Crossing c : plan.crossings()) {
+                byKeys.put(pairKey(c.key(), c.peerKey(), c.insidePid(), c.outsidePid()), c);
+                keys.add(c.key());
+            }
+            // identity: crossings are compared as objects, not by hashing their whole contents
+            Map<Crossing, Integer> placed = new java.util.IdentityHashMap<>();
             for (int e = 0; e < rg.edgeCount; e++) {
-                if (rg.key[e] == null) continue;
+                // only edges that touch a crossing's object need the (string-building) pair lookup
+                if (rg.key[e] == null || !(keys.contains(rg.key[e]) || (rg.peerKey[e] != null && keys.contains(rg.peerKey[e])))) continue;
                 Crossing c = byKeys.get(pairKey(rg.key[e], rg.peerKey[e], rg.pid[rg.from[e]], rg.pid[rg.to[e]]));
                 if (c == null) continue;
                 em[e] = verdictMark(c.verdict());
