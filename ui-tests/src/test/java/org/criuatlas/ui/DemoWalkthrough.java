@@ -167,7 +167,13 @@ abstract class DemoWalkthrough extends FxRobot {
             assertTrue(pids.contains(app), pids + " should bring back " + app);
 
             // 6. type in the console, see the echo
-            waitUntil(10, () -> board.node().lookup("#" + RestoreBoardIds.CONSOLE_INPUT) != null);
+            try {
+                waitUntil(10, () -> board.node().lookup("#" + RestoreBoardIds.CONSOLE_INPUT) != null);
+            } catch (java.util.concurrent.TimeoutException e) {
+                shot((Stage) boardWindow, "debug-restore");
+                fail("no console after the restore: " + board.model().statusProperty().get() + " / " + board.model().timeline()
+                        + " / consoles " + board.model().consoles().size());
+            }
             clickOn(board.node().lookup("#" + RestoreBoardIds.CONSOLE_INPUT)).write("hello after restore").push(KeyCode.ENTER);
             try {
                 waitUntil(20, () -> board.model().consoles().size() == 1

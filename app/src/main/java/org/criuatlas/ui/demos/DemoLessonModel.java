@@ -36,6 +36,8 @@ public final class DemoLessonModel implements AutoCloseable {
     private final ReadOnlyStringWrapper lookFor = new ReadOnlyStringWrapper(this, "lookFor", "");
     private final ReadOnlyStringWrapper why = new ReadOnlyStringWrapper(this, "why", "");
     private final ObservableList<String> steps = FXCollections.observableArrayList();
+    // one wrapper: listeners on a fresh unmodifiable wrapper per call are weak and vanish with it at GC
+    private final ObservableList<String> stepsView = FXCollections.unmodifiableObservableList(steps);
 
     /**
      * @param ui        runs UI updates (UiThread.EXECUTOR in the app, a direct executor in tests)
@@ -59,7 +61,7 @@ public final class DemoLessonModel implements AutoCloseable {
     public ReadOnlyStringProperty summaryProperty() { return summary.getReadOnlyProperty(); }
     public ReadOnlyStringProperty lookForProperty() { return lookFor.getReadOnlyProperty(); }
     public ReadOnlyStringProperty whyProperty() { return why.getReadOnlyProperty(); }
-    public ObservableList<String> steps() { return FXCollections.unmodifiableObservableList(steps); }
+    public ObservableList<String> steps() { return stepsView; }
     public List<Demo> demos() { return DemoCatalog.all(); }
 
     /** Shows {@code d}'s lesson; if it already runs (e.g. started from the menu) the pane says so. */

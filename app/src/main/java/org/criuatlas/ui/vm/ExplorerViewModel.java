@@ -32,6 +32,8 @@ public final class ExplorerViewModel {
     private final ReadOnlyObjectWrapper<IpcGraph> graph = new ReadOnlyObjectWrapper<>(this, "graph");
     private final ReadOnlyObjectWrapper<RenderGraph> render = new ReadOnlyObjectWrapper<>(this, "render", RenderGraph.EMPTY);
     private final ObservableList<ProcessRow> rows = FXCollections.observableArrayList();
+    // one wrapper: listeners on a fresh unmodifiable wrapper per call are weak and vanish with it at GC
+    private final ObservableList<ProcessRow> rowsView = FXCollections.unmodifiableObservableList(rows);
     private final FilteredList<ProcessRow> visibleRows = new FilteredList<>(rows, r -> true);
     private final StringProperty search = new SimpleStringProperty(this, "search", "");
     private final ObjectProperty<Selection> selection = new SimpleObjectProperty<>(this, "selection");
@@ -73,7 +75,7 @@ public final class ExplorerViewModel {
     public ReadOnlyObjectProperty<RenderGraph> renderProperty() { return render.getReadOnlyProperty(); }
 
     /** Every row, in tree order. */
-    public ObservableList<ProcessRow> allRows() { return FXCollections.unmodifiableObservableList(rows); }
+    public ObservableList<ProcessRow> allRows() { return rowsView; }
 
     /** The rows that match the search. */
     public ObservableList<ProcessRow> visibleRows() { return visibleRows; }

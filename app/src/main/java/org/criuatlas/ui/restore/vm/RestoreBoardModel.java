@@ -42,6 +42,8 @@ public final class RestoreBoardModel implements AutoCloseable {
     private final Executor ui, background;
     private final ReadOnlyObjectWrapper<RestoreWiringPlan> plan = new ReadOnlyObjectWrapper<>(this, "plan");
     private final ObservableList<WiringRowModel> rows = FXCollections.observableArrayList();
+    // one wrapper: listeners on a fresh unmodifiable wrapper per call are weak and vanish with it at GC
+    private final ObservableList<WiringRowModel> rowsView = FXCollections.unmodifiableObservableList(rows);
     private final Map<Integer, String> rejections = new HashMap<>();
     private final ReadOnlyStringWrapper addMessage = new ReadOnlyStringWrapper(this, "addMessage", "");
     private final ReadOnlyStringWrapper commandLine = new ReadOnlyStringWrapper(this, "commandLine", "");
@@ -52,7 +54,11 @@ public final class RestoreBoardModel implements AutoCloseable {
     private final ReadOnlyObjectWrapper<List<Integer>> takenPids = new ReadOnlyObjectWrapper<>(this, "takenPids", List.of());
     private final ReadOnlyObjectWrapper<List<Integer>> restoredPids = new ReadOnlyObjectWrapper<>(this, "restoredPids", List.of());
     private final ObservableList<String> timeline = FXCollections.observableArrayList();
+    // one wrapper: listeners on a fresh unmodifiable wrapper per call are weak and vanish with it at GC
+    private final ObservableList<String> timelineView = FXCollections.unmodifiableObservableList(timeline);
     private final ObservableList<ConsoleModel> consoles = FXCollections.observableArrayList();
+    // one wrapper: listeners on a fresh unmodifiable wrapper per call are weak and vanish with it at GC
+    private final ObservableList<ConsoleModel> consolesView = FXCollections.unmodifiableObservableList(consoles);
     private RestoreRunner.Job job;
     private Instant jobStart;
     private Wiring wiring;
@@ -68,7 +74,7 @@ public final class RestoreBoardModel implements AutoCloseable {
     // ---- read-only state ---------------------------------------------------------------------
 
     public ReadOnlyObjectProperty<RestoreWiringPlan> planProperty() { return plan.getReadOnlyProperty(); }
-    public ObservableList<WiringRowModel> rows() { return FXCollections.unmodifiableObservableList(rows); }
+    public ObservableList<WiringRowModel> rows() { return rowsView; }
     /** Why the last "hand in another object" was refused; empty when it was not. */
     public ReadOnlyStringProperty addMessageProperty() { return addMessage.getReadOnlyProperty(); }
     public ReadOnlyStringProperty commandLineProperty() { return commandLine.getReadOnlyProperty(); }
@@ -81,8 +87,8 @@ public final class RestoreBoardModel implements AutoCloseable {
     public ReadOnlyObjectProperty<List<Integer>> takenPidsProperty() { return takenPids.getReadOnlyProperty(); }
     public ReadOnlyObjectProperty<List<Integer>> restoredPidsProperty() { return restoredPids.getReadOnlyProperty(); }
     /** Stages with their time since the restore started. */
-    public ObservableList<String> timeline() { return FXCollections.unmodifiableObservableList(timeline); }
-    public ObservableList<ConsoleModel> consoles() { return FXCollections.unmodifiableObservableList(consoles); }
+    public ObservableList<String> timeline() { return timelineView; }
+    public ObservableList<ConsoleModel> consoles() { return consolesView; }
     public Path criu() { return criu; }
 
     // ---- intents -----------------------------------------------------------------------------
