@@ -1,7 +1,5 @@
 package org.criuatlas.restore;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import org.criuatlas.bridge.criu.LibC;
 import org.criuatlas.plan.restore.Destination;
 import org.criuatlas.plan.restore.RestoreWiringPlan;
@@ -28,12 +26,6 @@ import static org.junit.jupiter.api.Assertions.*;
  * the kept ends do with real sockets, pipes and processes; and that nothing leaks.
  */
 class PreparedWiringTest {
-    interface Dup extends Library {
-        int dup(int fd);
-    }
-
-    static final Dup DUP = Native.load("c", Dup.class);
-
     @TempDir
     Path tmp;
 
@@ -57,7 +49,7 @@ class PreparedWiringTest {
     }
 
     private static int criuSide(PreparedWiring w, String key, RestoreWiringPlan p) {
-        return DUP.dup(w.handIn().get(p.rows().get(p.indexOf(key)).criuFd()));
+        return LibC.dup(w.handIn().get(p.rows().get(p.indexOf(key)).criuFd()));
     }
 
     private static String recvAll(int fd, int n) {
