@@ -616,7 +616,7 @@ public final class CriuSession implements AutoCloseable {
     // ---- keeping a dumped tree alive after a killed worker -----------------------------------
 
     /** pid → state letter for the tree rooted at {@code root} (from /proc). */
-    static Map<Integer, Character> treeStates(int root) {
+    public static Map<Integer, Character> treeStates(int root) {
         Map<Integer, Character> out = new LinkedHashMap<>();
         Deque<Integer> todo = new ArrayDeque<>(List.of(root));
         while (!todo.isEmpty() && out.size() < 100_000) {
@@ -637,7 +637,8 @@ public final class CriuSession implements AutoCloseable {
         return out;
     }
 
-    static Character state(int pid) {
+    /** The state letter of {@code pid} from /proc/PID/stat ('Z' = zombie), null when it is gone. */
+    public static Character state(int pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
             int close = stat.lastIndexOf(')');

@@ -1,7 +1,7 @@
 package org.criuatlas.bridge.criu;
 
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
-import org.criuatlas.testing.Requirements;
+import org.criuatlas.testing.TestProcs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,8 +29,7 @@ class CriuDumpRestoreTest {
 
     @BeforeEach
     void setUp() {
-        criu = Requirements.requireCriu();
-        TestProcs.becomeSubreaper();
+        criu = TestProcs.criuAsSubreaper();
     }
 
     private CriuOptions dumpOpts(int pid, Path images) {

@@ -1,4 +1,7 @@
-package org.criuatlas.bridge.criu;
+package org.criuatlas.testing;
+
+import org.criuatlas.bridge.criu.CriuSession;
+import org.criuatlas.bridge.criu.LibC;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -78,6 +81,13 @@ public final class TestProcs {
             """;
 
     private static boolean subreaper;
+
+    /** The CRIU to test with (skips or fails as {@link Requirements#requireCriu()} says), this JVM a subreaper. */
+    public static Path criuAsSubreaper() {
+        Path criu = Requirements.requireCriu();
+        becomeSubreaper();
+        return criu;
+    }
 
     /** Make orphans of the test trees (and CRIU-restored roots) children of this JVM. */
     public static synchronized void becomeSubreaper() {
