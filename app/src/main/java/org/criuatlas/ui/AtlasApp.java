@@ -7,7 +7,7 @@ import javafx.stage.Stage;
 import org.criuatlas.bench.SyntheticGraphs;
 import org.criuatlas.bridge.criu.CriuLocator;
 import org.criuatlas.ui.plan.DumpPlanning;
-import org.criuatlas.ui.plan.InterimDumpPlanner;
+import org.criuatlas.ui.plan.PlannerAdapter;
 import org.criuatlas.ui.vm.ExplorerViewModel;
 import org.criuatlas.ui.vm.GraphSource;
 import org.criuatlas.ui.vm.PlanViewModel;
@@ -109,7 +109,7 @@ public final class AtlasApp extends Application {
 
     @Override
     public void start(Stage stage) {
-        DumpPlanning planner = new InterimDumpPlanner(CriuLocator.atlasHome().resolve("dumps"));
+        DumpPlanning planner = new PlannerAdapter(CriuLocator.atlasHome().resolve("dumps"));
         window = open(stage, defaultSource(), planner, WindowState.forApp(), true);
     }
 

@@ -106,7 +106,7 @@ public final class ExplorerView extends BorderPane {
         centre.setOrientation(Orientation.VERTICAL);
         centre.setDividerPositions(0.7);
         vm.plan().rootPidProperty().addListener((o, a, b) -> {
-            if (b.intValue() >= 0 && centre.getDividerPositions()[0] > 0.8) centre.setDividerPositions(0.62);
+            if (b.intValue() >= 0 && a.intValue() < 0 && centre.getDividerPositions()[0] > 0.58) centre.setDividerPositions(0.55);
         });
 
         main = new SplitPane(left, centre, new InspectorPane(vm));

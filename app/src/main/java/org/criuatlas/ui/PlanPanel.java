@@ -2,20 +2,27 @@ package org.criuatlas.ui;
 
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Hyperlink;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
-import javafx.scene.control.TextField;
+import javafx.scene.control.TextArea;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
+import org.criuatlas.model.RestoreObligation;
+import org.criuatlas.plan.CriuError;
+import org.criuatlas.plan.Fix;
+import org.criuatlas.plan.PlanCheck;
+import org.criuatlas.ui.graph.VerdictBadge;
 import org.criuatlas.ui.plan.Choice;
 import org.criuatlas.ui.plan.Crossing;
 import org.criuatlas.ui.plan.PlanOutcome;
@@ -24,10 +31,13 @@ import org.criuatlas.ui.vm.ExplorerViewModel;
 import org.criuatlas.ui.vm.PlanViewModel;
 import org.criuatlas.ui.vm.Selection;
 
+import java.util.List;
+
 /**
- * The plan panel: the verdict, the exact command with a copy button, and one row per crossing
- * edge with its explanation, the owner of the other end (a link) and the choices as controls.
- * Binds to {@link PlanViewModel} and forwards ticks to it.
+ * The plan panel: the verdict, the error line CRIU will print, the exact command with a copy
+ * button, one row per crossing with the planner's explanation and its fixes as controls, the
+ * checks on the whole tree and what the restore will need. Binds to {@link PlanViewModel} and
+ * forwards ticks to it.
  */
 public final class PlanPanel extends BorderPane {
     /** Rows beyond this are summarised; a person does not read more. */
@@ -37,7 +47,9 @@ public final class PlanPanel extends BorderPane {
     private final PlanViewModel plan;
     private final VBox rows = new VBox(4);
     private final Label verdict = new Label();
+    private final VerdictBadge verdictBadge = new VerdictBadge(Verdict.UNKNOWN);
     private final Label notice = new Label();
+    private final Label criuLine = new Label();
 
     public PlanPanel(ExplorerViewModel vm) {
         this.vm = vm;
@@ -48,13 +60,25 @@ public final class PlanPanel extends BorderPane {
         verdict.setId(Styles.ID_PLAN_VERDICT);
         verdict.getStyleClass().add(Styles.TITLE);
         verdict.textProperty().bind(plan.verdictTextProperty());
+        verdictBadge.setId(Styles.ID_PLAN_VERDICT_BADGE);
+        verdictBadge.setVisible(false);
+        verdictBadge.managedProperty().bind(verdictBadge.visibleProperty());
         notice.getStyleClass().add(Styles.NOTICE);
         notice.textProperty().bind(plan.noticeProperty());
+        criuLine.setId(Styles.ID_PLAN_CRIU_LINE);
+        criuLine.getStyleClass().add(Styles.CRIU_LINE);
+        criuLine.managedProperty().bind(criuLine.visibleProperty());
+        criuLine.setVisible(false);
+        criuLine.setWrapText(true);
 
-        TextField command = new TextField();
+        // wraps, so the whole command (the --external keys are at its end) is readable without scrolling
+        TextArea command = new TextArea();
         command.setId(Styles.ID_PLAN_COMMAND);
         command.getStyleClass().add(Styles.COMMAND_FIELD);
         command.setEditable(false);
+        command.setWrapText(true);
+        command.setPrefRowCount(2);
+        command.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         command.textProperty().bind(plan.commandTextProperty());
         command.setPromptText("the criu dump command appears here");
         command.setAccessibleText("criu dump command");
@@ -79,8 +103,11 @@ public final class PlanPanel extends BorderPane {
         clear.setOnAction(e -> plan.clear());
 
         HBox commandLine = new HBox(6, command, copy, dumpWrap, clear);
-        commandLine.setAlignment(Pos.CENTER_LEFT);
-        VBox top = new VBox(4, new HBox(12, verdict, notice), commandLine);
+        commandLine.setAlignment(Pos.TOP_LEFT);
+        commandLine.setFillHeight(false);
+        HBox verdictLine = new HBox(8, verdictBadge, verdict, notice);
+        verdictLine.setAlignment(Pos.CENTER_LEFT);
+        VBox top = new VBox(4, verdictLine, criuLine, commandLine);
         top.setPadding(new Insets(6, 8, 6, 8));
         setTop(top);
 
@@ -105,11 +132,31 @@ public final class PlanPanel extends BorderPane {
     private void rebuild(PlanOutcome o) {
         verdict.getStyleClass().removeIf(s -> s.startsWith("verdict-"));
         rows.getChildren().clear();
+        verdictBadge.setVisible(o != null);
+        String first = o == null ? null : o.firstErrorLine();
+        criuLine.setVisible(first != null);
+        criuLine.setText(first == null ? "" : "CRIU will stop with: " + first);
         if (o == null) return;
         verdict.getStyleClass().add(Styles.verdict(o.verdict()));
+        verdictBadge.setVerdict(o.verdict());
+
+        List<PlanCheck> checks = o.checks();
+        if (!checks.isEmpty()) {
+            rows.getChildren().add(section("Checks on the whole tree"));
+            for (PlanCheck c : checks) {
+                Label l = new Label(c.message() + (c.prediction().error() != null ? "\n" + c.prediction().error().line() : ""));
+                l.setWrapText(true);
+                if (c.blocks()) l.getStyleClass().add(Styles.NOTICE);
+                rows.getChildren().add(l);
+            }
+        }
+        rows.getChildren().add(section(o.crossings().isEmpty() ? "Nothing crosses the boundary"
+                : "What crosses the boundary (" + o.crossings().size() + ")"));
         if (o.crossings().isEmpty()) {
-            Label none = new Label("No edge leaves this subtree: nothing to decide.");
+            Label none = new Label("Every socket, pipe and terminal of these " + o.pids().size()
+                    + " processes is held inside the dump: nothing to decide.");
             none.getStyleClass().add(Styles.MUTED);
+            none.setWrapText(true);
             rows.getChildren().add(none);
         }
         int n = 0;
@@ -120,58 +167,113 @@ public final class PlanPanel extends BorderPane {
             }
             rows.getChildren().add(row(c));
         }
+        if (!o.obligations().isEmpty()) {
+            rows.getChildren().add(section("The restore will need (" + o.obligations().size() + ")"));
+            for (RestoreObligation ob : o.obligations()) {
+                Label l = new Label(ob.key() + ": " + ob.explanation());
+                l.setWrapText(true);
+                l.setMaxWidth(Double.MAX_VALUE);
+                l.setId(Styles.idFor("obligation", ob.key()));
+                l.getStyleClass().add(Styles.OBLIGATION_ROW);
+                rows.getChildren().add(l);
+            }
+        }
+    }
+
+    private static Label section(String text) {
+        Label l = new Label(text);
+        l.getStyleClass().add(Styles.PLAN_SECTION);
+        return l;
     }
 
     private HBox row(Crossing c) {
-        Label glyph = new Label(c.verdict().glyph);
-        glyph.getStyleClass().setAll(Styles.VERDICT_BADGE, Styles.verdict(c.verdict()));
-        glyph.setMinWidth(24);
+        VerdictBadge badge = new VerdictBadge(c.verdict());
 
-        Hyperlink inside = new Hyperlink(c.key());
-        inside.setOnAction(e -> vm.jumpTo(Selection.ofKey(c.key()) != null ? Selection.ofKey(c.key()) : Selection.process(c.insidePid())));
         Label what = new Label(c.what() + " \u2014 " + c.verdict().words);
         what.getStyleClass().add(Styles.TITLE);
-        Label why = new Label(c.explanation());
+        what.setWrapText(true);
+        Label why = new Label(c.source().kind().description + ". " + capital(c.explanation()) + ".");
         why.setWrapText(true);
-        javafx.scene.layout.FlowPane ownerLine = new javafx.scene.layout.FlowPane(4, 0, new Label("other end:"));
+
+        FlowPane ownerLine = new FlowPane(4, 0);
         ownerLine.setAlignment(Pos.CENTER_LEFT);
+        Hyperlink inside = new Hyperlink(c.key());
+        Selection ours = Selection.ofKey(c.key());
+        inside.setOnAction(e -> vm.jumpTo(ours != null ? ours : Selection.process(c.insidePid())));
+        ownerLine.getChildren().addAll(new Label("ours:"), inside);
+        if (c.insidePid() > 0) ownerLine.getChildren().add(new Label("held by pid " + c.insidePid()
+                + (c.insideFd() >= 0 ? " fd " + c.insideFd() : "")));
+        ownerLine.getChildren().add(new Label("  other end:"));
         if (c.outsidePid() > 0) {
             Hyperlink owner = new Hyperlink(c.outsideText());
-            owner.setId(Styles.idFor("owner", c.key()));
+            owner.setId(Styles.idFor("owner", c.id()));
             owner.setOnAction(e -> vm.jumpTo(Selection.process(c.outsidePid())));
             ownerLine.getChildren().add(owner);
         } else {
             ownerLine.getChildren().add(new Label(c.outsideText()));
         }
-        ownerLine.getChildren().addAll(new Label("  ours:"), inside,
-                new Label("held by pid " + c.insidePid() + (c.insideFd() >= 0 ? " fd " + c.insideFd() : "")));
         VBox text = new VBox(2, what, why, ownerLine);
+        CriuError err = c.error() != null ? c.error() : c.errorWithoutHelp();
+        if (err != null) {
+            Label line = new Label((c.error() != null ? "CRIU: " : "CRIU without a fix: ") + err.line());
+            line.setId(Styles.idFor("criu-line", c.id()));
+            line.getStyleClass().add(c.error() != null ? Styles.CRIU_LINE : Styles.MUTED);
+            line.setWrapText(true);
+            text.getChildren().add(line);
+        }
+        for (String note : c.source().notes()) {
+            Label l = new Label("\u2022 " + note);
+            l.setWrapText(true);
+            l.getStyleClass().add(Styles.MUTED);
+            text.getChildren().add(l);
+        }
+        List<Fix> wrong = c.source().fixes().stream().filter(f -> !f.works()).toList();
+        if (!wrong.isEmpty()) {
+            Label l = new Label("Does not help: " + String.join("; ", wrong.stream().map(Fix::title).toList()));
+            l.setWrapText(true);
+            l.getStyleClass().add(Styles.MUTED);
+            l.setTooltip(new Tooltip(String.join("\n", wrong.stream().map(f -> f.title() + ": " + f.consequence()).toList())));
+            text.getChildren().add(l);
+        }
         HBox.setHgrow(text, Priority.ALWAYS);
 
         VBox controls = new VBox(3);
-        controls.setMinWidth(190);
-        for (Choice ch : c.choices()) {
-            if (ch == Choice.PULL_PEER) {
-                Button pull = new Button("Pull peer into dump");
-                pull.setId(Styles.idFor("pull", c.key()));
-                pull.setTooltip(new Tooltip(ch.help));
-                pull.setOnAction(e -> plan.setChoice(c.key(), Choice.PULL_PEER, true));
-                controls.getChildren().add(pull);
-            } else {
-                CheckBox box = new CheckBox(ch.label);
-                box.setId(Styles.idFor("tick-" + ch.name().toLowerCase().replace('_', '-'), c.key()));
-                box.setSelected(c.chosen().contains(ch));
-                box.setTooltip(new Tooltip(ch.help));
-                box.setOnAction(e -> plan.setChoice(c.key(), ch, box.isSelected()));
-                controls.getChildren().add(box);
-            }
-        }
-        HBox row = new HBox(8, glyph, text, controls);
-        row.setId(Styles.idFor("crossing", c.key()));
+        controls.setMinWidth(200);
+        controls.setPrefWidth(260);
+        for (Choice ch : c.choices()) controls.getChildren().add(control(c, ch));
+        HBox row = new HBox(8, badge, text, controls);
+        row.setId(Styles.idFor("crossing", c.id()));
         row.getStyleClass().addAll(Styles.CROSSING_ROW, Styles.verdict(c.verdict()));
         row.setPadding(new Insets(4));
         row.setAccessibleText(c.what() + ": " + c.verdict().words);
         return row;
+    }
+
+    private Node control(Crossing c, Choice ch) {
+        Fix f = c.fix(ch);
+        String title = f == null ? ch.id : f.title();
+        Tooltip tip = new Tooltip(f == null ? title : f.consequence());
+        tip.setWrapText(true);
+        tip.setMaxWidth(420);
+        if (ch == Choice.PULL_PEER) {
+            Button pull = new Button(capital(title));
+            pull.setId(Styles.idFor("pull", c.id()));
+            pull.setTooltip(tip);
+            pull.setWrapText(true);
+            pull.setOnAction(e -> plan.setChoice(c.key(), Choice.PULL_PEER, true));
+            return pull;
+        }
+        CheckBox box = new CheckBox(capital(title));
+        box.setId(Styles.idFor("tick-" + ch.id, c.id()));
+        box.setWrapText(true);
+        box.setSelected(c.chosen().contains(ch));
+        box.setTooltip(tip);
+        box.setOnAction(e -> plan.setChoice(c.key(), ch, box.isSelected()));
+        return box;
+    }
+
+    private static String capital(String s) {
+        return s == null || s.isEmpty() ? "" : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     /** For tests and badges: the verdict shown for a key, null when not listed. */

@@ -20,6 +20,9 @@ public final class Styles {
     public static final String PLAN_PANEL = "plan-panel";
     public static final String CROSSING_ROW = "crossing-row";
     public static final String COMMAND_FIELD = "command-field";
+    public static final String CRIU_LINE = "criu-line";
+    public static final String PLAN_SECTION = "plan-section";
+    public static final String OBLIGATION_ROW = "obligation-row";
     public static final String INSPECTOR = "inspector";
     public static final String INSPECTOR_TITLE = "inspector-title";
     public static final String STATUS_BAR = "status-bar";
@@ -44,6 +47,8 @@ public final class Styles {
     public static final String ID_PLAN_PANEL = "plan-panel";
     public static final String ID_PLAN_VERDICT = "plan-verdict";
     public static final String ID_PLAN_COMMAND = "plan-command";
+    public static final String ID_PLAN_VERDICT_BADGE = "plan-verdict-badge";
+    public static final String ID_PLAN_CRIU_LINE = "plan-criu-line";
     public static final String ID_COPY_COMMAND = "copy-command";
     public static final String ID_DUMP = "dump";
     public static final String ID_CLEAR_PLAN = "clear-plan";

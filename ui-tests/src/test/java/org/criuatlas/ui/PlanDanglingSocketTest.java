@@ -4,7 +4,6 @@ import javafx.geometry.Point2D;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
-import javafx.scene.control.TextField;
 import javafx.scene.input.MouseButton;
 import org.criuatlas.ui.graph.GraphPaint;
 import org.criuatlas.ui.graph.GraphView;
@@ -67,8 +66,8 @@ class PlanDanglingSocketTest {
         // tick "external": the verdict turns OK and the command names our end of the pair
         robot.clickOn("#" + Styles.idFor("tick-external", key));
         UiTestSupport.waitUntil(5, () -> verdict.getText().contains("OK"));
-        TextField command = robot.lookup("#" + Styles.ID_PLAN_COMMAND).queryAs(TextField.class);
-        assertTrue(command.getText().contains("--external unix[" + f.workerEnd() + "]"), command.getText());
+        javafx.scene.control.TextInputControl command = robot.lookup("#" + Styles.ID_PLAN_COMMAND).queryAs(javafx.scene.control.TextInputControl.class);
+        assertTrue(command.getText().contains("--external 'unix[" + f.workerEnd() + "]'"), command.getText());
         assertTrue(command.getText().startsWith("criu dump -t " + f.worker()), command.getText());
         assertEquals(GraphPaint.E_RESOLVED, markOfEdge(graph, f.supervisor(), f.worker()));
         assertTrue(robot.lookup("#" + Styles.idFor("badge", key)).query().getStyleClass().contains("verdict-resolved"));

@@ -1,7 +1,7 @@
 package org.criuatlas.ui;
 
 import javafx.stage.Stage;
-import org.criuatlas.ui.plan.InterimDumpPlanner;
+import org.criuatlas.ui.plan.PlannerAdapter;
 import org.criuatlas.ui.vm.GraphSource;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
@@ -46,7 +46,7 @@ final class UiTestSupport {
         Stage stage = primaryStage();
         AtlasApp.Window[] w = new AtlasApp.Window[1];
         FxToolkit.setupFixture(() -> {
-            w[0] = AtlasApp.open(stage, source, new InterimDumpPlanner(Path.of("/tmp/criu-atlas-test-dumps")), null, false);
+            w[0] = AtlasApp.open(stage, source, new PlannerAdapter(Path.of("/tmp/criu-atlas-test-dumps")), null, false);
             stage.setWidth(1400);
             stage.setHeight(880);
         });
@@ -79,6 +79,9 @@ final class UiTestSupport {
         java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("ui.screenshots", "target/screenshots"));
         java.nio.file.Files.createDirectories(dir);
         java.nio.file.Path file = dir.resolve(name + ".png");
+        // the graph's pixels come from the raster thread: wait until the last change is on screen
+        waitUntil(10, () -> stage.getScene().getRoot().lookupAll("#" + Styles.ID_GRAPH).stream()
+                .noneMatch(n -> n instanceof org.criuatlas.ui.graph.GraphView g && g.framePending()));
         javafx.scene.image.WritableImage[] img = new javafx.scene.image.WritableImage[1];
         fx(() -> img[0] = stage.getScene().snapshot(null));
         javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(img[0], null), "png", file.toFile());

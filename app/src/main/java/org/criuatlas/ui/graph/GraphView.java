@@ -80,9 +80,24 @@ public final class GraphView extends Control {
         return getSkin() instanceof GraphViewSkin s ? s.lastFrameNanos / 1e6 : -1;
     }
 
-    /** Draws now instead of at the next pulse (the benchmark measures frames this way). */
+    /** Draws and presents now on the FX thread instead of on the raster thread (benchmark, screenshots). */
     public void redrawNow() {
-        if (getSkin() instanceof GraphViewSkin s) s.redraw();
+        if (getSkin() instanceof GraphViewSkin s) s.redrawNow();
+    }
+
+    /** True while a change is not on screen yet (the raster thread is still drawing it). */
+    public boolean framePending() {
+        return getSkin() instanceof GraphViewSkin s && s.framePending();
+    }
+
+    /** Frames put on screen so far; for the benchmark. */
+    public long framesPresented() {
+        return getSkin() instanceof GraphViewSkin s ? s.framesPresented : 0;
+    }
+
+    /** When the last frame was put on screen ({@link System#nanoTime}); for the benchmark. */
+    public long lastPresentedAt() {
+        return getSkin() instanceof GraphViewSkin s ? s.lastPresentedAt : 0;
     }
 
     public ObjectProperty<GraphPaint> paintProperty() { return paint; }

@@ -51,18 +51,36 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
     private final Label hover = new Label();
     private Node legend;
     private final List<Text> labelPool = new ArrayList<>();
-    private final List<Label> badges = new ArrayList<>();
-    private final Rasterizer rasterizer = new Rasterizer();
+    private final List<VerdictBadge> badges = new ArrayList<>();
+    /** One raster thread for all graph views: drawing never runs on the FX thread while panning. */
+    private static final java.util.concurrent.ExecutorService RASTER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "atlas-raster");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Used only on the raster thread, between submit and present. */
+    private final Rasterizer rasterRasterizer = new Rasterizer();
+    private int[] rasterPixels = new int[0];
+    /** Used only on the FX thread (redrawNow). */
+    private final Rasterizer fxRasterizer = new Rasterizer();
+    private int[] fxPixels = new int[0];
+    // FX-thread state of the frame pipeline
+    private boolean rasterBusy;
+    private Frame waiting;
+    private long requested;
+    private long shown;
+    /** Frames put on screen so far and when the last one was (nanoTime); for the benchmark. */
+    long framesPresented;
+    long lastPresentedAt;
     private final double charWidth;
     private final double lineHeight;
 
     private int bufW;
     private int bufH;
-    private int[] pixels = new int[0];
     private IntBuffer buffer;
     private PixelBuffer<IntBuffer> pixelBuffer;
     private boolean dirty = true;
-    /** Nanoseconds the last frame took on the FX thread (labels + raster + copy + overlay); for the benchmark. */
+    /** Nanoseconds the last frame took on the FX thread (present: copy + labels; redrawNow: all of it); for the benchmark. */
     long lastFrameNanos;
 
     private double pressX, pressY;
@@ -243,35 +261,105 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
         if (dirty) redraw();
     }
 
-    /** Redraws now; normally called once per pulse from layout. */
+    /**
+     * Called once per pulse from layout when something changed: the overlay (selection, badges)
+     * follows at once; labels and pixels are made on the raster thread from an immutable frame
+     * request and presented by {@link #present}. At most one frame is in the making; newer
+     * requests replace a waiting one, so panning never queues up stale frames.
+     */
     void redraw() {
-        long t0 = System.nanoTime();
         dirty = false;
+        Frame f = frame();
+        if (f == null) return;
+        updateOverlay(f.g, f.paint, f.vp);
+        if (rasterBusy) {
+            waiting = f;
+            return;
+        }
+        submit(f);
+    }
+
+    /** Draws and presents on the FX thread, now (the benchmark's refresh measurement and tests). */
+    void redrawNow() {
+        dirty = false;
+        Frame f = frame();
+        if (f == null) return;
+        long t0 = System.nanoTime();
+        updateOverlay(f.g, f.paint, f.vp);
+        if (fxPixels.length < f.w * f.h) fxPixels = new int[f.w * f.h];
+        List<LabelPlacer.Placed> labels = LabelPlacer.place(f.g, f.paint, f.vp, f.w, f.h, charWidth, lineHeight);
+        fxRasterizer.draw(fxPixels, f.w, f.h, f.g, f.paint, f.vp, f.pal, labels);
+        present(f, fxPixels, labels);
+        lastFrameNanos = System.nanoTime() - t0;
+    }
+
+    /** What one frame is drawn from; everything in it is immutable or never changed after publication. */
+    private record Frame(long seq, RenderGraph g, GraphPaint paint, Viewport vp, Palette pal, int w, int h) {}
+
+    private Frame frame() {
         GraphView v = getSkinnable();
         int w = (int) Math.ceil(v.getWidth()), h = (int) Math.ceil(v.getHeight());
-        if (w <= 0 || h <= 0) return;
-        if (w != bufW || h != bufH) allocate(w, h);
+        if (w <= 0 || h <= 0) return null;
         RenderGraph g = v.getRender();
         GraphPaint paint = v.getPaint();
         if (paint == null || paint.nodeFlags.length != g.nodeCount || paint.edgeMark.length != g.edgeCount) {
             paint = GraphPaint.of(g, null, null, false);
         }
-        Viewport vp = v.getViewport();
-        List<LabelPlacer.Placed> labels = LabelPlacer.place(g, paint, vp, w, h, charWidth, lineHeight);
-        rasterizer.draw(pixels, w, h, g, paint, vp, v.getPalette(), labels);
+        return new Frame(++requested, g, paint, v.getViewport(), v.getPalette(), w, h);
+    }
+
+    private void submit(Frame f) {
+        rasterBusy = true;
+        RASTER.execute(() -> {
+            List<LabelPlacer.Placed> labels;
+            int[] px;
+            try {
+                px = rasterPixels.length >= f.w * f.h ? rasterPixels : (rasterPixels = new int[f.w * f.h]);
+                labels = LabelPlacer.place(f.g, f.paint, f.vp, f.w, f.h, charWidth, lineHeight);
+                rasterRasterizer.draw(px, f.w, f.h, f.g, f.paint, f.vp, f.pal, labels);
+            } catch (RuntimeException e) {
+                javafx.application.Platform.runLater(() -> presented(f));
+                throw e;
+            }
+            javafx.application.Platform.runLater(() -> {
+                long t0 = System.nanoTime();
+                present(f, px, labels);
+                presented(f);
+                lastFrameNanos = System.nanoTime() - t0;
+            });
+        });
+    }
+
+    /** The raster thread is free again: start the newest waiting request. */
+    private void presented(Frame f) {
+        rasterBusy = false;
+        Frame next = waiting;
+        waiting = null;
+        if (next != null) submit(next);
+    }
+
+    /** FX thread: the pixels of {@code f} into the image, its labels into the label layer. */
+    private void present(Frame f, int[] px, List<LabelPlacer.Placed> labels) {
+        if (f.seq < shown) return; // a synchronous redraw already showed something newer
+        shown = f.seq;
+        if (f.w != bufW || f.h != bufH) allocate(f.w, f.h);
         buffer.clear();
-        buffer.put(pixels, 0, w * h);
+        buffer.put(px, 0, f.w * f.h);
         buffer.flip();
         pixelBuffer.updateBuffer(pb -> null);
         updateLabels(labels);
-        updateOverlay(g, paint, vp);
-        lastFrameNanos = System.nanoTime() - t0;
+        framesPresented++;
+        lastPresentedAt = System.nanoTime();
+    }
+
+    /** True while a requested frame is not on screen yet. */
+    boolean framePending() {
+        return dirty || rasterBusy || waiting != null;
     }
 
     private void allocate(int w, int h) {
         bufW = w;
         bufH = h;
-        pixels = new int[w * h];
         buffer = ByteBuffer.allocateDirect(w * h * 4).order(ByteOrder.nativeOrder()).asIntBuffer();
         pixelBuffer = new PixelBuffer<>(w, h, buffer, PixelFormat.getIntArgbPreInstance());
         image.setImage(new WritableImage(pixelBuffer));
@@ -317,11 +405,10 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
         } else {
             selectionRing.setVisible(false);
         }
-        // verdict badges: a glyph and colour per crossing edge, at the edge's middle
+        // verdict badges: a shape and colour per crossing edge, at the edge's middle
         List<GraphPaint.Badge> bs = paint.badges;
         while (badges.size() < Math.min(bs.size(), 400)) {
-            Label b = new Label();
-            b.getStyleClass().add(Styles.VERDICT_BADGE);
+            VerdictBadge b = new VerdictBadge(org.criuatlas.ui.plan.Verdict.UNKNOWN);
             b.setManaged(false);
             b.setOnMouseClicked(ev -> {
                 Object c = b.getUserData();
@@ -334,7 +421,7 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
             overlay.getChildren().add(b);
         }
         for (int i = 0; i < badges.size(); i++) {
-            Label b = badges.get(i);
+            VerdictBadge b = badges.get(i);
             if (i >= bs.size()) {
                 b.setVisible(false);
                 continue;
@@ -361,14 +448,12 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
                 b.setVisible(false);
                 continue;
             }
-            b.setText(c.verdict().glyph);
-            b.setId(Styles.idFor("badge", c.key()));
-            b.getStyleClass().setAll(Styles.VERDICT_BADGE, Styles.verdict(c.verdict()));
+            b.setVerdict(c.verdict());
+            b.setId(Styles.idFor("badge", c.id()));
             b.setAccessibleText(c.what() + ": " + c.verdict().words + ". " + c.explanation());
             b.setUserData(c);
-            b.applyCss();
-            b.autosize();
-            b.relocate(bx - b.getWidth() / 2, by - b.getHeight() / 2);
+            b.resize(b.getPrefWidth(), b.getPrefHeight());
+            b.relocate(bx - b.getPrefWidth() / 2, by - b.getPrefHeight() / 2);
             b.setVisible(true);
         }
     }
@@ -387,7 +472,8 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
         row = legendRow(grid, row, sample(p.shared(), 2, new double[]{1, 3}, false), "object shared by processes");
         row = legendRow(grid, row, sample(p.parentEdge(), 1, null, false), "parent \u2192 child");
         row = legendRow(grid, row, badgeSample(org.criuatlas.ui.plan.Verdict.FAIL), "crossing: dump fails (wide double line)");
-        row = legendRow(grid, row, badgeSample(org.criuatlas.ui.plan.Verdict.OBLIGATION), "crossing: restore obligation");
+        row = legendRow(grid, row, badgeSample(org.criuatlas.ui.plan.Verdict.OBLIGATION), "crossing: dumps, restore needs care");
+        row = legendRow(grid, row, badgeSample(org.criuatlas.ui.plan.Verdict.UNKNOWN), "crossing: cannot tell (owner not visible)");
         row = legendRow(grid, row, badgeSample(org.criuatlas.ui.plan.Verdict.RESOLVED), "crossing: resolved");
         Rectangle root = new Rectangle(12, 12, toColor(p.planFill()));
         root.setStroke(toColor(p.planStroke()));
@@ -424,9 +510,7 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
     }
 
     private static Node badgeSample(org.criuatlas.ui.plan.Verdict v) {
-        Label b = new Label(v.glyph);
-        b.getStyleClass().setAll(Styles.VERDICT_BADGE, Styles.verdict(v));
-        return b;
+        return new VerdictBadge(v);
     }
 
     static Color toColor(int argb) {

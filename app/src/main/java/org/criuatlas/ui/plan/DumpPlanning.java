@@ -7,15 +7,15 @@ import java.util.Map;
 
 /**
  * The window's view of the dump planner: a pure function from a snapshot, a subtree and the
- * person's choices to crossings, verdicts and the command. The planner itself lives in
- * org.criuatlas.plan; an adapter to it implements this.
+ * person's ticks to crossings, verdicts and the command. {@link PlannerAdapter} implements it over
+ * org.criuatlas.plan.DumpPlanner; tests may substitute their own.
  */
 @FunctionalInterface
 public interface DumpPlanning {
     /**
      * @param graph   the snapshot
      * @param rootPid the root of the dumped subtree
-     * @param choices ticked choices by crossing key ({@link Crossing#key()})
+     * @param choices ticked controls by crossing key ({@link Crossing#key()})
      */
     PlanOutcome plan(IpcGraph graph, int rootPid, Map<String, List<Choice>> choices);
 }

@@ -1,43 +1,53 @@
 package org.criuatlas.ui.plan;
 
+import org.criuatlas.model.RestoreObligation;
+import org.criuatlas.plan.DumpPlan;
+import org.criuatlas.plan.PlanCheck;
+
 import java.util.List;
 import java.util.Set;
 
 /**
- * What the window shows for one plan: the subtree, its crossing edges by verdict, and the exact command.
+ * What the window shows for one plan: the planner's {@link DumpPlan}, its crossings as the window
+ * draws them, and the exact command.
  *
- * @param rootPid   the process whose subtree is dumped
- * @param pids      the dumped processes
- * @param crossings every edge that leaves the subtree
- * @param verdict   the worst verdict over all crossings, RESOLVED when there are none
- * @param command   the exact {@code criu dump ...} argument list
+ * @param plan        the dump planner's plan
+ * @param pids        the dumped processes
+ * @param crossings   every object that leaves the subtree
+ * @param verdict     the whole dump's verdict (from the plan's outcome)
+ * @param commandText the exact {@code criu dump ...} line (the bridge's spelling)
  */
-public record PlanOutcome(int rootPid, Set<Integer> pids, List<Crossing> crossings, Verdict verdict, List<String> command) {
+public record PlanOutcome(DumpPlan plan, Set<Integer> pids, List<Crossing> crossings, Verdict verdict, String commandText) {
     public PlanOutcome {
         pids = Set.copyOf(pids);
         crossings = List.copyOf(crossings);
-        command = List.copyOf(command);
     }
 
-    /** The command as one shell line (arguments with shell metacharacters quoted). */
-    public String commandText() {
-        StringBuilder b = new StringBuilder();
-        for (String a : command) {
-            if (b.length() > 0) b.append(' ');
-            // brackets stay bare as in CRIU's own docs (unix[INO]); a glob would need a file named like unix1 in the cwd
-            b.append(a.matches("[A-Za-z0-9_./=:,+\\[\\]-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
-        }
-        return b.toString();
-    }
+    public int rootPid() { return plan.root(); }
+
+    /** The error line CRIU will print first when the dump fails as planned, else null. */
+    public String firstErrorLine() { return plan.firstError() == null ? null : plan.firstError().line(); }
+
+    public List<RestoreObligation> obligations() { return plan.obligations(); }
+
+    public List<PlanCheck> checks() { return plan.checks(); }
 
     /** Words for the verdict line of the plan panel. */
     public String verdictText() {
         long fails = crossings.stream().filter(c -> c.verdict() == Verdict.FAIL).count();
-        long unknown = crossings.stream().filter(c -> c.verdict() == Verdict.UNKNOWN).count();
-        long obligations = crossings.stream().filter(c -> c.verdict() == Verdict.OBLIGATION).count();
-        if (fails > 0) return "\u2717 Dump will fail: " + fails + " edge" + (fails == 1 ? "" : "s") + " to resolve";
-        if (unknown > 0) return "? Unknown: " + unknown + " edge" + (unknown == 1 ? "" : "s") + " with an owner we cannot see";
-        if (obligations > 0) return "! OK with " + obligations + " restore obligation" + (obligations == 1 ? "" : "s");
-        return "\u2713 OK: the dump will succeed";
+        long checks = plan.checks().stream().filter(PlanCheck::blocks).count();
+        int obligations = plan.obligations().size();
+        return switch (plan.outcome()) {
+            case DUMP_FAILS -> "Dump will fail: " + (fails > 0 ? plural(fails, "edge") + " to resolve" : plural(checks, "problem"));
+            case UNKNOWN -> "Cannot tell: " + (checks > 0 ? plural(checks, "check") : plural(
+                    crossings.stream().filter(c -> c.verdict() == Verdict.UNKNOWN).count(), "edge")) + " the snapshot cannot decide";
+            case DUMPS_BREAKS_AT_RESTORE -> "Dump OK, but " + plural(crossings.stream().filter(c -> c.verdict() == Verdict.OBLIGATION)
+                    .count(), "connection") + " break at restore unless handed in";
+            case DUMPS -> "OK: the dump will succeed" + (obligations > 0 ? " (" + plural(obligations, "restore obligation") + ")" : "");
+        };
+    }
+
+    private static String plural(long n, String word) {
+        return n + " " + word + (n == 1 ? "" : "s");
     }
 }

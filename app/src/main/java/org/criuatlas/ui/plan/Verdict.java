@@ -1,16 +1,22 @@
 package org.criuatlas.ui.plan;
 
-/** What will happen to one edge that leaves the dumped subtree; every verdict has a glyph as well as a colour. */
+import org.criuatlas.plan.Outcome;
+
+/**
+ * How the window colours an object that leaves the dumped subtree; every verdict also has its own
+ * badge shape (drawn, not a font glyph) so it reads without colour.
+ */
 public enum Verdict {
     /** The dump will fail because of it. */
     FAIL("\u2717", "fails"),
-    /** The dump succeeds but the restore has to be given something (or breaks silently). */
-    OBLIGATION("!", "restore obligation"),
-    /** A choice resolves it. */
+    /** The dump succeeds but something breaks or changes at restore unless the restore is given something. */
+    OBLIGATION("!", "dumps, restore needs care"),
+    /** Nothing stops the dump (a tick resolved it, or it never needed one). */
     RESOLVED("\u2713", "resolved"),
-    /** The other end's owner cannot be seen (no privilege, or it is not in the snapshot). */
-    UNKNOWN("?", "unknown owner");
+    /** The snapshot cannot tell (the other end's owner is not visible). */
+    UNKNOWN("?", "cannot tell");
 
+    /** A text mark for screen readers and plain-text places; the window draws shapes instead. */
     public final String glyph;
     public final String words;
 
@@ -19,17 +25,13 @@ public enum Verdict {
         this.words = words;
     }
 
-    /** The worse of two verdicts: FAIL over UNKNOWN over OBLIGATION over RESOLVED. */
-    public static Verdict worst(Verdict a, Verdict b) {
-        return rank(a) >= rank(b) ? a : b;
-    }
-
-    private static int rank(Verdict v) {
-        return switch (v) {
-            case FAIL -> 3;
-            case UNKNOWN -> 2;
-            case OBLIGATION -> 1;
-            case RESOLVED -> 0;
+    /** The colour of a whole plan's outcome. */
+    public static Verdict of(Outcome o) {
+        return switch (o) {
+            case DUMP_FAILS -> FAIL;
+            case UNKNOWN -> UNKNOWN;
+            case DUMPS_BREAKS_AT_RESTORE -> OBLIGATION;
+            case DUMPS -> RESOLVED;
         };
     }
 }

@@ -7,7 +7,7 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import org.criuatlas.model.IpcGraph;
-import org.criuatlas.model.ProcessInfo;
+import org.criuatlas.plan.DumpPlanner;
 import org.criuatlas.ui.plan.Choice;
 import org.criuatlas.ui.plan.Crossing;
 import org.criuatlas.ui.plan.DumpPlanning;
@@ -15,10 +15,8 @@ import org.criuatlas.ui.plan.PlanOutcome;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The dump being planned: which subtree, the person's choices per crossing edge, and what the
@@ -62,7 +60,7 @@ public final class PlanViewModel {
 
     /**
      * Intent: include {@code pid} too. CRIU dumps whole subtrees from one root, so the root
-     * moves up to the nearest common ancestor.
+     * moves up to the nearest common ancestor (the planner's), which takes its other descendants along.
      */
     public void addProcess(int pid) {
         if (graph == null || graph.process(pid) == null) return;
@@ -70,13 +68,17 @@ public final class PlanViewModel {
             planSubtree(pid);
             return;
         }
-        int lca = commonAncestor(graph, rootPid.get(), pid);
-        if (lca < 0) {
-            notice.set("pid " + pid + " is in another process tree: CRIU dumps one tree at a time");
+        int lca = DumpPlanner.commonAncestor(graph, List.of(rootPid.get(), pid));
+        if (lca <= 1) {
+            notice.set("pid " + pid + " shares no ancestor with the root but init, which CRIU cannot dump: it needs a separate dump");
             return;
         }
-        if (lca != rootPid.get()) notice.set("The dump now starts at pid " + lca + ", the nearest common ancestor");
-        rootPid.set(lca);
+        moveRoot(lca);
+    }
+
+    private void moveRoot(int newRoot) {
+        if (newRoot != rootPid.get()) notice.set("The dump now starts at pid " + newRoot + ", the nearest common ancestor");
+        rootPid.set(newRoot);
         recompute();
     }
 
@@ -98,15 +100,20 @@ public final class PlanViewModel {
         recompute();
     }
 
-    /** Intent: tick or untick one choice for one crossing edge. */
+    /** Intent: tick or untick one choice for one crossing edge (pull-peer moves the root instead). */
     public void setChoice(String crossingKey, Choice choice, boolean on) {
         PlanOutcome o = outcome.get();
         if (o == null) return;
-        Crossing c = o.crossings().stream().filter(x -> x.key().equals(crossingKey)).findFirst().orElse(null);
-        if (c == null || !c.choices().contains(choice)) return;
+        Crossing c = o.crossings().stream().filter(x -> x.key().equals(crossingKey) && x.choices().contains(choice))
+                .findFirst().orElse(null);
+        if (c == null) return;
         if (choice == Choice.PULL_PEER) {
-            if (on && c.outsidePid() > 0) addProcess(c.outsidePid());
+            if (on && c.pullRoot() > 1) moveRoot(c.pullRoot());
             return;
+        }
+        if (choice == Choice.SHELL_JOB && !on) {
+            // one option for the whole dump: unticking it anywhere unticks it everywhere
+            choices.replaceAll((k, l) -> l.stream().filter(x -> x != Choice.SHELL_JOB).toList());
         }
         List<Choice> l = new ArrayList<>(choices.getOrDefault(crossingKey, List.of()));
         l.remove(choice);
@@ -142,23 +149,5 @@ public final class PlanViewModel {
         outcome.set(o);
         commandText.set(o.commandText());
         verdictText.set(o.verdictText());
-    }
-
-    /** The nearest process that has both {@code a} and {@code b} in its subtree, -1 when none. */
-    static int commonAncestor(IpcGraph g, int a, int b) {
-        Set<Integer> up = new LinkedHashSet<>();
-        for (int p = a; p > 0 && g.process(p) != null && up.add(p); ) p = parentOf(g, p);
-        for (int p = b; p > 0 && g.process(p) != null; ) {
-            if (up.contains(p)) return p;
-            int next = parentOf(g, p);
-            if (next == p) break;
-            p = next;
-        }
-        return -1;
-    }
-
-    private static int parentOf(IpcGraph g, int pid) {
-        ProcessInfo p = g.process(pid);
-        return p == null ? 0 : p.ppid();
     }
 }

@@ -4,7 +4,7 @@ import org.criuatlas.bench.SyntheticGraphs;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.model.SocketType;
 import org.criuatlas.ui.plan.Choice;
-import org.criuatlas.ui.plan.InterimDumpPlanner;
+import org.criuatlas.ui.plan.PlannerAdapter;
 import org.criuatlas.ui.plan.PlanOutcome;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +43,7 @@ class GraphRenderingTest {
         IpcGraph g = b.build();
         TidyTreeLayout layout = new TidyTreeLayout();
         RenderGraph rg = RenderGraph.build(g, layout.update(forest(g)), p -> true, Set.of(), List.of());
-        InterimDumpPlanner planner = new InterimDumpPlanner(Path.of("/d"));
+        PlannerAdapter planner = new PlannerAdapter(Path.of("/d"));
         PlanOutcome fail = planner.plan(g, 11, Map.of());
         GraphPaint p = GraphPaint.of(rg, null, fail, false);
         int socketEdge = -1;
@@ -66,7 +66,7 @@ class GraphRenderingTest {
         b.pair(10, 11, SocketType.STREAM, null);
         IpcGraph g = b.build();
         RenderGraph rg = RenderGraph.build(g, new TidyTreeLayout().update(forest(g)), p -> true, Set.of(), List.of());
-        PlanOutcome fail = new InterimDumpPlanner(Path.of("/d")).plan(g, 11, Map.of());
+        PlanOutcome fail = new PlannerAdapter(Path.of("/d")).plan(g, 11, Map.of());
         GraphPaint paint = GraphPaint.of(rg, null, fail, false);
         int w = 400, h = 300;
         int[] px = new int[w * h];

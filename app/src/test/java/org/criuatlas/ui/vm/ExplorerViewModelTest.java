@@ -5,7 +5,7 @@ import org.criuatlas.model.IpcGraph;
 import org.criuatlas.model.SocketType;
 import org.criuatlas.ui.plan.Choice;
 import org.criuatlas.ui.plan.Crossing;
-import org.criuatlas.ui.plan.InterimDumpPlanner;
+import org.criuatlas.ui.plan.PlannerAdapter;
 import org.criuatlas.ui.plan.Verdict;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +29,7 @@ class ExplorerViewModelTest {
     /** A view-model fed by a source that returns the graphs in {@code next} one per scan. */
     private static World world(IpcGraph first) {
         List<IpcGraph> next = new ArrayList<>(List.of(first));
-        ExplorerViewModel vm = new ExplorerViewModel(new PlanViewModel(new InterimDumpPlanner(Path.of("/dumps"))));
+        ExplorerViewModel vm = new ExplorerViewModel(new PlanViewModel(new PlannerAdapter(Path.of("/dumps"))));
         RefreshController rc = new RefreshController(() -> next.size() > 1 ? next.remove(0) : next.get(0),
                 SAME_THREAD, SAME_THREAD, vm);
         rc.refreshNow();
@@ -106,7 +106,7 @@ class ExplorerViewModelTest {
         plan.setChoice(c.key(), Choice.EXTERNAL, true);
         assertEquals(Verdict.RESOLVED, plan.getOutcome().verdict());
         assertTrue(plan.verdictTextProperty().get().contains("OK"));
-        assertTrue(plan.commandTextProperty().get().contains("--external unix[" + ours + "]"), plan.commandTextProperty().get());
+        assertTrue(plan.commandTextProperty().get().contains("--external 'unix[" + ours + "]'"), plan.commandTextProperty().get());
         assertTrue(plan.commandTextProperty().get().startsWith("criu dump -t 101 -D /dumps/101"));
 
         plan.setChoice(c.key(), Choice.EXTERNAL, false);
@@ -162,7 +162,7 @@ class ExplorerViewModelTest {
 
     @Test
     void aFailingScanKeepsTheLastSnapshotAndSaysWhy() {
-        ExplorerViewModel vm = new ExplorerViewModel(new PlanViewModel(new InterimDumpPlanner(Path.of("/d"))));
+        ExplorerViewModel vm = new ExplorerViewModel(new PlanViewModel(new PlannerAdapter(Path.of("/d"))));
         boolean[] fail = {false};
         IpcGraph g = dangling(false);
         RefreshController rc = new RefreshController(() -> {
@@ -179,7 +179,7 @@ class ExplorerViewModelTest {
 
     @Test
     void requestsDuringAScanAreCoalescedIntoOneMoreScan() {
-        ExplorerViewModel vm = new ExplorerViewModel(new PlanViewModel(new InterimDumpPlanner(Path.of("/d"))));
+        ExplorerViewModel vm = new ExplorerViewModel(new PlanViewModel(new PlannerAdapter(Path.of("/d"))));
         List<Runnable> queued = new ArrayList<>();
         int[] scans = {0};
         IpcGraph g = dangling(false);

@@ -36,7 +36,7 @@ public final class Topology implements AutoCloseable {
     /** A process of the tree; {@code parent} is null for a top-level process. */
     public record Proc(String name, int pid, String parent) {}
 
-    /** An object: kind is the spec word (socketpair, listen, dgram-server, connect, pipe, fifo, unbound). */
+    /** An object: kind is the spec word (socketpair, listen, dgram-server, connect, pipe, fifo, unbound, pty). */
     public record ObjectInfo(String name, String kind, SocketType type, SocketName address, String server) {}
 
     /** One end of an object held by one process at one fd; {@code inode} as fstat reports it. */

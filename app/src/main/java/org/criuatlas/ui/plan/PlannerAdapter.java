@@ -1,0 +1,123 @@
+package org.criuatlas.ui.plan;
+
+import org.criuatlas.model.Holder;
+import org.criuatlas.model.IpcGraph;
+import org.criuatlas.model.ProcessInfo;
+import org.criuatlas.plan.Decisions;
+import org.criuatlas.plan.DumpCommand;
+import org.criuatlas.plan.DumpPlan;
+import org.criuatlas.plan.DumpPlanner;
+import org.criuatlas.plan.Fix;
+import org.criuatlas.plan.Outcome;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@link DumpPlanning} over the real dump planner: ticks become {@link Decisions}, the plan's
+ * crossings become what the window draws. Every rule lives in {@link DumpPlanner}; this class only
+ * translates. Pure.
+ */
+public final class PlannerAdapter implements DumpPlanning {
+    private static final Pattern INODE = Pattern.compile("\\[(\\d+)]$");
+    private final Path dumpsDir;
+
+    /** @param dumpsDir where dump directories go; the command says {@code -D <dumpsDir>/<pid>} */
+    public PlannerAdapter(Path dumpsDir) {
+        this.dumpsDir = dumpsDir;
+    }
+
+    @Override
+    public PlanOutcome plan(IpcGraph g, int rootPid, Map<String, List<Choice>> choices) {
+        Decisions d = decisions(choices);
+        DumpPlan p = DumpPlanner.plan(g, rootPid, d);
+        List<Crossing> out = new ArrayList<>(p.crossings().size());
+        for (org.criuatlas.plan.Crossing c : p.crossings()) out.add(crossing(g, c, d));
+        String command = p.dumped().isEmpty() ? ""
+                : DumpCommand.text(p.options(), dumpsDir.resolve(Integer.toString(rootPid)).toString());
+        return new PlanOutcome(p, new LinkedHashSet<>(p.dumped()), out, Verdict.of(p.outcome()), command);
+    }
+
+    /** The planner's decisions for the ticks. */
+    static Decisions decisions(Map<String, List<Choice>> choices) {
+        Decisions d = Decisions.NONE;
+        for (Map.Entry<String, List<Choice>> e : choices.entrySet()) {
+            for (Choice c : e.getValue()) {
+                switch (c) {
+                    case EXTERNAL -> { long i = inode(e.getKey()); if (i > 0) d = d.withExternal(i); }
+                    case RECONNECT_BY_NAME -> { long i = inode(e.getKey()); if (i > 0) d = d.withReconnectByName(i); }
+                    case SHELL_JOB -> d = d.withShellJob(true);
+                    case INHERIT_PIPE -> d = d.withInheritAtRestore(e.getKey());
+                    case PULL_PEER -> { } // not a decision: the view-model moves the root
+                }
+            }
+        }
+        return d;
+    }
+
+    private static long inode(String key) {
+        Matcher m = INODE.matcher(key);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    private static Crossing crossing(IpcGraph g, org.criuatlas.plan.Crossing c, Decisions d) {
+        List<Choice> choices = new ArrayList<>();
+        int pullRoot = 0;
+        for (Fix f : c.fixes()) {
+            Choice ch = Choice.of(f.kind());
+            if (!f.works() || ch == null || choices.contains(ch)) continue;
+            choices.add(ch);
+            if (ch == Choice.PULL_PEER) pullRoot = f.newRoot();
+        }
+        List<Choice> chosen = new ArrayList<>();
+        for (Choice ch : choices) {
+            boolean on = switch (ch) {
+                case EXTERNAL -> d.external().contains(c.ourIno());
+                case RECONNECT_BY_NAME -> d.reconnectByName().contains(c.ourIno());
+                case SHELL_JOB -> d.shellJob();
+                case INHERIT_PIPE -> d.inheritAtRestore().contains(c.key());
+                case PULL_PEER -> false;
+            };
+            if (on) chosen.add(ch);
+        }
+        Holder in = c.insideHolders().isEmpty() ? null : c.insideHolders().get(0);
+        Holder out = c.outsideHolders().isEmpty() ? null : c.outsideHolders().get(0);
+        return new Crossing(c, verdict(c), choices, chosen, in == null ? -1 : in.pid(), in == null ? -1 : in.fd(),
+                out == null ? -1 : out.pid(), owners(g, c.outsideHolders()), pullRoot);
+    }
+
+    /**
+     * Red when the dump fails on it, amber when it dumps but something is lost at restore without a
+     * tick, green when a tick made it dump cleanly, grey when the snapshot cannot tell.
+     */
+    private static Verdict verdict(org.criuatlas.plan.Crossing c) {
+        Outcome with = c.withDecisions().outcome();
+        return switch (with) {
+            case DUMP_FAILS -> Verdict.FAIL;
+            case UNKNOWN -> Verdict.UNKNOWN;
+            case DUMPS_BREAKS_AT_RESTORE -> Verdict.OBLIGATION;
+            // it dumped without help too: the planner's notes say what changes at restore
+            case DUMPS -> c.withoutHelp().outcome() == Outcome.DUMPS && !c.notes().isEmpty() ? Verdict.OBLIGATION : Verdict.RESOLVED;
+        };
+    }
+
+    private static String owners(IpcGraph g, List<Holder> hs) {
+        if (hs.isEmpty()) return "not visible";
+        Set<String> parts = new LinkedHashSet<>();
+        for (Holder h : hs) {
+            ProcessInfo p = g.process(h.pid());
+            parts.add((p == null ? "pid " + h.pid() : p.comm() + " (pid " + h.pid() + ")") + (h.fd() >= 0 ? " fd " + h.fd() : ""));
+            if (parts.size() == 3 && hs.size() > 3) {
+                parts.add("and " + (hs.size() - 3) + " more");
+                break;
+            }
+        }
+        return String.join(", ", parts);
+    }
+}
