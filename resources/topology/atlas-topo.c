@@ -27,21 +27,22 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-enum kind { K_SOCKETPAIR, K_LISTEN, K_DGRAM_SERVER, K_CONNECT, K_PIPE, K_FIFO, K_UNBOUND };
+enum kind { K_SOCKETPAIR, K_LISTEN, K_DGRAM_SERVER, K_CONNECT, K_PIPE, K_FIFO, K_UNBOUND, K_PTY };
 static const char *const kind_names[] = {"socketpair", "listen", "dgram-server", "connect",
-                                         "pipe", "fifo", "unbound"};
+                                         "pipe", "fifo", "unbound", "pty"};
 
-enum role { R_A, R_B, R_LISTEN, R_SERVER, R_CLIENT, R_ACCEPTED, R_WRITE, R_READ, R_SOCK, R_COUNT };
+enum role { R_A, R_B, R_LISTEN, R_SERVER, R_CLIENT, R_ACCEPTED, R_WRITE, R_READ, R_SOCK, R_MASTER, R_SLAVE, R_COUNT };
 static const char *const role_names[] = {"a", "b", "listen", "server", "client", "accepted",
-                                         "write", "read", "sock"};
+                                         "write", "read", "sock", "master", "slave"};
 /* The end that a bare fd=/talk= option refers to. */
-static const int primary_role[] = {R_A, R_LISTEN, R_SERVER, R_CLIENT, R_WRITE, R_WRITE, R_SOCK};
+static const int primary_role[] = {R_A, R_LISTEN, R_SERVER, R_CLIENT, R_WRITE, R_WRITE, R_SOCK, R_MASTER};
 
 struct proc {
     char *name;
@@ -51,6 +52,7 @@ struct proc {
     int *kids, nkids, capkids;
     int *own, nown, capown; /* end indices */
     int reported;
+    int reaped;     /* the director reaped it: its pid may be recycled */
 };
 
 struct object {
@@ -62,6 +64,8 @@ struct object {
     int server;    /* connect: object index of the server */
     int ends[R_COUNT]; /* original end per role, -1 if none */
     int made_file; /* we created path: unlink at teardown */
+    int pending;   /* connect: left in the listener's accept queue; listen: has such connections */
+    int queued;    /* listen, while building: a pending connection is queued (accept() would take it) */
 };
 
 struct end {
@@ -372,16 +376,21 @@ static void parse_line(char *line)
         add_end(o, R_SERVER, find_proc(tok[2]), -1);
         parse_end_options(o, tok + 4, ntok - 4);
     } else if (!strcmp(cmd, "connect")) {
-        need(ntok, 4, "connect NAME PROC SERVER [options]");
+        need(ntok, 4, "connect NAME PROC SERVER [pending] [options]");
         int p = find_proc(tok[2]);
         int srv = names_get(&obj_names, tok[3]);
         if (srv < 0 || (objs[srv].kind != K_LISTEN && objs[srv].kind != K_DGRAM_SERVER))
             die("'%s' is not a listen or dgram-server defined above", tok[3]);
+        int pending = ntok > 4 && !strcmp(tok[4], "pending");
+        if (pending && objs[srv].kind != K_LISTEN) die("only a listener has pending connections");
         int o = add_object(tok[1], K_CONNECT, objs[srv].type);
         objs[o].server = srv;
+        objs[o].pending = pending;
+        /* a listener with a pending connection never accepts at run time, or it would not stay pending */
+        if (pending) objs[srv].pending = 1;
         add_end(o, R_CLIENT, p, -1);
-        if (objs[srv].kind == K_LISTEN) add_end(o, R_ACCEPTED, ends[objs[srv].ends[R_LISTEN]].proc, -1);
-        parse_end_options(o, tok + 4, ntok - 4);
+        if (objs[srv].kind == K_LISTEN && !pending) add_end(o, R_ACCEPTED, ends[objs[srv].ends[R_LISTEN]].proc, -1);
+        parse_end_options(o, tok + 4 + pending, ntok - 4 - pending);
     } else if (!strcmp(cmd, "pipe")) {
         need(ntok, 4, "pipe NAME WRITER READER [options]");
         int o = add_object(tok[1], K_PIPE, 0);
@@ -399,6 +408,12 @@ static void parse_line(char *line)
         need(ntok, 4, "unbound NAME stream|dgram|seqpacket PROC [options]");
         int o = add_object(tok[1], K_UNBOUND, parse_type(tok[2], 1));
         add_end(o, R_SOCK, find_proc(tok[3]), -1);
+        parse_end_options(o, tok + 4, ntok - 4);
+    } else if (!strcmp(cmd, "pty")) {
+        need(ntok, 4, "pty NAME MASTER_PROC SLAVE_PROC [options]");
+        int o = add_object(tok[1], K_PTY, 0);
+        add_end(o, R_MASTER, find_proc(tok[2]), -1);
+        add_end(o, R_SLAVE, find_proc(tok[3]), -1);
         parse_end_options(o, tok + 4, ntok - 4);
     } else if (!strcmp(cmd, "share")) {
         need(ntok, 4, "share OBJECT HOLDER PROC [role=ROLE] [fd=N]");
@@ -564,7 +579,11 @@ static void build_object(int i)
         if (connect(s, (struct sockaddr *)&sa, len) != 0)
             die("connect(%s to %s): %s", o->name, srv->name, strerror(errno));
         ends[o->ends[R_CLIENT]].src = track(s);
-        if (srv->kind == K_LISTEN) {
+        if (srv->kind == K_LISTEN && o->pending) {
+            srv->queued = 1;
+        } else if (srv->kind == K_LISTEN) {
+            if (srv->queued) die("connect '%s': accepted connections to '%s' must come before its pending ones",
+                                        o->name, srv->name);
             /* accepted right away, so a listener serves any number of connect lines */
             int a = accept(ends[srv->ends[R_LISTEN]].src, NULL, NULL);
             if (a < 0) die("accept(%s for %s): %s", srv->name, o->name, strerror(errno));
@@ -598,6 +617,20 @@ static void build_object(int i)
         int s = socket(AF_UNIX, o->type, 0);
         if (s < 0) die("socket(%s): %s", o->name, strerror(errno));
         ends[o->ends[R_SOCK]].src = track(s);
+        break;
+    }
+    case K_PTY: {
+        /* O_NOCTTY: the slave becomes the controlling tty of its holder only (see run_proc) */
+        int m = posix_openpt(O_RDWR | O_NOCTTY);
+        if (m < 0) die("posix_openpt(%s): %s", o->name, strerror(errno));
+        if (grantpt(m) != 0 || unlockpt(m) != 0) die("unlockpt(%s): %s", o->name, strerror(errno));
+        const char *name = ptsname(m);
+        if (!name) die("ptsname(%s): %s", o->name, strerror(errno));
+        o->path = xstrdup(name);
+        int sl = open(name, O_RDWR | O_NOCTTY);
+        if (sl < 0) die("open(%s): %s", name, strerror(errno));
+        ends[o->ends[R_MASTER]].src = track(m);
+        ends[o->ends[R_SLAVE]].src = track(sl);
         break;
     }
     }
@@ -893,6 +926,15 @@ static void run_proc(int p, int base, int devnull)
     my_name_len = strlen(my_name);
     if (pr->setsid && setsid() < 0) child_fail(p, "setsid");
     prctl(PR_SET_NAME, pr->name, 0, 0, 0);
+    /* A session leader holding a pty slave takes it as its controlling terminal before it forks,
+     * so its children share it, like a login shell and its jobs (ptys exist before the forks). */
+    for (int k = 0; k < pr->nown && pr->setsid; k++) {
+        const struct end *e = &ends[pr->own[k]];
+        if (e->role != R_SLAVE) continue;
+        int src = e->share_of >= 0 ? ends[e->share_of].src : e->src;
+        if (ioctl(src, TIOCSCTTY, 0) != 0) child_fail(p, "ioctl(TIOCSCTTY)");
+        break;
+    }
 
     for (int k = 0; k < pr->nkids; k++) {
         pid_t c = fork();
@@ -979,10 +1021,13 @@ static void run_proc(int p, int base, int devnull)
         switch (e->role) {
         case R_A: case R_B: case R_CLIENT: case R_ACCEPTED:
             s->mode = M_ECHO; s->writable = 1; break;
-        case R_LISTEN: s->mode = M_ACCEPT; break;
+        case R_LISTEN:
+            if (o->pending) s->fd = -1; /* keeps its queue: stays open, never polled */
+            else s->mode = M_ACCEPT;
+            break;
         case R_SERVER: case R_READ: s->mode = M_LOG; break;
         case R_WRITE: s->mode = M_NONE; s->writable = 1; break;
-        default: s->mode = M_NONE; s->fd = -1; /* unbound: nothing to poll, but it stays open */
+        default: s->mode = M_NONE; s->fd = -1; /* unbound, pty: nothing to poll, but it stays open */
         }
         s->talk = s->writable ? e->talk : 0;
         s->next_talk = now + s->talk;
@@ -1157,18 +1202,42 @@ static int pid_exists(pid_t pid)
     return access(path, F_OK) == 0;
 }
 
+/* Every current child of the director: the top-level processes and, since the director is a
+ * subreaper, orphans of the tree (also those it never heard of because setup failed early). */
+static void kill_children(void)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int)getpid());
+    FILE *f = fopen(path, "re");
+    if (!f) return;
+    int pid;
+    while (fscanf(f, "%d", &pid) == 1) kill(pid, SIGKILL);
+    fclose(f);
+}
+
 static void teardown(int code)
 {
     built = 0;
-    /* Stop the tree first so nobody can fork or be restarted in between, then kill. */
-    for (int p = 0; p < nprocs; p++)
-        if (procs[p].pid > 0 && comm_matches(procs[p].pid, procs[p].name)) kill(procs[p].pid, SIGKILL);
+    for (int p = 0; p < nprocs; p++) {
+        struct proc *pr = &procs[p];
+        if (pr->pid <= 0) continue;
+        /* An unreaped child of ours cannot have a recycled pid; anything else must still carry
+         * our name (restored tasks keep pid and comm). A session leader takes its group along. */
+        if ((pr->parent < 0 && !pr->reaped) || comm_matches(pr->pid, pr->name)) {
+            if (pr->setsid) kill(-pr->pid, SIGKILL);
+            kill(pr->pid, SIGKILL);
+        }
+    }
+    kill_children();
     long long deadline = now_ms() + 10000;
     for (;;) {
         while (waitpid(-1, NULL, WNOHANG) > 0) {}
+        kill_children();
         int left = 0;
         for (int p = 0; p < nprocs; p++)
-            if (procs[p].pid > 0 && pid_exists(procs[p].pid)) left++;
+            if (procs[p].pid > 0 && pid_exists(procs[p].pid) &&
+                (!procs[p].reaped || comm_matches(procs[p].pid, procs[p].name)))
+                left++;
         if (!left) break;
         if (now_ms() > deadline) {
             fprintf(stderr, "atlas-topo: %d processes still present after SIGKILL\n", left);
@@ -1309,12 +1378,16 @@ int main(int argc, char **argv)
 
     read_spec(file);
     if (!nprocs) die("the spec defines no process");
-    place_fds();
+    int maxtarget = place_fds();
     group_ends();
 
     /* Orphans of the tree come back to us, so teardown can reap every one of them. */
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-    raise_nofile(4L * nprocs + 4096);
+    raise_nofile(4L * nprocs + 2L * maxtarget + 4096);
+    struct rlimit nofile;
+    /* each process parks its ends above its highest fd before moving them into place */
+    if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && (long)maxtarget + 64 > (long)nofile.rlim_cur)
+        die("fd %d is too close to the open-file limit (%ld)", maxtarget, (long)nofile.rlim_cur);
 
     int devnull = track(open("/dev/null", O_RDWR));
     if (devnull < 0) die("open(/dev/null): %s", strerror(errno));
@@ -1335,6 +1408,9 @@ int main(int argc, char **argv)
         struct timeval tv = {timeout_s, 0};
         setsockopt(c[0], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
     }
+    /* ptys first: a session leader takes its terminal before it forks its children */
+    for (int i = 0; i < nobjs; i++)
+        if (objs[i].kind == K_PTY) build_object(i);
     int base = maxfd_seen + 1;
 
     fflush(stdout);
@@ -1357,7 +1433,7 @@ int main(int argc, char **argv)
      * few at a time (the hard fd limit may be low and cannot always be raised). Listeners stay
      * until every connect line is accepted. */
     for (int i = 0; i < nobjs; i++) {
-        build_object(i);
+        if (objs[i].kind != K_PTY) build_object(i);
         for (int k = obj_end_start[i]; k < obj_end_start[i + 1]; k++) {
             struct end *e = &ends[obj_end_list[k]];
             if (e->share_of >= 0) e->src = ends[e->share_of].src;
@@ -1380,6 +1456,19 @@ int main(int argc, char **argv)
         close(ctl_dir[p]);
     }
     collect_reports(rp[0], 'D', deadline);
+    /* A process closes its report pipe right after its D line: EOF means none holds it any more. */
+    for (;;) {
+        long long left = deadline - now_ms();
+        struct pollfd pf = {rp[0], POLLIN, 0};
+        if (left <= 0 || poll(&pf, 1, (int)left) <= 0) {
+            fprintf(stderr, "atlas-topo: timed out waiting for the processes to close the report pipe\n");
+            teardown(1);
+        }
+        char junk[512];
+        ssize_t r = read(rp[0], junk, sizeof(junk));
+        if (r == 0) break;
+        if (r < 0 && errno != EINTR) die("reading reports: %s", strerror(errno));
+    }
     close(rp[0]);
     print_manifest();
 
@@ -1393,6 +1482,8 @@ int main(int argc, char **argv)
             int st;
             pid_t w;
             while ((w = waitpid(-1, &st, WNOHANG)) > 0) {
+                for (int p = 0; p < nprocs; p++)
+                    if (procs[p].pid == w) procs[p].reaped = 1;
                 printf("exit %d %d\n", (int)w, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
                 fflush(stdout);
             }

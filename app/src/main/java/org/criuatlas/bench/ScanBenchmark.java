@@ -1,19 +1,24 @@
 package org.criuatlas.bench;
 
 import org.criuatlas.bridge.scan.LiveScanner;
+import org.criuatlas.bridge.topo.Topology;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.model.ProcessInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
  * {@code criu-atlas bench scan}: the in-process snapshot (warm JVM, median of many) against the
- * wall time of {@code ss -xap} and {@code lsof -U +E -n} on the same populations.
+ * wall time of {@code ss -xap} and {@code lsof -U +E -n} on the same populations, built by the
+ * project's topology builder ({@link Topology#population}: process trees, socketpairs of each
+ * type, listeners with accepted connections, dgram servers with clients).
  */
 @Command(name = "scan", mixinStandardHelpOptions = true,
         description = "Time the live scan against ss -xap and lsof -U +E -n on populations of real processes.")
@@ -33,24 +38,36 @@ public final class ScanBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        System.out.printf("%-12s %9s %9s %9s %11s %11s %11s %9s %9s%n", "population", "processes", "sockets", "fds",
+        System.out.println("load average at start: " + loadAverage());
+        System.out.printf("%-12s %9s %9s %9s %9s %11s %11s %11s %9s %9s%n", "population", "built", "processes", "sockets", "fds",
                 "scan ms", "ss -xap ms", "lsof ms", "scan/ss", "scan/lsof");
         try (LiveScanner scanner = new LiveScanner()) {
             for (String size : sizes) {
                 String[] pq = size.toLowerCase().split("x");
                 int procs = Integer.parseInt(pq[0].strip());
                 int socks = Integer.parseInt(pq[1].strip());
-                try (SocketPopulation pop = new SocketPopulation(procs, Math.max(2, socks / procs))) {
-                    row(size, scanner);
+                try (Topology pop = Topology.population(procs, socks)) {
+                    long ends = pop.manifest().ends().size();
+                    row(size, pop.manifest().processes().size() + "p/" + ends + "s", scanner);
                 }
             }
         }
         System.out.println("scan = median in-process snapshot (warm JVM, whole system, one worker thread per core: " + Runtime.getRuntime().availableProcessors() + ");"
-                + " ss/lsof = median wall time of the command, output discarded.");
+                + " ss/lsof = median wall time of the command, output discarded; built = the population's processes/socket ends"
+                + " (the rest of the system is scanned too).");
+        System.out.println("load average at end: " + loadAverage());
         return 0;
     }
 
-    private void row(String label, LiveScanner scanner) throws IOException, InterruptedException {
+    private static String loadAverage() {
+        try {
+            return Files.readAllLines(Path.of("/proc/loadavg")).get(0);
+        } catch (IOException | IndexOutOfBoundsException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    private void row(String label, String built, LiveScanner scanner) throws IOException, InterruptedException {
         IpcGraph g = null;
         for (int i = 0; i < Math.max(5, iterations / 2); i++) g = scanner.scan(); // warm up the JIT and the dentry cache
         long[] scan = new long[iterations];
@@ -70,7 +87,7 @@ public final class ScanBenchmark implements Callable<Integer> {
         long fds = 0;
         for (ProcessInfo p : g.processes().values()) fds += p.fds().size();
         double sm = median(scan) / 1e6, ssm = median(ss) / 1e6, lm = lsof.length == 0 ? Double.NaN : median(lsof) / 1e6;
-        System.out.printf("%-12s %9d %9d %9d %11.1f %11.1f %11.1f %9.2f %9.2f%n", label, g.processes().size(),
+        System.out.printf("%-12s %9s %9d %9d %9d %11.1f %11.1f %11.1f %9.2f %9.2f%n", label, built, g.processes().size(),
                 g.sockets().size(), fds, sm, ssm, lm, sm / ssm, sm / lm);
     }
 

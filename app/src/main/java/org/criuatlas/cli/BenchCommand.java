@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
                 org.criuatlas.bench.ScanBenchmark.class,
                 org.criuatlas.bench.RenderBenchmark.class,
                 org.criuatlas.bench.PlanBenchmark.class,
+                org.criuatlas.bench.ImageBenchmark.class,
         })
 public final class BenchCommand implements Runnable {
     @Override

@@ -180,6 +180,7 @@ public final class DumpPlanner {
         List<Holder> outsideHolders = List.of();
         boolean ownerVisible = true;
         CriuError ttyError;
+        boolean queued; // our client waits in the accept queue of the (outside) peer listener
         final List<String> notes = new ArrayList<>();
 
         Raw(CrossingKind kind, String key, long ourIno, long outsideIno) {
@@ -295,19 +296,37 @@ public final class DumpPlanner {
     }
 
     private static void sockets(IpcGraph g, Set<Integer> inside, List<Raw> out) {
-        // connections waiting in the accept queue of a listener belong to that listener's side
+        // connections waiting in the accept queue of a listener belong to that listener's side.
+        // A pending entry is either the queued socket itself, which the client names as its peer, or
+        // (what the live kernel reports: sock_diag gives each queued socket's peer, the queued half
+        // has no inode and the client's own peer reads 0) the waiting client.
+        Set<Long> pointedAt = new HashSet<>();
+        for (UnixSocket s : g.sockets().values()) if (s.peer() != 0) pointedAt.add(s.peer());
         Set<Long> insideEmbryos = new HashSet<>();
         Map<Long, UnixSocket> listenerOf = new HashMap<>();
+        Map<Long, UnixSocket> clientWaitsAt = new HashMap<>();
         Set<SocketName> insideListenerNames = new HashSet<>();
         for (UnixSocket s : g.sockets().values()) {
-            for (long e : s.pending()) listenerOf.put(e, s);
-            if (!s.pending().isEmpty() && heldBy(s, inside)) insideEmbryos.addAll(s.pending());
+            for (long e : s.pending()) {
+                if (!pointedAt.contains(e) && g.socket(e) != null) {
+                    clientWaitsAt.put(e, s);
+                    continue;
+                }
+                listenerOf.put(e, s);
+                if (heldBy(s, inside)) insideEmbryos.add(e);
+            }
             if (s.state() == SocketState.LISTEN && s.name().isNamed() && heldBy(s, inside)) insideListenerNames.add(s.name());
         }
         Map<Long, List<UnixSocket>> dgramClientsOutside = new LinkedHashMap<>();
         Map<Long, Raw> pendingFromOutside = new LinkedHashMap<>();
         for (UnixSocket s : g.sockets().values()) {
             boolean in = heldBy(s, inside) || insideEmbryos.contains(s.ino());
+            UnixSocket waitsAt = clientWaitsAt.get(s.ino());
+            if (!in && waitsAt != null && heldBy(waitsAt, inside)) {
+                // an outside client waiting in an inside listener's queue
+                pendingFromOutside.computeIfAbsent(s.ino(), k -> pending(s, s, waitsAt, inside));
+                continue;
+            }
             if (!in) {
                 // an outside datagram socket connected one-way to a socket inside
                 if (s.peer() != 0) {
@@ -330,6 +349,18 @@ public final class DumpPlanner {
                 r.insideHolders = ih;
                 r.outsideHolders = oh;
                 out.add(r);
+            }
+            if (waitsAt != null && !heldBy(waitsAt, inside)) {
+                // our client waits in the accept queue of a listener outside: its only peer is that listener
+                Raw r = new Raw(CrossingKind.STREAM_TO_NAMED_LISTENER, s.key(), s.ino(), waitsAt.ino());
+                r.ours = s;
+                r.peer = waitsAt;
+                r.insideHolders = ih;
+                r.outsideHolders = waitsAt.holders();
+                r.ownerVisible = !waitsAt.holders().isEmpty();
+                r.queued = true;
+                out.add(r);
+                continue;
             }
             if (s.peer() == 0) continue;
             UnixSocket p = g.socket(s.peer());
@@ -384,6 +415,10 @@ public final class DumpPlanner {
             r.ownerVisible = !oh.isEmpty();
             out.add(r);
         }
+    }
+
+    private static String peerOrKey(UnixSocket s) {
+        return s.name().isNamed() ? s.name().display() : s.key();
     }
 
     private static Raw pending(UnixSocket embryo, UnixSocket client, UnixSocket listener, Set<Integer> inside) {
@@ -502,6 +537,18 @@ public final class DumpPlanner {
                         pullText, pullRoot, pullRoot > 1));
             }
             case SOCKETPAIR, LISTENER_CLIENT_OUTSIDE, STREAM_TO_NAMED_LISTENER, DGRAM_TO_NAMED -> {
+                if (r.queued) {
+                    // measured (4.1.1): dumps with no option at all (and with unix[ino] or --ext-unix-sk alike): CRIU
+                    // keeps a connection still in a listener's queue as one in flight to that listener's name
+                    without = Prediction.dumps("CRIU dumps a connection still waiting in a listener's queue as one in flight to "
+                            + r.peer.name().display());
+                    with = without;
+                    notes.add("not accepted yet by " + peerOrKey(r.peer) + " of " + who(g, r.outsideHolders)
+                            + ": whatever the server would have said on this connection is not in the dump");
+                    if (pullRoot != 0) fixes.add(new Fix(Fix.Kind.PULL_IN, "pull the listener into the dump: dump from pid " + pullRoot,
+                            pullText, pullRoot, pullRoot > 1));
+                    break;
+                }
                 without = externalCheck(r.ours, r.peer, none);
                 with = externalCheck(r.ours, r.peer, o);
                 String type = r.ours.type().label();

@@ -94,6 +94,24 @@ final class Graphs {
         return new long[] {l, emb, c};
     }
 
+    /**
+     * A listener with one connection not yet accepted, as the live kernel reports it: the pending
+     * entry is the client's inode and the client's peer reads 0 (the queued half has no inode).
+     * Returns {listener, client}.
+     */
+    long[] listenerWithQueuedClient(String path, int server, int client) {
+        long l = ino(), c = ino();
+        fd(server, FdKind.SOCKET, "socket:[" + l + "]", l, AccessMode.READ_WRITE);
+        int fl = lastFd();
+        fd(client, FdKind.SOCKET, "socket:[" + c + "]", c, AccessMode.READ_WRITE);
+        int fc = lastFd();
+        socks.put(l, new UnixSocket(l, SocketType.STREAM, SocketState.LISTEN, SocketName.path(path), 0, 1, 4096, List.of(c),
+                List.of(new Holder(server, fl)), false));
+        socks.put(c, new UnixSocket(c, SocketType.STREAM, SocketState.ESTABLISHED, SocketName.NONE, 0, 0, 0, List.of(),
+                List.of(new Holder(client, fc)), false));
+        return new long[] {l, c};
+    }
+
     /** A named datagram server and a client connected to it. Returns {server, client}. */
     long[] dgramServer(String path, int server, int client) {
         long s = ino(), c = ino();

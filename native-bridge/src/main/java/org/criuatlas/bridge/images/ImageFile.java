@@ -1,5 +1,6 @@
 package org.criuatlas.bridge.images;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
 import org.criuatlas.bridge.images.ImageFormatException.Kind;
@@ -102,6 +103,17 @@ public final class ImageFile implements AutoCloseable {
      * boundary).
      */
     public <T> Entry<T> next(Parser<T> parser) throws ImageFormatException {
+        return next(parser::parseFrom);
+    }
+
+    /** Decodes one entry from {@code len} bytes at {@code off} of {@code buf}. */
+    @FunctionalInterface
+    public interface Decoder<T> {
+        T decode(byte[] buf, int off, int len) throws InvalidProtocolBufferException;
+    }
+
+    /** Like {@link #next(Parser)} with a hand-written decoder (for hot images such as core). */
+    public <T> Entry<T> next(Decoder<T> parser) throws ImageFormatException {
         long at = position();
         if (remaining() == 0) return null;
         int len = readU32("an entry length word");
@@ -118,7 +130,7 @@ public final class ImageFile implements AutoCloseable {
         }
         fill(len, at);
         try {
-            T msg = parser.parseFrom(buf, bufPos, len);
+            T msg = parser.decode(buf, bufPos, len);
             bufPos += len;
             return new Entry<>(msg, at);
         } catch (InvalidProtocolBufferException e) {
@@ -150,6 +162,12 @@ public final class ImageFile implements AutoCloseable {
 
     /** Every entry of an image with the given head; {@code rawAfter} gives the raw bytes after an entry. */
     public static <T> List<Entry<T>> readAll(Path path, int common, int magic, Parser<T> parser,
+                                             ToLongFunction<T> rawAfter, String rawWhat) throws ImageFormatException {
+        return readAll(path, common, magic, (Decoder<T>) parser::parseFrom, rawAfter, rawWhat);
+    }
+
+    /** Every entry, decoded by a hand-written decoder. */
+    public static <T> List<Entry<T>> readAll(Path path, int common, int magic, Decoder<T> parser,
                                              ToLongFunction<T> rawAfter, String rawWhat) throws ImageFormatException {
         try (ImageFile f = open(path)) {
             f.expectMagic(common, magic);

@@ -2,7 +2,6 @@ package org.criuatlas.bridge.images;
 
 import org.criuatlas.bridge.images.ImageFile.Entry;
 import org.criuatlas.bridge.images.ImageFormatException.Kind;
-import org.criuatlas.bridge.images.proto.CriuImages.CoreEntry;
 import org.criuatlas.bridge.images.proto.CriuImages.FdinfoEntry;
 import org.criuatlas.bridge.images.proto.CriuImages.FileEntry;
 import org.criuatlas.bridge.images.proto.CriuImages.ImageStatsEntry;
@@ -26,7 +25,6 @@ import org.criuatlas.model.SocketState;
 import org.criuatlas.model.SocketType;
 import org.criuatlas.model.UnixSocket;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -114,15 +112,10 @@ public final class ImageReader {
         }
 
         // fd tables are shared between tasks with the same files_id: read each once
-        Map<Integer, List<Entry<FdinfoEntry>>> fdTables = new HashMap<>();
-        for (TaskImages t : tasks.values()) {
-            if (t.ids == null) continue;
-            int filesId = t.ids.getFilesId();
-            if (!fdTables.containsKey(filesId)) {
-                fdTables.put(filesId, ImageFile.readAll(dir.resolve("fdinfo-" + filesId + ".img"),
-                        ImageMagic.FDINFO, FdinfoEntry.parser()));
-            }
-        }
+        Map<Integer, List<Entry<FdinfoEntry>>> fdTables = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Integer> filesIds = tasks.values().stream().filter(t -> t.ids != null).map(t -> t.ids.getFilesId()).distinct().toList();
+        inParallel(filesIds, filesId -> fdTables.put(filesId, ImageFile.readAll(dir.resolve("fdinfo-" + filesId + ".img"),
+                ImageMagic.FDINFO, FdinfoEntry.parser())));
 
         Map<Long, Long> pipeBytes = new HashMap<>();
         for (Entry<PipeDataEntry> e : ImageFile.readAllIfPresent(dir.resolve("pipes-data.img"), ImageMagic.COMMON,
@@ -159,12 +152,8 @@ public final class ImageReader {
             rs = new RestoreStats(r.getPagesCompared(), r.getPagesSkippedCow(), Integer.toUnsignedLong(r.getForkingTime()),
                     Integer.toUnsignedLong(r.getRestoreTime()), r.getPagesRestored());
         }
-        int count;
-        try (Stream<Path> s = Files.list(dir)) {
-            count = (int) s.count();
-        } catch (IOException e) {
-            count = -1;
-        }
+        String[] names = dir.toFile().list(); // cheaper than a Path per entry
+        int count = names == null ? -1 : names.length;
         return new ImageDump(dir, inventory.getImgVersion(), inventory.getDumpCriuRunId(), graph,
                 ImageObligations.of(graph), ds, rs, count);
     }
@@ -198,7 +187,7 @@ public final class ImageReader {
     private static final class TaskImages {
         final PstreeEntry pstree;
         final long pstreeOffset;
-        CoreEntry core;
+        CoreSummary core;
         TaskKobjIdsEntry ids;
 
         TaskImages(PstreeEntry p, long off) {
@@ -207,17 +196,53 @@ public final class ImageReader {
         }
     }
 
+    /** Work on one item that may fail with a typed error. */
+    @FunctionalInterface
+    private interface ImageTask<T> {
+        void run(T item) throws ImageFormatException;
+    }
+
+    /** Carries a typed error out of a parallel stream. */
+    private static final class Failure extends RuntimeException {
+        final ImageFormatException error;
+
+        Failure(ImageFormatException e) {
+            super(e.getMessage(), null, false, false);
+            this.error = e;
+        }
+    }
+
+    /** Runs {@code work} for every item on the common pool; the first typed error wins. */
+    private static <T> void inParallel(List<T> items, ImageTask<T> work) throws ImageFormatException {
+        try {
+            (items.size() < 64 ? items.stream() : items.parallelStream()).forEach(item -> {
+                try {
+                    work.run(item);
+                } catch (ImageFormatException e) {
+                    throw new Failure(e);
+                }
+            });
+        } catch (Failure f) {
+            throw f.error;
+        }
+    }
+
     private static void readTaskImages(Path dir, Map<Integer, TaskImages> tasks) throws ImageFormatException {
-        for (TaskImages t : tasks.values()) {
+        inParallel(new ArrayList<>(tasks.values()), t -> readTask(dir, t));
+    }
+
+    private static void readTask(Path dir, TaskImages t) throws ImageFormatException {
+        {
             int pid = t.pstree.getPid();
             Path corePath = dir.resolve("core-" + pid + ".img");
-            List<Entry<CoreEntry>> core = ImageFile.readAll(corePath, ImageMagic.CORE, CoreEntry.parser());
+            List<Entry<CoreSummary>> core = ImageFile.readAll(corePath, ImageMagic.COMMON, ImageMagic.CORE,
+                    CoreSummary::decode, null, null);
             if (core.isEmpty() || !core.get(0).message().hasTc()) {
                 throw new ImageFormatException(Kind.INCONSISTENT, corePath, core.isEmpty() ? 8 : core.get(0).offset(),
                         "the main thread's core image has no task_core entry (tc)");
             }
             t.core = core.get(0).message();
-            if (t.core.getTc().getTaskState() == TASK_DEAD) continue; // zombies have only core
+            if (t.core.taskState() == TASK_DEAD) return; // zombies have only core
             Path idsPath = dir.resolve("ids-" + pid + ".img");
             List<Entry<TaskKobjIdsEntry>> ids = ImageFile.readAll(idsPath, ImageMagic.IDS, TaskKobjIdsEntry.parser());
             if (ids.isEmpty() || !ids.get(0).message().hasFilesId()) {
@@ -296,8 +321,8 @@ public final class ImageReader {
                     fds.add(fdFor(filesPath, file, files, h, socketsById, pipes));
                 }
             }
-            var tc = t.core.getTc();
-            procs.put(pid, new ProcessInfo(pid, p.getPpid(), tc.getComm(), List.of(), -1, stateLetter(tc.getTaskState()),
+            CoreSummary tc = t.core;
+            procs.put(pid, new ProcessInfo(pid, p.getPpid(), tc.comm(), List.of(), -1, stateLetter(tc.taskState()),
                     p.getPgid(), p.getSid(), -1, 0, fds, true));
         }
 

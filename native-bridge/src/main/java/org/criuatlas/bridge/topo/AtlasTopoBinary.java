@@ -39,19 +39,24 @@ public final class AtlasTopoBinary {
         if (url == null)
             throw new TopologyException("atlas-topo is not on the classpath (" + RESOURCE
                     + "): build the resources module (mvn -pl resources package; needs gcc)");
+        return cached = provide(url, CriuLocator.atlasHome().resolve("bin"));
+    }
+
+    /** The resource as an executable file: in place for a file URL, else extracted into {@code binDir}. */
+    static Path provide(URL url, Path binDir) {
         try {
             if (url.getProtocol().equals("file")) {
                 Path p = Path.of(url.toURI());
                 if (!Files.isExecutable(p) && !p.toFile().setExecutable(true))
                     throw new TopologyException("cannot make " + p + " executable");
-                return cached = p;
+                return p;
             }
             byte[] bytes;
             try (InputStream in = url.openStream()) {
                 bytes = in.readAllBytes();
             }
             String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, 16);
-            Path dir = CriuLocator.atlasHome().resolve("bin");
+            Path dir = binDir;
             Files.createDirectories(dir);
             Path target = dir.resolve("atlas-topo-" + hash);
             if (!Files.isExecutable(target)) {
@@ -60,7 +65,7 @@ public final class AtlasTopoBinary {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
-            return cached = target;
+            return target;
         } catch (IOException | URISyntaxException | NoSuchAlgorithmException e) {
             throw new TopologyException("cannot provide atlas-topo from " + url + ": " + e.getMessage(), e);
         }

@@ -36,7 +36,7 @@ public final class Topology implements AutoCloseable {
     /** A process of the tree; {@code parent} is null for a top-level process. */
     public record Proc(String name, int pid, String parent) {}
 
-    /** An object: kind is the spec word (socketpair, listen, dgram-server, connect, pipe, fifo, unbound). */
+    /** An object: kind is the spec word (socketpair, listen, dgram-server, connect, pipe, fifo, unbound, pty). */
     public record ObjectInfo(String name, String kind, SocketType type, SocketName address, String server) {}
 
     /** One end of an object held by one process at one fd; {@code inode} as fstat reports it. */
@@ -107,8 +107,12 @@ public final class Topology implements AutoCloseable {
                         + exitOf(director) + ")" + stderrOf(stderrFile), e.getCause());
             }
         } catch (IOException e) {
-            if (director != null) waitQuietly(director);
-            throw new TopologyException("cannot run " + binary + ": " + e.getMessage() + stderrOf(stderrFile), e);
+            if (director == null)
+                throw new TopologyException("cannot run " + binary + ": " + e.getMessage(), e);
+            // a broken pipe while sending the spec: the director rejected it and exited
+            waitQuietly(director);
+            throw new TopologyException("atlas-topo failed before it was ready (exit " + exitOf(director) + ")"
+                    + stderrOf(stderrFile), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TopologyException("interrupted while starting a topology", e);

@@ -70,6 +70,28 @@ public final class TopologySpec {
         return addObject(name, "connect " + name + " " + proc + " " + server);
     }
 
+    /**
+     * A client socket of {@code proc} connected to a listener whose owner never accepts it: the
+     * connection waits in the accept queue. A listener with a pending connection accepts none at
+     * run time; its accepted connections must be declared before its pending ones.
+     */
+    public TopologySpec connectPending(String name, String proc, String server) {
+        requireProcess(proc);
+        requireObject(server);
+        return addObject(name, "connect " + name + " " + proc + " " + server + " pending");
+    }
+
+    /**
+     * A pseudo-terminal: end {@code master} in {@code masterProc}, end {@code slave} in
+     * {@code slaveProc}; a session leader holding the slave takes it as its controlling terminal.
+     * The object's address is the slave's path ({@code /dev/pts/N}).
+     */
+    public TopologySpec pty(String name, String masterProc, String slaveProc) {
+        requireProcess(masterProc);
+        requireProcess(slaveProc);
+        return addObject(name, "pty " + name + " " + masterProc + " " + slaveProc);
+    }
+
     public TopologySpec pipe(String name, String writer, String reader) {
         requireProcess(writer);
         requireProcess(reader);
@@ -204,7 +226,7 @@ public final class TopologySpec {
 
     private static String checkRole(String role) {
         return switch (role) {
-            case "a", "b", "listen", "server", "client", "accepted", "write", "read", "sock" -> role;
+            case "a", "b", "listen", "server", "client", "accepted", "write", "read", "sock", "master", "slave" -> role;
             default -> throw new IllegalArgumentException("unknown end '" + role + "'");
         };
     }

@@ -18,7 +18,7 @@ import java.util.List;
  * socketpair between them, a pipe with 3 queued bytes, an external peer, a zombie. For tests that
  * must run without root or CRIU.
  */
-final class SyntheticDump {
+public final class SyntheticDump {
     private SyntheticDump() {}
 
     static byte[] image(int common, int magic, List<? extends MessageLite> entries, int... rawAfter) {
@@ -55,7 +55,7 @@ final class SyntheticDump {
         return CriuImages.FdinfoEntry.newBuilder().setFd(fd).setId(id).setType(type).build();
     }
 
-    static Path write(Path dir) throws IOException {
+    public static Path write(Path dir) throws IOException {
         Files.createDirectories(dir);
         w(dir, "inventory.img", image(0, ImageMagic.INVENTORY, List.of(CriuImages.InventoryEntry.newBuilder()
                 .setImgVersion(2).setFdinfoPerId(true).setDumpCriuRunId("synthetic").build())));

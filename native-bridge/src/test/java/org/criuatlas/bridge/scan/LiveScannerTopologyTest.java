@@ -1,36 +1,95 @@
 package org.criuatlas.bridge.scan;
 
-import org.criuatlas.model.FdKind;
+import org.criuatlas.bridge.topo.Topology;
+import org.criuatlas.bridge.topo.TopologySpec;
+import org.criuatlas.model.GraphEdge;
 import org.criuatlas.model.Holder;
 import org.criuatlas.model.IpcGraph;
-import org.criuatlas.model.Pipe;
-import org.criuatlas.model.SocketName;
+import org.criuatlas.model.ProcessInfo;
 import org.criuatlas.model.SocketState;
-import org.criuatlas.model.SocketType;
 import org.criuatlas.model.UnixSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
+import static org.criuatlas.model.SocketType.DGRAM;
+import static org.criuatlas.model.SocketType.SEQPACKET;
+import static org.criuatlas.model.SocketType.STREAM;
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Builds a known topology of real processes and checks the scan sees exactly it. */
+/**
+ * Builds a known tree of real processes with the project's topology builder and checks that the
+ * scan equals it: every process (parent, session, fds), every socket (type, state, name, peer,
+ * queues, pending connections, holders) and every pipe/FIFO (readers, writers), as the builder's
+ * manifest (pids, fds, inodes) says. The tree is rooted at {@code hub}; {@code outside} is a
+ * separate process holding the other end of some of its connections.
+ */
 class LiveScannerTopologyTest {
-    static PerlTopology topo;
+    static Topology topo;
     static LiveScanner scanner;
     static IpcGraph whole;
     static IpcGraph scoped;
+    static Set<Integer> tree;
+
+    static TopologySpec spec() {
+        return new TopologySpec()
+                .process("hub").process("kid1", "hub").process("kid2", "hub").process("gkid", "kid1")
+                .process("outside")
+                // each socketpair type between processes of the tree
+                .socketpair("pair-stream", STREAM, "hub", "kid1")
+                .socketpair("pair-dgram", DGRAM, "kid1", "gkid")
+                .socketpair("pair-seqpacket", SEQPACKET, "kid2", "hub")
+                // and to a process outside the tree
+                .socketpair("out-stream", STREAM, "gkid", "outside")
+                .socketpair("out-dgram", DGRAM, "outside", "kid2")
+                .socketpair("out-seqpacket", SEQPACKET, "hub", "outside")
+                // a named stream listener: accepted clients inside and outside, then pending ones
+                .listen("web", STREAM, "hub", TopologySpec.AUTO_PATH)
+                .connect("web-kid1", "kid1", "web")
+                .connect("web-out", "outside", "web")
+                .connectPending("web-wait-kid2", "kid2", "web")
+                .connectPending("web-wait-out", "outside", "web")
+                // a seqpacket listener under an abstract name, its client in the tree
+                .listen("seq", SEQPACKET, "kid2", TopologySpec.AUTO_ABSTRACT)
+                .connect("seq-gkid", "gkid", "seq")
+                // a listener outside with a client inside
+                .listen("db", STREAM, "outside", TopologySpec.AUTO_ABSTRACT)
+                .connect("db-kid2", "kid2", "db")
+                // a named dgram "syslog" server with connected clients inside and outside
+                .dgramServer("syslog", "hub", TopologySpec.AUTO_PATH)
+                .connect("log-kid1", "kid1", "syslog")
+                .connect("log-gkid", "gkid", "syslog")
+                .connect("log-out", "outside", "syslog")
+                // an abstract dgram server outside with a client inside
+                .dgramServer("journal", "outside", TopologySpec.AUTO_ABSTRACT)
+                .connect("journal-hub", "hub", "journal")
+                .unbound("lone", DGRAM, "gkid")
+                // pipes inside, into and out of the tree, and a FIFO
+                .pipe("p-in", "hub", "kid1")
+                .pipe("p-to-out", "kid2", "outside")
+                .pipe("p-from-out", "outside", "gkid")
+                .fifo("fifo", null, "kid1", "hub")
+                // fds shared by two processes (as after fork): inside the tree and across its edge
+                .share("pair-stream", "hub", "kid2")
+                .share("p-in", "hub", "gkid")
+                .share("out-stream", "gkid", "kid1", null, 40)
+                .share("syslog", "hub", "outside");
+    }
 
     @BeforeAll
-    static void build() throws Exception {
-        topo = new PerlTopology();
+    static void build() {
+        topo = Topology.start(spec());
         scanner = new LiveScanner();
         whole = scanner.scan();
-        scoped = scanner.scan(ScanScope.subtrees(Set.of(topo.pid())));
+        scoped = scanner.scan(ScanScope.subtrees(Set.of(topo.pid("hub"))));
+        tree = Set.of(topo.pid("hub"), topo.pid("kid1"), topo.pid("kid2"), topo.pid("gkid"));
     }
 
     @AfterAll
@@ -39,131 +98,101 @@ class LiveScannerTopologyTest {
         if (topo != null) topo.close();
     }
 
-    static Holder holder(PerlTopology.End e) { return new Holder(e.pid(), e.fd()); }
-
-    static UnixSocket socket(IpcGraph g, String label) {
-        PerlTopology.End e = topo.one(label);
-        UnixSocket s = g.socket(e.ino());
-        assertNotNull(s, label + " (socket:[" + e.ino() + "]) is in the scan");
-        assertEquals(FdKind.SOCKET, g.process(e.pid()).fd(e.fd()).kind(), label + " fd kind");
-        assertEquals(e.ino(), g.process(e.pid()).fd(e.fd()).inode(), label + " fd inode");
-        return s;
+    @Test
+    void everyProcessEqualsWhatWasBuilt() throws Exception {
+        TopologyExpectation want = new TopologyExpectation(topo, null);
+        for (ProcessInfo p : want.processes.values()) assertEquals(p, whole.process(p.pid()), "process " + p.comm());
     }
 
     @Test
-    void socketpairsOfEachTypeWithTheirPeersAndHolders() {
-        for (IpcGraph g : List.of(whole, scoped)) {
-            for (String t : List.of("stream", "dgram", "seqpacket")) {
-                UnixSocket a = socket(g, "pair-" + t + "-a"), b = socket(g, "pair-" + t + "-b");
-                SocketType type = SocketType.valueOf(t.toUpperCase());
-                assertEquals(type, a.type());
-                assertEquals(type, b.type());
-                assertEquals(SocketState.ESTABLISHED, a.state());
-                assertEquals(SocketName.NONE, a.name());
-                assertEquals(b.ino(), a.peer());
-                assertEquals(a.ino(), b.peer());
-                assertEquals(List.of(holder(topo.one("pair-" + t + "-a"))), a.holders());
-                assertEquals(List.of(holder(topo.one("pair-" + t + "-b"))), b.holders());
-            }
+    void everySocketEqualsWhatWasBuilt() throws Exception {
+        TopologyExpectation want = new TopologyExpectation(topo, null);
+        List<String> diff = new ArrayList<>();
+        for (UnixSocket s : want.sockets.values()) {
+            UnixSocket got = whole.socket(s.ino());
+            if (!s.equals(got)) diff.add("want " + s + "\n got " + got);
         }
+        assertEquals(List.of(), diff);
+        // the cases the issue names are really there
+        assertEquals(32, want.sockets.size(), "socket ends built");
+        assertEquals(2, whole.socket(topo.inode("web", "hub")).pending().size());
+        assertEquals(2, whole.socket(topo.inode("web", "hub")).recvQueue());
+        assertEquals(3, whole.socketsConnectedTo(topo.inode("syslog", "hub")).size());
+        assertEquals(SocketState.UNCONNECTED, whole.socket(topo.inode("lone", "gkid")).state());
     }
 
     @Test
-    void aSocketHeldByTwoProcessesListsBothHolders() {
-        List<PerlTopology.End> shared = topo.ends.get("shared");
-        assertEquals(2, shared.size());
-        UnixSocket s = whole.socket(shared.get(0).ino());
-        assertEquals(shared.stream().map(LiveScannerTopologyTest::holder).sorted().toList(), s.holders());
-        assertEquals(topo.one("shared-peer").ino(), s.peer());
-        assertTrue(whole.edges().stream().anyMatch(e -> e.kind() == org.criuatlas.model.GraphEdge.Kind.SHARED
-                && e.objectKey().equals(s.key())));
+    void everyPipeAndFifoEqualsWhatWasBuilt() throws Exception {
+        TopologyExpectation want = new TopologyExpectation(topo, null);
+        assertEquals(4, want.pipes.size());
+        for (var p : want.pipes.values()) assertEquals(p, whole.pipe(p.ino()), "pipe " + p.ino());
+        assertEquals(topo.directory().resolve("fifo.fifo").toString(), whole.pipe(topo.inode("fifo", "hub")).fifoPath());
     }
 
     @Test
-    void namedListenerWithAcceptedAndPendingClients() {
-        UnixSocket l = socket(whole, "listener");
-        assertEquals(SocketType.STREAM, l.type());
-        assertEquals(SocketState.LISTEN, l.state());
-        assertEquals(SocketName.path(topo.dir.resolve("listen.sock").toString()), l.name());
-        assertEquals(List.of(topo.one("client-pending").ino()), l.pending());
-        assertEquals(1, l.recvQueue(), "one connection waits to be accepted");
-        assertEquals(5, l.sendQueue(), "backlog");
-        assertEquals(List.of(holder(topo.one("listener"))), l.holders());
-
-        UnixSocket acc = socket(whole, "accepted"), cli = socket(whole, "client-accepted");
-        assertEquals(cli.ino(), acc.peer());
-        assertEquals(acc.ino(), cli.peer());
-        assertEquals(l.name(), acc.name(), "an accepted socket carries the listener's name");
-        assertEquals(SocketName.NONE, cli.name());
-        assertEquals(List.of(holder(topo.one("client-accepted"))), cli.holders());
-
-        UnixSocket pending = socket(whole, "client-pending");
-        assertEquals(SocketState.ESTABLISHED, pending.state());
-        assertEquals(List.of(holder(topo.one("client-pending"))), pending.holders());
+    void nothingElseIsHeldByTheTopology() {
+        // no stray object: the topology's pids hold exactly the manifest's sockets and pipes
+        Set<Integer> pids = new HashSet<>(topo.knownPids());
+        Set<Long> held = new HashSet<>();
+        for (UnixSocket s : whole.sockets().values())
+            if (s.holders().stream().anyMatch(h -> pids.contains(h.pid()))) held.add(s.ino());
+        for (var p : whole.pipes().values())
+            if (p.readers().stream().anyMatch(h -> pids.contains(h.pid())) || p.writers().stream().anyMatch(h -> pids.contains(h.pid())))
+                held.add(p.ino());
+        Set<Long> built = new HashSet<>();
+        topo.manifest().ends().forEach(e -> built.add(e.inode()));
+        assertEquals(built, held);
     }
 
     @Test
-    void abstractDgramServerAndItsClient() {
-        UnixSocket server = socket(whole, "dgram-server"), client = socket(whole, "dgram-client");
-        assertEquals(SocketType.DGRAM, server.type());
-        assertEquals(SocketName.Kind.ABSTRACT, server.name().kind());
-        assertEquals("atlas-scan-test-" + topo.pid(), server.name().value());
-        assertEquals(server.ino(), client.peer());
-        assertEquals(0, server.peer());
-        assertEquals(List.of(client), whole.socketsConnectedTo(server.ino()));
-        assertTrue(whole.edges().stream().anyMatch(e -> e.kind() == org.criuatlas.model.GraphEdge.Kind.SOCKET_PEER
-                && e.fromPid() == topo.one("dgram-client").pid() && e.toPid() == topo.pid()));
+    void parentsChildrenAndEdges() {
+        int hub = topo.pid("hub");
+        assertEquals(tree, whole.subtree(hub));
+        assertEquals(Set.of(topo.pid("kid1"), topo.pid("kid2")), new HashSet<>(whole.children(hub)));
+        assertEquals(List.of(topo.pid("gkid")), whole.children(topo.pid("kid1")));
+        assertEquals(List.of(), whole.children(topo.pid("outside")));
+        assertTrue(whole.children(topo.directorPid()).containsAll(List.of(hub, topo.pid("outside"))));
+        List<GraphEdge> edges = whole.edges();
+        assertTrue(edges.contains(new GraphEdge(GraphEdge.Kind.PARENT_CHILD, topo.pid("kid1"), topo.pid("gkid"), null, null)));
+        String pipeKey = "pipe:[" + topo.inode("p-to-out", "kid2") + "]";
+        assertTrue(edges.stream().anyMatch(e -> e.kind() == GraphEdge.Kind.PIPE && e.fromPid() == topo.pid("kid2")
+                && e.toPid() == topo.pid("outside") && pipeKey.equals(e.objectKey())), "pipe edge kid2 -> outside");
+        assertTrue(edges.stream().anyMatch(e -> e.kind() == GraphEdge.Kind.SOCKET_PEER
+                && Set.of(e.fromPid(), e.toPid()).equals(Set.of(topo.pid("gkid"), topo.pid("outside")))), "peer edge gkid - outside");
+        assertTrue(edges.stream().anyMatch(e -> e.kind() == GraphEdge.Kind.SHARED
+                && Set.of(e.fromPid(), e.toPid()).equals(Set.of(hub, topo.pid("outside")))), "shared syslog hub - outside");
     }
 
     @Test
-    void pipeAndFifoEnds() {
-        for (IpcGraph g : List.of(whole, scoped)) {
-            PerlTopology.End r = topo.one("pipe-read"), w = topo.one("pipe-write");
-            assertEquals(r.ino(), w.ino());
-            Pipe p = g.pipe(r.ino());
-            assertNotNull(p);
-            assertFalse(p.isFifo());
-            assertEquals(List.of(holder(r)), p.readers());
-            assertEquals(List.of(holder(w)), p.writers());
-            assertEquals(FdKind.PIPE, g.process(r.pid()).fd(r.fd()).kind());
-
-            PerlTopology.End fr = topo.one("fifo-read"), fw = topo.one("fifo-write");
-            Pipe f = g.pipe(fr.ino());
-            assertNotNull(f, "fifo by its inode");
-            assertEquals(topo.dir.resolve("fifo").toString(), f.fifoPath());
-            assertEquals(List.of(holder(fr)), f.readers());
-            assertEquals(List.of(holder(fw)), f.writers());
-            assertEquals(FdKind.FIFO, g.process(fw.pid()).fd(fw.fd()).kind());
-            assertTrue(g.edges().stream().anyMatch(e -> e.kind() == org.criuatlas.model.GraphEdge.Kind.PIPE
-                    && e.fromPid() == w.pid() && e.toPid() == r.pid()));
+    void aScopedScanHoldsTheSubtreeWithItsObjectsAndNoOutsideHolder() throws Exception {
+        TopologyExpectation want = new TopologyExpectation(topo, tree);
+        assertEquals(tree, scoped.processes().keySet(), "a subtree scan holds the root and its descendants");
+        for (ProcessInfo p : want.processes.values()) assertEquals(p, scoped.process(p.pid()), "process " + p.comm());
+        List<String> diff = new ArrayList<>();
+        for (UnixSocket s : want.sockets.values()) {
+            UnixSocket got = scoped.socket(s.ino());
+            if (s.holders().isEmpty()) continue; // held only outside: present only as a peer, checked below
+            if (!s.equals(got)) diff.add("want " + s + "\n got " + got);
         }
-    }
-
-    @Test
-    void parentsAndChildren() {
-        assertFalse(topo.parentOf.isEmpty());
-        topo.parentOf.forEach((child, parent) -> {
-            assertEquals(parent, whole.process(child).ppid(), "ppid of " + child);
-            assertTrue(whole.children(parent).contains(child));
-        });
-        Set<Integer> expected = new HashSet<>(topo.parentOf.keySet());
-        expected.add(topo.pid());
-        assertEquals(expected, scoped.processes().keySet(), "a subtree scan holds the root and its descendants");
-        assertEquals(expected, whole.subtree(topo.pid()));
-        assertTrue(whole.process(topo.pid()).cmdline().contains("perl"));
-        assertEquals("perl", whole.process(topo.pid()).comm());
-    }
-
-    @Test
-    void aScopedScanKeepsPeersOutsideTheScopeButNoOutsideHolders() {
-        // every socket the topology holds is present, and no holder lies outside the subtree
-        for (List<PerlTopology.End> es : topo.ends.values()) {
-            for (PerlTopology.End e : es) {
-                if (scoped.pipe(e.ino()) == null) assertNotNull(scoped.socket(e.ino()), "socket " + e);
-            }
-        }
+        assertEquals(List.of(), diff);
+        // peers outside are kept (so crossings can be seen), without their outside holders
         for (UnixSocket s : scoped.sockets().values()) {
-            for (Holder h : s.holders()) assertTrue(scoped.processes().containsKey(h.pid()));
+            for (Holder h : s.holders()) assertTrue(tree.contains(h.pid()), "holder outside the scope: " + s);
+            UnixSocket full = want.sockets.get(s.ino());
+            assertNotNull(full, "scoped scan has a socket the topology did not build: " + s);
+            assertEquals(full.withHolders(s.holders()), s);
+        }
+        assertNotNull(scoped.socket(topo.inode("out-stream", "outside")), "the outside peer of out-stream");
+        for (var p : want.pipes.values()) assertEquals(p, scoped.pipe(p.ino()), "pipe " + p.ino());
+    }
+
+    @Test
+    void fdsOfEveryProcessAreExactlyTheBuiltOnes() {
+        for (var p : topo.manifest().processes().values()) {
+            Map<Integer, Long> want = new TreeMap<>(), got = new TreeMap<>();
+            topo.endsOf(p.name()).forEach(e -> want.put(e.fd(), e.inode()));
+            whole.process(p.pid()).fds().stream().filter(f -> f.fd() > 2).forEach(f -> got.put(f.fd(), f.inode()));
+            assertEquals(want, got, "fds of " + p.name());
         }
     }
 }

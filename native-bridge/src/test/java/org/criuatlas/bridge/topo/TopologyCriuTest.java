@@ -98,6 +98,16 @@ class TopologyCriuTest {
             }
             int before = t.log("p").size();
             TopologyTest.await("talk resumes after restore", () -> t.log("p").size() > before + 2);
+            // signal handling survived too: SIGUSR1 makes kid ping on its dgram client
+            t.ping("kid");
+            TopologyTest.await("ping after restore", () -> t.log("log").contains("ping kid"));
+
+            // the director on its own kills the restored tasks (not its children any more) by pid
+            long t0 = System.nanoTime();
+            ProcessSignals.kill(t.directorPid(), ProcessSignals.SIGTERM);
+            TopologyTest.await("director exit", () -> !t.directorAlive());
+            for (int pid : pids) assertTrue(ProcView.gone(pid), "restored pid " + pid + " survived the director");
+            assertTrue(System.nanoTime() - t0 < 8_000_000_000L, "director teardown took too long");
         }
         for (int pid : pids) assertTrue(ProcView.gone(pid) || ProcView.of(pid).state() == 'Z', "restored pid " + pid + " left running");
     }

@@ -2,6 +2,7 @@ package org.criuatlas.bridge.topo;
 
 import org.criuatlas.model.SocketName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.criuatlas.model.SocketType.DGRAM;
@@ -104,6 +106,25 @@ class TopologyTest {
             assertEquals("worker", worker.comm());
             assertEquals("root", t.process("worker").parent());
         }
+    }
+
+    @Test
+    void nosetsidKeepsTheDirectorsSession() throws Exception {
+        try (Topology t = Topology.start(new TopologySpec().processInDirectorSession("loose").process("kid", "loose"))) {
+            int sid = ProcView.of(t.directorPid()).sid();
+            assertEquals(sid, ProcView.of(t.pid("loose")).sid());
+            assertEquals(sid, ProcView.of(t.pid("kid")).sid());
+            assertExactFds(t);
+        }
+    }
+
+    @Test
+    void bigSpecRejectedLateStillNamesTheLine() {
+        TopologySpec spec = new TopologySpec().process("a");
+        for (int i = 0; i < 20000; i++) spec.raw("# filler comment line " + i);
+        spec.raw("bogus statement");
+        TopologyException e = assertThrows(TopologyException.class, () -> Topology.start(spec));
+        assertTrue(e.getMessage().contains("line 20002: unknown statement 'bogus'"), e.getMessage());
     }
 
     @Test
@@ -239,6 +260,35 @@ class TopologyTest {
         assertFalse(Files.exists(sock), "socket file left: " + sock);
         assertFalse(Files.exists(fifo), "FIFO left: " + fifo);
         assertFalse(Files.exists(dir), "temp dir left: " + dir);
+    }
+
+    /** What happens when the JVM dies: the only writer of the director's stdin goes away. */
+    @Test
+    void directorTearsDownWhenTheHolderOfItsStdinDies(@TempDir Path tmp) throws Exception {
+        Path spec = tmp.resolve("spec.txt");
+        Files.writeString(spec, everyKind().text());
+        Path manifest = tmp.resolve("manifest.txt");
+        String cmd = "sleep 600 | exec '" + AtlasTopoBinary.locate() + "' --sockdir '" + tmp + "' '" + spec + "' > '" + manifest + "'";
+        Process shell = new ProcessBuilder("bash", "-c", cmd).redirectErrorStream(true).start();
+        try {
+            await("manifest", () -> {
+                try {
+                    return Files.exists(manifest) && Files.readString(manifest).contains("ready\n");
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            TopologyManifest m = TopologyManifest.parse(Files.readAllLines(manifest));
+            ProcessHandle sleep = shell.descendants().filter(h -> h.info().command().orElse("").endsWith("sleep"))
+                    .findFirst().orElseThrow();
+            sleep.destroyForcibly();
+            assertTrue(shell.waitFor(20, TimeUnit.SECONDS), "director did not exit after stdin EOF");
+            for (Topology.Proc p : m.processes().values()) assertTrue(ProcView.gone(p.pid()), p + " survived");
+            assertFalse(Files.exists(tmp.resolve("srv.sock")));
+        } finally {
+            shell.descendants().forEach(ProcessHandle::destroyForcibly);
+            shell.destroyForcibly();
+        }
     }
 
     @Test

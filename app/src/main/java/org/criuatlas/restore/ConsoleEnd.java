@@ -1,0 +1,201 @@
+package org.criuatlas.restore;
+
+import org.criuatlas.bridge.criu.LibC;
+import org.criuatlas.plan.restore.Replacement;
+import org.criuatlas.model.SocketType;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An end kept by CRIU Atlas: a background thread reads what the restored process sends (counted,
+ * decoded as UTF-8, kept as a transcript and passed to listeners on that thread); {@link #send}
+ * writes text to it (one packet per call on dgram/seqpacket).
+ */
+public final class ConsoleEnd implements WiredEnd {
+    /** The transcript keeps the last this many characters. */
+    public static final int TRANSCRIPT_LIMIT = 1 << 20;
+
+    /** Told about traffic, on the console's reader thread (or the sender's thread for sent bytes). */
+    public interface Listener {
+        void received(String text);
+
+        default void counted(long bytesIn, long bytesOut) {}
+
+        default void ended(String why) {}
+    }
+
+    private final String key;
+    private final int criuFd;
+    private final Replacement replacement;
+    private final int fd;
+    private final AtomicLong in = new AtomicLong(), out = new AtomicLong();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final StringBuilder transcript = new StringBuilder();
+    private final Object sendLock = new Object();
+    private volatile boolean closing;
+    private volatile String endedWhy;
+    private Thread reader;
+    private boolean fdClosed;
+
+    ConsoleEnd(String key, int criuFd, Replacement replacement, int fd) {
+        this.key = key;
+        this.criuFd = criuFd;
+        this.replacement = replacement;
+        this.fd = fd;
+    }
+
+    @Override public String key() { return key; }
+    @Override public int criuFd() { return criuFd; }
+
+    @Override
+    public String describe() {
+        return key + " kept in a console (" + (canSend() && canReceive() ? "text in and out"
+                : canSend() ? "send only" : "receive only") + ")";
+    }
+
+    public boolean canSend() { return replacement.ourEndWrites(); }
+
+    public boolean canReceive() { return replacement.ourEndReads(); }
+
+    public long bytesReceived() { return in.get(); }
+
+    public long bytesSent() { return out.get(); }
+
+    /** Null while open; else why it ended (the restored process closed its end, or we closed). */
+    public String ended() { return endedWhy; }
+
+    public String transcript() {
+        synchronized (transcript) {
+            return transcript.toString();
+        }
+    }
+
+    public void addListener(Listener l) { listeners.add(l); }
+
+    public void removeListener(Listener l) { listeners.remove(l); }
+
+    @Override
+    public synchronized void start() {
+        if (reader != null || !canReceive()) return;
+        reader = new Thread(this::readLoop, "console-" + key);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Writes {@code text} (UTF-8) to the restored process; blocks while its buffer is full. Not on the FX thread. */
+    public void send(String text) {
+        if (!canSend()) throw new IllegalStateException(key + ": the restored process holds the write end; this console only receives");
+        if (endedWhy != null) throw new IllegalStateException(key + ": the console has ended (" + endedWhy + ")");
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        synchronized (sendLock) {
+            if (replacement.isPipe() || replacement.socketType() == SocketType.STREAM) {
+                int off = 0;
+                while (off < b.length) {
+                    byte[] rest = off == 0 ? b : java.util.Arrays.copyOfRange(b, off, b.length);
+                    int n = replacement.isPipe() ? LibC.write(fd, rest) : LibC.send(fd, rest, 0);
+                    if (n <= 0) break;
+                    off += n;
+                }
+            } else {
+                LibC.send(fd, b, 0); // one datagram / packet
+            }
+        }
+        long o = out.addAndGet(b.length);
+        for (Listener l : listeners) safe(() -> l.counted(in.get(), o));
+    }
+
+    private void readLoop() {
+        CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+        byte[] buf = new byte[65536];
+        ByteBuffer pending = ByteBuffer.allocate(65536 + 8);
+        boolean packets = !replacement.isPipe() && replacement.socketType() != SocketType.STREAM;
+        String why = null;
+        try {
+            while (!closing) {
+                if (!LibC.pollIn(fd, 100)) continue;
+                byte[] data;
+                int n;
+                if (packets) {
+                    data = LibC.recvPacket(fd);
+                    if (data == null) {
+                        why = "the restored process closed its end";
+                        break;
+                    }
+                    n = data.length;
+                } else {
+                    n = LibC.read(fd, buf);
+                    if (n <= 0) {
+                        why = "the restored process closed its end";
+                        break;
+                    }
+                    data = buf;
+                }
+                long total = in.addAndGet(n);
+                pending.put(data, 0, n);
+                pending.flip();
+                CharBuffer chars = CharBuffer.allocate(n + 8);
+                dec.decode(pending, chars, false);
+                pending.compact();
+                chars.flip();
+                String text = chars.toString();
+                synchronized (transcript) {
+                    transcript.append(text);
+                    if (transcript.length() > TRANSCRIPT_LIMIT) transcript.delete(0, transcript.length() - TRANSCRIPT_LIMIT);
+                }
+                for (Listener l : listeners) {
+                    safe(() -> l.received(text));
+                    safe(() -> l.counted(total, out.get()));
+                }
+            }
+        } catch (RuntimeException e) {
+            why = closing ? null : "reading failed: " + e.getMessage();
+        }
+        if (why == null) why = "closed by CRIU Atlas";
+        endedWhy = why;
+        String w = why;
+        for (Listener l : listeners) safe(() -> l.ended(w));
+    }
+
+    private static void safe(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException ignored) {
+            // a broken listener must not stop the console
+        }
+    }
+
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            if (fdClosed) return;
+            closing = true;
+            t = reader;
+        }
+        if (t != null) {
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (this) {
+            if (!fdClosed) {
+                LibC.close(fd);
+                fdClosed = true;
+            }
+        }
+        if (endedWhy == null) {
+            endedWhy = "closed by CRIU Atlas";
+            for (Listener l : listeners) safe(() -> l.ended(endedWhy));
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package org.criuatlas.ui.restore;
+
+/** Node ids and style classes of the restore board, shared by the view, CSS and tests. */
+public final class RestoreBoardIds {
+    private RestoreBoardIds() {}
+
+    public static final String BOARD = "restore-board";
+    public static final String ROWS = "wiring-rows";
+    public static final String ADD_KEY = "add-key";
+    public static final String ADD_KEY_BUTTON = "add-key-button";
+    public static final String ADD_KEY_MESSAGE = "add-key-message";
+    public static final String CLI_TEXT = "cli-text";
+    public static final String COPY_CLI = "copy-cli";
+    public static final String BLOCKING = "blocking-text";
+    public static final String RESTORE = "restore-button";
+    public static final String CANCEL = "cancel-button";
+    public static final String WAIT_RETRY = "wait-retry-button";
+    public static final String SIBLING = "restore-sibling";
+    public static final String STATUS = "restore-status";
+    public static final String TIMELINE = "restore-timeline";
+    public static final String CONSOLES = "console-tabs";
+    public static final String CONSOLE_OUTPUT = "console-output";
+    public static final String CONSOLE_INPUT = "console-input";
+    public static final String CONSOLE_SEND = "console-send";
+    public static final String CONSOLE_COUNTERS = "console-counters";
+
+    public static final String STYLE_ERROR = "wiring-error";
+    public static final String STYLE_NOTE = "wiring-note";
+
+    public static String rowKey(int i) { return "row-" + i + "-key"; }
+    public static String rowFd(int i) { return "row-" + i + "-fd"; }
+    public static String rowDestination(int i) { return "row-" + i + "-destination"; }
+    public static String rowArgument(int i) { return "row-" + i + "-argument"; }
+    public static String rowMessage(int i) { return "row-" + i + "-message"; }
+    public static String rowRemove(int i) { return "row-" + i + "-remove"; }
+}

@@ -1,0 +1,99 @@
+package org.criuatlas.ui.restore.vm;
+
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyLongProperty;
+import javafx.beans.property.ReadOnlyLongWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import org.criuatlas.restore.ConsoleEnd;
+
+import java.util.concurrent.Executor;
+
+/**
+ * One console tab's state: the received text, byte counters, and whether it can still send.
+ * Traffic arrives on the console's thread and is marshalled onto the UI executor; sends run on the
+ * background executor (a full socket buffer must not freeze the window).
+ */
+public final class ConsoleModel {
+    private final ConsoleEnd end;
+    private final Executor ui, background;
+    private final ReadOnlyStringWrapper received = new ReadOnlyStringWrapper(this, "received", "");
+    private final ReadOnlyLongWrapper bytesIn = new ReadOnlyLongWrapper(this, "bytesIn", 0);
+    private final ReadOnlyLongWrapper bytesOut = new ReadOnlyLongWrapper(this, "bytesOut", 0);
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "open");
+    private final ReadOnlyBooleanWrapper canSend = new ReadOnlyBooleanWrapper(this, "canSend", false);
+    private final StringBuilder pending = new StringBuilder();
+    private boolean flushQueued;
+
+    ConsoleModel(ConsoleEnd end, Executor ui, Executor background) {
+        this.end = end;
+        this.ui = ui;
+        this.background = background;
+        canSend.set(end.canSend());
+        String already = end.transcript();
+        received.set(already);
+        bytesIn.set(end.bytesReceived());
+        end.addListener(new ConsoleEnd.Listener() {
+            @Override
+            public void received(String text) {
+                // coalesce: many small reads become one UI update
+                synchronized (pending) {
+                    pending.append(text);
+                    if (flushQueued) return;
+                    flushQueued = true;
+                }
+                ui.execute(ConsoleModel.this::flush);
+            }
+
+            @Override
+            public void counted(long in, long out) {
+                ui.execute(() -> {
+                    bytesIn.set(Math.max(bytesIn.get(), in));
+                    bytesOut.set(Math.max(bytesOut.get(), out));
+                });
+            }
+
+            @Override
+            public void ended(String why) {
+                ui.execute(() -> {
+                    status.set("ended: " + why);
+                    canSend.set(false);
+                });
+            }
+        });
+    }
+
+    private void flush() {
+        String t;
+        synchronized (pending) {
+            t = pending.toString();
+            pending.setLength(0);
+            flushQueued = false;
+        }
+        String all = received.get() + t;
+        if (all.length() > ConsoleEnd.TRANSCRIPT_LIMIT) all = all.substring(all.length() - ConsoleEnd.TRANSCRIPT_LIMIT);
+        received.set(all);
+    }
+
+    public String key() { return end.key(); }
+
+    public ReadOnlyStringProperty receivedProperty() { return received.getReadOnlyProperty(); }
+    public ReadOnlyLongProperty bytesInProperty() { return bytesIn.getReadOnlyProperty(); }
+    public ReadOnlyLongProperty bytesOutProperty() { return bytesOut.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty statusProperty() { return status.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty canSendProperty() { return canSend.getReadOnlyProperty(); }
+
+    /** Sends a line of text (a newline is added) in the background. */
+    public void sendLine(String text) {
+        if (!canSend.get()) return;
+        String line = text + "\n";
+        background.execute(() -> {
+            try {
+                end.send(line);
+            } catch (RuntimeException e) {
+                ui.execute(() -> status.set("send failed: " + e.getMessage()));
+            }
+        });
+    }
+}

@@ -1,0 +1,237 @@
+package org.criuatlas.ui.restore.vm;
+
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.criuatlas.bridge.criu.CriuEvent;
+import org.criuatlas.plan.restore.Destination;
+import org.criuatlas.plan.restore.RestoreWiringPlan;
+import org.criuatlas.plan.restore.WiringProblem;
+import org.criuatlas.plan.restore.WiringRow;
+import org.criuatlas.restore.RestoreEvent;
+import org.criuatlas.restore.RestoreOutcome;
+import org.criuatlas.restore.RestoreRunner;
+import org.criuatlas.restore.Wiring;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.stream.Collectors;
+
+/**
+ * State and intents of the restore wiring board. Holds the current {@link RestoreWiringPlan}; every
+ * edit goes through the plan, and a refused edit leaves the plan as it was and shows the reason on
+ * the row. Restores run through a {@link RestoreRunner} on the background executor; results come
+ * back through the {@code ui} executor (Platform::runLater in the app, Runnable::run in tests).
+ */
+public final class RestoreBoardModel implements AutoCloseable {
+    /** How long "wait until free and retry" waits for a taken pid. */
+    public static final Duration PID_WAIT = Duration.ofSeconds(60);
+
+    private final Path criu;
+    private final RestoreRunner runner;
+    private final Executor ui, background;
+    private final ReadOnlyObjectWrapper<RestoreWiringPlan> plan = new ReadOnlyObjectWrapper<>(this, "plan");
+    private final ObservableList<WiringRowModel> rows = FXCollections.observableArrayList();
+    private final Map<Integer, String> rejections = new HashMap<>();
+    private final ReadOnlyStringWrapper addMessage = new ReadOnlyStringWrapper(this, "addMessage", "");
+    private final ReadOnlyStringWrapper commandLine = new ReadOnlyStringWrapper(this, "commandLine", "");
+    private final ReadOnlyStringWrapper blockingText = new ReadOnlyStringWrapper(this, "blockingText", "");
+    private final ReadOnlyBooleanWrapper canRestore = new ReadOnlyBooleanWrapper(this, "canRestore", false);
+    private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running", false);
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "Not restored yet.");
+    private final ReadOnlyObjectWrapper<List<Integer>> takenPids = new ReadOnlyObjectWrapper<>(this, "takenPids", List.of());
+    private final ReadOnlyObjectWrapper<List<Integer>> restoredPids = new ReadOnlyObjectWrapper<>(this, "restoredPids", List.of());
+    private final ObservableList<String> timeline = FXCollections.observableArrayList();
+    private final ObservableList<ConsoleModel> consoles = FXCollections.observableArrayList();
+    private RestoreRunner.Job job;
+    private Instant jobStart;
+    private Wiring wiring;
+
+    public RestoreBoardModel(RestoreWiringPlan initial, Path criu, Executor ui, Executor background) {
+        this.criu = criu;
+        this.ui = ui;
+        this.background = background;
+        this.runner = new RestoreRunner(criu, background);
+        setPlan(initial);
+    }
+
+    // ---- read-only state ---------------------------------------------------------------------
+
+    public ReadOnlyObjectProperty<RestoreWiringPlan> planProperty() { return plan.getReadOnlyProperty(); }
+    public ObservableList<WiringRowModel> rows() { return FXCollections.unmodifiableObservableList(rows); }
+    /** Why the last "hand in another object" was refused; empty when it was not. */
+    public ReadOnlyStringProperty addMessageProperty() { return addMessage.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty commandLineProperty() { return commandLine.getReadOnlyProperty(); }
+    /** What blocks the restore, one reason a line; empty when nothing does. */
+    public ReadOnlyStringProperty blockingTextProperty() { return blockingText.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty canRestoreProperty() { return canRestore.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty runningProperty() { return running.getReadOnlyProperty(); }
+    public ReadOnlyStringProperty statusProperty() { return status.getReadOnlyProperty(); }
+    /** Pids a failed restore found taken (offers "wait until free and retry"); empty otherwise. */
+    public ReadOnlyObjectProperty<List<Integer>> takenPidsProperty() { return takenPids.getReadOnlyProperty(); }
+    public ReadOnlyObjectProperty<List<Integer>> restoredPidsProperty() { return restoredPids.getReadOnlyProperty(); }
+    /** Stages with their time since the restore started. */
+    public ObservableList<String> timeline() { return FXCollections.unmodifiableObservableList(timeline); }
+    public ObservableList<ConsoleModel> consoles() { return FXCollections.unmodifiableObservableList(consoles); }
+    public Path criu() { return criu; }
+
+    // ---- intents -----------------------------------------------------------------------------
+
+    public void commitKey(int row, String typed) {
+        apply(row, plan.get().withKey(row, typed));
+    }
+
+    public void commitFd(int row, String typed) {
+        apply(row, plan.get().withCriuFd(row, typed));
+    }
+
+    public void chooseDestination(int row, Destination.Kind kind, String argument) {
+        apply(row, plan.get().withDestination(row, new Destination(kind, argument)));
+    }
+
+    /** Hands in one more image object (typed key). */
+    public void addKey(String typed) {
+        RestoreWiringPlan.Edit e = plan.get().addRow(typed);
+        addMessage.set(e.accepted() ? "" : e.rejection());
+        if (e.accepted()) setPlan(e.plan());
+    }
+
+    public void removeRow(int row) {
+        rejections.clear();
+        setPlan(plan.get().removeRow(row));
+    }
+
+    public void setRestoreSibling(boolean v) {
+        setPlan(plan.get().withRestoreSibling(v));
+    }
+
+    private void apply(int row, RestoreWiringPlan.Edit e) {
+        if (e.accepted()) {
+            rejections.remove(row);
+            setPlan(e.plan());
+        } else {
+            rejections.put(row, e.rejection());
+            refresh();
+        }
+    }
+
+    private void setPlan(RestoreWiringPlan p) {
+        plan.set(p);
+        refresh();
+    }
+
+    private void refresh() {
+        RestoreWiringPlan p = plan.get();
+        while (rows.size() > p.rows().size()) rows.remove(rows.size() - 1);
+        while (rows.size() < p.rows().size()) rows.add(new WiringRowModel());
+        List<WiringProblem> problems = p.problems();
+        for (int i = 0; i < p.rows().size(); i++) {
+            WiringRow r = p.rows().get(i);
+            final int idx = i;
+            String rejected = rejections.get(i);
+            List<WiringProblem> mine = problems.stream().filter(x -> x.row() == idx).toList();
+            String msg = rejected != null ? rejected : mine.stream().map(WiringProblem::message).collect(Collectors.joining("\n"));
+            boolean err = rejected != null || mine.stream().anyMatch(WiringProblem::blocks);
+            String inherit = r.destination().kind().inherits() ? "--inherit-fd " + r.inheritArgument()
+                    : r.destination().kind() == Destination.Kind.RECONNECT ? "--ext-unix-sk (no fd)" : "not handed in";
+            rows.get(i).set(r.key(), r.object(), r.replacement().describe(), r.criuFd(), inherit, r.destination(),
+                    !r.replacement().isPipe() && r.peerNamed(), msg, err);
+        }
+        commandLine.set(p.commandLine(criu));
+        blockingText.set(String.join("\n", p.blockingReasons()));
+        canRestore.set(!p.blocked() && !running.get());
+    }
+
+    /** Starts the restore in the background. */
+    public void restore() {
+        if (running.get() || plan.get().blocked()) return;
+        closeWiring(); // queued before the job: the last restore's ends close first
+        start(runner.restore(plan.get(), this::onEvent), "Restoring…");
+    }
+
+    /** After "PID taken": waits until the pids are free (at most {@link #PID_WAIT}), then restores. */
+    public void waitAndRetry() {
+        List<Integer> pids = takenPids.get();
+        if (running.get() || pids.isEmpty()) return;
+        closeWiring();
+        start(runner.waitThenRestore(plan.get(), pids, PID_WAIT, this::onEvent), "Waiting until pid " + pids + " is free…");
+    }
+
+    public void cancel() {
+        RestoreRunner.Job j = job;
+        if (j != null && running.get()) {
+            status.set("Cancelling…");
+            j.cancel();
+        }
+    }
+
+    private void start(RestoreRunner.Job j, String text) {
+        closeWiring();
+        timeline.clear();
+        takenPids.set(List.of());
+        restoredPids.set(List.of());
+        jobStart = Instant.now();
+        running.set(true);
+        canRestore.set(false);
+        status.set(text);
+        job = j;
+        j.outcome().thenAccept(o -> ui.execute(() -> finished(o)));
+    }
+
+    private void onEvent(RestoreEvent e) {
+        String line;
+        if (e instanceof RestoreEvent.Step s) line = s.name() + ": " + s.detail();
+        else if (e instanceof RestoreEvent.Criu c && c.event() instanceof CriuEvent.Stage st)
+            line = "criu " + st.name() + (st.pid() != null ? " (pid " + st.pid() + ")" : "");
+        else return; // log lines belong to the log lens
+        Instant start = jobStart == null ? e.at() : jobStart;
+        String text = String.format("+%.3f s  %s", Duration.between(start, e.at()).toMillis() / 1000.0, line);
+        ui.execute(() -> timeline.add(text));
+    }
+
+    private void finished(RestoreOutcome o) {
+        running.set(false);
+        job = null;
+        if (o instanceof RestoreOutcome.Restored r) {
+            wiring = r.wiring();
+            restoredPids.set(r.pids());
+            consoles.setAll(r.wiring().consoles().stream().map(c -> new ConsoleModel(c, ui, background)).toList());
+            status.set("Restored: root pid " + r.rootPid() + " (" + r.pids().size() + " process(es)); "
+                    + r.wiring().ends().size() + " kept end(s) wired.");
+        } else if (o instanceof RestoreOutcome.PidTaken t) {
+            takenPids.set(t.pids());
+            status.set("PID " + t.pids() + " is still taken. " + t.why());
+        } else if (o instanceof RestoreOutcome.Failed f) {
+            status.set("Restore failed: " + f.why());
+        } else if (o instanceof RestoreOutcome.Cancelled c) {
+            status.set("Cancelled: " + c.how());
+        }
+        refresh();
+    }
+
+    private void closeWiring() {
+        if (wiring != null) {
+            Wiring w = wiring;
+            wiring = null;
+            consoles.clear();
+            background.execute(w::close);
+        }
+    }
+
+    /** Cancels a running restore and closes the kept ends (the restored processes see them close). */
+    @Override
+    public void close() {
+        cancel();
+        closeWiring();
+    }
+}
