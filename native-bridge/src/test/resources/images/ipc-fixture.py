@@ -7,6 +7,11 @@ a grandchild G and a zombie Z, and reports back. R prints one line:
   READY <C pid> <ext pair ino (C's end)> <ext dgram client ino> <G pid> <Z pid>
 then waits until killed. Outside the dump, R holds: the other end of a STREAM socketpair, a named
 DGRAM server C is connected to, and the write end of a pipe whose read end C holds.
+
+READY means the tree is final: R prints it only at EOF of the ready pipe, i.e. after C, G and Z
+have all closed their copies of its write end, which each does as its very last change. (Printing
+it on the first line let a test snapshot /proc while C still held the ready pipe at fd 9 and then
+dump after C closed it.)
 """
 import os, signal, socket, sys, time
 
@@ -54,6 +59,7 @@ if c == 0:
     g = os.fork()
     if g == 0:
         s1a.close(); os.close(p1w); s2a.close()
+        os.close(ready_w)  # last: R's EOF on the ready pipe says G is done
         while True:
             signal.pause()
     s1b.close(); os.close(p1r); s2b.close()
@@ -71,11 +77,14 @@ if c == 0:
 
 os.close(out_r); os.close(ready_w)
 line = b""
-while not line.endswith(b"\n"):
+while True:  # until EOF: every copy of the write end (C, G, Z) is closed
     chunk = os.read(ready_r, 100)
     if not chunk:
-        sys.exit("dump root died")
+        break
     line += chunk
+os.close(ready_r)
+if not line.endswith(b"\n"):
+    sys.exit("dump root died")
 ext_cli_ino, g, z = line.split()
 print("READY %d %d %s %s %s" % (c, os.fstat(ext_b.fileno()).st_ino, ext_cli_ino.decode(), g.decode(), z.decode()), flush=True)
 ext_b.close()

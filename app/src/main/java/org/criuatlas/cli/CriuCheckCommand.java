@@ -1,6 +1,5 @@
 package org.criuatlas.cli;
 
-import org.criuatlas.bridge.criu.CriuLocator;
 import picocli.CommandLine.Command;
 
 import java.util.concurrent.Callable;
@@ -10,11 +9,8 @@ import java.util.concurrent.Callable;
 public final class CriuCheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        var loc = CriuLocator.locate();
-        if (loc.isEmpty()) {
-            System.err.println("criu not found: set " + CriuLocator.ENV + " or run scripts/provision-criu.sh");
-            return 2;
-        }
+        var loc = CriuRunOutput.locateCriu();
+        if (loc.isEmpty()) return CriuRunOutput.USAGE;
         System.out.println(loc.get().path() + "\t(via " + loc.get().via() + ")");
         return 0;
     }

@@ -1,7 +1,6 @@
 package org.criuatlas.cli;
 
 import org.criuatlas.bridge.criu.CriuException;
-import org.criuatlas.bridge.criu.CriuLocator;
 import org.criuatlas.bridge.criu.CriuResult;
 import org.criuatlas.bridge.criu.CriuSession;
 import picocli.CommandLine.Command;
@@ -18,11 +17,8 @@ public final class CriuHealthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var loc = CriuLocator.locate();
-        if (loc.isEmpty()) {
-            System.err.println("criu not found: set " + CriuLocator.ENV + " or run scripts/provision-criu.sh");
-            return CriuRunOutput.USAGE;
-        }
+        var loc = CriuRunOutput.locateCriu();
+        if (loc.isEmpty()) return CriuRunOutput.USAGE;
         try {
             CriuResult v = CriuSession.version(loc.get().path());
             CriuResult c = CriuSession.check(loc.get().path(), null);

@@ -1,10 +1,10 @@
 package org.criuatlas.cli;
 
 import org.criuatlas.bridge.criu.CriuCommandLine;
-import org.criuatlas.bridge.criu.CriuLocator;
 import org.criuatlas.bridge.criu.CriuOptions;
 import org.criuatlas.bridge.criu.CriuSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -26,7 +26,6 @@ public final class CriuRestoreCommand implements Callable<Integer> {
     private static final Pattern INHERIT = Pattern.compile("(\\d+):((?:socket|pipe):\\[\\d+\\]|.+)");
 
     @Option(names = {"--images", "-D"}, required = true, description = "Images directory of a complete dump.") Path images;
-    @Option(names = {"--work-dir", "-W"}, description = "Directory for the log and stats (default: the images dir).") Path workDir;
     @Option(names = "--inherit-fd", description = "N:KEY - hand our fd N to criu for KEY (socket:[INO] or pipe:[INO]). Repeatable.") List<String> inherit = new ArrayList<>();
     @Option(names = "--ext-unix-sk", description = "Reconnect external sockets by their peer's name.") boolean extUnixSk;
     @Option(names = "--shell-job", description = "The tree was dumped as a shell job.") boolean shellJob;
@@ -35,45 +34,31 @@ public final class CriuRestoreCommand implements Callable<Integer> {
     @Option(names = "--restore-sibling", description = "Make the restored root a child of this process instead of criu's.") boolean sibling;
     @Option(names = "--force", description = "Restore even if the images dir is marked as an incomplete dump.") boolean force;
     @Option(names = {"-v", "--log-level"}, description = "CRIU log level 0..4 (default 4).") int logLevel = 4;
-    @Option(names = "--log", description = "Print every log line, not only errors and warnings.") boolean allLog;
-    @Option(names = "--json", description = "Print the result as JSON on stdout (events go to stderr).") boolean json;
+    @Mixin CriuRunOptions run = new CriuRunOptions();
 
     @Override
     public Integer call() {
-        var loc = CriuLocator.locate();
-        if (loc.isEmpty()) {
-            System.err.println("criu not found: set " + CriuLocator.ENV + " or run scripts/provision-criu.sh");
-            return CriuRunOutput.USAGE;
-        }
-        if (CriuSession.isIncomplete(images) && !force) {
-            System.err.println("criu-atlas restore: " + images + " holds an incomplete dump (" + CriuSession.INCOMPLETE_MARKER
+        var loc = CriuRunOutput.locateCriu();
+        if (loc.isEmpty()) return CriuRunOutput.USAGE;
+        Path criu = loc.get().path();
+        if (CriuSession.isIncomplete(images) && !force)
+            return CriuRunOutput.usage("restore", images + " holds an incomplete dump (" + CriuSession.INCOMPLETE_MARKER
                     + "); use --force to try anyway");
-            return CriuRunOutput.USAGE;
-        }
         List<CriuOptions.InheritFd> fds = new ArrayList<>();
         Map<Integer, Integer> handIn = new LinkedHashMap<>();
         for (String spec : inherit) {
             Matcher m = INHERIT.matcher(spec);
-            if (!m.matches()) {
-                System.err.println("criu-atlas restore: --inherit-fd wants N:KEY, e.g. 7:socket:[12345]; got " + spec);
-                return CriuRunOutput.USAGE;
-            }
+            if (!m.matches())
+                return CriuRunOutput.usage("restore", "--inherit-fd wants N:KEY, e.g. 7:socket:[12345]; got " + spec);
             int n = Integer.parseInt(m.group(1));
             fds.add(new CriuOptions.InheritFd(m.group(2), n));
             handIn.put(n, n);
         }
-        CriuOptions o;
-        CriuRunOutput out = new CriuRunOutput(json, allLog);
-        CriuSession s;
-        try {
-            o = CriuOptions.defaults().withImagesDir(images.toAbsolutePath()).withWorkDir(workDir == null ? null : workDir.toAbsolutePath())
+        return CriuRunOutput.run("restore", run, listener -> {
+            CriuOptions o = CriuOptions.defaults().withImagesDir(images.toAbsolutePath()).withWorkDir(run.absoluteWorkDir())
                     .withInheritFds(fds).withExtUnixSk(extUnixSk).withShellJob(shellJob).withTcpEstablished(tcp)
                     .withFileLocks(fileLocks).withRestoreSibling(sibling).withLogLevel(logLevel);
-            s = CriuSession.restore(loc.get().path(), o, handIn, out.listener());
-        } catch (IllegalArgumentException e) {
-            System.err.println("criu-atlas restore: " + e.getMessage());
-            return CriuRunOutput.USAGE;
-        }
-        return out.finish(s, json, CriuCommandLine.restore(loc.get().path(), o, handIn));
+            return new CriuRunOutput.Started(CriuSession.restore(criu, o, handIn, listener), CriuCommandLine.restore(criu, o, handIn));
+        });
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.criuatlas.bridge.criu.CriuEvent;
 import org.criuatlas.bridge.criu.CriuException;
 import org.criuatlas.bridge.criu.CriuListener;
+import org.criuatlas.bridge.criu.CriuLocator;
 import org.criuatlas.bridge.criu.CriuResult;
 import org.criuatlas.bridge.criu.CriuSession;
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Shared printing and exit codes of the headless dump/restore/check commands. */
 final class CriuRunOutput {
@@ -27,6 +29,43 @@ final class CriuRunOutput {
     private final PrintStream events;
     private final boolean allLog;
     private final Instant start = Instant.now();
+
+    /** The criu to run; empty after telling the user how to get one (exit with {@link #USAGE}). */
+    static Optional<CriuLocator.Located> locateCriu() {
+        var loc = CriuLocator.locate();
+        if (loc.isEmpty()) System.err.println("criu not found: set " + CriuLocator.ENV + " or run scripts/provision-criu.sh");
+        return loc;
+    }
+
+    /** Tells what was wrong with the command's input; returns {@link #USAGE}. */
+    static int usage(String command, String message) {
+        System.err.println("criu-atlas " + command + ": " + message);
+        return USAGE;
+    }
+
+    /** A session just started and the criu command line that would do the same. */
+    record Started(CriuSession session, String commandLine) {}
+
+    /** Starts a session that reports to the given listener; bad input throws IllegalArgumentException. */
+    @FunctionalInterface
+    interface Starter {
+        Started start(CriuListener listener);
+    }
+
+    /**
+     * The body of {@code dump} and {@code restore}: start the session (bad options are a usage
+     * error naming {@code command}), print its events, run it to its end and print the result.
+     */
+    static int run(String command, CriuRunOptions options, Starter starter) {
+        CriuRunOutput out = new CriuRunOutput(options.json, options.allLog);
+        Started s;
+        try {
+            s = starter.start(out.listener());
+        } catch (IllegalArgumentException e) {
+            return usage(command, e.getMessage());
+        }
+        return out.finish(s.session(), options.json, s.commandLine());
+    }
 
     /** Events go to stdout, or to stderr when stdout carries JSON. */
     CriuRunOutput(boolean json, boolean allLog) {

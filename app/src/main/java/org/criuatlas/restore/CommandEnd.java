@@ -60,7 +60,7 @@ public final class CommandEnd implements WiredEnd {
             int stdin = replacement.ourEndReads() ? fd : -1;
             int stdout = replacement.ourEndWrites() ? fd : outFd;
             String[] env = System.getenv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-            pid = WiringLibC.spawnShell(command, env, stdin, stdout, outFd);
+            pid = LibC.spawnShell(command, env, stdin, stdout, outFd);
         } catch (RuntimeException e) {
             throw new WiringException(key, "could not start \"" + command + "\"", e);
         } finally {

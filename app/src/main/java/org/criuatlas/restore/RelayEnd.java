@@ -37,7 +37,7 @@ public final class RelayEnd implements WiredEnd {
         int type = r.isPipe() || r.socketType() == SocketType.STREAM ? LibC.SOCK_STREAM
                 : r.socketType() == SocketType.DGRAM ? LibC.SOCK_DGRAM : LibC.SOCK_SEQPACKET;
         try {
-            return WiringLibC.connectUnix(path, type);
+            return LibC.connectUnix(path, type);
         } catch (RuntimeException e) {
             throw new WiringException(key, "cannot relay to " + path, e);
         }
@@ -75,7 +75,7 @@ public final class RelayEnd implements WiredEnd {
         String why = null;
         try {
             while (!closing) {
-                int ready = WiringLibC.pollIn(endToRemote ? end : remote, endToRemote && remoteToEnd ? remote : -1, 100);
+                int ready = LibC.pollIn(endToRemote ? end : remote, endToRemote && remoteToEnd ? remote : -1, 100);
                 if (ready == 0) continue;
                 boolean endReady = endToRemote && (ready & 1) != 0;
                 boolean remoteReady = remoteToEnd && (endToRemote ? (ready & 2) != 0 : (ready & 1) != 0);
@@ -92,7 +92,7 @@ public final class RelayEnd implements WiredEnd {
             why = closing ? null : e.getMessage();
         }
         endedWhy = why == null ? "closed by CRIU Atlas" : why;
-        WiringLibC.shutdownWrite(remote);
+        LibC.shutdown(remote, LibC.SHUT_WR); // fails only when already closed: nothing more to tell
     }
 
     /** One read and a full write; false at end of input. */

@@ -3,8 +3,8 @@ package org.criuatlas.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.criuatlas.bridge.criu.LibC;
-import org.criuatlas.bridge.criu.TestProcs;
-import org.criuatlas.testing.Requirements;
+import org.criuatlas.testing.EchoPair;
+import org.criuatlas.testing.TestProcs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,8 +29,7 @@ class CriuCommandsTest {
 
     @BeforeEach
     void setUp() {
-        Requirements.requireCriu();
-        TestProcs.becomeSubreaper();
+        TestProcs.criuAsSubreaper();
     }
 
     private static synchronized Run run(String... args) {
@@ -56,12 +55,10 @@ class CriuCommandsTest {
 
     @Test
     void seedScenarioThroughTheCommands() throws Exception {
-        int[] sp = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
         int[] fresh = null;
-        try (var echo = TestProcs.python(TestProcs.ECHO_FD3, List.of(), Map.of(3, sp[1]), null)) {
-            long inside = TestProcs.inode(sp[1]);
-            long outside = TestProcs.inode(sp[0]);
-            LibC.close(sp[1]);
+        try (EchoPair pair = EchoPair.start()) {
+            var echo = pair.echo;
+            long inside = pair.inside, outside = pair.outside;
             Path images = tmp.resolve("img");
 
             Run refused = run("dump", "--pid", "" + echo.pid, "--images", tmp.resolve("refused").toString(), "--leave-running", "--json");
@@ -76,8 +73,7 @@ class CriuCommandsTest {
             assertTrue(dump.out().contains("stage post-dump"), dump.out());
             assertTrue(dump.out().contains("dump: SUCCESS"), dump.out());
             assertTrue(TestProcs.waitGone(echo.pid, Duration.ofSeconds(10)));
-            LibC.close(sp[0]);
-            sp[0] = -1;
+            pair.closeOurs();
 
             fresh = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
             Run bad = run("restore", "--images", images.toString(), "--inherit-fd", "socket[" + inside + "]");
@@ -90,7 +86,6 @@ class CriuCommandsTest {
             LibC.close(fresh[1]);
             assertEquals("via the command", TestProcs.roundTrip(fresh[0], "via the command", Duration.ofSeconds(5)));
         } finally {
-            LibC.close(sp[0]);
             if (fresh != null) LibC.close(fresh[0]);
         }
     }

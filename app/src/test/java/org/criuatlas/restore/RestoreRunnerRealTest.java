@@ -10,6 +10,7 @@ import org.criuatlas.model.RestoreObligation;
 import org.criuatlas.plan.restore.Destination;
 import org.criuatlas.plan.restore.RestoreWiringPlan;
 import org.criuatlas.testing.Requirements;
+import org.criuatlas.testing.TestProcs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,34 +87,15 @@ class RestoreRunnerRealTest {
         }
     }
 
-    private static long inode(int fd) throws IOException {
-        String link = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
-        return Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']')));
-    }
-
-    private static String roundTrip(int fd, String msg) {
-        LibC.send(fd, msg.getBytes(), 0);
-        StringBuilder got = new StringBuilder();
-        Instant end = Instant.now().plusSeconds(5);
-        while (got.length() < msg.length() && Instant.now().isBefore(end)) {
-            if (!LibC.pollIn(fd, 100)) continue;
-            byte[] b = new byte[4096];
-            int n = LibC.recv(fd, b, LibC.MSG_DONTWAIT);
-            if (n <= 0) break;
-            got.append(new String(b, 0, n));
-        }
-        return got.toString();
-    }
-
     /** Dumps a worker that echoes on a socketpair end; returns the images (worker gone) and its pid. */
     private Map.Entry<ImageDump, Integer> dumpSeed() throws Exception {
         int[] sp = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
         try {
             int pid = startWorker(sp[1]);
-            long inside = inode(sp[1]);
+            long inside = TestProcs.inode(sp[1]);
             LibC.close(sp[1]);
             sp[1] = -1;
-            assertEquals("ping", roundTrip(sp[0], "ping"), "the worker echoes before the dump");
+            assertEquals("ping", TestProcs.roundTrip(sp[0], "ping", Duration.ofSeconds(5)), "the worker echoes before the dump");
             Path images = tmp.resolve("img");
             CriuResult d;
             try (var s = CriuSession.dump(criu, CriuOptions.defaults().withPid(pid).withImagesDir(images)

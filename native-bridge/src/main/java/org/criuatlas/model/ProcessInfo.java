@@ -32,9 +32,21 @@ public record ProcessInfo(int pid, int ppid, String comm, List<String> cmdline, 
 
     public boolean isZombie() { return state == 'Z' || state == 'X'; }
 
-    /** The command line joined with spaces, or [comm] when unknown. */
+    /**
+     * The command line joined with spaces, or [comm] when unknown; on one line (a script passed
+     * with {@code -c} often has newlines, shown as a return sign) so it fits a table row.
+     */
     public String commandText() {
-        return cmdline.isEmpty() ? "[" + comm + "]" : String.join(" ", cmdline);
+        if (cmdline.isEmpty()) return "[" + comm + "]";
+        String joined = String.join(" ", cmdline);
+        StringBuilder b = new StringBuilder(joined.length());
+        for (int i = 0; i < joined.length(); i++) {
+            char c = joined.charAt(i);
+            if (c == '\n') b.append(" \u21b5 ");
+            else if (Character.isISOControl(c)) b.append(' ');
+            else b.append(c);
+        }
+        return b.toString();
     }
 
     public FdInfo fd(int n) {

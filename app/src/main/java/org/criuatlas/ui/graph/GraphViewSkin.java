@@ -434,13 +434,15 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
                 float[] sx = {(float) vp.toScreenX(g.x[g.from[e]]), (float) vp.toScreenX(g.x[g.to[e]])};
                 float[] sy = {(float) vp.toScreenY(g.y[g.from[e]]), (float) vp.toScreenY(g.y[g.to[e]])};
                 float[] q = Rasterizer.ends(sx, sy, 0, 1, g.lane[e], Rasterizer.laneGap(vp.scale()));
-                // a little towards the inside end, so the badge does not sit on an edge label
-                bx = q[0] * 0.4 + q[2] * 0.6;
-                by = q[1] * 0.4 + q[3] * 0.6;
-                if (g.pid[g.from[e]] == c.insidePid()) {
-                    bx = q[0] * 0.6 + q[2] * 0.4;
-                    by = q[1] * 0.6 + q[3] * 0.4;
-                }
+                // near the inside end (where the decision applies), clear of the node and of the edge label at the middle
+                boolean fromInside = g.pid[g.from[e]] == c.insidePid();
+                double ix = fromInside ? q[0] : q[2], iy = fromInside ? q[1] : q[3];
+                double ox = fromInside ? q[2] : q[0], oy = fromInside ? q[3] : q[1];
+                double len = Math.hypot(ox - ix, oy - iy);
+                double d = Math.min(len / 2, Math.max(Rasterizer.nodeRadius(vp.scale()) + 14, 0.25 * len));
+                double t = len < 1 ? 0 : d / len;
+                bx = ix + (ox - ix) * t;
+                by = iy + (oy - iy) * t;
             } else if (badge.node() >= 0) {
                 bx = vp.toScreenX(g.x[badge.node()]) + Rasterizer.nodeRadius(vp.scale()) + 10;
                 by = vp.toScreenY(g.y[badge.node()]) - Rasterizer.nodeRadius(vp.scale()) - 10;

@@ -1,13 +1,13 @@
 package org.criuatlas.ui.dump;
 
 import org.criuatlas.bridge.criu.CriuSession;
-import org.criuatlas.bridge.criu.LibC;
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.bridge.scan.LiveScanner;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.plan.Decisions;
 import org.criuatlas.plan.DumpPlan;
-import org.criuatlas.testing.Requirements;
+import org.criuatlas.testing.EchoPair;
+import org.criuatlas.testing.TestProcs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,39 +27,16 @@ import static org.junit.jupiter.api.Assertions.*;
  * the fix ticks that end as external; the second dump succeeds into a fresh, complete folder.
  */
 class DumpViewModelCriuTest {
-    /** Echoes every byte it reads from the stream socket at fd 3. */
-    static final String ECHO_FD3 = """
-            import socket, time
-            s = socket.socket(fileno=3)
-            while True:
-                d = s.recv(4096)
-                if not d:
-                    time.sleep(0.1)
-                    continue
-                s.sendall(d)
-            """;
-
     @TempDir Path tmp;
 
     @Test
     void externalSocketpairFailsThenTheFixDumps() throws Exception {
-        Path criu = Requirements.requireCriu();
-        LibC.becomeChildSubreaper();
-        int[] sp = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
-        int worker = -1;
-        try {
-            long outside = inode(sp[0]);
-            long inside = inode(sp[1]);
-            int devNull = LibC.open("/dev/null", LibC.O_WRONLY);
-            try {
-                worker = LibC.spawn(new String[] {"/usr/bin/python3", "-c", ECHO_FD3},
-                        new String[] {"PATH=/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE=1"}, new int[][] {{sp[1], 3}}, devNull, true);
-            } finally {
-                LibC.close(devNull);
-            }
-            LibC.close(sp[1]);
-            sp[1] = -1;
-            assertEquals("hello", roundTrip(sp[0], "hello"));
+        Path criu = TestProcs.criuAsSubreaper();
+        try (EchoPair pair = EchoPair.start()) {
+            int worker = pair.echo.pid;
+            long outside = pair.outside;
+            long inside = pair.inside;
+            assertEquals("hello", roundTrip(pair.ours(), "hello"));
 
             IpcGraph graph;
             try (LiveScanner scanner = new LiveScanner()) {
@@ -94,7 +70,7 @@ class DumpViewModelCriuTest {
             assertEquals("socket:[" + inside + "]", pinned.get(0).get(0), "the end inside the tree is pinned first");
             assertTrue(vm.target().running(), vm.target().text());
             assertTrue(isRunning(worker), "checked here too: /proc state not T");
-            assertEquals("still there", roundTrip(sp[0], "still there"));
+            assertEquals("still there", roundTrip(pair.ours(), "still there"));
             assertTrue(vm.stages().stream().anyMatch(s -> s.name().equals("pre-dump")), vm.stages().toString());
             assertTrue(vm.logTail().stream().anyMatch(l -> l.contains("External socket is used")));
             assertTrue(CriuSession.isIncomplete(images));
@@ -121,14 +97,10 @@ class DumpViewModelCriuTest {
             assertTrue(vm.stages().stream().map(StageRow::name).toList().containsAll(List.of("freeze", "memory", "post-dump", "finished")),
                     vm.stages().toString());
             assertTrue(vm.target().running(), "left running: " + vm.target().text());
-            assertEquals("after", roundTrip(sp[0], "after"));
+            assertEquals("after", roundTrip(pair.ours(), "after"));
             vm.openImages();
             assertEquals(List.of(second), opened);
             System.out.println("second dump: " + s.text());
-        } finally {
-            if (sp[0] >= 0) LibC.close(sp[0]);
-            if (sp[1] >= 0) LibC.close(sp[1]);
-            if (worker > 0) killAndReap(worker);
         }
     }
 
@@ -144,37 +116,7 @@ class DumpViewModelCriuTest {
         return c != null && c != 'T' && c != 't' && c != 'Z';
     }
 
-    static long inode(int fd) throws Exception {
-        String link = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
-        return Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']')));
-    }
-
     static String roundTrip(int fd, String msg) {
-        byte[] out = msg.getBytes();
-        LibC.send(fd, out, 0);
-        StringBuilder got = new StringBuilder();
-        Instant end = Instant.now().plusSeconds(5);
-        while (got.length() < out.length && Instant.now().isBefore(end)) {
-            if (!LibC.pollIn(fd, 100)) continue;
-            byte[] buf = new byte[4096];
-            int n = LibC.recv(fd, buf, LibC.MSG_DONTWAIT);
-            if (n <= 0) break;
-            got.append(new String(buf, 0, n));
-        }
-        return got.toString();
-    }
-
-    static void killAndReap(int pid) throws InterruptedException {
-        LibC.kill(pid, LibC.SIGKILL);
-        Instant end = Instant.now().plus(Duration.ofSeconds(10));
-        while (Instant.now().isBefore(end)) {
-            try {
-                LibC.waitpid(pid, LibC.WNOHANG);
-            } catch (LibC.SyscallException ignored) {
-                // not ours
-            }
-            if (!Files.exists(Path.of("/proc", Integer.toString(pid)))) return;
-            Thread.sleep(20);
-        }
+        return TestProcs.roundTrip(fd, msg, Duration.ofSeconds(5));
     }
 }

@@ -37,6 +37,10 @@ public class CriuException extends RuntimeException {
         public Cancelled(String request, String how) {
             super("criu " + request + " cancelled (" + how + ")");
         }
+
+        public Cancelled(String request, String how, Throwable cause) {
+            super("criu " + request + " cancelled (" + how + ")", cause);
+        }
     }
 
     /** A reply that does not parse. */

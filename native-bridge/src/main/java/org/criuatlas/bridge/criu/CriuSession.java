@@ -48,6 +48,8 @@ public final class CriuSession implements AutoCloseable {
     private static final int OUTPUT_TAIL = 40;
     private static final int LOG_TAIL = 25;
     private static final Duration CANCEL_GRACE = Duration.ofMillis(1500);
+    /** After a notification was answered with failure criu unwinds (and thaws the tree) itself: give it time. */
+    private static final Duration UNWIND_GRACE = Duration.ofSeconds(20);
 
     public enum Request {
         VERSION("version"), CHECK("check"), FEATURE_CHECK("feature-check"), DUMP("dump"), RESTORE("restore");
@@ -67,6 +69,7 @@ public final class CriuSession implements AutoCloseable {
     private final List<CriuEvent.Stage> stages = new ArrayList<>();
 
     private volatile boolean cancelRequested;
+    private volatile boolean killRequested;
     private volatile Instant cancelDeadline;
     private volatile int workerPid = -1;
     private volatile boolean workerReaped;
@@ -192,6 +195,7 @@ public final class CriuSession implements AutoCloseable {
     /** Kills the worker at once, without waiting for a notification to answer. */
     public void kill() {
         cancelDeadline = Instant.now();
+        killRequested = true;
         cancelRequested = true;
     }
 
@@ -239,6 +243,7 @@ public final class CriuSession implements AutoCloseable {
         int ours = -1, theirs = -1, outRead = -1, outWrite = -1, imagesFd = -1, workFd = -1;
         Thread outputThread = null, tailThread = null;
         Path logFile = null;
+        Map<Integer, Character> treeBefore = Map.of();
         try {
             Path imagesDir = options.imagesDir();
             Path workDir = options.workDir();
@@ -281,7 +286,7 @@ public final class CriuSession implements AutoCloseable {
 
             String[] argv = {criu.toString(), "swrk", Integer.toString(rpcFd)};
             String[] envp = System.getenv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-            Map<Integer, Character> treeBefore = request == Request.DUMP ? treeStates(options.pid()) : Map.of();
+            if (request == Request.DUMP) treeBefore = treeStates(options.pid());
             workerPid = LibC.spawn(argv, envp, placements.toArray(new int[0][]), outWrite);
             LibC.close(theirs);
             theirs = -1;
@@ -337,7 +342,13 @@ public final class CriuSession implements AutoCloseable {
             if (workerPid > 0 && !workerReaped) {
                 LibC.kill(-workerPid, LibC.SIGKILL);
                 reapWorker(Duration.ofSeconds(5));
+                if (request == Request.DUMP) released = releaseTree(treeBefore);
             }
+            // Stopping a worker makes its leftovers (a half-written stats file, a reset socket) fail to read:
+            // that is still the cancel the caller asked for.
+            if (cancelRequested && !(t instanceof CriuException.Cancelled))
+                t = new CriuException.Cancelled(request.word, (killRequested ? "worker killed" : "cancelled")
+                        + "; reading what it left failed: " + t, t);
             result.completeExceptionally(t);
         } finally {
             stopTail = true;
@@ -428,8 +439,14 @@ public final class CriuSession implements AutoCloseable {
                     stages.add(st);
                 }
                 emit(st);
+                if (killRequested) {
+                    // kill() means now, not after criu has been answered: don't let a clean unwind race the SIGKILL.
+                    LibC.kill(-workerPid, LibC.SIGKILL);
+                    return null;
+                }
                 // The listener may have cancelled: answering "failed" makes criu unwind cleanly.
                 boolean ok = !cancelRequested;
+                if (!ok) cancelDeadline = Instant.now().plus(UNWIND_GRACE);
                 CriuRpc.criu_req ack = CriuRpc.criu_req.newBuilder().setType(CriuRpc.criu_req_type.NOTIFY)
                         .setNotifySuccess(ok).build();
                 try {
@@ -616,7 +633,7 @@ public final class CriuSession implements AutoCloseable {
     // ---- keeping a dumped tree alive after a killed worker -----------------------------------
 
     /** pid → state letter for the tree rooted at {@code root} (from /proc). */
-    static Map<Integer, Character> treeStates(int root) {
+    public static Map<Integer, Character> treeStates(int root) {
         Map<Integer, Character> out = new LinkedHashMap<>();
         Deque<Integer> todo = new ArrayDeque<>(List.of(root));
         while (!todo.isEmpty() && out.size() < 100_000) {
@@ -637,7 +654,8 @@ public final class CriuSession implements AutoCloseable {
         return out;
     }
 
-    static Character state(int pid) {
+    /** The state letter of {@code pid} from /proc/PID/stat ('Z' = zombie), null when it is gone. */
+    public static Character state(int pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
             int close = stat.lastIndexOf(')');

@@ -7,10 +7,15 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 
+import java.nio.charset.StandardCharsets;
+
 /**
- * The few libc calls the CRIU session needs that the JDK cannot do: a SOCK_SEQPACKET socketpair,
- * posix_spawn with file actions (placing fds at chosen numbers in criu's table), raw send/recv,
- * waitpid and kill on a pid we spawned. Thin: every call that fails throws {@link SyscallException}.
+ * The project's one binding of the libc calls the JDK cannot do, shared by the CRIU session, the
+ * restore wiring, the topology builder and the sock_diag dump: socketpair/socket/connect on unix
+ * sockets, posix_spawn with file actions (placing fds at chosen numbers in the child's table), raw
+ * send/sendto/recv, poll, shutdown, pipes, fcntl, waitpid and kill by pid. Each native function is
+ * bound once, here (the /proc walk keeps its own direct-mapped *at() calls for speed). Thin: every
+ * call that fails throws {@link SyscallException} naming the syscall.
  * Constants are the x86-64 Linux values (glibc).
  */
 public final class LibC {
@@ -59,6 +64,8 @@ public final class LibC {
 
     public static final int PR_SET_CHILD_SUBREAPER = 36;
 
+    public static final int SHUT_WR = 1;
+
     /** glibc's posix_spawn_file_actions_t is 80 bytes and posix_spawnattr_t 336; allocate generously. */
     static final int SPAWN_FILE_ACTIONS_SIZE = 256;
     static final int SPAWNATTR_SIZE = 1024;
@@ -66,8 +73,13 @@ public final class LibC {
 
     interface C extends Library {
         int socketpair(int domain, int type, int protocol, int[] sv) throws LastErrorException;
+        int socket(int domain, int type, int protocol) throws LastErrorException;
+        int connect(int fd, byte[] addr, int len) throws LastErrorException;
+        int shutdown(int fd, int how) throws LastErrorException;
         long send(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+        long sendto(int fd, byte[] buf, long len, int flags, byte[] addr, int addrLen) throws LastErrorException;
         long recv(int fd, byte[] buf, long len, int flags) throws LastErrorException;
+        long recv(int fd, Pointer buf, long len, int flags) throws LastErrorException;
         long read(int fd, byte[] buf, long len) throws LastErrorException;
         long write(int fd, byte[] buf, long len) throws LastErrorException;
         int open(String path, int flags, int mode) throws LastErrorException;
@@ -139,6 +151,56 @@ public final class LibC {
         return sv;
     }
 
+    /** socket(2): a new socket of any family (unix, netlink, ...). */
+    public static int socket(int domain, int type, int protocol) {
+        try {
+            return C.socket(domain, type, protocol);
+        } catch (LastErrorException e) {
+            throw new SyscallException("socket", e.getErrorCode());
+        }
+    }
+
+    /**
+     * A new unix socket of {@code type} (any type; the JDK does stream only) connected to the
+     * filesystem {@code path}; blocking, close-on-exec.
+     */
+    public static int connectUnix(String path, int type) {
+        byte[] p = path.getBytes(StandardCharsets.UTF_8);
+        if (p.length > 107) throw new IllegalArgumentException("socket path longer than 107 bytes: " + path);
+        byte[] addr = new byte[110];
+        addr[0] = (byte) AF_UNIX; // sa_family_t, little-endian
+        System.arraycopy(p, 0, addr, 2, p.length);
+        int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+        try {
+            C.connect(fd, addr, 2 + p.length + 1);
+            return fd;
+        } catch (LastErrorException e) {
+            close(fd);
+            throw new SyscallException("connect(" + path + ")", e.getErrorCode());
+        }
+    }
+
+    /** shutdown(2); false when it fails (already closed or not connected: nothing more to tell the peer). */
+    public static boolean shutdown(int fd, int how) {
+        try {
+            C.shutdown(fd, how);
+            return true;
+        } catch (LastErrorException e) {
+            return false;
+        }
+    }
+
+    /** sendto(2) of one datagram to {@code addr} (a raw struct sockaddr); retries on EINTR. */
+    public static int sendto(int fd, byte[] data, int flags, byte[] addr) {
+        while (true) {
+            try {
+                return (int) C.sendto(fd, data, data.length, flags, addr, addr.length);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) throw new SyscallException("sendto", e.getErrorCode());
+            }
+        }
+    }
+
     /** send(2) of a whole packet; retries on EINTR. */
     public static int send(int fd, byte[] data, int flags) {
         while (true) {
@@ -155,6 +217,17 @@ public final class LibC {
         while (true) {
             try {
                 return (int) C.recv(fd, buf, buf.length, flags);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != EINTR) throw new SyscallException("recv", e.getErrorCode());
+            }
+        }
+    }
+
+    /** recv(2) into native memory; returns the byte count; retries on EINTR. */
+    public static long recv(int fd, Pointer buf, long len, int flags) {
+        while (true) {
+            try {
+                return C.recv(fd, buf, len, flags);
             } catch (LastErrorException e) {
                 if (e.getErrorCode() != EINTR) throw new SyscallException("recv", e.getErrorCode());
             }
@@ -184,12 +257,24 @@ public final class LibC {
      * false on timeout.
      */
     public static boolean pollIn(int fd, int timeoutMs) {
-        int[] pfd = {fd, POLLIN}; // struct pollfd {int fd; short events; short revents;} little-endian
+        return pollIn(fd, -1, timeoutMs) != 0;
+    }
+
+    /**
+     * poll(2) for input on up to two fds ({@code b} = -1 for one); returns a bit set (1 = first,
+     * 2 = second) of fds that are readable, hung up or in error; 0 on timeout or EINTR.
+     */
+    public static int pollIn(int a, int b, int timeoutMs) {
+        // struct pollfd {int fd; short events; short revents;} little-endian
+        int[] pfd = b < 0 ? new int[] {a, POLLIN} : new int[] {a, POLLIN, b, POLLIN};
         try {
-            int r = C.poll(pfd, 1, timeoutMs);
-            return r > 0 && (pfd[1] >>> 16) != 0;
+            int r = C.poll(pfd, pfd.length / 2, timeoutMs);
+            if (r <= 0) return 0;
+            int bits = (pfd[1] >>> 16) != 0 ? 1 : 0;
+            if (b >= 0 && (pfd[3] >>> 16) != 0) bits |= 2;
+            return bits;
         } catch (LastErrorException e) {
-            if (e.getErrorCode() == EINTR) return false;
+            if (e.getErrorCode() == EINTR) return 0;
             throw new SyscallException("poll", e.getErrorCode());
         }
     }
@@ -257,6 +342,15 @@ public final class LibC {
             return C.fcntl(fd, cmd, arg);
         } catch (LastErrorException e) {
             throw new SyscallException("fcntl", e.getErrorCode());
+        }
+    }
+
+    /** dup(2): a new fd on the same open file (not close-on-exec). */
+    public static int dup(int fd) {
+        try {
+            return C.dup(fd);
+        } catch (LastErrorException e) {
+            throw new SyscallException("dup", e.getErrorCode());
         }
     }
 
@@ -334,14 +428,36 @@ public final class LibC {
      * a session of its own (setsid: no controlling terminal) instead of just a process group.
      */
     public static int spawn(String[] argv, String[] envp, int[][] placements, int outputFd, boolean newSession) {
+        int[][] all = java.util.Arrays.copyOf(placements, placements.length + 2);
+        all[placements.length] = new int[] {outputFd, 1};
+        all[placements.length + 1] = new int[] {outputFd, 2};
+        return spawnPlaced("posix_spawn(" + argv[0] + ")", argv, envp, all, newSession);
+    }
+
+    /**
+     * posix_spawn {@code /bin/sh -c command} in a process group of its own, with default signal
+     * handling; {@code stdin}/{@code stdout}/{@code stderr} are our fds to place at 0/1/2, -1 for
+     * /dev/null. Nothing else of ours leaks into it.
+     */
+    public static int spawnShell(String command, String[] envp, int stdin, int stdout, int stderr) {
+        String[] argv = {"/bin/sh", "-c", command};
+        int[][] placements = {{stdin, 0}, {stdout, 1}, {stderr, 2}};
+        return spawnPlaced("posix_spawn(/bin/sh -c " + command + ")", argv, envp, placements, false);
+    }
+
+    /**
+     * The spawn both of the above use. {@code placements[i] = {ourFd, childFd}}, ourFd -1 = /dev/null;
+     * 0/1/2 not placed are /dev/null; every other fd is closed in the child. {@code what} names the
+     * call in the error.
+     */
+    private static int spawnPlaced(String what, String[] argv, String[] envp, int[][] placements, boolean newSession) {
         // Two-step dup2 through temporaries above every fd involved: a source may sit on another
         // placement's target number, and dup2(n, n) would not clear FD_CLOEXEC on older glibc.
-        int max = Math.max(2, outputFd);
+        int max = 2;
         for (int[] p : placements) max = Math.max(max, Math.max(p[0], p[1]));
         int maxTarget = 2;
         for (int[] p : placements) maxTarget = Math.max(maxTarget, p[1]);
         int tempBase = max + 1;
-        int outTemp = tempBase + placements.length;
 
         Memory fa = new Memory(SPAWN_FILE_ACTIONS_SIZE);
         Memory attr = new Memory(SPAWNATTR_SIZE);
@@ -353,19 +469,27 @@ public final class LibC {
             check("posix_spawnattr_init", C.posix_spawnattr_init(attr));
             try {
                 for (int i = 0; i < placements.length; i++)
-                    check("posix_spawn_file_actions_adddup2", C.posix_spawn_file_actions_adddup2(fa, placements[i][0], tempBase + i));
-                check("posix_spawn_file_actions_adddup2", C.posix_spawn_file_actions_adddup2(fa, outputFd, outTemp));
-                for (int i = 0; i < placements.length; i++)
-                    check("posix_spawn_file_actions_adddup2", C.posix_spawn_file_actions_adddup2(fa, tempBase + i, placements[i][1]));
-                check("posix_spawn_file_actions_addopen", C.posix_spawn_file_actions_addopen(fa, 0, "/dev/null", O_RDONLY, 0));
-                check("posix_spawn_file_actions_adddup2", C.posix_spawn_file_actions_adddup2(fa, outTemp, 1));
-                check("posix_spawn_file_actions_adddup2", C.posix_spawn_file_actions_adddup2(fa, outTemp, 2));
-                for (int fd = 3; fd <= maxTarget; fd++) {
+                    if (placements[i][0] >= 0)
+                        check("posix_spawn_file_actions_adddup2", C.posix_spawn_file_actions_adddup2(fa, placements[i][0], tempBase + i));
+                for (int i = 0; i < placements.length; i++) {
+                    int target = placements[i][1];
+                    if (placements[i][0] >= 0)
+                        check("posix_spawn_file_actions_adddup2", C.posix_spawn_file_actions_adddup2(fa, tempBase + i, target));
+                    else
+                        check("posix_spawn_file_actions_addopen", C.posix_spawn_file_actions_addopen(fa, target, "/dev/null",
+                                target == 0 ? O_RDONLY : O_WRONLY, 0));
+                }
+                for (int fd = 0; fd <= maxTarget; fd++) {
                     boolean target = false;
                     for (int[] p : placements) target |= p[1] == fd;
-                    if (!target) check("posix_spawn_file_actions_addclose", C.posix_spawn_file_actions_addclose(fa, fd));
+                    if (target) continue;
+                    if (fd <= 2)
+                        check("posix_spawn_file_actions_addopen", C.posix_spawn_file_actions_addopen(fa, fd, "/dev/null",
+                                fd == 0 ? O_RDONLY : O_WRONLY, 0));
+                    else
+                        check("posix_spawn_file_actions_addclose", C.posix_spawn_file_actions_addclose(fa, fd));
                 }
-                // Everything the JVM has open (and our temporaries) stays out of criu.
+                // Everything the JVM has open (and our temporaries) stays out of the child.
                 check("posix_spawn_file_actions_addclosefrom_np", C.posix_spawn_file_actions_addclosefrom_np(fa, maxTarget + 1));
 
                 check("posix_spawnattr_setflags", C.posix_spawnattr_setflags(attr, (short) (POSIX_SPAWN_SETSIGDEF
@@ -380,7 +504,7 @@ public final class LibC {
 
                 IntByReference pid = new IntByReference();
                 int rc = C.posix_spawn(pid, argv[0], fa, attr, argv, envp);
-                if (rc != 0) throw new SyscallException("posix_spawn(" + argv[0] + ")", rc);
+                if (rc != 0) throw new SyscallException(what, rc);
                 return pid.getValue();
             } finally {
                 C.posix_spawnattr_destroy(attr);

@@ -1,7 +1,7 @@
 package org.criuatlas.bridge.sockdiag;
 
-import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import org.criuatlas.bridge.criu.LibC;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,6 +16,8 @@ import org.criuatlas.model.UnixSocket;
  */
 public final class UnixSocketDump {
     private static final int BUFFER = 64 * 1024;
+    private static final int AF_NETLINK = 16;
+    private static final int NETLINK_SOCK_DIAG = 4;
 
     private UnixSocketDump() {}
 
@@ -32,13 +34,11 @@ public final class UnixSocketDump {
      * is how test fixtures are captured.
      */
     public static Result dump(Consumer<ByteBuffer> rawTap) {
-        NetlinkLibC c = NetlinkLibC.C;
         int fd;
         try {
-            fd = c.socket(NetlinkLibC.AF_NETLINK, NetlinkLibC.SOCK_DGRAM | NetlinkLibC.SOCK_CLOEXEC,
-                    NetlinkLibC.NETLINK_SOCK_DIAG);
-        } catch (LastErrorException e) {
-            throw new SockDiagException("socket(AF_NETLINK, NETLINK_SOCK_DIAG)", e.getErrorCode());
+            fd = LibC.socket(AF_NETLINK, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+        } catch (LibC.SyscallException e) {
+            throw new SockDiagException("socket(AF_NETLINK, NETLINK_SOCK_DIAG)", e.errno());
         }
         try (Memory mem = new Memory(BUFFER)) {
             ByteOrder order = ByteOrder.nativeOrder();
@@ -46,21 +46,20 @@ public final class UnixSocketDump {
             byte[] reqBytes = new byte[req.remaining()];
             req.get(reqBytes);
             // struct sockaddr_nl {family=AF_NETLINK, pad, pid=0 (the kernel), groups=0}
-            byte[] kernel = ByteBuffer.allocate(12).order(order).putShort((short) NetlinkLibC.AF_NETLINK).array();
+            byte[] kernel = ByteBuffer.allocate(12).order(order).putShort((short) AF_NETLINK).array();
             try {
-                c.sendto(fd, reqBytes, reqBytes.length, 0, kernel, kernel.length);
-            } catch (LastErrorException e) {
-                throw new SockDiagException("sendto(sock_diag request)", e.getErrorCode());
+                LibC.sendto(fd, reqBytes, 0, kernel);
+            } catch (LibC.SyscallException e) {
+                throw new SockDiagException("sendto(sock_diag request)", e.errno());
             }
             UnixDiagParser parser = new UnixDiagParser();
             ByteBuffer view = mem.getByteBuffer(0, BUFFER).order(order);
             while (true) {
                 long n;
                 try {
-                    n = c.recv(fd, mem, BUFFER, 0);
-                } catch (LastErrorException e) {
-                    if (e.getErrorCode() == 4) continue; // EINTR
-                    throw new SockDiagException("recv(sock_diag)", e.getErrorCode());
+                    n = LibC.recv(fd, mem, BUFFER, 0); // retries on EINTR
+                } catch (LibC.SyscallException e) {
+                    throw new SockDiagException("recv(sock_diag)", e.errno());
                 }
                 if (n == 0) throw new SockDiagException("recv(sock_diag)", "end of stream before NLMSG_DONE");
                 view.clear().limit((int) n);
@@ -73,11 +72,7 @@ public final class UnixSocketDump {
             }
             return new Result(List.copyOf(parser.sockets()), parser.interrupted());
         } finally {
-            try {
-                c.close(fd);
-            } catch (LastErrorException ignored) {
-                // closing a netlink socket cannot lose data; nothing to report
-            }
+            LibC.close(fd); // closing a netlink socket cannot lose data; nothing to report
         }
     }
 }

@@ -1,8 +1,6 @@
 package org.criuatlas.bridge.topo;
 
-import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
+import org.criuatlas.bridge.criu.LibC;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,18 +8,9 @@ import java.nio.file.Path;
 
 /** kill(2) by pid and /proc checks: the JDK can only signal its own children. */
 final class ProcessSignals {
-    static final int SIGKILL = 9;
+    static final int SIGKILL = LibC.SIGKILL;
     static final int SIGUSR1 = 10;
-    static final int SIGTERM = 15;
-    private static final int ESRCH = 3;
-
-    private interface LibC extends Library {
-        int kill(int pid, int sig) throws LastErrorException;
-    }
-
-    private static final class Holder {
-        static final LibC LIBC = Native.load("c", LibC.class);
-    }
+    static final int SIGTERM = LibC.SIGTERM;
 
     private ProcessSignals() {}
 
@@ -29,11 +18,9 @@ final class ProcessSignals {
     static boolean kill(int pid, int sig) {
         if (pid <= 0) throw new IllegalArgumentException("pid " + pid);
         try {
-            Holder.LIBC.kill(pid, sig);
-            return true;
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == ESRCH) return false;
-            throw new TopologyException("kill(" + pid + ", " + sig + ") failed: errno " + e.getErrorCode(), e);
+            return LibC.kill(pid, sig);
+        } catch (LibC.SyscallException e) {
+            throw new TopologyException(e.getMessage(), e);
         }
     }
 

@@ -3,7 +3,8 @@ package org.criuatlas.bridge.criu;
 import org.criuatlas.bridge.criu.log.CriuDiagnoser;
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.bridge.criu.log.CriuLogParser;
-import org.criuatlas.testing.Requirements;
+import org.criuatlas.testing.EchoPair;
+import org.criuatlas.testing.TestProcs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +25,7 @@ class CriuCommandLineEquivalenceTest {
 
     @BeforeEach
     void setUp() {
-        criu = Requirements.requireCriu();
-        TestProcs.becomeSubreaper();
+        criu = TestProcs.criuAsSubreaper();
     }
 
     /** Runs {@code command} with bash; {@code fds}: fd in bash → our fd. Returns the exit code. */
@@ -45,12 +45,10 @@ class CriuCommandLineEquivalenceTest {
 
     @Test
     void dumpAndRestoreThroughBashMatchRpc() throws Exception {
-        int[] sp = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
         int[] fresh = null;
-        try (var echo = TestProcs.python(TestProcs.ECHO_FD3, List.of(), Map.of(3, sp[1]), null)) {
-            long inside = TestProcs.inode(sp[1]);
-            long outside = TestProcs.inode(sp[0]);
-            LibC.close(sp[1]);
+        try (EchoPair pair = EchoPair.start()) {
+            var echo = pair.echo;
+            long inside = pair.inside, outside = pair.outside;
 
             // The failing dump: same options, same typed outcome over RPC and through bash.
             CriuOptions plain = CriuOptions.defaults().withPid(echo.pid).withLeaveRunning(true);
@@ -70,7 +68,7 @@ class CriuCommandLineEquivalenceTest {
             assertEquals(1, cliExt.size());
             assertEquals(List.of(inside, outside), rpcExt.get(0).inodes());
             assertEquals(rpcExt.get(0).inodes(), cliExt.get(0).inodes());
-            assertEquals("x", TestProcs.roundTrip(sp[0], "x", Duration.ofSeconds(5)), "still answering");
+            assertEquals("x", TestProcs.roundTrip(pair.ours(), "x", Duration.ofSeconds(5)), "still answering");
 
             // The seed scenario through bash: dump with --external, restore with --inherit-fd and N<&M.
             Path images = tmp.resolve("img");
@@ -80,8 +78,7 @@ class CriuCommandLineEquivalenceTest {
             assertTrue(dumpCmd.contains("--external 'unix[" + inside + "]'"), dumpCmd);
             assertEquals(0, bash(dumpCmd, Map.of(), tmp.resolve("dump.out")), () -> dumpCmd + "\n" + read(tmp.resolve("dump.out")));
             assertTrue(TestProcs.waitGone(echo.pid, Duration.ofSeconds(10)));
-            LibC.close(sp[0]);
-            sp[0] = -1;
+            pair.closeOurs();
 
             fresh = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
             CriuOptions ro = CriuOptions.defaults().withImagesDir(images)
@@ -94,7 +91,6 @@ class CriuCommandLineEquivalenceTest {
             assertTrue(TestProcs.alive(echo.pid), "restored with its old pid");
             assertEquals("through bash", TestProcs.roundTrip(fresh[0], "through bash", Duration.ofSeconds(5)));
         } finally {
-            LibC.close(sp[0]);
             if (fresh != null) LibC.close(fresh[0]);
         }
     }

@@ -58,6 +58,50 @@ class CriuLibCTest {
         }
     }
 
+    @Test
+    void spawnShellPlacesStdioAndDevNullAndLeaksNothing() throws Exception {
+        int[] in = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+        Path out = tmp.resolve("shell-out");
+        int outFd = LibC.open(out.toString(), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_CLOEXEC, 0644);
+        try {
+            LibC.write(in[0], "hello\n".getBytes());
+            LibC.shutdown(in[0], LibC.SHUT_WR);
+            // stderr -1 = /dev/null: the message to stderr must not reach the output file
+            int pid = LibC.spawnShell("cat; echo lost >&2; ls /proc/self/fd", new String[] {"PATH=/usr/bin:/bin"},
+                    in[1], outFd, -1);
+            assertEquals("exit 0", LibC.describeWaitStatus(LibC.waitpid(pid, 0)));
+            String[] lines = Files.readString(out).trim().split("\\s+");
+            assertEquals("hello", lines[0]);
+            Set<Integer> fds = Arrays.stream(lines).skip(1).map(Integer::parseInt).collect(Collectors.toCollection(TreeSet::new));
+            assertEquals(new TreeSet<>(Set.of(0, 1, 2, 3)), fds, "only stdio and ls's own directory fd");
+        } finally {
+            for (int fd : new int[] {in[0], in[1], outFd}) LibC.close(fd);
+        }
+    }
+
+    @Test
+    void pollInTellsWhichOfTwoFdsIsReadable() {
+        int[] a = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+        int[] b = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+        try {
+            assertEquals(0, LibC.pollIn(a[1], b[1], 10), "nothing to read: timeout");
+            LibC.send(b[0], new byte[] {1}, 0);
+            assertEquals(2, LibC.pollIn(a[1], b[1], 1000));
+            assertTrue(LibC.shutdown(a[0], LibC.SHUT_WR));
+            assertEquals(3, LibC.pollIn(a[1], b[1], 1000), "a hung up counts as readable");
+            assertTrue(LibC.pollIn(a[1], 1000));
+        } finally {
+            for (int fd : new int[] {a[0], a[1], b[0], b[1]}) LibC.close(fd);
+        }
+    }
+
+    @Test
+    void connectUnixNamesThePathWhenNobodyListens() {
+        String path = tmp.resolve("no-listener.sock").toString();
+        LibC.SyscallException e = assertThrows(LibC.SyscallException.class, () -> LibC.connectUnix(path, LibC.SOCK_DGRAM));
+        assertTrue(e.getMessage().startsWith("connect(" + path + ") failed"), e.getMessage());
+    }
+
     private static String read(int fd) {
         assertTrue(LibC.pollIn(fd, 5000));
         byte[] buf = new byte[100];

@@ -2,6 +2,7 @@ package org.criuatlas.bridge.criu;
 
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.testing.Requirements;
+import org.criuatlas.testing.TestProcs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
