@@ -6,6 +6,8 @@ import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.bridge.criu.log.CriuLogLine;
 import org.criuatlas.bridge.criu.log.CriuLogParser;
 import org.criuatlas.bridge.criu.proto.CriuRpc;
+import org.criuatlas.bridge.images.CriuStats;
+import org.criuatlas.bridge.images.ImageFormatException;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -496,7 +498,8 @@ public final class CriuSession implements AutoCloseable {
         return waitStatus == null ? "exit status unknown" : LibC.describeWaitStatus(waitStatus);
     }
 
-    private CriuResult toResult(CriuRpc.criu_resp r, Path logFile, String exit, Duration elapsed) throws IOException {
+    private CriuResult toResult(CriuRpc.criu_resp r, Path logFile, String exit, Duration elapsed)
+            throws IOException, ImageFormatException {
         boolean success = r.getSuccess();
         Integer restoredPid = r.hasRestore() && r.getRestore().hasPid() ? r.getRestore().getPid() : null;
         CriuVersion version = null;
