@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -360,7 +359,7 @@ public final class CriuSession implements AutoCloseable {
             LibC.close(outWrite);
             LibC.close(imagesFd);
             LibC.close(workFd);
-            if (tempDir != null) deleteTree(tempDir);
+            if (tempDir != null) TempDirs.deleteQuietly(tempDir);
         }
     }
 
@@ -707,20 +706,6 @@ public final class CriuSession implements AutoCloseable {
         if (c instanceof CriuException ce) return ce;
         if (c instanceof RuntimeException re) return new CriuException(re.getMessage(), re);
         return new CriuException(String.valueOf(c.getMessage()), c);
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: it's a temp dir
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
     }
 
     /** For tests: options as sent. */
