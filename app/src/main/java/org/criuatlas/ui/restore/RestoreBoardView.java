@@ -115,7 +115,7 @@ final class RestoreBoardView extends BorderPane {
         cli.setEditable(false);
         cli.setWrapText(true);
         cli.setPrefRowCount(5);
-        cli.setMinHeight(60);
+        cli.setMinHeight(84); // four lines: the command line matters more than a third card
         cli.setFont(Font.font("monospace", 12));
         cli.textProperty().bind(model.commandLineProperty());
         Button copy = new Button("Copy");
@@ -171,6 +171,19 @@ final class RestoreBoardView extends BorderPane {
         timeline.setId(TIMELINE);
         timeline.setPlaceholder(new Label("The restore's stages show here, with their times."));
         timeline.setStyle("-fx-font-family: monospace; -fx-font-size: 11px;");
+        timeline.setCellFactory(v -> new ListCell<>() {
+            { // long paths wrap instead of scrolling sideways
+                setWrapText(true);
+                prefWidthProperty().bind(v.widthProperty().subtract(20));
+                setMaxWidth(Region.USE_PREF_SIZE);
+            }
+
+            @Override
+            protected void updateItem(String line, boolean empty) {
+                super.updateItem(line, empty);
+                setText(empty ? null : line);
+            }
+        });
         timeline.getItems().addListener((ListChangeListener<String>) c -> {
             if (!timeline.getItems().isEmpty()) timeline.scrollTo(timeline.getItems().size() - 1);
         });
@@ -200,6 +213,16 @@ final class RestoreBoardView extends BorderPane {
         SplitPane split = new SplitPane(top, bottom);
         split.setOrientation(Orientation.VERTICAL);
         split.setDividerPositions(0.6);
+        // once laid out: the top half as tall as its cards need (within limits), the rest to progress and consoles
+        split.heightProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+            @Override
+            public void changed(javafx.beans.value.ObservableValue<? extends Number> o, Number was, Number h) {
+                if (h.doubleValue() <= 0) return;
+                split.heightProperty().removeListener(this);
+                double want = top.prefHeight(split.getWidth()) + 30; // divider, borders and insets
+                split.setDividerPositions(Math.max(0.35, Math.min(0.62, want / h.doubleValue())));
+            }
+        });
         setCenter(split);
     }
 
@@ -391,19 +414,25 @@ final class RestoreBoardView extends BorderPane {
         out.setFocusTraversable(false);
         out.setPlaceholder(new Label(c.canSendProperty().get() ? "Nothing sent or received yet." : "Nothing received yet."));
         out.setCellFactory(v -> new ListCell<>() {
+            private final Label arrow = new Label();
+
             @Override
             protected void updateItem(ConsoleTranscript.Line line, boolean empty) {
                 super.updateItem(line, empty);
                 getStyleClass().removeAll(STYLE_SENT, STYLE_RECEIVED);
                 if (empty || line == null) {
                     setText(null);
+                    setGraphic(null);
                     setStyle("");
                     return;
                 }
                 boolean sent = line.direction() == ConsoleTranscript.Direction.SENT;
                 getStyleClass().add(sent ? STYLE_SENT : STYLE_RECEIVED);
-                setText(line.toString());
-                setStyle("-fx-font-family: monospace; -fx-font-size: 12px; -fx-padding: 1 4 1 4; "
+                arrow.setText(line.direction().prefix().strip());
+                arrow.setStyle("-fx-font-size: 16px; -fx-font-weight: bold; " + (sent ? SENT_FILL : RECEIVED_FILL));
+                setGraphic(arrow);
+                setText(line.text());
+                setStyle("-fx-font-family: monospace; -fx-font-size: 12px; -fx-padding: 1 4 1 4; -fx-graphic-text-gap: 8; "
                         + (sent ? SENT_FILL + " -fx-font-weight: bold;" : RECEIVED_FILL));
             }
         });
@@ -426,11 +455,14 @@ final class RestoreBoardView extends BorderPane {
         send.setOnAction(e -> doSend.run());
         Label sentKey = new Label(ConsoleTranscript.Direction.SENT.prefix() + "you sent");
         sentKey.setStyle(SENT_FILL + " -fx-font-weight: bold;");
+        sentKey.setMinWidth(Region.USE_PREF_SIZE);
         Label receivedKey = new Label(ConsoleTranscript.Direction.RECEIVED.prefix() + "the restored process wrote");
         receivedKey.setStyle(RECEIVED_FILL);
+        receivedKey.setMinWidth(0);
         Label counters = new Label();
         counters.setId(CONSOLE_COUNTERS);
-        counters.setMinWidth(0);
+        counters.setWrapText(true);
+        counters.setStyle("-fx-text-fill: #555555;");
         counters.textProperty().bind(Bindings.createStringBinding(() -> c.bytesInProperty().get() + " bytes in, "
                 + c.bytesOutProperty().get() + " bytes out; " + c.statusProperty().get(),
                 c.bytesInProperty(), c.bytesOutProperty(), c.statusProperty()));
@@ -440,11 +472,11 @@ final class RestoreBoardView extends BorderPane {
         copy.setOnAction(e -> copyText(c.transcript().text()));
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
-        HBox legend = new HBox(14, sentKey, receivedKey, gap, counters, copy);
+        HBox legend = new HBox(14, sentKey, receivedKey, gap, copy);
         legend.setAlignment(Pos.CENTER_LEFT);
         HBox inputRow = new HBox(6, in, send);
         HBox.setHgrow(in, Priority.ALWAYS);
-        VBox box = new VBox(4, legend, out, inputRow);
+        VBox box = new VBox(4, legend, out, inputRow, counters);
         VBox.setVgrow(out, Priority.ALWAYS);
         box.setPadding(new Insets(4));
         return new Tab(c.key(), box);

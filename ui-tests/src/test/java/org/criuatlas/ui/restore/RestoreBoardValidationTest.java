@@ -241,6 +241,16 @@ class RestoreBoardValidationTest extends FxRobot {
         assertTrue(lookup("#" + TIMELINE).query().getLayoutBounds().getHeight() > 150,
                 "progress: " + lookup("#" + TIMELINE).query().getLayoutBounds().getHeight());
         assertTrue(lookup("#" + CONSOLES_EMPTY).query().isVisible());
+        snapshot("restore-board-command");
+    }
+
+    /** For a person to look at: target/screenshots (ui.screenshots), not the README's pictures. */
+    private void snapshot(String name) throws Exception {
+        Path dir = Path.of("target/screenshots");
+        java.nio.file.Files.createDirectories(dir);
+        javafx.scene.image.WritableImage[] img = new javafx.scene.image.WritableImage[1];
+        FxToolkit.setupFixture(() -> img[0] = stage.getScene().snapshot(null));
+        javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(img[0], null), "png", dir.resolve(name + ".png").toFile());
     }
 
     /** Opens a row's destination menu and clicks an entry in it (not a same-named value elsewhere). */
