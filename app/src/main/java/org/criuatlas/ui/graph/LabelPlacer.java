@@ -51,6 +51,7 @@ public final class LabelPlacer {
             else if ((f & GraphPaint.PLAN_ROOT) != 0) prio = 1;
             else if (!all) continue; // zoomed far out: only the selection and the plan's root keep a label
             else if ((f & GraphPaint.IN_PLAN) != 0) prio = 2;
+            else if (RenderGraph.isOutside(g.kind[i])) prio = 4; // after every process label: names come first
             else prio = 3;
             // priority, then row (parents before children), then index
             long row = Math.max(0, Math.min(1_000_000, Math.round(g.y[i] / TidyTreeLayout.ROW)));
@@ -60,14 +61,24 @@ public final class LabelPlacer {
         Grid grid = new Grid();
         for (int k = 0; k < count && out.size() < MAX_LABELS; k++) {
             int i = (int) (order[k] & 0xFFFFFF);
-            // the full "comm pid" first; where that does not fit, the name alone
             String full = g.label[i];
-            int sp = full.lastIndexOf(' ');
-            String[] texts = sp > 0 ? new String[]{full, full.substring(0, sp)} : new String[]{full};
-            double y = vp.toScreenY(g.y[i]) + radius + 3;
+            String[] texts;
+            boolean outside = RenderGraph.isOutside(g.kind[i]);
+            if (outside) {
+                // "outside: socket:[INO]", else "outside": beside the diamond, away from its holder
+                int colon = full.indexOf(':');
+                texts = colon > 0 ? new String[]{full, full.substring(0, colon)} : new String[]{full};
+            } else {
+                // the full "comm pid" first; where that does not fit, the name alone
+                int sp = full.lastIndexOf(' ');
+                texts = sp > 0 ? new String[]{full, full.substring(0, sp)} : new String[]{full};
+            }
+            double y = outside ? vp.toScreenY(g.y[i]) - lineHeight / 2 : vp.toScreenY(g.y[i]) + radius + 3;
+            boolean leftSide = outside && g.anchor[i] >= 0 && g.x[i] < g.x[g.anchor[i]];
             for (String text : texts) {
                 double tw = text.length() * charWidth;
-                double x = vp.toScreenX(g.x[i]) - tw / 2;
+                double nx = vp.toScreenX(g.x[i]);
+                double x = !outside ? nx - tw / 2 : leftSide ? nx - radius - 6 - tw : nx + radius + 6;
                 if (grid.free(x - 2, y, tw + 4, lineHeight)) {
                     grid.take(x - 2, y, tw + 4, lineHeight);
                     out.add(new Placed(i, -1, text, x, y, tw, lineHeight));
