@@ -335,6 +335,12 @@ public final class ExplorerView extends BorderPane {
             scan.getStyleClass().remove(Styles.STATUS_ERROR);
             if (!b.isEmpty()) scan.getStyleClass().add(Styles.STATUS_ERROR);
         });
+        // counts and times stay whole; the privilege / images line gives way, keeping its end
+        // (an image directory's name and the dump's date) where a long path does not fit
+        for (Label l : new Label[]{criu, counts, scan}) l.setMinWidth(Region.USE_PREF_SIZE);
+        priv.setMinWidth(0);
+        vm.liveProperty().addListener((o, a, b) ->
+                priv.setTextOverrun(b ? javafx.scene.control.OverrunStyle.ELLIPSIS : javafx.scene.control.OverrunStyle.LEADING_ELLIPSIS));
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
         HBox bar = new HBox(16, criu, priv, spring, counts, scan);
