@@ -162,6 +162,10 @@ abstract class DemoWalkthrough extends FxRobot {
             assertEquals("socket:[" + workerIno + "]", irg.nodeKey[outside]);
             assertEquals(irg.indexOf(worker), irg.anchor[outside]);
             fx(() -> iw.window().view().graph().fit());
+            // the socket that leaves the dump: the inspector says what the restore must hand in
+            fx(() -> iw.window().vm().select(org.criuatlas.ui.vm.Selection.socket(workerIno)));
+            assertTrue(iw.window().vm().inspectionProperty().get().properties().stream()
+                    .anyMatch(p -> p.value().contains("replacement: socket:[" + workerIno + "]")));
             shot(iw.window().stage(), "image-view");
 
             // 5. Restore… → the board with a console destination → Restore

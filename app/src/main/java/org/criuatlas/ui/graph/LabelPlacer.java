@@ -14,6 +14,8 @@ import java.util.Map;
 public final class LabelPlacer {
     /** Labels are not drawn when neighbouring processes are closer than this on screen. */
     public static final double MIN_COLUMN_PIXELS = 44;
+    /** Up to this many outside nodes on screen are all named; beyond it only the selection's and the plan's. */
+    public static final int FEW_OUTSIDE = 8;
     /** More labels than this stop helping anyone. */
     public static final int MAX_LABELS = 600;
 
@@ -37,6 +39,15 @@ public final class LabelPlacer {
         double s = vp.scale();
         boolean all = TidyTreeLayout.COLUMN * s >= MIN_COLUMN_PIXELS;
         int radius = Rasterizer.nodeRadius(s);
+        // outside nodes are named when few are on screen; among many (a live system's stdio pipes
+        // from a launcher) only those of the selection and of the plan, the rest are just diamonds
+        int outsideOnScreen = 0;
+        for (int i = 0; i < g.nodeCount && g.outsideCount > 0; i++) {
+            if (!RenderGraph.isOutside(g.kind[i])) continue;
+            double x = vp.toScreenX(g.x[i]), y = vp.toScreenY(g.y[i]);
+            if (x >= 0 && y >= 0 && x <= viewW && y <= viewH) outsideOnScreen++;
+        }
+        boolean nameAllOutside = outsideOnScreen <= FEW_OUTSIDE;
         // candidates: visible nodes, by priority
         int n = g.nodeCount;
         long[] order = new long[n];
@@ -46,6 +57,10 @@ public final class LabelPlacer {
             double x = vp.toScreenX(g.x[i]), y = vp.toScreenY(g.y[i]);
             if (x < -50 || y < -20 || x > viewW + 50 || y > viewH + 20) continue;
             byte f = paint.nodeFlags[i];
+            if (RenderGraph.isOutside(g.kind[i]) && !nameAllOutside) {
+                int a = g.anchor[i];
+                if (a < 0 || (paint.nodeFlags[a] & (GraphPaint.SELECTED | GraphPaint.IN_PLAN)) == 0) continue;
+            }
             int prio;
             if ((f & GraphPaint.SELECTED) != 0) prio = 0;
             else if ((f & GraphPaint.PLAN_ROOT) != 0) prio = 1;

@@ -28,8 +28,12 @@ public final class RenderGraph {
      */
     public static final byte PROCESS = 0, ZOMBIE = 1, GHOST = 2, HIDDEN_FDS = 3, OUTSIDE_DUMP = 4, OWNER_UNKNOWN = 5;
 
-    /** Where an outside node sits relative to its holder, world pixels: up-right, up-left, down-right. */
-    static final float[][] OUTSIDE_SLOTS = {{46, -32}, {-46, -32}, {46, 32}};
+    /**
+     * Where an outside node sits relative to its holder, world pixels: up-right, up-left, then in
+     * the gap towards the right-hand neighbour. Close to the holder and above its label, so it
+     * reads as the holder's; the next process is a column (120) away.
+     */
+    static final float[][] OUTSIDE_SLOTS = {{38, -22}, {-38, -22}, {64, -4}};
 
     public final int nodeCount;
     public final int[] pid;

@@ -174,6 +174,28 @@ class DanglingEndsTest {
     }
 
     @Test
+    void amongManyOutsideNodesOnlyTheSelectionsAreNamed() {
+        List<ProcessInfo> ps = new ArrayList<>();
+        List<UnixSocket> ss = new ArrayList<>();
+        ps.add(proc(1, 0, "init"));
+        for (int i = 0; i < 12; i++) {
+            int pid = 100 + i;
+            ps.add(proc(pid, 1, "svc" + i, sock(3, 1000 + i)));
+            ss.add(socket(1000 + i, SocketType.STREAM, 2000 + i, false, new Holder(pid, 3)));
+        }
+        RenderGraph rg = render(graph(IpcGraph.Source.LIVE, true, ps, ss, List.of()));
+        assertEquals(12, rg.outsideCount);
+        Viewport vp = Viewport.fit(rg.minX, rg.minY, rg.maxX, rg.maxY, 3000, 800, 40, 1.2);
+        var none = LabelPlacer.place(rg, GraphPaint.of(rg, null, null, false), vp, 3000, 800, 7, 15);
+        assertTrue(none.stream().noneMatch(l -> l.node() >= 0 && RenderGraph.isOutside(rg.kind[l.node()])), none.toString());
+        assertEquals(13, none.size(), "every process keeps its label");
+        var sel = LabelPlacer.place(rg, GraphPaint.of(rg, Selection.process(105), null, false), vp, 3000, 800, 7, 15);
+        var outsideLabels = sel.stream().filter(l -> l.node() >= 0 && RenderGraph.isOutside(rg.kind[l.node()])).toList();
+        assertEquals(1, outsideLabels.size(), sel.toString());
+        assertEquals(rg.indexOf(105), rg.anchor[outsideLabels.get(0).node()]);
+    }
+
+    @Test
     void theRasterDrawsTheOutsideNodeAndAClickFindsIt() {
         RenderGraph rg = render(imageWithExternalPeer());
         int out = rg.nodeCount - 1;
