@@ -6,7 +6,7 @@
  * How: the director (this process) creates every object itself, computes the final fd number of
  * every end in every process, then forks the top-level processes; each process forks its own
  * children first (so the tree is real), then keeps exactly its own ends (F_DUPFD above every
- * inherited fd, two close_range calls, dup2 into place), reports its pid on a shared report pipe
+ * inherited fd, close_range around them, dup2 into place), reports its pid on a shared report pipe
  * and closes that pipe. EOF on the report pipe means every process is set up.
  *
  * Plain C, no threads, no timers: processes must survive a CRIU dump/restore.
@@ -955,9 +955,13 @@ static void run_proc(int p, int base, int devnull)
     int ctl = fcntl(ctl_child[p], F_DUPFD, base);
     if (ctl < 0) child_fail(p, "fcntl(F_DUPFD) of the control socket");
     if (dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0) child_fail(p, "dup2(/dev/null)");
-    if (close_range(3, (unsigned)base - 1, 0) != 0) child_fail(p, "close_range");
-    int hi = (rep > ctl ? rep : ctl) + 1;
-    if (close_range((unsigned)hi, ~0U, 0) != 0) child_fail(p, "close_range");
+    /* Close every other fd, also between and right above the two: an fd the director inherited
+     * at a number >= base (which it never tracked) pushes rep/ctl up and would otherwise survive
+     * in every process (seen as a stray pipe at fd 12 = base). */
+    int lo = rep < ctl ? rep : ctl, hi = (rep > ctl ? rep : ctl) + 1;
+    if (close_range(3, (unsigned)lo - 1, 0) != 0 || (hi - 1 > lo + 1 && close_range((unsigned)lo + 1, (unsigned)hi - 2, 0) != 0) ||
+        close_range((unsigned)hi, ~0U, 0) != 0)
+        child_fail(p, "close_range");
     report("R %d %d\n", p, (int)getpid());
 
     /* Receive our ends, park each above everything, then move them into place. */
@@ -1378,6 +1382,9 @@ int main(int argc, char **argv)
 
     read_spec(file);
     if (!nprocs) die("the spec defines no process");
+    /* Whatever our parent leaked to us (a CI runner's or a shell's pipe) is no object of ours:
+     * the director holds only its stdio plus what it tracks, so base (below) is above every fd. */
+    if (close_range(3, ~0U, 0) != 0) die("close_range: %s", strerror(errno));
     int maxtarget = place_fds();
     group_ends();
 

@@ -2,12 +2,11 @@ package org.criuatlas.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.criuatlas.bridge.images.DumpStats;
+import org.criuatlas.bridge.images.CriuStats;
 import org.criuatlas.bridge.images.ImageDump;
 import org.criuatlas.bridge.images.ImageFormatException;
 import org.criuatlas.bridge.images.ImageReader;
 import org.criuatlas.bridge.images.InheritKeyCheck;
-import org.criuatlas.bridge.images.RestoreStats;
 import org.criuatlas.model.FdInfo;
 import org.criuatlas.model.Holder;
 import org.criuatlas.model.IpcGraph;
@@ -76,9 +75,35 @@ public final class ShowCommand implements Callable<Integer> {
         m.put("sockets", g.sockets().values());
         m.put("pipes", g.pipes().values());
         m.put("obligations", d.obligations());
-        m.put("dumpStats", d.dumpStats());
-        m.put("restoreStats", d.restoreStats());
+        m.put("dumpStats", dumpStatsJson(d.dumpStats()));
+        m.put("restoreStats", restoreStatsJson(d.restoreStats()));
         if (!findings.isEmpty()) m.put("inheritKeyFindings", findings);
+        return m;
+    }
+
+    // show --json has always named the times without "Time" (dump --json keeps CriuStats' own names)
+    private static Map<String, Object> dumpStatsJson(CriuStats.Dump s) {
+        if (s == null) return null;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("freezingUs", s.freezingTimeUs());
+        m.put("frozenUs", s.frozenTimeUs());
+        m.put("memdumpUs", s.memdumpTimeUs());
+        m.put("memwriteUs", s.memwriteTimeUs());
+        m.put("pagesScanned", s.pagesScanned());
+        m.put("pagesSkippedParent", s.pagesSkippedParent());
+        m.put("pagesWritten", s.pagesWritten());
+        m.put("pagesLazy", s.pagesLazy());
+        return m;
+    }
+
+    private static Map<String, Object> restoreStatsJson(CriuStats.Restore s) {
+        if (s == null) return null;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pagesCompared", s.pagesCompared());
+        m.put("pagesSkippedCow", s.pagesSkippedCow());
+        m.put("forkingUs", s.forkingTimeUs());
+        m.put("restoreUs", s.restoreTimeUs());
+        m.put("pagesRestored", s.pagesRestored());
         return m;
     }
 
@@ -139,18 +164,18 @@ public final class ShowCommand implements Callable<Integer> {
 
         out.println();
         out.println("Statistics");
-        DumpStats ds = d.dumpStats();
+        CriuStats.Dump ds = d.dumpStats();
         if (ds == null) {
             out.println("  no stats-dump in this directory (CRIU writes it to the work dir)");
         } else {
             out.printf("  dump: freezing %d us, frozen %d us, memdump %d us, memwrite %d us; pages scanned %d, written %d, "
-                            + "skipped (parent) %d, lazy %d%n", ds.freezingUs(), ds.frozenUs(), ds.memdumpUs(), ds.memwriteUs(),
+                            + "skipped (parent) %d, lazy %d%n", ds.freezingTimeUs(), ds.frozenTimeUs(), ds.memdumpTimeUs(), ds.memwriteTimeUs(),
                     ds.pagesScanned(), ds.pagesWritten(), ds.pagesSkippedParent(), ds.pagesLazy());
         }
-        RestoreStats rs = d.restoreStats();
+        CriuStats.Restore rs = d.restoreStats();
         if (rs != null) {
             out.printf("  restore: forking %d us, restore %d us; pages compared %d, skipped (COW) %d, restored %d%n",
-                    rs.forkingUs(), rs.restoreUs(), rs.pagesCompared(), rs.pagesSkippedCow(), rs.pagesRestored());
+                    rs.forkingTimeUs(), rs.restoreTimeUs(), rs.pagesCompared(), rs.pagesSkippedCow(), rs.pagesRestored());
         }
     }
 

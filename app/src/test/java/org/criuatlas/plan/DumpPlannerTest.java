@@ -272,6 +272,31 @@ class DumpPlannerTest {
     }
 
     @Test
+    void onlyPipesReadInsideCount() {
+        // CRIU 4.1.1 stores pipe data from read ends only: 1,025 pipes whose read ends are outside dump
+        Graphs b = base();
+        for (int i = 0; i < 1025; i++) b.pipe(200, 300);
+        assertTrue(DumpPlanner.plan(b.build(), 200, Decisions.NONE).willSucceed(), "1025 pipes written inside, read outside");
+        for (int i = 0; i < 1025; i++) b.pipe(300, 201);
+        assertEquals(CriuError.Kind.TOO_MANY_PIPES, DumpPlanner.plan(b.build(), 200, Decisions.NONE).firstError().kind(),
+                "1025 pipes read inside");
+    }
+
+    @Test
+    void pipesOfUnknownDirectionMakeTheLimitUnknown() {
+        Graphs b = base();
+        for (int i = 0; i < 1024; i++) b.pipe(300, 200);
+        long p = b.pipe(300, 300);
+        IpcGraph g = b.build();
+        assertTrue(DumpPlanner.plan(g, 200, Decisions.NONE).willSucceed(), "1024 read inside");
+        // the 1025th pipe held inside with an unreadable fdinfo: its direction is unknown
+        b.pipeFdOfUnknownMode(200, p);
+        DumpPlan plan = DumpPlanner.plan(b.build(), 200, Decisions.NONE);
+        assertEquals(Outcome.UNKNOWN, plan.outcome());
+        assertTrue(plan.checks().stream().anyMatch(c -> c.kind() == PlanCheck.Kind.TOO_MANY_PIPES));
+    }
+
+    @Test
     void vanishedAndZombieRoots() {
         Graphs b = base();
         IpcGraph g = b.build();

@@ -134,6 +134,12 @@ final class Graphs {
         return this;
     }
 
+    /** One more fd of pid on pipe ino whose fdinfo could not be read (direction unknown). */
+    Graphs pipeFdOfUnknownMode(int pid, long ino) {
+        fds.get(pid).add(new FdInfo(nextFd++, FdKind.PIPE, "pipe:[" + ino + "]", ino, AccessMode.UNKNOWN, -1));
+        return this;
+    }
+
     /** A pipe written by writer and read by reader. */
     long pipe(int writer, int reader) {
         long p = ino();

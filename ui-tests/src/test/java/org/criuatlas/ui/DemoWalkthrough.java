@@ -201,6 +201,10 @@ abstract class DemoWalkthrough extends FxRobot {
                 fail("no echo: " + board.model().statusProperty().get() + " / restored " + pids + " / consoles "
                         + board.model().consoles().stream().map(c -> c.receivedProperty().get() + " " + c.bytesOutProperty().get()).toList());
             }
+            // the transcript tells what was typed from what came back
+            org.criuatlas.ui.restore.vm.ConsoleTranscript transcript = board.model().consoles().get(0).transcript();
+            waitUntil(10, () -> transcript.text().contains("← hello after restore"));
+            assertTrue(transcript.text().startsWith("→ hello after restore\n"), transcript.text());
             shot((Stage) boardWindow, "console-echo");
 
             // 7. the live graph shows the restored tree, selected

@@ -1,5 +1,6 @@
 package org.criuatlas.ui.demos;
 
+import org.criuatlas.bridge.criu.TempDirs;
 import org.criuatlas.bridge.topo.Topology;
 import org.criuatlas.bridge.topo.TopologyException;
 import org.criuatlas.restore.RestoreRunner;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +25,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * Starts and stops demos on a background thread. Never leaks processes: {@link #stop} kills and
@@ -240,7 +239,7 @@ public final class DemoRunner implements AutoCloseable {
         } catch (IOException e) {
             throw new CompletionException(new TopologyException("cannot create the demo's directory: " + e.getMessage(), e));
         } catch (RuntimeException e) {
-            deleteTree(work);
+            TempDirs.deleteQuietly(work);
             throw e;
         }
     }
@@ -254,7 +253,7 @@ public final class DemoRunner implements AutoCloseable {
         } finally {
             // processes restored with --restore-sibling are children of this JVM: reap them
             reap(pids);
-            deleteTree(s.workDir());
+            TempDirs.deleteQuietly(s.workDir());
         }
     }
 
@@ -326,20 +325,5 @@ public final class DemoRunner implements AutoCloseable {
     private static Path tempRoot() {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         return Files.isDirectory(tmp) ? tmp : Path.of("/tmp");
-    }
-
-    static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
     }
 }

@@ -1,5 +1,7 @@
 package org.criuatlas.ui.restore;
 
+import org.criuatlas.plan.restore.Destination;
+
 /** Node ids and style classes of the restore board, shared by the view, CSS and tests. */
 public final class RestoreBoardIds {
     private RestoreBoardIds() {}
@@ -23,10 +25,27 @@ public final class RestoreBoardIds {
     public static final String CONSOLE_INPUT = "console-input";
     public static final String CONSOLE_SEND = "console-send";
     public static final String CONSOLE_COUNTERS = "console-counters";
+    public static final String CONSOLE_COPY = "console-copy";
+    public static final String CONSOLES_EMPTY = "consoles-empty";
 
     public static final String STYLE_ERROR = "wiring-error";
     public static final String STYLE_NOTE = "wiring-note";
+    public static final String STYLE_CARD = "wiring-card";
+    public static final String STYLE_SENT = "console-sent";
+    public static final String STYLE_RECEIVED = "console-received";
 
+    /** How the board's "Other end" menu names a destination (fuller than {@link Destination.Kind#label()}). */
+    public static String destinationText(Destination.Kind k) {
+        return switch (k) {
+            case CONSOLE -> "console kept by CRIU Atlas";
+            case COMMAND -> "a command (stdin/stdout)";
+            case UNIX_PATH -> "a unix socket path (relay)";
+            case RECONNECT -> "reconnect by name (--ext-unix-sk)";
+            case NONE -> "not wired";
+        };
+    }
+
+    public static String rowCard(int i) { return "row-" + i + "-card"; }
     public static String rowKey(int i) { return "row-" + i + "-key"; }
     public static String rowFd(int i) { return "row-" + i + "-fd"; }
     public static String rowDestination(int i) { return "row-" + i + "-destination"; }

@@ -3,10 +3,14 @@ package org.criuatlas.ui.restore;
 import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
@@ -22,11 +26,14 @@ import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.scene.text.Font;
 import javafx.util.StringConverter;
 import org.criuatlas.plan.restore.Destination;
 import org.criuatlas.ui.restore.vm.ConsoleModel;
+import org.criuatlas.ui.restore.vm.ConsoleTranscript;
 import org.criuatlas.ui.restore.vm.RestoreBoardModel;
 import org.criuatlas.ui.restore.vm.WiringRowModel;
 
@@ -35,10 +42,20 @@ import java.util.List;
 
 import static org.criuatlas.ui.restore.RestoreBoardIds.*;
 
-/** The wiring board's controls, bound to a {@link RestoreBoardModel}; user actions go to its intents. */
+/**
+ * The wiring board's controls, bound to a {@link RestoreBoardModel}; user actions go to its intents.
+ * Top: one card per obligation, the equivalent command line and the Restore bar. Bottom, side by
+ * side: the restore's progress and the consoles of the kept ends.
+ */
 final class RestoreBoardView extends BorderPane {
+    private static final String ERROR_FILL = "-fx-text-fill: #b00020;";
+    private static final String SENT_FILL = "-fx-text-fill: #1d4f91;";
+    private static final String RECEIVED_FILL = "-fx-text-fill: #1e6b2a;";
+    private static final String CARD_STYLE = "-fx-border-color: #c9ccd1; -fx-border-radius: 4; -fx-background-color: #ffffff;"
+            + " -fx-background-radius: 4; -fx-padding: 8 10 8 10;";
+
     private final RestoreBoardModel model;
-    private final GridPane grid = new GridPane();
+    private final VBox cards = new VBox(8);
     private final TabPane consoleTabs = new TabPane();
 
     RestoreBoardView(RestoreBoardModel model, String title) {
@@ -48,26 +65,32 @@ final class RestoreBoardView extends BorderPane {
 
         Label heading = new Label(title);
         heading.setStyle("-fx-font-weight: bold; -fx-font-size: 1.2em;");
+        heading.setWrapText(true);
         Label status = new Label();
         status.setId(STATUS);
         status.setWrapText(true);
         status.textProperty().bind(model.statusProperty());
-        setTop(new VBox(4, heading, status));
+        VBox head = new VBox(4, heading, status);
+        head.setPadding(new Insets(0, 0, 6, 0));
+        setTop(head);
 
-        grid.setId(ROWS);
-        grid.setHgap(8);
-        grid.setVgap(4);
-        ColumnConstraints objCol = new ColumnConstraints();
-        objCol.setHgrow(Priority.ALWAYS);
-        objCol.setMinWidth(260);
-        grid.getColumnConstraints().addAll(objCol, new ColumnConstraints(), new ColumnConstraints(70),
-                new ColumnConstraints(), new ColumnConstraints(180), new ColumnConstraints());
+        cards.setId(ROWS);
+        cards.setPadding(new Insets(4));
         model.rows().addListener((ListChangeListener<WiringRowModel>) c -> rebuildRows());
         rebuildRows();
+        ScrollPane cardScroll = new ScrollPane(cards);
+        cardScroll.setFitToWidth(true);
+        cardScroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        cardScroll.setMinHeight(120);
+        Label wiringHead = new Label();
+        wiringHead.setStyle("-fx-font-weight: bold;");
+        wiringHead.textProperty().bind(Bindings.createStringBinding(() -> "Wiring — " + model.rows().size()
+                + (model.rows().size() == 1 ? " object" : " objects") + " to hand in", model.rows()));
 
         TextField addKey = new TextField();
         addKey.setId(ADD_KEY);
         addKey.setPromptText("socket:[INO] or pipe:[INO]");
+        addKey.setPrefColumnCount(20);
         Button add = new Button("Hand in another object");
         add.setId(ADD_KEY_BUTTON);
         Runnable doAdd = () -> {
@@ -79,37 +102,44 @@ final class RestoreBoardView extends BorderPane {
         Label addMsg = new Label();
         addMsg.setId(ADD_KEY_MESSAGE);
         addMsg.getStyleClass().add(STYLE_ERROR);
-        addMsg.setStyle("-fx-text-fill: #b00020;");
+        addMsg.setStyle(ERROR_FILL);
         addMsg.setWrapText(true);
         addMsg.textProperty().bind(model.addMessageProperty());
+        addMsg.visibleProperty().bind(addMsg.textProperty().isNotEmpty());
+        addMsg.managedProperty().bind(addMsg.visibleProperty());
         HBox addBox = new HBox(6, addKey, add);
+        addBox.setAlignment(Pos.CENTER_LEFT);
 
         TextArea cli = new TextArea();
         cli.setId(CLI_TEXT);
         cli.setEditable(false);
         cli.setWrapText(true);
-        cli.setPrefRowCount(6);
+        cli.setPrefRowCount(5);
+        cli.setMinHeight(84); // four lines: the command line matters more than a third card
         cli.setFont(Font.font("monospace", 12));
         cli.textProperty().bind(model.commandLineProperty());
         Button copy = new Button("Copy");
         copy.setId(COPY_CLI);
+        copy.setMinWidth(Region.USE_PREF_SIZE);
         copy.setTooltip(new Tooltip("Copy the equivalent criu command line"));
-        copy.setOnAction(e -> {
-            ClipboardContent cc = new ClipboardContent();
-            cc.putString(model.commandLineProperty().get());
-            Clipboard.getSystemClipboard().setContent(cc);
-        });
+        copy.setOnAction(e -> copyText(model.commandLineProperty().get()));
+        HBox cliBox = new HBox(6, cli, copy);
+        HBox.setHgrow(cli, Priority.ALWAYS);
 
         Label blocking = new Label();
         blocking.setId(BLOCKING);
         blocking.setWrapText(true);
-        blocking.setStyle("-fx-text-fill: #b00020;");
+        blocking.setStyle(ERROR_FILL);
         blocking.getStyleClass().add(STYLE_ERROR);
         blocking.textProperty().bind(model.blockingTextProperty());
+        blocking.visibleProperty().bind(blocking.textProperty().isNotEmpty());
+        blocking.managedProperty().bind(blocking.visibleProperty());
 
         Button restore = new Button("Restore");
         restore.setId(RESTORE);
         restore.setDefaultButton(false);
+        restore.setMinWidth(Region.USE_PREF_SIZE);
+        restore.setStyle("-fx-font-weight: bold;");
         restore.disableProperty().bind(model.canRestoreProperty().not());
         restore.setOnAction(e -> model.restore());
         Button cancel = new Button("Cancel");
@@ -128,50 +158,114 @@ final class RestoreBoardView extends BorderPane {
         sibling.setSelected(model.planProperty().get().restoreSibling());
         sibling.selectedProperty().addListener((o, a, b) -> model.setRestoreSibling(b));
         sibling.disableProperty().bind(model.runningProperty());
+        HBox restoreBar = new HBox(10, restore, cancel, retry, sibling);
+        restoreBar.setAlignment(Pos.CENTER_LEFT);
+
+        // the cards take what the top half has left; nothing else grows, so no gap above the bar
+        VBox top = new VBox(6, wiringHead, cardScroll, addBox, addMsg, new Label("Equivalent command line"), cliBox,
+                blocking, restoreBar);
+        VBox.setVgrow(cardScroll, Priority.ALWAYS);
+        top.setPadding(new Insets(0, 0, 6, 0));
 
         ListView<String> timeline = new ListView<>(model.timeline());
         timeline.setId(TIMELINE);
-        timeline.setPrefHeight(120);
+        timeline.setPlaceholder(new Label("The restore's stages show here, with their times."));
+        timeline.setStyle("-fx-font-family: monospace; -fx-font-size: 11px;");
+        timeline.setCellFactory(v -> new ListCell<>() {
+            { // long paths wrap instead of scrolling sideways
+                setWrapText(true);
+                prefWidthProperty().bind(v.widthProperty().subtract(20));
+                setMaxWidth(Region.USE_PREF_SIZE);
+            }
+
+            @Override
+            protected void updateItem(String line, boolean empty) {
+                super.updateItem(line, empty);
+                setText(empty ? null : line);
+            }
+        });
+        timeline.getItems().addListener((ListChangeListener<String>) c -> {
+            if (!timeline.getItems().isEmpty()) timeline.scrollTo(timeline.getItems().size() - 1);
+        });
+        VBox progress = new VBox(4, boldLabel("Progress"), timeline);
+        VBox.setVgrow(timeline, Priority.ALWAYS);
 
         consoleTabs.setId(CONSOLES);
         consoleTabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         model.consoles().addListener((ListChangeListener<ConsoleModel>) c -> rebuildConsoles());
+        Label noConsoles = new Label("After a restore, each end kept by CRIU Atlas gets a console here:"
+                + " type lines to the restored process and read what it writes back.");
+        noConsoles.setId(CONSOLES_EMPTY);
+        noConsoles.setWrapText(true);
+        noConsoles.setStyle("-fx-text-fill: #666666;");
+        noConsoles.setPadding(new Insets(8));
+        noConsoles.visibleProperty().bind(Bindings.isEmpty(consoleTabs.getTabs()));
+        StackPane consoleArea = new StackPane(consoleTabs, noConsoles);
+        StackPane.setAlignment(noConsoles, Pos.TOP_LEFT);
+        consoleArea.setStyle("-fx-border-color: #c9ccd1;");
+        VBox consoles = new VBox(4, boldLabel("Consoles"), consoleArea);
+        VBox.setVgrow(consoleArea, Priority.ALWAYS);
 
-        VBox top = new VBox(6, new ScrollPane(grid), addBox, addMsg, new Label("Equivalent command line"),
-                new HBox(6, cli, copy), blocking, new HBox(8, restore, cancel, retry, sibling));
-        ((ScrollPane) top.getChildren().get(0)).setFitToWidth(true);
-        HBox.setHgrow(cli, Priority.ALWAYS);
-        VBox bottom = new VBox(6, new Label("Progress"), timeline, new Label("Consoles"), consoleTabs);
-        VBox.setVgrow(consoleTabs, Priority.ALWAYS);
+        SplitPane bottom = new SplitPane(progress, consoles);
+        bottom.setDividerPositions(0.4);
+        progress.setPadding(new Insets(6, 6, 0, 0));
+        consoles.setPadding(new Insets(6, 0, 0, 6));
         SplitPane split = new SplitPane(top, bottom);
-        split.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        split.setOrientation(Orientation.VERTICAL);
         split.setDividerPositions(0.6);
+        // once laid out: the top half as tall as its cards need (within limits), the rest to progress and consoles
+        split.heightProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+            @Override
+            public void changed(javafx.beans.value.ObservableValue<? extends Number> o, Number was, Number h) {
+                if (h.doubleValue() <= 0) return;
+                split.heightProperty().removeListener(this);
+                double want = top.prefHeight(split.getWidth()) + 30; // divider, borders and insets
+                split.setDividerPositions(Math.max(0.35, Math.min(0.62, want / h.doubleValue())));
+            }
+        });
         setCenter(split);
     }
 
+    private static Label boldLabel(String text) {
+        Label l = new Label(text);
+        l.setStyle("-fx-font-weight: bold;");
+        return l;
+    }
+
+    private static void copyText(String s) {
+        ClipboardContent cc = new ClipboardContent();
+        cc.putString(s);
+        Clipboard.getSystemClipboard().setContent(cc);
+    }
+
     private static final StringConverter<Destination.Kind> KIND_TEXT = new StringConverter<>() {
-        @Override public String toString(Destination.Kind k) { return k == null ? "" : k.label(); }
+        @Override public String toString(Destination.Kind k) { return k == null ? "" : destinationText(k); }
         @Override public Destination.Kind fromString(String s) { return null; }
     };
 
     private void rebuildRows() {
-        grid.getChildren().clear();
-        String[] heads = {"Image object", "Replacement", "criu fd", "Other end", "Command / socket path", ""};
-        for (int c = 0; c < heads.length; c++) {
-            Label h = new Label(heads[c]);
-            h.setStyle("-fx-font-weight: bold;");
-            grid.add(h, c, 0);
-        }
         List<WiringRowModel> rows = new ArrayList<>(model.rows());
-        for (int i = 0; i < rows.size(); i++) addRow(i, rows.get(i), 1 + 2 * i);
+        List<Node> built = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) built.add(card(i, rows.get(i)));
+        if (built.isEmpty()) {
+            Label none = new Label("Nothing to hand in: the image has no inherited objects. Type a key below to add one.");
+            none.setWrapText(true);
+            built.add(none);
+        }
+        cards.getChildren().setAll(built);
     }
 
-    private void addRow(int i, WiringRowModel r, int gridRow) {
+    /** One obligation: the key and what it was on top; the replacement, criu fd and other end below. */
+    private Node card(int i, WiringRowModel r) {
         TextField key = new TextField(r.keyProperty().get());
         key.setId(rowKey(i));
-        key.setPrefColumnCount(16);
+        key.setPrefColumnCount(15);
+        key.setMinWidth(Region.USE_PREF_SIZE);
+        key.setTooltip(new Tooltip("The image object handed in: socket:[INO] or pipe:[INO]"));
         Label object = new Label();
         object.setWrapText(true);
+        object.setMinWidth(0);
+        object.setMaxWidth(Double.MAX_VALUE);
         object.textProperty().bind(r.objectProperty());
         Runnable commitKey = () -> {
             model.commitKey(i, key.getText());
@@ -182,15 +276,26 @@ final class RestoreBoardView extends BorderPane {
             if (!now && !key.getText().equals(r.keyProperty().get())) commitKey.run();
         });
         r.keyProperty().addListener((o, a, b) -> key.setText(b));
+        Button remove = new Button("Remove");
+        remove.setId(rowRemove(i));
+        remove.setMinWidth(Region.USE_PREF_SIZE);
+        remove.setTooltip(new Tooltip("Do not hand this object in"));
+        remove.setOnAction(e -> model.removeRow(i));
+        HBox top = new HBox(10, key, object, remove);
+        top.setAlignment(Pos.TOP_LEFT);
+        HBox.setHgrow(object, Priority.ALWAYS);
+        object.setPadding(new Insets(4, 0, 0, 0));
 
         Label replacement = new Label();
         replacement.setWrapText(true);
+        replacement.setMinWidth(0);
         replacement.textProperty().bind(r.replacementProperty());
-        replacement.setMaxWidth(200);
 
         TextField fd = new TextField(r.criuFdProperty().get());
         fd.setId(rowFd(i));
         fd.setPrefColumnCount(4);
+        fd.setMinWidth(Region.USE_PREF_SIZE);
+        fd.setTooltip(new Tooltip("The fd number criu is given this end at (criu's own fd, not the task's)"));
         Runnable commitFd = () -> {
             model.commitFd(i, fd.getText());
             fd.setText(r.criuFdProperty().get()); // a clash never reaches the plan
@@ -202,13 +307,20 @@ final class RestoreBoardView extends BorderPane {
         r.criuFdProperty().addListener((o, a, b) -> fd.setText(b));
         Label inherit = new Label();
         inherit.textProperty().bind(r.inheritProperty());
-        inherit.setStyle("-fx-font-family: monospace; -fx-font-size: 0.9em;");
+        inherit.setMinWidth(0);
+        inherit.setStyle("-fx-font-family: monospace; -fx-text-fill: #444444;");
+        HBox fdBox = new HBox(10, fd, inherit);
+        fdBox.setAlignment(Pos.CENTER_LEFT);
 
         ChoiceBox<Destination.Kind> dest = new ChoiceBox<>();
         dest.setId(rowDestination(i));
         dest.setConverter(KIND_TEXT);
+        dest.setMinWidth(Region.USE_PREF_SIZE);
         TextField arg = new TextField(r.argumentProperty().get());
         arg.setId(rowArgument(i));
+        arg.setMinWidth(160);
+        arg.setPrefColumnCount(30);
+        arg.setMaxWidth(Double.MAX_VALUE);
         boolean[] updating = {false};
         Runnable syncDest = () -> {
             updating[0] = true;
@@ -219,11 +331,15 @@ final class RestoreBoardView extends BorderPane {
             dest.getItems().setAll(kinds);
             dest.setValue(r.destinationProperty().get());
             Destination.Kind k = r.destinationProperty().get();
-            arg.setDisable(k != Destination.Kind.COMMAND && k != Destination.Kind.UNIX_PATH);
-            arg.setPromptText(k == Destination.Kind.COMMAND ? "command, e.g. cat -n" : k == Destination.Kind.UNIX_PATH ? "/path/to/socket" : "");
+            boolean named = k == Destination.Kind.COMMAND || k == Destination.Kind.UNIX_PATH;
+            arg.setVisible(named); // only a command or a path needs typing
+            arg.setDisable(!named);
+            arg.setPromptText(k == Destination.Kind.COMMAND ? "command line, e.g. cat -n"
+                    : k == Destination.Kind.UNIX_PATH ? "/path/to/socket" : "");
             arg.setText(r.argumentProperty().get());
             updating[0] = false;
         };
+        arg.managedProperty().bind(arg.visibleProperty());
         syncDest.run();
         r.destinationProperty().addListener((o, a, b) -> syncDest.run());
         r.argumentProperty().addListener((o, a, b) -> syncDest.run());
@@ -240,32 +356,50 @@ final class RestoreBoardView extends BorderPane {
         };
         arg.setOnAction(e -> commitArg.run());
         arg.focusedProperty().addListener((o, was, now) -> { if (!now) commitArg.run(); });
+        HBox destBox = new HBox(10, dest, arg);
+        destBox.setAlignment(Pos.CENTER_LEFT);
+        HBox.setHgrow(arg, Priority.ALWAYS);
 
-        Button remove = new Button("Remove");
-        remove.setId(rowRemove(i));
-        remove.setOnAction(e -> model.removeRow(i));
+        GridPane details = new GridPane();
+        details.setHgap(10);
+        details.setVgap(6);
+        ColumnConstraints names = new ColumnConstraints();
+        names.setMinWidth(Region.USE_PREF_SIZE);
+        ColumnConstraints values = new ColumnConstraints();
+        values.setHgrow(Priority.ALWAYS);
+        values.setMinWidth(0);
+        details.getColumnConstraints().addAll(names, values);
+        details.addRow(0, fieldName("Replacement"), replacement);
+        details.addRow(1, fieldName("criu fd"), fdBox);
+        details.addRow(2, fieldName("Other end"), destBox);
 
         Label message = new Label();
         message.setId(rowMessage(i));
         message.setWrapText(true);
+        message.setMinWidth(0);
         message.textProperty().bind(r.messageProperty());
         Runnable styleMsg = () -> {
             message.getStyleClass().removeAll(STYLE_ERROR, STYLE_NOTE);
             message.getStyleClass().add(r.errorProperty().get() ? STYLE_ERROR : STYLE_NOTE);
-            message.setStyle(r.errorProperty().get() ? "-fx-text-fill: #b00020;" : "-fx-text-fill: #7a5a00;");
+            message.setStyle(r.errorProperty().get() ? ERROR_FILL : "-fx-text-fill: #7a5a00;");
         };
         styleMsg.run();
         r.errorProperty().addListener((o, a, b) -> styleMsg.run());
         message.visibleProperty().bind(r.messageProperty().isNotEmpty());
         message.managedProperty().bind(message.visibleProperty());
 
-        grid.add(new VBox(2, key, object), 0, gridRow);
-        grid.add(replacement, 1, gridRow);
-        grid.add(new VBox(2, fd), 2, gridRow);
-        grid.add(dest, 3, gridRow);
-        grid.add(arg, 4, gridRow);
-        grid.add(remove, 5, gridRow);
-        grid.add(new VBox(2, inherit, message), 0, gridRow + 1, 6, 1);
+        VBox card = new VBox(8, top, details, message);
+        card.setId(rowCard(i));
+        card.getStyleClass().add(STYLE_CARD);
+        card.setStyle(CARD_STYLE);
+        return card;
+    }
+
+    private static Label fieldName(String text) {
+        Label l = new Label(text);
+        l.setStyle("-fx-text-fill: #555555;");
+        l.setMinWidth(Region.USE_PREF_SIZE);
+        return l;
     }
 
     private void rebuildConsoles() {
@@ -274,18 +408,44 @@ final class RestoreBoardView extends BorderPane {
     }
 
     private static Tab consoleTab(ConsoleModel c) {
-        TextArea out = new TextArea();
+        // a virtualized list: a burst of thousands of lines lays out only the visible ones
+        ListView<ConsoleTranscript.Line> out = new ListView<>(c.transcript().lines());
         out.setId(CONSOLE_OUTPUT);
-        out.setEditable(false);
-        out.setFont(Font.font("monospace", 12));
-        out.textProperty().bind(c.receivedProperty());
-        out.textProperty().addListener((o, a, b) -> out.positionCaret(b.length()));
+        out.setFocusTraversable(false);
+        out.setPlaceholder(new Label(c.canSendProperty().get() ? "Nothing sent or received yet." : "Nothing received yet."));
+        out.setCellFactory(v -> new ListCell<>() {
+            private final Label arrow = new Label();
+
+            @Override
+            protected void updateItem(ConsoleTranscript.Line line, boolean empty) {
+                super.updateItem(line, empty);
+                getStyleClass().removeAll(STYLE_SENT, STYLE_RECEIVED);
+                if (empty || line == null) {
+                    setText(null);
+                    setGraphic(null);
+                    setStyle("");
+                    return;
+                }
+                boolean sent = line.direction() == ConsoleTranscript.Direction.SENT;
+                getStyleClass().add(sent ? STYLE_SENT : STYLE_RECEIVED);
+                arrow.setText(line.direction().prefix().strip());
+                arrow.setStyle("-fx-font-size: 16px; -fx-font-weight: bold; " + (sent ? SENT_FILL : RECEIVED_FILL));
+                setGraphic(arrow);
+                setText(line.text());
+                setStyle("-fx-font-family: monospace; -fx-font-size: 12px; -fx-padding: 1 4 1 4; -fx-graphic-text-gap: 8; "
+                        + (sent ? SENT_FILL + " -fx-font-weight: bold;" : RECEIVED_FILL));
+            }
+        });
+        out.getItems().addListener((ListChangeListener<ConsoleTranscript.Line>) ch -> {
+            if (!out.getItems().isEmpty()) out.scrollTo(out.getItems().size() - 1);
+        });
         TextField in = new TextField();
         in.setId(CONSOLE_INPUT);
         in.setPromptText(c.canSendProperty().get() ? "type a line, Enter sends it" : "this end only receives");
         in.disableProperty().bind(c.canSendProperty().not());
         Button send = new Button("Send");
         send.setId(CONSOLE_SEND);
+        send.setMinWidth(Region.USE_PREF_SIZE);
         send.disableProperty().bind(c.canSendProperty().not());
         Runnable doSend = () -> {
             c.sendLine(in.getText());
@@ -293,14 +453,30 @@ final class RestoreBoardView extends BorderPane {
         };
         in.setOnAction(e -> doSend.run());
         send.setOnAction(e -> doSend.run());
+        Label sentKey = new Label(ConsoleTranscript.Direction.SENT.prefix() + "you sent");
+        sentKey.setStyle(SENT_FILL + " -fx-font-weight: bold;");
+        sentKey.setMinWidth(Region.USE_PREF_SIZE);
+        Label receivedKey = new Label(ConsoleTranscript.Direction.RECEIVED.prefix() + "the restored process wrote");
+        receivedKey.setStyle(RECEIVED_FILL);
+        receivedKey.setMinWidth(0);
         Label counters = new Label();
         counters.setId(CONSOLE_COUNTERS);
+        counters.setWrapText(true);
+        counters.setStyle("-fx-text-fill: #555555;");
         counters.textProperty().bind(Bindings.createStringBinding(() -> c.bytesInProperty().get() + " bytes in, "
                 + c.bytesOutProperty().get() + " bytes out; " + c.statusProperty().get(),
                 c.bytesInProperty(), c.bytesOutProperty(), c.statusProperty()));
+        Button copy = new Button("Copy transcript");
+        copy.setId(CONSOLE_COPY);
+        copy.setMinWidth(Region.USE_PREF_SIZE);
+        copy.setOnAction(e -> copyText(c.transcript().text()));
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        HBox legend = new HBox(14, sentKey, receivedKey, gap, copy);
+        legend.setAlignment(Pos.CENTER_LEFT);
         HBox inputRow = new HBox(6, in, send);
         HBox.setHgrow(in, Priority.ALWAYS);
-        VBox box = new VBox(4, out, inputRow, counters);
+        VBox box = new VBox(4, legend, out, inputRow, counters);
         VBox.setVgrow(out, Priority.ALWAYS);
         box.setPadding(new Insets(4));
         return new Tab(c.key(), box);

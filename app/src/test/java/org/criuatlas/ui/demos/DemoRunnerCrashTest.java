@@ -1,5 +1,6 @@
 package org.criuatlas.ui.demos;
 
+import org.criuatlas.bridge.criu.TempDirs;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -63,7 +64,7 @@ class DemoRunnerCrashTest {
                 if (List.of("app", "worker", "supervisor").contains(name)) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
             // after SIGKILL no Java code ran: the director removes its socket files, the empty dirs are ours to remove
-            for (Path d : dirs) DemoRunner.deleteTree(d);
+            for (Path d : dirs) TempDirs.deleteQuietly(d);
         }
     }
 }

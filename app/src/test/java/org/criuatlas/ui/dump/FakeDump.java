@@ -109,8 +109,8 @@ final class FakeDump {
                 (00.050000) Dumping pages (type: 59 pid: 4242)
                 (00.060000) Dumping finished successfully
                 """);
-        var stats = new org.criuatlas.bridge.criu.CriuStats(
-                new org.criuatlas.bridge.criu.CriuStats.Dump(100, 12_345, 1, 1, 300, 0, 77, 0), null);
+        var stats = new org.criuatlas.bridge.images.CriuStats(
+                new org.criuatlas.bridge.images.CriuStats.Dump(100, 12_345, 1, 1, 300, 0, 77, 0), null);
         CriuResult r = new CriuResult("dump", true, null, null, null, null, stats, List.of(), List.of(), null, List.of(),
                 "exit 0", Duration.ofMillis(70));
         return new Script(List.of("pre-dump", "query-ext-files", "post-dump"), lines, r, false);

@@ -1,6 +1,7 @@
 package org.criuatlas.bridge.criu;
 
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
+import org.criuatlas.bridge.images.CriuStats;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -6,6 +6,8 @@ import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.bridge.criu.log.CriuLogLine;
 import org.criuatlas.bridge.criu.log.CriuLogParser;
 import org.criuatlas.bridge.criu.proto.CriuRpc;
+import org.criuatlas.bridge.images.CriuStats;
+import org.criuatlas.bridge.images.ImageFormatException;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -16,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -358,7 +359,7 @@ public final class CriuSession implements AutoCloseable {
             LibC.close(outWrite);
             LibC.close(imagesFd);
             LibC.close(workFd);
-            if (tempDir != null) deleteTree(tempDir);
+            if (tempDir != null) TempDirs.deleteQuietly(tempDir);
         }
     }
 
@@ -496,7 +497,8 @@ public final class CriuSession implements AutoCloseable {
         return waitStatus == null ? "exit status unknown" : LibC.describeWaitStatus(waitStatus);
     }
 
-    private CriuResult toResult(CriuRpc.criu_resp r, Path logFile, String exit, Duration elapsed) throws IOException {
+    private CriuResult toResult(CriuRpc.criu_resp r, Path logFile, String exit, Duration elapsed)
+            throws IOException, ImageFormatException {
         boolean success = r.getSuccess();
         Integer restoredPid = r.hasRestore() && r.getRestore().hasPid() ? r.getRestore().getPid() : null;
         CriuVersion version = null;
@@ -704,20 +706,6 @@ public final class CriuSession implements AutoCloseable {
         if (c instanceof CriuException ce) return ce;
         if (c instanceof RuntimeException re) return new CriuException(re.getMessage(), re);
         return new CriuException(String.valueOf(c.getMessage()), c);
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: it's a temp dir
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
     }
 
     /** For tests: options as sent. */

@@ -19,7 +19,7 @@ import java.util.List;
  * @param imageCount   how many files the directory holds
  */
 public record ImageDump(Path dir, int imgVersion, String criuRunId, IpcGraph graph,
-                        List<RestoreObligation> obligations, DumpStats dumpStats, RestoreStats restoreStats,
+                        List<RestoreObligation> obligations, CriuStats.Dump dumpStats, CriuStats.Restore restoreStats,
                         int imageCount) {
     public ImageDump {
         obligations = List.copyOf(obligations);

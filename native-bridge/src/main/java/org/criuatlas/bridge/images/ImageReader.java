@@ -4,7 +4,6 @@ import org.criuatlas.bridge.images.ImageFile.Entry;
 import org.criuatlas.bridge.images.ImageFormatException.Kind;
 import org.criuatlas.bridge.images.proto.CriuImages.FdinfoEntry;
 import org.criuatlas.bridge.images.proto.CriuImages.FileEntry;
-import org.criuatlas.bridge.images.proto.CriuImages.ImageStatsEntry;
 import org.criuatlas.bridge.images.proto.CriuImages.InventoryEntry;
 import org.criuatlas.bridge.images.proto.CriuImages.PipeDataEntry;
 import org.criuatlas.bridge.images.proto.CriuImages.PstreeEntry;
@@ -137,21 +136,8 @@ public final class ImageReader {
         }
 
         IpcGraph graph = join(dir, inventory, tasks, files, fdTables, pipeBytes, skQueues, t0);
-        DumpStats ds = null;
-        RestoreStats rs = null;
-        ImageStatsEntry dumpSt = readStats(dir.resolve("stats-dump"));
-        if (dumpSt != null && dumpSt.hasDump()) {
-            var d = dumpSt.getDump();
-            ds = new DumpStats(Integer.toUnsignedLong(d.getFreezingTime()), Integer.toUnsignedLong(d.getFrozenTime()),
-                    Integer.toUnsignedLong(d.getMemdumpTime()), Integer.toUnsignedLong(d.getMemwriteTime()),
-                    d.getPagesScanned(), d.getPagesSkippedParent(), d.getPagesWritten(), d.getPagesLazy());
-        }
-        ImageStatsEntry restoreSt = readStats(dir.resolve("stats-restore"));
-        if (restoreSt != null && restoreSt.hasRestore()) {
-            var r = restoreSt.getRestore();
-            rs = new RestoreStats(r.getPagesCompared(), r.getPagesSkippedCow(), Integer.toUnsignedLong(r.getForkingTime()),
-                    Integer.toUnsignedLong(r.getRestoreTime()), r.getPagesRestored());
-        }
+        CriuStats.Dump ds = CriuStats.read(dir.resolve(CriuStats.DUMP_FILE)).map(CriuStats::dump).orElse(null);
+        CriuStats.Restore rs = CriuStats.read(dir.resolve(CriuStats.RESTORE_FILE)).map(CriuStats::restore).orElse(null);
         String[] names = dir.toFile().list(); // cheaper than a Path per entry
         int count = names == null ? -1 : names.length;
         return new ImageDump(dir, inventory.getImgVersion(), inventory.getDumpCriuRunId(), graph,
@@ -174,13 +160,6 @@ public final class ImageReader {
                     "too old image: fd tables are not stored per files_id (CRIU refuses it too)");
         }
         return e;
-    }
-
-    private static ImageStatsEntry readStats(Path p) throws ImageFormatException {
-        if (!Files.exists(p)) return null;
-        List<Entry<ImageStatsEntry>> l = ImageFile.readAll(p, ImageMagic.SERVICE, ImageMagic.STATS,
-                ImageStatsEntry.parser(), null, null);
-        return l.isEmpty() ? null : l.get(0).message();
     }
 
     /** What one pstree entry needs from its own images. */

@@ -1,5 +1,6 @@
 package org.criuatlas.bridge.topo;
 
+import org.criuatlas.bridge.criu.TempDirs;
 import org.criuatlas.model.SocketName;
 import org.criuatlas.model.SocketType;
 
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +22,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 /**
  * A running process tree built by atlas-topo from a {@link TopologySpec}: real processes holding
@@ -121,10 +120,10 @@ public final class Topology implements AutoCloseable {
                 director.destroy();
                 waitQuietly(director);
             }
-            deleteTree(dir);
+            TempDirs.deleteQuietly(dir);
             throw e;
         } finally {
-            if (director != null && !director.isAlive()) deleteTree(dir);
+            if (director != null && !director.isAlive()) TempDirs.deleteQuietly(dir);
         }
     }
 
@@ -289,7 +288,7 @@ public final class Topology implements AutoCloseable {
             if (st != 0 && st != 'Z' && (p == null || comm == null || commMatches(comm, p.name())))
                 alive.add(pid + (p == null ? "" : " (" + p.name() + ")"));
         }
-        deleteTree(dir);
+        TempDirs.deleteQuietly(dir);
         if (!alive.isEmpty()) throw new TopologyException("still alive after teardown: " + alive);
     }
 
@@ -356,21 +355,6 @@ public final class Topology implements AutoCloseable {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: a leftover temp file must not fail a test
-                }
-            });
-        } catch (IOException ignored) {
-            // same
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.criuatlas.bridge.images;
 
+import org.criuatlas.bridge.criu.TempDirs;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -96,10 +98,6 @@ final class DumpedFixture implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try (var s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp dir left behind is harmless
-        }
+        TempDirs.deleteQuietly(dir); // a temp dir left behind is harmless
     }
 }

@@ -38,7 +38,7 @@ class ImageFramingTest {
         assertEquals(1, d.obligations().size());
         assertEquals(RestoreObligation.Kind.INHERIT_SOCKET, d.obligations().get(0).kind());
         assertEquals("socket:[5002]", d.obligations().get(0).key());
-        assertEquals(5869, d.dumpStats().frozenUs());
+        assertEquals(5869, d.dumpStats().frozenTimeUs());
         assertEquals("synthetic", d.criuRunId());
     }
 

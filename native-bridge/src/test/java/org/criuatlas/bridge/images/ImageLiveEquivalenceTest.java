@@ -187,7 +187,7 @@ class ImageLiveEquivalenceTest {
     @Test
     void statsAreRead() {
         assertNotNull(dump.dumpStats(), "stats-dump is in the images dir by default");
-        assertTrue(dump.dumpStats().frozenUs() > 0);
+        assertTrue(dump.dumpStats().frozenTimeUs() > 0);
         assertTrue(dump.dumpStats().pagesWritten() > 0);
     }
 }

@@ -9,7 +9,7 @@ import org.criuatlas.bridge.criu.CriuException;
 import org.criuatlas.bridge.criu.CriuOptions;
 import org.criuatlas.bridge.criu.CriuResult;
 import org.criuatlas.bridge.criu.CriuSession;
-import org.criuatlas.bridge.criu.CriuStats;
+import org.criuatlas.bridge.images.CriuStats;
 import org.criuatlas.bridge.criu.log.CriuDiagnoser;
 import org.criuatlas.bridge.criu.log.CriuLogLine;
 import org.criuatlas.bridge.criu.log.CriuLogParser;

@@ -3,6 +3,7 @@ package org.criuatlas.ui.restore;
 import javafx.application.Platform;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
@@ -20,6 +21,7 @@ import org.criuatlas.model.SocketName;
 import org.criuatlas.model.SocketState;
 import org.criuatlas.model.SocketType;
 import org.criuatlas.model.UnixSocket;
+import org.criuatlas.plan.restore.Destination;
 import org.criuatlas.plan.restore.RestoreWiringPlan;
 import org.criuatlas.plan.restore.WiringRow;
 import org.junit.jupiter.api.AfterEach;
@@ -187,7 +189,7 @@ class RestoreBoardValidationTest extends FxRobot {
         int a = rowOf("socket:[" + STREAM + "]");
         assertFalse(lookup("#" + RESTORE).queryAs(Button.class).isDisabled(),
                 () -> board.model().blockingTextProperty().get() + " / " + board.model().runningProperty().get() + " / " + lookup("#" + RESTORE).queryAll().size());
-        choose(rowDestination(a), "not wired");
+        choose(rowDestination(a), destinationText(Destination.Kind.NONE));
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(lookup("#" + RESTORE).queryAs(Button.class).isDisabled());
         assertTrue(label(BLOCKING).getText().contains("socket:[" + STREAM + "] is not wired"), label(BLOCKING).getText());
@@ -195,14 +197,60 @@ class RestoreBoardValidationTest extends FxRobot {
         // "reconnected by name" is not even offered for a socketpair end
         clickOn("#" + rowDestination(a));
         WaitForAsyncUtils.waitForFxEvents();
-        assertFalse(lookup(".context-menu").lookup((javafx.scene.control.Labeled l) -> "handed to a command".equals(l.getText())).queryAll().isEmpty(),
+        assertFalse(lookup(".context-menu").lookup((javafx.scene.control.Labeled l) -> destinationText(Destination.Kind.COMMAND).equals(l.getText())).queryAll().isEmpty(),
                 "the menu is open");
-        assertTrue(lookup(".context-menu").lookup((javafx.scene.control.Labeled l) -> "reconnected by name".equals(l.getText())).queryAll().isEmpty());
+        assertTrue(lookup(".context-menu").lookup((javafx.scene.control.Labeled l) -> destinationText(Destination.Kind.RECONNECT).equals(l.getText())).queryAll().isEmpty());
         push(KeyCode.ESCAPE);
-        choose(rowDestination(a), "kept in a console");
+        choose(rowDestination(a), destinationText(Destination.Kind.CONSOLE));
         WaitForAsyncUtils.waitForFxEvents();
         assertFalse(lookup("#" + RESTORE).queryAs(Button.class).isDisabled());
         assertEquals("", label(BLOCKING).getText());
+    }
+
+    @Test
+    void eachCardReadsAtTheBoardsDefaultSize() throws Exception {
+        FxToolkit.setupFixture(() -> {
+            stage.setWidth(1100);
+            stage.setHeight(800);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        int a = rowOf("socket:[" + STREAM + "]");
+        javafx.scene.Node card = lookup("#" + rowCard(a)).query();
+        ChoiceBox<?> dest = lookup("#" + rowDestination(a)).queryAs(ChoiceBox.class);
+        // the chosen destination is shown whole, not cut to "kept i…"
+        assertTrue(dest.getWidth() >= dest.prefWidth(-1) - 0.5, dest.getWidth() + " < " + dest.prefWidth(-1));
+        assertEquals(destinationText(Destination.Kind.CONSOLE),
+                dest.lookupAll(".label").stream().map(n -> ((Label) n).getText()).filter(t -> !t.isEmpty()).findFirst().orElse(""));
+        TextField key = field(rowKey(a));
+        assertTrue(key.getWidth() < card.getLayoutBounds().getWidth() / 3, "the key field leaves room for the rest: "
+                + key.getWidth() + " of " + card.getLayoutBounds().getWidth());
+        // a console needs no command or path: the field shows only when it matters
+        assertFalse(field(rowArgument(a)).isVisible());
+        choose(rowDestination(a), destinationText(Destination.Kind.COMMAND));
+        TextField arg = field(rowArgument(a));
+        assertTrue(arg.isVisible());
+        assertTrue(arg.getWidth() > 200, "room to type a command: " + arg.getWidth());
+        assertTrue(arg.getPromptText().startsWith("command line"), arg.getPromptText());
+        // the validation message sits inside the card, under the row
+        Label msg = label(rowMessage(a));
+        assertTrue(msg.isVisible() && msg.getText().contains("name the command"), msg.getText());
+        javafx.scene.Node p = msg;
+        while (p != null && p != card) p = p.getParent();
+        assertSame(card, p, "the message is inside its card");
+        // progress and consoles get room below the board
+        assertTrue(lookup("#" + TIMELINE).query().getLayoutBounds().getHeight() > 150,
+                "progress: " + lookup("#" + TIMELINE).query().getLayoutBounds().getHeight());
+        assertTrue(lookup("#" + CONSOLES_EMPTY).query().isVisible());
+        snapshot("restore-board-command");
+    }
+
+    /** For a person to look at: target/screenshots (ui.screenshots), not the README's pictures. */
+    private void snapshot(String name) throws Exception {
+        Path dir = Path.of("target/screenshots");
+        java.nio.file.Files.createDirectories(dir);
+        javafx.scene.image.WritableImage[] img = new javafx.scene.image.WritableImage[1];
+        FxToolkit.setupFixture(() -> img[0] = stage.getScene().snapshot(null));
+        javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(img[0], null), "png", dir.resolve(name + ".png").toFile());
     }
 
     /** Opens a row's destination menu and clicks an entry in it (not a same-named value elsewhere). */

@@ -11,7 +11,8 @@ import org.criuatlas.restore.ConsoleEnd;
 import java.util.concurrent.Executor;
 
 /**
- * One console tab's state: the received text, byte counters, and whether it can still send.
+ * One console tab's state: the transcript (what the user sent and what came back, each line marked),
+ * the received text, byte counters, and whether it can still send.
  * Traffic arrives on the console's thread and is marshalled onto the UI executor; sends run on the
  * background executor (a full socket buffer must not freeze the window).
  */
@@ -23,6 +24,7 @@ public final class ConsoleModel {
     private final ReadOnlyLongWrapper bytesOut = new ReadOnlyLongWrapper(this, "bytesOut", 0);
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "open");
     private final ReadOnlyBooleanWrapper canSend = new ReadOnlyBooleanWrapper(this, "canSend", false);
+    private final ConsoleTranscript transcript = new ConsoleTranscript();
     private final StringBuilder pending = new StringBuilder();
     private boolean flushQueued;
 
@@ -33,6 +35,7 @@ public final class ConsoleModel {
         canSend.set(end.canSend());
         String already = end.transcript();
         received.set(already);
+        transcript.received(already);
         bytesIn.set(end.bytesReceived());
         end.addListener(new ConsoleEnd.Listener() {
             @Override
@@ -74,19 +77,25 @@ public final class ConsoleModel {
         String all = received.get() + t;
         if (all.length() > ConsoleEnd.TRANSCRIPT_LIMIT) all = all.substring(all.length() - ConsoleEnd.TRANSCRIPT_LIMIT);
         received.set(all);
+        transcript.received(t);
     }
 
     public String key() { return end.key(); }
 
+    /** Sent and received lines in order; changes on the UI executor, at most once per batch of traffic. */
+    public ConsoleTranscript transcript() { return transcript; }
+    /** What the restored process wrote, as text. */
     public ReadOnlyStringProperty receivedProperty() { return received.getReadOnlyProperty(); }
     public ReadOnlyLongProperty bytesInProperty() { return bytesIn.getReadOnlyProperty(); }
     public ReadOnlyLongProperty bytesOutProperty() { return bytesOut.getReadOnlyProperty(); }
     public ReadOnlyStringProperty statusProperty() { return status.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty canSendProperty() { return canSend.getReadOnlyProperty(); }
 
-    /** Sends a line of text (a newline is added) in the background. */
+    /** Sends a line of text (a newline is added) in the background; on the UI executor. */
     public void sendLine(String text) {
         if (!canSend.get()) return;
+        flush(); // what came before the line is shown before it
+        transcript.sent(text);
         String line = text + "\n";
         background.execute(() -> {
             try {

@@ -1,0 +1,54 @@
+package org.criuatlas.bridge.images;
+
+import org.criuatlas.bridge.images.ImageFile.Entry;
+import org.criuatlas.bridge.images.proto.CriuImages.ImageStatsEntry;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * CRIU's own figures of one dump or restore, from {@code stats-dump} / {@code stats-restore}: a
+ * service image (service magic, then STATS magic, then {@code ImageStatsEntry} entries) that CRIU
+ * writes in its work dir. Used both for a run's result and for an image directory read offline.
+ * Times are microseconds.
+ *
+ * @param dump    the dump figures, null when the file has none
+ * @param restore the restore figures, null when the file has none
+ */
+public record CriuStats(Dump dump, Restore restore) {
+    public static final String DUMP_FILE = "stats-dump";
+    public static final String RESTORE_FILE = "stats-restore";
+
+    public record Dump(long freezingTimeUs, long frozenTimeUs, long memdumpTimeUs, long memwriteTimeUs,
+                       long pagesScanned, long pagesSkippedParent, long pagesWritten, long pagesLazy) {}
+
+    public record Restore(long pagesCompared, long pagesSkippedCow, long forkingTimeUs, long restoreTimeUs,
+                          long pagesRestored) {}
+
+    /** The stats in {@code file}; empty when it does not exist or holds no entry. */
+    public static Optional<CriuStats> read(Path file) throws ImageFormatException {
+        List<Entry<ImageStatsEntry>> l = ImageFile.readAllIfPresent(file, ImageMagic.SERVICE, ImageMagic.STATS,
+                ImageStatsEntry.parser(), null, null);
+        // CRIU writes exactly one entry
+        return l.isEmpty() ? Optional.empty() : Optional.of(of(l.get(0).message()));
+    }
+
+    static CriuStats of(ImageStatsEntry e) {
+        Dump dump = null;
+        Restore restore = null;
+        if (e.hasDump()) {
+            var d = e.getDump();
+            // the times are uint32 on the wire
+            dump = new Dump(Integer.toUnsignedLong(d.getFreezingTime()), Integer.toUnsignedLong(d.getFrozenTime()),
+                    Integer.toUnsignedLong(d.getMemdumpTime()), Integer.toUnsignedLong(d.getMemwriteTime()),
+                    d.getPagesScanned(), d.getPagesSkippedParent(), d.getPagesWritten(), d.getPagesLazy());
+        }
+        if (e.hasRestore()) {
+            var r = e.getRestore();
+            restore = new Restore(r.getPagesCompared(), r.getPagesSkippedCow(), Integer.toUnsignedLong(r.getForkingTime()),
+                    Integer.toUnsignedLong(r.getRestoreTime()), r.getPagesRestored());
+        }
+        return new CriuStats(dump, restore);
+    }
+}
