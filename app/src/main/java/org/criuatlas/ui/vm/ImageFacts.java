@@ -1,6 +1,6 @@
 package org.criuatlas.ui.vm;
 
-import org.criuatlas.bridge.images.DumpStats;
+import org.criuatlas.bridge.images.CriuStats;
 import org.criuatlas.bridge.images.ImageDump;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.model.UnixSocket;
@@ -22,7 +22,7 @@ import java.util.Locale;
  * @param dumpedAt when CRIU wrote the dump (stats-dump, else inventory.img modification time), null when unknown
  * @param stats    CRIU's stats-dump, null when the directory has none
  */
-public record ImageFacts(Path dir, Instant dumpedAt, DumpStats stats) {
+public record ImageFacts(Path dir, Instant dumpedAt, CriuStats.Dump stats) {
 
     /** Reads the file times of {@code dump}'s directory: call it off the FX thread. */
     public static ImageFacts of(ImageDump dump) {
@@ -60,7 +60,7 @@ public record ImageFacts(Path dir, Instant dumpedAt, DumpStats stats) {
     public String reading(IpcGraph g) {
         String read = "read in " + (g.meta().scanNanos() / 1_000_000) + " ms";
         if (stats == null) return read;
-        return read + " \u00b7 frozen " + String.format(Locale.ROOT, "%.1f", stats.frozenUs() / 1000.0) + " ms, "
+        return read + " \u00b7 frozen " + String.format(Locale.ROOT, "%.1f", stats.frozenTimeUs() / 1000.0) + " ms, "
                 + String.format(Locale.ROOT, "%,d", stats.pagesWritten()) + " pages written";
     }
 

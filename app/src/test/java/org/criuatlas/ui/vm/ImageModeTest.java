@@ -1,6 +1,6 @@
 package org.criuatlas.ui.vm;
 
-import org.criuatlas.bridge.images.DumpStats;
+import org.criuatlas.bridge.images.CriuStats;
 import org.criuatlas.model.AccessMode;
 import org.criuatlas.model.FdInfo;
 import org.criuatlas.model.FdKind;
@@ -53,7 +53,7 @@ class ImageModeTest {
         assertTrue(vm.isLive());
         assertNull(vm.imageFacts());
         ImageFacts facts = new ImageFacts(Path.of("/tmp/images-2"), Instant.parse("2025-06-01T07:48:03Z"),
-                new DumpStats(900, 12_345, 2_000, 3_000, 5_000, 0, 1_204, 0));
+                new CriuStats.Dump(900, 12_345, 2_000, 3_000, 5_000, 0, 1_204, 0));
         vm.showImages(facts); // before the first graph arrives, as the window does it
         rc.refreshNow();
         assertFalse(vm.isLive());
