@@ -45,6 +45,8 @@ public final class RenderBenchmark implements java.util.concurrent.Callable<Inte
     int nodes = 5000;
     @Option(names = "--edges", description = "Edges in all, parent/child included (default: ${DEFAULT-VALUE}).")
     int edges = 10000;
+    @Option(names = "--outside", description = "Socket pairs whose peer no visible process holds, drawn as outside nodes (default: ${DEFAULT-VALUE}).")
+    int outside = 0;
     @Option(names = "--frames", description = "Frames per measurement (default: ${DEFAULT-VALUE}).")
     int frames = 120;
     @Option(names = "--width", description = "View width in pixels (default: ${DEFAULT-VALUE}).")
@@ -65,7 +67,7 @@ public final class RenderBenchmark implements java.util.concurrent.Callable<Inte
         // -- heap and preparation (what the background thread does per refresh)
         System.gc();
         long heap0 = usedHeap();
-        IpcGraph g = SyntheticGraphs.large(nodes, edges, 1);
+        IpcGraph g = SyntheticGraphs.large(nodes, edges, 1, outside);
         ExplorerViewModel vm = new ExplorerViewModel(new PlanViewModel(new PlannerAdapter(Path.of("/tmp"))));
         RefreshController rc = new RefreshController(() -> g, SAME, SAME, vm);
         long t0 = System.nanoTime();
@@ -74,7 +76,7 @@ public final class RenderBenchmark implements java.util.concurrent.Callable<Inte
         RenderGraph rg = vm.renderProperty().get();
         System.gc();
         long heap1 = usedHeap();
-        System.out.printf("drawn: %d nodes, %d edges%n", rg.nodeCount, rg.edgeCount);
+        System.out.printf("drawn: %d nodes (%d of them outside nodes), %d edges%n", rg.nodeCount, rg.outsideCount, rg.edgeCount);
         System.out.printf("background preparation (diff, rows, layout, drawing arrays): %.1f ms%n", prepareMs);
         System.out.printf("heap for the graph + view-model + drawing: %.1f MB (goal <= 300 MB)%n", (heap1 - heap0) / 1e6);
 
@@ -166,7 +168,7 @@ public final class RenderBenchmark implements java.util.concurrent.Callable<Inte
         // a refresh with changes: 100 processes gone, 100 new. FX thread = apply (+ the plan made in the background)
         // + paint + overlay in the layout pass; the pixels come from the raster thread and are presented later
         // (measured apart), and a redraw done wholly on the FX thread is shown as an upper bound
-        IpcGraph changed = SyntheticGraphs.large(nodes + 100, edges + 100, 1);
+        IpcGraph changed = SyntheticGraphs.large(nodes + 100, edges + 100, 1, outside);
         int planRoot = subtreeOfAbout(g, 100);
         var threads = java.lang.management.ManagementFactory.getThreadMXBean();
         for (boolean planned : new boolean[]{false, true}) {

@@ -113,6 +113,18 @@ public final class SyntheticGraphs {
             return a;
         }
 
+        /** A socket held by {@code pid} whose peer no visible process holds (another user's, another namespace). */
+        public long danglingTo(int pid, SocketType type) {
+            long a = nextIno++, b = nextIno++;
+            Proc p = procs.get(pid);
+            int fa = p.nextFd();
+            p.fds.add(new FdInfo(fa, FdKind.SOCKET, ObjectKeys.socket(a), a, AccessMode.READ_WRITE, 2));
+            sockets.add(new UnixSocket(a, type, SocketState.ESTABLISHED, SocketName.NONE, b, 0, 0, List.of(),
+                    List.of(new Holder(pid, fa)), false));
+            sockets.add(new UnixSocket(b, type, SocketState.ESTABLISHED, SocketName.NONE, a, 0, 0, List.of(), List.of(), false));
+            return a;
+        }
+
         /** A pipe from writer to reader. */
         public long pipe(int writer, int reader) {
             long ino = nextIno++;
@@ -143,6 +155,11 @@ public final class SyntheticGraphs {
      * parent/child edges plus socket pairs, dgram clients and pipes between random processes.
      */
     public static IpcGraph large(int nodes, int edges, long seed) {
+        return large(nodes, edges, seed, 0);
+    }
+
+    /** As {@link #large(int, int, long)}, with the first {@code outside} socket pairs' peers held by no visible process. */
+    public static IpcGraph large(int nodes, int edges, long seed, int outside) {
         Random r = new Random(seed);
         Builder b = new Builder(true);
         b.process(1, 0, "init", "/sbin/init");
@@ -159,6 +176,7 @@ public final class SyntheticGraphs {
             int bpid = r.nextInt(3) == 0 ? 1 + r.nextInt(nodes) : Math.max(1, Math.min(nodes, a + r.nextInt(60) - 30));
             if (a == bpid) bpid = a == nodes ? 1 : a + 1;
             if (i % 5 == 4) b.pipe(a, bpid);
+            else if (outside-- > 0) b.danglingTo(a, types[i % 3]);
             else b.pair(a, bpid, types[i % 3], i % 11 == 0 ? "/run/svc/" + (i % 97) + ".sock" : null);
         }
         return b.build();

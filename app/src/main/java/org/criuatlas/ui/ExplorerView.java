@@ -112,6 +112,11 @@ public final class ExplorerView extends BorderPane {
             if (b.intValue() >= 0 && a.intValue() < 0 && centre.getDividerPositions()[0] > 0.58) centre.setDividerPositions(0.55);
         });
 
+        // an image view has no plan to make (the dump is made): the banner shows its obligations
+        vm.liveProperty().addListener((o, a, b) -> {
+            if (!b) centre.getItems().remove(planPanel);
+        });
+
         inspector = new InspectorPane(vm);
         main = new SplitPane(left, centre, inspector);
         main.setDividerPositions(0.22, 0.78);
@@ -249,6 +254,10 @@ public final class ExplorerView extends BorderPane {
 
     /** The context menu of a process, in the graph and in the table. */
     private ContextMenu processMenu(int pid) {
+        MenuItem focus = new MenuItem("Focus subtree");
+        focus.setId(Styles.ID_MENU_FOCUS);
+        focus.setOnAction(e -> vm.focusSubtree(pid));
+        if (!vm.isLive()) return new ContextMenu(focus);
         MenuItem plan = new MenuItem("Plan dump of this subtree");
         plan.setId(Styles.ID_MENU_PLAN);
         plan.setAccelerator(new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
@@ -262,9 +271,6 @@ public final class ExplorerView extends BorderPane {
         boolean planned = vm.plan().getOutcome() != null;
         add.setDisable(!planned);
         remove.setDisable(!planned || !vm.plan().getOutcome().pids().contains(pid));
-        MenuItem focus = new MenuItem("Focus subtree");
-        focus.setId(Styles.ID_MENU_FOCUS);
-        focus.setOnAction(e -> vm.focusSubtree(pid));
         return new ContextMenu(plan, add, remove, new SeparatorMenuItem(), focus);
     }
 
@@ -289,7 +295,6 @@ public final class ExplorerView extends BorderPane {
         });
         Label busy = new Label("scanning\u2026");
         busy.getStyleClass().add(Styles.MUTED);
-        busy.visibleProperty().bind(refresh.busyProperty());
         Button fit = new Button("Fit");
         fit.setId(Styles.ID_FIT);
         fit.setTooltip(new Tooltip("Show the whole graph (Ctrl+0)"));
@@ -306,8 +311,14 @@ public final class ExplorerView extends BorderPane {
         dark.setOnAction(e -> applyTheme(dark.isSelected() ? Theme.DARK : Theme.LIGHT));
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
-        return new ToolBar(refreshNow, pause, interval, busy, new javafx.scene.control.Separator(), fit, relayout, kernel,
-                spring, dark);
+        javafx.scene.control.Separator sep = new javafx.scene.control.Separator();
+        // images do not change and hold no kernel threads: their view has no refresh controls
+        for (javafx.scene.Node n : new javafx.scene.Node[]{refreshNow, pause, interval, busy, sep, kernel}) {
+            n.managedProperty().bind(n.visibleProperty());
+            if (n == busy) n.visibleProperty().bind(refresh.busyProperty().and(vm.liveProperty()));
+            else n.visibleProperty().bind(vm.liveProperty());
+        }
+        return new ToolBar(refreshNow, pause, interval, busy, sep, fit, relayout, kernel, spring, dark);
     }
 
     private HBox buildStatusBar() {
@@ -324,6 +335,12 @@ public final class ExplorerView extends BorderPane {
             scan.getStyleClass().remove(Styles.STATUS_ERROR);
             if (!b.isEmpty()) scan.getStyleClass().add(Styles.STATUS_ERROR);
         });
+        // counts and times stay whole; the privilege / images line gives way, keeping its end
+        // (an image directory's name and the dump's date) where a long path does not fit
+        for (Label l : new Label[]{criu, counts, scan}) l.setMinWidth(Region.USE_PREF_SIZE);
+        priv.setMinWidth(0);
+        vm.liveProperty().addListener((o, a, b) ->
+                priv.setTextOverrun(b ? javafx.scene.control.OverrunStyle.ELLIPSIS : javafx.scene.control.OverrunStyle.LEADING_ELLIPSIS));
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
         HBox bar = new HBox(16, criu, priv, spring, counts, scan);
@@ -349,9 +366,14 @@ public final class ExplorerView extends BorderPane {
             search.requestFocus();
             search.selectAll();
         });
-        acc.put(new KeyCodeCombination(KeyCode.F5), refresh::refreshNow);
-        acc.put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), refresh::refreshNow);
-        acc.put(new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN), () -> pause.setSelected(!pause.isSelected()));
+        Runnable refreshNow = () -> {
+            if (vm.isLive()) refresh.refreshNow();
+        };
+        acc.put(new KeyCodeCombination(KeyCode.F5), refreshNow);
+        acc.put(new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN), refreshNow);
+        acc.put(new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN), () -> {
+            if (vm.isLive()) pause.setSelected(!pause.isSelected());
+        });
         acc.put(new KeyCodeCombination(KeyCode.DIGIT0, KeyCombination.SHORTCUT_DOWN), graph::fit);
         acc.put(new KeyCodeCombination(KeyCode.EQUALS, KeyCombination.SHORTCUT_DOWN), () -> graph.zoom(1.25));
         acc.put(new KeyCodeCombination(KeyCode.PLUS, KeyCombination.SHORTCUT_DOWN), () -> graph.zoom(1.25));
@@ -363,7 +385,7 @@ public final class ExplorerView extends BorderPane {
         });
         acc.put(new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), () -> {
             Selection s = vm.getSelection();
-            if (s != null && s.kind() == Selection.Kind.PROCESS) vm.plan().planSubtree(s.pid());
+            if (vm.isLive() && s != null && s.kind() == Selection.Kind.PROCESS) vm.plan().planSubtree(s.pid());
         });
         acc.put(new KeyCodeCombination(KeyCode.C, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), planPanel::copyCommand);
         acc.put(new KeyCodeCombination(KeyCode.ESCAPE), () -> {

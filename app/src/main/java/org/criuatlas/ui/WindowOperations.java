@@ -49,6 +49,7 @@ import org.criuatlas.ui.plan.DumpPlanning;
 import org.criuatlas.ui.plan.PlanOutcome;
 import org.criuatlas.ui.restore.RestoreBoard;
 import org.criuatlas.ui.vm.ExplorerViewModel;
+import org.criuatlas.ui.vm.ImageFacts;
 import org.criuatlas.ui.vm.Selection;
 
 import java.io.File;
@@ -345,11 +346,12 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
         CompletableFuture<ImageWindow> shown = new CompletableFuture<>();
         CompletableFuture.supplyAsync(() -> {
             try {
-                return ImageReader.open(dir);
+                ImageDump d = ImageReader.open(dir);
+                return new ImagesRead(d, ImageFacts.of(d));
             } catch (ImageFormatException e) {
                 throw new java.util.concurrent.CompletionException(e);
             }
-        }, background).whenComplete((dump, err) -> UiThread.run(() -> {
+        }, background).whenComplete((read, err) -> UiThread.run(() -> {
             progressBar.setVisible(false);
             if (err != null) {
                 Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
@@ -360,7 +362,7 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
                 shown.completeExceptionally(c);
                 return;
             }
-            ImageWindow w = showImages(dump);
+            ImageWindow w = showImages(read.dump(), read.facts());
             onImagesShown.accept(w);
             shown.complete(w);
         }));
@@ -376,10 +378,15 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
         return dir + " could not be read: " + t;
     }
 
-    private ImageWindow showImages(ImageDump dump) {
+    /** A dump and its file times, both read off the FX thread. */
+    private record ImagesRead(ImageDump dump, ImageFacts facts) {}
+
+    private ImageWindow showImages(ImageDump dump, ImageFacts facts) {
         Stage stage = new Stage();
         IpcGraph g = dump.graph();
         AtlasApp.Window w = AtlasApp.open(stage, () -> g, planner, null, false);
+        // before the first scan is applied: no refresh controls, no plan panel, the images' status line
+        w.vm().showImages(facts);
         stage.setTitle("CRIU Atlas \u2014 images " + dump.dir());
         w.view().applyTheme(window.view().theme());
         ImageWindow iw = new ImageWindow(w, dump);

@@ -147,7 +147,25 @@ abstract class DemoWalkthrough extends FxRobot {
             Label banner = (Label) iw.window().stage().getScene().getRoot().lookup("#" + WindowOperations.ID_IMAGES_OBLIGATIONS)
                     .lookupAll(".label").stream().filter(n -> ((Label) n).getText().contains("INHERIT_SOCKET")).findFirst().orElseThrow();
             assertTrue(banner.getText().contains("socket:[" + workerIno + "]"), banner.getText());
+            // offline: no live controls, no plan panel, a status line about the images, and the
+            // worker's socket drawn to an "outside the dump" node instead of to nothing
+            javafx.scene.Parent imageRoot = iw.window().stage().getScene().getRoot();
+            assertFalse(imageRoot.lookup("#" + Styles.ID_REFRESH).isVisible(), "no Refresh now in an image view");
+            assertFalse(imageRoot.lookup("#" + Styles.ID_PAUSE).isVisible(), "no Pause in an image view");
+            assertFalse(iw.window().view().centreSplit().getItems().contains(iw.window().view().planPanel()));
+            waitUntil(10, () -> ((Label) imageRoot.lookup("#" + Styles.ID_STATUS_PRIVILEGE)).getText().startsWith("Images: "));
+            assertTrue(((Label) imageRoot.lookup("#" + Styles.ID_STATUS_COUNTS)).getText().contains("1 outside the dump"));
+            waitUntil(10, () -> iw.window().vm().renderProperty().get().outsideCount == 1);
+            org.criuatlas.ui.graph.RenderGraph irg = iw.window().vm().renderProperty().get();
+            int outside = irg.nodeCount - 1;
+            assertEquals(org.criuatlas.ui.graph.RenderGraph.OUTSIDE_DUMP, irg.kind[outside]);
+            assertEquals("socket:[" + workerIno + "]", irg.nodeKey[outside]);
+            assertEquals(irg.indexOf(worker), irg.anchor[outside]);
             fx(() -> iw.window().view().graph().fit());
+            // the socket that leaves the dump: the inspector says what the restore must hand in
+            fx(() -> iw.window().vm().select(org.criuatlas.ui.vm.Selection.socket(workerIno)));
+            assertTrue(iw.window().vm().inspectionProperty().get().properties().stream()
+                    .anyMatch(p -> p.value().contains("replacement: socket:[" + workerIno + "]")));
             shot(iw.window().stage(), "image-view");
 
             // 5. Restore… → the board with a console destination → Restore

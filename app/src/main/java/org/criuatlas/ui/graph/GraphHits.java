@@ -4,7 +4,7 @@ package org.criuatlas.ui.graph;
 public final class GraphHits {
     private GraphHits() {}
 
-    /** Index of the node nearest to (sx, sy) within its radius plus a few pixels, -1 for none. */
+    /** Index of the node (a process or an outside node) nearest to (sx, sy) within its radius plus a few pixels, -1 for none. */
     public static int node(RenderGraph g, Viewport vp, double sx, double sy) {
         double reach = Rasterizer.nodeRadius(vp.scale()) + 4;
         double best = reach * reach;

@@ -64,7 +64,8 @@ public final class GraphPaint {
             for (int e = 0; e < rg.edgeCount; e++) {
                 // only edges that touch a crossing's object need the (string-building) pair lookup
                 if (rg.key[e] == null || !(keys.contains(rg.key[e]) || (rg.peerKey[e] != null && keys.contains(rg.peerKey[e])))) continue;
-                Crossing c = byKeys.get(pairKey(rg.key[e], rg.peerKey[e], rg.pid[rg.from[e]], rg.pid[rg.to[e]]));
+                // an outside node stands for "no visible holder", which the planner names pid -1
+                Crossing c = byKeys.get(pairKey(rg.key[e], rg.peerKey[e], rg.plannerPid(rg.from[e]), rg.plannerPid(rg.to[e])));
                 if (c == null) continue;
                 em[e] = verdictMark(c.verdict());
                 placed.putIfAbsent(c, e);

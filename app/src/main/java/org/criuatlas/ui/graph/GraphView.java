@@ -40,8 +40,9 @@ public final class GraphView extends Control {
         setFocusTraversable(true);
         setAccessibleRole(AccessibleRole.IMAGE_VIEW);
         setAccessibleText("Process graph");
-        render.addListener((o, a, b) -> setAccessibleText("Process graph: " + b.nodeCount + " processes, "
-                + b.edgeCount + " edges"));
+        render.addListener((o, a, b) -> setAccessibleText("Process graph: " + (b.nodeCount - b.outsideCount)
+                + " processes, " + b.edgeCount + " edges"
+                + (b.outsideCount == 0 ? "" : ", " + b.outsideCount + " connections leave what is shown")));
     }
 
     @Override

@@ -186,6 +186,12 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
         }
         RenderGraph g = v.getRender();
         int node = GraphHits.node(g, v.getViewport(), e.getX(), e.getY());
+        boolean outside = node >= 0 && RenderGraph.isOutside(g.kind[node]);
+        if (outside) {
+            // not a process: a click inspects the connection that leaves; no menu, no subtree
+            if (e.getButton() == MouseButton.PRIMARY) v.getOnSelect().accept(Selection.ofKey(g.nodeKey[node]));
+            return;
+        }
         if (e.getButton() == MouseButton.SECONDARY) {
             if (node < 0) return;
             v.getOnSelect().accept(Selection.process(g.pid[node]));
@@ -215,7 +221,9 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
         RenderGraph g = v.getRender();
         int node = GraphHits.node(g, v.getViewport(), e.getX(), e.getY());
         String text = null;
-        if (node >= 0) {
+        if (node >= 0 && RenderGraph.isOutside(g.kind[node])) {
+            text = g.label[node] + "\n" + g.note[node] + "\nclick: inspect " + g.nodeKey[node];
+        } else if (node >= 0) {
             text = g.label[node] + (g.kind[node] == RenderGraph.ZOMBIE ? " (zombie)"
                     : g.kind[node] == RenderGraph.HIDDEN_FDS ? " (fds not readable)" : "")
                     + "\nclick: inspect \u00b7 double-click: focus subtree \u00b7 right-click: plan";
@@ -247,7 +255,12 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
         };
         return kind + (g.key[e] == null ? "" : " " + g.key[e] + (g.peerKey[e] != null && !g.peerKey[e].equals(g.key[e]) ? " \u2194 " + g.peerKey[e] : ""))
                 + (g.name[e] == null ? "" : "\n" + g.name[e])
-                + "\n" + g.label[g.from[e]] + " \u2192 " + g.label[g.to[e]];
+                + "\n" + g.label[g.from[e]] + " \u2192 " + g.label[g.to[e]]
+                + outsideNote(g, g.from[e]) + outsideNote(g, g.to[e]);
+    }
+
+    private static String outsideNote(RenderGraph g, int node) {
+        return RenderGraph.isOutside(g.kind[node]) ? "\n" + g.note[node] : "";
     }
 
     // ---- drawing
@@ -483,6 +496,8 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
         Rectangle root = new Rectangle(12, 12, toColor(p.planFill()));
         root.setStroke(toColor(p.planStroke()));
         row = legendRow(grid, row, root, "dump root (square), planned subtree (filled)");
+        row = legendRow(grid, row, outsideSample(p.obligation()), "other end outside the dump (dashed diamond)");
+        row = legendRow(grid, row, outsideSample(p.unknown()), "other end: owner unknown (not visible)");
         Circle zombie = new Circle(6, Color.TRANSPARENT);
         zombie.setStroke(toColor(p.nodeStroke()));
         zombie.setStrokeWidth(2);
@@ -512,6 +527,15 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
         Polygon head = new Polygon(34, 6, 27, 2, 27, 10);
         head.setFill(toColor(argb));
         return new Pane(line, head);
+    }
+
+    private static Node outsideSample(int argb) {
+        Polygon d = new Polygon(7, 0, 14, 7, 7, 14, 0, 7);
+        d.setFill(Color.TRANSPARENT);
+        d.setStroke(toColor(argb));
+        d.setStrokeWidth(1.6);
+        d.getStrokeDashArray().addAll(3.0, 2.0);
+        return new Pane(d);
     }
 
     private static Node badgeSample(org.criuatlas.ui.plan.Verdict v) {

@@ -14,6 +14,8 @@ import java.util.Map;
 public final class LabelPlacer {
     /** Labels are not drawn when neighbouring processes are closer than this on screen. */
     public static final double MIN_COLUMN_PIXELS = 44;
+    /** Up to this many outside nodes on screen are all named; beyond it only the selection's and the plan's. */
+    public static final int FEW_OUTSIDE = 8;
     /** More labels than this stop helping anyone. */
     public static final int MAX_LABELS = 600;
 
@@ -37,6 +39,15 @@ public final class LabelPlacer {
         double s = vp.scale();
         boolean all = TidyTreeLayout.COLUMN * s >= MIN_COLUMN_PIXELS;
         int radius = Rasterizer.nodeRadius(s);
+        // outside nodes are named when few are on screen; among many (a live system's stdio pipes
+        // from a launcher) only those of the selection and of the plan, the rest are just diamonds
+        int outsideOnScreen = 0;
+        for (int i = 0; i < g.nodeCount && g.outsideCount > 0; i++) {
+            if (!RenderGraph.isOutside(g.kind[i])) continue;
+            double x = vp.toScreenX(g.x[i]), y = vp.toScreenY(g.y[i]);
+            if (x >= 0 && y >= 0 && x <= viewW && y <= viewH) outsideOnScreen++;
+        }
+        boolean nameAllOutside = outsideOnScreen <= FEW_OUTSIDE;
         // candidates: visible nodes, by priority
         int n = g.nodeCount;
         long[] order = new long[n];
@@ -46,11 +57,16 @@ public final class LabelPlacer {
             double x = vp.toScreenX(g.x[i]), y = vp.toScreenY(g.y[i]);
             if (x < -50 || y < -20 || x > viewW + 50 || y > viewH + 20) continue;
             byte f = paint.nodeFlags[i];
+            if (RenderGraph.isOutside(g.kind[i]) && !nameAllOutside) {
+                int a = g.anchor[i];
+                if (a < 0 || (paint.nodeFlags[a] & (GraphPaint.SELECTED | GraphPaint.IN_PLAN)) == 0) continue;
+            }
             int prio;
             if ((f & GraphPaint.SELECTED) != 0) prio = 0;
             else if ((f & GraphPaint.PLAN_ROOT) != 0) prio = 1;
             else if (!all) continue; // zoomed far out: only the selection and the plan's root keep a label
             else if ((f & GraphPaint.IN_PLAN) != 0) prio = 2;
+            else if (RenderGraph.isOutside(g.kind[i])) prio = 4; // after every process label: names come first
             else prio = 3;
             // priority, then row (parents before children), then index
             long row = Math.max(0, Math.min(1_000_000, Math.round(g.y[i] / TidyTreeLayout.ROW)));
@@ -60,14 +76,24 @@ public final class LabelPlacer {
         Grid grid = new Grid();
         for (int k = 0; k < count && out.size() < MAX_LABELS; k++) {
             int i = (int) (order[k] & 0xFFFFFF);
-            // the full "comm pid" first; where that does not fit, the name alone
             String full = g.label[i];
-            int sp = full.lastIndexOf(' ');
-            String[] texts = sp > 0 ? new String[]{full, full.substring(0, sp)} : new String[]{full};
-            double y = vp.toScreenY(g.y[i]) + radius + 3;
+            String[] texts;
+            boolean outside = RenderGraph.isOutside(g.kind[i]);
+            if (outside) {
+                // "outside: socket:[INO]", else "outside": beside the diamond, away from its holder
+                int colon = full.indexOf(':');
+                texts = colon > 0 ? new String[]{full, full.substring(0, colon)} : new String[]{full};
+            } else {
+                // the full "comm pid" first; where that does not fit, the name alone
+                int sp = full.lastIndexOf(' ');
+                texts = sp > 0 ? new String[]{full, full.substring(0, sp)} : new String[]{full};
+            }
+            double y = outside ? vp.toScreenY(g.y[i]) - lineHeight / 2 : vp.toScreenY(g.y[i]) + radius + 3;
+            boolean leftSide = outside && g.anchor[i] >= 0 && g.x[i] < g.x[g.anchor[i]];
             for (String text : texts) {
                 double tw = text.length() * charWidth;
-                double x = vp.toScreenX(g.x[i]) - tw / 2;
+                double nx = vp.toScreenX(g.x[i]);
+                double x = !outside ? nx - tw / 2 : leftSide ? nx - radius - 6 - tw : nx + radius + 6;
                 if (grid.free(x - 2, y, tw + 4, lineHeight)) {
                     grid.take(x - 2, y, tw + 4, lineHeight);
                     out.add(new Placed(i, -1, text, x, y, tw, lineHeight));

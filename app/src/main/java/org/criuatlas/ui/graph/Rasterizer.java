@@ -11,7 +11,8 @@ import java.util.List;
  * <p>Encodings that do not rely on colour: stream solid, dgram dashed, seqpacket dotted, pipes with
  * an arrow head at the reader, shared objects dotted with a diamond in the middle, parent/child
  * thin; verdicts add width (fail: a wide double stroke; obligation/resolved: wider) and a glyph badge
- * in the overlay. Not thread-safe; one instance per view.
+ * in the overlay; the other end of a dangling connection is a hollow dashed diamond. Not
+ * thread-safe; one instance per view.
  */
 public final class Rasterizer {
     private int[] px = new int[0];
@@ -109,6 +110,11 @@ public final class Rasterizer {
             byte k = g.kind[i];
             if (k == RenderGraph.GHOST) {
                 if (paint.showMarks) ring(cx, cy, radius + 1, pal.ghost());
+                continue;
+            }
+            if (RenderGraph.isOutside(k)) {
+                outsideNode(cx, cy, radius + 2, k == RenderGraph.OUTSIDE_DUMP ? pal.obligation() : pal.unknown(),
+                        pal.background(), s >= 0.5 ? 2 : 1);
                 continue;
             }
             boolean inPlan = (f & GraphPaint.IN_PLAN) != 0;
@@ -298,6 +304,22 @@ public final class Rasterizer {
             int hw = r - Math.abs(dy);
             for (int dx = -hw; dx <= hw; dx++) set(x + dx, y + dy, c);
         }
+    }
+
+    private static final int[] OUTSIDE_DASH = {3, 2};
+
+    /**
+     * The other end of a dangling connection: a hollow diamond with a dashed outline, so shape and
+     * stroke (not only colour) say "this is not a process, the line leaves what is shown".
+     */
+    private void outsideNode(int cx, int cy, int r, int colour, int background, int width) {
+        if (cx < -r || cy < -r || cx > w + r || cy > h + r) return;
+        diamond(cx, cy, r, background);
+        line(cx, cy - r, cx + r, cy, colour, width, OUTSIDE_DASH);
+        line(cx + r, cy, cx, cy + r, colour, width, OUTSIDE_DASH);
+        line(cx, cy + r, cx - r, cy, colour, width, OUTSIDE_DASH);
+        line(cx - r, cy, cx, cy - r, colour, width, OUTSIDE_DASH);
+        if (r >= 6) fillRect(cx - 1, cy - 1, 2, 2, colour);
     }
 
     /** A filled arrow head at the {@code (x1, y1)} end, pulled back by {@code back} pixels (the node's radius). */

@@ -22,8 +22,18 @@ import java.util.function.Predicate;
 public final class RenderGraph {
     /** Edge types; each has its own stroke pattern (see {@link Rasterizer}). */
     public static final byte PARENT = 0, STREAM = 1, DGRAM = 2, SEQPACKET = 3, PIPE = 4, SHARED = 5, SOCKET_OTHER = 6;
-    /** Node kinds. */
-    public static final byte PROCESS = 0, ZOMBIE = 1, GHOST = 2, HIDDEN_FDS = 3;
+    /**
+     * Node kinds. GHOST is a process that vanished since the last refresh; OUTSIDE_DUMP and
+     * OWNER_UNKNOWN are the other end of a dangling connection (see {@link DanglingEnds}).
+     */
+    public static final byte PROCESS = 0, ZOMBIE = 1, GHOST = 2, HIDDEN_FDS = 3, OUTSIDE_DUMP = 4, OWNER_UNKNOWN = 5;
+
+    /**
+     * Where an outside node sits relative to its holder, world pixels: up-right, up-left, then in
+     * the gap towards the right-hand neighbour. Close to the holder and above its label, so it
+     * reads as the holder's; the next process is a column (120) away.
+     */
+    static final float[][] OUTSIDE_SLOTS = {{38, -22}, {-38, -22}, {64, -4}};
 
     public final int nodeCount;
     public final int[] pid;
@@ -33,6 +43,14 @@ public final class RenderGraph {
     public final byte[] kind;
     /** Appeared since the previous snapshot. */
     public final boolean[] appeared;
+    /** Outside nodes: the key of the connection to select when clicked; null for processes. */
+    public final String[] nodeKey;
+    /** Outside nodes: what the other end is and what that means; null for processes. */
+    public final String[] note;
+    /** Outside nodes: the node index of the holder they sit beside; -1 for processes. */
+    public final int[] anchor;
+    /** How many nodes are outside nodes. */
+    public final int outsideCount;
     private final Map<Integer, Integer> indexOfPid;
 
     public final int edgeCount;
@@ -58,6 +76,10 @@ public final class RenderGraph {
         label = new String[nodeCount];
         kind = new byte[nodeCount];
         appeared = new boolean[nodeCount];
+        nodeKey = new String[nodeCount];
+        note = new String[nodeCount];
+        anchor = new int[nodeCount];
+        int outside = 0;
         indexOfPid = new HashMap<>(nodeCount * 2);
         float x0 = Float.MAX_VALUE, y0 = Float.MAX_VALUE, x1 = -Float.MAX_VALUE, y1 = -Float.MAX_VALUE;
         for (int i = 0; i < nodeCount; i++) {
@@ -68,12 +90,17 @@ public final class RenderGraph {
             label[i] = n.label;
             kind[i] = n.kind;
             appeared[i] = n.appeared;
+            nodeKey[i] = n.key;
+            note[i] = n.note;
+            anchor[i] = n.anchor;
+            if (isOutside(n.kind)) outside++;
             indexOfPid.put(n.pid, i);
             x0 = Math.min(x0, n.x);
             y0 = Math.min(y0, n.y);
             x1 = Math.max(x1, n.x);
             y1 = Math.max(y1, n.y);
         }
+        outsideCount = outside;
         if (nodeCount == 0) x0 = y0 = x1 = y1 = 0;
         minX = x0;
         minY = y0;
@@ -110,12 +137,23 @@ public final class RenderGraph {
 
     public static final RenderGraph EMPTY = new RenderGraph(List.of(), List.of());
 
-    private record Node(int pid, float x, float y, String label, byte kind, boolean appeared) {}
+    private record Node(int pid, float x, float y, String label, byte kind, boolean appeared, String key, String note,
+                        int anchor) {
+        Node(int pid, float x, float y, String label, byte kind, boolean appeared) {
+            this(pid, x, y, label, kind, appeared, null, null, -1);
+        }
+    }
 
     private record Edge(int from, int to, byte type, String key, String peerKey, String name) {}
 
     /** A process that vanished since the previous snapshot, kept in place for a moment. */
     public record Ghost(int pid, float x, float y, String label) {}
+
+    /** True for the node kinds that stand for the other end of a dangling connection. */
+    public static boolean isOutside(byte kind) { return kind == OUTSIDE_DUMP || kind == OWNER_UNKNOWN; }
+
+    /** The pid of a node as the planner names the other end: -1 for outside nodes (no visible holder). */
+    public int plannerPid(int node) { return isOutside(kind[node]) ? -1 : pid[node]; }
 
     /** The node index of a pid, -1 when it is not drawn. */
     public int indexOf(int p) {
@@ -143,6 +181,7 @@ public final class RenderGraph {
             nodes.add(new Node(p.pid(), (float) pt.x(), (float) pt.y(), p.comm() + " " + p.pid(), k,
                     appeared.contains(p.pid())));
         }
+        int processes = nodes.size();
         for (Ghost gh : ghosts) {
             if (idx.containsKey(gh.pid())) continue;
             idx.put(gh.pid(), nodes.size());
@@ -184,7 +223,59 @@ public final class RenderGraph {
             }
             edges.add(new Edge(a, b, t, e.objectKey(), e.peerKey(), nm));
         }
+        addOutside(g, nodes, edges, idx, processes);
         return new RenderGraph(nodes, edges);
+    }
+
+    /**
+     * The other ends of dangling connections: up to three small nodes beside each holder (ends to
+     * one named peer share a node; a holder with more groups puts the rest on its last node), each
+     * joined to its holders. Their places follow the holder only, so nothing else moves. Synthetic
+     * pids below zero keep them apart from processes.
+     */
+    private static void addOutside(IpcGraph g, List<Node> nodes, List<Edge> edges, Map<Integer, Integer> idx,
+                                   int processes) {
+        List<DanglingEnds.End> ends = DanglingEnds.of(g, p -> {
+            Integer i = idx.get(p);
+            return i != null && i < processes;
+        });
+        if (ends.isEmpty()) return;
+        // per anchor: group -> node index, in order of first appearance
+        Map<Integer, Map<String, Integer>> groups = new HashMap<>();
+        Map<Integer, int[]> merged = new HashMap<>(); // node index -> {ends merged into it}
+        int nextPid = -1;
+        for (DanglingEnds.End end : ends) {
+            int anchor = idx.get(end.holders().get(0));
+            Map<String, Integer> mine = groups.computeIfAbsent(anchor, k -> new java.util.LinkedHashMap<>());
+            Integer node = mine.get(end.group());
+            if (node == null && mine.size() >= OUTSIDE_SLOTS.length) {
+                // the last slot takes every further group: "+N more"
+                node = mine.values().stream().reduce((a, b) -> b).orElseThrow();
+                merged.computeIfAbsent(node, k -> new int[1])[0]++;
+            }
+            if (node == null) {
+                float[] slot = OUTSIDE_SLOTS[mine.size()];
+                Node h = nodes.get(anchor);
+                node = nodes.size();
+                byte kind = end.where() == DanglingEnds.Where.OUTSIDE_DUMP ? OUTSIDE_DUMP : OWNER_UNKNOWN;
+                nodes.add(new Node(nextPid--, h.x + slot[0], h.y + slot[1], end.label(), kind, false, end.key(),
+                        end.note(), anchor));
+                mine.put(end.group(), node);
+            }
+            for (int holder : end.holders()) {
+                int a = idx.get(holder);
+                edges.add(end.outward()
+                        ? new Edge(a, node, end.type(), end.key(), end.peerKey(), null)
+                        : new Edge(node, a, end.type(), end.peerKey(), end.key(), null));
+            }
+        }
+        for (Map.Entry<Integer, int[]> m : merged.entrySet()) {
+            Node n = nodes.get(m.getKey());
+            String label = n.label + " +" + m.getValue()[0] + " more";
+            nodes.set(m.getKey(), new Node(n.pid, n.x, n.y, label, n.kind, false, n.key,
+                    n.note + " (" + m.getValue()[0] + " more connections of this process also leave it; see the inspector)",
+                    n.anchor));
+        }
     }
 
     private static boolean joins(Pipe p, int a, int b) {

@@ -47,6 +47,8 @@ public final class ExplorerViewModel {
     private final ReadOnlyStringWrapper counts = new ReadOnlyStringWrapper(this, "counts", "");
     private final ReadOnlyStringWrapper lastScan = new ReadOnlyStringWrapper(this, "lastScan", "not scanned yet");
     private final ReadOnlyStringWrapper scanError = new ReadOnlyStringWrapper(this, "scanError", "");
+    private final javafx.beans.property.ReadOnlyBooleanWrapper live = new javafx.beans.property.ReadOnlyBooleanWrapper(this, "live", true);
+    private ImageFacts images;
     private final PlanViewModel plan;
     private final ZoneId zone;
 
@@ -107,6 +109,25 @@ public final class ExplorerViewModel {
 
     public ReadOnlyStringProperty scanErrorProperty() { return scanError.getReadOnlyProperty(); }
 
+    /**
+     * True for the live graph, false for an image view: no refresh, no plan (the dump is made),
+     * and the status bar speaks of the images.
+     */
+    public javafx.beans.property.ReadOnlyBooleanProperty liveProperty() { return live.getReadOnlyProperty(); }
+
+    public boolean isLive() { return live.get(); }
+
+    /** The images this window shows, null for the live graph. */
+    public ImageFacts imageFacts() { return images; }
+
+    /** Makes this an image view of {@code facts} (once, before or after its graph arrives). */
+    public void showImages(ImageFacts facts) {
+        images = facts;
+        live.set(false);
+        IpcGraph g = graph.get();
+        if (g != null) status(g, GraphDiff.NONE);
+    }
+
     /** Intent: select something (from the table, the graph, or a link in the inspector). */
     public void select(Selection s) { selection.set(s); }
 
@@ -159,17 +180,27 @@ public final class ExplorerViewModel {
         marksVisible.set(!p.diff().isEmpty());
         render.set(p.render());
         IpcGraph g = p.graph();
+        status(g, p.diff());
+        scanError.set("");
+        plan.graphChanged(g, p.planAsked(), p.plan());
+        // the selection follows the new snapshot; a vanished process keeps its (now "gone") inspector
+        inspection.set(Inspection.of(g, selection.get()));
+    }
+
+    private void status(IpcGraph g, GraphDiff d) {
+        if (images != null) {
+            privilege.set(images.origin(zone));
+            counts.set(ImageFacts.contents(g));
+            lastScan.set(images.reading(g));
+            return;
+        }
         counts.set(g.summary());
         privilege.set(g.meta().privileged() ? "root: every process visible"
                 : "own processes only: " + g.problems().size() + " processes or objects unseen (run as root to see all)");
         Instant t = g.meta().takenAt();
         lastScan.set("scanned " + (t == null ? "?" : DateTimeFormatter.ofPattern("HH:mm:ss").withZone(zone).format(t))
                 + " in " + (g.meta().scanNanos() / 1_000_000) + " ms"
-                + (p.diff().isEmpty() ? "" : " (" + p.diff().summary() + ")"));
-        scanError.set("");
-        plan.graphChanged(g, p.planAsked(), p.plan());
-        // the selection follows the new snapshot; a vanished process keeps its (now "gone") inspector
-        inspection.set(Inspection.of(g, selection.get()));
+                + (d.isEmpty() ? "" : " (" + d.summary() + ")"));
     }
 
     /** A scan failed: keep the last snapshot, say why. */

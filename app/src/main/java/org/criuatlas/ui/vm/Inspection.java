@@ -6,6 +6,7 @@ import org.criuatlas.model.IpcGraph;
 import org.criuatlas.model.Pipe;
 import org.criuatlas.model.ProcessInfo;
 import org.criuatlas.model.UnixSocket;
+import org.criuatlas.ui.graph.DanglingEnds;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -91,7 +92,12 @@ public record Inspection(String title, List<Property> properties) {
         holders(g, "holder", s.holders(), l);
         if (s.holders().isEmpty()) l.add(new Property("holder", "no visible process", null));
         if (peer != null) holders(g, "peer holder", peer.holders(), l);
-        if (s.externalPeer()) l.add(new Property("external peer", "yes (CRIU image entry)", null));
+        if (s.externalPeer()) {
+            l.add(new Property("outside the dump", "CRIU's entry for the other end of a dumped socket; "
+                    + "no process in the dump holds it", null));
+        } else if (!s.holders().isEmpty() && s.peer() != 0 && (peer == null || peer.holders().isEmpty())) {
+            l.add(new Property("other end", DanglingEnds.socketNote(s, peer, s.peer(), where(g), g.meta().privileged()), null));
+        }
         return new Inspection("unix socket " + s.ino(), l);
     }
 
@@ -103,7 +109,14 @@ public record Inspection(String title, List<Property> properties) {
         holders(g, "writer", p.writers(), l);
         holders(g, "reader", p.readers(), l);
         l.add(new Property("queued bytes", p.queuedBytes() < 0 ? "unknown" : Long.toString(p.queuedBytes()), null));
+        if (p.readers().isEmpty() != p.writers().isEmpty()) {
+            l.add(new Property("other end", DanglingEnds.pipeNote(p, p.readers().isEmpty(), where(g)), null));
+        }
         return new Inspection((p.isFifo() ? "FIFO " : "pipe ") + p.ino(), l);
+    }
+
+    private static DanglingEnds.Where where(IpcGraph g) {
+        return g.meta().source() == IpcGraph.Source.IMAGES ? DanglingEnds.Where.OUTSIDE_DUMP : DanglingEnds.Where.OWNER_UNKNOWN;
     }
 
     private static void holders(IpcGraph g, String name, List<Holder> hs, List<Property> l) {
