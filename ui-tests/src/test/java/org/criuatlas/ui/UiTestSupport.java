@@ -7,19 +7,23 @@ import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-/** Starts the toolkit (Monocle headless unless ui.headless=false) and opens explorer windows for tests. */
-final class UiTestSupport {
+/**
+ * The one place every UI test starts the toolkit (Monocle headless unless ui.headless=false, which needs
+ * an X server in DISPLAY), waits on the FX thread and saves screenshots; also opens explorer windows.
+ */
+public final class UiTestSupport {
     private UiTestSupport() {}
 
-    static boolean headless() {
+    public static boolean headless() {
         return !"false".equalsIgnoreCase(System.getProperty("ui.headless", "true"));
     }
 
     /** Must run before the toolkit starts. */
-    static void configureToolkit() {
+    public static void configureToolkit() {
         System.setProperty("prism.order", "sw");
         System.setProperty("prism.lcdtext", "false");
         if (headless()) {
@@ -33,7 +37,7 @@ final class UiTestSupport {
         }
     }
 
-    static Stage primaryStage() throws Exception {
+    public static Stage primaryStage() throws Exception {
         if (!headless()) {
             org.criuatlas.testing.Requirements.require(System.getenv("DISPLAY") != null,
                     "ui.headless=false needs an X server in DISPLAY (scripts/test.sh starts Xvfb)");
@@ -60,7 +64,7 @@ final class UiTestSupport {
     }
 
     /** Waits until {@code cond} holds (checked on the FX thread), failing after {@code seconds}. */
-    static void waitUntil(int seconds, BooleanSupplier cond) throws Exception {
+    public static void waitUntil(int seconds, BooleanSupplier cond) throws Exception {
         WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, () -> {
             boolean[] ok = new boolean[1];
             WaitForAsyncUtils.asyncFx(() -> ok[0] = cond.getAsBoolean()).get();
@@ -69,13 +73,21 @@ final class UiTestSupport {
         WaitForAsyncUtils.waitForFxEvents();
     }
 
-    static void fx(Runnable r) throws Exception {
+    /** Runs {@code r} on the FX thread and waits for it and the events it causes. */
+    public static void fx(Runnable r) throws Exception {
         WaitForAsyncUtils.asyncFx(r).get(10, TimeUnit.SECONDS);
         WaitForAsyncUtils.waitForFxEvents();
     }
 
+    /** Computes {@code c} on the FX thread and waits for it and the events it causes. */
+    public static <T> T fx(Callable<T> c) throws Exception {
+        T t = WaitForAsyncUtils.asyncFx(c).get(10, TimeUnit.SECONDS);
+        WaitForAsyncUtils.waitForFxEvents();
+        return t;
+    }
+
     /** Saves what the window shows now as a PNG (a scene snapshot: works on Monocle and on X). */
-    static java.nio.file.Path screenshot(javafx.stage.Stage stage, String name) throws Exception {
+    public static java.nio.file.Path screenshot(javafx.stage.Stage stage, String name) throws Exception {
         java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("ui.screenshots", "target/screenshots"));
         java.nio.file.Files.createDirectories(dir);
         java.nio.file.Path file = dir.resolve(name + ".png");

@@ -6,6 +6,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.MenuBar;
 import javafx.scene.layout.BorderPane;
 import javafx.stage.Stage;
+import org.criuatlas.ui.UiTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,9 +20,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
+import static org.criuatlas.ui.UiTestSupport.waitUntil;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The lesson pane and the Demos menu driven by clicking, with real demo processes behind them. */
@@ -33,20 +33,7 @@ class DemoLessonPaneTest extends FxRobot {
 
     @BeforeAll
     static void toolkit() throws Exception {
-        System.setProperty("prism.order", "sw");
-        System.setProperty("prism.lcdtext", "false");
-        if (!"false".equalsIgnoreCase(System.getProperty("ui.headless", "true"))) {
-            System.setProperty("testfx.robot", "glass");
-            System.setProperty("testfx.headless", "true");
-            System.setProperty("glass.platform", "Monocle");
-            System.setProperty("monocle.platform", "Headless");
-            System.setProperty("headless.geometry", "1600x1000-32");
-            System.setProperty("java.awt.headless", "true");
-        } else {
-            org.criuatlas.testing.Requirements.require(System.getenv("DISPLAY") != null,
-                    "ui.headless=false needs an X server in DISPLAY (scripts/test.sh starts Xvfb)");
-        }
-        FxToolkit.registerPrimaryStage();
+        UiTestSupport.primaryStage();
     }
 
     @BeforeEach
@@ -81,24 +68,6 @@ class DemoLessonPaneTest extends FxRobot {
         return lookup("#" + id).queryAs(Label.class).getText();
     }
 
-    private static void waitUntil(int seconds, BooleanSupplier cond) throws Exception {
-        WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, () -> {
-            boolean[] ok = new boolean[1];
-            WaitForAsyncUtils.asyncFx(() -> ok[0] = cond.getAsBoolean()).get();
-            return ok[0];
-        });
-        WaitForAsyncUtils.waitForFxEvents();
-    }
-
-    /** A scene snapshot (works on Monocle and on X) into the screenshots folder. */
-    private void screenshot(String name) throws Exception {
-        Path dir = Path.of(System.getProperty("ui.screenshots", "target/screenshots"));
-        Files.createDirectories(dir);
-        javafx.scene.image.WritableImage[] img = new javafx.scene.image.WritableImage[1];
-        WaitForAsyncUtils.asyncFx(() -> img[0] = stage.getScene().snapshot(null)).get(10, TimeUnit.SECONDS);
-        javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(img[0], null), "png", dir.resolve(name + ".png").toFile());
-    }
-
     @Test
     void startShowsRunningWithPidsAndStopLeavesNoProcess() throws Exception {
         assertEquals("1. " + DemoCatalog.SEED.title(), text(DemoIds.TITLE));
@@ -123,7 +92,7 @@ class DemoLessonPaneTest extends FxRobot {
                 .map(n -> ((Label) n).getText()).reduce("", (a, b) -> a + "\n" + b);
         assertTrue(allSteps.contains("unix[" + s.inode("seed", "worker") + "]"), allSteps);
 
-        screenshot("demo-1-running");
+        UiTestSupport.screenshot(stage, "demo-1-running");
         clickOn("#" + DemoIds.SELECT_ROOT);
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(2, started.size());

@@ -33,7 +33,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import static org.criuatlas.ui.dump.DumpUiSupport.*;
+import static org.criuatlas.ui.UiTestSupport.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -149,7 +149,7 @@ class DumpDialogTest {
         Path busy = Files.createDirectories(tmp.resolve("busy"));
         Files.writeString(busy.resolve("keep.txt"), "mine");
         DumpViewModel vm = open(false);
-        fxRun(() -> vm.chooseFolder(busy));
+        fx(() -> vm.chooseFolder(busy));
         waitUntil(10, () -> vm.folderCheck().needsChoice());
         assertTrue(robot.lookup("#" + DumpDialog.ID_START).queryButton().isDisabled(), "no dump into a non-empty folder");
         assertTrue(robot.lookup("#" + DumpDialog.ID_SUB_FOLDER).queryButton().isVisible());
@@ -186,7 +186,7 @@ class DumpDialogTest {
     @Test
     void cancelKeepsTheTargetRunning() throws Exception {
         DumpViewModel vm = open(true);
-        fxRun(() -> vm.chooseFolder(tmp.resolve("new")));
+        fx(() -> vm.chooseFolder(tmp.resolve("new")));
         waitUntil(10, () -> vm.canStartProperty().get());
         robot.clickOn("#" + DumpDialog.ID_START);
         waitUntil(10, () -> vm.phase() == DumpViewModel.Phase.RUNNING && !vm.stages().isEmpty() && vm.canCancelProperty().get());

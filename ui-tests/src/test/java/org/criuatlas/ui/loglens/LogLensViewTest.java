@@ -25,7 +25,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
-import static org.criuatlas.ui.dump.DumpUiSupport.*;
+import static org.criuatlas.ui.UiTestSupport.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**

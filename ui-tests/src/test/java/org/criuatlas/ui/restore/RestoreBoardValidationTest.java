@@ -24,6 +24,7 @@ import org.criuatlas.model.UnixSocket;
 import org.criuatlas.plan.restore.Destination;
 import org.criuatlas.plan.restore.RestoreWiringPlan;
 import org.criuatlas.plan.restore.WiringRow;
+import org.criuatlas.ui.UiTestSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,16 +54,7 @@ class RestoreBoardValidationTest extends FxRobot {
 
     @BeforeAll
     static void toolkit() throws Exception {
-        System.setProperty("prism.order", "sw");
-        if (!"false".equalsIgnoreCase(System.getProperty("ui.headless", "true"))) {
-            System.setProperty("testfx.robot", "glass");
-            System.setProperty("testfx.headless", "true");
-            System.setProperty("glass.platform", "Monocle");
-            System.setProperty("monocle.platform", "Headless");
-            System.setProperty("headless.geometry", "1600x1000-32");
-            System.setProperty("java.awt.headless", "true");
-        }
-        FxToolkit.registerPrimaryStage();
+        UiTestSupport.primaryStage();
     }
 
     @BeforeEach
@@ -241,16 +233,8 @@ class RestoreBoardValidationTest extends FxRobot {
         assertTrue(lookup("#" + TIMELINE).query().getLayoutBounds().getHeight() > 150,
                 "progress: " + lookup("#" + TIMELINE).query().getLayoutBounds().getHeight());
         assertTrue(lookup("#" + CONSOLES_EMPTY).query().isVisible());
-        snapshot("restore-board-command");
-    }
-
-    /** For a person to look at: target/screenshots (ui.screenshots), not the README's pictures. */
-    private void snapshot(String name) throws Exception {
-        Path dir = Path.of("target/screenshots");
-        java.nio.file.Files.createDirectories(dir);
-        javafx.scene.image.WritableImage[] img = new javafx.scene.image.WritableImage[1];
-        FxToolkit.setupFixture(() -> img[0] = stage.getScene().snapshot(null));
-        javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(img[0], null), "png", dir.resolve(name + ".png").toFile());
+        // for a person to look at: target/screenshots (ui.screenshots), not the README's pictures
+        UiTestSupport.screenshot(stage, "restore-board-command");
     }
 
     /** Opens a row's destination menu and clicks an entry in it (not a same-named value elsewhere). */
