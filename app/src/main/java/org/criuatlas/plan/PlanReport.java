@@ -40,7 +40,13 @@ public final class PlanReport {
         switch (p.outcome()) {
             case DUMPS -> b.append("the dump will SUCCEED as planned.\n");
             case DUMPS_BREAKS_AT_RESTORE -> b.append("the dump will SUCCEED, but something breaks at restore unless you act (see below).\n");
-            case DUMP_FAILS -> b.append("the dump will FAIL as planned.\n  CRIU will print: ").append(p.firstError().line()).append('\n');
+            case DUMP_FAILS -> b.append("the dump will FAIL as planned.\n")
+                    .append(p.reasons().size() > 1
+                            // CRIU stops at the first failing object it meets; which one that is depends
+                            // on the order of its internal lists, so name the kind, not the object.
+                            ? "  CRIU will stop at the first of the objects below it meets, with a line like: "
+                            : "  CRIU will print: ")
+                    .append(p.firstError().line()).append('\n');
             case UNKNOWN -> b.append("CANNOT TELL from this snapshot.\n");
         }
         if (!p.reasons().isEmpty() && p.outcome() != Outcome.DUMPS) {

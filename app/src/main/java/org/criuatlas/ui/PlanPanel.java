@@ -151,7 +151,9 @@ public final class PlanPanel extends BorderPane {
         verdictBadge.setVisible(o != null);
         String first = o == null ? null : o.firstErrorLine();
         criuLine.setVisible(first != null);
-        criuLine.setText(first == null ? "" : "CRIU will stop with: " + first);
+        criuLine.setText(first == null ? "" : o.failingCount() > 1
+                ? "CRIU will stop at the first failing object it meets, e.g.: " + first
+                : "CRIU will stop with: " + first);
         if (o == null) return;
         verdict.getStyleClass().add(Styles.verdict(o.verdict()));
         verdictBadge.setVerdict(o.verdict());

@@ -36,4 +36,18 @@ class PlanReportTest {
         assertEquals("EXTERNAL_SOCKET_USED", p.get("crossings").get(0).get("withoutHelp").get("error").get("kind").asText());
         assertTrue(p.get("restoreObligations").toString().contains("pipe:[" + pipe + "]"));
     }
+
+    /** With two failing objects CRIU stops at whichever it meets first: the text must not pretend to know which. */
+    @Test
+    void severalFailingObjectsDoNotNameOneAsTheFirst() {
+        Graphs b = DumpPlannerTest.base();
+        b.pair(SocketType.STREAM, 201, 100);
+        long[] second = b.pair(SocketType.SEQPACKET, 201, 100);
+        IpcGraph g = b.build();
+        String two = PlanReport.text(DumpPlanner.planAll(g, Selection.of(200), Decisions.NONE, pid -> true), g);
+        assertTrue(two.contains("CRIU will stop at the first of the objects below it meets"), two);
+        assertFalse(two.contains("CRIU will print:"), two);
+        String one = PlanReport.text(DumpPlanner.planAll(g, Selection.of(200), Decisions.NONE.withExternal(second[0]), pid -> true), g);
+        assertTrue(one.contains("CRIU will print: Error (criu/sk-unix.c:874)"), one);
+    }
 }

@@ -28,6 +28,9 @@ public record PlanOutcome(DumpPlan plan, Set<Integer> pids, List<Crossing> cross
     /** The error line CRIU will print first when the dump fails as planned, else null. */
     public String firstErrorLine() { return plan.firstError() == null ? null : plan.firstError().line(); }
 
+    /** How many objects make the dump fail as planned (CRIU reports only the first it meets). */
+    public int failingCount() { return plan.reasons().size(); }
+
     public List<RestoreObligation> obligations() { return plan.obligations(); }
 
     public List<PlanCheck> checks() { return plan.checks(); }
