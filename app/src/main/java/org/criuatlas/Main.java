@@ -15,11 +15,16 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        if (args.length == 0 || (args.length == 1 && Files.isDirectory(Path.of(args[0])))) {
+        if (opensWindow(args)) {
             org.criuatlas.ui.AtlasApp.launchWindow(args);
             return;
         }
         int code = new CommandLine(new AtlasCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
         System.exit(code);
+    }
+
+    /** No arguments, or one directory (an image directory to open): the window; else a sub-command. */
+    public static boolean opensWindow(String[] args) {
+        return args.length == 0 || (args.length == 1 && Files.isDirectory(Path.of(args[0])));
     }
 }

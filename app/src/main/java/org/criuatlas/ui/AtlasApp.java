@@ -13,7 +13,6 @@ import org.criuatlas.ui.vm.GraphSource;
 import org.criuatlas.ui.vm.PlanViewModel;
 import org.criuatlas.ui.vm.RefreshController;
 
-import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -115,10 +114,7 @@ public final class AtlasApp extends Application {
         window = open(stage, defaultSource(), planner, WindowState.forApp(), true);
         operations = WindowOperations.install(window, planner, new org.criuatlas.ui.demos.DemoRunner());
         // ./criu-atlas DIR: Main routes a single directory here; it opens as an image view
-        List<String> args = getParameters().getRaw();
-        if (args.size() == 1 && java.nio.file.Files.isDirectory(java.nio.file.Path.of(args.get(0)))) {
-            operations.openImages(java.nio.file.Path.of(args.get(0)));
-        }
+        operations.openArguments(getParameters().getRaw());
     }
 
     @Override

@@ -62,6 +62,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The operations of the main window: the menu bar (File, View, Demos, Help), "Dump…" on the plan,
@@ -100,6 +101,8 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
     private Consumer<ImageWindow> onImagesShown = w -> {};
     private Consumer<RestoreBoard> onRestoreBoard = b -> {};
     private Stage lastDumpStage;
+    /** "Open images…" asks this for the folder (null = cancelled); tests replace the OS dialog, which cannot run headless. */
+    private Function<javafx.stage.Window, File> directoryChooser = WindowOperations::chooseImageDirectory;
 
     /** An image view: its own explorer window over the dump's graph, and the dump read from the folder. */
     public record ImageWindow(AtlasApp.Window window, ImageDump dump) {}
@@ -156,6 +159,19 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
 
     public void setOnImagesShown(Consumer<ImageWindow> c) { onImagesShown = c == null ? w -> {} : c; }
 
+    /** Replaces the folder dialog of "Open images…" (null restores the OS dialog). */
+    public void setDirectoryChooser(Function<javafx.stage.Window, File> c) {
+        directoryChooser = c == null ? WindowOperations::chooseImageDirectory : c;
+    }
+
+    private static File chooseImageDirectory(javafx.stage.Window owner) {
+        DirectoryChooser dc = new DirectoryChooser();
+        dc.setTitle("Open a CRIU image directory");
+        File home = Path.of(System.getProperty("user.home"), "criu-atlas-dumps").toFile();
+        if (home.isDirectory()) dc.setInitialDirectory(home);
+        return dc.showDialog(owner);
+    }
+
     public void setOnRestoreBoard(Consumer<RestoreBoard> c) { onRestoreBoard = c == null ? b -> {} : c; }
 
     /** The dump window opened last by "Dump…" (tests look into it). */
@@ -171,11 +187,7 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
         openImages.setId(ID_OPEN_IMAGES);
         openImages.setAccelerator(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN));
         openImages.setOnAction(e -> {
-            DirectoryChooser dc = new DirectoryChooser();
-            dc.setTitle("Open a CRIU image directory");
-            File home = Path.of(System.getProperty("user.home"), "criu-atlas-dumps").toFile();
-            if (home.isDirectory()) dc.setInitialDirectory(home);
-            File f = dc.showDialog(window.stage());
+            File f = directoryChooser.apply(window.stage());
             if (f != null) openImages(f.toPath());
         });
         MenuItem openLog = new MenuItem("Open log\u2026");
@@ -372,8 +384,13 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
     /** Plain words for a failed read: which file, where, what. */
     static String imageErrorText(Path dir, Throwable t) {
         if (t instanceof ImageFormatException f) {
-            return dir + " is not a readable CRIU image directory.\n\nIn " + f.file() + " at byte " + f.offset()
-                    + ": " + f.getMessage() + "\n(" + f.kind().toString().toLowerCase().replace('_', ' ') + ")";
+            // the exception's message starts with the file's name and offset: said once, with the full path
+            String where = f.offset() >= 0 ? " at byte " + f.offset() : "";
+            Path name = Path.of(f.file()).getFileName();
+            String prefix = (name == null ? f.file() : name.toString()) + where + ": ";
+            String what = f.getMessage().startsWith(prefix) ? f.getMessage().substring(prefix.length()) : f.getMessage();
+            return dir + " is not a readable CRIU image directory.\n\nIn " + f.file() + where
+                    + ": " + what + "\n(" + f.kind().toString().toLowerCase().replace('_', ' ') + ")";
         }
         return dir + " could not be read: " + t;
     }
@@ -532,5 +549,14 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
     /** Files exist check used by Main's directory argument. */
     static boolean isImageDir(Path p) {
         return p != null && Files.isDirectory(p);
+    }
+
+    /**
+     * {@code ./criu-atlas DIR}: a single directory argument opens as an image view (what
+     * {@link AtlasApp#start} does with its raw parameters); anything else opens nothing.
+     */
+    public Optional<CompletableFuture<ImageWindow>> openArguments(List<String> args) {
+        if (args.size() != 1 || !isImageDir(Path.of(args.get(0)))) return Optional.empty();
+        return Optional.of(openImages(Path.of(args.get(0))));
     }
 }
