@@ -42,13 +42,13 @@ class PlanDanglingSocketTest {
         assertEquals(4, table.getItems().size());
 
         // click the worker node in the graph: it is selected in the table and the inspector
-        robot.clickOn(onGraph(graph, f.worker()));
+        robot.clickOn(UiTestSupport.onGraph(graph, f.worker()));
         UiTestSupport.waitUntil(5, () -> Selection.process(f.worker()).equals(window.vm().getSelection()));
         assertEquals("worker (pid 101)", robot.lookup("#" + Styles.ID_INSPECTOR_TITLE).queryAs(Label.class).getText());
         assertEquals(f.worker(), ((org.criuatlas.ui.vm.ProcessRow) table.getSelectionModel().getSelectedItem()).pid());
 
         // plan a dump of its subtree from the context menu
-        robot.clickOn(onGraph(graph, f.worker()), MouseButton.SECONDARY);
+        robot.clickOn(UiTestSupport.onGraph(graph, f.worker()), MouseButton.SECONDARY);
         robot.clickOn("#" + Styles.ID_MENU_PLAN);
         String key = "socket:[" + f.workerEnd() + "]";
         UiTestSupport.waitUntil(5, () -> robot.lookup("#" + Styles.idFor("crossing", key)).tryQuery().isPresent());
@@ -61,7 +61,7 @@ class PlanDanglingSocketTest {
         Node badge = robot.lookup("#" + Styles.idFor("badge", key)).query();
         assertTrue(badge.getStyleClass().contains("verdict-fail"));
         assertTrue(badge.isVisible());
-        assertEquals(GraphPaint.E_FAIL, markOfEdge(graph, f.supervisor(), f.worker()));
+        assertEquals(GraphPaint.E_FAIL, UiTestSupport.markOfEdge(graph, f.supervisor(), f.worker()));
 
         // tick "external": the verdict turns OK and the command names our end of the pair
         robot.clickOn("#" + Styles.idFor("tick-external", key));
@@ -69,24 +69,8 @@ class PlanDanglingSocketTest {
         javafx.scene.control.TextInputControl command = robot.lookup("#" + Styles.ID_PLAN_COMMAND).queryAs(javafx.scene.control.TextInputControl.class);
         assertTrue(command.getText().contains("--external 'unix[" + f.workerEnd() + "]'"), command.getText());
         assertTrue(command.getText().startsWith("criu dump -t " + f.worker()), command.getText());
-        assertEquals(GraphPaint.E_RESOLVED, markOfEdge(graph, f.supervisor(), f.worker()));
+        assertEquals(GraphPaint.E_RESOLVED, UiTestSupport.markOfEdge(graph, f.supervisor(), f.worker()));
         assertTrue(robot.lookup("#" + Styles.idFor("badge", key)).query().getStyleClass().contains("verdict-resolved"));
     }
 
-    private static Point2D onGraph(GraphView g, int pid) {
-        Point2D p = g.screenPointOf(pid);
-        assertNotNull(p, "pid " + pid + " is not drawn");
-        return g.localToScreen(p);
-    }
-
-    private static byte markOfEdge(GraphView g, int a, int b) {
-        RenderGraph r = g.getRender();
-        GraphPaint p = g.getPaint();
-        for (int e = 0; e < r.edgeCount; e++) {
-            if (r.type[e] == RenderGraph.PARENT) continue;
-            int pa = r.pid[r.from[e]], pb = r.pid[r.to[e]];
-            if ((pa == a && pb == b) || (pa == b && pb == a)) return p.edgeMark[e];
-        }
-        return -1;
-    }
 }

@@ -70,7 +70,7 @@ class RealProcessPlanTest {
             UiTestSupport.waitUntil(5, () -> Selection.process(root).equals(w.vm().getSelection()));
 
             // plan its subtree from the graph's context menu
-            robot.clickOn(onGraph(graph, root), MouseButton.SECONDARY);
+            robot.clickOn(UiTestSupport.onGraph(graph, root), MouseButton.SECONDARY);
             robot.clickOn("#" + Styles.ID_MENU_PLAN);
             String key = "socket:[" + workerEnd + "]";
             UiTestSupport.waitUntil(5, () -> robot.lookup("#" + Styles.idFor("crossing", key)).tryQuery().isPresent());
@@ -85,7 +85,7 @@ class RealProcessPlanTest {
             Label criuLine = robot.lookup("#" + Styles.ID_PLAN_CRIU_LINE).queryAs(Label.class);
             assertTrue(criuLine.isVisible() && criuLine.getText().contains("unix: External socket is used"), criuLine.getText());
             assertTrue(robot.lookup("#" + Styles.idFor("badge", key)).query().getStyleClass().contains("verdict-fail"));
-            assertEquals(GraphPaint.E_FAIL, markOfEdge(graph, worker, outside));
+            assertEquals(GraphPaint.E_FAIL, UiTestSupport.markOfEdge(graph, worker, outside));
             // the other end's owner is the outside process
             Hyperlink owner = robot.lookup("#" + Styles.idFor("owner", key)).queryAs(Hyperlink.class);
             assertTrue(owner.getText().contains("pid " + outside), owner.getText());
@@ -98,7 +98,7 @@ class RealProcessPlanTest {
             assertTrue(cmd.contains("--external 'unix[" + workerEnd + "]'"), cmd);
             assertTrue(!cmd.contains(Long.toString(outsideEnd)), cmd);
             assertTrue(robot.lookup("#" + Styles.idFor("crossing", key)).query().getStyleClass().contains("verdict-resolved"));
-            assertEquals(GraphPaint.E_RESOLVED, markOfEdge(graph, worker, outside));
+            assertEquals(GraphPaint.E_RESOLVED, UiTestSupport.markOfEdge(graph, worker, outside));
             // the restore obligation the tick creates is listed
             assertTrue(robot.lookup("#" + Styles.idFor("obligation", key)).tryQuery().isPresent());
             if (!UiTestSupport.headless()) {
@@ -109,20 +109,4 @@ class RealProcessPlanTest {
         }
     }
 
-    private static Point2D onGraph(GraphView g, int pid) {
-        Point2D p = g.screenPointOf(pid);
-        assertNotNull(p, "pid " + pid + " is not drawn");
-        return g.localToScreen(p);
-    }
-
-    private static byte markOfEdge(GraphView g, int a, int b) {
-        RenderGraph r = g.getRender();
-        GraphPaint p = g.getPaint();
-        for (int e = 0; e < r.edgeCount; e++) {
-            if (r.type[e] == RenderGraph.PARENT) continue;
-            int pa = r.pid[r.from[e]], pb = r.pid[r.to[e]];
-            if ((pa == a && pb == b) || (pa == b && pb == a)) return p.edgeMark[e];
-        }
-        return -1;
-    }
 }

@@ -1,6 +1,10 @@
 package org.criuatlas.ui;
 
+import javafx.geometry.Point2D;
 import javafx.stage.Stage;
+import org.criuatlas.ui.graph.GraphPaint;
+import org.criuatlas.ui.graph.GraphView;
+import org.criuatlas.ui.graph.RenderGraph;
 import org.criuatlas.ui.plan.PlannerAdapter;
 import org.criuatlas.ui.vm.GraphSource;
 import org.testfx.api.FxToolkit;
@@ -98,5 +102,24 @@ public final class UiTestSupport {
         fx(() -> img[0] = stage.getScene().snapshot(null));
         javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(img[0], null), "png", file.toFile());
         return file;
+    }
+
+    /** Where a process is drawn, in screen coordinates, for the robot to click. */
+    public static Point2D onGraph(GraphView g, int pid) {
+        Point2D p = g.screenPointOf(pid);
+        org.junit.jupiter.api.Assertions.assertNotNull(p, "pid " + pid + " is not drawn");
+        return g.localToScreen(p);
+    }
+
+    /** The verdict mark painted on the (non parent/child) edge between two processes, -1 when none. */
+    public static byte markOfEdge(GraphView g, int a, int b) {
+        RenderGraph r = g.getRender();
+        GraphPaint p = g.getPaint();
+        for (int e = 0; e < r.edgeCount; e++) {
+            if (r.type[e] == RenderGraph.PARENT) continue;
+            int pa = r.pid[r.from[e]], pb = r.pid[r.to[e]];
+            if ((pa == a && pb == b) || (pa == b && pb == a)) return p.edgeMark[e];
+        }
+        return -1;
     }
 }
