@@ -21,8 +21,8 @@ public record FdInfo(int fd, FdKind kind, String target, long inode, AccessMode 
     /** The CRIU object key ({@code socket:[INO]}/{@code pipe:[INO]}) or null for other kinds. */
     public String objectKey() {
         return switch (kind) {
-            case SOCKET -> ObjectKeys.socket(inode);
-            case PIPE -> ObjectKeys.pipe(inode);
+            case SOCKET -> ObjectKey.ofSocket(inode).text();
+            case PIPE -> ObjectKey.ofPipe(inode).text();
             default -> null;
         };
     }

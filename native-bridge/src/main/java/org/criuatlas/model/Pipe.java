@@ -19,5 +19,5 @@ public record Pipe(long ino, String fifoPath, List<Holder> readers, List<Holder>
 
     public boolean isFifo() { return fifoPath != null; }
 
-    public String key() { return ObjectKeys.pipe(ino); }
+    public String key() { return ObjectKey.ofPipe(ino).text(); }
 }

@@ -26,7 +26,7 @@ public record UnixSocket(long ino, SocketType type, SocketState state, SocketNam
         holders = holders == null ? List.of() : holders.stream().sorted().toList();
     }
 
-    public String key() { return ObjectKeys.socket(ino); }
+    public String key() { return ObjectKey.ofSocket(ino).text(); }
 
     public boolean hasPeer() { return peer != 0; }
 

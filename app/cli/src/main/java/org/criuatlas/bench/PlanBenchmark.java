@@ -46,12 +46,8 @@ public final class PlanBenchmark implements Callable<Integer> {
     public Integer call() {
         IpcGraph g = synthetic(processes, sockets, processes / 20, 42);
         int root = bigSubtreeRoot(g);
-        try {
-            System.out.println("load average: " + java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim()
-                    + " on " + Runtime.getRuntime().availableProcessors() + " cores (timings are noisy on a busy machine)");
-        } catch (java.io.IOException ignored) {
-            // not Linux: no load figure
-        }
+        System.out.println("load average: " + org.criuatlas.bridge.proc.LiveProcesses.loadAverage()
+                + " on " + Runtime.getRuntime().availableProcessors() + " cores (timings are noisy on a busy machine)");
         System.out.printf("synthetic snapshot: %s; dump root pid %d with %d processes in its subtree%n",
                 g.summary(), root, g.subtree(root).size());
         long[] t = time(g, root, Decisions.NONE, runs);

@@ -1,5 +1,6 @@
 package org.criuatlas.bench;
 
+import org.criuatlas.bridge.proc.LiveProcesses;
 import org.criuatlas.bridge.scan.LiveScanner;
 import org.criuatlas.bridge.topo.Topology;
 import org.criuatlas.model.IpcGraph;
@@ -60,11 +61,8 @@ public final class ScanBenchmark implements Callable<Integer> {
     }
 
     private static String loadAverage() {
-        try {
-            return Files.readAllLines(Path.of("/proc/loadavg")).get(0);
-        } catch (IOException | IndexOutOfBoundsException e) {
-            return "unknown (" + e.getMessage() + ")";
-        }
+        String l = LiveProcesses.loadAverage();
+        return l.isEmpty() ? "unknown" : l;
     }
 
     private void row(String label, String built, LiveScanner scanner) throws IOException, InterruptedException {

@@ -1,5 +1,6 @@
 package org.criuatlas.cli;
 
+import org.criuatlas.bridge.proc.LiveProcesses;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.plan.Decisions;
 import org.criuatlas.plan.DumpPlanner;
@@ -9,8 +10,6 @@ import org.criuatlas.plan.Selection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -69,7 +68,7 @@ public final class PlanCommand implements Callable<Integer> {
         }
         Decisions d = new Decisions(new HashSet<>(external), extUnixSk, null, shellJob, new HashSet<>(reconnect), new HashSet<>(inherit));
         PlanSet set = DumpPlanner.planAll(g, new Selection(pids, new HashSet<>(include), new HashSet<>(exclude)), d,
-                pid -> Files.isDirectory(Path.of("/proc/" + pid)));
+                LiveProcesses::exists);
         System.out.print(json ? PlanReport.json(set) + "\n" : PlanReport.text(set, g));
         return set.willSucceed() ? 0 : WOULD_FAIL;
     }

@@ -1,55 +1,41 @@
 package org.criuatlas.plan;
 
-import java.util.regex.Pattern;
+import org.criuatlas.bridge.criu.log.CriuDiagnoser;
+import org.criuatlas.bridge.criu.log.CriuDiagnosis;
+import org.criuatlas.bridge.criu.log.CriuErrorKind;
+import org.criuatlas.bridge.criu.log.CriuLogParser;
+
+import java.util.List;
 
 /**
- * An error line CRIU 4.1.1 prints when a dump fails, with the source location it carries in the
- * log ({@code Error (<where>): <text>}). Every text was observed on this machine; see
- * docs/dump-rules.md for the experiments.
+ * The error line the planner predicts CRIU will print when a dump fails
+ * ({@code Error (<where>): <text>}), with the real inodes/pids filled in. Which errors exist, and how a
+ * real log line is recognised as one, lives in the one vocabulary {@link CriuErrorKind}, shared with the
+ * log diagnoser. Every text was observed on this machine; see docs/dump-rules.md for the experiments.
  *
- * @param kind  which rule fired
+ * @param kind  which error
  * @param where the {@code file:line} CRIU 4.1.1 prints
- * @param text  the message text as CRIU prints it, with the real inodes/pids filled in
+ * @param text  the message text as CRIU prints it
  */
-public record CriuError(Kind kind, String where, String text) {
-
-    /** The kinds of dump failure the planner predicts, each with a pattern that recognises it in a real log. */
-    public enum Kind {
-        EXTERNAL_SOCKET_USED("criu/sk-unix.c:874", "unix: External socket is used\\. Consider using --ext-unix-sk option\\."),
-        HALF_STREAM("criu/sk-unix.c:881", "unix: Can't dump half of stream unix connection\\..*"),
-        NAMELESS_DGRAM("criu/sk-unix.c:888", "unix: Can't dump name-less external socket\\."),
-        PEER_MISSING("criu/sk-unix.c", "unix: Unix socket \\d+ without peer \\d+"),
-        NOT_SESSION_LEADER("criu/pstree.c:300", "The root process \\d+ is not a session leader\\. Consider using --shell-job option"),
-        DANGLING_TTY("criu/tty.c:1830", "tty: Found dangling tty with sid \\d+ pgid \\d+ .*"),
-        TTY_WITHOUT_MASTER("criu/tty.c:410", "tty: Found slave peer index \\d+ without correspond master peer"),
-        TOO_MANY_PIPES("criu/pipes.c:416", "OOM storing pipe"),
-        PROCESS_GONE("compel/src/lib/infect.c:418", "Unable to detach from \\d+: No such process"),
-        NETWORK_LOCK("criu/net.c:3282", "net: Locking network failed.*");
-
-        public final String where;
-        private final Pattern pattern;
-
-        Kind(String where, String regex) {
-            this.where = where;
-            // any line number: the text is what identifies the rule, line numbers move between versions
-            String file = where.contains(":") ? where.substring(0, where.indexOf(':')) : where;
-            this.pattern = Pattern.compile("Error \\(" + Pattern.quote(file) + ":\\d+\\): " + regex);
-        }
-
-        /** True when a line of a real CRIU log is this kind of error (line numbers of 4.1.1). */
-        public boolean matches(String logLine) { return pattern.matcher(logLine).find(); }
-
-        /** The kind of the first error line in a real log that the planner knows, or null. */
-        public static Kind firstIn(Iterable<String> logLines) {
-            for (String l : logLines) for (Kind k : values()) if (k.matches(l)) return k;
-            return null;
-        }
-    }
+public record CriuError(CriuErrorKind kind, String where, String text) {
 
     /** The line as it appears in the log (without the timestamp). */
     public String line() { return "Error (" + where + "): " + text; }
 
-    static CriuError of(Kind k, String text) { return new CriuError(k, k.where, text); }
+    static CriuError of(CriuErrorKind k, String text) {
+        if (k.phase != CriuErrorKind.Phase.DUMP) throw new IllegalArgumentException(k + " is not a dump error");
+        CriuError e = new CriuError(k, k.where, text);
+        // with assertions on (every test run): the line promised is the line the diagnoser would recognise
+        assert e.recognisedAsItsKind() : "the diagnoser does not recognise the predicted line as " + k + ": " + e.line();
+        return e;
+    }
+
+    /** True when a log holding this line is diagnosed as this kind, and the vocabulary matches the whole line. */
+    boolean recognisedAsItsKind() {
+        String logged = "(00.000001) " + line();
+        List<CriuDiagnosis> ds = CriuDiagnoser.diagnose(List.of(CriuLogParser.parseLine(1, logged)), true);
+        return kind.matchesLogLine(logged) && !ds.isEmpty() && ds.get(0).kind() == kind;
+    }
 
     @Override
     public String toString() { return line(); }

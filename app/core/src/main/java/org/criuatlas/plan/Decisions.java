@@ -1,6 +1,6 @@
 package org.criuatlas.plan;
 
-import org.criuatlas.model.ObjectKeys;
+import org.criuatlas.model.ObjectKey;
 
 import java.util.HashSet;
 import java.util.List;
@@ -61,5 +61,5 @@ public record Decisions(Set<Long> external, boolean extUnixSk, Set<Long> legacyU
         return new Decisions(external, extUnixSk, legacyUnixSkIno, shellJob, reconnectByName, s);
     }
 
-    public Decisions withInheritPipe(long ino) { return withInheritAtRestore(ObjectKeys.pipe(ino)); }
+    public Decisions withInheritPipe(long ino) { return withInheritAtRestore(ObjectKey.ofPipe(ino).text()); }
 }

@@ -1,12 +1,13 @@
 package org.criuatlas.plan;
 
+import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.bridge.criu.CriuOptions;
 import org.criuatlas.model.AccessMode;
 import org.criuatlas.model.FdInfo;
 import org.criuatlas.model.FdKind;
 import org.criuatlas.model.Holder;
 import org.criuatlas.model.IpcGraph;
-import org.criuatlas.model.ObjectKeys;
+import org.criuatlas.model.ObjectKey;
 import org.criuatlas.model.Pipe;
 import org.criuatlas.model.ProcessInfo;
 import org.criuatlas.model.RestoreObligation;
@@ -107,7 +108,7 @@ public final class DumpPlanner {
         if (rp == null) {
             Prediction p = alive.test(root)
                     ? Prediction.unknown("pid " + root + " is not in the snapshot: scan again")
-                    : Prediction.fails(CriuError.of(CriuError.Kind.PROCESS_GONE, "Unable to detach from " + root + ": No such process"),
+                    : Prediction.fails(CriuError.of(CriuErrorKind.PROCESS_GONE, "Unable to detach from " + root + ": No such process"),
                     "there is no process " + root);
             PlanCheck c = new PlanCheck(PlanCheck.Kind.ROOT_MISSING, root, p, p.why());
             return finish(root, "", List.of(), List.of(c), List.of(), CriuOptions.defaults().withPid(root), List.of());
@@ -123,14 +124,14 @@ public final class DumpPlanner {
 
         // the options the decisions amount to, as CRIU reads them
         Set<String> external = new TreeSet<>();
-        for (long ino : d.external()) external.add(ObjectKeys.externalUnix(ino));
-        if (d.extUnixSk()) for (long ino : d.legacyUnixSkIno()) external.add(ObjectKeys.externalUnix(ino));
+        for (long ino : d.external()) external.add(ObjectKey.ofSocket(ino).externalUnix());
+        if (d.extUnixSk()) for (long ino : d.legacyUnixSkIno()) external.add(ObjectKey.ofSocket(ino).externalUnix());
         boolean extUnixSk = d.extUnixSk();
         for (Raw r : raws) {
             if (!d.reconnectByName().contains(r.ourIno)) continue;
             // a datagram peer with a name passes on ext_unix_sk alone; a stream one needs its own exception
             if (r.kind == CrossingKind.DGRAM_TO_NAMED) extUnixSk = true;
-            else if (r.kind == CrossingKind.STREAM_TO_NAMED_LISTENER) external.add(ObjectKeys.externalUnix(r.ourIno));
+            else if (r.kind == CrossingKind.STREAM_TO_NAMED_LISTENER) external.add(ObjectKey.ofSocket(r.ourIno).externalUnix());
         }
         Opts opts = new Opts(external, extUnixSk, d.shellJob());
         List<Crossing> crossings = new ArrayList<>();
@@ -197,7 +198,7 @@ public final class DumpPlanner {
 
     private static void wholeTreeChecks(IpcGraph g, ProcessInfo rp, Set<Integer> inside, IntPredicate alive, List<PlanCheck> out) {
         int root = rp.pid();
-        CriuError gone = CriuError.of(CriuError.Kind.PROCESS_GONE, "Unable to detach from " + root + ": No such process");
+        CriuError gone = CriuError.of(CriuErrorKind.PROCESS_GONE, "Unable to detach from " + root + ": No such process");
         if (!alive.test(root)) {
             out.add(new PlanCheck(PlanCheck.Kind.VANISHED, root, Prediction.fails(gone, "the root has exited since the snapshot"),
                     "pid " + root + " (" + rp.comm() + ") has exited since the snapshot"));
@@ -263,12 +264,12 @@ public final class DumpPlanner {
         }
         if (pipes > PIPE_LIMIT) {
             out.add(new PlanCheck(PlanCheck.Kind.TOO_MANY_PIPES, 0,
-                    Prediction.fails(CriuError.of(CriuError.Kind.TOO_MANY_PIPES, "OOM storing pipe"), pipes + " pipes"),
+                    Prediction.fails(CriuError.of(CriuErrorKind.TOO_MANY_PIPES, "OOM storing pipe"), pipes + " pipes"),
                     "the tree reads from " + pipes + " different pipes; CRIU can store at most " + PIPE_LIMIT + " per dump"));
         }
         if (fifos > PIPE_LIMIT) {
             out.add(new PlanCheck(PlanCheck.Kind.TOO_MANY_FIFOS, 0,
-                    Prediction.fails(CriuError.of(CriuError.Kind.TOO_MANY_PIPES, "OOM storing pipe"), fifos + " FIFOs"),
+                    Prediction.fails(CriuError.of(CriuErrorKind.TOO_MANY_PIPES, "OOM storing pipe"), fifos + " FIFOs"),
                     "the tree reads from " + fifos + " different FIFOs; CRIU keeps at most " + PIPE_LIMIT + " per dump (same table as pipes; not measured)"));
         }
     }
@@ -310,10 +311,10 @@ public final class DumpPlanner {
             r.insideHolders = e.getValue();
             String index = e.getKey().substring("/dev/pts/".length());
             if (inside.contains(p.sid())) {
-                r.ttyError = CriuError.of(CriuError.Kind.TTY_WITHOUT_MASTER,
+                r.ttyError = CriuError.of(CriuErrorKind.TTY_WITHOUT_MASTER,
                         "tty: Found slave peer index " + index + " without correspond master peer");
             } else {
-                r.ttyError = CriuError.of(CriuError.Kind.DANGLING_TTY, "tty: Found dangling tty with sid " + p.sid()
+                r.ttyError = CriuError.of(CriuErrorKind.DANGLING_TTY, "tty: Found dangling tty with sid " + p.sid()
                         + " pgid " + p.pgid() + " (pts) on peer fd " + first.fd() + ".");
             }
             r.ownerVisible = false;
@@ -506,17 +507,17 @@ public final class DumpPlanner {
 
     /** CRIU's check of one dumped socket whose peer was not dumped (sk-unix.c, 4.1.1), in CRIU's order. */
     private static Prediction externalCheck(UnixSocket ours, UnixSocket peer, Opts o) {
-        if (o.external.contains(ObjectKeys.externalUnix(ours.ino())))
+        if (o.external.contains(ObjectKey.ofSocket(ours.ino()).externalUnix()))
             return Prediction.dumps("marked external: unix[" + ours.ino() + "]");
         if (!o.extUnixSk)
-            return Prediction.fails(CriuError.of(CriuError.Kind.EXTERNAL_SOCKET_USED,
+            return Prediction.fails(CriuError.of(CriuErrorKind.EXTERNAL_SOCKET_USED,
                     "unix: External socket is used. Consider using --ext-unix-sk option."), "the other end is outside the dump");
         if (peer.type() != SocketType.DGRAM)
-            return Prediction.fails(CriuError.of(CriuError.Kind.HALF_STREAM, "unix: Can't dump half of stream unix connection. name: "
+            return Prediction.fails(CriuError.of(CriuErrorKind.HALF_STREAM_CONNECTION, "unix: Can't dump half of stream unix connection. name: "
                     + criuName(ours.name()) + "; peer name: " + criuName(peer.name())),
                     "--ext-unix-sk only covers datagram sockets; a stream or seqpacket connection needs unix[" + ours.ino() + "]");
         if (!peer.name().isNamed())
-            return Prediction.fails(CriuError.of(CriuError.Kind.NAMELESS_DGRAM, "unix: Can't dump name-less external socket."),
+            return Prediction.fails(CriuError.of(CriuErrorKind.NAMELESS_EXTERNAL_SOCKET, "unix: Can't dump name-less external socket."),
                     "--ext-unix-sk reconnects by name, and the other end has none; it needs unix[" + ours.ino() + "]");
         return Prediction.dumps("--ext-unix-sk: reconnected to " + peer.name().display() + " at restore");
     }
@@ -645,7 +646,7 @@ public final class DumpPlanner {
             }
             case PEER_NOT_VISIBLE -> {
                 if (g.meta() != null && g.meta().source() == org.criuatlas.model.IpcGraph.Source.LIVE) {
-                    without = Prediction.fails(CriuError.of(CriuError.Kind.PEER_MISSING, "unix: Unix socket " + r.ourIno
+                    without = Prediction.fails(CriuError.of(CriuErrorKind.UNIX_PEER_MISSING, "unix: Unix socket " + r.ourIno
                             + " without peer " + r.outsideIno), "the peer socket is not in this network namespace's socket table");
                 } else {
                     without = Prediction.unknown("the peer socket " + r.outsideIno + " is not in the snapshot");
@@ -687,7 +688,7 @@ public final class DumpPlanner {
                         pullText, pullRoot, pullRoot > 1));
             }
             case SESSION_OUTSIDE -> {
-                without = Prediction.fails(CriuError.of(CriuError.Kind.NOT_SESSION_LEADER, "The root process " + root
+                without = Prediction.fails(CriuError.of(CriuErrorKind.NOT_SESSION_LEADER, "The root process " + root
                         + " is not a session leader. Consider using --shell-job option"), "its session leader is outside the dump");
                 with = o.shellJob ? Prediction.dumps("--shell-job") : without;
                 fixes.add(new Fix(Fix.Kind.SHELL_JOB, "shell job: --shell-job",
@@ -762,11 +763,13 @@ public final class DumpPlanner {
     private static int phase(CriuError e) {
         return switch (e.kind()) {
             case PROCESS_GONE, NETWORK_LOCK -> 0;
-            case DANGLING_TTY, TOO_MANY_PIPES, PEER_MISSING -> 1;
+            case DANGLING_TTY, TOO_MANY_PIPES, UNIX_PEER_MISSING -> 1;
             case TTY_WITHOUT_MASTER -> 2;
             // measured: the session check (pstree) fails before the external socket check
             case NOT_SESSION_LEADER -> 3;
-            case EXTERNAL_SOCKET_USED, HALF_STREAM, NAMELESS_DGRAM -> 4;
+            case EXTERNAL_SOCKET_USED, HALF_STREAM_CONNECTION, NAMELESS_EXTERNAL_SOCKET -> 4;
+            // restore errors: CriuError.of never makes one for a dump prediction
+            case EXTERNAL_SOCKET_IN_IMAGE, UNABLE_TO_OPEN_FD, PID_TAKEN, BAD_INHERIT_FD, RESTORED_TASK_CRASHED, OTHER_ERROR -> 5;
         };
     }
 

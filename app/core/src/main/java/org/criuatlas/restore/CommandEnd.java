@@ -1,11 +1,11 @@
 package org.criuatlas.restore;
 
-import org.criuatlas.bridge.criu.LibC;
+import org.criuatlas.bridge.os.ChildProcess;
+import org.criuatlas.bridge.os.Fd;
 import org.criuatlas.plan.restore.Replacement;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * An end handed to a command the user named: {@code /bin/sh -c COMMAND} with the end as its stdin
@@ -13,16 +13,18 @@ import java.time.Instant;
  * to a file in the restore's work dir. Our copy of the end is closed once the command has it.
  */
 public final class CommandEnd implements WiredEnd {
+    /** How long the command gets to exit on SIGTERM before SIGKILL. */
+    static final Duration GRACE = Duration.ofSeconds(1);
+
     private final String key;
     private final int criuFd;
     private final Replacement replacement;
     private final String command;
     private final Path outputFile;
-    private int fd;
-    private volatile int pid = -1;
-    private volatile Integer exitStatus;
+    private Fd fd;
+    private volatile ChildProcess child;
 
-    CommandEnd(String key, int criuFd, Replacement replacement, int fd, String command, Path outputFile) {
+    CommandEnd(String key, int criuFd, Replacement replacement, Fd fd, String command, Path outputFile) {
         this.key = key;
         this.criuFd = criuFd;
         this.replacement = replacement;
@@ -36,80 +38,49 @@ public final class CommandEnd implements WiredEnd {
 
     @Override
     public String describe() {
-        return key + " handed to \"" + command + "\"" + (pid > 0 ? " (pid " + pid + ")" : "") + "; its other output goes to " + outputFile;
+        ChildProcess c = child;
+        return key + " handed to \"" + command + "\"" + (c != null ? " (pid " + c.pid() + ")" : "") + "; its other output goes to " + outputFile;
     }
 
     public String command() { return command; }
 
     /** The command's pid, -1 before start. */
-    public int pid() { return pid; }
+    public int pid() {
+        ChildProcess c = child;
+        return c == null ? -1 : c.pid();
+    }
 
     public Path outputFile() { return outputFile; }
 
     /** Null while it runs (or before start); else "exit N" / "killed by signal N". */
     public synchronized String exit() {
-        poll();
-        return exitStatus == null ? null : LibC.describeWaitStatus(exitStatus);
+        ChildProcess c = child;
+        return c == null ? null : c.poll().map(ChildProcess.Exit::toString).orElse(null);
     }
 
     @Override
     public synchronized void start() {
-        if (pid > 0 || fd < 0) return;
-        int outFd = LibC.open(outputFile.toString(), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND | LibC.O_CLOEXEC, 0600);
-        try {
-            int stdin = replacement.ourEndReads() ? fd : -1;
-            int stdout = replacement.ourEndWrites() ? fd : outFd;
-            String[] env = System.getenv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-            pid = LibC.spawnShell(command, env, stdin, stdout, outFd);
+        if (child != null || fd == null) return;
+        try (Fd out = Fd.appendTo(outputFile)) {
+            Fd stdin = replacement.ourEndReads() ? fd : null;
+            Fd stdout = replacement.ourEndWrites() ? fd : out;
+            child = ChildProcess.startShell(command, System.getenv(), stdin, stdout, out);
         } catch (RuntimeException e) {
             throw new WiringException(key, "could not start \"" + command + "\"", e);
         } finally {
-            LibC.close(outFd);
             // the command holds the end now; ours would keep the connection open after it exits
-            LibC.close(fd);
-            fd = -1;
-        }
-    }
-
-    private void poll() {
-        if (pid <= 0 || exitStatus != null) return;
-        try {
-            exitStatus = LibC.waitpid(pid, LibC.WNOHANG);
-        } catch (LibC.SyscallException e) {
-            exitStatus = 0; // reaped elsewhere
+            fd.close();
+            fd = null;
         }
     }
 
     @Override
     public synchronized void close() {
-        if (fd >= 0) {
-            LibC.close(fd);
-            fd = -1;
+        if (fd != null) {
+            fd.close();
+            fd = null;
         }
-        if (pid <= 0) return;
-        poll();
-        if (exitStatus != null) return;
-        LibC.kill(-pid, LibC.SIGTERM);
-        Instant end = Instant.now().plus(Duration.ofSeconds(1));
-        while (exitStatus == null && Instant.now().isBefore(end)) {
-            sleep();
-            poll();
-        }
-        if (exitStatus == null) {
-            LibC.kill(-pid, LibC.SIGKILL);
-            try {
-                exitStatus = LibC.waitpid(pid, 0);
-            } catch (LibC.SyscallException e) {
-                exitStatus = 9;
-            }
-        }
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ChildProcess c = child;
+        if (c != null) c.terminate(GRACE);
     }
 }

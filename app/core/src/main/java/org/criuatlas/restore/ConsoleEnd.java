@@ -1,14 +1,14 @@
 package org.criuatlas.restore;
 
-import org.criuatlas.bridge.criu.LibC;
+import org.criuatlas.bridge.os.Fd;
 import org.criuatlas.plan.restore.Replacement;
-import org.criuatlas.model.SocketType;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ConsoleEnd implements WiredEnd {
     /** The transcript keeps the last this many characters. */
     public static final int TRANSCRIPT_LIMIT = 1 << 20;
+    /** How long the reader waits for data before it looks whether it was told to stop. */
+    private static final Duration POLL = Duration.ofMillis(100);
 
     /** Told about traffic, on the console's reader thread (or the sender's thread for sent bytes). */
     public interface Listener {
@@ -34,7 +36,7 @@ public final class ConsoleEnd implements WiredEnd {
     private final String key;
     private final int criuFd;
     private final Replacement replacement;
-    private final int fd;
+    private final Fd fd;
     private final AtomicLong in = new AtomicLong(), out = new AtomicLong();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final StringBuilder transcript = new StringBuilder();
@@ -42,9 +44,8 @@ public final class ConsoleEnd implements WiredEnd {
     private volatile boolean closing;
     private volatile String endedWhy;
     private Thread reader;
-    private boolean fdClosed;
 
-    ConsoleEnd(String key, int criuFd, Replacement replacement, int fd) {
+    ConsoleEnd(String key, int criuFd, Replacement replacement, Fd fd) {
         this.key = key;
         this.criuFd = criuFd;
         this.replacement = replacement;
@@ -95,17 +96,7 @@ public final class ConsoleEnd implements WiredEnd {
         if (endedWhy != null) throw new IllegalStateException(key + ": the console has ended (" + endedWhy + ")");
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
         synchronized (sendLock) {
-            if (replacement.isPipe() || replacement.socketType() == SocketType.STREAM) {
-                int off = 0;
-                while (off < b.length) {
-                    byte[] rest = off == 0 ? b : java.util.Arrays.copyOfRange(b, off, b.length);
-                    int n = replacement.isPipe() ? LibC.write(fd, rest) : LibC.send(fd, rest, 0);
-                    if (n <= 0) break;
-                    off += n;
-                }
-            } else {
-                LibC.send(fd, b, 0); // one datagram / packet
-            }
+            fd.sendAll(b); // one datagram / packet on dgram and seqpacket sockets
         }
         long o = out.addAndGet(b.length);
         for (Listener l : listeners) safe(() -> l.counted(in.get(), o));
@@ -116,28 +107,18 @@ public final class ConsoleEnd implements WiredEnd {
                 .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
         byte[] buf = new byte[65536];
         ByteBuffer pending = ByteBuffer.allocate(65536 + 8);
-        boolean packets = !replacement.isPipe() && replacement.socketType() != SocketType.STREAM;
         String why = null;
         try {
             while (!closing) {
-                if (!LibC.pollIn(fd, 100)) continue;
-                byte[] data;
-                int n;
-                if (packets) {
-                    data = LibC.recvPacket(fd);
-                    if (data == null) {
-                        why = "the restored process closed its end";
-                        break;
-                    }
-                    n = data.length;
-                } else {
-                    n = LibC.read(fd, buf);
-                    if (n <= 0) {
-                        why = "the restored process closed its end";
-                        break;
-                    }
-                    data = buf;
+                // a bounded wait so close() is noticed: the fd must not be closed under a blocked read
+                if (!fd.awaitReadable(POLL)) continue;
+                byte[] data = fd.receive(buf);
+                if (data == null) {
+                    why = "the restored process closed its end";
+                    break;
                 }
+                int n = data.length;
+                if (pending.remaining() < n) pending = grow(pending, n);
                 long total = in.addAndGet(n);
                 pending.put(data, 0, n);
                 pending.flip();
@@ -164,6 +145,14 @@ public final class ConsoleEnd implements WiredEnd {
         for (Listener l : listeners) safe(() -> l.ended(w));
     }
 
+    /** A packet can be larger than the read buffer: make room for it and the bytes of a cut character. */
+    private static ByteBuffer grow(ByteBuffer b, int more) {
+        ByteBuffer g = ByteBuffer.allocate(b.position() + more + 8);
+        b.flip();
+        g.put(b);
+        return g;
+    }
+
     private static void safe(Runnable r) {
         try {
             r.run();
@@ -176,7 +165,7 @@ public final class ConsoleEnd implements WiredEnd {
     public void close() {
         Thread t;
         synchronized (this) {
-            if (fdClosed) return;
+            if (!fd.isOpen()) return;
             closing = true;
             t = reader;
         }
@@ -187,12 +176,7 @@ public final class ConsoleEnd implements WiredEnd {
                 Thread.currentThread().interrupt();
             }
         }
-        synchronized (this) {
-            if (!fdClosed) {
-                LibC.close(fd);
-                fdClosed = true;
-            }
-        }
+        fd.close();
         if (endedWhy == null) {
             endedWhy = "closed by CRIU Atlas";
             for (Listener l : listeners) safe(() -> l.ended(endedWhy));

@@ -1,7 +1,6 @@
 package org.criuatlas.restore;
 
-import org.criuatlas.bridge.criu.LibC;
-import org.criuatlas.model.SocketType;
+import org.criuatlas.bridge.os.Fd;
 import org.criuatlas.plan.restore.Destination;
 import org.criuatlas.plan.restore.Replacement;
 import org.criuatlas.plan.restore.RestoreWiringPlan;
@@ -25,11 +24,16 @@ import java.util.Map;
  * handed on. A failed attempt closes it all; a retry prepares anew.
  */
 public final class PreparedWiring implements AutoCloseable {
-    private record Pending(WiringRow row, int criuEnd, int ourEnd, int remote) {}
+    private record Pending(WiringRow row, Fd criuEnd, Fd ourEnd, Fd remote) {
+        void closeOurs() {
+            ourEnd.close();
+            if (remote != null) remote.close();
+        }
+    }
 
     private final List<Pending> pending;
     private final Path workDir;
-    private final List<Integer> criuEnds = new ArrayList<>();
+    private final List<Fd> criuEnds = new ArrayList<>();
     private boolean started, closed;
 
     private PreparedWiring(List<Pending> pending, Path workDir) {
@@ -46,9 +50,8 @@ public final class PreparedWiring implements AutoCloseable {
             for (WiringRow r : plan.inheritRows()) made.add(build(r));
         } catch (RuntimeException e) {
             for (Pending p : made) {
-                LibC.close(p.criuEnd);
-                LibC.close(p.ourEnd);
-                LibC.close(p.remote);
+                p.criuEnd.close();
+                p.closeOurs();
             }
             throw e;
         }
@@ -57,29 +60,27 @@ public final class PreparedWiring implements AutoCloseable {
 
     private static Pending build(WiringRow r) {
         Replacement rep = r.replacement();
-        int criuEnd, ourEnd;
+        Fd criuEnd, ourEnd;
         try {
             if (rep.isPipe()) {
-                int[] p = LibC.pipe(LibC.O_CLOEXEC);
-                criuEnd = rep.criuGetsReadEnd() ? p[0] : p[1];
-                ourEnd = rep.criuGetsReadEnd() ? p[1] : p[0];
+                Fd.Pipe p = Fd.pipe();
+                criuEnd = rep.criuGetsReadEnd() ? p.readEnd() : p.writeEnd();
+                ourEnd = rep.criuGetsReadEnd() ? p.writeEnd() : p.readEnd();
             } else {
-                int type = rep.socketType() == SocketType.STREAM ? LibC.SOCK_STREAM
-                        : rep.socketType() == SocketType.DGRAM ? LibC.SOCK_DGRAM : LibC.SOCK_SEQPACKET;
-                int[] sp = LibC.socketpair(type | LibC.SOCK_CLOEXEC);
-                criuEnd = sp[0];
-                ourEnd = sp[1];
+                Fd.Pair sp = Fd.socketPair(rep.socketType());
+                criuEnd = sp.first();
+                ourEnd = sp.second();
             }
         } catch (RuntimeException e) {
             throw new WiringException(r.key(), "could not create " + rep.describe(), e);
         }
-        int remote = -1;
+        Fd remote = null;
         if (r.destination().kind() == Destination.Kind.UNIX_PATH) {
             try {
                 remote = RelayEnd.connect(r.key(), rep, r.destination().argument());
             } catch (RuntimeException e) {
-                LibC.close(criuEnd);
-                LibC.close(ourEnd);
+                criuEnd.close();
+                ourEnd.close();
                 throw e;
             }
         }
@@ -89,13 +90,13 @@ public final class PreparedWiring implements AutoCloseable {
     /** criu fd number → our fd holding criu's end (for {@code CriuSession.restore}). */
     public synchronized Map<Integer, Integer> handIn() {
         Map<Integer, Integer> m = new LinkedHashMap<>();
-        for (Pending p : pending) m.put(p.row.criuFd(), p.criuEnd);
+        for (Pending p : pending) m.put(p.row.criuFd(), p.criuEnd.number());
         return m;
     }
 
     /** Closes our copies of criu's ends: criu (and then the restored tasks) hold their own. Idempotent. */
     public synchronized void criuStarted() {
-        for (int fd : criuEnds) LibC.close(fd);
+        for (Fd fd : criuEnds) fd.close();
         criuEnds.clear();
     }
 
@@ -120,10 +121,7 @@ public final class PreparedWiring implements AutoCloseable {
             for (WiredEnd e : ends) e.start();
         } catch (RuntimeException ex) {
             for (WiredEnd e : ends) e.close();
-            for (Pending p : pending.subList(ends.size(), pending.size())) {
-                LibC.close(p.ourEnd);
-                LibC.close(p.remote);
-            }
+            for (Pending p : pending.subList(ends.size(), pending.size())) p.closeOurs();
             throw ex;
         }
         return new Wiring(ends);
@@ -136,9 +134,6 @@ public final class PreparedWiring implements AutoCloseable {
         closed = true;
         criuStarted();
         if (started) return;
-        for (Pending p : pending) {
-            LibC.close(p.ourEnd);
-            LibC.close(p.remote);
-        }
+        for (Pending p : pending) p.closeOurs();
     }
 }

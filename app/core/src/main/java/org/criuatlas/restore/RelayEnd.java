@@ -1,9 +1,11 @@
 package org.criuatlas.restore;
 
-import org.criuatlas.bridge.criu.LibC;
+import org.criuatlas.bridge.os.Fd;
 import org.criuatlas.model.SocketType;
 import org.criuatlas.plan.restore.Replacement;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,14 +18,17 @@ public final class RelayEnd implements WiredEnd {
     private final int criuFd;
     private final Replacement replacement;
     private final String path;
-    private final int end, remote;
+    /** How long the pump waits for data before it looks whether it was told to stop. */
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final Fd end, remote;
     private final AtomicLong toRemote = new AtomicLong(), fromRemote = new AtomicLong();
     private volatile boolean closing;
     private volatile String endedWhy;
     private Thread pump;
     private boolean closed;
 
-    RelayEnd(String key, int criuFd, Replacement replacement, int end, String path, int remote) {
+    RelayEnd(String key, int criuFd, Replacement replacement, Fd end, String path, Fd remote) {
         this.key = key;
         this.criuFd = criuFd;
         this.replacement = replacement;
@@ -33,11 +38,10 @@ public final class RelayEnd implements WiredEnd {
     }
 
     /** Connects to {@code path} with a socket of the replacement's type (stream for a pipe). */
-    static int connect(String key, Replacement r, String path) {
-        int type = r.isPipe() || r.socketType() == SocketType.STREAM ? LibC.SOCK_STREAM
-                : r.socketType() == SocketType.DGRAM ? LibC.SOCK_DGRAM : LibC.SOCK_SEQPACKET;
+    static Fd connect(String key, Replacement r, String path) {
+        SocketType type = r.isPipe() ? SocketType.STREAM : r.socketType();
         try {
-            return LibC.connectUnix(path, type);
+            return Fd.connectUnix(path, type);
         } catch (RuntimeException e) {
             throw new WiringException(key, "cannot relay to " + path, e);
         }
@@ -69,21 +73,19 @@ public final class RelayEnd implements WiredEnd {
     }
 
     private void run() {
-        boolean packets = !replacement.isPipe() && replacement.socketType() != SocketType.STREAM;
         boolean endToRemote = replacement.ourEndReads(), remoteToEnd = replacement.ourEndWrites();
+        Fd[] watched = endToRemote && remoteToEnd ? new Fd[] {end, remote} : new Fd[] {endToRemote ? end : remote};
         byte[] buf = new byte[65536];
         String why = null;
         try {
             while (!closing) {
-                int ready = LibC.pollIn(endToRemote ? end : remote, endToRemote && remoteToEnd ? remote : -1, 100);
-                if (ready == 0) continue;
-                boolean endReady = endToRemote && (ready & 1) != 0;
-                boolean remoteReady = remoteToEnd && (endToRemote ? (ready & 2) != 0 : (ready & 1) != 0);
-                if (endReady && !copy(end, remote, packets, buf, toRemote, replacement.isPipe(), false)) {
+                // a bounded wait so close() is noticed: the fds must not be closed under a blocked read
+                List<Fd> ready = Fd.readable(POLL, watched);
+                if (endToRemote && ready.contains(end) && !copy(end, remote, buf, toRemote)) {
                     why = "the restored process closed its end";
                     break;
                 }
-                if (remoteReady && !copy(remote, end, packets, buf, fromRemote, false, replacement.isPipe())) {
+                if (remoteToEnd && ready.contains(remote) && !copy(remote, end, buf, fromRemote)) {
                     why = path + " closed the connection";
                     break;
                 }
@@ -92,30 +94,15 @@ public final class RelayEnd implements WiredEnd {
             why = closing ? null : e.getMessage();
         }
         endedWhy = why == null ? "closed by CRIU Atlas" : why;
-        LibC.shutdown(remote, LibC.SHUT_WR); // fails only when already closed: nothing more to tell
+        remote.shutdownOutput(); // fails only when already closed: nothing more to tell
     }
 
-    /** One read and a full write; false at end of input. */
-    private static boolean copy(int from, int to, boolean packets, byte[] buf, AtomicLong count, boolean fromPipe, boolean toPipe) {
-        byte[] data;
-        int n;
-        if (packets) {
-            data = LibC.recvPacket(from);
-            if (data == null) return false;
-            n = data.length;
-            LibC.send(to, data, 0);
-        } else {
-            n = fromPipe ? LibC.read(from, buf) : LibC.recv(from, buf, 0);
-            if (n <= 0) return false;
-            int off = 0;
-            while (off < n) {
-                byte[] rest = java.util.Arrays.copyOfRange(buf, off, n);
-                int w = toPipe ? LibC.write(to, rest) : LibC.send(to, rest, 0);
-                if (w <= 0) return false;
-                off += w;
-            }
-        }
-        count.addAndGet(n);
+    /** One read (a whole packet on packet sockets) and a full write; false at end of input. */
+    private static boolean copy(Fd from, Fd to, byte[] buf, AtomicLong count) {
+        byte[] data = from.receive(buf);
+        if (data == null) return false;
+        to.sendAll(data);
+        count.addAndGet(data.length);
         return true;
     }
 
@@ -135,8 +122,8 @@ public final class RelayEnd implements WiredEnd {
                 Thread.currentThread().interrupt();
             }
         }
-        LibC.close(end);
-        LibC.close(remote);
+        end.close();
+        remote.close();
         if (endedWhy == null) endedWhy = "closed by CRIU Atlas";
     }
 }

@@ -1,11 +1,13 @@
 package org.criuatlas.restore;
 
+import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.bridge.criu.CriuEvent;
 import org.criuatlas.bridge.criu.CriuException;
 import org.criuatlas.bridge.criu.CriuResult;
 import org.criuatlas.bridge.criu.CriuSession;
-import org.criuatlas.bridge.criu.LibC;
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
+import org.criuatlas.bridge.os.Processes;
+import org.criuatlas.bridge.proc.LiveProcesses;
 import org.criuatlas.plan.restore.RestoreWiringPlan;
 
 import java.io.IOException;
@@ -13,16 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Runs restores of a {@link RestoreWiringPlan} on a background executor: builds the wiring, runs
@@ -31,8 +27,8 @@ import java.util.stream.Stream;
  * dir when it names none).
  */
 public final class RestoreRunner {
-    /** How often a wait for a taken pid looks at /proc. */
-    static final Duration PID_POLL = Duration.ofMillis(100);
+    /** How long one wait for a taken pid lasts before the job looks whether it was cancelled. */
+    static final Duration PID_WAIT_SLICE = Duration.ofMillis(100);
 
     private final Path criu;
     private final Executor background;
@@ -105,7 +101,7 @@ public final class RestoreRunner {
                 if (job.cancelled) return new RestoreOutcome.Cancelled("cancelled while waiting for pid " + taken + " to be free");
                 if (Instant.now().isAfter(end))
                     return new RestoreOutcome.Failed("pid " + taken + " is still in use after " + timeout.toSeconds() + " s", null);
-                sleep(PID_POLL);
+                Processes.awaitEnd(taken.get(0), PID_WAIT_SLICE); // woken when it ends; bounded to notice Cancel
             }
             ev.accept(step("pids free", "pid " + waitFor + " is free"));
         }
@@ -152,7 +148,7 @@ public final class RestoreRunner {
         if (!result.success()) {
             wiring.close();
             if (job.cancelled) return new RestoreOutcome.Cancelled("criu was told to stop and gave up");
-            List<Integer> taken = result.diagnoses().stream().filter(d -> d.kind() == CriuDiagnosis.Kind.PID_TAKEN)
+            List<Integer> taken = result.diagnoses().stream().filter(d -> d.kind() == CriuErrorKind.PID_TAKEN)
                     .flatMap(d -> d.pids().stream()).distinct().toList();
             String why = result.diagnoses().isEmpty() ? "criu restore failed" + (result.crErrmsg() != null ? ": " + result.crErrmsg() : "")
                     : result.diagnoses().get(0).text();
@@ -184,53 +180,18 @@ public final class RestoreRunner {
         return new RestoreEvent.Step(name, detail, Instant.now());
     }
 
-    /** The pids of {@code pids} that still exist (a zombie still holds its pid). */
+    /** The pids of {@code pids} that still exist (a zombie still holds its pid); ended children of ours are reaped. */
     public static List<Integer> stillTaken(List<Integer> pids) {
-        List<Integer> left = new ArrayList<>();
-        for (int p : pids) {
-            try {
-                LibC.waitpid(p, LibC.WNOHANG); // reap it if it is ours (CRIU Atlas may be a subreaper)
-            } catch (LibC.SyscallException ignored) {
-                // not our child: its parent reaps it
-            }
-            if (Files.exists(Path.of("/proc", Integer.toString(p)))) left.add(p);
-        }
-        return left;
+        return Processes.stillPresent(pids);
     }
 
     /** {@code root} and its descendants, from /proc. */
     public static List<Integer> tree(int root) {
-        Set<Integer> out = new LinkedHashSet<>();
-        Deque<Integer> todo = new ArrayDeque<>(List.of(root));
-        while (!todo.isEmpty() && out.size() < 100_000) {
-            int pid = todo.removeFirst();
-            if (!Files.isDirectory(Path.of("/proc", Integer.toString(pid))) || !out.add(pid)) continue;
-            try (Stream<Path> tasks = Files.list(Path.of("/proc", Integer.toString(pid), "task"))) {
-                for (Path t : (Iterable<Path>) tasks::iterator) {
-                    String kids = Files.readString(t.resolve("children")).trim();
-                    if (!kids.isEmpty()) for (String k : kids.split("\\s+")) todo.add(Integer.parseInt(k));
-                }
-            } catch (IOException | RuntimeException ignored) {
-                // gone meanwhile
-            }
-        }
-        return List.copyOf(out);
+        return LiveProcesses.subtree(root);
     }
 
-    /** SIGKILL every pid (children first) and reap those that are ours. */
+    /** SIGKILL every pid (children first) and reap those that are ours; waits at most 5 s for them to go. */
     public static void killAll(List<Integer> pids) {
-        List<Integer> order = new ArrayList<>(pids);
-        java.util.Collections.reverse(order);
-        for (int p : order) if (p > 1) LibC.kill(p, LibC.SIGKILL);
-        Instant end = Instant.now().plus(Duration.ofSeconds(5));
-        while (!stillTaken(pids).isEmpty() && Instant.now().isBefore(end)) sleep(Duration.ofMillis(20));
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Processes.killAll(pids, Duration.ofSeconds(5));
     }
 }

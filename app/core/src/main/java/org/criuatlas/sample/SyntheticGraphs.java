@@ -5,7 +5,7 @@ import org.criuatlas.model.FdInfo;
 import org.criuatlas.model.FdKind;
 import org.criuatlas.model.Holder;
 import org.criuatlas.model.IpcGraph;
-import org.criuatlas.model.ObjectKeys;
+import org.criuatlas.model.ObjectKey;
 import org.criuatlas.model.Pipe;
 import org.criuatlas.model.ProcessInfo;
 import org.criuatlas.model.SocketName;
@@ -81,8 +81,8 @@ public final class SyntheticGraphs {
             long a = nextIno++, b = nextIno++;
             Proc pa = procs.get(pidA), pb = procs.get(pidB);
             int fa = pa.nextFd(), fb = pb.nextFd();
-            pa.fds.add(new FdInfo(fa, FdKind.SOCKET, ObjectKeys.socket(a), a, AccessMode.READ_WRITE, 2));
-            pb.fds.add(new FdInfo(fb, FdKind.SOCKET, ObjectKeys.socket(b), b, AccessMode.READ_WRITE, 2));
+            pa.fds.add(new FdInfo(fa, FdKind.SOCKET, ObjectKey.ofSocket(a).text(), a, AccessMode.READ_WRITE, 2));
+            pb.fds.add(new FdInfo(fb, FdKind.SOCKET, ObjectKey.ofSocket(b).text(), b, AccessMode.READ_WRITE, 2));
             SocketName nm = name == null ? SocketName.NONE : SocketName.path(name);
             sockets.add(new UnixSocket(a, type, SocketState.ESTABLISHED, SocketName.NONE, b, 0, 0, List.of(),
                     List.of(new Holder(pidA, fa)), false));
@@ -96,7 +96,7 @@ public final class SyntheticGraphs {
             long a = nextIno++;
             Proc pa = procs.get(clientPid);
             int fa = pa.nextFd();
-            pa.fds.add(new FdInfo(fa, FdKind.SOCKET, ObjectKeys.socket(a), a, AccessMode.READ_WRITE, 2));
+            pa.fds.add(new FdInfo(fa, FdKind.SOCKET, ObjectKey.ofSocket(a).text(), a, AccessMode.READ_WRITE, 2));
             sockets.add(new UnixSocket(a, SocketType.DGRAM, SocketState.ESTABLISHED, SocketName.NONE, serverIno, 0, 0,
                     List.of(), List.of(new Holder(clientPid, fa)), false));
             return a;
@@ -107,7 +107,7 @@ public final class SyntheticGraphs {
             long a = nextIno++;
             Proc p = procs.get(pid);
             int fa = p.nextFd();
-            p.fds.add(new FdInfo(fa, FdKind.SOCKET, ObjectKeys.socket(a), a, AccessMode.READ_WRITE, 2));
+            p.fds.add(new FdInfo(fa, FdKind.SOCKET, ObjectKey.ofSocket(a).text(), a, AccessMode.READ_WRITE, 2));
             sockets.add(new UnixSocket(a, type, type == SocketType.DGRAM ? SocketState.UNCONNECTED : SocketState.LISTEN,
                     SocketName.path(path), 0, 0, 128, List.of(), List.of(new Holder(pid, fa)), false));
             return a;
@@ -118,7 +118,7 @@ public final class SyntheticGraphs {
             long a = nextIno++, b = nextIno++;
             Proc p = procs.get(pid);
             int fa = p.nextFd();
-            p.fds.add(new FdInfo(fa, FdKind.SOCKET, ObjectKeys.socket(a), a, AccessMode.READ_WRITE, 2));
+            p.fds.add(new FdInfo(fa, FdKind.SOCKET, ObjectKey.ofSocket(a).text(), a, AccessMode.READ_WRITE, 2));
             sockets.add(new UnixSocket(a, type, SocketState.ESTABLISHED, SocketName.NONE, b, 0, 0, List.of(),
                     List.of(new Holder(pid, fa)), false));
             sockets.add(new UnixSocket(b, type, SocketState.ESTABLISHED, SocketName.NONE, a, 0, 0, List.of(), List.of(), false));
@@ -130,9 +130,9 @@ public final class SyntheticGraphs {
             long ino = nextIno++;
             Proc w = procs.get(writer), r = procs.get(reader);
             int fw = w.nextFd();
-            w.fds.add(new FdInfo(fw, FdKind.PIPE, ObjectKeys.pipe(ino), ino, AccessMode.WRITE, 1));
+            w.fds.add(new FdInfo(fw, FdKind.PIPE, ObjectKey.ofPipe(ino).text(), ino, AccessMode.WRITE, 1));
             int fr = r.nextFd();
-            r.fds.add(new FdInfo(fr, FdKind.PIPE, ObjectKeys.pipe(ino), ino, AccessMode.READ, 0));
+            r.fds.add(new FdInfo(fr, FdKind.PIPE, ObjectKey.ofPipe(ino).text(), ino, AccessMode.READ, 0));
             pipes.add(new Pipe(ino, null, List.of(new Holder(reader, fr)), List.of(new Holder(writer, fw)), -1));
             return ino;
         }

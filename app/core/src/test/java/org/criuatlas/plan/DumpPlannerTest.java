@@ -1,5 +1,6 @@
 package org.criuatlas.plan;
 
+import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.model.ProcessInfo;
 import org.criuatlas.model.RestoreObligation;
@@ -50,11 +51,11 @@ class DumpPlannerTest {
         Crossing c = only(p, CrossingKind.SOCKETPAIR);
         assertEquals(ends[0], c.ourIno());
         assertEquals(ends[1], c.outsideIno());
-        assertEquals(CriuError.Kind.EXTERNAL_SOCKET_USED, c.withoutHelp().error().kind());
+        assertEquals(CriuErrorKind.EXTERNAL_SOCKET_USED, c.withoutHelp().error().kind());
         assertEquals("Error (criu/sk-unix.c:874): unix: External socket is used. Consider using --ext-unix-sk option.",
                 c.withoutHelp().error().line());
         assertFalse(p.willSucceed());
-        assertEquals(CriuError.Kind.EXTERNAL_SOCKET_USED, p.firstError().kind());
+        assertEquals(CriuErrorKind.EXTERNAL_SOCKET_USED, p.firstError().kind());
         assertTrue(c.fixes().stream().anyMatch(f -> f.kind() == Fix.Kind.PULL_IN && f.newRoot() == 100));
 
         DumpPlan fixed = DumpPlanner.plan(g, 200, Decisions.NONE.withExternal(ends[0]));
@@ -67,11 +68,11 @@ class DumpPlannerTest {
         assertEquals(t, o.socketType());
 
         // wrong fixes: the outside inode, ext_unix_sk, unix_sk_ino without ext_unix_sk
-        assertEquals(CriuError.Kind.EXTERNAL_SOCKET_USED,
+        assertEquals(CriuErrorKind.EXTERNAL_SOCKET_USED,
                 DumpPlanner.plan(g, 200, Decisions.NONE.withExternal(ends[1])).firstError().kind());
-        CriuError.Kind extSk = DumpPlanner.plan(g, 200, Decisions.NONE.withExtUnixSk(true)).firstError().kind();
-        assertEquals(t == SocketType.DGRAM ? CriuError.Kind.NAMELESS_DGRAM : CriuError.Kind.HALF_STREAM, extSk);
-        assertEquals(CriuError.Kind.EXTERNAL_SOCKET_USED,
+        CriuErrorKind extSk = DumpPlanner.plan(g, 200, Decisions.NONE.withExtUnixSk(true)).firstError().kind();
+        assertEquals(t == SocketType.DGRAM ? CriuErrorKind.NAMELESS_EXTERNAL_SOCKET : CriuErrorKind.HALF_STREAM_CONNECTION, extSk);
+        assertEquals(CriuErrorKind.EXTERNAL_SOCKET_USED,
                 DumpPlanner.plan(g, 200, Decisions.NONE.withLegacyUnixSkIno(ends[0])).firstError().kind());
         assertTrue(DumpPlanner.plan(g, 200, Decisions.NONE.withLegacyUnixSkIno(ends[0]).withExtUnixSk(true)).willSucceed());
     }
@@ -92,7 +93,7 @@ class DumpPlannerTest {
         DumpPlan p = DumpPlanner.plan(g, 200, Decisions.NONE);
         Crossing c = only(p, CrossingKind.DGRAM_TO_NAMED);
         assertEquals(s[1], c.ourIno());
-        assertEquals(CriuError.Kind.EXTERNAL_SOCKET_USED, c.withoutHelp().error().kind());
+        assertEquals(CriuErrorKind.EXTERNAL_SOCKET_USED, c.withoutHelp().error().kind());
         DumpPlan ok = DumpPlanner.plan(g, 200, Decisions.NONE.withExtUnixSk(true));
         assertTrue(ok.willSucceed());
         assertTrue(ok.obligations().isEmpty(), "a datagram client reconnects by name on its own");
@@ -114,7 +115,7 @@ class DumpPlannerTest {
         DumpPlan p = DumpPlanner.plan(g, 200, Decisions.NONE);
         Crossing c = only(p, CrossingKind.STREAM_TO_NAMED_LISTENER);
         assertEquals(l[2], c.ourIno());
-        assertEquals(CriuError.Kind.EXTERNAL_SOCKET_USED, c.withoutHelp().error().kind());
+        assertEquals(CriuErrorKind.EXTERNAL_SOCKET_USED, c.withoutHelp().error().kind());
         DumpPlan sk = DumpPlanner.plan(g, 200, Decisions.NONE.withExtUnixSk(true));
         assertEquals("unix: Can't dump half of stream unix connection. name: (null); peer name: /run/demo.sock", sk.firstError().text());
         DumpPlan ok = DumpPlanner.plan(g, 200, Decisions.NONE.withExternal(l[2]));
@@ -134,7 +135,7 @@ class DumpPlannerTest {
         DumpPlan p = DumpPlanner.plan(g, 200, Decisions.NONE);
         Crossing c = only(p, CrossingKind.LISTENER_CLIENT_OUTSIDE);
         assertEquals(l[1], c.ourIno(), "the accepted socket is our end");
-        assertEquals(CriuError.Kind.EXTERNAL_SOCKET_USED, p.firstError().kind());
+        assertEquals(CriuErrorKind.EXTERNAL_SOCKET_USED, p.firstError().kind());
         assertEquals("unix: Can't dump half of stream unix connection. name: /run/app.sock; peer name: (null)",
                 DumpPlanner.plan(g, 200, Decisions.NONE.withExtUnixSk(true)).firstError().text());
         DumpPlan ok = DumpPlanner.plan(g, 200, Decisions.NONE.withExternal(l[1]));
@@ -231,7 +232,7 @@ class DumpPlannerTest {
                 c.withoutHelp().error().line());
         assertTrue(c.fixes().stream().anyMatch(f -> f.kind() == Fix.Kind.PULL_IN && f.newRoot() == 100));
         b.pair(SocketType.STREAM, 202, 300);
-        assertEquals(CriuError.Kind.NOT_SESSION_LEADER, DumpPlanner.plan(b.build(), 202, Decisions.NONE).firstError().kind(),
+        assertEquals(CriuErrorKind.NOT_SESSION_LEADER, DumpPlanner.plan(b.build(), 202, Decisions.NONE).firstError().kind(),
                 "measured: the session check fails before the external socket check");
         DumpPlan ok = DumpPlanner.plan(g, 202, Decisions.NONE.withShellJob(true));
         assertTrue(ok.willSucceed());
@@ -248,7 +249,7 @@ class DumpPlannerTest {
         DumpPlan leader = DumpPlanner.plan(g, 200, Decisions.NONE);
         assertEquals("tty: Found slave peer index 3 without correspond master peer", leader.firstError().text());
         DumpPlan job = DumpPlanner.plan(g, 202, Decisions.NONE);
-        assertEquals(CriuError.Kind.DANGLING_TTY, job.firstError().kind(), "the tty error comes before the session check");
+        assertEquals(CriuErrorKind.DANGLING_TTY, job.firstError().kind(), "the tty error comes before the session check");
         assertTrue(job.firstError().text().startsWith("tty: Found dangling tty with sid 100 pgid 100 (pts) on peer fd "));
         assertTrue(DumpPlanner.plan(g, 202, Decisions.NONE.withShellJob(true)).willSucceed());
         assertTrue(DumpPlanner.plan(g, 200, Decisions.NONE.withShellJob(true)).willSucceed());
@@ -278,7 +279,7 @@ class DumpPlannerTest {
         for (int i = 0; i < 1025; i++) b.pipe(200, 300);
         assertTrue(DumpPlanner.plan(b.build(), 200, Decisions.NONE).willSucceed(), "1025 pipes written inside, read outside");
         for (int i = 0; i < 1025; i++) b.pipe(300, 201);
-        assertEquals(CriuError.Kind.TOO_MANY_PIPES, DumpPlanner.plan(b.build(), 200, Decisions.NONE).firstError().kind(),
+        assertEquals(CriuErrorKind.TOO_MANY_PIPES, DumpPlanner.plan(b.build(), 200, Decisions.NONE).firstError().kind(),
                 "1025 pipes read inside");
     }
 
@@ -307,9 +308,9 @@ class DumpPlannerTest {
         assertTrue(childGone.checks().stream().anyMatch(c -> c.kind() == PlanCheck.Kind.VANISHED && c.pid() == 201));
         ProcessInfo a = b.process(200);
         b.replace(new ProcessInfo(200, 100, "app", List.of(), 0, 'Z', 200, 200, 0, a.netNs(), List.of(), true));
-        assertEquals(CriuError.Kind.PROCESS_GONE, DumpPlanner.plan(b.build(), 200, Decisions.NONE).firstError().kind());
+        assertEquals(CriuErrorKind.PROCESS_GONE, DumpPlanner.plan(b.build(), 200, Decisions.NONE).firstError().kind());
         DumpPlan missing = DumpPlanner.plan(g, 4242, Decisions.NONE, pid -> false);
-        assertEquals(CriuError.Kind.PROCESS_GONE, missing.firstError().kind());
+        assertEquals(CriuErrorKind.PROCESS_GONE, missing.firstError().kind());
     }
 
     @Test
@@ -366,13 +367,13 @@ class DumpPlannerTest {
 
     @Test
     void errorPatternsMatchRealLogLines() {
-        assertEquals(CriuError.Kind.EXTERNAL_SOCKET_USED, CriuError.Kind.firstIn(List.of(
+        assertEquals(CriuErrorKind.EXTERNAL_SOCKET_USED, CriuErrorKind.firstIn(List.of(
                 "(00.1) Error (criu/util.c:1533): rlimit: Can't setup RLIMIT_NOFILE for self: Operation not permitted",
                 "(00.105) Error (criu/sk-unix.c:874): unix: External socket is used. Consider using --ext-unix-sk option.")));
-        assertEquals(CriuError.Kind.HALF_STREAM, CriuError.Kind.firstIn(List.of(
+        assertEquals(CriuErrorKind.HALF_STREAM_CONNECTION, CriuErrorKind.firstIn(List.of(
                 "Error (criu/sk-unix.c:881): unix: Can't dump half of stream unix connection. name: (null); peer name: (null)")));
-        assertEquals(CriuError.Kind.NOT_SESSION_LEADER, CriuError.Kind.firstIn(List.of(
+        assertEquals(CriuErrorKind.NOT_SESSION_LEADER, CriuErrorKind.firstIn(List.of(
                 "(00.068524) Error (criu/pstree.c:300): The root process 10752 is not a session leader. Consider using --shell-job option")));
-        assertNull(CriuError.Kind.firstIn(List.of("Dumping finished successfully")));
+        assertNull(CriuErrorKind.firstIn(List.of("Dumping finished successfully")));
     }
 }

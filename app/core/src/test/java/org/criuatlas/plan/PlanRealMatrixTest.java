@@ -1,5 +1,6 @@
 package org.criuatlas.plan;
 
+import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.bridge.criu.CriuOptions;
 import org.criuatlas.bridge.criu.CriuResult;
 import org.criuatlas.bridge.criu.CriuSession;
@@ -328,7 +329,7 @@ class PlanRealMatrixTest {
         List<String> log = Files.readAllLines(dir.resolve("dump.log"), StandardCharsets.ISO_8859_1);
         boolean ok = log.stream().anyMatch(l -> l.contains("Dumping finished successfully"));
         if (ok) return new Real(true, null);
-        CriuError.Kind k = CriuError.Kind.firstIn(log);
+        CriuErrorKind k = CriuErrorKind.firstIn(log);
         String other = log.stream().filter(l -> l.contains("Error") && !l.contains("RLIMIT")).findFirst().orElse("?");
         return new Real(false, k != null ? k.name() : "unrecognised: " + other);
     }

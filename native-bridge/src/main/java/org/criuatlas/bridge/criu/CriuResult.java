@@ -1,5 +1,6 @@
 package org.criuatlas.bridge.criu;
 
+import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.bridge.images.CriuStats;
 
@@ -36,7 +37,7 @@ public record CriuResult(String request, boolean success, Integer restoredPid, C
         outputTail = List.copyOf(outputTail);
     }
 
-    public boolean has(CriuDiagnosis.Kind kind) {
+    public boolean has(CriuErrorKind kind) {
         return diagnoses.stream().anyMatch(d -> d.kind() == kind);
     }
 }

@@ -8,6 +8,8 @@ import org.criuatlas.bridge.criu.log.CriuLogParser;
 import org.criuatlas.bridge.criu.proto.CriuRpc;
 import org.criuatlas.bridge.images.CriuStats;
 import org.criuatlas.bridge.images.ImageFormatException;
+import org.criuatlas.bridge.proc.LiveProcesses;
+import org.criuatlas.bridge.proc.ProcStat;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -637,34 +639,13 @@ public final class CriuSession implements AutoCloseable {
     /** pid → state letter for the tree rooted at {@code root} (from /proc). */
     public static Map<Integer, Character> treeStates(int root) {
         Map<Integer, Character> out = new LinkedHashMap<>();
-        Deque<Integer> todo = new ArrayDeque<>(List.of(root));
-        while (!todo.isEmpty() && out.size() < 100_000) {
-            int pid = todo.removeFirst();
-            if (out.containsKey(pid)) continue;
-            Character st = state(pid);
-            if (st == null) continue;
-            out.put(pid, st);
-            try (Stream<Path> tasks = Files.list(Path.of("/proc", Integer.toString(pid), "task"))) {
-                for (Path t : (Iterable<Path>) tasks::iterator) {
-                    String kids = Files.readString(t.resolve("children")).trim();
-                    if (!kids.isEmpty()) for (String k : kids.split("\\s+")) todo.add(Integer.parseInt(k));
-                }
-            } catch (IOException | RuntimeException ignored) {
-                // process went away meanwhile
-            }
-        }
+        for (int pid : LiveProcesses.subtree(root)) LiveProcesses.stat(pid).ifPresent(st -> out.put(pid, st.state()));
         return out;
     }
 
     /** The state letter of {@code pid} from /proc/PID/stat ('Z' = zombie), null when it is gone. */
     public static Character state(int pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
-            int close = stat.lastIndexOf(')');
-            return stat.charAt(close + 2);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+        return LiveProcesses.stat(pid).map(ProcStat::state).orElse(null);
     }
 
     /**

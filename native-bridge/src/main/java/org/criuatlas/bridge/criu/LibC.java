@@ -111,6 +111,7 @@ public final class LibC {
         int sigdelset(Pointer set, int sig);
         String strerror(int errnum);
         int poll(int[] pollfds, long nfds, int timeoutMs) throws LastErrorException;
+        long syscall(long number, long a1, long a2) throws LastErrorException;
     }
 
     static final C C = Native.load("c", C.class);
@@ -392,6 +393,21 @@ public final class LibC {
             } catch (LastErrorException e) {
                 if (e.getErrorCode() != EINTR) throw new SyscallException("waitpid(" + pid + ")", e.getErrorCode());
             }
+        }
+    }
+
+    /** x86-64 (and, since Linux 5.3, every architecture): pidfd_open(2). */
+    static final long SYS_PIDFD_OPEN = 434;
+
+    /**
+     * pidfd_open(2): an fd (close-on-exec) that polls readable once {@code pid} has ended, for any
+     * process, not only our children; throws with ESRCH when there is no such process.
+     */
+    public static int pidfdOpen(int pid) {
+        try {
+            return (int) C.syscall(SYS_PIDFD_OPEN, pid, 0);
+        } catch (LastErrorException e) {
+            throw new SyscallException("pidfd_open(" + pid + ")", e.getErrorCode());
         }
     }
 

@@ -15,7 +15,7 @@ import org.criuatlas.model.FdInfo;
 import org.criuatlas.model.FdKind;
 import org.criuatlas.model.Holder;
 import org.criuatlas.model.IpcGraph;
-import org.criuatlas.model.ObjectKeys;
+import org.criuatlas.model.ObjectKey;
 import org.criuatlas.model.Pipe;
 import org.criuatlas.model.ProcessInfo;
 import org.criuatlas.model.ScanProblem;
@@ -345,7 +345,7 @@ public final class ImageReader {
                 SocketBuild b = socketsById.get(f.getId());
                 b.holders.add(h);
                 long ino = Integer.toUnsignedLong(b.usk.getIno());
-                return new FdInfo(fd, FdKind.SOCKET, ObjectKeys.socket(ino), ino,
+                return new FdInfo(fd, FdKind.SOCKET, ObjectKey.ofSocket(ino).text(), ino,
                         AccessMode.fromFlags(b.usk.getFlags()), Integer.toUnsignedLong(b.usk.getFlags()));
             }
             case FD_PIPE -> {
@@ -354,7 +354,7 @@ public final class ImageReader {
                 long ino = Integer.toUnsignedLong(p.getPipeId());
                 AccessMode mode = AccessMode.fromFlags(p.getFlags());
                 addEnd(pipes.computeIfAbsent(ino, PipeBuild::new), mode, h);
-                return new FdInfo(fd, FdKind.PIPE, ObjectKeys.pipe(ino), ino, mode, Integer.toUnsignedLong(p.getFlags()));
+                return new FdInfo(fd, FdKind.PIPE, ObjectKey.ofPipe(ino).text(), ino, mode, Integer.toUnsignedLong(p.getFlags()));
             }
             case FD_FIFO -> {
                 if (!f.hasFifo() || !f.getFifo().hasPipeId()) throw missing(filesPath, e, "fifo");
@@ -394,12 +394,12 @@ public final class ImageReader {
             case FD_INETSK -> {
                 long ino = f.hasIsk() ? Integer.toUnsignedLong(f.getIsk().getIno()) : 0;
                 long flags = f.hasIsk() ? Integer.toUnsignedLong(f.getIsk().getFlags()) : -1;
-                return new FdInfo(fd, FdKind.SOCKET, ObjectKeys.socket(ino), ino, AccessMode.fromFlags(flags), flags);
+                return new FdInfo(fd, FdKind.SOCKET, ObjectKey.ofSocket(ino).text(), ino, AccessMode.fromFlags(flags), flags);
             }
             case FD_NETLINKSK -> {
                 long ino = f.hasNlsk() ? Integer.toUnsignedLong(f.getNlsk().getIno()) : 0;
                 long flags = f.hasNlsk() ? Integer.toUnsignedLong(f.getNlsk().getFlags()) : -1;
-                return new FdInfo(fd, FdKind.SOCKET, ObjectKeys.socket(ino), ino, AccessMode.fromFlags(flags), flags);
+                return new FdInfo(fd, FdKind.SOCKET, ObjectKey.ofSocket(ino).text(), ino, AccessMode.fromFlags(flags), flags);
             }
             case FD_PACKETSK -> {
                 // packet sockets carry no inode in the image

@@ -1,6 +1,7 @@
 package org.criuatlas.bridge.proc;
 
 import org.criuatlas.model.FdKind;
+import org.criuatlas.model.ObjectKey;
 
 /**
  * What the text of a /proc/PID/fd/N link says about the fd.
@@ -18,8 +19,10 @@ public record FdLink(FdKind kind, long inode, boolean needsStat) {
 
     /** Classifies a link text without touching the file system. */
     public static FdLink parse(String t) {
-        if (t.startsWith("socket:[")) return new FdLink(FdKind.SOCKET, bracketed(t, 7), false);
-        if (t.startsWith("pipe:[")) return new FdLink(FdKind.PIPE, bracketed(t, 5), false);
+        if (t.startsWith("socket:[") || t.startsWith("pipe:[")) {
+            ObjectKey k = ObjectKey.parse(t).orElseThrow(() -> new ProcFormatException("fd", "bad link text '" + t + "'"));
+            return new FdLink(k.kind() == ObjectKey.Kind.SOCKET ? FdKind.SOCKET : FdKind.PIPE, k.ino(), false);
+        }
         if (t.startsWith("anon_inode:")) return ANON;
         if (!t.isEmpty() && t.charAt(0) == '/') return isTerminalPath(t) ? TTY : PATH;
         return OTHER;
@@ -42,20 +45,6 @@ public record FdLink(FdKind kind, long inode, boolean needsStat) {
             case 0x8000 -> FdKind.REGULAR;
             default -> FdKind.OTHER;
         };
-    }
-
-    /** The number between '[' at {@code open} and the closing ']'. */
-    private static long bracketed(String t, int open) {
-        if (t.length() < open + 3 || t.charAt(open) != '[' || t.charAt(t.length() - 1) != ']') {
-            throw new ProcFormatException("fd", "bad link text '" + t + "'");
-        }
-        long v = 0;
-        for (int i = open + 1; i < t.length() - 1; i++) {
-            char c = t.charAt(i);
-            if (c < '0' || c > '9') throw new ProcFormatException("fd", "bad inode in '" + t + "'");
-            v = v * 10 + (c - '0');
-        }
-        return v;
     }
 
     /** The inode of a namespace link such as {@code net:[4026531840]}, or 0 when it is not one. */

@@ -1,5 +1,7 @@
 package org.criuatlas.bridge.scan;
 
+import org.criuatlas.model.ObjectKey;
+
 import org.criuatlas.bridge.proc.Cmdline;
 import org.criuatlas.bridge.proc.FdInfoFields;
 import org.criuatlas.bridge.proc.FdLink;
@@ -434,7 +436,7 @@ public final class LiveScanner implements AutoCloseable {
     /** Keys for problem texts. */
     private static final class ObjectKeysText {
         static String pipe(long ino, String fifo) {
-            return fifo != null ? "fifo " + fifo : org.criuatlas.model.ObjectKeys.pipe(ino);
+            return fifo != null ? "fifo " + fifo : ObjectKey.ofPipe(ino).text();
         }
     }
 

@@ -1,12 +1,9 @@
 package org.criuatlas.bridge.topo;
 
 import org.criuatlas.bridge.criu.LibC;
+import org.criuatlas.bridge.proc.LiveProcesses;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-/** kill(2) by pid and /proc checks: the JDK can only signal its own children. */
+/** kill(2) by pid for the topology builder (the JDK can only signal its own children), and its /proc checks. */
 final class ProcessSignals {
     static final int SIGKILL = LibC.SIGKILL;
     static final int SIGUSR1 = 10;
@@ -25,26 +22,16 @@ final class ProcessSignals {
     }
 
     static boolean exists(int pid) {
-        return Files.exists(Path.of("/proc", Integer.toString(pid)));
+        return LiveProcesses.exists(pid);
     }
 
     /** The state letter from /proc/PID/stat ('Z' = zombie), or 0 when the process is gone. */
     static char state(int pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
-            int close = stat.lastIndexOf(')');
-            return stat.charAt(close + 2);
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
+        return LiveProcesses.stat(pid).map(s -> s.state()).orElse((char) 0);
     }
 
     /** /proc/PID/comm without the newline, or null when the process is gone. */
     static String comm(int pid) {
-        try {
-            return Files.readString(Path.of("/proc", Integer.toString(pid), "comm")).strip();
-        } catch (IOException e) {
-            return null;
-        }
+        return LiveProcesses.comm(pid).orElse(null);
     }
 }

@@ -1,6 +1,7 @@
 package org.criuatlas.bridge.topo;
 
 import org.criuatlas.bridge.criu.TempDirs;
+import org.criuatlas.bridge.os.Processes;
 import org.criuatlas.model.SocketName;
 import org.criuatlas.model.SocketType;
 
@@ -281,7 +282,8 @@ public final class Topology implements AutoCloseable {
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         for (int pid : knownPids()) {
-            while (ProcessSignals.exists(pid) && System.nanoTime() < deadline) sleep(5);
+            // woken by the kernel when it ends (pidfd); a zombie of the director's stays until reaped
+            Processes.awaitExit(pid, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             char st = ProcessSignals.state(pid);
             Proc p = byPid(pid);
             String comm = ProcessSignals.comm(pid);
@@ -350,11 +352,4 @@ public final class Topology implements AutoCloseable {
         }
     }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package org.criuatlas.bridge.criu;
 
+import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.bridge.criu.log.CriuDiagnoser;
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.bridge.criu.log.CriuLogParser;
@@ -62,8 +63,8 @@ class CriuCommandLineEquivalenceTest {
             String failCmd = CriuCommandLine.dump(criu, plain.withImagesDir(cliFail));
             assertNotEquals(0, bash(failCmd, Map.of(), tmp.resolve("fail.out")), failCmd);
             var cliDiag = CriuDiagnoser.diagnose(CriuLogParser.parse(cliFail.resolve("dump.log")), true);
-            var rpcExt = rpc.diagnoses().stream().filter(d -> d.kind() == CriuDiagnosis.Kind.EXTERNAL_SOCKET_USED).toList();
-            var cliExt = cliDiag.stream().filter(d -> d.kind() == CriuDiagnosis.Kind.EXTERNAL_SOCKET_USED).toList();
+            var rpcExt = rpc.diagnoses().stream().filter(d -> d.kind() == CriuErrorKind.EXTERNAL_SOCKET_USED).toList();
+            var cliExt = cliDiag.stream().filter(d -> d.kind() == CriuErrorKind.EXTERNAL_SOCKET_USED).toList();
             assertEquals(1, rpcExt.size());
             assertEquals(1, cliExt.size());
             assertEquals(List.of(inside, outside), rpcExt.get(0).inodes());

@@ -1,5 +1,6 @@
 package org.criuatlas.bridge.criu;
 
+import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.testing.TestProcs;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,7 +83,7 @@ class CriuDumpRestoreTest {
             }
             assertFalse(r.success());
             assertTrue(CriuSession.isIncomplete(images), "a failed dump stays marked");
-            CriuDiagnosis d = r.diagnoses().stream().filter(x -> x.kind() == CriuDiagnosis.Kind.EXTERNAL_SOCKET_USED)
+            CriuDiagnosis d = r.diagnoses().stream().filter(x -> x.kind() == CriuErrorKind.EXTERNAL_SOCKET_USED)
                     .findFirst().orElseThrow(() -> new AssertionError("no external-socket diagnosis: " + r.diagnoses()));
             assertEquals(inside, d.dumpedInode());
             assertEquals(outside, d.outsideInode());
@@ -193,7 +194,7 @@ class CriuDumpRestoreTest {
                 r = s.await(Duration.ofSeconds(60));
             }
             assertFalse(r.success());
-            CriuDiagnosis taken = r.diagnoses().stream().filter(x -> x.kind() == CriuDiagnosis.Kind.PID_TAKEN)
+            CriuDiagnosis taken = r.diagnoses().stream().filter(x -> x.kind() == CriuErrorKind.PID_TAKEN)
                     .findFirst().orElseThrow(() -> new AssertionError("no PID-taken diagnosis: " + r.diagnoses()));
             assertTrue(pids.containsAll(taken.pids()), taken.pids() + " within " + pids);
             assertEquals(hashes, imageHashes(images), "images untouched by the failed restore");

@@ -1,5 +1,6 @@
 package org.criuatlas.bridge.criu;
 
+import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.testing.Requirements;
 import org.criuatlas.testing.TestProcs;
@@ -59,7 +60,7 @@ class CriuWorkerFailureTest {
             r = s.await(Duration.ofSeconds(30));
         }
         assertFalse(r.success());
-        assertTrue(r.has(CriuDiagnosis.Kind.BAD_INHERIT_FD), () -> r.diagnoses() + " / " + r.outputTail());
+        assertTrue(r.has(CriuErrorKind.BAD_INHERIT_FD), () -> r.diagnoses() + " / " + r.outputTail());
     }
 
     @Test

@@ -5,6 +5,7 @@ import org.criuatlas.bridge.criu.CriuOptions;
 import org.criuatlas.bridge.images.ImageDump;
 import org.criuatlas.bridge.images.InheritKeyCheck;
 import org.criuatlas.model.Holder;
+import org.criuatlas.model.ObjectKey;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.model.Pipe;
 import org.criuatlas.model.RestoreObligation;
@@ -17,8 +18,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * How a restore of an image directory gets every object it must be handed: one {@link WiringRow}
@@ -47,7 +46,6 @@ public record RestoreWiringPlan(Path imagesDir, Path workDir, IpcGraph graph, Li
     public static final int MAX_FD = 1023;
     public static final String LOG_FILE = "restore.log";
 
-    private static final Pattern KEY = Pattern.compile("(socket|pipe):\\[(\\d{1,19})]");
 
     /** The result of an edit: the new plan, or the old one with the reason it was refused. */
     public record Edit(RestoreWiringPlan plan, String rejection) {
@@ -209,8 +207,7 @@ public record RestoreWiringPlan(Path imagesDir, Path workDir, IpcGraph graph, Li
                 return key + " rejected: " + f.message();
             }
         }
-        Matcher m = KEY.matcher(key);
-        if (!m.matches()) return key + " rejected: CRIU Atlas can wire sockets (socket:[INO]) and pipes (pipe:[INO]) only";
+        if (ObjectKey.parse(key).isEmpty()) return key + " rejected: CRIU Atlas can wire sockets (socket:[INO]) and pipes (pipe:[INO]) only";
         if (rowFor(key, graph, false) == null) return key + " rejected: no socket or pipe in the image has this key";
         return null;
     }
@@ -356,23 +353,18 @@ public record RestoreWiringPlan(Path imagesDir, Path workDir, IpcGraph graph, Li
     // ---- rows from the graph -----------------------------------------------------------------
 
     private UnixSocket peerOf(String key) {
-        Matcher m = KEY.matcher(key);
-        if (!m.matches() || !m.group(1).equals("socket")) return null;
-        UnixSocket s = graph.socket(Long.parseLong(m.group(2)));
+        ObjectKey k = ObjectKey.parse(key).orElse(null);
+        if (k == null || k.kind() != ObjectKey.Kind.SOCKET) return null;
+        UnixSocket s = graph.socket(k.ino());
         return s == null ? null : graph.peerOf(s);
     }
 
     /** A row (fd 0, not wired) describing {@code key}'s object, or null when the graph has no such socket/pipe. */
     static WiringRow rowFor(String key, IpcGraph g, boolean obligation) {
-        Matcher m = KEY.matcher(key);
-        if (!m.matches()) return null;
-        long ino;
-        try {
-            ino = Long.parseLong(m.group(2));
-        } catch (NumberFormatException e) {
-            return null;
-        }
-        if (m.group(1).equals("socket")) {
+        ObjectKey k = ObjectKey.parse(key).orElse(null);
+        if (k == null) return null;
+        long ino = k.ino();
+        if (k.kind() == ObjectKey.Kind.SOCKET) {
             UnixSocket s = g.socket(ino);
             if (s == null || s.externalPeer() || s.type() == SocketType.UNKNOWN) return null;
             UnixSocket peer = g.peerOf(s);

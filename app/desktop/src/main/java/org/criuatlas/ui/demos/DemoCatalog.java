@@ -1,5 +1,6 @@
 package org.criuatlas.ui.demos;
 
+import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.bridge.topo.TopologySpec;
 import org.criuatlas.model.RestoreObligation;
 import org.criuatlas.model.SocketType;
@@ -46,8 +47,8 @@ public final class DemoCatalog {
                             + " and at restore it would crash the worker."),
             ROOT,
             new ExpectedPlan(List.of(new ExpectedCrossing(CrossingKind.SOCKETPAIR, "seed", "worker", Outcome.DUMP_FAILS,
-                    CriuError.Kind.EXTERNAL_SOCKET_USED, Fix.Kind.MARK_EXTERNAL, Outcome.DUMPS, RestoreObligation.Kind.INHERIT_SOCKET)),
-                    Outcome.DUMP_FAILS, CriuError.Kind.EXTERNAL_SOCKET_USED, Outcome.DUMPS),
+                    CriuErrorKind.EXTERNAL_SOCKET_USED, Fix.Kind.MARK_EXTERNAL, Outcome.DUMPS, RestoreObligation.Kind.INHERIT_SOCKET)),
+                    Outcome.DUMP_FAILS, CriuErrorKind.EXTERNAL_SOCKET_USED, Outcome.DUMPS),
             () -> new TopologySpec()
                     .process(ROOT).process("worker", ROOT).process("supervisor")
                     .pipe("jobs", ROOT, "worker")
@@ -75,10 +76,10 @@ public final class DemoCatalog {
             ROOT,
             new ExpectedPlan(List.of(
                     new ExpectedCrossing(CrossingKind.DGRAM_TO_NAMED, "log-web", "web", Outcome.DUMP_FAILS,
-                            CriuError.Kind.EXTERNAL_SOCKET_USED, Fix.Kind.RECONNECT_BY_NAME, Outcome.DUMPS, null),
+                            CriuErrorKind.EXTERNAL_SOCKET_USED, Fix.Kind.RECONNECT_BY_NAME, Outcome.DUMPS, null),
                     new ExpectedCrossing(CrossingKind.DGRAM_TO_NAMED, "log-mail", "mailer", Outcome.DUMP_FAILS,
-                            CriuError.Kind.EXTERNAL_SOCKET_USED, Fix.Kind.RECONNECT_BY_NAME, Outcome.DUMPS, null)),
-                    Outcome.DUMP_FAILS, CriuError.Kind.EXTERNAL_SOCKET_USED, Outcome.DUMPS),
+                            CriuErrorKind.EXTERNAL_SOCKET_USED, Fix.Kind.RECONNECT_BY_NAME, Outcome.DUMPS, null)),
+                    Outcome.DUMP_FAILS, CriuErrorKind.EXTERNAL_SOCKET_USED, Outcome.DUMPS),
             () -> new TopologySpec()
                     .process("syslogd").dgramServer("syslog", "syslogd", TopologySpec.AUTO_PATH)
                     .process(ROOT).process("web", ROOT).process("mailer", ROOT)
@@ -107,9 +108,9 @@ public final class DemoCatalog {
                             + " (inherit) is the dependable way."),
             ROOT,
             new ExpectedPlan(List.of(new ExpectedCrossing(CrossingKind.STREAM_TO_NAMED_LISTENER, "session", "client",
-                    Outcome.DUMP_FAILS, CriuError.Kind.EXTERNAL_SOCKET_USED, Fix.Kind.MARK_EXTERNAL, Outcome.DUMPS,
+                    Outcome.DUMP_FAILS, CriuErrorKind.EXTERNAL_SOCKET_USED, Fix.Kind.MARK_EXTERNAL, Outcome.DUMPS,
                     RestoreObligation.Kind.INHERIT_OR_RECONNECT_SOCKET)),
-                    Outcome.DUMP_FAILS, CriuError.Kind.EXTERNAL_SOCKET_USED, Outcome.DUMPS),
+                    Outcome.DUMP_FAILS, CriuErrorKind.EXTERNAL_SOCKET_USED, Outcome.DUMPS),
             () -> new TopologySpec()
                     .process("sessiond").listen("bus", SocketType.STREAM, "sessiond", TopologySpec.AUTO_PATH)
                     .process(ROOT).process("client", ROOT)

@@ -1,6 +1,6 @@
 package org.criuatlas.ui.demos;
 
-import org.criuatlas.model.ObjectKeys;
+import org.criuatlas.model.ObjectKey;
 import org.criuatlas.plan.Crossing;
 import org.criuatlas.plan.CrossingKind;
 import org.criuatlas.plan.Decisions;
@@ -67,7 +67,7 @@ public final class DemoCheck {
             unmatched.remove(c);
             if (c.kind() != e.kind()) out.add(what + ": plan calls it " + c.kind().label);
             String key = e.kind() == CrossingKind.PIPE_READER_OUTSIDE || e.kind() == CrossingKind.PIPE_WRITER_OUTSIDE
-                    ? ObjectKeys.pipe(ino) : ObjectKeys.socket(ino);
+                    ? ObjectKey.ofPipe(ino).text() : ObjectKey.ofSocket(ino).text();
             if (!key.equals(c.key())) out.add(what + ": key " + c.key() + ", expected " + key);
             if (c.withoutHelp().outcome() != e.withoutHelp())
                 out.add(what + ": without help the plan says " + c.withoutHelp().outcome().label);
@@ -75,8 +75,8 @@ public final class DemoCheck {
             if (!Objects.equals(err, e.error())) out.add(what + ": error " + err + ", expected " + e.error());
             Fix fix = c.fixes().stream().filter(f -> f.kind() == e.fix() && f.works()).findFirst().orElse(null);
             if (fix == null) out.add(what + ": the plan offers no working " + e.fix() + " fix");
-            else if (e.fix() == Fix.Kind.MARK_EXTERNAL && !fix.title().contains(ObjectKeys.externalUnix(ino)))
-                out.add(what + ": the fix is \"" + fix.title() + "\", not " + ObjectKeys.externalUnix(ino));
+            else if (e.fix() == Fix.Kind.MARK_EXTERNAL && !fix.title().contains(ObjectKey.ofSocket(ino).externalUnix()))
+                out.add(what + ": the fix is \"" + fix.title() + "\", not " + ObjectKey.ofSocket(ino).externalUnix());
             if (fixed != null) {
                 Crossing f = fixed.crossings().stream().filter(x -> x.ourIno() == ino).findFirst().orElse(null);
                 if (f == null) out.add(what + ": gone from the plan with the fixes");

@@ -3,6 +3,8 @@ package org.criuatlas.ui.demos;
 import org.criuatlas.bridge.criu.TempDirs;
 import org.criuatlas.bridge.topo.Topology;
 import org.criuatlas.bridge.topo.TopologyException;
+import org.criuatlas.bridge.os.Processes;
+import org.criuatlas.bridge.proc.LiveProcesses;
 import org.criuatlas.restore.RestoreRunner;
 
 import java.io.IOException;
@@ -274,25 +276,13 @@ public final class DemoRunner implements AutoCloseable {
 
     /** /proc/PID/comm, or "" when gone; names longer than 15 characters are cut there, as the kernel does. */
     private static String comm(int pid) {
-        try {
-            return Files.readString(Path.of("/proc", Integer.toString(pid), "comm")).strip();
-        } catch (IOException e) {
-            return "";
-        }
+        return LiveProcesses.comm(pid).orElse("");
     }
 
+    /** Waits (at most 5 s in all) until every pid is gone, reaping those that are our children. */
     private static void reap(Collection<Integer> pids) {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        List<Integer> left = RestoreRunner.stillTaken(List.copyOf(pids)); // waitpid(WNOHANG) on each, then /proc
-        while (!left.isEmpty() && System.nanoTime() < end) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            left = RestoreRunner.stillTaken(left);
-        }
+        for (int pid : pids) Processes.awaitEnd(pid, Duration.ofNanos(Math.max(0, end - System.nanoTime())));
     }
 
     private void stopAllQuietly() {

@@ -1,5 +1,6 @@
 package org.criuatlas.ui.demos;
 
+import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.model.RestoreObligation;
 import org.criuatlas.plan.CriuError;
 import org.criuatlas.plan.CrossingKind;
@@ -20,5 +21,5 @@ import org.criuatlas.plan.Outcome;
  * @param obligation     what the restore must then be given, null for nothing
  */
 public record ExpectedCrossing(CrossingKind kind, String object, String insideProcess, Outcome withoutHelp,
-                               CriuError.Kind error, Fix.Kind fix, Outcome afterFix, RestoreObligation.Kind obligation) {
+                               CriuErrorKind error, Fix.Kind fix, Outcome afterFix, RestoreObligation.Kind obligation) {
 }

@@ -1,5 +1,6 @@
 package org.criuatlas.ui.demos;
 
+import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.plan.CriuError;
 import org.criuatlas.plan.Outcome;
 
@@ -13,7 +14,7 @@ import java.util.List;
  * @param firstError  the first error CRIU prints with nothing ticked, null when it dumps
  * @param afterFixes  the verdict once every fix of the lesson is applied
  */
-public record ExpectedPlan(List<ExpectedCrossing> crossings, Outcome outcome, CriuError.Kind firstError, Outcome afterFixes) {
+public record ExpectedPlan(List<ExpectedCrossing> crossings, Outcome outcome, CriuErrorKind firstError, Outcome afterFixes) {
     public ExpectedPlan {
         crossings = List.copyOf(crossings);
     }

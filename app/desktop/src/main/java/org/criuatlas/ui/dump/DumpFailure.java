@@ -1,7 +1,7 @@
 package org.criuatlas.ui.dump;
 
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
-import org.criuatlas.model.ObjectKeys;
+import org.criuatlas.model.ObjectKey;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +20,7 @@ public record DumpFailure(CriuDiagnosis diagnosis, String title, String what, St
     /** Pure mapping from a typed diagnosis. */
     public static DumpFailure of(CriuDiagnosis d) {
         List<String> keys = new ArrayList<>();
-        for (long ino : d.inodes()) keys.add(ObjectKeys.socket(ino));
+        for (long ino : d.inodes()) keys.add(ObjectKey.ofSocket(ino).text());
         FixAction fix = null;
         String title;
         switch (d.kind()) {
@@ -40,7 +40,7 @@ public record DumpFailure(CriuDiagnosis diagnosis, String title, String what, St
                 title = "A socket's peer cannot be found";
                 fix = d.dumpedInode() != null ? FixAction.markExternal(d.dumpedInode()) : FixAction.RETRY_ACTION;
             }
-            case SHELL_JOB -> {
+            case NOT_SESSION_LEADER, DANGLING_TTY, TTY_WITHOUT_MASTER -> {
                 title = "The tree belongs to a terminal session";
                 fix = FixAction.SHELL_JOB_ACTION;
             }

@@ -1,8 +1,8 @@
 package org.criuatlas.ui.dump;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import org.criuatlas.bridge.proc.LiveProcesses;
+import org.criuatlas.bridge.proc.ProcStat;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,15 +17,7 @@ public interface TargetProbe {
     Character state(int pid);
 
     /** Reads /proc. */
-    TargetProbe PROC = pid -> {
-        try {
-            String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
-            int close = stat.lastIndexOf(')');
-            return close < 0 || close + 2 >= stat.length() ? null : stat.charAt(close + 2);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    };
+    TargetProbe PROC = pid -> LiveProcesses.stat(pid).map(ProcStat::state).orElse(null);
 
     /**
      * Checks {@code root} and {@code others}. A stopped task is checked again for up to {@code settle}:

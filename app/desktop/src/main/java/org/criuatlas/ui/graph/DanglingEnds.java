@@ -1,5 +1,7 @@
 package org.criuatlas.ui.graph;
 
+import org.criuatlas.model.ObjectKey;
+
 import org.criuatlas.model.Holder;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.model.Pipe;
@@ -104,7 +106,7 @@ public final class DanglingEnds {
 
     private static End socketEnd(List<Integer> holders, UnixSocket s, UnixSocket other, long otherIno, Where where,
                                  boolean privileged) {
-        String peerKey = org.criuatlas.model.ObjectKeys.socket(otherIno);
+        String peerKey = ObjectKey.ofSocket(otherIno).text();
         String name = other != null && other.name().isNamed() ? other.name().display() : null;
         byte type = switch (s.type()) {
             case STREAM -> RenderGraph.STREAM;

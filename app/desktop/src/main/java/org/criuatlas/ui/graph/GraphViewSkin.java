@@ -24,7 +24,7 @@ import javafx.scene.shape.Polygon;
 import javafx.scene.shape.Rectangle;
 import javafx.scene.text.Font;
 import javafx.scene.text.Text;
-import org.criuatlas.model.ObjectKeys;
+import org.criuatlas.model.ObjectKey;
 import org.criuatlas.ui.Styles;
 import org.criuatlas.ui.plan.Crossing;
 import org.criuatlas.ui.vm.Selection;

@@ -2,7 +2,7 @@ package org.criuatlas.ui.loglens;
 
 import org.criuatlas.bridge.criu.log.CriuLogLine;
 import org.criuatlas.model.IpcGraph;
-import org.criuatlas.model.ObjectKeys;
+import org.criuatlas.model.ObjectKey;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,10 +24,10 @@ public final class LogLinks {
             String key;
             if (graph.socket(ino) != null) {
                 kind = LogLink.Kind.SOCKET;
-                key = ObjectKeys.socket(ino);
+                key = ObjectKey.ofSocket(ino).text();
             } else if (graph.pipe(ino) != null) {
                 kind = LogLink.Kind.PIPE;
-                key = ObjectKeys.pipe(ino);
+                key = ObjectKey.ofPipe(ino).text();
             } else {
                 continue;
             }

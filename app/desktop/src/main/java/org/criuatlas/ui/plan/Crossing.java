@@ -1,6 +1,6 @@
 package org.criuatlas.ui.plan;
 
-import org.criuatlas.model.ObjectKeys;
+import org.criuatlas.model.ObjectKey;
 import org.criuatlas.plan.CriuError;
 import org.criuatlas.plan.CrossingKind;
 import org.criuatlas.plan.Fix;
@@ -40,7 +40,7 @@ public record Crossing(org.criuatlas.plan.Crossing source, Verdict verdict, List
     /** The key of the other end, to find the drawn edge: the peer socket, the same pipe; null when none. */
     public String peerKey() {
         if (source.outsideIno() == 0) return null;
-        if (source.socketType() != null) return ObjectKeys.socket(source.outsideIno());
+        if (source.socketType() != null) return ObjectKey.ofSocket(source.outsideIno()).text();
         return source.key();
     }
 

@@ -1,5 +1,6 @@
 package org.criuatlas.ui.demos;
 
+import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.bridge.criu.CriuOptions;
 import org.criuatlas.bridge.criu.CriuResult;
 import org.criuatlas.bridge.criu.CriuSession;
@@ -95,9 +96,9 @@ class DemoCriuTest {
         assertEquals(demo.expected().outcome().dumps(), r.success(), () -> "dump with nothing ticked: " + r);
         assertEquals(plain.willSucceed(), r.success(), "the planner agrees with CRIU");
         if (!r.success()) {
-            assertEquals(demo.expected().firstError(), CriuError.Kind.firstIn(log(r)), () -> "first error in " + r.logFile());
-            if (demo.expected().firstError() == CriuError.Kind.EXTERNAL_SOCKET_USED)
-                assertTrue(r.has(CriuDiagnosis.Kind.EXTERNAL_SOCKET_USED), () -> r.diagnoses().toString());
+            assertEquals(demo.expected().firstError(), CriuErrorKind.firstIn(log(r)), () -> "first error in " + r.logFile());
+            if (demo.expected().firstError() == CriuErrorKind.EXTERNAL_SOCKET_USED)
+                assertTrue(r.has(CriuErrorKind.EXTERNAL_SOCKET_USED), () -> r.diagnoses().toString());
         }
         for (var e : s.pids().entrySet())
             assertTrue(Files.exists(Path.of("/proc/" + e.getValue())), e.getKey() + " still runs after the dump");

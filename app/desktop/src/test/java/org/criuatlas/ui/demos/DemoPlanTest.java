@@ -1,5 +1,6 @@
 package org.criuatlas.ui.demos;
 
+import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.bridge.scan.LiveScanner;
 import org.criuatlas.bridge.scan.ScanScope;
 import org.criuatlas.model.IpcGraph;
@@ -123,7 +124,7 @@ class DemoPlanTest {
             assertEquals(supervisorEnd, c.outsideIno());
             assertEquals(List.of(s.topology().pid("supervisor")), c.outsideHolders().stream().map(h -> h.pid()).toList());
             assertEquals(Outcome.DUMP_FAILS, plan.outcome());
-            assertEquals(CriuError.Kind.EXTERNAL_SOCKET_USED, plan.firstError().kind());
+            assertEquals(CriuErrorKind.EXTERNAL_SOCKET_USED, plan.firstError().kind());
             assertEquals("Error (criu/sk-unix.c:874): unix: External socket is used. Consider using --ext-unix-sk option.",
                     plan.firstError().line());
             Fix fix = c.fixes().stream().filter(Fix::works).findFirst().orElseThrow();

@@ -1,5 +1,6 @@
 package org.criuatlas.ui.dump;
 
+import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.bridge.criu.CriuSession;
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.bridge.scan.LiveScanner;
@@ -62,7 +63,7 @@ class DumpViewModelCriuTest {
             vm.start();
 
             assertEquals(DumpViewModel.Phase.FAILED, vm.phase(), vm.messageProperty().get());
-            DumpFailure f = vm.failures().stream().filter(x -> x.diagnosis().kind() == CriuDiagnosis.Kind.EXTERNAL_SOCKET_USED)
+            DumpFailure f = vm.failures().stream().filter(x -> x.diagnosis().kind() == CriuErrorKind.EXTERNAL_SOCKET_USED)
                     .findFirst().orElseThrow(() -> new AssertionError("no external-socket diagnosis: " + vm.failures()));
             assertEquals(inside, f.diagnosis().dumpedInode());
             assertEquals(outside, f.diagnosis().outsideInode());

@@ -1,5 +1,6 @@
 package org.criuatlas.ui.dump;
 
+import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.bridge.criu.CriuEvent;
 import org.criuatlas.bridge.criu.CriuOptions;
 import org.criuatlas.bridge.criu.CriuSession;
@@ -188,7 +189,7 @@ class DumpViewModelTest {
         assertEquals(DumpViewModel.Phase.FAILED, vm.phase());
         assertEquals(1, vm.failures().size());
         DumpFailure f = vm.failures().get(0);
-        assertEquals(CriuDiagnosis.Kind.EXTERNAL_SOCKET_USED, f.diagnosis().kind());
+        assertEquals(CriuErrorKind.EXTERNAL_SOCKET_USED, f.diagnosis().kind());
         assertEquals(FixAction.Kind.MARK_EXTERNAL, f.fix().kind());
         assertEquals(322741, f.fix().inode(), "the end inside the tree, not the outside peer");
         assertEquals("Tick socket:[322741] as external and retry", f.fix().label());

@@ -5,7 +5,7 @@ import org.criuatlas.model.FdInfo;
 import org.criuatlas.model.FdKind;
 import org.criuatlas.model.Holder;
 import org.criuatlas.model.IpcGraph;
-import org.criuatlas.model.ObjectKeys;
+import org.criuatlas.model.ObjectKey;
 import org.criuatlas.model.Pipe;
 import org.criuatlas.model.ProcessInfo;
 import org.criuatlas.model.SocketName;
@@ -41,7 +41,7 @@ class DanglingEndsTest {
     }
 
     static FdInfo sock(int fd, long ino) {
-        return new FdInfo(fd, FdKind.SOCKET, ObjectKeys.socket(ino), ino, AccessMode.READ_WRITE, 2);
+        return new FdInfo(fd, FdKind.SOCKET, ObjectKey.ofSocket(ino).text(), ino, AccessMode.READ_WRITE, 2);
     }
 
     static UnixSocket socket(long ino, SocketType t, long peer, boolean external, Holder... holders) {
@@ -143,7 +143,7 @@ class DanglingEndsTest {
     @Test
     void aPipeWithOneEndDrawnPointsTheRightWay() {
         long ino = 777;
-        FdInfo w = new FdInfo(5, FdKind.PIPE, ObjectKeys.pipe(ino), ino, AccessMode.WRITE, 1);
+        FdInfo w = new FdInfo(5, FdKind.PIPE, ObjectKey.ofPipe(ino).text(), ino, AccessMode.WRITE, 1);
         IpcGraph g = graph(IpcGraph.Source.IMAGES, true, List.of(proc(10, 1, "producer", w)), List.of(),
                 List.of(new Pipe(ino, null, List.of(), List.of(new Holder(10, 5)), 0)));
         RenderGraph rg = render(g);

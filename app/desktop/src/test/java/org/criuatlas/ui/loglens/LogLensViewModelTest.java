@@ -1,5 +1,6 @@
 package org.criuatlas.ui.loglens;
 
+import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.bridge.criu.log.CriuLogParser;
 import org.criuatlas.model.Holder;
@@ -54,7 +55,7 @@ class LogLensViewModelTest {
         assertEquals(1036, vm.rows().size());
         assertEquals(1, vm.diagnoses().size(), vm.diagnoses().toString());
         CriuDiagnosis d = vm.diagnoses().get(0);
-        assertEquals(CriuDiagnosis.Kind.EXTERNAL_SOCKET_USED, d.kind());
+        assertEquals(CriuErrorKind.EXTERNAL_SOCKET_USED, d.kind());
         assertEquals(INSIDE, d.dumpedInode());
         assertTrue(vm.summaryProperty().get().contains("FAILED"), vm.summaryProperty().get());
 

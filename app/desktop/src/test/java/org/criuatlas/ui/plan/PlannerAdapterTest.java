@@ -1,5 +1,6 @@
 package org.criuatlas.ui.plan;
 
+import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.sample.SyntheticGraphs;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.model.RestoreObligation;
@@ -40,7 +41,7 @@ class PlannerAdapterTest {
         assertEquals(List.of(Choice.EXTERNAL, Choice.PULL_PEER), c.choices());
         assertEquals(100, c.pullRoot());
         assertEquals(100, c.outsidePid());
-        assertEquals(CriuError.Kind.EXTERNAL_SOCKET_USED, c.error().kind());
+        assertEquals(CriuErrorKind.EXTERNAL_SOCKET_USED, c.error().kind());
         assertEquals(c.error().line(), fail.firstErrorLine());
         assertTrue(fail.verdictText().contains("fail"), fail.verdictText());
 
@@ -87,7 +88,7 @@ class PlannerAdapterTest {
         PlanOutcome o = adapter.plan(g, 101, Map.of());
         Crossing session = o.crossings().stream().filter(x -> x.choices().contains(Choice.SHELL_JOB)).findFirst().orElseThrow();
         assertEquals(Verdict.FAIL, session.verdict());
-        assertEquals(CriuError.Kind.NOT_SESSION_LEADER, session.error().kind());
+        assertEquals(CriuErrorKind.NOT_SESSION_LEADER, session.error().kind());
         PlanOutcome ok = adapter.plan(g, 101, Map.of(session.key(), List.of(Choice.SHELL_JOB)));
         assertEquals(Verdict.RESOLVED, ok.verdict());
         assertTrue(ok.commandText().contains("--shell-job"), ok.commandText());

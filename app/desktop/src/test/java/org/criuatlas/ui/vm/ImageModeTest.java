@@ -6,7 +6,7 @@ import org.criuatlas.model.FdInfo;
 import org.criuatlas.model.FdKind;
 import org.criuatlas.model.Holder;
 import org.criuatlas.model.IpcGraph;
-import org.criuatlas.model.ObjectKeys;
+import org.criuatlas.model.ObjectKey;
 import org.criuatlas.model.Pipe;
 import org.criuatlas.model.ProcessInfo;
 import org.criuatlas.model.SocketName;
@@ -29,9 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** An image view's state: not live (the view hides refresh and plan), and a status line about the images. */
 class ImageModeTest {
     private static IpcGraph image() {
-        FdInfo fd = new FdInfo(3, FdKind.SOCKET, ObjectKeys.socket(10), 10, AccessMode.READ_WRITE, 2);
-        FdInfo pw = new FdInfo(4, FdKind.PIPE, ObjectKeys.pipe(20), 20, AccessMode.WRITE, 1);
-        FdInfo pr = new FdInfo(0, FdKind.PIPE, ObjectKeys.pipe(20), 20, AccessMode.READ, 0);
+        FdInfo fd = new FdInfo(3, FdKind.SOCKET, ObjectKey.ofSocket(10).text(), 10, AccessMode.READ_WRITE, 2);
+        FdInfo pw = new FdInfo(4, FdKind.PIPE, ObjectKey.ofPipe(20).text(), 20, AccessMode.WRITE, 1);
+        FdInfo pr = new FdInfo(0, FdKind.PIPE, ObjectKey.ofPipe(20).text(), 20, AccessMode.READ, 0);
         return IpcGraph.of(new IpcGraph.Meta(IpcGraph.Source.IMAGES, "/img", Instant.EPOCH, true, 45_000_000),
                 List.of(new ProcessInfo(7, 1, "app", List.of(), -1, 'S', 7, 7, -1, 0, List.of(pw), true),
                         new ProcessInfo(8, 7, "worker", List.of(), -1, 'S', 7, 7, -1, 0, List.of(fd, pr), true)),

@@ -16,17 +16,7 @@ public final class CriuDiagnoser {
     // Restore: "Opening standalone (stage 0 id 0xa ino 322741 peer 322740)": ino is the image's own socket.
     private static final Pattern OPENING = Pattern.compile("Opening \\w+ \\(stage \\d+ id \\S+ ino (\\d+) peer (\\d+)\\)");
     private static final Pattern HALF_NAMES = Pattern.compile("name: (.*); peer name: (.*)$");
-    private static final Pattern PEER_MISSING = Pattern.compile(
-            "Unix socket (\\d+) (without peer|with unreachable peer) (\\d+)");
-    private static final Pattern DANGLING = Pattern.compile("Dangling connection (\\d+)");
-    private static final Pattern OPEN_FD = Pattern.compile("Unable to open fd=(\\d+) id=(0x[0-9a-fA-F]+|\\d+)");
     private static final Pattern FORK = Pattern.compile("Can't fork for (\\d+): (.*)$");
-    private static final Pattern DANGLING_TTY = Pattern.compile(
-            "Found dangling tty with sid (\\d+) pgid (\\d+) \\(([^)]*)\\) on peer fd (\\d+)");
-    private static final Pattern NOT_LEADER = Pattern.compile("The root process (\\d+) is not a session leader");
-    private static final Pattern CRASH = Pattern.compile("(?:Task )?(\\d+) (killed|stopped) by signal (\\d+)");
-    private static final Pattern BAD_INHERIT = Pattern.compile("Invalid inherit fd argument: (.*)$");
-    private static final Pattern INHERIT_FSTAT = Pattern.compile("Can't fstat inherit fd (\\d+): (.*)$");
     private static final Pattern FOUND_INHERIT = Pattern.compile("Found id (\\S+) \\(fd (\\d+)\\) in inherit fd list");
 
     /** Errors this machine's CRIU logs on every run; never the reason a run failed. */
@@ -39,7 +29,7 @@ public final class CriuDiagnoser {
 
     /**
      * @param failed whether the run failed; only then does an otherwise unexplained error become an
-     *               {@link CriuDiagnosis.Kind#OTHER_ERROR}
+     *               {@link CriuErrorKind#OTHER_ERROR}
      */
     public static List<CriuDiagnosis> diagnose(List<CriuLogLine> lines, boolean failed) {
         List<CriuDiagnosis> out = new ArrayList<>();
@@ -58,52 +48,52 @@ public final class CriuDiagnoser {
                 lastPeer = Long.parseLong(m.group(2));
             }
             CriuDiagnosis d = null;
-            if (msg.contains("External socket is used")) {
-                d = new CriuDiagnosis(CriuDiagnosis.Kind.EXTERNAL_SOCKET_USED,
+            if (CriuErrorKind.EXTERNAL_SOCKET_USED.recognises(msg)) {
+                d = new CriuDiagnosis(CriuErrorKind.EXTERNAL_SOCKET_USED,
                         "A socket in the dumped tree" + ino(lastOurs) + " is connected to a socket outside it"
                                 + ino(lastPeer) + "; CRIU refuses to dump half of a connection.",
                         "Mark the tree's end as external (--external unix[" + orIno(lastOurs) + "]) and, on restore, hand in a"
                                 + " replacement with --inherit-fd fd[N]:socket:[" + orIno(lastOurs) + "]. --ext-unix-sk only helps for a"
                                 + " datagram socket whose outside peer has a name.",
                         lastOurs, lastPeer, l.pids(), l.number(), msg);
-            } else if (msg.contains("Can't dump half of stream unix connection")) {
+            } else if (CriuErrorKind.HALF_STREAM_CONNECTION.recognises(msg)) {
                 Matcher n = HALF_NAMES.matcher(msg);
                 String names = n.find() ? " (its name: " + n.group(1) + ", outside peer's name: " + n.group(2) + ")" : "";
-                d = new CriuDiagnosis(CriuDiagnosis.Kind.HALF_STREAM_CONNECTION,
+                d = new CriuDiagnosis(CriuErrorKind.HALF_STREAM_CONNECTION,
                         "A stream or seqpacket socket in the tree" + ino(lastOurs) + " is connected to a socket outside"
                                 + ino(lastPeer) + names + "; --ext-unix-sk covers only datagram sockets.",
                         "Dump with --external unix[" + orIno(lastOurs) + "] instead, and on restore hand in a new connected"
                                 + " socket with --inherit-fd fd[N]:socket:[" + orIno(lastOurs) + "] (or, for a named listener,"
                                 + " accept that --ext-unix-sk reconnects by name as a fresh connection).",
                         lastOurs, lastPeer, l.pids(), l.number(), msg);
-            } else if (msg.contains("Can't dump name-less external socket")) {
-                d = new CriuDiagnosis(CriuDiagnosis.Kind.NAMELESS_EXTERNAL_SOCKET,
+            } else if (CriuErrorKind.NAMELESS_EXTERNAL_SOCKET.recognises(msg)) {
+                d = new CriuDiagnosis(CriuErrorKind.NAMELESS_EXTERNAL_SOCKET,
                         "A datagram socket in the tree" + ino(lastOurs) + " talks to an outside socket without a name"
                                 + ino(lastPeer) + ", so CRIU could not reconnect it by name on restore.",
                         "Dump with --external unix[" + orIno(lastOurs) + "] and restore with --inherit-fd"
                                 + " fd[N]:socket:[" + orIno(lastOurs) + "] on a new socket.",
                         lastOurs, lastPeer, l.pids(), l.number(), msg);
-            } else if ((m = PEER_MISSING.matcher(msg)).find()) {
-                d = new CriuDiagnosis(CriuDiagnosis.Kind.UNIX_PEER_MISSING,
+            } else if ((m = CriuErrorKind.UNIX_PEER_MISSING.find(msg)) != null && m.group(1) != null) {
+                d = new CriuDiagnosis(CriuErrorKind.UNIX_PEER_MISSING,
                         "Socket " + m.group(1) + " is connected to socket " + m.group(3) + ", which CRIU cannot find"
                                 + (m.group(2).startsWith("with") ? " pointing back at it" : "") + " (it may sit in another network namespace or be closing).",
                         "Retry once the connection has settled, or mark socket " + m.group(1) + " external (--external unix["
                                 + m.group(1) + "]).",
                         Long.parseLong(m.group(1)), Long.parseLong(m.group(3)), l.pids(), l.number(), msg);
-            } else if ((m = DANGLING.matcher(msg)).find()) {
-                d = new CriuDiagnosis(CriuDiagnosis.Kind.UNIX_PEER_MISSING,
-                        "Socket " + m.group(1) + " is a connected stream socket without a peer (a dangling connection).",
+            } else if (m != null) {
+                d = new CriuDiagnosis(CriuErrorKind.UNIX_PEER_MISSING,
+                        "Socket " + m.group(4) + " is a connected stream socket without a peer (a dangling connection).",
                         "Let the program finish connecting or close it, then dump again.",
-                        Long.parseLong(m.group(1)), null, l.pids(), l.number(), msg);
-            } else if (msg.contains("External socket found in image")) {
-                d = new CriuDiagnosis(CriuDiagnosis.Kind.EXTERNAL_SOCKET_IN_IMAGE,
+                        Long.parseLong(m.group(4)), null, l.pids(), l.number(), msg);
+            } else if (CriuErrorKind.EXTERNAL_SOCKET_IN_IMAGE.recognises(msg)) {
+                d = new CriuDiagnosis(CriuErrorKind.EXTERNAL_SOCKET_IN_IMAGE,
                         "The images contain a socket" + ino(lastOurs) + " whose peer was outside the dumped tree"
                                 + ino(lastPeer) + ", and this restore was not told how to reconnect it.",
                         "Hand in a replacement with --inherit-fd fd[N]:socket:[" + orIno(lastOurs) + "] (socketpairs, stream"
                                 + " peers), or restore with --ext-unix-sk when the outside peer is a named socket that exists now.",
                         lastOurs, lastPeer, l.pids(), l.number(), msg);
-            } else if ((m = OPEN_FD.matcher(msg)).find()) {
-                d = new CriuDiagnosis(CriuDiagnosis.Kind.UNABLE_TO_OPEN_FD,
+            } else if ((m = CriuErrorKind.UNABLE_TO_OPEN_FD.find(msg)) != null) {
+                d = new CriuDiagnosis(CriuErrorKind.UNABLE_TO_OPEN_FD,
                         "A restored process" + (l.taskPid() != null ? " (" + l.taskPid() + ")" : "") + " could not get back its fd "
                                 + m.group(1) + " (file id " + m.group(2) + ").",
                         "See the error just before it in the log; usually an external socket or file that must be handed in"
@@ -111,52 +101,62 @@ public final class CriuDiagnoser {
                         null, null, l.pids(), l.number(), msg);
             } else if ((m = FORK.matcher(msg)).find()) {
                 int pid = Integer.parseInt(m.group(1));
-                boolean taken = m.group(2).contains("File exists");
-                d = new CriuDiagnosis(taken ? CriuDiagnosis.Kind.PID_TAKEN : CriuDiagnosis.Kind.OTHER_ERROR,
+                boolean taken = CriuErrorKind.PID_TAKEN.recognises(msg);
+                d = new CriuDiagnosis(taken ? CriuErrorKind.PID_TAKEN : CriuErrorKind.OTHER_ERROR,
                         taken ? "PID " + pid + " is still in use (the dumped process, its unreaped zombie, or another process),"
                                 + " and CRIU restores processes with their old PIDs."
                                 : "CRIU could not create process " + pid + ": " + m.group(2) + ".",
                         taken ? "Stop the process that has PID " + pid + " (or wait until its parent has reaped it), then"
                                 + " restore again; or restore in a new PID namespace." : "See the log for the cause.",
                         null, null, List.of(pid), l.number(), msg);
-            } else if ((m = DANGLING_TTY.matcher(msg)).find()) {
-                d = new CriuDiagnosis(CriuDiagnosis.Kind.SHELL_JOB,
-                        "The tree uses a terminal (" + m.group(3) + ", session " + m.group(1) + ") whose other side is outside"
-                                + " it: it is a job of an interactive shell.",
+            } else if ((m = CriuErrorKind.DANGLING_TTY.find(msg)) != null) {
+                boolean full = m.group(1) != null;
+                d = new CriuDiagnosis(CriuErrorKind.DANGLING_TTY,
+                        "The tree uses a terminal" + (full ? " (" + m.group(3) + ", session " + m.group(1) + ")" : "")
+                                + " whose other side is outside it: it is a job of an interactive shell.",
                         "Dump and restore with --shell-job, or start the program detached (setsid, stdio redirected).",
-                        null, null, List.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))), l.number(), msg);
-            } else if (msg.contains("without correspond master peer")) {
-                d = new CriuDiagnosis(CriuDiagnosis.Kind.SHELL_JOB,
+                        null, null, full ? List.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))) : l.pids(), l.number(), msg);
+            } else if (CriuErrorKind.TTY_WITHOUT_MASTER.recognises(msg)) {
+                d = new CriuDiagnosis(CriuErrorKind.TTY_WITHOUT_MASTER,
                         "The tree uses a pseudo-terminal whose master side (the terminal emulator or script(1)) is outside it.",
                         "Dump and restore with --shell-job, or start the program detached from the terminal (setsid, stdio redirected).",
                         null, null, l.pids(), l.number(), msg);
-            } else if (msg.contains("is not a session leader") || msg.contains("Consider using --shell-job")) {
-                Matcher nl = NOT_LEADER.matcher(msg);
-                Integer pid = nl.find() ? Integer.valueOf(nl.group(1)) : null;
-                d = new CriuDiagnosis(CriuDiagnosis.Kind.SHELL_JOB,
+            } else if ((m = CriuErrorKind.NOT_SESSION_LEADER.find(msg)) != null) {
+                Integer pid = m.group(1) != null ? Integer.valueOf(m.group(1)) : null;
+                d = new CriuDiagnosis(CriuErrorKind.NOT_SESSION_LEADER,
                         (pid != null ? "The root process " + pid : "The tree") + " is not the leader of its own session:"
                                 + " it belongs to a shell's session outside the tree.",
                         "Use --shell-job on both dump and restore, or start the program with setsid.",
                         null, null, pid != null ? List.of(pid) : l.pids(), l.number(), msg);
-            } else if (msg.contains("OOM storing pipe")) {
-                d = new CriuDiagnosis(CriuDiagnosis.Kind.TOO_MANY_PIPES,
+            } else if (CriuErrorKind.TOO_MANY_PIPES.recognises(msg)) {
+                d = new CriuDiagnosis(CriuErrorKind.TOO_MANY_PIPES,
                         "The tree has more pipes holding unread data than CRIU can store (1,024).",
                         "Let the readers drain their pipes, or dump a smaller subtree.",
                         null, null, l.pids(), l.number(), msg);
-            } else if ((m = BAD_INHERIT.matcher(msg)).find()) {
-                d = new CriuDiagnosis(CriuDiagnosis.Kind.BAD_INHERIT_FD,
+            } else if ((m = CriuErrorKind.BAD_INHERIT_FD.find(msg)) != null && m.group(1) != null) {
+                d = new CriuDiagnosis(CriuErrorKind.BAD_INHERIT_FD,
                         "The inherit-fd argument '" + m.group(1) + "' is malformed.",
                         "Write it as fd[N]:socket:[INO] or fd[N]:pipe:[INO] (with the colon before the bracket).",
                         null, null, l.pids(), l.number(), msg);
-            } else if ((m = INHERIT_FSTAT.matcher(msg)).find()) {
-                d = new CriuDiagnosis(CriuDiagnosis.Kind.BAD_INHERIT_FD,
-                        "Fd " + m.group(1) + " named in an inherit-fd argument is not open in criu (" + m.group(2) + ").",
-                        "Open that fd for criu (e.g. " + m.group(1) + "<&M in the shell, or pass it to the session) before restoring.",
+            } else if (m != null) {
+                d = new CriuDiagnosis(CriuErrorKind.BAD_INHERIT_FD,
+                        "Fd " + m.group(2) + " named in an inherit-fd argument is not open in criu (" + m.group(3) + ").",
+                        "Open that fd for criu (e.g. " + m.group(2) + "<&M in the shell, or pass it to the session) before restoring.",
                         null, null, l.pids(), l.number(), msg);
-            } else if ((m = CRASH.matcher(msg)).find() && (l.isError() || l.pie())) {
+            } else if ((m = CriuErrorKind.PROCESS_GONE.find(msg)) != null) {
+                d = new CriuDiagnosis(CriuErrorKind.PROCESS_GONE,
+                        "Process " + m.group(1) + " ended while CRIU was dumping it.",
+                        "Dump again once the tree is steady; a process that exits during the dump cannot be saved.",
+                        null, null, List.of(Integer.parseInt(m.group(1))), l.number(), msg);
+            } else if (CriuErrorKind.NETWORK_LOCK.recognises(msg)) {
+                d = new CriuDiagnosis(CriuErrorKind.NETWORK_LOCK,
+                        "CRIU could not lock the network of the dumped tree (it blocks its traffic while dumping).",
+                        "See the lines before it in the log: the iptables/nftables tools CRIU calls must be installed and work.",
+                        null, null, l.pids(), l.number(), msg);
+            } else if ((m = CriuErrorKind.RESTORED_TASK_CRASHED.find(msg)) != null && (l.isError() || l.pie())) {
                 int pid = Integer.parseInt(m.group(1));
                 int sig = Integer.parseInt(m.group(3));
-                d = new CriuDiagnosis(CriuDiagnosis.Kind.RESTORED_TASK_CRASHED,
+                d = new CriuDiagnosis(CriuErrorKind.RESTORED_TASK_CRASHED,
                         "Restored process " + pid + " " + m.group(2) + " by signal " + sig
                                 + (sig == 11 ? " (segmentation fault)" : "") + " while CRIU rebuilt it.",
                         sig == 11 ? "This happens when a socketpair end is restored with --ext-unix-sk: restore it with"
@@ -172,7 +172,7 @@ public final class CriuDiagnoser {
         }
         if (failed && out.isEmpty() && firstUnexplained != null) {
             CriuLogLine l = firstUnexplained;
-            out.add(new CriuDiagnosis(CriuDiagnosis.Kind.OTHER_ERROR,
+            out.add(new CriuDiagnosis(CriuErrorKind.OTHER_ERROR,
                     "CRIU stopped with: " + l.message().trim() + (l.sourceFile() != null ? " (" + l.source() + ")" : ""),
                     "Read the log around line " + l.number() + " for the step that failed.",
                     null, null, l.pids(), l.number(), l.message()));
@@ -182,7 +182,7 @@ public final class CriuDiagnoser {
 
     private static boolean duplicate(List<CriuDiagnosis> out, CriuDiagnosis d) {
         for (CriuDiagnosis o : out) {
-            if (o.kind() == d.kind() && d.kind() == CriuDiagnosis.Kind.SHELL_JOB) return true;
+            if (o.kind().shellJob() && d.kind().shellJob()) return true;
             if (o.kind() == d.kind() && java.util.Objects.equals(o.dumpedInode(), d.dumpedInode())
                     && java.util.Objects.equals(o.outsideInode(), d.outsideInode()) && o.pids().equals(d.pids()))
                 return true;

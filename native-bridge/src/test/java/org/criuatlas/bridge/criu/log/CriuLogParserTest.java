@@ -1,6 +1,5 @@
 package org.criuatlas.bridge.criu.log;
 
-import org.criuatlas.bridge.criu.log.CriuDiagnosis.Kind;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -24,7 +23,7 @@ class CriuLogParserTest {
         return CriuDiagnoser.diagnose(CriuLogParser.parse(fixture(name)), true);
     }
 
-    static CriuDiagnosis only(List<CriuDiagnosis> ds, Kind kind) {
+    static CriuDiagnosis only(List<CriuDiagnosis> ds, CriuErrorKind kind) {
         List<CriuDiagnosis> of = ds.stream().filter(d -> d.kind() == kind).toList();
         assertEquals(1, of.size(), () -> kind + " in " + ds);
         return of.get(0);
@@ -78,7 +77,7 @@ class CriuLogParserTest {
     @Test
     void externalSocketUsedNamesBothInodes() throws IOException {
         List<CriuDiagnosis> ds = diagnose("dump-external-socket.txt");
-        CriuDiagnosis d = only(ds, Kind.EXTERNAL_SOCKET_USED);
+        CriuDiagnosis d = only(ds, CriuErrorKind.EXTERNAL_SOCKET_USED);
         assertEquals(322741L, d.dumpedInode(), "peer_ino of the Runaway line is the dumped task's socket");
         assertEquals(322740L, d.outsideInode());
         assertTrue(d.fix().contains("--external unix[322741]"), d.fix());
@@ -87,7 +86,7 @@ class CriuLogParserTest {
 
     @Test
     void halfOfAStreamConnection() throws IOException {
-        CriuDiagnosis d = only(diagnose("dump-half-stream.txt"), Kind.HALF_STREAM_CONNECTION);
+        CriuDiagnosis d = only(diagnose("dump-half-stream.txt"), CriuErrorKind.HALF_STREAM_CONNECTION);
         assertEquals(322741L, d.dumpedInode());
         assertEquals(322740L, d.outsideInode());
         assertTrue(d.what().contains("(null)"), d.what());
@@ -95,32 +94,32 @@ class CriuLogParserTest {
 
     @Test
     void namelessDatagramPeer() throws IOException {
-        CriuDiagnosis d = only(diagnose("dump-nameless-dgram.txt"), Kind.NAMELESS_EXTERNAL_SOCKET);
+        CriuDiagnosis d = only(diagnose("dump-nameless-dgram.txt"), CriuErrorKind.NAMELESS_EXTERNAL_SOCKET);
         assertEquals(322427L, d.dumpedInode());
         assertEquals(322426L, d.outsideInode());
     }
 
     @Test
     void pidTaken() throws IOException {
-        CriuDiagnosis d = only(diagnose("restore-pid-taken.txt"), Kind.PID_TAKEN);
+        CriuDiagnosis d = only(diagnose("restore-pid-taken.txt"), CriuErrorKind.PID_TAKEN);
         assertEquals(List.of(29253), d.pids());
     }
 
     @Test
     void externalSocketFoundInImageAndTheFdItCouldNotOpen() throws IOException {
         List<CriuDiagnosis> ds = diagnose("restore-external-in-image.txt");
-        CriuDiagnosis d = only(ds, Kind.EXTERNAL_SOCKET_IN_IMAGE);
+        CriuDiagnosis d = only(ds, CriuErrorKind.EXTERNAL_SOCKET_IN_IMAGE);
         assertEquals(322741L, d.dumpedInode());
         assertEquals(322740L, d.outsideInode());
         assertTrue(d.fix().contains("socket:[322741]"));
         assertEquals(List.of(29253), d.pids());
-        CriuDiagnosis fd = only(ds, Kind.UNABLE_TO_OPEN_FD);
+        CriuDiagnosis fd = only(ds, CriuErrorKind.UNABLE_TO_OPEN_FD);
         assertTrue(fd.what().contains("fd 4"), fd.what());
     }
 
     @Test
     void segfaultOfASocketpairEndRestoredWithExtUnixSk() throws IOException {
-        CriuDiagnosis d = only(diagnose("restore-segv-ext-unix-sk.txt"), Kind.RESTORED_TASK_CRASHED);
+        CriuDiagnosis d = only(diagnose("restore-segv-ext-unix-sk.txt"), CriuErrorKind.RESTORED_TASK_CRASHED);
         assertEquals(List.of(29253), d.pids());
         assertTrue(d.fix().contains("--inherit-fd"));
     }
@@ -132,33 +131,34 @@ class CriuLogParserTest {
                 "(00.1) Error (criu/cr-restore.c:1274): 4242 stopped by signal 11: Segmentation fault",
                 "(00.1) pie: 4242: Task 4242 killed by signal 11")) {
             List<CriuDiagnosis> ds = CriuDiagnoser.diagnose(List.of(CriuLogParser.parseLine(1, line)), true);
-            assertEquals(Kind.RESTORED_TASK_CRASHED, ds.get(0).kind(), line);
+            assertEquals(CriuErrorKind.RESTORED_TASK_CRASHED, ds.get(0).kind(), line);
             assertEquals(List.of(4242), ds.get(0).pids(), line);
         }
     }
 
     @Test
     void shellJobFromADanglingTtyAndFromAnOutsidePtyMaster() throws IOException {
-        CriuDiagnosis d = only(diagnose("dump-dangling-tty.txt"), Kind.SHELL_JOB);
+        CriuDiagnosis d = only(diagnose("dump-dangling-tty.txt"), CriuErrorKind.DANGLING_TTY);
         assertTrue(d.fix().contains("--shell-job"));
         assertEquals(List.of(30751, 30751), d.pids());
-        only(diagnose("dump-pty-master-outside.txt"), Kind.SHELL_JOB);
+        only(diagnose("dump-pty-master-outside.txt"), CriuErrorKind.TTY_WITHOUT_MASTER);
         List<CriuDiagnosis> leader = CriuDiagnoser.diagnose(List.of(CriuLogParser.parseLine(1,
                 "(00.01) Error (criu/cr-restore.c:2100): The root process 77 is not a session leader. Consider using --shell-job option")), true);
-        assertEquals(Kind.SHELL_JOB, leader.get(0).kind());
+        assertEquals(CriuErrorKind.NOT_SESSION_LEADER, leader.get(0).kind());
+        assertTrue(leader.get(0).kind().shellJob());
         assertEquals(List.of(77), leader.get(0).pids());
     }
 
     @Test
     void tooManyPipes() throws IOException {
-        only(diagnose("dump-oom-pipes.txt"), Kind.TOO_MANY_PIPES);
+        only(diagnose("dump-oom-pipes.txt"), CriuErrorKind.TOO_MANY_PIPES);
     }
 
     @Test
     void badInheritFdFromCriuStderr() throws IOException {
-        CriuDiagnosis notOpen = only(diagnose("restore-inherit-fd-not-open.stderr.txt"), Kind.BAD_INHERIT_FD);
+        CriuDiagnosis notOpen = only(diagnose("restore-inherit-fd-not-open.stderr.txt"), CriuErrorKind.BAD_INHERIT_FD);
         assertTrue(notOpen.what().contains("Fd 50"), notOpen.what());
-        CriuDiagnosis malformed = only(diagnose("restore-inherit-fd-malformed.stderr.txt"), Kind.BAD_INHERIT_FD);
+        CriuDiagnosis malformed = only(diagnose("restore-inherit-fd-malformed.stderr.txt"), CriuErrorKind.BAD_INHERIT_FD);
         assertTrue(malformed.what().contains("socket[322741]"));
         assertTrue(malformed.fix().contains("socket:[INO]"));
     }
@@ -172,7 +172,7 @@ class CriuLogParserTest {
                 """);
         List<CriuDiagnosis> ds = CriuDiagnoser.diagnose(lines, true);
         assertEquals(1, ds.size());
-        assertEquals(Kind.OTHER_ERROR, ds.get(0).kind());
+        assertEquals(CriuErrorKind.OTHER_ERROR, ds.get(0).kind());
         assertTrue(ds.get(0).what().contains("Something new went wrong"));
         assertEquals(2, ds.get(0).logLine());
         assertTrue(CriuDiagnoser.diagnose(lines.subList(0, 1), false).isEmpty());
