@@ -32,7 +32,8 @@ public record CriuError(CriuErrorKind kind, String where, String text) {
 
     /** True when a log holding this line is diagnosed as this kind, and the vocabulary matches the whole line. */
     boolean recognisedAsItsKind() {
-        String logged = "(00.000001) " + line();
+        // a where without a line number (the text was read in CRIU's source, not measured) is logged with one
+        String logged = "(00.000001) Error (" + (where.contains(":") ? where : where + ":0") + "): " + text;
         List<CriuDiagnosis> ds = CriuDiagnoser.diagnose(List.of(CriuLogParser.parseLine(1, logged)), true);
         return kind.matchesLogLine(logged) && !ds.isEmpty() && ds.get(0).kind() == kind;
     }

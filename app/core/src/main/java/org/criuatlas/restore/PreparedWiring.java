@@ -34,12 +34,17 @@ public final class PreparedWiring implements AutoCloseable {
     private final List<Pending> pending;
     private final Path workDir;
     private final List<Fd> criuEnds = new ArrayList<>();
+    /** criu fd number → our fd number for criu's end, fixed at prepare time (the numbers stay valid until criuStarted). */
+    private final Map<Integer, Integer> handIn = new LinkedHashMap<>();
     private boolean started, closed;
 
     private PreparedWiring(List<Pending> pending, Path workDir) {
         this.pending = pending;
         this.workDir = workDir;
-        pending.forEach(p -> criuEnds.add(p.criuEnd));
+        pending.forEach(p -> {
+            criuEnds.add(p.criuEnd);
+            handIn.put(p.row.criuFd(), p.criuEnd.number());
+        });
     }
 
     /** Builds every inherited row's replacement; on any failure closes what it built and throws. */
@@ -89,9 +94,7 @@ public final class PreparedWiring implements AutoCloseable {
 
     /** criu fd number → our fd holding criu's end (for {@code CriuSession.restore}). */
     public synchronized Map<Integer, Integer> handIn() {
-        Map<Integer, Integer> m = new LinkedHashMap<>();
-        for (Pending p : pending) m.put(p.row.criuFd(), p.criuEnd.number());
-        return m;
+        return new LinkedHashMap<>(handIn);
     }
 
     /** Closes our copies of criu's ends: criu (and then the restored tasks) hold their own. Idempotent. */
