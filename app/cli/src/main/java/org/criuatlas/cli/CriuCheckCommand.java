@@ -5,13 +5,12 @@ import picocli.CommandLine.Command;
 import java.util.concurrent.Callable;
 
 /** Prints which criu binary would be used and where the setting came from. */
-@Command(name = "which-criu", description = "Print the criu binary CRIU Atlas uses and how it was found.")
+@Command(name = "which-criu", mixinStandardHelpOptions = true, description = "Print the criu binary CRIU Atlas uses and how it was found.")
 public final class CriuCheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var loc = CriuRunOutput.locateCriu();
-        if (loc.isEmpty()) return CriuRunOutput.USAGE;
-        System.out.println(loc.get().path() + "\t(via " + loc.get().via() + ")");
-        return 0;
+        System.out.println(loc.path() + "\t(via " + loc.via() + ")");
+        return ExitCode.OK.code;
     }
 }

@@ -3,22 +3,26 @@ package org.criuatlas.cli;
 import org.criuatlas.bridge.criu.CriuCommandLine;
 import org.criuatlas.bridge.criu.CriuOptions;
 import org.criuatlas.bridge.criu.CriuSession;
+import org.criuatlas.bridge.proc.LiveProcesses;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code criu-atlas dump}: one CRIU dump over RPC, with stage events, diagnoses and statistics. */
-@Command(name = "dump", description = "Dump a process tree with CRIU (over its RPC) and explain any failure.")
+@Command(name = "dump", mixinStandardHelpOptions = true, description = "Dump a process tree with CRIU (over its RPC) and explain any failure.")
 public final class CriuDumpCommand implements Callable<Integer> {
     @Option(names = "--pid", required = true, description = "Root of the tree to dump.") int pid;
     @Option(names = {"--images", "-D"}, required = true, description = "Images directory (created if missing).") Path images;
     @Option(names = "--leave-running", description = "Keep the tree running after the dump.") boolean leaveRunning;
-    @Option(names = "--external", description = "External object key, e.g. unix[INODE] (the dumped task's socket). Repeatable.") List<String> external = new ArrayList<>();
+    @Option(names = "--external", paramLabel = "KEY", converter = ExternalKey.Dump.class,
+            description = "Mark an object external: a unix socket as unix[INO] or INO (the end inside the dump), or any other"
+                    + " CRIU external key (e.g. tty[RDEV:DEV]) as it is. Repeatable.") List<String> external = new ArrayList<>();
     @Option(names = "--shell-job", description = "The tree is a job of an interactive shell (its tty is outside).") boolean shellJob;
     @Option(names = "--ext-unix-sk", description = "Allow datagram sockets connected to named sockets outside the tree.") boolean extUnixSk;
     @Option(names = "--tcp-established", description = "Dump established TCP connections.") boolean tcp;
@@ -28,9 +32,11 @@ public final class CriuDumpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var loc = CriuRunOutput.locateCriu();
-        if (loc.isEmpty()) return CriuRunOutput.USAGE;
-        Path criu = loc.get().path();
+        if (!LiveProcesses.exists(pid)) throw new CliException(ExitCode.NOT_FOUND, "no process " + pid);
+        CriuRunOutput.requireRoot("dump");
+        Path criu = CriuRunOutput.locateCriu().path();
+        if (Files.exists(images) && !Files.isDirectory(images))
+            throw CriuRunOutput.usage(images + " is not a folder: --images wants the folder for the dump's images");
         return CriuRunOutput.run("dump", run, listener -> {
             CriuOptions o = CriuOptions.defaults().withPid(pid).withImagesDir(images.toAbsolutePath()).withWorkDir(run.absoluteWorkDir())
                     .withLeaveRunning(leaveRunning).withExternal(external).withShellJob(shellJob).withExtUnixSk(extUnixSk)

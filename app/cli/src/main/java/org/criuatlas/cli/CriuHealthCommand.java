@@ -11,14 +11,14 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code criu-atlas check}: VERSION and CHECK over CRIU's RPC. */
-@Command(name = "check", description = "Ask the located criu for its version and whether it works on this kernel.")
+@Command(name = "check", mixinStandardHelpOptions = true, description = "Ask the located criu for its version and whether it works on this kernel.")
 public final class CriuHealthCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.") boolean json;
 
     @Override
     public Integer call() {
-        var loc = CriuRunOutput.locateCriu();
-        if (loc.isEmpty()) return CriuRunOutput.USAGE;
+        CriuRunOutput.requireRoot("check");
+        var loc = java.util.Optional.of(CriuRunOutput.locateCriu());
         try {
             CriuResult v = CriuSession.version(loc.get().path());
             CriuResult c = CriuSession.check(loc.get().path(), null);
@@ -36,10 +36,9 @@ public final class CriuHealthCommand implements Callable<Integer> {
                 c.outputTail().forEach(l -> System.out.println("  criu: " + l));
                 c.diagnoses().forEach(d -> System.out.println("  problem: " + d.what() + " " + d.fix()));
             }
-            return v.success() && c.success() ? CriuRunOutput.OK : CriuRunOutput.CRIU_FAILED;
+            return v.success() && c.success() ? ExitCode.OK.code : ExitCode.CRIU_FAILED.code;
         } catch (CriuException e) {
-            System.err.println("criu-atlas check: " + e.getMessage());
-            return CriuRunOutput.NO_REPLY;
+            throw e; // criu did not answer: one line on stderr, exit CRIU_NO_REPLY
         }
     }
 }

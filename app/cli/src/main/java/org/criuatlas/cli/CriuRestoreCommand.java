@@ -7,24 +7,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code criu-atlas restore}: one CRIU restore over RPC. {@code --inherit-fd N:KEY} hands this
  * process's fd N (opened by the calling shell, e.g. {@code 7<>/run/x.sock} or a socketpair end) to
  * criu as fd N for the image object KEY ({@code socket:[INO]} / {@code pipe:[INO]}).
  */
-@Command(name = "restore", description = "Restore a dumped tree with CRIU (over its RPC) and explain any failure.")
+@Command(name = "restore", mixinStandardHelpOptions = true, description = "Restore a dumped tree with CRIU (over its RPC) and explain any failure.")
 public final class CriuRestoreCommand implements Callable<Integer> {
-    private static final Pattern INHERIT = Pattern.compile("(\\d+):((?:socket|pipe):\\[\\d+\\]|.+)");
-
     @Option(names = {"--images", "-D"}, required = true, description = "Images directory of a complete dump.") Path images;
     @Option(names = "--inherit-fd", description = "N:KEY - hand our fd N to criu for KEY (socket:[INO] or pipe:[INO]). Repeatable.") List<String> inherit = new ArrayList<>();
     @Option(names = "--ext-unix-sk", description = "Reconnect external sockets by their peer's name.") boolean extUnixSk;
@@ -38,22 +35,24 @@ public final class CriuRestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var loc = CriuRunOutput.locateCriu();
-        if (loc.isEmpty()) return CriuRunOutput.USAGE;
-        Path criu = loc.get().path();
-        if (CriuSession.isIncomplete(images) && !force)
-            return CriuRunOutput.usage("restore", images + " holds an incomplete dump (" + CriuSession.INCOMPLETE_MARKER
-                    + "); use --force to try anyway");
         List<CriuOptions.InheritFd> fds = new ArrayList<>();
         Map<Integer, Integer> handIn = new LinkedHashMap<>();
         for (String spec : inherit) {
-            Matcher m = INHERIT.matcher(spec);
-            if (!m.matches())
-                return CriuRunOutput.usage("restore", "--inherit-fd wants N:KEY, e.g. 7:socket:[12345]; got " + spec);
-            int n = Integer.parseInt(m.group(1));
-            fds.add(new CriuOptions.InheritFd(m.group(2), n));
-            handIn.put(n, n);
+            int colon = spec.indexOf(':');
+            String n = colon > 0 ? spec.substring(0, colon) : "";
+            if (n.isEmpty() || n.length() > 9 || !n.chars().allMatch(Character::isDigit) || colon == spec.length() - 1)
+                throw CriuRunOutput.usage("--inherit-fd wants N:KEY, e.g. 7:socket:[12345]; got " + spec);
+            int fd = Integer.parseInt(n);
+            fds.add(new CriuOptions.InheritFd(spec.substring(colon + 1), fd));
+            handIn.put(fd, fd);
         }
+        if (!Files.isDirectory(images)) throw new CliException(ExitCode.NOT_FOUND, "no folder " + images);
+        if (!Files.exists(images.resolve("inventory.img")))
+            throw new CliException(ExitCode.NOT_FOUND, images + " is not a CRIU image directory (no inventory.img)");
+        if (CriuSession.isIncomplete(images) && !force)
+            throw CriuRunOutput.usage(images + " holds an incomplete dump (" + CriuSession.INCOMPLETE_MARKER + "); use --force to try anyway");
+        CriuRunOutput.requireRoot("restore");
+        Path criu = CriuRunOutput.locateCriu().path();
         return CriuRunOutput.run("restore", run, listener -> {
             CriuOptions o = CriuOptions.defaults().withImagesDir(images.toAbsolutePath()).withWorkDir(run.absoluteWorkDir())
                     .withInheritFds(fds).withExtUnixSk(extUnixSk).withShellJob(shellJob).withTcpEstablished(tcp)

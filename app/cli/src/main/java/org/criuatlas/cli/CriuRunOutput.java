@@ -10,6 +10,7 @@ import org.criuatlas.bridge.criu.CriuResult;
 import org.criuatlas.bridge.criu.CriuSession;
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.bridge.criu.log.CriuLogLine;
+import org.criuatlas.bridge.proc.LiveProcesses;
 
 import java.io.PrintStream;
 import java.time.Instant;
@@ -17,30 +18,37 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
-/** Shared printing and exit codes of the headless dump/restore/check commands. */
+/**
+ * Shared checks, printing and exit codes of the headless dump/restore/check commands. The result goes
+ * to stdout (text or JSON); stage events and log lines are progress, so they go to stderr.
+ */
 final class CriuRunOutput {
-    static final int OK = 0;
-    static final int CRIU_FAILED = 1;
-    static final int USAGE = 2;
-    static final int NO_REPLY = 3;
+    private static final System.Logger LOG = System.getLogger(CriuRunOutput.class.getName());
 
     private final PrintStream events;
     private final boolean allLog;
     private final Instant start = Instant.now();
 
-    /** The criu to run; empty after telling the user how to get one (exit with {@link #USAGE}). */
-    static Optional<CriuLocator.Located> locateCriu() {
-        var loc = CriuLocator.locate();
-        if (loc.isEmpty()) System.err.println("criu not found: set " + CriuLocator.ENV + " or run scripts/provision-criu.sh");
-        return loc;
+    /** The criu to run, or a {@link ExitCode#NO_CRIU} failure that tells the user how to get one. */
+    static CriuLocator.Located locateCriu() {
+        return CriuLocator.locate().orElseThrow(() -> new CliException(ExitCode.NO_CRIU,
+                "criu not found: set " + CriuLocator.ENV + " to a criu >= 4, or run scripts/provision-criu.sh"));
     }
 
-    /** Tells what was wrong with the command's input; returns {@link #USAGE}. */
-    static int usage(String command, String message) {
-        System.err.println("criu-atlas " + command + ": " + message);
-        return USAGE;
+    /** CRIU must run as root: say so before starting it, instead of letting it fail half-way. */
+    static void requireRoot(String command) {
+        requireRoot(command, LiveProcesses.effectiveUid());
+    }
+
+    static void requireRoot(String command, int euid) {
+        if (euid != 0)
+            throw new CliException(ExitCode.NOT_PERMITTED, command + " runs CRIU, which needs root: run it with sudo");
+    }
+
+    /** A bad argument: a {@link ExitCode#USAGE} failure. */
+    static CliException usage(String message) {
+        return new CliException(ExitCode.USAGE, message);
     }
 
     /** A session just started and the criu command line that would do the same. */
@@ -62,14 +70,15 @@ final class CriuRunOutput {
         try {
             s = starter.start(out.listener());
         } catch (IllegalArgumentException e) {
-            return usage(command, e.getMessage());
+            throw usage(e.getMessage());
         }
+        LOG.log(System.Logger.Level.INFO, () -> command + " started: " + s.commandLine());
         return out.finish(s.session(), options.json, s.commandLine());
     }
 
-    /** Events go to stdout, or to stderr when stdout carries JSON. */
+    /** Events are progress: stderr, so stdout holds only the result. */
     CriuRunOutput(boolean json, boolean allLog) {
-        this.events = json ? System.err : System.out;
+        this.events = System.err;
         this.allLog = allLog;
     }
 
@@ -95,7 +104,9 @@ final class CriuRunOutput {
         try {
             CriuResult r = session.await();
             print(r, json, command);
-            return r.success() ? OK : CRIU_FAILED;
+            LOG.log(System.Logger.Level.INFO, () -> r.request() + (r.success() ? " succeeded" : " failed") + " in "
+                    + r.elapsed().toMillis() + " ms; log " + r.logFile());
+            return r.success() ? ExitCode.OK.code : ExitCode.CRIU_FAILED.code;
         } catch (CriuException e) {
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -104,10 +115,9 @@ final class CriuRunOutput {
                 m.put("error", e.getMessage());
                 m.put("errorType", e.getClass().getSimpleName());
                 System.out.println(toJson(m));
-            } else {
-                System.err.println("criu-atlas: " + e.getMessage());
+                return ExitCode.CRIU_NO_REPLY.code;
             }
-            return NO_REPLY;
+            throw e; // one line on stderr, exit CRIU_NO_REPLY
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

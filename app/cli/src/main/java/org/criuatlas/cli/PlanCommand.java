@@ -2,6 +2,7 @@ package org.criuatlas.cli;
 
 import org.criuatlas.bridge.proc.LiveProcesses;
 import org.criuatlas.model.IpcGraph;
+import org.criuatlas.model.ObjectKey;
 import org.criuatlas.plan.Decisions;
 import org.criuatlas.plan.DumpPlanner;
 import org.criuatlas.plan.PlanReport;
@@ -17,21 +18,19 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code criu-atlas plan --pid P}: scans the machine, plans the dump and prints the plan. Exit
- * status 0 only if the dump would succeed as planned, 3 if it would fail (or cannot be predicted),
- * 2 when the scan itself fails.
+ * status 0 only if the dump would succeed as planned, 3 ({@link ExitCode#CHECK_SAYS_NO}) if it would
+ * fail or cannot be predicted, 4 for a pid that does not exist, 5 when the scan itself fails.
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Predict what 'criu dump -t PID' will do: every connection that leaves the tree, the error CRIU"
                 + " would print, the fixes and what the restore will need. Exit 0 only if the dump would succeed as planned.")
 public final class PlanCommand implements Callable<Integer> {
-    public static final int WOULD_FAIL = 3;
-
     @Option(names = "--pid", required = true, paramLabel = "PID",
             description = "Root of a dump (the process and all its descendants); repeat for several dumps.")
     List<Integer> pids = new ArrayList<>();
 
-    @Option(names = "--external", paramLabel = "INO", split = ",",
-            description = "Mark a unix socket external: --external unix[INO] (INO = the end inside the dump).")
+    @Option(names = "--external", paramLabel = "unix[INO]", split = ",", converter = ExternalKey.Unix.class,
+            description = "Mark a unix socket external: unix[INO] or INO (INO = the end inside the dump). Repeatable.")
     List<Long> external = new ArrayList<>();
 
     @Option(names = "--ext-unix-sk", description = "Allow external unix sockets, reconnected by name at restore.")
@@ -40,8 +39,8 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--shell-job", description = "The tree belongs to a shell session or has a terminal outside.")
     boolean shellJob;
 
-    @Option(names = "--reconnect", paramLabel = "INO", split = ",",
-            description = "Reconnect this socket (inside) by name at restore.")
+    @Option(names = "--reconnect", paramLabel = "unix[INO]", split = ",", converter = ExternalKey.Unix.class,
+            description = "Reconnect this socket (inside; unix[INO] or INO) by name at restore.")
     List<Long> reconnect = new ArrayList<>();
 
     @Option(names = "--inherit", paramLabel = "KEY", split = ",",
@@ -59,17 +58,15 @@ public final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        IpcGraph g;
-        try {
-            g = LiveGraph.scan();
-        } catch (RuntimeException e) {
-            System.err.println("plan: cannot scan the machine: " + e.getMessage());
-            return 2;
-        }
+        for (int pid : pids) if (!LiveProcesses.exists(pid)) throw new CliException(ExitCode.NOT_FOUND, "no process " + pid);
+        for (String key : inherit)
+            if (ObjectKey.parse(key).isEmpty())
+                throw new CliException(ExitCode.USAGE, "--inherit wants socket:[INO] or pipe:[INO]; got " + key);
+        IpcGraph g = LiveGraph.scan();
         Decisions d = new Decisions(new HashSet<>(external), extUnixSk, null, shellJob, new HashSet<>(reconnect), new HashSet<>(inherit));
         PlanSet set = DumpPlanner.planAll(g, new Selection(pids, new HashSet<>(include), new HashSet<>(exclude)), d,
                 LiveProcesses::exists);
         System.out.print(json ? PlanReport.json(set) + "\n" : PlanReport.text(set, g));
-        return set.willSucceed() ? 0 : WOULD_FAIL;
+        return set.willSucceed() ? ExitCode.OK.code : ExitCode.CHECK_SAYS_NO.code;
     }
 }

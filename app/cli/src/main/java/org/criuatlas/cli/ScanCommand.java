@@ -2,7 +2,7 @@ package org.criuatlas.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.criuatlas.bridge.scan.LiveScanner;
+import org.criuatlas.bridge.proc.LiveProcesses;
 import org.criuatlas.bridge.scan.ScanScope;
 import org.criuatlas.model.FdInfo;
 import org.criuatlas.model.FdKind;
@@ -39,10 +39,9 @@ public final class ScanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ScanScope scope = pids == null || pids.isEmpty() ? ScanScope.everything() : ScanScope.subtrees(new HashSet<>(pids));
-        IpcGraph g;
-        try (LiveScanner scanner = new LiveScanner()) {
-            g = scanner.scan(scope);
-        }
+        if (pids != null && !pids.isEmpty() && pids.stream().noneMatch(LiveProcesses::exists))
+            throw new CliException(ExitCode.NOT_FOUND, "no process " + pids);
+        IpcGraph g = LiveGraph.scan(scope);
         PrintStream out = System.out;
         if (json) {
             ObjectMapper m = new ObjectMapper();

@@ -44,12 +44,13 @@ public final class ShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!java.nio.file.Files.isDirectory(dir)) throw new CliException(ExitCode.NOT_FOUND, "no folder " + dir);
         ImageDump dump;
         try {
             dump = ImageReader.open(dir);
         } catch (ImageFormatException e) {
-            System.err.println("criu-atlas show: " + e.getMessage());
-            return e.kind() == ImageFormatException.Kind.NOT_A_DUMP ? 2 : 3;
+            throw new CliException(e.kind() == ImageFormatException.Kind.NOT_A_DUMP ? ExitCode.NOT_FOUND : ExitCode.UNREADABLE,
+                    e.getMessage(), e);
         }
         List<InheritKeyCheck.Finding> findings = InheritKeyCheck.check(inheritKeys, dump.graph(), dump.obligations());
         if (json) {
@@ -60,7 +61,7 @@ public final class ShowCommand implements Callable<Integer> {
         } else {
             printText(System.out, dump, findings);
         }
-        return findings.stream().anyMatch(f -> f.severity() == InheritKeyCheck.Severity.ERROR) ? 1 : 0;
+        return findings.stream().anyMatch(f -> f.severity() == InheritKeyCheck.Severity.ERROR) ? ExitCode.CHECK_SAYS_NO.code : ExitCode.OK.code;
     }
 
     static Map<String, Object> toJson(ImageDump d, List<InheritKeyCheck.Finding> findings) {

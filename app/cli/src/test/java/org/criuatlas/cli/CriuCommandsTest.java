@@ -25,7 +25,8 @@ class CriuCommandsTest {
     @TempDir
     Path tmp;
 
-    record Run(int exit, String out) {}
+    /** {@code out}: stdout (the result); {@code err}: stderr (stage events, log lines, one-line failures). */
+    record Run(int exit, String out, String err) {}
 
     @BeforeEach
     void setUp() {
@@ -33,14 +34,16 @@ class CriuCommandsTest {
     }
 
     private static synchronized Run run(String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream old = System.out, oldErr = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            int exit = new CommandLine(new AtlasCommand()).execute(args);
-            return new Run(exit, buf.toString(StandardCharsets.UTF_8));
+            int exit = AtlasCommand.commandLine().execute(args);
+            return new Run(exit, buf.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(old);
+            System.setErr(oldErr);
         }
     }
 
@@ -69,8 +72,9 @@ class CriuCommandsTest {
             assertEquals(outside, d0.get("outsideInode").asLong());
 
             Run dump = run("dump", "--pid", "" + echo.pid, "--images", images.toString(), "--external", "unix[" + inside + "]");
-            assertEquals(0, dump.exit(), dump.out());
-            assertTrue(dump.out().contains("stage post-dump"), dump.out());
+            assertEquals(0, dump.exit(), dump.out() + dump.err());
+            assertTrue(dump.err().contains("stage post-dump"), "progress on stderr: " + dump.err());
+            assertFalse(dump.out().contains("stage post-dump"), "stdout holds the result only");
             assertTrue(dump.out().contains("dump: SUCCESS"), dump.out());
             assertTrue(TestProcs.waitGone(echo.pid, Duration.ofSeconds(10)));
             pair.closeOurs();

@@ -28,7 +28,7 @@ class ImageShowCommandTest {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = new CommandLine(new AtlasCommand()).execute(args);
+            int code = AtlasCommand.commandLine().execute(args);
             return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);
@@ -52,7 +52,7 @@ class ImageShowCommandTest {
     void jsonAndInheritKeyCheck() throws Exception {
         Path d = SyntheticDump.write(tmp.resolve("d"));
         Run r = run("show", d.toString(), "--json", "--inherit-key", "socket:[5002]", "--inherit-key", "socket:[9]");
-        assertEquals(1, r.code(), "an unknown key is an error");
+        assertEquals(ExitCode.CHECK_SAYS_NO.code, r.code(), "an unknown key is a no");
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertEquals(3, j.get("processes").size());
         assertEquals("socket:[5002]", j.get("obligations").get(0).get("key").asText());
@@ -67,7 +67,7 @@ class ImageShowCommandTest {
     @Test
     void notADumpIsAClearError() {
         Run r = run("show", tmp.toString());
-        assertEquals(2, r.code());
+        assertEquals(ExitCode.NOT_FOUND.code, r.code());
         assertTrue(r.err().contains("no inventory.img"), r.err());
     }
 }

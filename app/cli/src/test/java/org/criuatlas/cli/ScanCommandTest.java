@@ -22,7 +22,7 @@ class ScanCommandTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         try {
-            assertEquals(0, new CommandLine(new AtlasCommand()).execute(args));
+            assertEquals(0, AtlasCommand.commandLine().execute(args));
         } finally {
             System.setOut(old);
         }

@@ -72,20 +72,26 @@ public final class CriuLocator {
 
     /** Major version from {@code criu --version} ("Version: 4.1.1"), or -1 when it cannot be run. */
     public static int majorVersion(Path criu) {
+        var m = java.util.regex.Pattern.compile("^(\\d+)\\.").matcher(versionText(criu));
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    /** The version {@code criu --version} prints ("4.1.1"), "" when it cannot be run or says none. */
+    public static String versionText(Path criu) {
         try {
             Process p = new ProcessBuilder(criu.toString(), "--version").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             if (!p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                return -1;
+                return "";
             }
-            var m = java.util.regex.Pattern.compile("Version:\\s*(\\d+)\\.").matcher(out);
-            return m.find() ? Integer.parseInt(m.group(1)) : -1;
+            var m = java.util.regex.Pattern.compile("Version:\\s*(\\S+)").matcher(out);
+            return m.find() ? m.group(1) : "";
         } catch (IOException e) {
-            return -1;
+            return "";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return "";
         }
     }
 

@@ -94,6 +94,27 @@ public final class LiveProcesses {
         return List.copyOf(kids);
     }
 
+    /** This process's effective uid (/proc/self/status), -1 when it cannot be read. */
+    public static int effectiveUid() {
+        try {
+            for (String line : Files.readAllLines(PROC.resolve("self").resolve("status"))) {
+                if (line.startsWith("Uid:")) return Integer.parseInt(line.substring(4).strip().split("\\s+")[1]);
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or /proc not mounted
+        }
+        return -1;
+    }
+
+    /** The running kernel's release (/proc/sys/kernel/osrelease, as `uname -r`), "" when unknown. */
+    public static String kernelRelease() {
+        try {
+            return Files.readString(PROC.resolve("sys/kernel/osrelease")).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** The first line of /proc/loadavg ("0.52 0.58 0.59 1/467 12345"), "" when it cannot be read. */
     public static String loadAverage() {
         try {

@@ -28,6 +28,8 @@ class LiveProcessesTest {
         assertEquals(ps[4], LiveProcesses.comm(self).orElseThrow());
         assertTrue(LiveProcesses.running(self));
         assertFalse(LiveProcesses.loadAverage().isEmpty());
+        Process id = new ProcessBuilder("id", "-u").start();
+        assertEquals(new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip(), Integer.toString(LiveProcesses.effectiveUid()));
     }
 
     @Test

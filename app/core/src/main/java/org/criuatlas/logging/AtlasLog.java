@@ -1,0 +1,111 @@
+package org.criuatlas.logging;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.FileHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Where CRIU Atlas logs, set up once at start by the entry point. Code logs through the JDK's
+ * {@link System.Logger} facade ({@code System.getLogger(Foo.class.getName())}); this class routes it to
+ * java.util.logging with a rotating file in the user's state directory
+ * ({@code $XDG_STATE_HOME/criu-atlas}, else {@code ~/.local/state/criu-atlas}) and, with {@code --debug},
+ * every detail on stderr too.
+ *
+ * <p>Why System.Logger + java.util.logging and not SLF4J + a backend: nothing to add to the class path
+ * (the window's start-up stays as it is), JavaFX and the JDK already log through System.Logger so their
+ * messages land in the same file, and FileHandler rotates by size on its own ({@link #FILE_LIMIT} bytes,
+ * {@link #FILE_COUNT} files). The price is a plainer configuration API, which this class hides.
+ */
+public final class AtlasLog {
+    /** Overrides the state directory (tests point it under target/). */
+    public static final String STATE_DIR_PROPERTY = "criuatlas.stateDir";
+    /** A log file is rotated at this size... */
+    public static final int FILE_LIMIT = 2 * 1024 * 1024;
+    /** ...and this many are kept (criu-atlas.0.log is the newest). */
+    public static final int FILE_COUNT = 5;
+
+    private static Path configuredFile;
+
+    private AtlasLog() {}
+
+    /** The folder for the log: $XDG_STATE_HOME/criu-atlas, else ~/.local/state/criu-atlas. */
+    public static Path stateDirectory() {
+        String override = System.getProperty(STATE_DIR_PROPERTY);
+        if (override != null && !override.isBlank()) return Path.of(override);
+        String xdg = System.getenv("XDG_STATE_HOME");
+        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) return Path.of(xdg, "criu-atlas");
+        return Path.of(System.getProperty("user.home"), ".local", "state", "criu-atlas");
+    }
+
+    /** The current log file (the newest of the rotation), whether or not logging was set up yet. */
+    public static Path file() {
+        Path f = configuredFile;
+        return f != null ? f : stateDirectory().resolve("criu-atlas.0.log");
+    }
+
+    /** True once {@link #configure} has opened the file. */
+    public static synchronized boolean fileOpen() {
+        return configuredFile != null;
+    }
+
+    /**
+     * Sends every System.Logger message of CRIU Atlas to the log file (INFO and above; everything with
+     * {@code debug}), and with {@code debug} to stderr as well. Without a writable state directory the
+     * messages go to stderr only (WARNING and above, or everything with {@code debug}). Call once, first
+     * thing in main; a second call changes the level only.
+     */
+    public static synchronized void configure(boolean debug) {
+        Logger root = LogManager.getLogManager().getLogger("");
+        Level level = debug ? Level.ALL : Level.INFO;
+        root.setLevel(level);
+        for (Handler h : root.getHandlers()) {
+            root.removeHandler(h);
+            h.close();
+        }
+        Formatter oneLine = new OneLine();
+        try {
+            Path dir = stateDirectory();
+            Files.createDirectories(dir);
+            FileHandler fh = new FileHandler(dir.resolve("criu-atlas.%g.log").toString(), FILE_LIMIT, FILE_COUNT, true);
+            fh.setFormatter(oneLine);
+            fh.setLevel(level);
+            fh.setEncoding("UTF-8");
+            root.addHandler(fh);
+            configuredFile = dir.resolve("criu-atlas.0.log");
+        } catch (IOException | RuntimeException e) {
+            configuredFile = null;
+        }
+        if (debug || configuredFile == null) {
+            ConsoleHandler ch = new ConsoleHandler(); // stderr
+            ch.setFormatter(oneLine);
+            ch.setLevel(debug ? Level.ALL : Level.WARNING);
+            root.addHandler(ch);
+        }
+        System.getLogger(AtlasLog.class.getName()).log(System.Logger.Level.DEBUG,
+                () -> "logging to " + (configuredFile != null ? configuredFile : "stderr only") + (debug ? " (debug)" : ""));
+    }
+
+    /** {@code 2026-12-05T08:01:02.345Z INFO org.criuatlas.restore.RestoreRunner: message}, then the stack trace. */
+    static final class OneLine extends Formatter {
+        @Override
+        public String format(LogRecord r) {
+            StringBuilder b = new StringBuilder(160);
+            b.append(r.getInstant()).append(' ').append(r.getLevel().getName()).append(' ')
+                    .append(r.getLoggerName()).append(": ").append(formatMessage(r)).append('\n');
+            if (r.getThrown() != null) {
+                java.io.StringWriter w = new java.io.StringWriter();
+                r.getThrown().printStackTrace(new java.io.PrintWriter(w));
+                b.append(w);
+            }
+            return b.toString();
+        }
+    }
+}
