@@ -38,11 +38,14 @@ public final class AtlasLog {
 
     /** The folder for the log: $XDG_STATE_HOME/criu-atlas, else ~/.local/state/criu-atlas. */
     public static Path stateDirectory() {
-        String override = System.getProperty(STATE_DIR_PROPERTY);
+        return stateDirectory(System.getProperty(STATE_DIR_PROPERTY), System.getenv("XDG_STATE_HOME"), System.getProperty("user.home"));
+    }
+
+    /** The rule of {@link #stateDirectory()}: an override, else an absolute XDG_STATE_HOME (the spec ignores a relative one), else the home's. */
+    static Path stateDirectory(String override, String xdgStateHome, String home) {
         if (override != null && !override.isBlank()) return Path.of(override);
-        String xdg = System.getenv("XDG_STATE_HOME");
-        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) return Path.of(xdg, "criu-atlas");
-        return Path.of(System.getProperty("user.home"), ".local", "state", "criu-atlas");
+        if (xdgStateHome != null && !xdgStateHome.isBlank() && Path.of(xdgStateHome).isAbsolute()) return Path.of(xdgStateHome, "criu-atlas");
+        return Path.of(home, ".local", "state", "criu-atlas");
     }
 
     /** The current log file (the newest of the rotation), whether or not logging was set up yet. */

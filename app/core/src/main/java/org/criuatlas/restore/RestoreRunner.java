@@ -27,6 +27,7 @@ import java.util.function.Consumer;
  * dir when it names none).
  */
 public final class RestoreRunner {
+    private static final System.Logger LOG = System.getLogger(RestoreRunner.class.getName());
     /** How long one wait for a taken pid lasts before the job looks whether it was cancelled. */
     static final Duration PID_WAIT_SLICE = Duration.ofMillis(100);
 
@@ -81,8 +82,11 @@ public final class RestoreRunner {
         try {
             background.execute(() -> {
                 try {
-                    job.outcome.complete(run(job, plan, waitFor, timeout, ev));
+                    RestoreOutcome o = run(job, plan, waitFor, timeout, ev);
+                    LOG.log(System.Logger.Level.INFO, () -> "restore of " + plan.imagesDir() + " ended: " + o);
+                    job.outcome.complete(o);
                 } catch (Throwable t) {
+                    LOG.log(System.Logger.Level.ERROR, "restore of " + plan.imagesDir() + " failed unexpectedly", t);
                     job.outcome.complete(new RestoreOutcome.Failed("unexpected error: " + t, null));
                 }
             });
@@ -177,6 +181,7 @@ public final class RestoreRunner {
     }
 
     private static RestoreEvent.Step step(String name, String detail) {
+        LOG.log(System.Logger.Level.INFO, () -> "restore " + name + ": " + detail);
         return new RestoreEvent.Step(name, detail, Instant.now());
     }
 
