@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Runs on a real X server (Xvfb under scripts/test.sh) and saves screenshots of the main states to
- * docs/screenshots: a ~300-process workstation at the default zoom, a plan with failing edges, the
+ * docs/screenshots (written under target/screenshots-x; scripts/refresh-screenshots.sh copies them): a ~300-process workstation at the default zoom, a plan with failing edges, the
  * same plan resolved, and the dark theme.
  */
 class ExplorerScreenshotTest {
