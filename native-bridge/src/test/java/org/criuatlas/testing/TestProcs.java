@@ -1,7 +1,10 @@
 package org.criuatlas.testing;
 
 import org.criuatlas.bridge.criu.CriuSession;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.criuatlas.bridge.criu.LibC;
+import org.criuatlas.bridge.os.Processes;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -156,34 +159,13 @@ public final class TestProcs {
     /** SIGKILL every pid, reap the ones that are (or become) our children, wait until /proc forgets them. */
     public static void killAndReap(Collection<Integer> pids) {
         for (int p : pids) if (p > 1) LibC.kill(p, LibC.SIGKILL);
-        Instant end = Instant.now().plus(Duration.ofSeconds(10));
-        List<Integer> left = new ArrayList<>(pids);
-        while (!left.isEmpty() && Instant.now().isBefore(end)) {
-            left.removeIf(p -> {
-                try {
-                    LibC.waitpid(p, LibC.WNOHANG);
-                } catch (LibC.SyscallException e) {
-                    // not our child (yet): its parent reaps it
-                }
-                return !Files.exists(Path.of("/proc", Integer.toString(p)));
-            });
-            sleep(20);
-        }
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        for (int p : pids) Processes.awaitEnd(p, Duration.ofNanos(Math.max(0, end - System.nanoTime())));
     }
 
-    /** Waits until {@code pid} is gone from /proc (reaping it if it is ours). */
+    /** Waits until {@code pid} is gone from /proc (woken by its pidfd; reaped if it is ours). */
     public static boolean waitGone(int pid, Duration max) {
-        Instant end = Instant.now().plus(max);
-        while (Instant.now().isBefore(end)) {
-            try {
-                LibC.waitpid(pid, LibC.WNOHANG);
-            } catch (LibC.SyscallException ignored) {
-                // not ours
-            }
-            if (!Files.exists(Path.of("/proc", Integer.toString(pid)))) return true;
-            sleep(20);
-        }
-        return false;
+        return Processes.awaitEnd(pid, max);
     }
 
     /** Inode of a socket/pipe fd of this process, from its /proc link ("socket:[123]"). */
@@ -198,13 +180,11 @@ public final class TestProcs {
 
     /** Waits until the counter at {@code file} is greater than {@code than}; returns it (or -1). */
     public static long waitCounterAbove(Path file, long than, Duration max) {
-        Instant end = Instant.now().plus(max);
-        while (Instant.now().isBefore(end)) {
-            long v = counter(file);
-            if (v > than) return v;
-            sleep(20);
+        try {
+            return Awaitility.await().atMost(max).pollInterval(Duration.ofMillis(20)).until(() -> counter(file), v -> v > than);
+        } catch (ConditionTimeoutException e) {
+            return -1;
         }
-        return -1;
     }
 
     /** The counter at {@code file}: a symlink's target (TREE_WITH_IPC) or a file's text; -1 if none yet. */
@@ -231,14 +211,6 @@ public final class TestProcs {
             got.append(new String(buf, 0, n));
         }
         return got.toString();
-    }
-
-    public static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private TestProcs() {}

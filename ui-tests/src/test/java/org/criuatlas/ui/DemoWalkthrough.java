@@ -1,5 +1,6 @@
 package org.criuatlas.ui;
 
+import org.criuatlas.bridge.os.Processes;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextArea;
@@ -231,9 +232,7 @@ abstract class DemoWalkthrough extends FxRobot {
             for (int pid : leftovers) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             if (w != null) UiTestSupport.close(w);
             org.testfx.api.FxToolkit.cleanupStages();
-            for (int pid : leftovers) {
-                for (int i = 0; i < 50 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false); i++) Thread.sleep(100);
-            }
+            for (int pid : leftovers) Processes.awaitEnd(pid, java.time.Duration.ofSeconds(5)); // woken by its pidfd
         }
     }
 }

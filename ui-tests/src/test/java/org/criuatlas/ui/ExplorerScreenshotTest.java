@@ -32,13 +32,13 @@ class ExplorerScreenshotTest {
         UiTestSupport.close(window);
     }
 
+    // no pauses before a screenshot: UiTestSupport.screenshot waits until the graph's last frame is on screen
     @Test
     void mainStates() throws Exception {
         IpcGraph g = SyntheticGraphs.workstation(300, 7);
         window = UiTestSupport.open(() -> g);
         GraphView graph = robot.lookup("#" + Styles.ID_GRAPH).queryAs(GraphView.class);
         UiTestSupport.waitUntil(10, () -> graph.getRender().nodeCount > 250);
-        Thread.sleep(300);
         assertPng(UiTestSupport.screenshot(window.stage(), "01-overview"));
 
         // plan the python server with a socketpair to its worker, from the worker down: it dangles
@@ -51,7 +51,6 @@ class ExplorerScreenshotTest {
         });
         UiTestSupport.waitUntil(5, () -> window.vm().plan().getOutcome() != null);
         UiTestSupport.fx(() -> graph.fitPids(java.util.Set.of(worker, g.process(worker).ppid(), g.process(g.process(worker).ppid()).ppid())));
-        Thread.sleep(200);
         assertPng(UiTestSupport.screenshot(window.stage(), "02-plan-failing"));
 
         UiTestSupport.fx(() -> {
@@ -62,7 +61,6 @@ class ExplorerScreenshotTest {
             }
         });
         UiTestSupport.waitUntil(5, () -> window.vm().plan().getOutcome().verdict() != Verdict.FAIL);
-        Thread.sleep(200);
         assertPng(UiTestSupport.screenshot(window.stage(), "03-plan-resolved"));
 
         UiTestSupport.fx(() -> {
@@ -70,7 +68,6 @@ class ExplorerScreenshotTest {
             robot.lookup("#" + Styles.ID_LEGEND).queryAs(TitledPane.class).setExpanded(true);
             graph.fit();
         });
-        Thread.sleep(300);
         assertPng(UiTestSupport.screenshot(window.stage(), "04-dark-legend"));
     }
 

@@ -1,5 +1,6 @@
 package org.criuatlas.ui;
 
+import org.awaitility.Awaitility;
 import com.sun.javafx.scene.input.DragboardHelper;
 import com.sun.javafx.tk.TKClipboard;
 import javafx.event.Event;
@@ -176,8 +177,9 @@ class OpenImagesTest {
         robot.clickOn("File");
         robot.clickOn("#" + WindowOperations.ID_OPEN_IMAGES);
         waitUntil(5, () -> owners.size() == 2);
-        Thread.sleep(300); // a read, if one wrongly started, would show within this
-        waitUntil(5, () -> true);
+        // a read, if one wrongly started, would show within this: nothing opens and stays so
+        Awaitility.await().during(java.time.Duration.ofMillis(300)).atMost(java.time.Duration.ofSeconds(5))
+                .until(() -> fx(() -> shown.size() == 1 && ops.imageWindows().isEmpty()));
         assertEquals(1, shown.size());
         assertTrue(ops.imageWindows().isEmpty());
         assertFalse(fx(() -> stage.getScene().getRoot().lookup("#" + WindowOperations.ID_IMAGES_PROGRESS).isVisible()));

@@ -4,6 +4,7 @@ import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.bridge.criu.CriuOptions;
 import org.criuatlas.bridge.criu.CriuResult;
 import org.criuatlas.bridge.criu.CriuSession;
+import org.awaitility.Awaitility;
 import org.criuatlas.bridge.criu.LibC;
 import org.criuatlas.bridge.scan.LiveScanner;
 import org.criuatlas.bridge.scan.ScanScope;
@@ -250,7 +251,9 @@ class PlanRealMatrixTest {
                         LibC.write(fresh[1], "after-restore\n".getBytes(StandardCharsets.UTF_8));
                         await("data written into the new pipe reaches the restored reader", () -> t.log("p").contains("after-restore"));
                     } else {
-                        Thread.sleep(500);
+                        // nothing handed in: the original writer's ping must never reach the restored reader
+                        Awaitility.await("no ping through the old pipe").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                                .until(() -> !t.log("p").subList(before, t.log("p").size()).contains("ping outside"));
                     }
                     List<String> after = t.log("p").subList(before, t.log("p").size());
                     rows.add(new String[] {"pipe, write end outside", inherit ? "new pipe handed in" : "nothing handed in",
@@ -303,12 +306,8 @@ class PlanRealMatrixTest {
         return got.toString();
     }
 
-    static void await(String what, BooleanSupplier cond) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > end) fail("timed out waiting: " + what);
-            Thread.sleep(20);
-        }
+    static void await(String what, BooleanSupplier cond) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(cond::getAsBoolean);
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 package org.criuatlas.restore;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.criuatlas.bridge.criu.LibC;
 import org.criuatlas.plan.restore.Destination;
 import org.criuatlas.plan.restore.RestoreWiringPlan;
@@ -15,6 +17,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -60,14 +63,12 @@ class PreparedWiringTest {
     }
 
     /** Peers (echo threads) close their ends asynchronously: wait up to 3 s for the count to settle. */
-    private static void assertFdsBackTo(long before, String why) throws Exception {
-        long deadline = System.nanoTime() + 3_000_000_000L;
-        long now = openFds();
-        while (now != before && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            now = openFds();
+    private static void assertFdsBackTo(long before, String why) throws IOException {
+        try {
+            Awaitility.await(why).atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20)).until(() -> openFds() == before);
+        } catch (ConditionTimeoutException e) {
+            assertEquals(before, openFds(), why);
         }
-        assertEquals(before, now, why);
     }
 
     private static int criuSide(PreparedWiring w, String key, RestoreWiringPlan p) {
@@ -87,12 +88,8 @@ class PreparedWiringTest {
         return b.toString();
     }
 
-    private static void waitFor(BooleanSupplier c, String what) throws InterruptedException {
-        Instant end = Instant.now().plusSeconds(5);
-        while (!c.getAsBoolean()) {
-            if (Instant.now().isAfter(end)) fail("timed out: " + what);
-            Thread.sleep(10);
-        }
+    private static void waitFor(BooleanSupplier c, String what) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10)).until(c::getAsBoolean);
     }
 
     @Test

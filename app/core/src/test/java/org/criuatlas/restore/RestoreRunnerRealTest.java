@@ -3,7 +3,9 @@ package org.criuatlas.restore;
 import org.criuatlas.bridge.criu.CriuOptions;
 import org.criuatlas.bridge.criu.CriuResult;
 import org.criuatlas.bridge.criu.CriuSession;
+import org.awaitility.Awaitility;
 import org.criuatlas.bridge.criu.LibC;
+import org.criuatlas.bridge.os.Processes;
 import org.criuatlas.bridge.images.ImageDump;
 import org.criuatlas.bridge.images.ImageReader;
 import org.criuatlas.model.RestoreObligation;
@@ -21,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -30,6 +31,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -116,16 +118,7 @@ class RestoreRunnerRealTest {
     }
 
     private static boolean waitFree(int pid) {
-        Instant end = Instant.now().plusSeconds(10);
-        while (Instant.now().isBefore(end)) {
-            if (RestoreRunner.stillTaken(List.of(pid)).isEmpty()) return true;
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                return false;
-            }
-        }
-        return false;
+        return Processes.awaitEnd(pid, Duration.ofSeconds(10)); // woken by its pidfd, reaped if ours
     }
 
     @Test
@@ -191,15 +184,18 @@ class RestoreRunnerRealTest {
         assertTrue(taken.pids().contains(pid), taken.pids().toString());
 
         // cancel while waiting
-        RestoreRunner.Job waiting = runner.waitThenRestore(plan, taken.pids(), Duration.ofSeconds(60), null);
-        Thread.sleep(300);
+        CountDownLatch inWait = new CountDownLatch(1);
+        RestoreRunner.Job waiting = runner.waitThenRestore(plan, taken.pids(), Duration.ofSeconds(60), waitingStep(inWait));
+        assertTrue(inWait.await(10, TimeUnit.SECONDS), "the job reports that it waits");
         waiting.cancel();
         assertInstanceOf(RestoreOutcome.Cancelled.class, waiting.outcome().get(10, TimeUnit.SECONDS));
 
         // free the pid a little later: the wait notices and the restore succeeds
-        RestoreRunner.Job job = runner.waitThenRestore(plan, taken.pids(), Duration.ofSeconds(30), null);
-        Thread.sleep(500);
-        assertFalse(job.outcome().isDone(), "still waiting while the pid is taken");
+        CountDownLatch inWait2 = new CountDownLatch(1);
+        RestoreRunner.Job job = runner.waitThenRestore(plan, taken.pids(), Duration.ofSeconds(30), waitingStep(inWait2));
+        assertTrue(inWait2.await(10, TimeUnit.SECONDS), "the job reports that it waits");
+        Awaitility.await("still waiting while the pid is taken").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                .until(() -> !job.outcome().isDone());
         RestoreRunner.killAll(List.of(holder));
         RestoreOutcome again = job.outcome().get(90, TimeUnit.SECONDS);
         if (again instanceof RestoreOutcome.Restored r) {
@@ -255,12 +251,15 @@ class RestoreRunnerRealTest {
         throw new AssertionError("could not take pid " + pid);
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier c, String what) throws InterruptedException {
-        Instant end = Instant.now().plusSeconds(10);
-        while (!c.getAsBoolean()) {
-            if (Instant.now().isAfter(end)) fail("timed out: " + what);
-            Thread.sleep(20);
-        }
+    private static void waitFor(java.util.function.BooleanSupplier c, String what) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(c::getAsBoolean);
+    }
+
+    /** Counts down when the job reports its "waiting" step: the readiness signal for a cancel or a check. */
+    private static java.util.function.Consumer<RestoreEvent> waitingStep(CountDownLatch latch) {
+        return e -> {
+            if (e instanceof RestoreEvent.Step st && st.name().equals("waiting")) latch.countDown();
+        };
     }
 
     private static Map<String, String> hashes(Path dir) throws Exception {

@@ -1,5 +1,7 @@
 package org.criuatlas.bridge.criu;
 
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.Awaitility;
 import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.testing.TestProcs;
@@ -143,7 +145,7 @@ class CriuDumpRestoreTest {
         Path sock = tmp.resolve("syslog.sock");
         Path got = tmp.resolve("syslog.txt");
         try (var server = TestProcs.python(TestProcs.DGRAM_SERVER, List.of(sock.toString(), got.toString()), Map.of(), null)) {
-            for (int i = 0; i < 200 && !Files.exists(sock); i++) TestProcs.sleep(20);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(sock));
             try (var client = TestProcs.python(TestProcs.DGRAM_CLIENT, List.of(sock.toString()), Map.of(), null)) {
                 assertTrue(waitLines(got, 3, Duration.ofSeconds(10)), "server receives");
                 Path images = tmp.resolve("img");
@@ -165,13 +167,13 @@ class CriuDumpRestoreTest {
         }
     }
 
-    private static boolean waitLines(Path f, long n, Duration max) throws IOException {
-        long end = System.nanoTime() + max.toNanos();
-        while (System.nanoTime() < end) {
-            if (Files.exists(f) && Files.readAllLines(f).size() >= n) return true;
-            TestProcs.sleep(30);
+    private static boolean waitLines(Path f, long n, Duration max) {
+        try {
+            Awaitility.await().atMost(max).until(() -> Files.exists(f) && Files.readAllLines(f).size() >= n);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return false;
     }
 
     /** 6. Restore while the pids exist: typed PID-taken diagnosis, images untouched, retry succeeds once gone. */

@@ -1,5 +1,6 @@
 package org.criuatlas.bridge.topo;
 
+import org.awaitility.Awaitility;
 import org.criuatlas.bridge.scan.LiveScanner;
 import org.criuatlas.bridge.scan.ScanScope;
 import org.criuatlas.model.IpcGraph;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,8 +54,12 @@ class TopologyPtyAndPendingTest {
         try (Topology t = Topology.start(spec); LiveScanner scanner = new LiveScanner()) {
             assertEquals(List.of("client", "accepted"), t.ends("c1").stream().map(Topology.End::role).toList());
             assertEquals(List.of("client"), t.ends("c2").stream().map(Topology.End::role).toList());
-            Thread.sleep(200); // the listener's process must not accept them at run time either
-            IpcGraph g = scanner.scan(ScanScope.subtrees(Set.of(t.pid("srv"), t.pid("cli"))));
+            // the listener's process must not accept them at run time either: they stay in its queue
+            ScanScope scope = ScanScope.subtrees(Set.of(t.pid("srv"), t.pid("cli")));
+            long listener = t.inode("l", "srv");
+            Awaitility.await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5))
+                    .until(() -> scanner.scan(scope).socket(listener).pending().size() == 2);
+            IpcGraph g = scanner.scan(scope);
             UnixSocket l = g.socket(t.inode("l", "srv"));
             assertEquals(List.of(t.inode("c2", "cli"), t.inode("c3", "srv")), l.pending());
             assertEquals(2, l.recvQueue());

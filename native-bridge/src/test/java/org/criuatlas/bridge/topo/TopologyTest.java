@@ -1,5 +1,6 @@
 package org.criuatlas.bridge.topo;
 
+import org.awaitility.Awaitility;
 import org.criuatlas.model.SocketName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,6 +12,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -76,12 +78,8 @@ class TopologyTest {
             assertEquals(expectedFds(t, p.name()), ProcView.fds(p.pid()), "fds of " + p.name() + " (pid " + p.pid() + ")");
     }
 
-    static void await(String what, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-            Thread.sleep(20);
-        }
+    static void await(String what, BooleanSupplier cond) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(cond::getAsBoolean);
     }
 
     @Test
@@ -237,12 +235,18 @@ class TopologyTest {
             await("dgram server log", () -> t.log("log").contains("ping worker"));
             await("pipe log", () -> t.log("p").contains("ping worker"));
             await("fifo log", () -> t.log("f").contains("ping root"));
-            // a ping echoed by the peer is not echoed back again: the processes go idle
-            Thread.sleep(300);
+            // a ping echoed by the peer is not echoed back again: the processes go idle (their CPU time stops
+            // growing) and stay idle (a ping bouncing forever would burn a tick every few milliseconds)
+            long[] last = {cpuTicks(t)};
+            Awaitility.await("tree idle").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                long now = cpuTicks(t);
+                boolean idle = now == last[0];
+                last[0] = now;
+                return idle;
+            });
             long before = cpuTicks(t);
-            Thread.sleep(700);
-            long used = cpuTicks(t) - before;
-            assertTrue(used < 20, "tree processes busy after pings: " + used + " ticks");
+            Awaitility.await("tree stays idle").during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(5))
+                    .until(() -> cpuTicks(t) - before < 20);
             assertEquals(1, t.log("log").size(), "one ping, one logged datagram: " + t.log("log"));
         }
     }

@@ -1,10 +1,10 @@
 package org.criuatlas.ui.demos;
 
 import org.criuatlas.bridge.criu.TempDirs;
-import org.criuatlas.bridge.topo.Topology;
-import org.criuatlas.bridge.topo.TopologyException;
 import org.criuatlas.bridge.os.Processes;
 import org.criuatlas.bridge.proc.LiveProcesses;
+import org.criuatlas.bridge.topo.Topology;
+import org.criuatlas.bridge.topo.TopologyException;
 import org.criuatlas.restore.RestoreRunner;
 
 import java.io.IOException;

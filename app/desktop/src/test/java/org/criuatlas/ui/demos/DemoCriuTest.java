@@ -1,5 +1,6 @@
 package org.criuatlas.ui.demos;
 
+import org.awaitility.Awaitility;
 import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.bridge.criu.CriuOptions;
 import org.criuatlas.bridge.criu.CriuResult;
@@ -206,11 +207,7 @@ class DemoCriuTest {
         waitFor(() -> RestoreRunner.stillTaken(List.of(pid)).isEmpty(), "pid " + pid + " is free after the dump");
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier c, String what) throws InterruptedException {
-        Instant end = Instant.now().plusSeconds(15);
-        while (!c.getAsBoolean()) {
-            if (Instant.now().isAfter(end)) fail("timed out: " + what);
-            Thread.sleep(20);
-        }
+    private static void waitFor(java.util.function.BooleanSupplier c, String what) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20)).until(c::getAsBoolean);
     }
 }

@@ -1,11 +1,14 @@
 package org.criuatlas.ui.demos;
 
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -45,11 +48,12 @@ class DemoLessonModelTest {
     }
 
     void waitState(DemoRunner.State s) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (onUi(() -> model.stateProperty().get()) != s) {
-            if (System.nanoTime() > end) fail("state stayed " + onUi(() -> model.stateProperty().get()) + ", wanted " + s
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> onUi(() -> model.stateProperty().get()) == s);
+        } catch (ConditionTimeoutException e) {
+            fail("state stayed " + onUi(() -> model.stateProperty().get()) + ", wanted " + s
                     + "; status: " + onUi(() -> model.statusProperty().get()));
-            Thread.sleep(20);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.criuatlas.ui.demos;
 
+import org.criuatlas.bridge.os.Processes;
 import org.criuatlas.bridge.criu.TempDirs;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -8,6 +9,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +53,7 @@ class DemoRunnerCrashTest {
             if (how.equals("exit")) assertEquals(3, jvm.exitValue());
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             for (int pid : pids) {
-                while (Files.exists(Path.of("/proc/" + pid)) && System.nanoTime() < end) Thread.sleep(20);
+                Processes.awaitEnd(pid, Duration.ofNanos(Math.max(0, end - System.nanoTime()))); // woken by its pidfd
                 assertFalse(Files.exists(Path.of("/proc/" + pid)), "pid " + pid + " outlived the application (" + how + ")");
             }
             if (how.equals("exit")) for (Path d : dirs) assertFalse(Files.exists(d), d + " left behind by the shutdown hook");

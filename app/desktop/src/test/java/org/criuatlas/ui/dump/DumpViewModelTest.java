@@ -1,5 +1,6 @@
 package org.criuatlas.ui.dump;
 
+import org.awaitility.Awaitility;
 import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.bridge.criu.CriuEvent;
 import org.criuatlas.bridge.criu.CriuOptions;
@@ -303,12 +304,7 @@ class DumpViewModelTest {
         return ui.submit(c).get(10, TimeUnit.SECONDS);
     }
 
-    static void waitFor(ExecutorService ui, Callable<Boolean> c) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < end) {
-            if (onUi(ui, c)) return;
-            Thread.sleep(10);
-        }
-        fail("condition not reached");
+    static void waitFor(ExecutorService ui, Callable<Boolean> c) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> onUi(ui, c));
     }
 }
