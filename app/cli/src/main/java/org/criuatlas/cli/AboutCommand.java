@@ -29,7 +29,7 @@ public final class AboutCommand implements Callable<Integer> {
         var criu = CriuLocator.locate();
         AboutJson a = new AboutJson(appVersion(), Runtime.version().toString(), System.getProperty("java.vm.name"),
                 LiveProcesses.kernelRelease(), criu.map(c -> c.path().toString()).orElse(null),
-                criu.map(c -> CriuLocator.versionText(c.path())).orElse(null), criu.map(CriuLocator.Located::via).orElse(null),
+                criu.map(c -> c.version() == null ? null : c.version().toString()).orElse(null), criu.map(CriuLocator.Located::via).orElse(null),
                 AtlasLog.file().toString(), AtlasLog.stateDirectory().toString());
         if (json) {
             System.out.println(Json.write(a));

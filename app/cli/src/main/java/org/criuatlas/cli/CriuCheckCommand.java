@@ -4,13 +4,14 @@ import picocli.CommandLine.Command;
 
 import java.util.concurrent.Callable;
 
-/** Prints which criu binary would be used and where the setting came from. */
-@Command(name = "which-criu", mixinStandardHelpOptions = true, description = "Print the criu binary CRIU Atlas uses and how it was found.")
+/** Prints which criu binary would be used, its version and origin, and why it was chosen. */
+@Command(name = "which-criu", mixinStandardHelpOptions = true,
+        description = "Print the criu binary CRIU Atlas uses, its version and why it was chosen.")
 public final class CriuCheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var loc = CriuRunOutput.locateCriu();
-        System.out.println(loc.path() + "\t(via " + loc.via() + ")");
+        System.out.println(loc.describe());
         return ExitCode.OK.code;
     }
 }

@@ -13,6 +13,7 @@ import org.criuatlas.bridge.topo.TopologySpec;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.model.SocketType;
 import org.criuatlas.testing.Requirements;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * of the first error line must agree in every cell. Where a plan creates a restore obligation,
  * restores through {@link CriuSession} with and without it check the prediction.
  */
+@Tag("criu")
 class PlanRealMatrixTest {
     static final String APP = "app", OUTSIDE = "outside";
 

@@ -15,6 +15,7 @@ import org.criuatlas.testing.Requirements;
 import org.criuatlas.testing.TestProcs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * other end we hold (outside its tree); dump with external unix[worker ino]; read the images; wire
  * a console; restore through {@link RestoreRunner}; text typed into the console comes back.
  */
+@Tag("criu")
 class RestoreRunnerRealTest {
     /** Echoes every byte it reads from the stream socket at fd 3; exits on EOF. */
     static final String ECHO_FD3 = """

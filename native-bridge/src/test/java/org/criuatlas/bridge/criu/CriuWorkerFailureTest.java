@@ -4,6 +4,7 @@ import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.testing.Requirements;
 import org.criuatlas.testing.TestProcs;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** A worker that never replies becomes a typed error, never a hang. */
+@Tag("criu")
 class CriuWorkerFailureTest {
     @TempDir
     Path tmp;

@@ -22,6 +22,7 @@ import org.criuatlas.restore.RestoreRunner;
 import org.criuatlas.testing.Requirements;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,6 +46,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * the lesson says, and the dump with the lesson's fixes succeeds. The seed case then goes all the
  * way: dump with the fix, restore with a console kept by CRIU Atlas, and the restored worker echoes.
  */
+@Tag("criu")
 class DemoCriuTest {
     Path criu;
     DemoRunner runner;

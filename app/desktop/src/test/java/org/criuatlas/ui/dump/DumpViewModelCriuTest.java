@@ -9,6 +9,7 @@ import org.criuatlas.plan.Decisions;
 import org.criuatlas.plan.DumpPlan;
 import org.criuatlas.testing.EchoPair;
 import org.criuatlas.testing.TestProcs;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * the external-socket diagnosis naming the worker's end; the worker still runs and still answers;
  * the fix ticks that end as external; the second dump succeeds into a fresh, complete folder.
  */
+@Tag("criu")
 class DumpViewModelCriuTest {
     @TempDir Path tmp;
 
