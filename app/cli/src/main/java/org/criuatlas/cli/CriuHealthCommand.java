@@ -3,17 +3,18 @@ package org.criuatlas.cli;
 import org.criuatlas.bridge.criu.CriuException;
 import org.criuatlas.bridge.criu.CriuResult;
 import org.criuatlas.bridge.criu.CriuSession;
+import org.criuatlas.json.CheckJson;
+import org.criuatlas.json.CriuRunJson;
+import org.criuatlas.json.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code criu-atlas check}: VERSION and CHECK over CRIU's RPC. */
 @Command(name = "check", mixinStandardHelpOptions = true, description = "Ask the located criu for its version and whether it works on this kernel.")
 public final class CriuHealthCommand implements Callable<Integer> {
-    @Option(names = "--json", description = "Print the result as JSON.") boolean json;
+    @Option(names = "--json", description = "Print the result as JSON (docs/json.md).") boolean json;
 
     @Override
     public Integer call() {
@@ -23,12 +24,8 @@ public final class CriuHealthCommand implements Callable<Integer> {
             CriuResult v = CriuSession.version(loc.get().path());
             CriuResult c = CriuSession.check(loc.get().path(), null);
             if (json) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("criu", loc.get().path().toString());
-                m.put("via", loc.get().via());
-                m.put("version", CriuRunOutput.toMap(v, null));
-                m.put("check", CriuRunOutput.toMap(c, null));
-                System.out.println(CriuRunOutput.toJson(m));
+                System.out.println(Json.write(new CheckJson(loc.get().path().toString(), loc.get().via(),
+                        CriuRunJson.of("check", v, null), CriuRunJson.of("check", c, null))));
             } else {
                 System.out.println("criu " + loc.get().path() + " (via " + loc.get().via() + ")");
                 System.out.println("version: " + (v.success() ? v.version() : "FAILED"));

@@ -1,7 +1,5 @@
 package org.criuatlas.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.criuatlas.bridge.criu.CriuEvent;
 import org.criuatlas.bridge.criu.CriuException;
 import org.criuatlas.bridge.criu.CriuListener;
@@ -11,13 +9,11 @@ import org.criuatlas.bridge.criu.CriuSession;
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.bridge.criu.log.CriuLogLine;
 import org.criuatlas.bridge.proc.LiveProcesses;
+import org.criuatlas.json.CriuRunJson;
+import org.criuatlas.json.Json;
 
 import java.io.PrintStream;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Shared checks, printing and exit codes of the headless dump/restore/check commands. The result goes
@@ -109,12 +105,7 @@ final class CriuRunOutput {
             return r.success() ? ExitCode.OK.code : ExitCode.CRIU_FAILED.code;
         } catch (CriuException e) {
             if (json) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("request", session.request().word());
-                m.put("success", false);
-                m.put("error", e.getMessage());
-                m.put("errorType", e.getClass().getSimpleName());
-                System.out.println(toJson(m));
+                System.out.println(Json.write(CriuRunJson.noReply(session.request().word(), session.request().word(), e)));
                 return ExitCode.CRIU_NO_REPLY.code;
             }
             throw e; // one line on stderr, exit CRIU_NO_REPLY
@@ -129,7 +120,7 @@ final class CriuRunOutput {
 
     void print(CriuResult r, boolean json, String command) {
         if (json) {
-            System.out.println(toJson(toMap(r, command)));
+            System.out.println(Json.write(CriuRunJson.of(r.request(), r, command)));
             return;
         }
         PrintStream o = System.out;
@@ -155,57 +146,5 @@ final class CriuRunOutput {
         if (!r.success() && r.diagnoses().isEmpty() && r.crErrmsg() != null) o.println("  criu's first error: " + r.crErrmsg());
         if (r.logFile() != null) o.println("  log: " + r.logFile());
         if (command != null) o.println("  same with the criu command line: " + command);
-    }
-
-    static Map<String, Object> toMap(CriuResult r, String command) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("request", r.request());
-        m.put("success", r.success());
-        m.put("restoredPid", r.restoredPid());
-        m.put("version", r.version() == null ? null : r.version().toString());
-        m.put("crErrno", r.crErrno());
-        m.put("crErrmsg", r.crErrmsg());
-        if (r.stats() != null) {
-            Map<String, Object> st = new LinkedHashMap<>();
-            st.put("dump", r.stats().dump());
-            st.put("restore", r.stats().restore());
-            m.put("stats", st);
-        }
-        List<Map<String, Object>> ds = new ArrayList<>();
-        for (CriuDiagnosis d : r.diagnoses()) {
-            Map<String, Object> dm = new LinkedHashMap<>();
-            dm.put("kind", d.kind().name());
-            dm.put("what", d.what());
-            dm.put("fix", d.fix());
-            dm.put("dumpedInode", d.dumpedInode());
-            dm.put("outsideInode", d.outsideInode());
-            dm.put("pids", d.pids());
-            dm.put("logLine", d.logLine());
-            dm.put("evidence", d.evidence());
-            ds.add(dm);
-        }
-        m.put("diagnoses", ds);
-        List<Map<String, Object>> stages = new ArrayList<>();
-        for (CriuEvent.Stage s : r.stages()) {
-            Map<String, Object> sm = new LinkedHashMap<>();
-            sm.put("name", s.name());
-            sm.put("pid", s.pid());
-            sm.put("at", s.at().toString());
-            stages.add(sm);
-        }
-        m.put("stages", stages);
-        m.put("logFile", r.logFile() == null ? null : r.logFile().toString());
-        m.put("workerExit", r.workerExit());
-        m.put("elapsedMs", r.elapsed().toMillis());
-        if (command != null) m.put("command", command);
-        return m;
-    }
-
-    static String toJson(Object o) {
-        try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,6 +1,8 @@
 package org.criuatlas.cli;
 
 import org.criuatlas.bridge.proc.LiveProcesses;
+import org.criuatlas.json.Json;
+import org.criuatlas.json.PlanJson;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.model.ObjectKey;
 import org.criuatlas.plan.Decisions;
@@ -53,7 +55,7 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--exclude", paramLabel = "PID", split = ",", description = "Leave this process out (if CRIU can).")
     List<Integer> exclude = new ArrayList<>();
 
-    @Option(names = "--json", description = "Print JSON for scripts instead of text.")
+    @Option(names = "--json", description = "Print JSON for scripts instead of text (docs/json.md).")
     boolean json;
 
     @Override
@@ -66,7 +68,7 @@ public final class PlanCommand implements Callable<Integer> {
         Decisions d = new Decisions(new HashSet<>(external), extUnixSk, null, shellJob, new HashSet<>(reconnect), new HashSet<>(inherit));
         PlanSet set = DumpPlanner.planAll(g, new Selection(pids, new HashSet<>(include), new HashSet<>(exclude)), d,
                 LiveProcesses::exists);
-        System.out.print(json ? PlanReport.json(set) + "\n" : PlanReport.text(set, g));
+        System.out.print(json ? Json.write(PlanJson.of(set)) + "\n" : PlanReport.text(set, g));
         return set.willSucceed() ? ExitCode.OK.code : ExitCode.CHECK_SAYS_NO.code;
     }
 }

@@ -1,8 +1,9 @@
 package org.criuatlas.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.criuatlas.bridge.proc.LiveProcesses;
+import org.criuatlas.json.GraphJson;
+import org.criuatlas.json.Json;
+import org.criuatlas.json.ScanJson;
 import org.criuatlas.bridge.scan.ScanScope;
 import org.criuatlas.model.FdInfo;
 import org.criuatlas.model.FdKind;
@@ -26,7 +27,7 @@ import java.util.stream.Collectors;
 @Command(name = "scan", mixinStandardHelpOptions = true,
         description = "Print the live graph of processes, unix sockets and pipes (as root: every process).")
 public final class ScanCommand implements Callable<Integer> {
-    @Option(names = "--json", description = "Print JSON (schema in docs/scan-json.md).")
+    @Option(names = "--json", description = "Print JSON (the one model of every command: docs/json.md; scan fields: docs/scan-json.md).")
     boolean json;
 
     @Option(names = {"-p", "--pid"}, arity = "1..*", paramLabel = "PID",
@@ -44,11 +45,7 @@ public final class ScanCommand implements Callable<Integer> {
         IpcGraph g = LiveGraph.scan(scope);
         PrintStream out = System.out;
         if (json) {
-            ObjectMapper m = new ObjectMapper();
-            if (pretty) m.enable(SerializationFeature.INDENT_OUTPUT);
-            m.writeValue(new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8) {
-                @Override public void close() throws java.io.IOException { flush(); } // keep stdout open
-            }, ScanJson.toJson(g, m));
+            Json.write(ScanJson.of(g), pretty, out);
             out.println();
         } else {
             printText(g, out);
@@ -102,7 +99,7 @@ public final class ScanCommand implements Callable<Integer> {
             }
             case PIPE, FIFO -> {
                 Pipe p = g.pipe(f.inode());
-                String end = ScanJson.mode(f.mode()) + " end";
+                String end = GraphJson.mode(f.mode()) + " end";
                 if (p == null) return f.target() + "  " + end;
                 List<Holder> other = f.mode().canWrite() ? p.readers() : p.writers();
                 return f.target() + "  " + end + ", other end " + holdersText(other, pid);

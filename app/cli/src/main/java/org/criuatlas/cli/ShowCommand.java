@@ -1,12 +1,12 @@
 package org.criuatlas.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.criuatlas.bridge.images.CriuStats;
 import org.criuatlas.bridge.images.ImageDump;
 import org.criuatlas.bridge.images.ImageFormatException;
 import org.criuatlas.bridge.images.ImageReader;
 import org.criuatlas.bridge.images.InheritKeyCheck;
+import org.criuatlas.json.Json;
+import org.criuatlas.json.ShowJson;
 import org.criuatlas.model.FdInfo;
 import org.criuatlas.model.Holder;
 import org.criuatlas.model.IpcGraph;
@@ -35,7 +35,7 @@ public final class ShowCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "the image directory (holds inventory.img)")
     Path dir;
 
-    @Option(names = "--json", description = "print JSON instead of text")
+    @Option(names = "--json", description = "print JSON instead of text (docs/json.md)")
     boolean json;
 
     @Option(names = "--inherit-key", paramLabel = "KEY",
@@ -54,58 +54,11 @@ public final class ShowCommand implements Callable<Integer> {
         }
         List<InheritKeyCheck.Finding> findings = InheritKeyCheck.check(inheritKeys, dump.graph(), dump.obligations());
         if (json) {
-            ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            om.findAndRegisterModules();
-            om.writeValue(System.out, toJson(dump, findings));
-            System.out.println();
+            System.out.println(Json.write(ShowJson.of(dump, findings)));
         } else {
             printText(System.out, dump, findings);
         }
         return findings.stream().anyMatch(f -> f.severity() == InheritKeyCheck.Severity.ERROR) ? ExitCode.CHECK_SAYS_NO.code : ExitCode.OK.code;
-    }
-
-    static Map<String, Object> toJson(ImageDump d, List<InheritKeyCheck.Finding> findings) {
-        IpcGraph g = d.graph();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("dir", d.dir().toString());
-        m.put("imgVersion", d.imgVersion());
-        m.put("criuRunId", d.criuRunId());
-        m.put("imageCount", d.imageCount());
-        m.put("readMillis", g.meta().scanNanos() / 1e6);
-        m.put("processes", g.processes().values());
-        m.put("sockets", g.sockets().values());
-        m.put("pipes", g.pipes().values());
-        m.put("obligations", d.obligations());
-        m.put("dumpStats", dumpStatsJson(d.dumpStats()));
-        m.put("restoreStats", restoreStatsJson(d.restoreStats()));
-        if (!findings.isEmpty()) m.put("inheritKeyFindings", findings);
-        return m;
-    }
-
-    // show --json has always named the times without "Time" (dump --json keeps CriuStats' own names)
-    private static Map<String, Object> dumpStatsJson(CriuStats.Dump s) {
-        if (s == null) return null;
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("freezingUs", s.freezingTimeUs());
-        m.put("frozenUs", s.frozenTimeUs());
-        m.put("memdumpUs", s.memdumpTimeUs());
-        m.put("memwriteUs", s.memwriteTimeUs());
-        m.put("pagesScanned", s.pagesScanned());
-        m.put("pagesSkippedParent", s.pagesSkippedParent());
-        m.put("pagesWritten", s.pagesWritten());
-        m.put("pagesLazy", s.pagesLazy());
-        return m;
-    }
-
-    private static Map<String, Object> restoreStatsJson(CriuStats.Restore s) {
-        if (s == null) return null;
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("pagesCompared", s.pagesCompared());
-        m.put("pagesSkippedCow", s.pagesSkippedCow());
-        m.put("forkingUs", s.forkingTimeUs());
-        m.put("restoreUs", s.restoreTimeUs());
-        m.put("pagesRestored", s.pagesRestored());
-        return m;
     }
 
     static void printText(PrintStream out, ImageDump d, List<InheritKeyCheck.Finding> findings) {

@@ -52,7 +52,8 @@ class CriuCommandsTest {
         Run r = run("check", "--json");
         assertEquals(0, r.exit(), r.out());
         JsonNode j = new ObjectMapper().readTree(r.out());
-        assertTrue(j.at("/version/version").asText().startsWith("4."), r.out());
+        assertEquals("check", j.get("command").asText());
+        assertTrue(j.at("/version/criuVersion").asText().startsWith("4."), r.out());
         assertTrue(j.at("/check/success").asBoolean());
     }
 
@@ -68,8 +69,8 @@ class CriuCommandsTest {
             assertEquals(1, refused.exit(), refused.out());
             JsonNode d0 = new ObjectMapper().readTree(refused.out()).at("/diagnoses/0");
             assertEquals("EXTERNAL_SOCKET_USED", d0.get("kind").asText());
-            assertEquals(inside, d0.get("dumpedInode").asLong());
-            assertEquals(outside, d0.get("outsideInode").asLong());
+            assertEquals(inside, d0.get("dumpedIno").asLong());
+            assertEquals(outside, d0.get("outsideIno").asLong());
 
             Run dump = run("dump", "--pid", "" + echo.pid, "--images", images.toString(), "--external", "unix[" + inside + "]");
             assertEquals(0, dump.exit(), dump.out() + dump.err());
@@ -86,7 +87,8 @@ class CriuCommandsTest {
             assertEquals(0, restore.exit(), restore.out());
             JsonNode j = new ObjectMapper().readTree(restore.out());
             assertEquals(echo.pid, j.get("restoredPid").asInt());
-            assertTrue(j.get("command").asText().contains("--inherit-fd 'fd[" + fresh[1] + "]:socket:[" + inside + "]'"), j.get("command").asText());
+            assertEquals("restore", j.get("command").asText());
+            assertTrue(j.get("criuCommand").asText().contains("--inherit-fd 'fd[" + fresh[1] + "]:socket:[" + inside + "]'"), j.get("command").asText());
             LibC.close(fresh[1]);
             assertEquals("via the command", TestProcs.roundTrip(fresh[0], "via the command", Duration.ofSeconds(5)));
         } finally {

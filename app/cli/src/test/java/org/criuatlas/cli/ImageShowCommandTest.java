@@ -58,10 +58,10 @@ class ImageShowCommandTest {
         assertEquals("socket:[5002]", j.get("obligations").get(0).get("key").asText());
         assertEquals(1, j.get("inheritKeyFindings").size());
         assertEquals("socket:[9]", j.get("inheritKeyFindings").get(0).get("key").asText());
-        // the stats keep show's own JSON names (dump --json names them after CriuStats)
-        assertEquals(95, j.get("dumpStats").get("freezingUs").asLong());
-        assertEquals(5869, j.get("dumpStats").get("frozenUs").asLong());
-        assertTrue(j.get("restoreStats").isNull(), "the synthetic dump has no stats-restore");
+        // the stats have the same names here as in dump --json
+        assertEquals(95, j.get("stats").get("dump").get("freezingUs").asLong());
+        assertEquals(5869, j.get("stats").get("dump").get("frozenUs").asLong());
+        assertTrue(j.get("stats").get("restore").isNull(), "the synthetic dump has no stats-restore");
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.criuatlas.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.criuatlas.json.Json;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -35,7 +36,8 @@ class ScanCommandTest {
         Process child = new ProcessBuilder("cat").start(); // a pipe from us to a child we know
         try {
             JsonNode root = new ObjectMapper().readTree(run("scan", "--json", "--pid", String.valueOf(self)));
-            assertEquals(1, root.path("meta").path("schema").asInt());
+            assertEquals(Json.SCHEMA_VERSION, root.path("schema").asInt());
+            assertEquals("scan", root.path("command").asText());
             assertEquals("live", root.path("meta").path("source").asText());
             Set<Integer> pids = new HashSet<>();
             for (JsonNode p : root.path("processes")) {

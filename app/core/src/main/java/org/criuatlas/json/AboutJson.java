@@ -13,10 +13,10 @@ package org.criuatlas.json;
  * @param logFile     the current log file
  * @param stateDir    the folder that holds the log files
  */
-public record AboutJson(int schema, String version, String jdk, String jvm, String kernel, String criuPath, String criuVersion,
+public record AboutJson(int schema, String command, String version, String jdk, String jvm, String kernel, String criuPath, String criuVersion,
                         String criuVia, String logFile, String stateDir) {
     public AboutJson(String version, String jdk, String jvm, String kernel, String criuPath, String criuVersion, String criuVia,
                      String logFile, String stateDir) {
-        this(Json.SCHEMA_VERSION, version, jdk, jvm, kernel, criuPath, criuVersion, criuVia, logFile, stateDir);
+        this(Json.SCHEMA_VERSION, "about", version, jdk, jvm, kernel, criuPath, criuVersion, criuVia, logFile, stateDir);
     }
 }

@@ -1,8 +1,5 @@
 package org.criuatlas.plan;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.criuatlas.model.Holder;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.model.ProcessInfo;
@@ -13,9 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A plan as text for people and as JSON for scripts. Pure: returns strings. */
+/** A plan as text for people (its JSON form is org.criuatlas.json.PlanJson). Pure: returns strings. */
 public final class PlanReport {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** Shown where the images directory goes in a command line. */
     public static final String IMAGES_PLACEHOLDER = "<images-dir>";
 
@@ -116,117 +112,5 @@ public final class PlanReport {
             if (parts.size() == 4 && hs.size() > 4) { parts.add("+" + (hs.size() - 4) + " more"); break; }
         }
         return String.join(", ", parts);
-    }
-
-    // ---------------------------------------------------------------------------------------------
-
-    public static String json(PlanSet set) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("willSucceed", set.willSucceed());
-        m.put("commonAncestor", set.commonAncestor());
-        m.put("selection", set.selectionChecks().stream().map(PlanReport::check).toList());
-        m.put("plans", set.plans().stream().map(PlanReport::plan).toList());
-        try {
-            return JSON.writeValueAsString(m);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("plan JSON", e);
-        }
-    }
-
-    private static Map<String, Object> plan(DumpPlan p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("root", p.root());
-        m.put("rootCommand", p.rootCommand());
-        m.put("dumped", p.dumped());
-        m.put("outcome", p.outcome().name());
-        m.put("willSucceed", p.willSucceed());
-        m.put("firstError", p.firstError() == null ? null : error(p.firstError()));
-        m.put("reasons", p.reasons());
-        m.put("warnings", p.warnings());
-        m.put("checks", p.checks().stream().map(PlanReport::check).toList());
-        m.put("crossings", p.crossings().stream().map(PlanReport::crossing).toList());
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("pid", p.options().pid());
-        o.put("shellJob", p.options().shellJob());
-        o.put("extUnixSk", p.options().extUnixSk());
-        o.put("external", p.options().external());
-        m.put("options", o);
-        m.put("command", DumpCommand.args(p.options().withLogLevel(4), IMAGES_PLACEHOLDER));
-        m.put("restoreObligations", p.obligations().stream().map(PlanReport::obligation).toList());
-        return m;
-    }
-
-    private static Map<String, Object> check(PlanCheck c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kind", c.kind().name());
-        m.put("pid", c.pid());
-        m.put("outcome", c.prediction().outcome().name());
-        m.put("error", c.prediction().error() == null ? null : error(c.prediction().error()));
-        m.put("message", c.message());
-        return m;
-    }
-
-    private static Map<String, Object> crossing(Crossing c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kind", c.kind().name());
-        m.put("label", c.kind().label);
-        m.put("key", c.key());
-        m.put("ourIno", c.ourIno());
-        m.put("outsideIno", c.outsideIno());
-        m.put("socketType", c.socketType() == null ? null : c.socketType().label());
-        m.put("ourName", c.ourName().display());
-        m.put("peerName", c.peerName().display());
-        m.put("inside", c.insideHolders().stream().map(PlanReport::holder).toList());
-        m.put("outside", c.outsideHolders().stream().map(PlanReport::holder).toList());
-        m.put("ownerVisible", c.ownerVisible());
-        m.put("withoutHelp", prediction(c.withoutHelp()));
-        m.put("fixes", c.fixes().stream().map(f -> {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("kind", f.kind().name());
-            x.put("works", f.works());
-            x.put("title", f.title());
-            x.put("consequence", f.consequence());
-            if (f.newRoot() != 0) x.put("newRoot", f.newRoot());
-            return x;
-        }).toList());
-        m.put("withDecisions", prediction(c.withDecisions()));
-        m.put("restoreObligation", c.obligation() == null ? null : obligation(c.obligation()));
-        m.put("notes", c.notes());
-        return m;
-    }
-
-    private static Map<String, Object> prediction(Prediction p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("outcome", p.outcome().name());
-        m.put("error", p.error() == null ? null : error(p.error()));
-        m.put("why", p.why());
-        return m;
-    }
-
-    private static Map<String, Object> error(CriuError e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kind", e.kind().name());
-        m.put("line", e.line());
-        return m;
-    }
-
-    private static Map<String, Object> holder(Holder h) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("pid", h.pid());
-        m.put("fd", h.fd());
-        return m;
-    }
-
-    private static Map<String, Object> obligation(RestoreObligation o) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("key", o.key());
-        m.put("kind", o.kind().name());
-        m.put("ino", o.ino());
-        m.put("holder", o.holder() == null ? null : holder(o.holder()));
-        m.put("socketType", o.socketType() == null ? null : o.socketType().label());
-        m.put("peerName", o.peerName().display());
-        if (o.kind() == RestoreObligation.Kind.INHERIT_PIPE) m.put("dumpedEnd", o.pipeEndRead() ? "read" : "write");
-        m.put("explanation", o.explanation());
-        return m;
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.model.SocketType;
+import org.criuatlas.json.Json;
+import org.criuatlas.json.PlanJson;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -24,13 +26,14 @@ class PlanReportTest {
         assertTrue(text.contains("Will the dump succeed as planned? no"), text);
 
         PlanSet fixed = DumpPlanner.planAll(g, Selection.of(200), Decisions.NONE.withExternal(ends[0]), pid -> true);
-        JsonNode j = new ObjectMapper().readTree(PlanReport.json(fixed));
+        JsonNode j = new ObjectMapper().readTree(Json.write(PlanJson.of(fixed)));
+        assertEquals("plan", j.get("command").asText());
         assertTrue(j.get("willSucceed").asBoolean());
         JsonNode p = j.get("plans").get(0);
         assertEquals(200, p.get("root").asInt());
         assertEquals("DUMPS_BREAKS_AT_RESTORE", p.get("outcome").asText());
         assertEquals("unix[" + ends[0] + "]", p.get("options").get("external").get(0).asText());
-        assertTrue(p.get("command").toString().contains("unix[" + ends[0] + "]"));
+        assertTrue(p.get("criuCommand").toString().contains("unix[" + ends[0] + "]"));
         assertEquals(2, p.get("restoreObligations").size());
         assertEquals("socket:[" + ends[0] + "]", p.get("crossings").get(0).get("key").asText());
         assertEquals("EXTERNAL_SOCKET_USED", p.get("crossings").get(0).get("withoutHelp").get("error").get("kind").asText());
