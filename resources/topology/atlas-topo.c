@@ -1576,6 +1576,7 @@ int main(int argc, char **argv)
         if (r < 0 && errno != EINTR) die("reading reports: %s", strerror(errno));
     }
     close(rp[0]);
+    await_process_states(deadline);
     print_manifest();
 
     /* Alive until stdin EOF or SIGTERM/SIGINT; report exits of the tree's processes. */

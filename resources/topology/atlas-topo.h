@@ -127,7 +127,8 @@ void make_local_objects(int p, int park_above);  /* process: its own objects, af
 void report_proc(int p);                         /* process: P line (namespaces, cwd) */
 void proc_setup_late(int p);                     /* process: after 'D': traced, zombie, seccomp, threads, stop */
 void reap_kids(int p);                           /* process: SIGCHLD; keeps zombies, continues tracees */
-int hold_only(const struct end *e);              /* the end is held but never read or written */
+int hold_only(const struct end *e);
+void await_process_states(long long deadline_ms); /* director: stopped/traced/zombie/... are real */              /* the end is held but never read or written */
 void teardown_kinds(void);                       /* director: files, dirs, SysV objects */
 
 #endif

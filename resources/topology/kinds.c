@@ -28,6 +28,8 @@
 #include <linux/userfaultfd.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <time.h>
 #include <linux/netlink.h>
 #include <linux/if_packet.h>
 #include <linux/if_ether.h>
@@ -573,7 +575,18 @@ void build_kind_object(int i)
         }
         describe_inet_end(o->ends[R_CLIENT], c);
         if (o->shut >= 0) {
-            if (shutdown(ends[o->ends[o->shut]].src, SHUT_WR) != 0) die("shutdown(%s): %s", o->name, strerror(errno));
+            int sh = ends[o->ends[o->shut]].src;
+            if (shutdown(sh, SHUT_WR) != 0) die("shutdown(%s): %s", o->name, strerror(errno));
+            /* the manifest promises FIN_WAIT2: wait for the peer's ACK of our FIN (loopback: at once) */
+            for (int tries = 0;; tries++) {
+                struct tcp_info ti;
+                socklen_t tl = sizeof(ti);
+                if (getsockopt(sh, IPPROTO_TCP, TCP_INFO, &ti, &tl) != 0) die("TCP_INFO(%s): %s", o->name, strerror(errno));
+                if (ti.tcpi_state == TCP_FIN_WAIT2) break;
+                if (tries == 2000) die("tcp-connect '%s': still not in FIN_WAIT2 after shutdown (state %d)", o->name, ti.tcpi_state);
+                struct timespec ts = {0, 1000000};
+                nanosleep(&ts, NULL);
+            }
             append_info(&o->info, "shutdown=%s", role_names[o->shut]);
         }
         leave_netns(back);
@@ -756,7 +769,17 @@ static int make_file(int p, struct object *o)
     char line[256];
     int n = snprintf(line, sizeof(line), "atlas-topo file %s\n", o->name);
     if (write(w, line, (size_t)n) != n) child_fail(p, "write(file)");
-    if (o->size && ftruncate(w, o->size) != 0) child_fail(p, "ftruncate(file)");
+    if (o->size) {
+        /* real data, not a hole: CRIU's ghost-file limit counts what is stored */
+        static char chunk[65536];
+        memset(chunk, 'x', sizeof(chunk));
+        for (long long left = o->size - n; left > 0;) {
+            ssize_t k = write(w, chunk, left < (long long)sizeof(chunk) ? (size_t)left : sizeof(chunk));
+            if (k <= 0) child_fail(p, "write(file data)");
+            left -= k;
+        }
+        if (ftruncate(w, o->size) != 0) child_fail(p, "ftruncate(file)");
+    }
     close(w);
     int fd = open(o->path, o->proto);
     if (fd < 0) child_fail(p, "open(file)");
@@ -929,6 +952,15 @@ void make_local_objects(int p, int park_above)
 
 void report_proc(int p)
 {
+    /* a zombie child must be one before anyone is told the tree is ready: wait for its exit
+     * without reaping it (it reported its own 'D' before exiting) */
+    for (int k = 0; k < procs[p].nkids; k++) {
+        struct proc *kid = &procs[procs[p].kids[k]];
+        siginfo_t si;
+        if (!kid->zombie) continue;
+        while (waitid(P_PID, (id_t)kid->pid, &si, WEXITED | WNOWAIT) != 0)
+            if (errno != EINTR) child_fail(p, "waitid(zombie child)");
+    }
     report("P %d net=%lu ipc=%lu mnt=%lu pid=%lu uts=%lu user=%lu\n", p, ns_inode("net"), ns_inode("ipc"),
            ns_inode("mnt"), ns_inode("pid"), ns_inode("uts"), ns_inode("user"));
 }
@@ -1003,6 +1035,55 @@ void reap_kids(int p)
 int hold_only(const struct end *e)
 {
     return objs[e->obj].kind == K_TCP_CONNECT && objs[e->obj].shut >= 0;
+}
+
+/* ---------- director: after setup ---------- */
+
+static int status_field(pid_t pid, const char *key, char *out, size_t n)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "re");
+    if (!f) return 0;
+    size_t kl = strlen(key);
+    int found = 0;
+    while (fgets(line, sizeof(line), f)) {
+        if (strncmp(line, key, kl) || line[kl] != ':') continue;
+        char *v = line + kl + 1;
+        while (*v == ' ' || *v == '\t') v++;
+        v[strcspn(v, "\n")] = 0;
+        snprintf(out, n, "%s", v);
+        found = 1;
+        break;
+    }
+    fclose(f);
+    return found;
+}
+
+/* The late states (stopped, traced, zombie, threads, seccomp) are taken after a process said it
+ * was done: the manifest may only follow once each is really there. */
+void await_process_states(long long deadline_ms)
+{
+    for (int p = 0; p < nprocs; p++) {
+        struct proc *pr = &procs[p];
+        if (!pr->stopped && !pr->traced && !pr->zombie && pr->threads < 2 && !pr->seccomp) continue;
+        for (;;) {
+            char st[64] = "", v[64] = "";
+            int ok = status_field(pr->pid, "State", st, sizeof(st));
+            if (ok && pr->stopped) ok = st[0] == 'T';
+            if (ok && pr->zombie) ok = st[0] == 'Z';
+            if (ok && pr->traced) ok = status_field(pr->pid, "TracerPid", v, sizeof(v)) && atoi(v) == (int)procs[pr->parent].pid;
+            if (ok && pr->threads > 1) ok = status_field(pr->pid, "Threads", v, sizeof(v)) && atoi(v) == pr->threads;
+            if (ok && pr->seccomp) ok = status_field(pr->pid, "Seccomp", v, sizeof(v)) && atoi(v) == 2;
+            if (ok) break;
+            struct timespec now;
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            if ((long long)now.tv_sec * 1000 + now.tv_nsec / 1000000 > deadline_ms)
+                die("process '%s' (pid %d) did not reach its state (%s) in time", pr->name, (int)pr->pid, st);
+            struct timespec ts = {0, 1000000};
+            nanosleep(&ts, NULL);
+        }
+    }
 }
 
 /* ---------- director: teardown ---------- */
