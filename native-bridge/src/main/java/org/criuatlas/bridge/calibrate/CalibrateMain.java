@@ -7,13 +7,21 @@ import java.util.List;
 /**
  * Runs a calibration from the command line and prints one line per cell (project tool; the user's
  * command is {@code criu-atlas calibrate}):
- * {@code java -cp ... org.criuatlas.bridge.calibrate.CalibrateMain --criu PATH [--out FILE] [--parallel N] [--kinds a,b]}.
+ * {@code java -cp ... org.criuatlas.bridge.calibrate.CalibrateMain --criu PATH [--out FILE] [--parallel N] [--kinds a,b]},
+ * or {@code --markdown REPORT.json...} for the table of docs/dump-rules.md.
  * Exit status 0 when every cell was measured.
  */
 public final class CalibrateMain {
     private CalibrateMain() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--markdown")) {
+            // --markdown REPORT.json...: the table of docs/dump-rules.md from reports
+            List<CalibrationReport> reports = new java.util.ArrayList<>();
+            for (int i = 1; i < args.length; i++) reports.add(CalibrationReport.read(Path.of(args[i])));
+            System.out.print(CalibrationTable.markdown(ProbeCatalogue.builtIn(), reports));
+            return;
+        }
         Path criu = null, out = null;
         int parallel = CalibrationEngine.DEFAULT_PARALLELISM;
         List<String> kinds = null;

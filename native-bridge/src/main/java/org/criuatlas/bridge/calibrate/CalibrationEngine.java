@@ -81,7 +81,18 @@ public final class CalibrationEngine {
         return run;
     }
 
+    private static boolean isRoot() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status")))
+                if (l.startsWith("Uid:")) return l.split("\\s+")[2].equals("0");
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+
     private static CalibrationReport execute(Settings s, CalibrationRun run, CalibrationListener listener) throws Exception {
+        if (!isRoot()) throw new IllegalStateException("calibration needs root (CRIU, namespaces, packet sockets)");
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         CriuVersion version = CriuLocator.version(s.criu());

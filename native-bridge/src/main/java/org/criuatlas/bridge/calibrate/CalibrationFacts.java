@@ -73,7 +73,11 @@ public final class CalibrationFacts {
 
     /** The best facts for this CRIU version and kernel release, if any. */
     public static Optional<Facts> forCriu(String criuVersion, String kernel) {
-        Path cache = CalibrationReport.cacheFile(criuVersion, kernel);
+        return forCriu(criuVersion, kernel, CalibrationReport.cacheFile(criuVersion, kernel));
+    }
+
+    /** {@link #forCriu(String, String)} with the user's result file given (tests). */
+    static Optional<Facts> forCriu(String criuVersion, String kernel, Path cache) {
         if (Files.isRegularFile(cache)) {
             try {
                 CalibrationReport r = CalibrationReport.read(cache);

@@ -29,26 +29,42 @@ record TreeSnapshot(Map<Integer, String> processes) {
         return new TreeSnapshot(out);
     }
 
-    /** The differences, in words (empty when equal). */
+    /**
+     * The differences, in words (empty when equal), e.g. {@code pid 12: fd 4 (tcp 127.0.0.1:80 ->
+     * 127.0.0.1:5000 ESTABLISHED) is gone}.
+     */
     List<String> differences(TreeSnapshot after) {
         List<String> d = new ArrayList<>();
         for (var e : processes.entrySet()) {
             String now = after.processes.get(e.getKey());
-            if (now == null) d.add("pid " + e.getKey() + " is missing");
-            else if (!now.equals(e.getValue())) d.add("pid " + e.getKey() + ": " + firstDifference(e.getValue(), now));
+            if (now == null) {
+                d.add("pid " + e.getKey() + " is missing");
+                continue;
+            }
+            Map<String, String> a = items(e.getValue()), b = items(now);
+            for (var i : a.entrySet()) {
+                String y = b.get(i.getKey());
+                if (y == null) d.add("pid " + e.getKey() + ": " + i.getKey() + " (" + i.getValue() + ") is gone");
+                else if (!y.equals(i.getValue())) d.add("pid " + e.getKey() + ": " + i.getKey() + " was " + i.getValue() + ", is " + y);
+            }
+            for (var i : b.entrySet())
+                if (!a.containsKey(i.getKey())) d.add("pid " + e.getKey() + ": " + i.getKey() + " (" + i.getValue() + ") is new");
         }
         for (int pid : after.processes.keySet())
             if (!processes.containsKey(pid)) d.add("pid " + pid + " is new");
         return d;
     }
 
-    private static String firstDifference(String before, String after) {
-        String[] a = before.split("\n"), b = after.split("\n");
-        for (int i = 0; i < Math.max(a.length, b.length); i++) {
-            String x = i < a.length ? a[i] : "(nothing)", y = i < b.length ? b[i] : "(nothing)";
-            if (!x.equals(y)) return "'" + x + "' became '" + y + "'";
+    /** "fd 4 tcp ..." → key "fd 4", value "tcp ..."; "state running" → "state" / "running". */
+    private static Map<String, String> items(String description) {
+        Map<String, String> m = new TreeMap<>();
+        for (String line : description.split("\n")) {
+            if (line.isEmpty()) continue;
+            String[] w = line.split(" ", line.startsWith("fd ") ? 3 : 2);
+            if (line.startsWith("fd ")) m.put("fd " + w[1], w.length > 2 ? w[2] : "");
+            else m.put(w[0], w.length > 1 ? w[1] : "");
         }
-        return "differs";
+        return m;
     }
 
     private static String describe(int pid, char state) {
