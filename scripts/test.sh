@@ -5,7 +5,7 @@
 #
 # CRIU versions: `mvn verify` (every test) runs against the default CRIU (>= 4.2, from
 # scripts/provision-criu.sh); then the tests tagged "criu" (real-CRIU tests whose outcome may depend
-# on the version) run once more in native-bridge and app against each version in
+# on the version) run once more in native-bridge, app/core and app/desktop against each version in
 # $CRIU_ATLAS_ALSO_TEST (default "4.1.1"; empty = skip), with CRIU_ATLAS_CRIU pointing at it and
 # their reports in target/surefire-reports-criu-VERSION. Arguments go to the first run only.
 set -euo pipefail
@@ -47,6 +47,6 @@ mvn -B -ntp verify "$@"
 for entry in "${also[@]}"; do
   v=${entry%%=*}
   echo "test.sh: the CRIU-tagged tests (native-bridge, app) on CRIU $v" >&2
-  CRIU_ATLAS_CRIU=${entry#*=} mvn -B -ntp -pl native-bridge,app -am test -Dsurefire.groups=criu \
+  CRIU_ATLAS_CRIU=${entry#*=} mvn -B -ntp -pl native-bridge,app/core,app/desktop -am test -Dsurefire.groups=criu \
     -Dsurefire.failIfNoSpecifiedTests=false "-Dsurefire.reportsDirectory=target/surefire-reports-criu-$v"
 done

@@ -11,7 +11,8 @@
  *
  * Plain C, no threads, no timers: processes must survive a CRIU dump/restore.
  */
-#define _GNU_SOURCE
+#include "atlas-topo.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -34,58 +35,40 @@
 #include <time.h>
 #include <unistd.h>
 
-enum kind { K_SOCKETPAIR, K_LISTEN, K_DGRAM_SERVER, K_CONNECT, K_PIPE, K_FIFO, K_UNBOUND, K_PTY };
-static const char *const kind_names[] = {"socketpair", "listen", "dgram-server", "connect",
-                                         "pipe", "fifo", "unbound", "pty"};
+const char *const kind_names[K_COUNT] = {
+    "socketpair", "listen", "dgram-server", "connect", "pipe", "fifo", "unbound", "pty",
+    "tcp-listen", "tcp-connect", "udp", "raw", "packet", "netlink",
+    "file", "memfd", "eventfd", "timerfd", "signalfd", "inotify", "fanotify", "epoll", "io_uring",
+    "userfaultfd", "pidfd", "bpf-map", "perf", "devtty",
+    "lock", "shm", "sem", "msgq"};
 
-enum role { R_A, R_B, R_LISTEN, R_SERVER, R_CLIENT, R_ACCEPTED, R_WRITE, R_READ, R_SOCK, R_MASTER, R_SLAVE, R_COUNT };
-static const char *const role_names[] = {"a", "b", "listen", "server", "client", "accepted",
-                                         "write", "read", "sock", "master", "slave"};
-/* The end that a bare fd=/talk= option refers to. */
-static const int primary_role[] = {R_A, R_LISTEN, R_SERVER, R_CLIENT, R_WRITE, R_WRITE, R_SOCK, R_MASTER};
+const char *const role_names[R_COUNT] = {"a", "b", "listen", "server", "client", "accepted",
+                                         "write", "read", "sock", "master", "slave", "fd"};
+/* The end that a bare fd=/talk= option refers to (kinds.c knows its own kinds'). */
+static const int primary_role[K_COUNT] = {
+    R_A, R_LISTEN, R_SERVER, R_CLIENT, R_WRITE, R_WRITE, R_SOCK, R_MASTER,
+    R_LISTEN, R_CLIENT, R_SOCK, R_SOCK, R_SOCK, R_SOCK,
+    R_FD, R_FD, R_FD, R_FD, R_FD, R_FD, R_FD, R_FD, R_FD, R_FD, R_FD, R_FD, R_FD, R_FD,
+    -1, -1, -1, -1};
 
-struct proc {
-    char *name;
-    int parent;     /* index or -1 */
-    int setsid;
-    pid_t pid;
-    int *kids, nkids, capkids;
-    int *own, nown, capown; /* end indices */
-    int reported;
-    int reaped;     /* the director reaped it: its pid may be recycled */
-};
+/* -1: the kind has no fd (lock, shm, sem, msgq) */
+int primary_role_of(int kind)
+{
+    return primary_role[kind];
+}
 
-struct object {
-    char *name;
-    int kind;
-    int type;      /* SOCK_STREAM/DGRAM/SEQPACKET, 0 for pipes */
-    char *path;    /* filesystem name (socket file or FIFO), or NULL */
-    char *abs;     /* abstract name, or NULL */
-    int server;    /* connect: object index of the server */
-    int ends[R_COUNT]; /* original end per role, -1 if none */
-    int made_file; /* we created path: unlink at teardown */
-    int pending;   /* connect: left in the listener's accept queue; listen: has such connections */
-    int queued;    /* listen, while building: a pending connection is queued (accept() would take it) */
-};
-
-struct end {
-    int obj, role, proc;
-    int share_of; /* original end index for shares, else -1 */
-    int src;      /* fd in the director */
-    int target;   /* fd in the process; -1 = auto */
-    int talk;     /* ms, 0 = silent */
-    unsigned long ino;
-};
-
-static struct proc *procs;
-static int nprocs, capprocs;
-static struct object *objs;
-static int nobjs, capobjs;
-static struct end *ends;
-static int nends, capends;
+struct proc *procs;
+int nprocs;
+static int capprocs;
+struct object *objs;
+int nobjs;
+static int capobjs;
+struct end *ends;
+int nends;
+static int capends;
 
 static const char *logdir;
-static const char *sockdir;
+const char *sockdir;
 static int spec_line;
 static int watch_stdin = 1;
 
@@ -102,8 +85,7 @@ static int watch_stdin = 1;
 static void teardown(int code) __attribute__((noreturn));
 static int built; /* objects exist: die() must tear down */
 
-static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-static void die(const char *fmt, ...)
+void die(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -116,11 +98,37 @@ static void die(const char *fmt, ...)
     exit(2);
 }
 
-static char *xstrdup(const char *s)
+char *xstrdup(const char *s)
 {
     char *d = strdup(s);
     if (!d) die("out of memory");
     return d;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    char *out;
+    va_start(ap, fmt);
+    int n = vasprintf(&out, fmt, ap);
+    va_end(ap);
+    if (n < 0) die("out of memory");
+    return out;
+}
+
+/* Appends " k=v..." (formatted) to a manifest attribute string. */
+void append_info(char **info, const char *fmt, ...)
+{
+    va_list ap;
+    char *add;
+    va_start(ap, fmt);
+    int n = vasprintf(&add, fmt, ap);
+    va_end(ap);
+    if (n < 0) die("out of memory");
+    char *joined = xasprintf("%s%s%s", *info ? *info : "", *info ? " " : "", add);
+    free(add);
+    free(*info);
+    *info = joined;
 }
 
 static long long now_ms(void)
@@ -191,6 +199,7 @@ static int add_proc(const char *name, int parent, int setsid_)
     p->name = xstrdup(name);
     p->parent = parent;
     p->setsid = setsid_;
+    p->zombie = 0;
     names_put(&proc_names, p->name, nprocs);
     if (parent >= 0) {
         struct proc *pp = &procs[parent];
@@ -200,14 +209,21 @@ static int add_proc(const char *name, int parent, int setsid_)
     return nprocs++;
 }
 
-static int find_proc(const char *name)
+int find_proc(const char *name)
 {
     int i = names_get(&proc_names, name);
     if (i < 0) die("unknown process '%s' (define it with 'proc' first)", name);
     return i;
 }
 
-static int add_end(int obj, int role, int proc, int share_of)
+int find_object(const char *name)
+{
+    int i = names_get(&obj_names, name);
+    if (i < 0) die("unknown object '%s' (define it first)", name);
+    return i;
+}
+
+int add_end(int obj, int role, int proc, int share_of)
 {
     GROW(ends, nends, capends);
     struct end *e = &ends[nends];
@@ -219,6 +235,8 @@ static int add_end(int obj, int role, int proc, int share_of)
     e->target = -1;
     e->talk = 0;
     e->ino = 0;
+    e->local = objs[obj].local;
+    e->info = e->rinfo = NULL;
     struct proc *p = &procs[proc];
     GROW(p->own, p->nown, p->capown);
     p->own[p->nown++] = nends;
@@ -226,7 +244,7 @@ static int add_end(int obj, int role, int proc, int share_of)
     return nends++;
 }
 
-static int add_object(const char *name, int kind, int type)
+int add_object(const char *name, int kind, int type)
 {
     check_name(name);
     if (names_get(&obj_names, name) >= 0) die("object '%s' defined twice", name);
@@ -237,6 +255,9 @@ static int add_object(const char *name, int kind, int type)
     o->kind = kind;
     o->type = type;
     o->server = -1;
+    o->holder = -1;
+    o->shut = -1;
+    o->target = -1;
     for (int r = 0; r < R_COUNT; r++) o->ends[r] = -1;
     names_put(&obj_names, o->name, nobjs);
     return nobjs++;
@@ -260,13 +281,27 @@ static const char *type_name(int t)
     }
 }
 
-static int parse_int(const char *s, int lo, int hi, const char *what)
+int parse_int(const char *s, int lo, int hi, const char *what)
 {
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
     if (errno || end == s || *end || v < lo || v > hi) die("bad %s '%s' (%d..%d)", what, s, lo, hi);
     return (int)v;
+}
+
+/* N, Nk, Nm, Ng (powers of 1024) */
+long long parse_size(const char *s, const char *what)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    long long mul = 1;
+    if (*end == 'k' || *end == 'K') mul = 1024, end++;
+    else if (*end == 'm' || *end == 'M') mul = 1024 * 1024, end++;
+    else if (*end == 'g' || *end == 'G') mul = 1024LL * 1024 * 1024, end++;
+    if (errno || end == s || *end || v < 0 || v > (1LL << 40) / mul) die("bad %s '%s'", what, s);
+    return v * mul;
 }
 
 /* path=/abs, path=auto, abstract=name, abstract=auto */
@@ -307,7 +342,7 @@ static int role_by_name(const char *s)
 }
 
 /* fd=N, fd.ROLE=N, talk=MS, talk.ROLE=MS */
-static void parse_end_options(int obj, char **tok, int ntok)
+void parse_end_options(int obj, char **tok, int ntok)
 {
     struct object *o = &objs[obj];
     for (int i = 0; i < ntok; i++) {
@@ -316,7 +351,8 @@ static void parse_end_options(int obj, char **tok, int ntok)
         *eq = 0;
         char *key = tok[i], *val = eq + 1;
         char *dot = strchr(key, '.');
-        int role = primary_role[o->kind];
+        int role = primary_role_of(o->kind);
+        if (role < 0) die("object '%s' has no fd to place or talk on ('%s')", o->name, tok[i]);
         if (dot) {
             *dot = 0;
             role = role_by_name(dot + 1);
@@ -329,7 +365,7 @@ static void parse_end_options(int obj, char **tok, int ntok)
     }
 }
 
-static void need(int ntok, int min, const char *usage)
+void need(int ntok, int min, const char *usage)
 {
     if (ntok < min) die("usage: %s", usage);
 }
@@ -349,14 +385,16 @@ static void parse_line(char *line)
     if (!ntok) return;
     const char *cmd = tok[0];
     if (!strcmp(cmd, "proc")) {
-        need(ntok, 2, "proc NAME [parent=NAME] [nosetsid]");
+        need(ntok, 2, "proc NAME [parent=NAME] [nosetsid] [process options]");
         int parent = -1, ss = 1;
         for (int i = 2; i < ntok; i++) {
             if (!strncmp(tok[i], "parent=", 7)) parent = find_proc(tok[i] + 7);
             else if (!strcmp(tok[i], "nosetsid")) ss = 0;
-            else die("unknown proc option '%s'", tok[i]);
         }
-        add_proc(tok[1], parent, parent < 0 ? ss : 0);
+        int p = add_proc(tok[1], parent, parent < 0 ? ss : 0);
+        for (int i = 2; i < ntok; i++)
+            if (strncmp(tok[i], "parent=", 7) && strcmp(tok[i], "nosetsid") && !parse_proc_option(p, tok[i]))
+                die("unknown proc option '%s'", tok[i]);
     } else if (!strcmp(cmd, "socketpair")) {
         need(ntok, 5, "socketpair NAME stream|dgram|seqpacket PROC_A PROC_B [options]");
         int o = add_object(tok[1], K_SOCKETPAIR, parse_type(tok[2], 1));
@@ -419,6 +457,8 @@ static void parse_line(char *line)
         need(ntok, 4, "share OBJECT HOLDER PROC [role=ROLE] [fd=N]");
         int o = names_get(&obj_names, tok[1]);
         if (o < 0) die("unknown object '%s'", tok[1]);
+        if (objs[o].local || primary_role_of(objs[o].kind) < 0)
+            die("'%s' is made by its holder itself (%s): it cannot be shared", tok[1], kind_names[objs[o].kind]);
         int holder = find_proc(tok[2]), to = find_proc(tok[3]);
         int role = -1, fd = -1;
         for (int i = 4; i < ntok; i++) {
@@ -438,7 +478,7 @@ static void parse_line(char *line)
         ends[e].target = fd;
     } else if (!strcmp(cmd, "population")) {
         parse_population(tok, ntok);
-    } else {
+    } else if (!parse_kind_statement(tok, ntok)) {
         die("unknown statement '%s'", cmd);
     }
 }
@@ -531,7 +571,7 @@ static const char *addr_text(const struct object *o, char *buf, size_t n)
 }
 
 static int maxfd_seen = 2;
-static int track(int fd)
+int track(int fd)
 {
     if (fd > maxfd_seen) maxfd_seen = fd;
     return fd;
@@ -633,6 +673,8 @@ static void build_object(int i)
         ends[o->ends[R_SLAVE]].src = track(sl);
         break;
     }
+    default:
+        build_kind_object(i);
     }
 }
 
@@ -710,8 +752,7 @@ static void on_signal(int sig)
 
 static int report_fd = -1;
 
-static void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void report(const char *fmt, ...)
+void report(const char *fmt, ...)
 {
     char buf[512];
     va_list ap;
@@ -723,8 +764,7 @@ static void report(const char *fmt, ...)
     if (write(report_fd, buf, (size_t)n) < 0) _exit(3);
 }
 
-static void child_fail(int p, const char *what) __attribute__((noreturn));
-static void child_fail(int p, const char *what)
+void child_fail(int p, const char *what)
 {
     report("E %d %d %s: %s\n", p, (int)getpid(), what, strerror(errno));
     _exit(1);
@@ -732,6 +772,18 @@ static void child_fail(int p, const char *what)
 
 static const char *my_name;
 static size_t my_name_len;
+static int my_index;
+
+/* Our pid as the director sees it: getpid() answers 1 inside a new pid namespace, /proc (the
+ * host's) does not. */
+static pid_t self_pid(void)
+{
+    char buf[32];
+    ssize_t n = readlink("/proc/self", buf, sizeof(buf) - 1);
+    if (n <= 0) return getpid();
+    buf[n] = 0;
+    return (pid_t)atoi(buf);
+}
 
 static void log_line(int obj, const char *data, size_t n, int add_newline)
 {
@@ -805,7 +857,7 @@ static void run_loop(struct slot *slots, int nslots, int cap)
         if (n < 0 && errno != EINTR) _exit(5);
         if (got_chld) {
             got_chld = 0;
-            while (waitpid(-1, NULL, WNOHANG) > 0) {}
+            reap_kids(my_index);
         }
         if (got_usr1) {
             got_usr1 = 0;
@@ -924,8 +976,10 @@ static void run_proc(int p, int base, int devnull)
 
     my_name = pr->name;
     my_name_len = strlen(my_name);
+    my_index = p;
     if (pr->setsid && setsid() < 0) child_fail(p, "setsid");
     prctl(PR_SET_NAME, pr->name, 0, 0, 0);
+    proc_setup_early(p); /* namespaces, before the children are forked so they share them */
     /* A session leader holding a pty slave takes it as its controlling terminal before it forks,
      * so its children share it, like a login shell and its jobs (ptys exist before the forks). */
     for (int k = 0; k < pr->nown && pr->setsid; k++) {
@@ -962,7 +1016,7 @@ static void run_proc(int p, int base, int devnull)
     if (close_range(3, (unsigned)lo - 1, 0) != 0 || (hi - 1 > lo + 1 && close_range((unsigned)lo + 1, (unsigned)hi - 2, 0) != 0) ||
         close_range((unsigned)hi, ~0U, 0) != 0)
         child_fail(p, "close_range");
-    report("R %d %d\n", p, (int)getpid());
+    report("R %d %d\n", p, (int)self_pid());
 
     /* Receive our ends, park each above everything, then move them into place. */
     int *tmp = malloc(((size_t)pr->nown + 1) * sizeof(int));
@@ -996,12 +1050,14 @@ static void run_proc(int p, int base, int devnull)
     }
     close(ctl);
     for (int k = 0; k < pr->nown; k++) {
+        if (ends[pr->own[k]].local) continue;
         if (tmp[k] < 0) { errno = ENOENT; child_fail(p, "an end was never delivered"); }
         if (dup2(tmp[k], ends[pr->own[k]].target) < 0) child_fail(p, "dup2");
     }
     if (close_range((unsigned)hi, ~0U, 0) != 0) child_fail(p, "close_range");
     for (int k = 0; k < pr->nown; k++) {
         struct stat st;
+        if (ends[pr->own[k]].local) continue;
         if (fstat(ends[pr->own[k]].target, &st) != 0 || st.st_ino != ino[k]) {
             errno = EBADF;
             child_fail(p, "fd check after placement");
@@ -1009,7 +1065,9 @@ static void run_proc(int p, int base, int devnull)
     }
     free(tmp);
     free(ino);
-    if (chdir("/") != 0) child_fail(p, "chdir(/)");
+    /* files, io_uring, epoll, locks, SysV IPC: made here, by the process itself */
+    make_local_objects(p, hi);
+    if (!pr->cwd_deleted && chdir("/") != 0) child_fail(p, "chdir(/)");
 
     int cap = pr->nown + 16;
     struct slot *slots = calloc((size_t)cap, sizeof(*slots));
@@ -1033,12 +1091,19 @@ static void run_proc(int p, int base, int devnull)
         case R_WRITE: s->mode = M_NONE; s->writable = 1; break;
         default: s->mode = M_NONE; s->fd = -1; /* unbound, pty: nothing to poll, but it stays open */
         }
+        if (hold_only(e)) { /* e.g. a half-closed TCP end: reading EOF would close it */
+            s->mode = M_NONE;
+            s->writable = 0;
+            s->fd = -1;
+        }
         s->talk = s->writable ? e->talk : 0;
         s->next_talk = now + s->talk;
     }
-    report("D %d %d\n", p, (int)getpid());
+    report_proc(p);
+    report("D %d %d\n", p, (int)self_pid());
     close(rep);
     report_fd = -1;
+    proc_setup_late(p); /* traced, zombie, seccomp, threads, stopped */
     run_loop(slots, pr->nown, cap);
     _exit(0);
 }
@@ -1112,6 +1177,17 @@ static void collect_reports(int fd, char want, long long deadline)
                     procs[idx].reported = 1;
                     reports_seen++;
                 }
+            } else if ((rbuf[0] == 'I' || rbuf[0] == 'O') && sscanf(rbuf + 1, " %d %d %n", &idx, &pid, &off) == 2 &&
+                       idx >= 0 && idx < nprocs) {
+                /* what a process found out about one of its ends (I) or fd-less objects (O): pid = index */
+                const char *rest = rbuf + 1 + off;
+                if (rbuf[0] == 'I' && pid >= 0 && pid < nends && ends[pid].proc == idx) {
+                    if (!strncmp(rest, "ino=", 4)) ends[pid].ino = strtoul(rest + 4, NULL, 10); /* a local end */
+                    else append_info(&ends[pid].rinfo, "%s", rest);
+                }
+                if (rbuf[0] == 'O' && pid >= 0 && pid < nobjs) append_info(&objs[pid].rinfo, "%s", rest);
+            } else if (rbuf[0] == 'P' && sscanf(rbuf + 1, " %d %n", &idx, &off) == 1 && idx >= 0 && idx < nprocs) {
+                append_info(&procs[idx].rinfo, "%s", rbuf + 1 + off);
             } else if (rbuf[0] == 'E' && sscanf(rbuf, "E %d %d %n", &idx, &pid, &off) == 2 && idx >= 0 &&
                        idx < nprocs) {
                 procs[idx].pid = pid;
@@ -1251,29 +1327,49 @@ static void teardown(int code)
         nanosleep(&ts, NULL);
     }
     for (int i = 0; i < nobjs; i++)
-        if (objs[i].made_file && objs[i].path) unlink(objs[i].path);
+        if (objs[i].made_file && objs[i].path && !objs[i].local) unlink(objs[i].path);
+    teardown_kinds();
     fflush(stdout);
     exit(code);
+}
+
+/* Process attributes from the spec (namespaces come from the process itself). */
+static char *proc_attrs(int p)
+{
+    struct proc *pr = &procs[p];
+    char *a = NULL;
+    if (pr->threads > 1) append_info(&a, "threads=%d", pr->threads);
+    if (pr->stopped) append_info(&a, "state=stopped");
+    if (pr->traced) append_info(&a, "state=traced tracer=%s", procs[pr->parent].name);
+    if (pr->zombie) append_info(&a, "state=zombie");
+    if (pr->seccomp) append_info(&a, "seccomp=filter");
+    if (pr->mnt) append_info(&a, "tmpfs=%s", pr->mnt);
+    if (pr->cwd_deleted) append_info(&a, "cwd=%s", pr->cwd);
+    return a;
 }
 
 static void print_manifest(void)
 {
     char buf[PATH_MAX + 16];
     printf("director %d\n", (int)getpid());
+    /* attributes (k=v) follow the fixed words: what the director knows, then what the holder reported */
+#define ATTRS(a, b) (a) ? " " : "", (a) ? (a) : "", (b) ? " " : "", (b) ? (b) : ""
     for (int p = 0; p < nprocs; p++)
-        printf("proc %s %d %s\n", procs[p].name, (int)procs[p].pid,
-               procs[p].parent >= 0 ? procs[procs[p].parent].name : "-");
+        printf("proc %s %d %s%s%s%s%s\n", procs[p].name, (int)procs[p].pid,
+               procs[p].parent >= 0 ? procs[procs[p].parent].name : "-", ATTRS(proc_attrs(p), procs[p].rinfo));
     for (int i = 0; i < nobjs; i++) {
         struct object *o = &objs[i];
-        printf("object %s %s %s %s %s\n", o->name, kind_names[o->kind], type_name(o->type),
-               addr_text(o, buf, sizeof(buf)), o->server >= 0 ? objs[o->server].name : "-");
+        printf("object %s %s %s %s %s%s%s%s%s\n", o->name, kind_names[o->kind], type_name(o->type),
+               addr_text(o, buf, sizeof(buf)), o->server >= 0 ? objs[o->server].name : "-", ATTRS(o->info, o->rinfo));
     }
     for (int i = 0; i < nends; i++) {
         struct end *e = &ends[i];
         struct proc *pr = &procs[e->proc];
-        printf("end %s %s %s %d %d %lu\n", objs[e->obj].name, role_names[e->role], pr->name,
-               (int)pr->pid, e->target, e->ino);
+        const char *dinfo = e->share_of >= 0 ? ends[e->share_of].info : e->info;
+        printf("end %s %s %s %d %d %lu%s%s%s%s\n", objs[e->obj].name, role_names[e->role], pr->name,
+               (int)pr->pid, e->target, e->ino, ATTRS(dinfo, e->rinfo));
     }
+#undef ATTRS
     printf("ready\n");
     fflush(stdout);
 }
@@ -1382,6 +1478,7 @@ int main(int argc, char **argv)
 
     read_spec(file);
     if (!nprocs) die("the spec defines no process");
+    check_spec();
     /* Whatever our parent leaked to us (a CI runner's or a shell's pipe) is no object of ours:
      * the director holds only its stdio plus what it tracks, so base (below) is above every fd. */
     if (close_range(3, ~0U, 0) != 0) die("close_range: %s", strerror(errno));
@@ -1406,6 +1503,7 @@ int main(int argc, char **argv)
     ctl_dir = calloc((size_t)nprocs, sizeof(int));
     if (!ctl_child || !ctl_dir) die("out of memory");
     built = 1;
+    prepare_dirs(); /* mount points and the like: teardown removes them */
     for (int p = 0; p < nprocs; p++) {
         int c[2];
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c) != 0)
@@ -1440,6 +1538,7 @@ int main(int argc, char **argv)
      * few at a time (the hard fd limit may be low and cannot always be raised). Listeners stay
      * until every connect line is accepted. */
     for (int i = 0; i < nobjs; i++) {
+        if (objs[i].local) continue; /* made by its holder (files, io_uring, locks, SysV IPC...) */
         if (objs[i].kind != K_PTY) build_object(i);
         for (int k = obj_end_start[i]; k < obj_end_start[i + 1]; k++) {
             struct end *e = &ends[obj_end_list[k]];
@@ -1455,7 +1554,7 @@ int main(int argc, char **argv)
         }
     }
     for (int i = 0; i < nobjs; i++)
-        if (objs[i].kind == K_LISTEN) close(ends[objs[i].ends[R_LISTEN]].src);
+        if (objs[i].kind == K_LISTEN || objs[i].kind == K_TCP_LISTEN) close(ends[objs[i].ends[R_LISTEN]].src);
     for (int p = 0; p < nprocs; p++) {
         struct delivery done = {-1, 0};
         if (send(ctl_dir[p], &done, sizeof(done), MSG_NOSIGNAL) != (ssize_t)sizeof(done))
@@ -1477,6 +1576,7 @@ int main(int argc, char **argv)
         if (r < 0 && errno != EINTR) die("reading reports: %s", strerror(errno));
     }
     close(rp[0]);
+    await_process_states(deadline);
     print_manifest();
 
     /* Alive until stdin EOF or SIGTERM/SIGINT; report exits of the tree's processes. */

@@ -90,6 +90,13 @@ public final class CriuCommandLine {
         if (o.tcpEstablished()) a.add("--tcp-established");
         if (o.fileLocks()) a.add("--file-locks");
         if (o.extUnixSk()) a.add("--ext-unix-sk");
+        if (o.tcpClose()) a.add("--tcp-close");
+        if (o.tcpSkipInFlight()) a.add("--skip-in-flight");
+        if (o.linkRemap()) a.add("--link-remap");
+        if (o.ghostLimit() > 0) {
+            a.add("--ghost-limit");
+            a.add(Long.toString(o.ghostLimit()));
+        }
     }
 
     private static String join(Path criu, List<String> args, Map<Integer, Integer> shellFds) {

@@ -22,11 +22,16 @@ import java.util.List;
  * @param logLevel       0..4 ({@code -vN})
  * @param logFile        log file name in the work dir (no slash)
  * @param notifyScripts  ask criu for stage notifications
+ * @param tcpClose       dump connected TCP sockets to be restored closed ({@code --tcp-close})
+ * @param tcpSkipInFlight skip connections still in a listener's accept queue ({@code --skip-in-flight})
+ * @param linkRemap      allow a link-remap file for an open file whose name is gone but which has another ({@code --link-remap})
+ * @param ghostLimit     largest deleted file CRIU copies into the images, bytes; 0 = CRIU's default (1 MiB) ({@code --ghost-limit})
  */
 public record CriuOptions(int pid, Path imagesDir, Path workDir, boolean leaveRunning, boolean shellJob,
                           boolean tcpEstablished, boolean fileLocks, boolean extUnixSk, List<String> external,
                           List<InheritFd> inheritFds, boolean restoreSibling, int logLevel, String logFile,
-                          boolean notifyScripts) {
+                          boolean notifyScripts, boolean tcpClose, boolean tcpSkipInFlight, boolean linkRemap,
+                          long ghostLimit) {
 
     /**
      * An fd handed to criu for restore.
@@ -41,28 +46,33 @@ public record CriuOptions(int pid, Path imagesDir, Path workDir, boolean leaveRu
         inheritFds = inheritFds == null ? List.of() : List.copyOf(inheritFds);
         if (logLevel < 0 || logLevel > 4) throw new IllegalArgumentException("log level must be 0..4: " + logLevel);
         if (logFile != null && logFile.contains("/")) throw new IllegalArgumentException("log file must be a bare name: " + logFile);
+        if (ghostLimit < 0 || ghostLimit > 0xffffffffL) throw new IllegalArgumentException("ghost limit must be 0..4294967295: " + ghostLimit);
     }
 
     /** Defaults: log level 4 (the inodes CRIU names only appear at -v4), notifications on. */
     public static CriuOptions defaults() {
         return new CriuOptions(0, null, null, false, false, false, false, false, List.of(), List.of(),
-                false, 4, null, true);
+                false, 4, null, true, false, false, false, 0);
     }
 
-    public CriuOptions withPid(int v) { return new CriuOptions(v, imagesDir, workDir, leaveRunning, shellJob, tcpEstablished, fileLocks, extUnixSk, external, inheritFds, restoreSibling, logLevel, logFile, notifyScripts); }
-    public CriuOptions withImagesDir(Path v) { return new CriuOptions(pid, v, workDir, leaveRunning, shellJob, tcpEstablished, fileLocks, extUnixSk, external, inheritFds, restoreSibling, logLevel, logFile, notifyScripts); }
-    public CriuOptions withWorkDir(Path v) { return new CriuOptions(pid, imagesDir, v, leaveRunning, shellJob, tcpEstablished, fileLocks, extUnixSk, external, inheritFds, restoreSibling, logLevel, logFile, notifyScripts); }
-    public CriuOptions withLeaveRunning(boolean v) { return new CriuOptions(pid, imagesDir, workDir, v, shellJob, tcpEstablished, fileLocks, extUnixSk, external, inheritFds, restoreSibling, logLevel, logFile, notifyScripts); }
-    public CriuOptions withShellJob(boolean v) { return new CriuOptions(pid, imagesDir, workDir, leaveRunning, v, tcpEstablished, fileLocks, extUnixSk, external, inheritFds, restoreSibling, logLevel, logFile, notifyScripts); }
-    public CriuOptions withTcpEstablished(boolean v) { return new CriuOptions(pid, imagesDir, workDir, leaveRunning, shellJob, v, fileLocks, extUnixSk, external, inheritFds, restoreSibling, logLevel, logFile, notifyScripts); }
-    public CriuOptions withFileLocks(boolean v) { return new CriuOptions(pid, imagesDir, workDir, leaveRunning, shellJob, tcpEstablished, v, extUnixSk, external, inheritFds, restoreSibling, logLevel, logFile, notifyScripts); }
-    public CriuOptions withExtUnixSk(boolean v) { return new CriuOptions(pid, imagesDir, workDir, leaveRunning, shellJob, tcpEstablished, fileLocks, v, external, inheritFds, restoreSibling, logLevel, logFile, notifyScripts); }
-    public CriuOptions withExternal(List<String> v) { return new CriuOptions(pid, imagesDir, workDir, leaveRunning, shellJob, tcpEstablished, fileLocks, extUnixSk, v, inheritFds, restoreSibling, logLevel, logFile, notifyScripts); }
-    public CriuOptions withInheritFds(List<InheritFd> v) { return new CriuOptions(pid, imagesDir, workDir, leaveRunning, shellJob, tcpEstablished, fileLocks, extUnixSk, external, v, restoreSibling, logLevel, logFile, notifyScripts); }
-    public CriuOptions withRestoreSibling(boolean v) { return new CriuOptions(pid, imagesDir, workDir, leaveRunning, shellJob, tcpEstablished, fileLocks, extUnixSk, external, inheritFds, v, logLevel, logFile, notifyScripts); }
-    public CriuOptions withLogLevel(int v) { return new CriuOptions(pid, imagesDir, workDir, leaveRunning, shellJob, tcpEstablished, fileLocks, extUnixSk, external, inheritFds, restoreSibling, v, logFile, notifyScripts); }
-    public CriuOptions withLogFile(String v) { return new CriuOptions(pid, imagesDir, workDir, leaveRunning, shellJob, tcpEstablished, fileLocks, extUnixSk, external, inheritFds, restoreSibling, logLevel, v, notifyScripts); }
-    public CriuOptions withNotifyScripts(boolean v) { return new CriuOptions(pid, imagesDir, workDir, leaveRunning, shellJob, tcpEstablished, fileLocks, extUnixSk, external, inheritFds, restoreSibling, logLevel, logFile, v); }
+    public CriuOptions withPid(int v) { return new CriuOptions(v, imagesDir, workDir, leaveRunning, shellJob, tcpEstablished, fileLocks, extUnixSk, external, inheritFds, restoreSibling, logLevel, logFile, notifyScripts, tcpClose, tcpSkipInFlight, linkRemap, ghostLimit); }
+    public CriuOptions withImagesDir(Path v) { return new CriuOptions(pid, v, workDir, leaveRunning, shellJob, tcpEstablished, fileLocks, extUnixSk, external, inheritFds, restoreSibling, logLevel, logFile, notifyScripts, tcpClose, tcpSkipInFlight, linkRemap, ghostLimit); }
+    public CriuOptions withWorkDir(Path v) { return new CriuOptions(pid, imagesDir, v, leaveRunning, shellJob, tcpEstablished, fileLocks, extUnixSk, external, inheritFds, restoreSibling, logLevel, logFile, notifyScripts, tcpClose, tcpSkipInFlight, linkRemap, ghostLimit); }
+    public CriuOptions withLeaveRunning(boolean v) { return new CriuOptions(pid, imagesDir, workDir, v, shellJob, tcpEstablished, fileLocks, extUnixSk, external, inheritFds, restoreSibling, logLevel, logFile, notifyScripts, tcpClose, tcpSkipInFlight, linkRemap, ghostLimit); }
+    public CriuOptions withShellJob(boolean v) { return new CriuOptions(pid, imagesDir, workDir, leaveRunning, v, tcpEstablished, fileLocks, extUnixSk, external, inheritFds, restoreSibling, logLevel, logFile, notifyScripts, tcpClose, tcpSkipInFlight, linkRemap, ghostLimit); }
+    public CriuOptions withTcpEstablished(boolean v) { return new CriuOptions(pid, imagesDir, workDir, leaveRunning, shellJob, v, fileLocks, extUnixSk, external, inheritFds, restoreSibling, logLevel, logFile, notifyScripts, tcpClose, tcpSkipInFlight, linkRemap, ghostLimit); }
+    public CriuOptions withFileLocks(boolean v) { return new CriuOptions(pid, imagesDir, workDir, leaveRunning, shellJob, tcpEstablished, v, extUnixSk, external, inheritFds, restoreSibling, logLevel, logFile, notifyScripts, tcpClose, tcpSkipInFlight, linkRemap, ghostLimit); }
+    public CriuOptions withExtUnixSk(boolean v) { return new CriuOptions(pid, imagesDir, workDir, leaveRunning, shellJob, tcpEstablished, fileLocks, v, external, inheritFds, restoreSibling, logLevel, logFile, notifyScripts, tcpClose, tcpSkipInFlight, linkRemap, ghostLimit); }
+    public CriuOptions withExternal(List<String> v) { return new CriuOptions(pid, imagesDir, workDir, leaveRunning, shellJob, tcpEstablished, fileLocks, extUnixSk, v, inheritFds, restoreSibling, logLevel, logFile, notifyScripts, tcpClose, tcpSkipInFlight, linkRemap, ghostLimit); }
+    public CriuOptions withInheritFds(List<InheritFd> v) { return new CriuOptions(pid, imagesDir, workDir, leaveRunning, shellJob, tcpEstablished, fileLocks, extUnixSk, external, v, restoreSibling, logLevel, logFile, notifyScripts, tcpClose, tcpSkipInFlight, linkRemap, ghostLimit); }
+    public CriuOptions withRestoreSibling(boolean v) { return new CriuOptions(pid, imagesDir, workDir, leaveRunning, shellJob, tcpEstablished, fileLocks, extUnixSk, external, inheritFds, v, logLevel, logFile, notifyScripts, tcpClose, tcpSkipInFlight, linkRemap, ghostLimit); }
+    public CriuOptions withLogLevel(int v) { return new CriuOptions(pid, imagesDir, workDir, leaveRunning, shellJob, tcpEstablished, fileLocks, extUnixSk, external, inheritFds, restoreSibling, v, logFile, notifyScripts, tcpClose, tcpSkipInFlight, linkRemap, ghostLimit); }
+    public CriuOptions withLogFile(String v) { return new CriuOptions(pid, imagesDir, workDir, leaveRunning, shellJob, tcpEstablished, fileLocks, extUnixSk, external, inheritFds, restoreSibling, logLevel, v, notifyScripts, tcpClose, tcpSkipInFlight, linkRemap, ghostLimit); }
+    public CriuOptions withNotifyScripts(boolean v) { return new CriuOptions(pid, imagesDir, workDir, leaveRunning, shellJob, tcpEstablished, fileLocks, extUnixSk, external, inheritFds, restoreSibling, logLevel, logFile, v, tcpClose, tcpSkipInFlight, linkRemap, ghostLimit); }
+    public CriuOptions withTcpClose(boolean v) { return new CriuOptions(pid, imagesDir, workDir, leaveRunning, shellJob, tcpEstablished, fileLocks, extUnixSk, external, inheritFds, restoreSibling, logLevel, logFile, notifyScripts, v, tcpSkipInFlight, linkRemap, ghostLimit); }
+    public CriuOptions withTcpSkipInFlight(boolean v) { return new CriuOptions(pid, imagesDir, workDir, leaveRunning, shellJob, tcpEstablished, fileLocks, extUnixSk, external, inheritFds, restoreSibling, logLevel, logFile, notifyScripts, tcpClose, v, linkRemap, ghostLimit); }
+    public CriuOptions withLinkRemap(boolean v) { return new CriuOptions(pid, imagesDir, workDir, leaveRunning, shellJob, tcpEstablished, fileLocks, extUnixSk, external, inheritFds, restoreSibling, logLevel, logFile, notifyScripts, tcpClose, tcpSkipInFlight, v, ghostLimit); }
+    public CriuOptions withGhostLimit(long v) { return new CriuOptions(pid, imagesDir, workDir, leaveRunning, shellJob, tcpEstablished, fileLocks, extUnixSk, external, inheritFds, restoreSibling, logLevel, logFile, notifyScripts, tcpClose, tcpSkipInFlight, linkRemap, v); }
 
     /** A copy with one more {@code --external} key (no duplicates). */
     public CriuOptions plusExternal(String key) {

@@ -384,6 +384,10 @@ public final class CriuSession implements AutoCloseable {
                 if (options.tcpEstablished()) o.setTcpEstablished(true);
                 if (options.fileLocks()) o.setFileLocks(true);
                 if (options.extUnixSk()) o.setExtUnixSk(true);
+                if (options.tcpClose()) o.setTcpClose(true);
+                if (options.tcpSkipInFlight()) o.setTcpSkipInFlight(true);
+                if (options.linkRemap()) o.setLinkRemap(true);
+                if (options.ghostLimit() > 0) o.setGhostLimit((int) options.ghostLimit());
                 o.addAllExternal(options.external());
                 if (request == Request.DUMP) {
                     b.setType(CriuRpc.criu_req_type.DUMP);

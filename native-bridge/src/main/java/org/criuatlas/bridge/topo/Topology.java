@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,14 +34,74 @@ import java.util.concurrent.TimeoutException;
  */
 public final class Topology implements AutoCloseable {
 
-    /** A process of the tree; {@code parent} is null for a top-level process. */
-    public record Proc(String name, int pid, String parent) {}
+    /**
+     * A process of the tree; {@code parent} is null for a top-level process. {@code attrs}: its
+     * namespaces as inode numbers ({@code net ipc mnt pid uts user}) and its state from the spec
+     * ({@code state=stopped|traced|zombie}, {@code tracer}, {@code threads}, {@code seccomp},
+     * {@code tmpfs}, {@code cwd}); see resources/topology/README.md.
+     */
+    public record Proc(String name, int pid, String parent, Map<String, String> attrs) {
+        public Proc {
+            attrs = Map.copyOf(attrs);
+        }
 
-    /** An object: kind is the spec word (socketpair, listen, dgram-server, connect, pipe, fifo, unbound, pty). */
-    public record ObjectInfo(String name, String kind, SocketType type, SocketName address, String server) {}
+        public Proc(String name, int pid, String parent) {
+            this(name, pid, parent, Map.of());
+        }
 
-    /** One end of an object held by one process at one fd; {@code inode} as fstat reports it. */
-    public record End(String object, String role, String process, int pid, int fd, long inode) {}
+        /** An attribute, or null. */
+        public String attr(String key) {
+            return attrs.get(key);
+        }
+
+        /** A namespace inode ({@code net}, {@code ipc}, {@code mnt}, {@code pid}, {@code uts}, {@code user}); 0 if unknown. */
+        public long namespace(String kind) {
+            String v = attrs.get(kind);
+            return v == null ? 0 : Long.parseLong(v);
+        }
+    }
+
+    /**
+     * An object: kind is the spec word (socketpair, listen, dgram-server, connect, pipe, fifo,
+     * unbound, pty, tcp-listen, tcp-connect, udp, raw, packet, netlink, file, memfd, eventfd, ...,
+     * lock, shm, sem, msgq). {@code server} is the listener, the UDP peer or the locked file.
+     * {@code attrs}: kind-specific facts (listening address, shm/sem/msgq id, lock range, ...).
+     */
+    public record ObjectInfo(String name, String kind, SocketType type, SocketName address, String server,
+                             Map<String, String> attrs) {
+        public ObjectInfo {
+            attrs = Map.copyOf(attrs);
+        }
+
+        public ObjectInfo(String name, String kind, SocketType type, SocketName address, String server) {
+            this(name, kind, type, address, server, Map.of());
+        }
+
+        /** An attribute, or null. */
+        public String attr(String key) {
+            return attrs.get(key);
+        }
+    }
+
+    /**
+     * One end of an object held by one process at one fd; {@code inode} as fstat reports it.
+     * {@code attrs}: {@code local}/{@code remote} addresses of inet sockets, {@code portid} of a
+     * netlink socket, {@code link} (what /proc/PID/fd/N points to), {@code dev}/{@code nlink}/{@code size} of files.
+     */
+    public record End(String object, String role, String process, int pid, int fd, long inode, Map<String, String> attrs) {
+        public End {
+            attrs = Map.copyOf(attrs);
+        }
+
+        public End(String object, String role, String process, int pid, int fd, long inode) {
+            this(object, role, process, pid, fd, inode, Map.of());
+        }
+
+        /** An attribute, or null. */
+        public String attr(String key) {
+            return attrs.get(key);
+        }
+    }
 
     /** A process of the tree (or one restored in its place) ended; status 128+N = killed by signal N. */
     public record Exit(int pid, int status) {}

@@ -45,16 +45,17 @@ public record TopologyManifest(int directorPid, Map<String, Proc> processes, Map
                     }
                     case "proc" -> {
                         need(w, 4);
-                        procs.put(w[1], new Proc(w[1], Integer.parseInt(w[2]), w[3].equals("-") ? null : w[3]));
+                        procs.put(w[1], new Proc(w[1], Integer.parseInt(w[2]), w[3].equals("-") ? null : w[3], attrs(w, 4)));
                     }
                     case "object" -> {
                         need(w, 6);
                         objects.put(w[1], new ObjectInfo(w[1], w[2], socketType(w[3]), address(w[4]),
-                                w[5].equals("-") ? null : w[5]));
+                                w[5].equals("-") ? null : w[5], attrs(w, 6)));
                     }
                     case "end" -> {
                         need(w, 7);
-                        ends.add(new End(w[1], w[2], w[3], Integer.parseInt(w[4]), Integer.parseInt(w[5]), Long.parseLong(w[6])));
+                        ends.add(new End(w[1], w[2], w[3], Integer.parseInt(w[4]), Integer.parseInt(w[5]), Long.parseLong(w[6]),
+                                attrs(w, 7)));
                     }
                     case "ready" -> ready = true;
                     default -> throw new IllegalArgumentException("unknown line kind '" + w[0] + "'");
@@ -71,6 +72,35 @@ public record TopologyManifest(int directorPid, Map<String, Proc> processes, Map
             if (!objects.containsKey(e.object())) throw new TopologyException("manifest end names unknown object " + e.object());
         }
         return new TopologyManifest(director, procs, objects, ends);
+    }
+
+    /**
+     * {@code key=value} words from {@code from} on; a value's blanks, backslashes and '#' come as
+     * octal escapes ({@code \040}), like /proc/mounts. A key given twice keeps its first value.
+     */
+    static Map<String, String> attrs(String[] w, int from) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = from; i < w.length; i++) {
+            int eq = w[i].indexOf('=');
+            if (eq <= 0) throw new IllegalArgumentException("expected key=value, got '" + w[i] + "'");
+            out.putIfAbsent(w[i].substring(0, eq), unescape(w[i].substring(eq + 1)));
+        }
+        return out;
+    }
+
+    static String unescape(String v) {
+        if (v.indexOf('\\') < 0) return v;
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c == '\\' && i + 3 < v.length() && v.substring(i + 1, i + 4).matches("[0-7]{3}")) {
+                s.append((char) Integer.parseInt(v.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                s.append(c);
+            }
+        }
+        return s.toString();
     }
 
     private static void need(String[] w, int count) {

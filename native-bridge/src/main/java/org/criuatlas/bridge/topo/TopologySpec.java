@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * What atlas-topo should build, written in its line-based spec language (see
  * {@code resources/topology/README.md}). A builder: each call appends one statement; {@link #fd}
  * and {@link #talk} add options to a statement made earlier. Names are checked here so a typo
- * fails in Java with a clear message rather than in the director.
+ * fails in Java with a clear message rather than in the director. It is long because it mirrors
+ * the whole spec language, one small method per statement; splitting it would split that mirror.
  */
 public final class TopologySpec {
     /** A socket file the director creates in the topology's own temporary directory. */
@@ -28,6 +29,8 @@ public final class TopologySpec {
     private final List<StringBuilder> statements = new ArrayList<>();
     private final Map<String, StringBuilder> objectStatements = new HashMap<>();
     private final Set<String> processes = new HashSet<>();
+    private final Map<String, StringBuilder> processStatements = new HashMap<>();
+    private final Map<String, String> processParents = new HashMap<>();
     private int populationProcesses;
 
     /** A top-level process: forked by the director, leader of its own session. */
@@ -44,6 +47,237 @@ public final class TopologySpec {
     /** A top-level process that stays in the director's session (no setsid). */
     public TopologySpec processInDirectorSession(String name) {
         return addProcess(name, null, false);
+    }
+
+    /** What a process is or does beyond holding its ends (see resources/topology/README.md). */
+    public enum ProcOption {
+        /** Its own network namespace (loopback up); sockets it holds are made inside it. */
+        NETNS("netns"),
+        /** Its own IPC namespace: SysV objects it makes live there. */
+        IPCNS("ipcns"),
+        /** Its own mount namespace (everything private). */
+        MNTNS("mntns"),
+        /** Its own mount namespace with a tmpfs at {@code DIR/NAME.mnt} (files {@code on=mnt} live there). */
+        TMPFS("tmpfs"),
+        /** Its own UTS namespace, hostname = its name. */
+        UTSNS("utsns"),
+        /** Its children are in a new pid namespace (the first one is its pid 1). */
+        PIDNS("pidns"),
+        /** Stops itself (SIGSTOP) once set up. */
+        STOPPED("stopped"),
+        /** Traced by its parent (PTRACE_TRACEME once set up). */
+        TRACED("traced"),
+        /** Exits once set up; its parent never reaps it. Holds nothing. */
+        ZOMBIE("zombie"),
+        /** A seccomp filter (mode 2) that allows everything but acct(2). */
+        SECCOMP("seccomp"),
+        /** Its cwd is a directory it made and removed. */
+        DELETED_CWD("cwd=deleted");
+
+        final String word;
+
+        ProcOption(String word) {
+            this.word = word;
+        }
+    }
+
+    /** A top-level process (own session) with options. */
+    public TopologySpec process(String name, ProcOption... options) {
+        addProcess(name, null, true);
+        return processOptions(name, options);
+    }
+
+    /** A child of {@code parent} with options. */
+    public TopologySpec process(String name, String parent, ProcOption... options) {
+        process(name, parent);
+        return processOptions(name, options);
+    }
+
+    /** {@code count} threads in all (the main one included); the others sleep with every signal blocked. */
+    public TopologySpec threads(String proc, int count) {
+        if (count < 1 || count > 1000) throw new IllegalArgumentException("threads must be 1..1000: " + count);
+        return processWord(proc, "threads=" + count);
+    }
+
+    private TopologySpec processOptions(String name, ProcOption... options) {
+        for (ProcOption o : options) {
+            if ((o == ProcOption.TRACED || o == ProcOption.ZOMBIE) && !processParents.containsKey(name))
+                throw new IllegalArgumentException(o.word + " needs a parent process");
+            processWord(name, o.word);
+        }
+        return this;
+    }
+
+    private TopologySpec processWord(String proc, String word) {
+        requireProcess(proc);
+        StringBuilder s = processStatements.get(proc);
+        if (s.indexOf(" " + word) >= 0) return this;
+        s.append(' ').append(word);
+        return this;
+    }
+
+    // ---- inet, raw, packet and netlink sockets (made in the holder's network namespace) ----
+
+    /** A TCP listener bound to {@code address} ({@code 127.0.0.1:0}, {@code [::1]:0}; port 0 = any free one): end {@code listen}. */
+    public TopologySpec tcpListen(String name, String proc, String address) {
+        requireProcess(proc);
+        return addObject(name, "tcp-listen " + name + " " + proc + " " + inetWord(address));
+    }
+
+    /** A TCP client of {@code proc} connected to {@code listener} and accepted at once: ends {@code client} and {@code accepted} (the listener's process). */
+    public TopologySpec tcpConnect(String name, String proc, String listener) {
+        requireProcess(proc);
+        requireObject(listener);
+        return addObject(name, "tcp-connect " + name + " " + proc + " " + listener);
+    }
+
+    /** A TCP connection never accepted: it waits in the listener's queue (end {@code client} only). */
+    public TopologySpec tcpConnectPending(String name, String proc, String listener) {
+        return tcpConnect(name, proc, listener).option(name, "pending");
+    }
+
+    /**
+     * A TCP connection where the end {@code role} ("client" or "accepted") shut down writing: it
+     * stays in FIN_WAIT2, the other in CLOSE_WAIT; both are held, never read.
+     */
+    public TopologySpec tcpConnectHalfClosed(String name, String proc, String listener, String role) {
+        if (!role.equals("client") && !role.equals("accepted")) throw new IllegalArgumentException("role must be client or accepted: " + role);
+        return tcpConnect(name, proc, listener).option(name, "shutdown=" + role);
+    }
+
+    /** A bound UDP socket (end {@code sock}). */
+    public TopologySpec udp(String name, String proc, String address) {
+        requireProcess(proc);
+        return addObject(name, "udp " + name + " " + proc + " " + inetWord(address));
+    }
+
+    /** A bound UDP socket connected to the UDP socket {@code peer}. */
+    public TopologySpec udpConnected(String name, String proc, String address, String peer) {
+        requireObject(peer);
+        return udp(name, proc, address).option(name, "connect=" + peer);
+    }
+
+    /** A raw IP socket (IPPROTO_RAW: sends only, so nothing queues up). */
+    public TopologySpec raw(String name, String proc, boolean inet6) {
+        requireProcess(proc);
+        return addObject(name, "raw " + name + " " + proc + (inet6 ? " inet6" : " inet"));
+    }
+
+    /** An AF_PACKET socket (SOCK_RAW, or SOCK_DGRAM), protocol 0: receives nothing until bound. */
+    public TopologySpec packet(String name, String proc, boolean dgram) {
+        requireProcess(proc);
+        return addObject(name, "packet " + name + " " + proc + (dgram ? " dgram" : ""));
+    }
+
+    /** A bound NETLINK_ROUTE socket. */
+    public TopologySpec netlink(String name, String proc) {
+        requireProcess(proc);
+        return addObject(name, "netlink " + name + " " + proc);
+    }
+
+    // ---- files and anon inodes ----
+
+    /** Where a {@link #file} lives. */
+    public enum FileOn { TMP, SHM, MNT }
+
+    /** What became of a file's name after it was opened. */
+    public enum Deleted { NO, GHOST, LINKED }
+
+    /**
+     * A regular file held open (end {@code fd}), made by its holder: in the topology's directory
+     * ({@code TMP}), in /dev/shm ({@code SHM}) or on the holder's private tmpfs ({@code MNT}, needs
+     * {@link ProcOption#TMPFS} on it or an ancestor); {@code deleted}: unlinked ({@code GHOST}) or
+     * unlinked with a second hard link left ({@code LINKED}); {@code size} &gt; 0: truncated to it.
+     */
+    public TopologySpec file(String name, String proc, FileOn on, Deleted deleted, long size) {
+        requireProcess(proc);
+        StringBuilder s = new StringBuilder("file " + name + " " + proc + " on=" + on.name().toLowerCase(java.util.Locale.ROOT));
+        if (deleted == Deleted.GHOST) s.append(" deleted");
+        if (deleted == Deleted.LINKED) s.append(" deleted=linked");
+        if (size > 0) s.append(" size=").append(size);
+        return addObject(name, s.toString());
+    }
+
+    /** A file at TMP, kept, open read-write. */
+    public TopologySpec file(String name, String proc) {
+        return file(name, proc, FileOn.TMP, Deleted.NO, 0);
+    }
+
+    /** A memfd (end {@code fd}), {@code size} bytes (0: one short line). */
+    public TopologySpec memfd(String name, String proc, long size) {
+        requireProcess(proc);
+        return addObject(name, "memfd " + name + " " + proc + (size > 0 ? " size=" + size : ""));
+    }
+
+    /** Anon-inode and device kinds that take no arguments. */
+    public enum FdKind {
+        EVENTFD("eventfd"), TIMERFD("timerfd"), SIGNALFD("signalfd"), INOTIFY("inotify"), FANOTIFY("fanotify"),
+        IO_URING("io_uring"), USERFAULTFD("userfaultfd"), BPF_MAP("bpf-map"), PERF("perf"),
+        /** /dev/tty: needs a controlling terminal (a pty slave held by a session leader). */
+        DEVTTY("devtty");
+
+        public final String word;
+
+        FdKind(String word) {
+            this.word = word;
+        }
+    }
+
+    /** One fd of {@code kind} in {@code proc} (end {@code fd}). */
+    public TopologySpec fd(FdKind kind, String name, String proc) {
+        requireProcess(proc);
+        return addObject(name, kind.word + " " + name + " " + proc);
+    }
+
+    /** An epoll instance of {@code proc} watching its ends of {@code watched} (EPOLLIN). */
+    public TopologySpec epoll(String name, String proc, String... watched) {
+        requireProcess(proc);
+        for (String w : watched) requireObject(w);
+        return addObject(name, "epoll " + name + " " + proc + (watched.length > 0 ? " watch=" + String.join(",", watched) : ""));
+    }
+
+    /** A pidfd of {@code target} held by {@code proc}. */
+    public TopologySpec pidfd(String name, String proc, String target) {
+        requireProcess(proc);
+        requireProcess(target);
+        return addObject(name, "pidfd " + name + " " + proc + " " + target);
+    }
+
+    // ---- locks and SysV IPC (made by the holder; no fd) ----
+
+    public enum LockType { FLOCK, POSIX, OFD }
+
+    /**
+     * A lock taken by {@code proc} on its fd of {@code file}; {@code start}/{@code len} for POSIX
+     * and OFD locks (len 0 = to the end of the file).
+     */
+    public TopologySpec lock(String name, String proc, String file, LockType type, boolean write, long start, long len) {
+        requireProcess(proc);
+        requireObject(file);
+        if (type == LockType.FLOCK && (start != 0 || len != 0)) throw new IllegalArgumentException("flock locks the whole file");
+        StringBuilder s = new StringBuilder("lock " + name + " " + proc + " " + file + " "
+                + type.name().toLowerCase(java.util.Locale.ROOT) + (write ? " write" : " read"));
+        if (start != 0) s.append(" start=").append(start);
+        if (len != 0) s.append(" len=").append(len);
+        return addObject(name, s.toString());
+    }
+
+    /** A SysV shared-memory segment made and attached by {@code proc} (in the host's IPC namespace it is marked for removal at once). */
+    public TopologySpec shm(String name, String proc, long size) {
+        requireProcess(proc);
+        return addObject(name, "shm " + name + " " + proc + (size > 0 ? " size=" + size : ""));
+    }
+
+    /** A SysV semaphore set (one semaphore, raised once; with {@code undo} the process has an undo entry). */
+    public TopologySpec sem(String name, String proc, boolean undo) {
+        requireProcess(proc);
+        return addObject(name, "sem " + name + " " + proc + (undo ? " undo" : ""));
+    }
+
+    /** A SysV message queue with one message in it. */
+    public TopologySpec msgq(String name, String proc) {
+        requireProcess(proc);
+        return addObject(name, "msgq " + name + " " + proc);
     }
 
     public TopologySpec socketpair(String name, SocketType type, String procA, String procB) {
@@ -187,6 +421,8 @@ public final class TopologySpec {
         if (parent != null) s.append(" parent=").append(parent);
         else if (!setsid) s.append(" nosetsid");
         statements.add(s);
+        processStatements.put(name, s);
+        if (parent != null) processParents.put(name, parent);
         return this;
     }
 
@@ -226,7 +462,7 @@ public final class TopologySpec {
 
     private static String checkRole(String role) {
         return switch (role) {
-            case "a", "b", "listen", "server", "client", "accepted", "write", "read", "sock", "master", "slave" -> role;
+            case "a", "b", "listen", "server", "client", "accepted", "write", "read", "sock", "master", "slave", "fd" -> role;
             default -> throw new IllegalArgumentException("unknown end '" + role + "'");
         };
     }
@@ -234,6 +470,14 @@ public final class TopologySpec {
     private static int checkFd(int fd) {
         if (fd < 3 || fd > (1 << 20)) throw new IllegalArgumentException("fd must be 3.." + (1 << 20) + ": " + fd);
         return fd;
+    }
+
+    private static final Pattern INET = Pattern.compile("(\\d{1,3}(\\.\\d{1,3}){3}|\\[[0-9A-Fa-f:.]+\\]):\\d{1,5}");
+
+    private static String inetWord(String address) {
+        if (address == null || !INET.matcher(address).matches())
+            throw new IllegalArgumentException("expected IP:PORT or [IPV6]:PORT, got '" + address + "'");
+        return address;
     }
 
     private static String typeWord(SocketType type, boolean dgramAllowed) {

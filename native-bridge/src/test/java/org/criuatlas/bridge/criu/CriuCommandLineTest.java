@@ -19,6 +19,15 @@ class CriuCommandLineTest {
     }
 
     @Test
+    void calibrationOptionsOnTheCommandLineAndInTheRpcRequest() {
+        CriuOptions o = CriuOptions.defaults().withPid(7).withImagesDir(Path.of("/i")).withTcpClose(true)
+                .withTcpSkipInFlight(true).withLinkRemap(true).withGhostLimit(3 << 20);
+        assertEquals("criu dump -t 7 -D /i -o dump.log -v4 --tcp-close --skip-in-flight --link-remap --ghost-limit 3145728",
+                CriuCommandLine.dump(null, o));
+        assertThrows(IllegalArgumentException.class, () -> o.withGhostLimit(-1));
+    }
+
+    @Test
     void restoreCommandWithInheritFdRedirection() {
         CriuOptions o = CriuOptions.defaults().withImagesDir(Path.of("/img")).withRestoreSibling(true).withLogLevel(2)
                 .withLogFile("r.log").withInheritFds(List.of(new CriuOptions.InheritFd("socket:[777]", 10),

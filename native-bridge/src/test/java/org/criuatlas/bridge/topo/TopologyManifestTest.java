@@ -45,6 +45,27 @@ class TopologyManifestTest {
     }
 
     @Test
+    void attributesFollowTheFixedWordsAndUnescape() {
+        TopologyManifest m = TopologyManifest.parse(List.of(
+                "director 1",
+                "proc a 2 - net=4026531833 state=stopped",
+                "object l tcp-listen stream - - local=127.0.0.1:4000",
+                "object g file - path=/tmp/g.file - on=tmp deleted=ghost mode=rw",
+                "end l listen a 2 3 77 local=127.0.0.1:4000 link=socket:[77]",
+                "end g fd a 2 4 78 link=/tmp/g.file\\040(deleted) dev=fe:00 nlink=0 size=18",
+                "ready"));
+        assertEquals(4026531833L, m.processes().get("a").namespace("net"));
+        assertEquals("stopped", m.processes().get("a").attr("state"));
+        assertEquals("127.0.0.1:4000", m.objects().get("l").attr("local"));
+        assertEquals(SocketName.path("/tmp/g.file"), m.objects().get("g").address());
+        assertEquals("/tmp/g.file (deleted)", m.ends().get(1).attr("link"));
+        assertEquals("0", m.ends().get(1).attr("nlink"));
+        TopologyException e = assertThrows(TopologyException.class,
+                () -> TopologyManifest.parse(List.of("director 1", "proc a 2 - junk", "ready")));
+        assertTrue(e.getMessage().contains("key=value"), e.getMessage());
+    }
+
+    @Test
     void rejectsBrokenManifests() {
         TopologyException e = assertThrows(TopologyException.class,
                 () -> TopologyManifest.parse(List.of("director 1", "proc a x -", "ready")));

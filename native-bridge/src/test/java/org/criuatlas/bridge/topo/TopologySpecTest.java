@@ -55,6 +55,35 @@ class TopologySpecTest {
     }
 
     @Test
+    void writesTheOtherKindsAndProcessOptions() {
+        String text = new TopologySpec()
+                .process("a", TopologySpec.ProcOption.NETNS).process("b", "a", TopologySpec.ProcOption.TRACED).threads("b", 3)
+                .tcpListen("l", "a", "127.0.0.1:0").tcpConnectHalfClosed("c", "b", "l", "accepted")
+                .udp("u", "a", "[::1]:0").udpConnected("v", "b", "[::1]:0", "u")
+                .file("f", "b", TopologySpec.FileOn.SHM, TopologySpec.Deleted.LINKED, 4096)
+                .lock("k", "b", "f", TopologySpec.LockType.OFD, true, 10, 5)
+                .epoll("e", "b", "c", "f").fd(TopologySpec.FdKind.IO_URING, "io", "a").sem("s", "a", true)
+                .text();
+        assertEquals("""
+                proc a netns
+                proc b parent=a traced threads=3
+                tcp-listen l a 127.0.0.1:0
+                tcp-connect c b l shutdown=accepted
+                udp u a [::1]:0
+                udp v b [::1]:0 connect=u
+                file f b on=shm deleted=linked size=4096
+                lock k b f ofd write start=10 len=5
+                epoll e b watch=c,f
+                io_uring io a
+                sem s a undo
+                """, text);
+        TopologySpec s = new TopologySpec().process("a");
+        assertMessage("needs a parent", () -> s.process("z", TopologySpec.ProcOption.ZOMBIE));
+        assertMessage("expected IP:PORT", () -> s.tcpListen("l", "a", "localhost:80"));
+        assertMessage("flock locks the whole file", () -> s.file("f", "a").lock("k", "a", "f", TopologySpec.LockType.FLOCK, false, 1, 0));
+    }
+
+    @Test
     void populationCountsItsProcesses() {
         TopologySpec s = TopologySpec.ofPopulation(1000, 20000).process("extra");
         assertEquals(1001, s.processCount());

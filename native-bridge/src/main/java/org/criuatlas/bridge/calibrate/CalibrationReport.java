@@ -1,0 +1,83 @@
+package org.criuatlas.bridge.calibrate;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import org.criuatlas.bridge.criu.CriuLocator;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The result of one calibration run: every cell measured for one CRIU version on one kernel. Its
+ * JSON form is the result file in the user's cache ({@link #cacheFile}) and, for the versions
+ * measured by the project, part of the built-in facts (docs/dump-rules.md, "Calibration").
+ *
+ * @param format      1
+ * @param criuVersion {@code criu --version}, e.g. {@code 4.2.1}
+ * @param criuPath    the binary that was run
+ * @param kernel      {@code /proc/sys/kernel/osrelease}
+ * @param arch        {@code os.arch}
+ * @param started     when the run started (ISO-8601, UTC)
+ * @param wallMillis  wall time of the whole run
+ * @param parallelism probes run at the same time
+ * @param complete    every cell of the catalogue was measured (not cancelled, no kind left out)
+ * @param entries     the cells, in catalogue order
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record CalibrationReport(int format, String criuVersion, String criuPath, String kernel, String arch, String started,
+                                long wallMillis, int parallelism, boolean complete, List<CalibrationEntry> entries) {
+    public static final int FORMAT = 1;
+
+    public CalibrationReport {
+        entries = List.copyOf(entries);
+    }
+
+    public Optional<CalibrationEntry> entry(String kind, String variant) {
+        return entries.stream().filter(e -> e.kind().equals(kind) && e.variant().equals(variant)).findFirst();
+    }
+
+    /** {@code $CRIU_ATLAS_HOME/calibration/criu-VERSION_linux-RELEASE.json} */
+    public static Path cacheFile(String criuVersion, String kernel) {
+        return CriuLocator.atlasHome().resolve("calibration").resolve(fileName(criuVersion, kernel));
+    }
+
+    static String fileName(String criuVersion, String kernel) {
+        return ("criu-" + criuVersion + "_linux-" + kernel).replaceAll("[^A-Za-z0-9._+-]", "_") + ".json";
+    }
+
+    @JsonIgnore
+    public Path cacheFile() {
+        return cacheFile(criuVersion, kernel);
+    }
+
+    /** Writes the JSON atomically (a temporary file renamed over the target). */
+    public void write(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".calibration-", ".tmp");
+        try {
+            ProbeCatalogue.JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), this);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    public static CalibrationReport read(Path file) throws IOException {
+        CalibrationReport r = ProbeCatalogue.JSON.readValue(file.toFile(), CalibrationReport.class);
+        if (r.format() != FORMAT) throw new IOException(file + ": calibration format " + r.format() + ", expected " + FORMAT);
+        return r;
+    }
+
+    /** The running kernel's release. */
+    public static String kernelRelease() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+        } catch (IOException e) {
+            return System.getProperty("os.version");
+        }
+    }
+}
