@@ -10,4 +10,7 @@ public final class ObjectKeys {
 
     /** The {@code --external} key for a unix socket: the inode of the end inside the dump. */
     public static String externalUnix(long ino) { return "unix[" + ino + "]"; }
+
+    /** Our key for a SysV shared-memory segment (not a CRIU key: CRIU dumps the whole IPC namespace). */
+    public static String sysvShm(long ipcNs, int shmid) { return "sysv-shm:[" + ipcNs + ":" + shmid + "]"; }
 }

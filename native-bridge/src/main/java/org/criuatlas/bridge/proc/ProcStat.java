@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
  * @param pgid  process group
  * @param sid   session id
  * @param ttyNr controlling terminal device number, 0 for none
+ * @param tpgid foreground process group of the controlling terminal, -1 for none
+ * @param threads number of threads (field 20), 0 when the line ends before it
  */
-public record ProcStat(int pid, String comm, char state, int ppid, int pgid, int sid, long ttyNr) {
+public record ProcStat(int pid, String comm, char state, int ppid, int pgid, int sid, long ttyNr, int tpgid, int threads) {
 
     /** Parses the text of /proc/PID/stat. */
     public static ProcStat parse(String text) {
@@ -45,7 +47,12 @@ public record ProcStat(int pid, String comm, char state, int ppid, int pgid, int
         int pgid = (int) number(b, pos, len, "pgrp");
         int sid = (int) number(b, pos, len, "session");
         long tty = number(b, pos, len, "tty_nr");
-        return new ProcStat(pid, comm, state, ppid, pgid, sid, tty);
+        int tpgid = (int) number(b, pos, len, "tpgid");
+        int threads = 0;
+        // flags .. nice (fields 9-19) are skipped; num_threads is field 20
+        for (int field = 9; field <= 19 && hasNumber(b, pos, len); field++) number(b, pos, len, "field " + field);
+        if (hasNumber(b, pos, len)) threads = (int) number(b, pos, len, "num_threads");
+        return new ProcStat(pid, comm, state, ppid, pgid, sid, tty, tpgid, threads);
     }
 
     /** Reads the next (optionally negative) decimal number after spaces, advancing pos[0]. */
@@ -60,6 +67,12 @@ public record ProcStat(int pid, String comm, char state, int ppid, int pgid, int
         if (p == start) throw new ProcFormatException("stat", "field " + field + " is not a number");
         pos[0] = p;
         return neg ? -v : v;
+    }
+
+    private static boolean hasNumber(byte[] b, int[] pos, int end) {
+        int p = pos[0];
+        while (p < end && b[p] == ' ') p++;
+        return p < end && (b[p] == '-' || (b[p] >= '0' && b[p] <= '9'));
     }
 
     static int indexOf(byte[] b, int from, int len, byte c) {

@@ -36,6 +36,11 @@ final class NativeProcFs implements ProcFs {
     }
 
     @Override
+    public byte[] readProc(String name) throws ProcError {
+        return readWhole(openAt(AT_FDCWD, "/proc/" + name, O_RDONLY | O_CLOEXEC), false);
+    }
+
+    @Override
     public void close() {
         path.close();
         buf.close();
@@ -51,7 +56,7 @@ final class NativeProcFs implements ProcFs {
         @Override
         public byte[] read(String name) throws ProcError {
             // stat and status are single seq_file records: one read of a large buffer returns all of it
-            boolean oneRecord = name.equals("stat") || name.equals("status");
+            boolean oneRecord = name.equals("stat") || name.equals("status") || name.equals("cmdline");
             return readWhole(openAt(dirFd, name, O_RDONLY | O_CLOEXEC), oneRecord);
         }
 
@@ -75,15 +80,18 @@ final class NativeProcFs implements ProcFs {
         }
 
         @Override
-        public long[] fdStat(int fd) throws ProcError {
+        public FileStat fdStat(int fd) throws ProcError {
             if (fdDirFd < 0) fdDirFd = openAt(dirFd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
             setPath(fd);
             try {
-                statx(fdDirFd, path, 0, STATX_TYPE | STATX_MODE | STATX_INO, stx);
+                statx(fdDirFd, path, 0, STATX_TYPE | STATX_MODE | STATX_INO | STATX_MNT_ID, stx);
             } catch (LastErrorException e) {
                 throw new ProcError("statx(fd)", e.getErrorCode());
             }
-            return new long[] {Short.toUnsignedInt(stx.getShort(STX_MODE)), stx.getLong(STX_INO)};
+            // the mount id comes for free with the stat: no fdinfo read for it (Linux 5.8+)
+            int mnt = (stx.getInt(STX_MASK) & STATX_MNT_ID) != 0 ? (int) stx.getLong(STX_MNT_ID) : -1;
+            return new FileStat(Short.toUnsignedInt(stx.getShort(STX_MODE)), stx.getLong(STX_INO),
+                    stx.getInt(STX_DEV_MAJOR), stx.getInt(STX_DEV_MINOR), mnt);
         }
 
         @Override
