@@ -1,7 +1,7 @@
 package org.criuatlas.ui;
 
 import javafx.scene.control.TitledPane;
-import org.criuatlas.bench.SyntheticGraphs;
+import org.criuatlas.sample.SyntheticGraphs;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.model.ProcessInfo;
 import org.criuatlas.ui.graph.GraphView;

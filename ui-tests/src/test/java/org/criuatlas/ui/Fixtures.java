@@ -1,6 +1,6 @@
 package org.criuatlas.ui;
 
-import org.criuatlas.bench.SyntheticGraphs;
+import org.criuatlas.sample.SyntheticGraphs;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.model.SocketType;
 

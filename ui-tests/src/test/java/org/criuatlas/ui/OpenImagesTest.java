@@ -17,7 +17,7 @@ import javafx.scene.input.TransferMode;
 import javafx.stage.Stage;
 import javafx.util.Pair;
 import org.criuatlas.Main;
-import org.criuatlas.bench.SyntheticGraphs;
+import org.criuatlas.sample.SyntheticGraphs;
 import org.criuatlas.bridge.images.ImageDump;
 import org.criuatlas.bridge.images.ImageReader;
 import org.criuatlas.bridge.images.SyntheticDump;

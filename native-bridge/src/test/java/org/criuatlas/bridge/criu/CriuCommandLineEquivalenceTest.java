@@ -6,6 +6,7 @@ import org.criuatlas.bridge.criu.log.CriuLogParser;
 import org.criuatlas.testing.EchoPair;
 import org.criuatlas.testing.TestProcs;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Acceptance 8: the rendered command line, run through bash, does what the RPC call does. */
+@Tag("criu")
 class CriuCommandLineEquivalenceTest {
     @TempDir
     Path tmp;

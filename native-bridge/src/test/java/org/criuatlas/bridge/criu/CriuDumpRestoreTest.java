@@ -3,6 +3,7 @@ package org.criuatlas.bridge.criu;
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.testing.TestProcs;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Acceptance 2-7 of issue 3 against the real CRIU, with real processes. */
+@Tag("criu")
 class CriuDumpRestoreTest {
     @TempDir
     Path tmp;

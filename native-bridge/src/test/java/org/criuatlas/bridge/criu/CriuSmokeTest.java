@@ -1,6 +1,7 @@
 package org.criuatlas.bridge.criu;
 
 import org.criuatlas.testing.Requirements;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The CRIU that the app and the tests find through the documented setting really works here. */
+@Tag("criu")
 class CriuSmokeTest {
     @Test
     void locatedCriuIsAtLeast4AndPassesCheck() throws Exception {

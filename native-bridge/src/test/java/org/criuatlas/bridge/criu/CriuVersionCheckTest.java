@@ -1,6 +1,7 @@
 package org.criuatlas.bridge.criu;
 
 import org.criuatlas.testing.Requirements;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Acceptance 1: VERSION and CHECK over swrk report the provisioned CRIU 4.x. */
+@Tag("criu")
 class CriuVersionCheckTest {
     @Test
     void versionReportsFourX() {

@@ -3,6 +3,7 @@ package org.criuatlas.bridge.criu;
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.testing.Requirements;
 import org.criuatlas.testing.TestProcs;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** A worker that never replies becomes a typed error, never a hang. */
+@Tag("criu")
 class CriuWorkerFailureTest {
     @TempDir
     Path tmp;

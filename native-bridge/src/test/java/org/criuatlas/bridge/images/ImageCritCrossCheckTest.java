@@ -13,6 +13,7 @@ import org.criuatlas.model.UnixSocket;
 import org.criuatlas.testing.Requirements;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Our reading of pstree, fdinfo and files (unix sockets, pipes) against {@code crit decode} (the
  * CRIU project's own Python decoder, Debian 12's 3.17 reads 4.1.1 images) for one real dump.
  */
+@Tag("criu")
 class ImageCritCrossCheckTest {
     static final Path CRIT = Path.of("/usr/bin/crit");
     static DumpedFixture fx;

@@ -13,6 +13,7 @@ import org.criuatlas.model.UnixSocket;
 import org.criuatlas.testing.Requirements;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A real tree dumped by CRIU: the graph read from the images equals what /proc and sock_diag said
  * just before the dump, apart from the differences listed in docs/image-reader.md.
  */
+@Tag("criu")
 class ImageLiveEquivalenceTest {
     static DumpedFixture fx;
     static ImageDump dump;

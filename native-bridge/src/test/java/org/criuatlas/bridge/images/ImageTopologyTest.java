@@ -13,6 +13,7 @@ import org.criuatlas.model.SocketState;
 import org.criuatlas.model.SocketType;
 import org.criuatlas.model.UnixSocket;
 import org.criuatlas.testing.Requirements;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * outside: the LiveScanner graph taken just before the dump equals the graph read from the
  * images, apart from the differences listed in docs/image-reader.md.
  */
+@Tag("criu")
 class ImageTopologyTest {
     static TopologySpec spec() {
         return new TopologySpec()

@@ -1,6 +1,7 @@
 package org.criuatlas.bridge.topo;
 
 import org.criuatlas.testing.Requirements;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Tree processes must be dumpable: a stray inherited fd would be an external object and fail the dump. */
+@Tag("criu")
 class TopologyCriuTest {
 
     /** Everything inside the subtree of "solo": no edge leaves it. */
