@@ -335,7 +335,7 @@ public final class LiveScanner implements AutoCloseable {
      * bluetooth, an unbound netlink socket, ...). Those in a net namespace that could not be
      * entered are already covered by that namespace's problem.
      */
-    private static void reportUnknownSockets(List<ProcessInfo> processes, List<NetNamespaceSockets.Result> dumps,
+    private void reportUnknownSockets(List<ProcessInfo> processes, List<NetNamespaceSockets.Result> dumps,
                                              Set<Long> unreadNetNs, List<ScanProblem> problems) {
         Set<Long> known = new HashSet<>();
         for (NetNamespaceSockets.Result r : dumps) {
@@ -350,13 +350,22 @@ public final class LiveScanner implements AutoCloseable {
             for (FdInfo f : p.fds()) {
                 if (f.kind() != FdKind.SOCKET || known.contains(f.inode())) continue;
                 if (unknown == null) unknown = new ArrayList<>();
-                unknown.add("fd " + f.fd() + " (" + f.target() + ")");
+                unknown.add("fd " + f.fd() + " (" + f.target() + protocolOf(p.pid(), f.fd()) + ")");
             }
             if (unknown != null) {
-                problems.add(new ScanProblem(p.pid(), "sockets", "not reported by sock_diag (a family it does not describe, an"
-                        + " unbound netlink socket, or closed during the scan): " + String.join(", ", unknown),
-                        ScanProblem.Kind.UNSUPPORTED));
+                problems.add(new ScanProblem(p.pid(), "sockets", "not listed by sock_diag (a TCP/UDP socket neither bound nor"
+                        + " connected, an unbound netlink socket, a family it does not describe, or closed during the scan): "
+                        + String.join(", ", unknown), ScanProblem.Kind.UNSUPPORTED));
             }
+        }
+    }
+
+    /** ", TCP": what sockfs calls the socket, or "" when it cannot be asked (closed since). */
+    private String protocolOf(int pid, int fd) {
+        try (ProcFs.Dir d = fs.get().open(pid)) {
+            return ", " + d.socketProtocol(fd);
+        } catch (ProcError e) {
+            return "";
         }
     }
 

@@ -32,7 +32,7 @@ final class NativeProcFs implements ProcFs {
     @Override
     public Dir open(int pid) throws ProcError {
         int fd = openAt(AT_FDCWD, "/proc/" + pid, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        return new NativeDir(fd);
+        return new NativeDir(pid, fd);
     }
 
     @Override
@@ -48,10 +48,14 @@ final class NativeProcFs implements ProcFs {
     }
 
     private final class NativeDir implements Dir {
+        private final int pid;
         private final int dirFd;
         private int fdDirFd = -1;
 
-        NativeDir(int dirFd) { this.dirFd = dirFd; }
+        NativeDir(int pid, int dirFd) {
+            this.pid = pid;
+            this.dirFd = dirFd;
+        }
 
         @Override
         public byte[] read(String name) throws ProcError {
@@ -97,6 +101,20 @@ final class NativeProcFs implements ProcFs {
         @Override
         public byte[] fdinfo(int fd) throws ProcError {
             return readWhole(openAt(dirFd, "fdinfo/" + fd, O_RDONLY | O_CLOEXEC), false);
+        }
+
+        @Override
+        public String socketProtocol(int fd) throws ProcError {
+            long n;
+            try {
+                n = getxattr("/proc/" + pid + "/fd/" + fd, "system.sockprotoname", buf, 256);
+            } catch (LastErrorException e) {
+                throw new ProcError("getxattr(system.sockprotoname)", e.getErrorCode());
+            }
+            buf.read(0, heap, 0, (int) n);
+            int len = (int) n;
+            while (len > 0 && heap[len - 1] == 0) len--;
+            return new String(heap, 0, len, StandardCharsets.US_ASCII);
         }
 
         @Override

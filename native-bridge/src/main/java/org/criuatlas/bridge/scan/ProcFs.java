@@ -47,6 +47,13 @@ interface ProcFs extends AutoCloseable {
         /** The text of fdinfo/N. */
         byte[] fdinfo(int fd) throws ProcError;
 
+        /**
+         * The protocol name sockfs gives the socket at fd N (its {@code system.sockprotoname}
+         * attribute: "TCP", "UDP", "NETLINK", "ALG", ...): what a socket is when no sock_diag dump
+         * lists it.
+         */
+        String socketProtocol(int fd) throws ProcError;
+
         @Override
         void close();
     }

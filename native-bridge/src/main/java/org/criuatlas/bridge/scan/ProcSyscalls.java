@@ -47,6 +47,8 @@ final class ProcSyscalls {
 
     static native int geteuid();
 
+    static native long getxattr(String path, String name, Pointer value, long size) throws LastErrorException;
+
     /** setns(2): moves the calling thread into the namespace open at fd. */
     static native int setns(int fd, int nstype) throws LastErrorException;
 }

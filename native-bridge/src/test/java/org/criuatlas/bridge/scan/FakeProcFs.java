@@ -18,6 +18,7 @@ final class FakeProcFs implements ProcFs {
         final Map<Integer, Integer> fdErrno = new LinkedHashMap<>();
         final Map<Integer, String> fdinfo = new LinkedHashMap<>();
         final Map<Integer, FileStat> fdStat = new LinkedHashMap<>();
+        final Map<Integer, String> socketProtocol = new LinkedHashMap<>();
         Integer openErrno, fdsErrno, nsErrno;
 
         Proc(int pid, int ppid, int uid) {
@@ -98,6 +99,13 @@ final class FakeProcFs implements ProcFs {
                 String s = p.fdinfo.get(fd);
                 if (s == null) throw new ProcError("openat(fdinfo)", ProcSyscalls.ENOENT);
                 return s.getBytes(StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public String socketProtocol(int fd) throws ProcError {
+                String s = p.socketProtocol.get(fd);
+                if (s == null) throw new ProcError("getxattr", ProcSyscalls.ENOENT);
+                return s;
             }
 
             @Override

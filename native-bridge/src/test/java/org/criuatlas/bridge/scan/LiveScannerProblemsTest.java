@@ -121,9 +121,9 @@ class LiveScannerProblemsTest {
     @Test
     void aSocketNoDumpDescribesIsAnExplicitUnknown() {
         FakeProcFs fs = new FakeProcFs();
-        fs.add(12, 1, 0).fd(5, "socket:[900]");
+        fs.add(12, 1, 0).fd(5, "socket:[900]").fd(6, "socket:[901]").socketProtocol.put(5, "TCP");
         IpcGraph g = scan(fs, unix(), 0);
-        assertTrue(has(g, 12, "sockets", "fd 5 (socket:[900])"), g.problems().toString());
+        assertTrue(has(g, 12, "sockets", "fd 5 (socket:[900], TCP), fd 6 (socket:[901])"), g.problems().toString());
     }
 
     @Test

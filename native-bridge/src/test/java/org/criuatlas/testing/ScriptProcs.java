@@ -1,0 +1,81 @@
+package org.criuatlas.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A python3 program started for a scan test that reports what it holds on stdout, one
+ * {@code NAME VALUE} line per object, then {@code ready}. {@link #value} reads those lines;
+ * {@link #close} kills its whole tree.
+ */
+public final class ScriptProcs implements AutoCloseable {
+    private final TestProcs.Proc proc;
+    private final Path out;
+    private final Map<String, String> values = new LinkedHashMap<>();
+
+    private ScriptProcs(TestProcs.Proc proc, Path out) {
+        this.proc = proc;
+        this.out = out;
+    }
+
+    /**
+     * Starts {@code python3 -c code args...} with stdout to {@code dir/NAME.out} and waits (up to
+     * 20 s) for its {@code ready} line.
+     */
+    public static ScriptProcs start(Path dir, String name, String code, String... args) throws IOException {
+        Files.createDirectories(dir);
+        Path out = dir.resolve(name + ".out");
+        Files.deleteIfExists(out);
+        TestProcs.Proc p = TestProcs.python(code, List.of(args), Map.of(), out);
+        ScriptProcs s = new ScriptProcs(p, out);
+        try {
+            s.awaitLine("ready", Duration.ofSeconds(20));
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    /** Waits until a line equal to {@code line} was printed; reads every {@code NAME VALUE} line before it. */
+    public void awaitLine(String line, Duration max) throws IOException {
+        Instant end = Instant.now().plus(max);
+        while (true) {
+            List<String> lines = Files.exists(out) ? Files.readAllLines(out) : List.of();
+            for (String l : lines) {
+                int sp = l.indexOf(' ');
+                if (sp > 0) values.put(l.substring(0, sp), l.substring(sp + 1));
+            }
+            if (lines.contains(line)) return;
+            if (!proc.alive()) throw new IOException("the script exited before '" + line + "': " + String.join("\n", lines));
+            if (Instant.now().isAfter(end)) throw new IOException("no '" + line + "' within " + max + ": " + String.join("\n", lines));
+            TestProcs.sleep(20);
+        }
+    }
+
+    public int pid() { return proc.pid; }
+
+    /** Every pid of its tree (it and its children). */
+    public List<Integer> tree() { return new ArrayList<>(proc.tree()); }
+
+    /** The VALUE of the line {@code NAME VALUE}. */
+    public String value(String name) {
+        String v = values.get(name);
+        if (v == null) throw new IllegalArgumentException("the script printed no '" + name + "' line; it printed " + values.keySet());
+        return v;
+    }
+
+    public int intValue(String name) { return Integer.parseInt(value(name).trim()); }
+
+    @Override
+    public void close() {
+        proc.close();
+    }
+}
