@@ -1,5 +1,7 @@
 package org.criuatlas.testing;
 
+import org.criuatlas.bridge.criu.LibC;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,10 +32,34 @@ public final class ScriptProcs implements AutoCloseable {
      * 20 s) for its {@code ready} line.
      */
     public static ScriptProcs start(Path dir, String name, String code, String... args) throws IOException {
+        return start(dir, name, List.of(), code, args);
+    }
+
+    /**
+     * As {@link #start(Path, String, String, String...)}, run through {@code wrapper} (a command
+     * that execs what follows it in the same process, e.g. {@code unshare -n}, {@code setpriv ...}).
+     */
+    public static ScriptProcs start(Path dir, String name, List<String> wrapper, String code, String... args) throws IOException {
         Files.createDirectories(dir);
         Path out = dir.resolve(name + ".out");
         Files.deleteIfExists(out);
-        TestProcs.Proc p = TestProcs.python(code, List.of(args), Map.of(), out);
+        TestProcs.Proc p;
+        if (wrapper.isEmpty()) {
+            p = TestProcs.python(code, List.of(args), Map.of(), out);
+        } else {
+            TestProcs.becomeSubreaper();
+            List<String> argv = new ArrayList<>(wrapper);
+            argv.set(0, onPath(argv.get(0))); // posix_spawn does not search PATH
+            argv.addAll(List.of(TestProcs.PYTHON, "-c", code));
+            argv.addAll(List.of(args));
+            int fd = LibC.open(out.toString(), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND | LibC.O_CLOEXEC, 0644);
+            try {
+                p = new TestProcs.Proc(LibC.spawn(argv.toArray(new String[0]),
+                        new String[] {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "PYTHONDONTWRITEBYTECODE=1"}, new int[0][], fd, true));
+            } finally {
+                LibC.close(fd);
+            }
+        }
         ScriptProcs s = new ScriptProcs(p, out);
         try {
             s.awaitLine("ready", Duration.ofSeconds(20));
@@ -58,6 +84,14 @@ public final class ScriptProcs implements AutoCloseable {
             if (Instant.now().isAfter(end)) throw new IOException("no '" + line + "' within " + max + ": " + String.join("\n", lines));
             TestProcs.sleep(20);
         }
+    }
+
+    private static String onPath(String cmd) throws IOException {
+        if (cmd.startsWith("/")) return cmd;
+        for (String d : List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin")) {
+            if (Files.isExecutable(Path.of(d, cmd))) return d + "/" + cmd;
+        }
+        throw new IOException(cmd + " not found");
     }
 
     public int pid() { return proc.pid; }
