@@ -102,8 +102,8 @@ final class ProcessReader {
                 try {
                     ns[i] = FdLink.namespaceInode(d.readlink(NS_LINKS[i]));
                 } catch (ProcError e) {
-                    if (e.vanished() && i == 0) return gone(pid, e, NS_LINKS[i]);
-                    // ENOENT: a namespace type this kernel does not have; EACCES: another user's process
+                    // ENOENT: a zombie (it has no namespaces left) or a namespace type this kernel does
+                    // not have; EACCES: another user's process
                     if (!e.denied() && !e.vanished()) problems.add(problem(pid, NS_LINKS[i], e));
                 }
             }
@@ -112,8 +112,8 @@ final class ProcessReader {
             try {
                 cwd = d.readlink("cwd");
             } catch (ProcError e) {
-                if (e.vanished()) return gone(pid, e, "cwd");
-                if (!e.denied()) problems.add(problem(pid, "cwd", e));
+                // ENOENT: a zombie has no cwd; whether the process is gone, fd/ tells next
+                if (!e.denied() && !e.vanished()) problems.add(problem(pid, "cwd", e));
             }
             int[] fdNumbers;
             try {
