@@ -135,8 +135,8 @@ public final class ScanJson {
             o.put("netns", r.netNs());
             o.put("protocol", r.protocol().label());
             endpoint(o.putObject("endpoint"), r.endpoint());
-            ArrayNode socks = o.putArray("sockets");
-            r.sockets().forEach(socks::add);
+            ArrayNode inos = o.putArray("sockets");
+            r.sockets().forEach(inos::add);
         }
 
         ArrayNode netlink = root.putArray("netlinkSockets");
@@ -199,21 +199,21 @@ public final class ScanJson {
         }
 
         ArrayNode shm = root.putArray("sysvShm");
-        for (SysvSharedMemory m : g.sysvShm()) {
+        for (SysvSharedMemory seg : g.sysvShm()) {
             ObjectNode o = shm.addObject();
-            o.put("ipcns", m.ipcNs());
-            o.put("key", m.key());
-            o.put("id", m.id());
-            o.put("mode", Integer.toOctalString(m.mode()));
-            o.put("size", m.size());
-            o.put("creatorPid", m.creatorPid());
-            o.put("lastPid", m.lastPid());
-            o.put("attachCount", m.attachCount());
-            o.put("removed", m.removed());
-            o.put("uid", m.uid());
-            o.put("gid", m.gid());
+            o.put("ipcns", seg.ipcNs());
+            o.put("key", seg.key());
+            o.put("id", seg.id());
+            o.put("mode", Integer.toOctalString(seg.mode()));
+            o.put("size", seg.size());
+            o.put("creatorPid", seg.creatorPid());
+            o.put("lastPid", seg.lastPid());
+            o.put("attachCount", seg.attachCount());
+            o.put("removed", seg.removed());
+            o.put("uid", seg.uid());
+            o.put("gid", seg.gid());
             ArrayNode pids = o.putArray("attachedPids");
-            m.attachedPids().forEach(pids::add);
+            seg.attachedPids().forEach(pids::add);
         }
         ArrayNode sem = root.putArray("sysvSemaphores");
         for (SysvSemaphoreSet x : g.sysvSemaphores()) {
@@ -233,13 +233,13 @@ public final class ScanJson {
             o.put("mntns", t.mntNs());
             o.put("readFrom", t.readFrom());
             ArrayNode ms = o.putArray("mounts");
-            for (Mount m : t.mounts()) {
+            for (Mount mt : t.mounts()) {
                 ObjectNode mo = ms.addObject();
-                mo.put("id", m.id()).put("parentId", m.parentId()).put("dev", m.devMajor() + ":" + m.devMinor())
-                        .put("root", m.root()).put("mountPoint", m.mountPoint()).put("fsType", m.fsType()).put("source", m.source())
-                        .put("options", m.options()).put("bindOfSubtree", m.isBindOfSubtree());
+                mo.put("id", mt.id()).put("parentId", mt.parentId()).put("dev", mt.devMajor() + ":" + mt.devMinor())
+                        .put("root", mt.root()).put("mountPoint", mt.mountPoint()).put("fsType", mt.fsType()).put("source", mt.source())
+                        .put("options", mt.options()).put("bindOfSubtree", mt.isBindOfSubtree());
                 ArrayNode tags = mo.putArray("tags");
-                m.tags().forEach(tags::add);
+                mt.tags().forEach(tags::add);
             }
         }
 
