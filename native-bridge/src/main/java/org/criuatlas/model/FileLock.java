@@ -36,7 +36,7 @@ public record FileLock(int id, LockKind kind, LockAccess access, boolean waiting
     }
 
     public FileLock {
-        holders = holders == null ? List.of() : holders.stream().sorted().toList();
+        holders = SortedLists.of(holders);
     }
 
     public FileLock withHolders(List<Holder> h, String p) {

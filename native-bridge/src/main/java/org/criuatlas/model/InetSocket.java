@@ -31,7 +31,7 @@ public record InetSocket(long ino, InetFamily family, InetProtocol protocol, int
             throw new IllegalArgumentException("family, protocol and endpoints are required");
         }
         state = state == null ? InetState.UNKNOWN : state;
-        holders = holders == null ? List.of() : holders.stream().sorted().toList();
+        holders = SortedLists.of(holders);
     }
 
     public String key() { return ObjectKeys.socket(ino); }

@@ -100,9 +100,24 @@ public final class IpcGraph {
             .thenComparing(s -> s.local().display())
             .thenComparing(s -> s.remote().display());
 
+    /**
+     * By inode, iterating in inode order: sorted once, then a hash map that keeps that order (a
+     * TreeMap costs a tree insert per socket, and a scan has tens of thousands). The last of
+     * several items with the same inode wins, as with Map.put.
+     */
     private static <T> Map<Long, T> byIno(Collection<T> items, java.util.function.ToLongFunction<T> ino) {
-        Map<Long, T> m = new TreeMap<>();
-        for (T t : items) m.put(ino.applyAsLong(t), t);
+        @SuppressWarnings("unchecked") T[] a = (T[]) items.toArray();
+        long[] keys = new long[a.length];
+        Integer[] order = new Integer[a.length];
+        for (int i = 0; i < a.length; i++) {
+            keys[i] = ino.applyAsLong(a[i]);
+            order[i] = i;
+        }
+        boolean sorted = true;
+        for (int i = 1; i < a.length && sorted; i++) sorted = keys[i - 1] <= keys[i];
+        if (!sorted) java.util.Arrays.sort(order, (x, y) -> x.equals(y) ? 0 : keys[x] != keys[y] ? Long.compare(keys[x], keys[y]) : Integer.compare(x, y));
+        Map<Long, T> m = new java.util.LinkedHashMap<>(Math.max(16, (int) (a.length / 0.75f) + 1));
+        for (Integer i : order) m.put(keys[i], a[i]);
         return Collections.unmodifiableMap(m);
     }
 

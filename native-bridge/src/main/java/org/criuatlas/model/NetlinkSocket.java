@@ -18,7 +18,7 @@ public record NetlinkSocket(long ino, int protocol, long portId, long dstPortId,
                             long netNs, List<Holder> holders) {
     public NetlinkSocket {
         groups = groups == null ? List.of() : List.copyOf(groups);
-        holders = holders == null ? List.of() : holders.stream().sorted().toList();
+        holders = SortedLists.of(holders);
     }
 
     public String key() { return ObjectKeys.socket(ino); }

@@ -19,7 +19,7 @@ import java.util.List;
 public record PacketSocket(long ino, int type, int protocol, int ifindex, int uid, boolean rxRing, boolean txRing,
                            int fanout, long netNs, List<Holder> holders) {
     public PacketSocket {
-        holders = holders == null ? List.of() : holders.stream().sorted().toList();
+        holders = SortedLists.of(holders);
     }
 
     public String key() { return ObjectKeys.socket(ino); }

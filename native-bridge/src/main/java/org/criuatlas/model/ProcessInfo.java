@@ -32,14 +32,15 @@ public record ProcessInfo(int pid, int ppid, String comm, List<String> cmdline, 
     public ProcessInfo {
         comm = comm == null ? "" : comm;
         cmdline = cmdline == null ? List.of() : List.copyOf(cmdline);
-        fds = fds == null ? List.of()
-                : fds.stream().sorted(java.util.Comparator.comparingInt(FdInfo::fd)).toList();
+        fds = SortedLists.of(fds, BY_FD);
         seccomp = seccomp == null ? SeccompMode.UNKNOWN : seccomp;
         namespaces = namespaces == null ? Namespaces.UNKNOWN : namespaces;
         if (namespaces.net() == 0 && netNs != 0) namespaces = namespaces.with(NamespaceKind.NET, netNs);
         if (netNs == 0) netNs = namespaces.net();
         cwd = cwd == null ? "" : cwd;
     }
+
+    private static final java.util.Comparator<FdInfo> BY_FD = java.util.Comparator.comparingInt(FdInfo::fd);
 
     /** The fields every snapshot source knows; the rest unknown. */
     public ProcessInfo(int pid, int ppid, String comm, List<String> cmdline, int uid, char state,

@@ -13,7 +13,7 @@ import java.util.List;
  */
 public record RemoteEndpoint(long netNs, InetProtocol protocol, InetEndpoint endpoint, List<Long> sockets) {
     public RemoteEndpoint {
-        sockets = sockets == null ? List.of() : sockets.stream().sorted().toList();
+        sockets = SortedLists.of(sockets);
     }
 
     /** A stable key for graph nodes: {@code remote:tcp:1.2.3.4:80}. */

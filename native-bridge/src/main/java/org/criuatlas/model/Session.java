@@ -25,7 +25,7 @@ public record Session(int sid, boolean leaderVisible, TtyDevice controllingTty, 
      */
     public record ProcessGroup(int pgid, List<Integer> members) {
         public ProcessGroup {
-            members = members == null ? List.of() : members.stream().sorted().toList();
+            members = SortedLists.of(members);
         }
     }
 }

@@ -24,7 +24,7 @@ public record UnixSocket(long ino, SocketType type, SocketState state, SocketNam
     public UnixSocket {
         name = name == null ? SocketName.NONE : name;
         pending = pending == null ? List.of() : List.copyOf(pending);
-        holders = holders == null ? List.of() : holders.stream().sorted().toList();
+        holders = SortedLists.of(holders);
     }
 
     /** Without a known net namespace. */

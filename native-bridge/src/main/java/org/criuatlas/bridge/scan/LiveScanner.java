@@ -173,7 +173,7 @@ public final class LiveScanner implements AutoCloseable {
         List<InetSocket> inet = asm.inet(inetDump);
         List<NetlinkSocket> netlink = asm.netlink(netlinkDump);
         List<PacketSocket> packet = asm.packet(packetDump);
-        reportUnknownSockets(processes, dumps, unreadNetNs, problems);
+        if (asm.matched < asm.socketHolders.size()) reportUnknownSockets(processes, dumps, unreadNetNs, problems);
 
         // SysV IPC: our own IPC namespace (read above), then every other one
         List<SysvSharedMemory> shm = new ArrayList<>();

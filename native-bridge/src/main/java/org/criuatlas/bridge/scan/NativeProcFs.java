@@ -181,6 +181,9 @@ final class NativeProcFs implements ProcFs {
             }
             if (n <= 0) break;
             buf.read(0, heap, 0, (int) n);
+            // procfs fills the buffer until the directory ends: room left for a whole entry means it
+            // has ended, and the call that would return 0 is saved (one per process)
+            boolean ended = n < BUF - 512;
             int p = 0;
             while (p < n) {
                 int reclen = (heap[p + 16] & 0xff) | ((heap[p + 17] & 0xff) << 8); // d_reclen, little endian
@@ -198,6 +201,7 @@ final class NativeProcFs implements ProcFs {
                 }
                 p += reclen;
             }
+            if (ended) break;
         }
         return Arrays.copyOf(out, count);
     }

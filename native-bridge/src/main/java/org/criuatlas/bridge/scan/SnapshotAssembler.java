@@ -39,6 +39,8 @@ final class SnapshotAssembler {
     private final Map<Long, PipeEnds> pipes = new TreeMap<>();
     private final List<HeldLock> heldLocks = new ArrayList<>();
     int hidden;
+    /** How many held socket inodes some dump described (when all were, no fd needs a second look). */
+    int matched;
 
     SnapshotAssembler(List<ScanProblem> problems) {
         this.problems = problems;
@@ -86,6 +88,7 @@ final class SnapshotAssembler {
         List<UnixSocket> out = new ArrayList<>(dumped.size());
         for (UnixSocket s : dumped) {
             List<Holder> h = socketHolders.get(s.ino());
+            if (h != null) matched++;
             out.add(h == null ? s : s.withHolders(h));
         }
         return out;
@@ -95,6 +98,7 @@ final class SnapshotAssembler {
         List<InetSocket> out = new ArrayList<>(dumped.size());
         for (InetSocket s : dumped) {
             List<Holder> h = s.ino() == 0 ? null : socketHolders.get(s.ino());
+            if (h != null) matched++;
             out.add(h == null ? s : s.withHolders(h));
         }
         return InetPeers.link(out);
@@ -104,6 +108,7 @@ final class SnapshotAssembler {
         List<NetlinkSocket> out = new ArrayList<>(dumped.size());
         for (NetlinkSocket s : dumped) {
             List<Holder> h = socketHolders.get(s.ino());
+            if (h != null) matched++;
             out.add(h == null ? s : s.withHolders(h));
         }
         return out;
@@ -113,6 +118,7 @@ final class SnapshotAssembler {
         List<PacketSocket> out = new ArrayList<>(dumped.size());
         for (PacketSocket s : dumped) {
             List<Holder> h = socketHolders.get(s.ino());
+            if (h != null) matched++;
             out.add(h == null ? s : s.withHolders(h));
         }
         return out;
