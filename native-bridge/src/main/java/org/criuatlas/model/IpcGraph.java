@@ -71,9 +71,8 @@ public final class IpcGraph {
         this.processes = Collections.unmodifiableMap(pm);
         this.sockets = byIno(b.unixSockets, UnixSocket::ino);
         this.pipes = byIno(b.pipes, Pipe::ino);
-        List<InetSocket> inet = new ArrayList<>(b.inetSockets);
-        inet.sort(INET_ORDER);
-        this.inetSockets = List.copyOf(inet);
+        this.inetSockets = inetInOrder(b.inetSockets);
+        List<InetSocket> inet = inetSockets;
         Map<Long, InetSocket> ib = new HashMap<>(inet.size() * 2);
         for (InetSocket s : inet) if (s.ino() != 0) ib.put(s.ino(), s);
         this.inetByIno = Collections.unmodifiableMap(ib);
@@ -95,10 +94,23 @@ public final class IpcGraph {
         this.children = ch;
     }
 
-    private static final Comparator<InetSocket> INET_ORDER = Comparator.comparingLong(InetSocket::ino)
-            .thenComparingLong(InetSocket::netNs)
+    private static final Comparator<InetSocket> NO_INODE_ORDER = Comparator.comparingLong(InetSocket::netNs)
             .thenComparing(s -> s.local().display())
             .thenComparing(s -> s.remote().display());
+
+    /** By inode; the inode-less ones (TIME-WAIT, not yet accepted) first, by namespace and endpoints. */
+    private static List<InetSocket> inetInOrder(Collection<InetSocket> all) {
+        List<InetSocket> noInode = new ArrayList<>();
+        List<InetSocket> rest = new ArrayList<>(all.size());
+        for (InetSocket s : all) (s.ino() == 0 ? noInode : rest).add(s);
+        noInode.sort(NO_INODE_ORDER);
+        long[] keys = new long[rest.size()];
+        for (int i = 0; i < keys.length; i++) keys[i] = rest.get(i).ino();
+        List<InetSocket> out = new ArrayList<>(all.size());
+        out.addAll(noInode);
+        for (int i : ascending(keys)) out.add(rest.get(i));
+        return List.copyOf(out);
+    }
 
     /**
      * By inode, iterating in inode order: sorted once, then a hash map that keeps that order (a
@@ -108,17 +120,39 @@ public final class IpcGraph {
     private static <T> Map<Long, T> byIno(Collection<T> items, java.util.function.ToLongFunction<T> ino) {
         @SuppressWarnings("unchecked") T[] a = (T[]) items.toArray();
         long[] keys = new long[a.length];
-        Integer[] order = new Integer[a.length];
-        for (int i = 0; i < a.length; i++) {
-            keys[i] = ino.applyAsLong(a[i]);
-            order[i] = i;
-        }
-        boolean sorted = true;
-        for (int i = 1; i < a.length && sorted; i++) sorted = keys[i - 1] <= keys[i];
-        if (!sorted) java.util.Arrays.sort(order, (x, y) -> x.equals(y) ? 0 : keys[x] != keys[y] ? Long.compare(keys[x], keys[y]) : Integer.compare(x, y));
+        for (int i = 0; i < a.length; i++) keys[i] = ino.applyAsLong(a[i]);
         Map<Long, T> m = new java.util.LinkedHashMap<>(Math.max(16, (int) (a.length / 0.75f) + 1));
-        for (Integer i : order) m.put(keys[i], a[i]);
+        for (int i : ascending(keys)) m.put(keys[i], a[i]);
         return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * The indexes of {@code keys} in ascending key order, stable. Packs key and index into one long
+     * and sorts primitives when they fit (always, for inodes below 2^40 and fewer than 2^23 items):
+     * sorting boxed indexes with a comparator made the JIT recompile TimSort on every scan.
+     */
+    static int[] ascending(long[] keys) {
+        int n = keys.length;
+        int[] order = new int[n];
+        boolean sorted = true, packable = n < (1 << 23);
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+            if (i > 0 && keys[i - 1] > keys[i]) sorted = false;
+            if (keys[i] < 0 || keys[i] >= (1L << 40)) packable = false;
+        }
+        if (sorted) return order;
+        if (packable) {
+            long[] packed = new long[n];
+            for (int i = 0; i < n; i++) packed[i] = (keys[i] << 23) | i;
+            java.util.Arrays.sort(packed);
+            for (int i = 0; i < n; i++) order[i] = (int) (packed[i] & ((1 << 23) - 1));
+            return order;
+        }
+        Integer[] boxed = new Integer[n];
+        for (int i = 0; i < n; i++) boxed[i] = i;
+        java.util.Arrays.sort(boxed, (x, y) -> keys[x] != keys[y] ? Long.compare(keys[x], keys[y]) : Integer.compare(x, y));
+        for (int i = 0; i < n; i++) order[i] = boxed[i];
+        return order;
     }
 
     /** The snapshot as the first version of the model had it: processes, unix sockets and pipes. */

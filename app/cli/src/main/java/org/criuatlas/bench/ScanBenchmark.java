@@ -84,7 +84,16 @@ public final class ScanBenchmark implements Callable<Integer> {
 
     private void row(String label, String built, LiveScanner scanner) throws IOException, InterruptedException {
         IpcGraph g = null;
-        for (int i = 0; i < Math.max(5, iterations / 2); i++) g = scanner.scan(); // warm up the JIT and the dentry cache
+        // warm up the dentry cache and the JIT: until the compiler has had nothing left to do for five
+        // scans (a scan calls its code once per process or socket, so C2 takes a few dozen scans)
+        var jit = ManagementFactory.getCompilationMXBean();
+        long lastJit = jit.getTotalCompilationTime();
+        for (int i = 0, quiet = 0; i < 80 && (i < Math.max(5, iterations / 2) || quiet < 5); i++) {
+            g = scanner.scan();
+            long now = jit.getTotalCompilationTime();
+            quiet = now - lastJit < 5 ? quiet + 1 : 0;
+            lastJit = now;
+        }
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long[] scan = new long[iterations], scanCpu = new long[iterations];
         long[] ss = new long[refRuns], ssCpu = new long[refRuns];

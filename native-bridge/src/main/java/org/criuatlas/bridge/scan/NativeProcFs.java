@@ -3,6 +3,8 @@ package org.criuatlas.bridge.scan;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -10,13 +12,19 @@ import static org.criuatlas.bridge.scan.ProcSyscalls.*;
 
 /**
  * /proc through libc with reused native buffers: per fd one readlinkat relative to an open fd/
- * directory, no Java Path or String building on the way in. Not thread-safe: one per thread.
+ * directory, no Java Path or String building on the way in. Bytes move between Java and the
+ * native buffers through direct ByteBuffer views (plain memory access), not JNA's Pointer
+ * read/write methods, each of which is a JNI call: per readlink that was three JNI calls around
+ * the one system call. Not thread-safe: one per thread.
  */
 final class NativeProcFs implements ProcFs {
     private static final int BUF = 64 * 1024;
     private final Memory path = new Memory(512);
     private final Memory buf = new Memory(BUF);
     private final Memory stx = new Memory(STATX_SIZE);
+    private final ByteBuffer pathView = path.getByteBuffer(0, 512);
+    private final ByteBuffer bufView = buf.getByteBuffer(0, BUF);
+    private final ByteBuffer stxView = stx.getByteBuffer(0, STATX_SIZE).order(ByteOrder.nativeOrder());
     private final byte[] heap = new byte[BUF];
 
     @Override
@@ -93,9 +101,10 @@ final class NativeProcFs implements ProcFs {
                 throw new ProcError("statx(fd)", e.getErrorCode());
             }
             // the mount id comes for free with the stat: no fdinfo read for it (Linux 5.8+)
-            int mnt = (stx.getInt(STX_MASK) & STATX_MNT_ID) != 0 ? (int) stx.getLong(STX_MNT_ID) : -1;
-            return new FileStat(Short.toUnsignedInt(stx.getShort(STX_MODE)), stx.getLong(STX_INO),
-                    stx.getInt(STX_DEV_MAJOR), stx.getInt(STX_DEV_MINOR), mnt);
+            ByteBuffer x = stxView;
+            int mnt = (x.getInt(STX_MASK) & STATX_MNT_ID) != 0 ? (int) x.getLong(STX_MNT_ID) : -1;
+            return new FileStat(Short.toUnsignedInt(x.getShort(STX_MODE)), x.getLong(STX_INO),
+                    x.getInt(STX_DEV_MAJOR), x.getInt(STX_DEV_MINOR), mnt);
         }
 
         @Override
@@ -111,7 +120,7 @@ final class NativeProcFs implements ProcFs {
             } catch (LastErrorException e) {
                 throw new ProcError("getxattr(system.sockprotoname)", e.getErrorCode());
             }
-            buf.read(0, heap, 0, (int) n);
+            bufView.get(0, heap, 0, (int) n);
             int len = (int) n;
             while (len > 0 && heap[len - 1] == 0) len--;
             return new String(heap, 0, len, StandardCharsets.US_ASCII);
@@ -147,7 +156,7 @@ final class NativeProcFs implements ProcFs {
                 }
                 if (n <= 0) break;
                 if (total + n > out.length) out = Arrays.copyOf(out, Math.max(out.length * 2, (int) (total + n)));
-                buf.read(0, out, total, (int) n);
+                bufView.get(0, out, total, (int) n);
                 total += (int) n;
                 if (oneRecord && n < BUF) break;
             }
@@ -164,7 +173,7 @@ final class NativeProcFs implements ProcFs {
         } catch (LastErrorException e) {
             throw new ProcError(what, e.getErrorCode());
         }
-        buf.read(0, heap, 0, (int) n);
+        bufView.get(0, heap, 0, (int) n);
         return new String(heap, 0, (int) n, StandardCharsets.UTF_8);
     }
 
@@ -180,7 +189,7 @@ final class NativeProcFs implements ProcFs {
                 throw new ProcError("getdents64", e.getErrorCode());
             }
             if (n <= 0) break;
-            buf.read(0, heap, 0, (int) n);
+            bufView.get(0, heap, 0, (int) n);
             // procfs fills the buffer until the directory ends: room left for a whole entry means it
             // has ended, and the call that would return 0 is saved (one per process)
             boolean ended = n < BUF - 512;
@@ -207,18 +216,20 @@ final class NativeProcFs implements ProcFs {
     }
 
     private void setPath(String s) {
-        byte[] b = s.getBytes(StandardCharsets.ISO_8859_1); // our names are ASCII
-        path.write(0, b, 0, b.length);
-        path.setByte(b.length, (byte) 0);
+        int n = s.length(); // our names are ASCII
+        for (int i = 0; i < n; i++) pathView.put(i, (byte) s.charAt(i));
+        pathView.put(n, (byte) 0);
     }
 
     private void setPath(int number) {
-        byte[] d = new byte[11];
-        int i = d.length;
+        int digits = 1;
+        for (int v = number; v >= 10; v /= 10) digits++;
         int v = number;
-        do { d[--i] = (byte) ('0' + v % 10); v /= 10; } while (v > 0);
-        path.write(0, d, i, d.length - i);
-        path.setByte(d.length - i, (byte) 0);
+        for (int i = digits - 1; i >= 0; i--) {
+            pathView.put(i, (byte) ('0' + v % 10));
+            v /= 10;
+        }
+        pathView.put(digits, (byte) 0);
     }
 
     private static void closeQuietly(int fd) {
