@@ -14,8 +14,16 @@ import java.nio.charset.StandardCharsets;
  * @param ttyNr controlling terminal device number, 0 for none
  * @param tpgid foreground process group of the controlling terminal, -1 for none
  * @param threads number of threads (field 20), 0 when the line ends before it
+ * @param flags   the kernel's PF_* flags word (field 9), 0 when the line ends before it
  */
-public record ProcStat(int pid, String comm, char state, int ppid, int pgid, int sid, long ttyNr, int tpgid, int threads) {
+public record ProcStat(int pid, String comm, char state, int ppid, int pgid, int sid, long ttyNr, int tpgid, int threads,
+                       long flags) {
+    /** PF_KTHREAD (include/linux/sched.h). */
+    static final long PF_KTHREAD = 0x00200000;
+
+    /** A kernel thread: no memory, no files, no command line. */
+    public boolean kernelThread() { return (flags & PF_KTHREAD) != 0; }
+
 
     /** Parses the text of /proc/PID/stat. */
     public static ProcStat parse(String text) {
@@ -49,10 +57,11 @@ public record ProcStat(int pid, String comm, char state, int ppid, int pgid, int
         long tty = number(b, pos, len, "tty_nr");
         int tpgid = (int) number(b, pos, len, "tpgid");
         int threads = 0;
-        // flags .. nice (fields 9-19) are skipped; num_threads is field 20
-        for (int field = 9; field <= 19 && hasNumber(b, pos, len); field++) number(b, pos, len, "field " + field);
+        long flags = hasNumber(b, pos, len) ? number(b, pos, len, "flags") : 0;
+        // minflt .. nice (fields 10-19) are skipped; num_threads is field 20
+        for (int field = 10; field <= 19 && hasNumber(b, pos, len); field++) number(b, pos, len, "field " + field);
         if (hasNumber(b, pos, len)) threads = (int) number(b, pos, len, "num_threads");
-        return new ProcStat(pid, comm, state, ppid, pgid, sid, tty, tpgid, threads);
+        return new ProcStat(pid, comm, state, ppid, pgid, sid, tty, tpgid, threads, flags);
     }
 
     /** Reads the next (optionally negative) decimal number after spaces, advancing pos[0]. */

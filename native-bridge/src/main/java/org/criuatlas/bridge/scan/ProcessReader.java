@@ -80,6 +80,13 @@ final class ProcessReader {
                 return new ProcessRead(pid, new ProcessInfo(pid, st.ppid(), st.comm(), List.of(), -1, st.state(),
                         st.pgid(), st.sid(), st.ttyNr(), 0, List.of(), false), List.of(), false, List.of());
             }
+            if (st.kernelThread()) {
+                // no files, no command line, root, untraced, unfiltered: what stat says is all there is
+                // (a desktop has a few hundred of them; reading the rest would double their cost)
+                return new ProcessRead(pid, new ProcessInfo(pid, st.ppid(), st.comm(), List.of(), 0, st.state(), st.pgid(),
+                        st.sid(), st.ttyNr(), 0, List.of(), true, st.tpgid(), 0, st.threads(), SeccompMode.DISABLED,
+                        Namespaces.UNKNOWN, ""), List.of(), false, List.of());
+            }
             ProcStatus status = new ProcStatus(-1, -1, st.threads(), SeccompMode.UNKNOWN);
             try {
                 byte[] b = d.read("status");

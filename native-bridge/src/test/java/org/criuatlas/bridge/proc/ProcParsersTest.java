@@ -14,7 +14,8 @@ class ProcParsersTest {
     void statOfAnOrdinaryProcess() {
         ProcStat s = ProcStat.parse("1234 (bash) S 1200 1234 1234 34816 5678 4194560 1000 0 0 0 1 2 0 0 20 0 1 0 100 "
                 + "8000000 500 18446744073709551615 1 1 0 0 0 0 65536 3686404 1266761467 0 0 0 17 1 0 0 0 0 0\n");
-        assertEquals(new ProcStat(1234, "bash", 'S', 1200, 1234, 1234, 34816, 5678, 1), s);
+        assertEquals(new ProcStat(1234, "bash", 'S', 1200, 1234, 1234, 34816, 5678, 1, 4194560), s);
+        assertFalse(s.kernelThread());
     }
 
     @Test
@@ -38,8 +39,9 @@ class ProcParsersTest {
 
     @Test
     void statOfAKernelThreadAndAZombie() {
-        assertEquals(new ProcStat(2, "kthreadd", 'S', 0, 0, 0, 0, -1, 1),
+        assertEquals(new ProcStat(2, "kthreadd", 'S', 0, 0, 0, 0, -1, 1, 2129984),
                 ProcStat.parse("2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 1 0 0"));
+        assertTrue(ProcStat.parse("2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 1 0 0").kernelThread(), "PF_KTHREAD");
         assertEquals('Z', ProcStat.parse("900 (sleep) Z 899 899 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 1 0 0").state());
     }
 

@@ -199,6 +199,17 @@ class LiveScannerKindsTest {
             int msqid = py.intValue("msqid");
             assertTrue(g.sysvMessageQueues().stream().map(SysvMessageQueue::id).anyMatch(id -> id == msqid));
 
+            // kernel threads are not read beyond stat: they hold nothing, as /proc says
+            ProcessInfo kthreadd = g.process(2);
+            if (kthreadd != null && kthreadd.comm().equals("kthreadd")) {
+                try (var fds = Files.list(Path.of("/proc/2/fd"))) {
+                    assertEquals(0, fds.count());
+                }
+                assertTrue(kthreadd.fdsReadable());
+                assertEquals(List.of(), kthreadd.fds());
+                assertEquals(List.of(), kthreadd.cmdline());
+            }
+
             // namespaces: the same as the scanner's (it runs in ours)
             assertEquals(java.util.Set.of(), p.namespaces().differentFrom(g.meta().scanner()));
             assertEquals(nsInode(pid, "mnt"), p.namespaces().inode(NamespaceKind.MNT));
