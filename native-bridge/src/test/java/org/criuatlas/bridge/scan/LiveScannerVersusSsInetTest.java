@@ -42,7 +42,8 @@ class LiveScannerVersusSsInetTest {
             c2.shutdown(socket.SHUT_WR); show('finwait2', c2); show('closewait', a2)
             c3 = socket.create_connection(('127.0.0.1', port)); a3, _ = l.accept()
             c3.close(); time.sleep(0.05); a3.close()   # c3's side ends in TIME-WAIT, no inode
-            pend = socket.create_connection(('127.0.0.1', port)); show('pending', pend)
+            xc = socket.create_connection(('127.0.0.1', port)); xa, _ = l.accept(); show('crossclient', xc); show('crossaccepted', xa)
+            pend = socket.create_connection(('127.0.0.1', port)); show('pending', pend)   # never accepted
             l6 = socket.socket(socket.AF_INET6); l6.bind(('::1', 0)); l6.listen(4); show('listener6', l6)
             c6 = socket.create_connection(('::1', l6.getsockname()[1])); a6, _ = l6.accept(); show('client6', c6)
             d = socket.socket(socket.AF_INET6); d.bind(('::', 0)); d.listen(4); show('dual', d)
@@ -58,8 +59,11 @@ class LiveScannerVersusSsInetTest {
             u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(('127.0.0.1', 0)); show('udp', u)
             uc = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); uc.connect(u.getsockname()); show('udpclient', uc)
             u6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); u6.bind(('::1', 0)); show('udp6', u6)
-            if os.fork() == 0:                          # the child shares the listener and the UDP server
+            r, w = os.pipe()
+            if os.fork() == 0:                          # the child shares the listener and the UDP server,
+                xa.close(); os.write(w, b'x')           # and keeps only the client end of one connection
                 while True: time.sleep(1)
+            xc.close(); os.read(r, 1)                   # the parent keeps the accepted end
             print('ready', flush=True)
             while True: time.sleep(1)
             """;
@@ -132,6 +136,14 @@ class LiveScannerVersusSsInetTest {
             }
             assertTrue(g.inetSocket(p.fd(py.intValue("listener")).inode()).holders().contains(new Holder(child, py.intValue("listener"))),
                     "the forked child shares the listener");
+            // a connection between two processes is a peer edge between them, like a unix socketpair
+            InetSocket cross = g.inetSocket(p.fd(py.intValue("crossaccepted")).inode());
+            assertEquals(List.of(new Holder(pid, py.intValue("crossaccepted"))), cross.holders());
+            InetSocket crossPeer = g.peerOf(cross);
+            assertEquals(List.of(new Holder(child, py.intValue("crossclient"))), crossPeer.holders());
+            assertTrue(g.edges().stream().anyMatch(e -> e.kind() == org.criuatlas.model.GraphEdge.Kind.SOCKET_PEER
+                    && java.util.Set.of(e.fromPid(), e.toPid()).equals(java.util.Set.of(pid, child))
+                    && java.util.Set.of(e.objectKey(), e.peerKey()).equals(java.util.Set.of(cross.key(), crossPeer.key()))), "peer edge");
             // local connections are peers, the unanswered SYN goes to a remote endpoint
             InetSocket client = g.inetSocket(p.fd(py.intValue("client")).inode());
             assertEquals(p.fd(py.intValue("client")).inode(), g.peerOf(client).peer());
