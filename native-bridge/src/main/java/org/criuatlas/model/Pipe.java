@@ -13,8 +13,8 @@ import java.util.List;
  */
 public record Pipe(long ino, String fifoPath, List<Holder> readers, List<Holder> writers, long queuedBytes) {
     public Pipe {
-        readers = readers == null ? List.of() : readers.stream().sorted().toList();
-        writers = writers == null ? List.of() : writers.stream().sorted().toList();
+        readers = SortedLists.of(readers);
+        writers = SortedLists.of(writers);
     }
 
     public boolean isFifo() { return fifoPath != null; }

@@ -16,14 +16,21 @@ import java.util.List;
  * @param holders      every process/fd that holds it; empty when no visible process does
  * @param externalPeer from images only: CRIU's synthetic entry for a peer outside the dump
  *                     (uflags bit 0); its type/state in the image are meaningless
+ * @param netNs        inode of the net namespace it was found in, 0 when unknown (images)
  */
 public record UnixSocket(long ino, SocketType type, SocketState state, SocketName name, long peer,
                          long recvQueue, long sendQueue, List<Long> pending, List<Holder> holders,
-                         boolean externalPeer) {
+                         boolean externalPeer, long netNs) {
     public UnixSocket {
         name = name == null ? SocketName.NONE : name;
         pending = pending == null ? List.of() : List.copyOf(pending);
-        holders = holders == null ? List.of() : holders.stream().sorted().toList();
+        holders = SortedLists.of(holders);
+    }
+
+    /** Without a known net namespace. */
+    public UnixSocket(long ino, SocketType type, SocketState state, SocketName name, long peer,
+                      long recvQueue, long sendQueue, List<Long> pending, List<Holder> holders, boolean externalPeer) {
+        this(ino, type, state, name, peer, recvQueue, sendQueue, pending, holders, externalPeer, 0);
     }
 
     public String key() { return ObjectKey.ofSocket(ino).text(); }
@@ -31,6 +38,10 @@ public record UnixSocket(long ino, SocketType type, SocketState state, SocketNam
     public boolean hasPeer() { return peer != 0; }
 
     public UnixSocket withHolders(List<Holder> h) {
-        return new UnixSocket(ino, type, state, name, peer, recvQueue, sendQueue, pending, h, externalPeer);
+        return new UnixSocket(ino, type, state, name, peer, recvQueue, sendQueue, pending, h, externalPeer, netNs);
+    }
+
+    public UnixSocket inNetNs(long ns) {
+        return new UnixSocket(ino, type, state, name, peer, recvQueue, sendQueue, pending, holders, externalPeer, ns);
     }
 }

@@ -116,7 +116,7 @@ public final class TestProcs {
     public static final class Proc implements AutoCloseable {
         public final int pid;
 
-        Proc(int pid) {
+        public Proc(int pid) {
             this.pid = pid;
         }
 

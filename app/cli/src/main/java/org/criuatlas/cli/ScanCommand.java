@@ -8,10 +8,15 @@ import org.criuatlas.bridge.scan.ScanScope;
 import org.criuatlas.model.FdInfo;
 import org.criuatlas.model.FdKind;
 import org.criuatlas.model.Holder;
+import org.criuatlas.model.FileLock;
+import org.criuatlas.model.InetSocket;
 import org.criuatlas.model.IpcGraph;
+import org.criuatlas.model.NetlinkSocket;
+import org.criuatlas.model.PacketSocket;
 import org.criuatlas.model.Pipe;
 import org.criuatlas.model.ProcessInfo;
 import org.criuatlas.model.ScanProblem;
+import org.criuatlas.model.SysvSharedMemory;
 import org.criuatlas.model.UnixSocket;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,7 +30,8 @@ import java.util.stream.Collectors;
 
 /** {@code criu-atlas scan}: the live graph as text or JSON. */
 @Command(name = "scan", mixinStandardHelpOptions = true,
-        description = "Print the live graph of processes, unix sockets and pipes (as root: every process).")
+        description = "Print the live graph of processes and what they hold: sockets of every family, pipes, locks, SysV IPC,"
+                + " namespaces (as root: every process).")
 public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON (the one model of every command: docs/json.md; scan fields: docs/scan-json.md).")
     boolean json;
@@ -63,11 +69,36 @@ public final class ScanCommand implements Callable<Integer> {
         for (ProcessInfo p : g.processes().values()) {
             out.printf("%d  %s  (parent %d, uid %d, %c)  %s%n", p.pid(), p.comm(), p.ppid(), p.uid(), p.state(),
                     p.commandText());
+            String apart = p.namespaces().differentFrom(meta.scanner()).stream().map(k -> k.linkName)
+                    .collect(Collectors.joining(", "));
+            if (!apart.isEmpty()) out.println("    namespaces apart from the scanner's: " + apart);
+            if (p.isTraced()) out.println("    traced by pid " + p.tracerPid());
+            if (p.cwdDeleted()) out.println("    cwd: " + p.cwd());
             if (!p.fdsReadable()) out.println("    fds: not readable");
             for (FdInfo f : p.fds()) {
                 String detail = describe(g, p.pid(), f);
                 if (detail != null) out.printf("    fd %-4d %s%n", f.fd(), detail);
             }
+        }
+        if (!g.fileLocks().isEmpty()) {
+            out.println();
+            out.println("File locks:");
+            for (FileLock l : g.fileLocks()) {
+                out.printf("  %s%s %s %s:%d %d-%s pid %d %s%s%n", l.waiting() ? "waiting " : "", l.kind().label(), l.access().label(),
+                        l.deviceHex(), l.ino(), l.start(), l.end() < 0 ? "EOF" : Long.toString(l.end()), l.pid(),
+                        l.path() == null ? "" : l.path() + " ", l.holders().isEmpty() ? "" : holdersText(l.holders(), -1));
+            }
+        }
+        if (!g.sysvShm().isEmpty() || !g.sysvSemaphores().isEmpty() || !g.sysvMessageQueues().isEmpty()) {
+            out.println();
+            out.println("SysV IPC:");
+            for (SysvSharedMemory m : g.sysvShm()) {
+                out.printf("  shm %d key 0x%08x %d bytes, %d attached%s%s (ipc ns %d)%n", m.id(), m.key(), m.size(), m.attachCount(),
+                        m.attachedPids().isEmpty() ? "" : " " + m.attachedPids(), m.removed() ? ", removed" : "", m.ipcNs());
+            }
+            g.sysvSemaphores().forEach(x -> out.printf("  sem %d key 0x%08x %d semaphores (ipc ns %d)%n", x.id(), x.key(), x.count(), x.ipcNs()));
+            g.sysvMessageQueues().forEach(x -> out.printf("  msg %d key 0x%08x %d messages, %d bytes (ipc ns %d)%n", x.id(), x.key(),
+                    x.messages(), x.bytes(), x.ipcNs()));
         }
         long orphans = g.sockets().values().stream().filter(s -> s.holders().isEmpty()).count();
         if (orphans > 0) out.printf("%n%d unix sockets held by no visible process (owner unknown)%n", orphans);
@@ -83,7 +114,7 @@ public final class ScanCommand implements Callable<Integer> {
         switch (f.kind()) {
             case SOCKET -> {
                 UnixSocket s = g.socket(f.inode());
-                if (s == null) return f.target() + "  (not a unix socket, or in another net namespace)";
+                if (s == null) return f.target() + "  " + otherSocket(g, f.inode());
                 StringBuilder b = new StringBuilder();
                 b.append(f.target()).append("  unix ").append(s.type().label()).append(' ').append(s.state().label());
                 if (s.name().isNamed()) b.append("  ").append(s.name().display());
@@ -104,9 +135,27 @@ public final class ScanCommand implements Callable<Integer> {
                 List<Holder> other = f.mode().canWrite() ? p.readers() : p.writers();
                 return f.target() + "  " + end + ", other end " + holdersText(other, pid);
             }
-            case TTY -> { return f.target() + "  terminal"; }
-            default -> { return null; }
+            case TTY -> { return f.target() + "  terminal" + (f.terminal() == null ? "" : " (" + f.terminal().role().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")"); }
+            case ANON_INODE -> { return f.anonInode() == null ? null : f.target() + "  " + f.anonInode().kind().label(); }
+            default -> {
+                if (f.file() != null && f.file().deleted()) return f.target() + "  deleted file";
+                return null;
+            }
         }
+    }
+
+    /** Inet, netlink or packet: one line; a socket no dump listed is named as such (the problems say why). */
+    private static String otherSocket(IpcGraph g, long ino) {
+        InetSocket in = g.inetSocket(ino);
+        if (in != null) {
+            InetSocket peer = g.peerOf(in);
+            return in.describe() + (peer == null ? "" : "  peer " + peer.ino() + " " + holdersText(peer.holders(), -1));
+        }
+        NetlinkSocket nl = g.netlinkSockets().get(ino);
+        if (nl != null) return "netlink " + nl.protocolName() + " port " + nl.portId();
+        PacketSocket pk = g.packetSockets().get(ino);
+        if (pk != null) return "packet " + pk.typeLabel() + " protocol 0x" + Integer.toHexString(pk.protocol()) + " ifindex " + pk.ifindex();
+        return "(not listed by sock_diag: see the problems)";
     }
 
     private static String holdersText(List<Holder> hs, int self) {

@@ -34,17 +34,22 @@ class ScanCommandTest {
     void jsonHasTheDocumentedShapeAndOurOwnPipe() throws Exception {
         long self = ProcessHandle.current().pid();
         Process child = new ProcessBuilder("cat").start(); // a pipe from us to a child we know
-        try {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress());
+             java.net.Socket client = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), server.getLocalPort());
+             java.net.Socket accepted = server.accept()) {
             JsonNode root = new ObjectMapper().readTree(run("scan", "--json", "--pid", String.valueOf(self)));
             assertEquals(Json.SCHEMA_VERSION, root.path("schema").asInt());
             assertEquals("scan", root.path("command").asText());
+            assertTrue(root.path("meta").path("scannerNamespaces").path("net").asLong() > 0);
             assertEquals("live", root.path("meta").path("source").asText());
             Set<Integer> pids = new HashSet<>();
             for (JsonNode p : root.path("processes")) {
                 pids.add(p.path("pid").asInt());
-                for (String f : new String[] {"ppid", "comm", "cmdline", "uid", "state", "pgid", "sid", "netns", "fds"}) {
+                for (String f : new String[] {"ppid", "comm", "cmdline", "uid", "state", "pgid", "sid", "netns", "fds", "tpgid",
+                        "controllingTty", "tracerPid", "threads", "seccomp", "namespaces", "namespacesApart", "cwd", "cwdDeleted"}) {
                     assertTrue(p.has(f), "process field " + f);
                 }
+                if (p.path("pid").asLong() == self) assertTrue(p.path("threads").asInt() > 1, "a JVM has threads");
             }
             assertEquals(Set.of((int) self, (int) child.pid()), pids, "--pid scopes to us and our child");
             boolean found = false;
@@ -60,8 +65,30 @@ class ScanCommandTest {
                     assertTrue(s.has(f), "socket field " + f);
                 }
             }
-            assertTrue(root.path("problems").isArray());
-            assertTrue(root.path("edges").isArray());
+            // our TCP connection: both ends ours, peers of each other, listener with its port
+            int port = server.getLocalPort();
+            JsonNode listener = null, ours = null;
+            for (JsonNode s : root.path("inetSockets")) {
+                for (String f : new String[] {"ino", "family", "protocol", "state", "local", "remote", "uid", "rqueue", "wqueue", "netns",
+                        "peer", "holders"}) {
+                    assertTrue(s.has(f), "inet socket field " + f);
+                }
+                if (s.path("state").asText().equals("listen") && s.path("local").path("port").asInt() == port) listener = s;
+                if (s.path("remote").path("port").asInt() == port && s.path("state").asText().equals("established")) ours = s;
+            }
+            assertNotNull(listener, "our listener");
+            assertEquals(self, listener.path("holders").get(0).path("pid").asLong());
+            assertNotNull(ours, "our client socket");
+            assertFalse(ours.path("peer").isNull(), "the accepted end is its peer");
+            long peer = ours.path("peer").asLong();
+            boolean edge = false;
+            for (JsonNode s : root.path("inetSockets")) edge |= s.path("ino").asLong() == peer && s.path("peer").asLong() == ours.path("ino").asLong();
+            assertTrue(edge, "and it is the peer's peer");
+            for (String a : new String[] {"remoteEndpoints", "netlinkSockets", "packetSockets", "fileLocks", "sysvShm", "sysvSemaphores",
+                    "sysvMessageQueues", "mounts", "sessions", "problems", "edges"}) {
+                assertTrue(root.path(a).isArray(), a);
+            }
+            assertTrue(root.path("mounts").size() >= 1, "our mount namespace's table");
         } finally {
             child.destroyForcibly();
             child.waitFor();
@@ -79,7 +106,9 @@ class ScanCommandTest {
     void theSchemaIsDocumented() throws Exception {
         Path doc = Path.of(System.getProperty("criuatlas.repo", ".."), "docs", "scan-json.md");
         String md = Files.readString(doc);
-        for (String f : new String[] {"`processes[]`", "`sockets[]`", "`pipes[]`", "`problems[]`", "`holders`", "`pending`"}) {
+        for (String f : new String[] {"`processes[]`", "`sockets[]`", "`pipes[]`", "`problems[]`", "`holders`", "`pending`",
+                "`inetSockets[]`", "`remoteEndpoints[]`", "`netlinkSockets[]`", "`packetSockets[]`", "`fileLocks[]`", "`sysvShm[]`",
+                "`sysvSemaphores[]`", "`sysvMessageQueues[]`", "`mounts[]`", "`sessions[]`", "`namespacesApart`", "schema 2"}) {
             assertTrue(md.contains(f), f);
         }
     }

@@ -28,6 +28,8 @@ import java.util.stream.Stream;
  * CRIU's reply (the tree's states before and after, the image files, CRIU's own log).
  */
 final class ProbeRunner {
+    private static final System.Logger LOG = System.getLogger(ProbeRunner.class.getName());
+
     private static final Duration TOPOLOGY_TIMEOUT = Duration.ofSeconds(20);
     /** Errors and warnings only: the first error line is all a cell needs, and -v4 logs cost time to follow. */
     static final int LOG_LEVEL = 2;
@@ -175,8 +177,8 @@ final class ProbeRunner {
     }
 
     static void debug(String what, long since) {
-        if (Boolean.getBoolean("criuatlas.calibrate.debug"))
-            System.err.printf("calibrate: %s in %d ms%n", what, (System.nanoTime() - since) / 1_000_000);
+        if (LOG.isLoggable(System.Logger.Level.DEBUG))
+            LOG.log(System.Logger.Level.DEBUG, "calibrate: {0} in {1} ms", what, (System.nanoTime() - since) / 1_000_000);
     }
 
     private static String rootOf(Kind kind, Variant v) {

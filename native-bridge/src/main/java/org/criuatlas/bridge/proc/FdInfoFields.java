@@ -1,27 +1,43 @@
 package org.criuatlas.bridge.proc;
 
 import org.criuatlas.model.AccessMode;
+import org.criuatlas.model.FileLock;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The lines of /proc/PID/fdinfo/N the graph needs.
  *
- * @param pos   file position
- * @param flags open(2) flags (the file shows them in octal)
- * @param mntId mount id, -1 when absent
+ * @param pos      file position
+ * @param flags    open(2) flags (the file shows them in octal)
+ * @param mntId    mount id, -1 when absent
+ * @param ino      inode ("ino:", Linux 5.14+), 0 when absent
+ * @param ttyIndex a pty master's index ("tty-index:"), -1 when absent
+ * @param locks    the locks held through this fd ("lock:" lines), in order
  */
-public record FdInfoFields(long pos, long flags, int mntId) {
+public record FdInfoFields(long pos, long flags, int mntId, long ino, int ttyIndex, List<FileLock> locks) {
+    public FdInfoFields {
+        locks = locks == null ? List.of() : List.copyOf(locks);
+    }
+
+    public FdInfoFields(long pos, long flags, int mntId) {
+        this(pos, flags, mntId, 0, -1, List.of());
+    }
 
     public AccessMode mode() { return AccessMode.fromFlags(flags); }
 
     public static FdInfoFields parse(String text) {
-        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
         return parse(b, b.length);
     }
 
-    /** @throws ProcFormatException when there is no "flags:" line */
+    /** @throws ProcFormatException when there is no "flags:" line or a lock line is malformed */
     public static FdInfoFields parse(byte[] b, int len) {
-        long pos = 0, flags = -1;
-        int mnt = -1;
+        long pos = 0, flags = -1, ino = 0;
+        int mnt = -1, tty = -1;
+        List<FileLock> locks = null;
         int i = 0;
         while (i < len) {
             int eol = i;
@@ -29,10 +45,16 @@ public record FdInfoFields(long pos, long flags, int mntId) {
             if (startsWith(b, i, eol, "pos:")) pos = value(b, i + 4, eol, 10);
             else if (startsWith(b, i, eol, "flags:")) flags = value(b, i + 6, eol, 8);
             else if (startsWith(b, i, eol, "mnt_id:")) mnt = (int) value(b, i + 7, eol, 10);
+            else if (startsWith(b, i, eol, "ino:")) ino = value(b, i + 4, eol, 10);
+            else if (startsWith(b, i, eol, "tty-index:")) tty = (int) value(b, i + 10, eol, 10);
+            else if (startsWith(b, i, eol, "lock:")) {
+                if (locks == null) locks = new ArrayList<>(1);
+                locks.add(ProcLocks.parseLine(new String(b, i + 5, eol - i - 5, StandardCharsets.UTF_8)));
+            }
             i = eol + 1;
         }
         if (flags < 0) throw new ProcFormatException("fdinfo", "no flags: line");
-        return new FdInfoFields(pos, flags, mnt);
+        return new FdInfoFields(pos, flags, mnt, ino, tty, locks);
     }
 
     private static boolean startsWith(byte[] b, int from, int end, String prefix) {

@@ -1,5 +1,7 @@
 package org.criuatlas.bridge.proc;
 
+import org.criuatlas.model.AnonInodeKind;
+import org.criuatlas.model.FdDetail;
 import org.criuatlas.model.FdKind;
 import org.criuatlas.model.ObjectKey;
 
@@ -26,6 +28,50 @@ public record FdLink(FdKind kind, long inode, boolean needsStat) {
         if (t.startsWith("anon_inode:")) return ANON;
         if (!t.isEmpty() && t.charAt(0) == '/') return isTerminalPath(t) ? TTY : PATH;
         return OTHER;
+    }
+
+    /** The anon inode kind of a link text ({@code anon_inode:[eventfd]}), or null when it is not one. */
+    public static FdDetail.AnonInode anonInode(String t) {
+        if (!t.startsWith("anon_inode:")) return null;
+        String name = t.substring(11);
+        AnonInodeKind k = AnonInodeKind.fromLinkName(name);
+        if (name.length() >= 2 && name.charAt(0) == '[' && name.charAt(name.length() - 1) == ']') {
+            name = name.substring(1, name.length() - 1);
+        }
+        return new FdDetail.AnonInode(k, name);
+    }
+
+    /** The role of a terminal path; {@code ttyIndex} is fdinfo's tty-index for a master (-1 unknown). */
+    public static FdDetail.Terminal terminal(String t, int ttyIndex) {
+        if (t.equals("/dev/ptmx") || t.equals("/dev/pts/ptmx")) return new FdDetail.Terminal(FdDetail.TtyRole.PTY_MASTER, ttyIndex);
+        if (t.startsWith("/dev/pts/")) return new FdDetail.Terminal(FdDetail.TtyRole.PTY_SLAVE, number(t, 9));
+        if (t.equals("/dev/tty")) return new FdDetail.Terminal(FdDetail.TtyRole.CURRENT_TTY, -1);
+        if (t.equals("/dev/console")) return new FdDetail.Terminal(FdDetail.TtyRole.CONSOLE, -1);
+        if (t.startsWith("/dev/ttyS")) return new FdDetail.Terminal(FdDetail.TtyRole.SERIAL, number(t, 9));
+        int n = number(t, 8);
+        if (t.startsWith("/dev/tty") && n >= 0) return new FdDetail.Terminal(FdDetail.TtyRole.VIRTUAL_CONSOLE, n);
+        return new FdDetail.Terminal(FdDetail.TtyRole.OTHER, -1);
+    }
+
+    /** The flavor of a path: memfd, POSIX shared memory, or an ordinary file. */
+    public static FdDetail.FileFlavor flavor(String t) {
+        if (t.startsWith("/memfd:")) return FdDetail.FileFlavor.MEMFD;
+        if (t.startsWith("/dev/shm/")) return FdDetail.FileFlavor.POSIX_SHM;
+        return FdDetail.FileFlavor.ORDINARY;
+    }
+
+    /** The path was unlinked while open (the kernel appends " (deleted)"). */
+    public static boolean deleted(String t) { return t.endsWith(" (deleted)"); }
+
+    private static int number(String t, int from) {
+        if (from >= t.length()) return -1;
+        int v = 0;
+        for (int i = from; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c < '0' || c > '9') return -1;
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     /** Terminals by their device path: /dev/pts/N, /dev/ptmx, /dev/tty*, /dev/console. */

@@ -12,8 +12,18 @@ import java.nio.charset.StandardCharsets;
  * @param pgid  process group
  * @param sid   session id
  * @param ttyNr controlling terminal device number, 0 for none
+ * @param tpgid foreground process group of the controlling terminal, -1 for none
+ * @param threads number of threads (field 20), 0 when the line ends before it
+ * @param flags   the kernel's PF_* flags word (field 9), 0 when the line ends before it
  */
-public record ProcStat(int pid, String comm, char state, int ppid, int pgid, int sid, long ttyNr) {
+public record ProcStat(int pid, String comm, char state, int ppid, int pgid, int sid, long ttyNr, int tpgid, int threads,
+                       long flags) {
+    /** PF_KTHREAD (include/linux/sched.h). */
+    static final long PF_KTHREAD = 0x00200000;
+
+    /** A kernel thread: no memory, no files, no command line. */
+    public boolean kernelThread() { return (flags & PF_KTHREAD) != 0; }
+
 
     /** Parses the text of /proc/PID/stat. */
     public static ProcStat parse(String text) {
@@ -45,7 +55,13 @@ public record ProcStat(int pid, String comm, char state, int ppid, int pgid, int
         int pgid = (int) number(b, pos, len, "pgrp");
         int sid = (int) number(b, pos, len, "session");
         long tty = number(b, pos, len, "tty_nr");
-        return new ProcStat(pid, comm, state, ppid, pgid, sid, tty);
+        int tpgid = (int) number(b, pos, len, "tpgid");
+        int threads = 0;
+        long flags = hasNumber(b, pos, len) ? number(b, pos, len, "flags") : 0;
+        // minflt .. nice (fields 10-19) are skipped; num_threads is field 20
+        for (int field = 10; field <= 19 && hasNumber(b, pos, len); field++) number(b, pos, len, "field " + field);
+        if (hasNumber(b, pos, len)) threads = (int) number(b, pos, len, "num_threads");
+        return new ProcStat(pid, comm, state, ppid, pgid, sid, tty, tpgid, threads, flags);
     }
 
     /** Reads the next (optionally negative) decimal number after spaces, advancing pos[0]. */
@@ -60,6 +76,12 @@ public record ProcStat(int pid, String comm, char state, int ppid, int pgid, int
         if (p == start) throw new ProcFormatException("stat", "field " + field + " is not a number");
         pos[0] = p;
         return neg ? -v : v;
+    }
+
+    private static boolean hasNumber(byte[] b, int[] pos, int end) {
+        int p = pos[0];
+        while (p < end && b[p] == ' ') p++;
+        return p < end && (b[p] == '-' || (b[p] >= '0' && b[p] <= '9'));
     }
 
     static int indexOf(byte[] b, int from, int len, byte c) {

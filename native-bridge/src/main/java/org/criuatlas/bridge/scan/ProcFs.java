@@ -11,14 +11,28 @@ interface ProcFs extends AutoCloseable {
     /** Opens /proc/PID; everything else is read relative to it. */
     Dir open(int pid) throws ProcError;
 
+    /** A whole file under /proc that belongs to no process ("locks", "thread-self/net/raw"). */
+    byte[] readProc(String name) throws ProcError;
+
     @Override
     void close();
 
+    /**
+     * What statx says about the file open at an fd.
+     *
+     * @param mode     st_mode
+     * @param ino      inode
+     * @param devMajor device of its file system
+     * @param devMinor device minor
+     * @param mntId    mount id, -1 when the kernel does not report it
+     */
+    record FileStat(int mode, long ino, int devMajor, int devMinor, int mntId) {}
+
     interface Dir extends AutoCloseable {
-        /** A whole small file under the process directory ("stat", "status", "cmdline"). */
+        /** A whole file under the process directory ("stat", "status", "cmdline", "maps", "mountinfo"). */
         byte[] read(String name) throws ProcError;
 
-        /** A link under the process directory ("ns/net"). */
+        /** A link under the process directory ("ns/net", "cwd"). */
         String readlink(String name) throws ProcError;
 
         /** The fd numbers in fd/, in directory order. */
@@ -27,11 +41,18 @@ interface ProcFs extends AutoCloseable {
         /** The text of the link fd/N. */
         String fdLink(int fd) throws ProcError;
 
-        /** {st_mode, st_ino} of the file open at fd N (follows the link). */
-        long[] fdStat(int fd) throws ProcError;
+        /** statx of the file open at fd N (follows the link). */
+        FileStat fdStat(int fd) throws ProcError;
 
         /** The text of fdinfo/N. */
         byte[] fdinfo(int fd) throws ProcError;
+
+        /**
+         * The protocol name sockfs gives the socket at fd N (its {@code system.sockprotoname}
+         * attribute: "TCP", "UDP", "NETLINK", "ALG", ...): what a socket is when no sock_diag dump
+         * lists it.
+         */
+        String socketProtocol(int fd) throws ProcError;
 
         @Override
         void close();

@@ -21,9 +21,15 @@ final class ProcSyscalls {
     static final int O_RDONLY = 0;
     static final int O_DIRECTORY = 0x10000;
     static final int O_CLOEXEC = 0x80000;
-    static final int STATX_TYPE = 0x1, STATX_MODE = 0x2, STATX_INO = 0x100;
-    /** struct statx: stx_mode (u16) at 28, stx_ino (u64) at 32; the layout is the same on every arch. */
-    static final int STATX_SIZE = 256, STX_MODE = 28, STX_INO = 32;
+    static final int STATX_TYPE = 0x1, STATX_MODE = 0x2, STATX_INO = 0x100, STATX_MNT_ID = 0x1000;
+    /**
+     * struct statx (the layout is the same on every arch): stx_mask (u32) at 0, stx_mode (u16) at 28,
+     * stx_ino (u64) at 32, stx_dev_major/minor (u32) at 136/140, stx_mnt_id (u64) at 144.
+     */
+    static final int STATX_SIZE = 256, STX_MASK = 0, STX_MODE = 28, STX_INO = 32, STX_DEV_MAJOR = 136,
+            STX_DEV_MINOR = 140, STX_MNT_ID = 144;
+
+    static final int CLONE_NEWNET = 0x40000000, CLONE_NEWIPC = 0x08000000;
 
     static final int ENOENT = 2, ESRCH = 3, EINTR = 4, EACCES = 13, EPERM = 1;
 
@@ -40,4 +46,9 @@ final class ProcSyscalls {
     static native int statx(int dirfd, Pointer path, int flags, int mask, Pointer buf) throws LastErrorException;
 
     static native int geteuid();
+
+    static native long getxattr(String path, String name, Pointer value, long size) throws LastErrorException;
+
+    /** setns(2): moves the calling thread into the namespace open at fd. */
+    static native int setns(int fd, int nstype) throws LastErrorException;
 }

@@ -14,7 +14,16 @@ class ProcParsersTest {
     void statOfAnOrdinaryProcess() {
         ProcStat s = ProcStat.parse("1234 (bash) S 1200 1234 1234 34816 5678 4194560 1000 0 0 0 1 2 0 0 20 0 1 0 100 "
                 + "8000000 500 18446744073709551615 1 1 0 0 0 0 65536 3686404 1266761467 0 0 0 17 1 0 0 0 0 0\n");
-        assertEquals(new ProcStat(1234, "bash", 'S', 1200, 1234, 1234, 34816), s);
+        assertEquals(new ProcStat(1234, "bash", 'S', 1200, 1234, 1234, 34816, 5678, 1, 4194560), s);
+        assertFalse(s.kernelThread());
+    }
+
+    @Test
+    void statForegroundGroupAndThreads() {
+        ProcStat s = ProcStat.parse("4321 (java) S 1 4321 4321 34817 4400 4194560 1 0 0 0 1 2 0 0 20 0 27 0 100 0 0\n");
+        assertEquals(4400, s.tpgid());
+        assertEquals(27, s.threads());
+        assertEquals(0, ProcStat.parse("5 (x) S 1 5 5 0 -1").threads(), "a line that ends early");
     }
 
     @Test
@@ -30,8 +39,9 @@ class ProcParsersTest {
 
     @Test
     void statOfAKernelThreadAndAZombie() {
-        assertEquals(new ProcStat(2, "kthreadd", 'S', 0, 0, 0, 0),
+        assertEquals(new ProcStat(2, "kthreadd", 'S', 0, 0, 0, 0, -1, 1, 2129984),
                 ProcStat.parse("2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 1 0 0"));
+        assertTrue(ProcStat.parse("2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 1 0 0").kernelThread(), "PF_KTHREAD");
         assertEquals('Z', ProcStat.parse("900 (sleep) Z 899 899 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 1 0 0").state());
     }
 

@@ -23,9 +23,11 @@ class LiveScannerChurnTest {
         started.add(churn);
         try (LiveScanner scanner = new LiveScanner()) {
             int problemsSeen = 0;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+            // scan until some process was caught exiting (a deadline, not a number of scans: how long a
+            // scan takes depends on how many processes the machine has and how busy it is)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             int scans = 0;
-            while (System.nanoTime() < deadline) {
+            while (System.nanoTime() < deadline && (scans < 3 || problemsSeen == 0)) {
                 IpcGraph g = scanner.scan();
                 scans++;
                 for (ScanProblem p : g.problems()) {
@@ -33,7 +35,7 @@ class LiveScannerChurnTest {
                 }
                 assertFalse(g.processes().isEmpty());
             }
-            assertTrue(scans > 20, "scans " + scans);
+            assertTrue(scans >= 3, "scans " + scans);
             // ~200 processes a second come and go: some must exit between listing /proc and reading them
             assertTrue(problemsSeen > 0, "no vanished process recorded in " + scans + " scans");
             System.out.println("scans " + scans + ", vanish problems recorded " + problemsSeen);

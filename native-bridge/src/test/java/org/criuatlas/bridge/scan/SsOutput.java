@@ -11,7 +11,13 @@ import java.util.regex.Pattern;
 
 /** {@code ss -xap} output, parsed for comparison with a scan (tests only; the scanner never parses ss). */
 final class SsOutput {
-    record Row(long ino, String netid, String state, String name, long peer, List<String> holders, String line) {}
+    record Row(long ino, String netid, String state, String name, long peer, List<String> holders, String line) {
+        /**
+         * What is compared, without the line itself: ss pads its columns to the widest entry, so one
+         * new socket with a long name changes the text of every line.
+         */
+        String key() { return netid + " " + state + " '" + name + "' " + ino + " peer " + peer + " " + holders; }
+    }
 
     private static final Pattern ROW = Pattern.compile(
             "^(u_\\w+)\\s+(\\S+)\\s+\\d+\\s+\\d+\\s+(.*?)\\s+(\\d+)\\s+(\\S+)\\s+(\\d+)\\s*(users:\\(.*\\))?\\s*$");

@@ -39,6 +39,23 @@ final class TopologyExpectation {
     final Map<Long, Pipe> pipes = new LinkedHashMap<>();
 
     /**
+     * A scanned process with only what schema 1 had (what the manifest can tell): the fields the
+     * scan added since (threads, namespaces, fd details, ...) are checked on their own.
+     */
+    static ProcessInfo core(ProcessInfo p) {
+        if (p == null) return null;
+        List<FdInfo> fds = new ArrayList<>();
+        for (FdInfo f : p.fds()) fds.add(new FdInfo(f.fd(), f.kind(), f.target(), f.inode(), f.mode(), f.flags()));
+        return new ProcessInfo(p.pid(), p.ppid(), p.comm(), p.cmdline(), p.uid(), p.state(), p.pgid(), p.sid(), p.ttyNr(),
+                p.netNs(), fds, p.fdsReadable());
+    }
+
+    /** A scanned unix socket without its net namespace (every topology socket lives in the scanner's). */
+    static UnixSocket core(UnixSocket s) {
+        return s == null ? null : s.inNetNs(0);
+    }
+
+    /**
      * @param inside when not null, only these pids are scanned: holders elsewhere are not seen
      */
     TopologyExpectation(Topology t, Set<Integer> inside) throws IOException {

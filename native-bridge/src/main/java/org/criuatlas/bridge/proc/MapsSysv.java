@@ -1,0 +1,61 @@
+package org.criuatlas.bridge.proc;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SysV shared-memory attachments in /proc/PID/maps: mappings of {@code /SYSV<key hex> (deleted)},
+ * whose inode column is the shmid. One entry per mapping (a segment attached twice, or split by
+ * mprotect, appears more than once, as the kernel's attach count counts it).
+ */
+public final class MapsSysv {
+    private MapsSysv() {}
+
+    /** The shmid of every SYSV mapping, in address order. */
+    public static List<Integer> shmids(byte[] b, int len) {
+        List<Integer> out = new ArrayList<>(0);
+        int i = 0;
+        while (i < len) {
+            int eol = i;
+            while (eol < len && b[eol] != '\n') eol++;
+            int name = indexOf(b, i, eol, "/SYSV");
+            if (name > 0) out.add(inodeColumn(b, i, name));
+            i = eol + 1;
+        }
+        return out;
+    }
+
+    public static List<Integer> shmids(String text) {
+        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return shmids(b, b.length);
+    }
+
+    /** The fifth blank-separated field: start-end perms offset dev inode. */
+    private static int inodeColumn(byte[] b, int from, int end) {
+        int field = 0, p = from;
+        while (p < end) {
+            while (p < end && b[p] == ' ') p++;
+            int start = p;
+            while (p < end && b[p] != ' ') p++;
+            if (field++ == 4) {
+                long v = 0;
+                for (int k = start; k < p; k++) {
+                    if (b[k] < '0' || b[k] > '9') throw new ProcFormatException("maps", "inode column is not a number");
+                    v = v * 10 + (b[k] - '0');
+                }
+                if (p == start) break;
+                return (int) v;
+            }
+        }
+        throw new ProcFormatException("maps", "SYSV mapping without an inode column");
+    }
+
+    private static int indexOf(byte[] b, int from, int end, String s) {
+        outer:
+        for (int i = from; i + s.length() <= end; i++) {
+            for (int k = 0; k < s.length(); k++) if (b[i + k] != s.charAt(k)) continue outer;
+            return i;
+        }
+        return -1;
+    }
+}
