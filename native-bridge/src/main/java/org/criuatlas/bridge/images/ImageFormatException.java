@@ -27,7 +27,13 @@ public final class ImageFormatException extends Exception {
         /** The image is from a CRIU too old (or too new) to read. */
         UNSUPPORTED_VERSION,
         /** Reading the file failed (permissions, I/O error). */
-        IO
+        IO,
+        /** The name is a symlink, FIFO, device, socket or directory where a regular file must be (never followed or read). */
+        NOT_REGULAR_FILE,
+        /** The input holds more entries or bytes than a read may keep ({@link ImageReadControl.Limits}). */
+        LIMIT_EXCEEDED,
+        /** {@link ImageReadControl#cancel()} was called. */
+        CANCELLED
     }
 
     private final Kind kind;
