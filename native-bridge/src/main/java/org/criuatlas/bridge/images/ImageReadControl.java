@@ -52,7 +52,8 @@ public final class ImageReadControl {
     /** The bytes kept so far (entry bytes plus the per-entry cost). */
     public long keptBytes() { return kept.get(); }
 
-    void checkCancelled(Path file) throws ImageFormatException {
+    /** Throws {@link Kind#CANCELLED} (naming {@code file}) once {@link #cancel()} was called. */
+    public void checkCancelled(Path file) throws ImageFormatException {
         if (cancelled) throw new ImageFormatException(Kind.CANCELLED, file, -1, "the read was cancelled");
     }
 
