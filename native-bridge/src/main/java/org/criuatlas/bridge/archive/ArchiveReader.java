@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import io.airlift.compress.zstd.ZstdInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.criuatlas.bridge.archive.CheckpointArchive.Compression;
 import org.criuatlas.bridge.archive.CheckpointArchive.Sizes;
@@ -119,6 +120,10 @@ public final class ArchiveReader {
         private final ImageReadControl control;
         long count;
         private long nextCheck = 1 << 20;
+        /** Bytes at or after this offset are looked at: only headers and the end of the tar, never member data. */
+        long scanFrom;
+        /** The offset of the last nonzero byte seen at or after {@link #scanFrom}, -1 if none. */
+        long lastNonZero = -1;
 
         CountingInput(InputStream in, Path archive, long max, ImageReadControl control) {
             super(in);
@@ -144,6 +149,7 @@ public final class ArchiveReader {
         @Override
         public int read() throws IOException {
             int b = in.read();
+            if (b > 0 && count >= scanFrom) lastNonZero = count;
             if (b >= 0) add(1);
             return b;
         }
@@ -151,7 +157,14 @@ public final class ArchiveReader {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             int n = in.read(b, off, len);
-            if (n > 0) add(n);
+            if (n > 0) {
+                if (count + n > scanFrom) {
+                    for (int i = (int) Math.max(0, scanFrom - count); i < n; i++) {
+                        if (b[off + i] != 0) lastNonZero = count + i;
+                    }
+                }
+                add(n);
+            }
             return n;
         }
 
@@ -254,18 +267,27 @@ public final class ArchiveReader {
                 counted = new CountingInput(raw, archive, options.limits().maxStreamBytes(), control);
                 try (TarArchiveInputStream tar = new TarArchiveInputStream(counted)) {
                     TarArchiveEntry e;
+                    long memberEnd = 0; // where the data of the last member (padded to 512) ends
                     while ((e = tar.getNextEntry()) != null) {
                         control.checkCancelled(archive);
                         if (++members > options.limits().maxMembers()) {
                             throw new ImageFormatException(Kind.LIMIT_EXCEEDED, archive, counted.count, "more than "
                                     + options.limits().maxMembers() + " members (the limit for a read)");
                         }
+                        // the tar library reads exactly the header record(s) before handing out a member
+                        memberEnd = counted.count + (e.getSize() + 511) / 512 * 512;
                         member(tar, e);
+                        counted.scanFrom = memberEnd;
                     }
-                    // a cut tar can end exactly between members: the stream must end where the tar says it does
                     byte[] rest = new byte[8192];
                     while (counted.read(rest, 0, rest.length) > 0) {
-                        // trailing zero blocks (the end-of-archive marker and padding to a record)
+                        // trailing zero records (the end-of-archive marker and padding to a record)
+                    }
+                    // the library takes the end of the stream, even inside a header, for the end of the tar: a tar
+                    // cut between members or inside a header would look complete. A real end is a zero record.
+                    if (counted.lastNonZero >= memberEnd || counted.count - memberEnd < 512) {
+                        throw new EOFException("no end-of-archive record after the last member (the tar ends at byte "
+                                + counted.count + ")");
                     }
                 }
                 streamBytes = counted.count;
@@ -275,8 +297,14 @@ public final class ArchiveReader {
                 throw new ImageFormatException(Kind.TRUNCATED, archive, offset(), "the archive ends early ("
                         + (compression == Compression.NONE ? "" : compression.word() + " stream or ") + "tar cut short): " + e.getMessage());
             } catch (IOException | RuntimeException e) {
-                if (e instanceof IOException io && io.getMessage() != null && io.getMessage().toLowerCase().contains("truncated")) {
-                    throw new ImageFormatException(Kind.TRUNCATED, archive, offset(), "the archive ends early: " + io.getMessage());
+                String msg = String.valueOf(e.getMessage()).toLowerCase();
+                // commons-compress says "truncated", aircompressor "not enough input bytes" for a cut stream
+                if (msg.contains("truncated") || msg.contains("not enough input")) {
+                    throw new ImageFormatException(Kind.TRUNCATED, archive, offset(), "the archive ends early: " + e.getMessage());
+                }
+                if (members == 0 && compression == Compression.NONE) {
+                    throw new ImageFormatException(Kind.NOT_A_DUMP, archive, 0, "not a tar archive (nor gzip or zstd): "
+                            + e.getMessage());
                 }
                 throw new ImageFormatException(Kind.CORRUPT_ARCHIVE, archive, offset(), "damaged "
                         + (compression == Compression.NONE ? "tar" : compression.word() + " or tar") + " data: " + e.getMessage(), e);
@@ -286,6 +314,10 @@ public final class ArchiveReader {
         private long offset() { return counted == null ? -1 : counted.count; }
 
         private void member(TarArchiveInputStream tar, TarArchiveEntry e) throws ImageFormatException, IOException {
+            if (!e.isCheckSumOK()) {
+                // the library records a bad header checksum but reads on; a damaged header must not become a member
+                throw new IOException("tar header checksum mismatch (member name as read: \"" + e.getName() + "\")");
+            }
             String name = MemberNames.check(archive, e, offset());
             if (name.isEmpty()) return; // "./" itself
             if (!seen.add(name)) {
@@ -293,7 +325,10 @@ public final class ArchiveReader {
                         + " appears twice (extraction would keep the second; the reader would show the first)");
             }
             if (e.isDirectory()) return;
-            boolean regular = e.isFile();
+            // isFile() of the tar library is true for FIFOs and devices too: the type flag decides
+            byte type = e.getLinkFlag();
+            boolean regular = (type == TarConstants.LF_NORMAL || type == TarConstants.LF_OLDNORM || type == TarConstants.LF_CONTIG)
+                    && !e.isGNUSparse();
             int slash = name.indexOf('/');
             if (slash < 0) {
                 if (name.equals("config.dump")) sawConfig = true;
