@@ -277,6 +277,7 @@ public final class ArchiveReader {
                         // the tar library reads exactly the header record(s) before handing out a member
                         memberEnd = counted.count + (e.getSize() + 511) / 512 * 512;
                         member(tar, e);
+                        drain(tar);
                         counted.scanFrom = memberEnd;
                     }
                     byte[] rest = new byte[8192];
@@ -312,6 +313,18 @@ public final class ArchiveReader {
         }
 
         private long offset() { return counted == null ? -1 : counted.count; }
+
+        private final byte[] sink = new byte[1 << 20];
+
+        /**
+         * Reads the rest of the current member into nothing, in large reads: the tar library would skip it
+         * through commons-io in 2 KiB reads, which costs more than decoding the zstd stream itself.
+         */
+        private void drain(TarArchiveInputStream tar) throws IOException {
+            while (tar.read(sink, 0, sink.length) > 0) {
+                // page data and other members the reader does not need
+            }
+        }
 
         private void member(TarArchiveInputStream tar, TarArchiveEntry e) throws ImageFormatException, IOException {
             if (!e.isCheckSumOK()) {
