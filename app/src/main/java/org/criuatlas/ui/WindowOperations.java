@@ -426,7 +426,8 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
             Path name = Path.of(f.file()).getFileName();
             String prefix = (name == null ? f.file() : name.toString()) + where + ": ";
             String what = f.getMessage().startsWith(prefix) ? f.getMessage().substring(prefix.length()) : f.getMessage();
-            return dir + " is not a readable CRIU image directory or checkpoint archive.\n\nIn " + f.file() + where
+            String what0 = java.nio.file.Files.isRegularFile(dir) ? "checkpoint archive" : "CRIU image directory";
+            return dir + " is not a readable " + what0 + ".\n\nIn " + f.file() + where
                     + ": " + what + "\n(" + f.kind().toString().toLowerCase().replace('_', ' ') + ")";
         }
         return dir + " could not be read: " + t;

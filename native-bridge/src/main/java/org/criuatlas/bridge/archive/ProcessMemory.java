@@ -127,11 +127,14 @@ final class ProcessMemory {
         TreeSet<Long> want = wanted.get(pagesId);
         if (want == null) return;
         long pos = 0;
+        byte[] sink = null;
         for (long off : want) {
             if (off + PAGE > size) break;
             if (pages.containsKey(new PageKey(pagesId, off))) continue;
+            // read up to the page in large reads (the tar library's skip reads 2 KiB at a time)
             while (pos < off) {
-                long s = tar.skip(off - pos);
+                if (sink == null) sink = new byte[1 << 20];
+                int s = tar.read(sink, 0, (int) Math.min(sink.length, off - pos));
                 if (s <= 0) throw new EOFException("pages-" + pagesId + ".img is cut short");
                 pos += s;
             }
