@@ -154,6 +154,53 @@ class OpenImagesTest {
     }
 
     @Test
+    void aCheckpointArchiveOpensInTheSameImageViewByDropAndByMenu() throws Exception {
+        Path dir = SyntheticDump.write(tmp.resolve("archived-images"));
+        List<org.criuatlas.bridge.archive.TestArchives.Member> members =
+                new java.util.ArrayList<>(org.criuatlas.bridge.archive.TestArchives.podmanMetadata("counter"));
+        members.addAll(org.criuatlas.bridge.archive.TestArchives.checkpoint(dir));
+        Path archive = org.criuatlas.bridge.archive.TestArchives.write(tmp.resolve("counter.tar.zst"), members,
+                org.criuatlas.bridge.archive.CheckpointArchive.Compression.ZSTD);
+        Scene scene = stage.getScene();
+        DragEvent over = fx(() -> {
+            DragEvent e = dragEvent(scene, DragEvent.DRAG_OVER, archive.toFile());
+            Event.fireEvent(scene, e);
+            return e;
+        });
+        assertTrue(over.isAccepted(), "a .tar.zst is offered like an image folder");
+        DragEvent drop = fx(() -> {
+            DragEvent e = dragEvent(scene, DragEvent.DRAG_DROPPED, archive.toFile());
+            Event.fireEvent(scene, e);
+            return e;
+        });
+        assertTrue(drop.isDropCompleted());
+        waitUntil(20, () -> shown.size() == 1);
+        assertArchiveView(shown.get(0), archive, dir);
+
+        robot.clickOn("#" + WindowOperations.ID_IMAGES_BACK);
+        waitUntil(5, () -> ops.imageWindows().isEmpty());
+        ops.setArchiveChooser(owner -> archive.toFile());
+        robot.clickOn("File");
+        robot.clickOn("#" + WindowOperations.ID_OPEN_ARCHIVE);
+        waitUntil(20, () -> shown.size() == 2);
+        assertArchiveView(shown.get(1), archive, dir);
+    }
+
+    /** The archive's dump in the image view: its processes, titled by the archive, Restore left to podman. */
+    private void assertArchiveView(WindowOperations.ImageWindow iw, Path archive, Path dir) throws Exception {
+        Stage s = iw.window().stage();
+        assertTrue(fx(s::isShowing));
+        assertEquals(archive, iw.dump().dir());
+        assertEquals(ImageReader.open(dir).graph().summary(), iw.dump().graph().summary(), "the archive shows what its folder holds");
+        Node banner = fx(() -> s.getScene().getRoot().lookup("#" + WindowOperations.ID_IMAGES_BANNER));
+        List<String> texts = fx(() -> labels(banner));
+        assertTrue(texts.stream().anyMatch(t -> t.startsWith("Images: " + archive + " ")), texts.toString());
+        waitUntil(20, () -> table(s).getItems().size() == 3);
+        Node restore = fx(() -> s.getScene().getRoot().lookup("#" + WindowOperations.ID_IMAGES_RESTORE));
+        assertTrue(fx(restore::isDisabled), "a container archive is restored by podman, not from here");
+    }
+
+    @Test
     void fileOpenImagesOpensTheChosenDirectory() throws Exception {
         Path dir = SyntheticDump.write(tmp.resolve("menu-images"));
         List<javafx.stage.Window> owners = new CopyOnWriteArrayList<>();

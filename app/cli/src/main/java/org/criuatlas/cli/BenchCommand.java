@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
                 org.criuatlas.bench.RenderBenchCommand.class,
                 org.criuatlas.bench.PlanBenchmark.class,
                 org.criuatlas.bench.ImageBenchmark.class,
+                org.criuatlas.bench.ArchiveBenchmark.class,
         })
 public final class BenchCommand implements Runnable {
     @Override

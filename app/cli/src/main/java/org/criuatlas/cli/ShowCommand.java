@@ -27,15 +27,25 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
-/** {@code criu-atlas show DIR}: a CRIU image directory as processes, sockets, pipes and obligations. */
+/**
+ * {@code criu-atlas show DIR|ARCHIVE}: a CRIU image directory, or a container checkpoint archive
+ * ({@link ArchiveShow}), as processes, sockets, pipes and obligations.
+ */
 @Command(name = "show", mixinStandardHelpOptions = true,
-        description = "Read a CRIU image directory offline (no root needed) and print its processes with their fds, "
-                + "unix sockets with peers, pipes, what a restore must be handed, and the dump statistics.")
+        description = "Read a CRIU image directory or a container checkpoint archive (podman --export .tar/.tar.gz/.tar.zst, "
+                + "CRI-O/kubelet .tar) offline (no root needed) and print its processes with their fds, "
+                + "unix sockets with peers, pipes, what a restore must be handed, and the dump statistics; "
+                + "for an archive also the container (name, id, image, runtime, engine, times, IP/MAC, sizes, mounts) "
+                + "and each process's command line.")
 public final class ShowCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "DIR", description = "the image directory (holds inventory.img)")
+    @Parameters(index = "0", paramLabel = "DIR|ARCHIVE",
+            description = "the image directory (holds inventory.img) or a checkpoint archive file")
     Path dir;
 
-    @Option(names = "--json", description = "print JSON instead of text (docs/json.md)")
+    @Option(names = "--env", description = "archives: also read each process's environment (it may hold secrets)")
+    boolean environment;
+
+    @Option(names = "--json", description = "print JSON instead of text (docs/json.md, docs/archives.md)")
     boolean json;
 
     @Option(names = "--inherit-key", paramLabel = "KEY",
@@ -44,7 +54,10 @@ public final class ShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!java.nio.file.Files.isDirectory(dir)) throw new CliException(ExitCode.NOT_FOUND, "no folder " + dir);
+        if (!java.nio.file.Files.exists(dir)) throw new CliException(ExitCode.NOT_FOUND, "no folder or archive " + dir);
+        if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
+            return ArchiveShow.run(dir, json, environment, inheritKeys);
+        }
         ImageDump dump;
         try {
             dump = ImageReader.open(dir);
@@ -152,7 +165,7 @@ public final class ShowCommand implements Callable<Integer> {
         return b.toString();
     }
 
-    private static String holders(List<Holder> hs) {
+    static String holders(List<Holder> hs) {
         if (hs.isEmpty()) return "-";
         return hs.stream().map(h -> h.pid() + ":" + h.fd()).collect(Collectors.joining(","));
     }
@@ -166,7 +179,7 @@ public final class ShowCommand implements Callable<Integer> {
         };
     }
 
-    private static String stateWord(char st) {
+    static String stateWord(char st) {
         return switch (st) {
             case 'S' -> "alive";
             case 'Z' -> "zombie";

@@ -19,12 +19,14 @@ class JsonModelDocumentedTest {
     @Test
     void everyFieldIsDocumented() throws Exception {
         Path repo = Path.of(System.getProperty("criuatlas.repo", "../.."));
-        String docs = Files.readString(repo.resolve("docs/json.md")) + Files.readString(repo.resolve("docs/scan-json.md"));
+        String docs = Files.readString(repo.resolve("docs/json.md")) + Files.readString(repo.resolve("docs/scan-json.md"))
+                + Files.readString(repo.resolve("docs/archives.md"));
         List<String> missing = new ArrayList<>();
         List<Class<?>> todo = new ArrayList<>(DOCUMENTS);
         todo.add(GraphJson.class);
         todo.add(StatsJson.class);
         todo.add(ObligationJson.class);
+        todo.add(ArchiveJson.class);
         for (int i = 0; i < todo.size(); i++) {
             Class<?> c = todo.get(i);
             for (Class<?> nested : c.getDeclaredClasses()) if (nested.isRecord() && !todo.contains(nested)) todo.add(nested);

@@ -73,6 +73,7 @@ import java.util.function.Function;
 public final class WindowOperations implements GraphPin, PlanIntents, AutoCloseable {
     public static final String ID_MENU_BAR = "menu-bar";
     public static final String ID_OPEN_IMAGES = "menu-open-images";
+    public static final String ID_OPEN_ARCHIVE = "menu-open-archive";
     public static final String ID_OPEN_LOG = "menu-open-log";
     public static final String ID_PIN_BANNER = "pin-banner";
     public static final String ID_IMAGES_BANNER = "images-banner";
@@ -103,6 +104,8 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
     private Stage lastDumpStage;
     /** "Open images…" asks this for the folder (null = cancelled); tests replace the OS dialog, which cannot run headless. */
     private Function<javafx.stage.Window, File> directoryChooser = WindowOperations::chooseImageDirectory;
+    /** "Open checkpoint archive…" asks this for the file (null = cancelled); tests replace the OS dialog. */
+    private Function<javafx.stage.Window, File> archiveChooser = WindowOperations::chooseArchive;
 
     /** An image view: its own explorer window over the dump's graph, and the dump read from the folder. */
     public record ImageWindow(AtlasApp.Window window, ImageDump dump) {}
@@ -164,6 +167,26 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
         directoryChooser = c == null ? WindowOperations::chooseImageDirectory : c;
     }
 
+    /** Replaces the file dialog of "Open checkpoint archive…" (null restores the OS dialog). */
+    public void setArchiveChooser(Function<javafx.stage.Window, File> c) {
+        archiveChooser = c == null ? WindowOperations::chooseArchive : c;
+    }
+
+    /** A file named like a checkpoint archive (podman --export, kubelet): offered for a drop. */
+    static boolean isArchiveName(File f) {
+        String n = f.getName();
+        return f.isFile() && (n.endsWith(".tar") || n.endsWith(".tar.gz") || n.endsWith(".tgz") || n.endsWith(".tar.zst"));
+    }
+
+    private static File chooseArchive(javafx.stage.Window owner) {
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Open a container checkpoint archive");
+        fc.getExtensionFilters().addAll(
+                new FileChooser.ExtensionFilter("Checkpoint archives (podman, CRI-O)", "*.tar", "*.tar.gz", "*.tgz", "*.tar.zst"),
+                new FileChooser.ExtensionFilter("All files", "*"));
+        return fc.showOpenDialog(owner);
+    }
+
     private static File chooseImageDirectory(javafx.stage.Window owner) {
         DirectoryChooser dc = new DirectoryChooser();
         dc.setTitle("Open a CRIU image directory");
@@ -190,6 +213,12 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
             File f = directoryChooser.apply(window.stage());
             if (f != null) openImages(f.toPath());
         });
+        MenuItem openArchive = new MenuItem("Open checkpoint archive\u2026");
+        openArchive.setId(ID_OPEN_ARCHIVE);
+        openArchive.setOnAction(e -> {
+            File f = archiveChooser.apply(window.stage());
+            if (f != null) openImages(f.toPath());
+        });
         MenuItem openLog = new MenuItem("Open log\u2026");
         openLog.setId(ID_OPEN_LOG);
         openLog.setOnAction(e -> {
@@ -201,7 +230,7 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
         MenuItem quit = new MenuItem("Quit");
         quit.setAccelerator(new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN));
         quit.setOnAction(e -> Platform.exit());
-        Menu file = new Menu("File", null, openImages, openLog, new SeparatorMenuItem(), quit);
+        Menu file = new Menu("File", null, openImages, openArchive, openLog, new SeparatorMenuItem(), quit);
 
         MenuItem light = new MenuItem("Light theme");
         light.setOnAction(e -> window.view().applyTheme(Theme.LIGHT));
@@ -339,8 +368,11 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
 
     private void wireDragAndDrop(Scene scene) {
         scene.setOnDragOver(e -> {
+            // an image folder, or a checkpoint archive (a file): both open in the image view
             if (e.getDragboard().hasFiles() && e.getDragboard().getFiles().size() == 1
-                    && e.getDragboard().getFiles().get(0).isDirectory()) e.acceptTransferModes(TransferMode.LINK, TransferMode.COPY);
+                    && (e.getDragboard().getFiles().get(0).isDirectory() || isArchiveName(e.getDragboard().getFiles().get(0)))) {
+                e.acceptTransferModes(TransferMode.LINK, TransferMode.COPY);
+            }
             e.consume();
         });
         scene.setOnDragDropped(e -> {
@@ -351,14 +383,19 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
         });
     }
 
-    /** Reads {@code dir} off the FX thread (progress in the main window), then shows its image view. */
+    /**
+     * Reads {@code dir} off the FX thread (progress in the main window), then shows its image view. A file
+     * (not a folder) is read as a container checkpoint archive and shown the same way.
+     */
     public CompletableFuture<ImageWindow> openImages(Path dir) {
         progressText.setText("Reading images in " + dir + "\u2026");
         progressBar.setVisible(true);
         CompletableFuture<ImageWindow> shown = new CompletableFuture<>();
         CompletableFuture.supplyAsync(() -> {
             try {
-                ImageDump d = ImageReader.open(dir);
+                ImageDump d = java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)
+                        ? org.criuatlas.bridge.archive.ArchiveReader.open(dir).dump()
+                        : ImageReader.open(dir);
                 return new ImagesRead(d, ImageFacts.of(d));
             } catch (ImageFormatException e) {
                 throw new java.util.concurrent.CompletionException(e);
@@ -389,7 +426,8 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
             Path name = Path.of(f.file()).getFileName();
             String prefix = (name == null ? f.file() : name.toString()) + where + ": ";
             String what = f.getMessage().startsWith(prefix) ? f.getMessage().substring(prefix.length()) : f.getMessage();
-            return dir + " is not a readable CRIU image directory.\n\nIn " + f.file() + where
+            String what0 = java.nio.file.Files.isRegularFile(dir) ? "checkpoint archive" : "CRIU image directory";
+            return dir + " is not a readable " + what0 + ".\n\nIn " + f.file() + where
                     + ": " + what + "\n(" + f.kind().toString().toLowerCase().replace('_', ' ') + ")";
         }
         return dir + " could not be read: " + t;
@@ -411,7 +449,10 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
         title.getStyleClass().add(Styles.TITLE);
         Button restore = new Button("Restore\u2026");
         restore.setId(ID_IMAGES_RESTORE);
-        restore.disableProperty().bind(criuPath.isNull());
+        boolean archive = !java.nio.file.Files.isDirectory(dump.dir());
+        // a container archive is restored by its engine (podman container restore --import), not by CRIU alone
+        restore.disableProperty().bind(archive ? javafx.beans.binding.Bindings.createBooleanBinding(() -> true) : criuPath.isNull());
+        if (archive) restore.setTooltip(new javafx.scene.control.Tooltip("A container archive is restored by podman: podman container restore --import"));
         restore.setOnAction(e -> openRestore(iw));
         Button back = new Button("Back to live");
         back.setId(ID_IMAGES_BACK);

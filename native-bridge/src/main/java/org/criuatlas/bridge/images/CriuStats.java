@@ -34,6 +34,13 @@ public record CriuStats(Dump dump, Restore restore) {
         return l.isEmpty() ? Optional.empty() : Optional.of(of(l.get(0).message()));
     }
 
+    /** The stats image {@code name} of a dump read from {@code src}; empty when absent or empty. */
+    public static Optional<CriuStats> read(ImageSource src, String name, ImageReadControl control) throws ImageFormatException {
+        List<Entry<ImageStatsEntry>> l = src.readAll(name, control, ImageMagic.SERVICE, ImageMagic.STATS,
+                ImageStatsEntry.parser()::parseFrom, null, null, true);
+        return l.isEmpty() ? Optional.empty() : Optional.of(of(l.get(0).message()));
+    }
+
     static CriuStats of(ImageStatsEntry e) {
         Dump dump = null;
         Restore restore = null;

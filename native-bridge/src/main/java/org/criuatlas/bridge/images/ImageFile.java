@@ -1,18 +1,11 @@
 package org.criuatlas.bridge.images;
 
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
+import com.sun.jna.LastErrorException;
 import org.criuatlas.bridge.images.ImageFormatException.Kind;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToLongFunction;
@@ -23,52 +16,96 @@ import java.util.function.ToLongFunction;
  * carry raw bytes after each entry (pipe contents, queued packets), which are skipped by their
  * declared size, never read into memory.
  *
- * <p>Memory stays bounded by the largest entry: every length is checked against the bytes the
- * file has left before anything is allocated.
+ * <p>Untrusted input: a file is opened with {@code O_NOFOLLOW|O_NONBLOCK} and must be a regular
+ * file by fstat of that very fd (a symlink, FIFO, device or socket is a typed error, never
+ * followed or waited on); every length is compared unsigned against the bytes the file has left
+ * before anything is allocated; a {@link ImageReadControl} caps the entries and bytes a read keeps
+ * and can cancel it. The bytes come from a file (pread) or from memory (an archive's image).
  */
 public final class ImageFile implements AutoCloseable {
     /** An entry larger than this is not something CRIU writes for the images we parse. */
-    static final int MAX_ENTRY = 16 << 20;
+    static final long MAX_ENTRY = 16 << 20;
     private static final int WINDOW = 64 << 10;
 
     /** One parsed entry and the byte offset of its length word. */
     public record Entry<T>(T message, long offset) {}
 
     private final Path path;
-    private final FileChannel ch;
+    private final int fd;          // -1 when the bytes are in memory
     private final long size;
+    private final ImageReadControl control;
+    private int entries;
     private byte[] buf = new byte[0];
     private int bufPos;      // next unread byte in buf
     private int bufLen;      // valid bytes in buf
     private long bufFileOff; // file offset of buf[0]
 
-    private ImageFile(Path path, FileChannel ch, long size) {
+    private ImageFile(Path path, int fd, long size, ImageReadControl control) {
         this.path = path;
-        this.ch = ch;
+        this.fd = fd;
         this.size = size;
+        this.control = control;
     }
 
     /** Opens an image; a missing file is an {@link Kind#MISSING_IMAGE} error. */
     public static ImageFile open(Path path) throws ImageFormatException {
+        return open(path, new ImageReadControl());
+    }
+
+    /** Opens an image under {@code control}'s limits; a missing file is an {@link Kind#MISSING_IMAGE} error. */
+    public static ImageFile open(Path path, ImageReadControl control) throws ImageFormatException {
+        ImageFile f = openAt(ImageSyscalls.AT_FDCWD, path.toString(), path, control);
+        if (f == null) throw new ImageFormatException(Kind.MISSING_IMAGE, path, -1, "image is missing");
+        return f;
+    }
+
+    /**
+     * Opens {@code name} relative to the directory fd {@code dirfd} (or {@link ImageSyscalls#AT_FDCWD});
+     * null when it does not exist. {@code path} names it in errors.
+     */
+    static ImageFile openAt(int dirfd, String name, Path path, ImageReadControl control) throws ImageFormatException {
+        control.checkCancelled(path);
+        int fd;
         try {
-            FileChannel ch = FileChannel.open(path, StandardOpenOption.READ);
-            try {
-                long size = ch.size();
-                ImageFile f = new ImageFile(path, ch, size);
-                // small files (nearly all of them) in one read
-                f.buf = new byte[(int) Math.min(size, WINDOW)];
-                return f;
-            } catch (IOException | RuntimeException e) {
-                ch.close();
-                throw e;
+            fd = ImageSyscalls.openat(dirfd, ImageSyscalls.cPath(name),
+                    ImageSyscalls.O_RDONLY | ImageSyscalls.O_NOFOLLOW | ImageSyscalls.O_NONBLOCK | ImageSyscalls.O_CLOEXEC);
+        } catch (LastErrorException e) {
+            switch (e.getErrorCode()) {
+                case ImageSyscalls.ENOENT: return null;
+                case ImageSyscalls.ELOOP:
+                    throw new ImageFormatException(Kind.NOT_REGULAR_FILE, path, -1,
+                            "is a symbolic link; images are read only from regular files, never through a link");
+                case ImageSyscalls.EACCES, ImageSyscalls.EPERM:
+                    throw new ImageFormatException(Kind.IO, path, -1, "permission denied");
+                default:
+                    throw new ImageFormatException(Kind.IO, path, -1, "cannot open: errno " + e.getErrorCode(), e);
             }
-        } catch (NoSuchFileException e) {
-            throw new ImageFormatException(Kind.MISSING_IMAGE, path, -1, "image is missing");
-        } catch (AccessDeniedException e) {
-            throw new ImageFormatException(Kind.IO, path, -1, "permission denied");
-        } catch (IOException e) {
-            throw new ImageFormatException(Kind.IO, path, -1, "cannot read: " + e.getMessage(), e);
         }
+        try {
+            long[] st = ImageSyscalls.fstat(fd);
+            if (st[0] != ImageSyscalls.S_IFREG) {
+                throw new ImageFormatException(Kind.NOT_REGULAR_FILE, path, -1, "is " + ImageSyscalls.typeName(st[0])
+                        + "; images are read only from regular files");
+            }
+            ImageFile f = new ImageFile(path, fd, st[1], control);
+            // small files (nearly all of them) in one read
+            f.buf = new byte[(int) Math.min(st[1], WINDOW)];
+            return f;
+        } catch (LastErrorException e) {
+            ImageSyscalls.close(fd);
+            throw new ImageFormatException(Kind.IO, path, -1, "cannot stat: errno " + e.getErrorCode(), e);
+        } catch (ImageFormatException | RuntimeException e) {
+            ImageSyscalls.close(fd);
+            throw e;
+        }
+    }
+
+    /** An image held in memory (one read from an archive); {@code path} names it in errors. */
+    public static ImageFile ofBytes(Path path, byte[] data, ImageReadControl control) {
+        ImageFile f = new ImageFile(path, -1, data.length, control);
+        f.buf = data;
+        f.bufLen = data.length;
+        return f;
     }
 
     public Path path() { return path; }
@@ -116,18 +153,25 @@ public final class ImageFile implements AutoCloseable {
     public <T> Entry<T> next(Decoder<T> parser) throws ImageFormatException {
         long at = position();
         if (remaining() == 0) return null;
-        int len = readU32("an entry length word");
+        // the length word is a u32: compared as unsigned everywhere (a file past 2 GiB can hold one >= 2^31)
+        long ulen = Integer.toUnsignedLong(readU32("an entry length word"));
         long left = remaining();
-        long ulen = Integer.toUnsignedLong(len);
         if (ulen > left) {
             // a cut-off file and a corrupt length word look the same from here
             throw new ImageFormatException(Kind.BAD_LENGTH, path, at, "entry length " + ulen
                     + " is larger than the " + left + " bytes left in the file (truncated or corrupt)");
         }
-        if (len > MAX_ENTRY) {
-            throw new ImageFormatException(Kind.BAD_LENGTH, path, at, "entry length " + len + " exceeds the "
+        if (ulen > MAX_ENTRY) {
+            throw new ImageFormatException(Kind.BAD_LENGTH, path, at, "entry length " + ulen + " exceeds the "
                     + MAX_ENTRY + "-byte limit for an entry");
         }
+        if (ulen == 0) {
+            // every message CRIU writes has required fields, so an entry is never empty; zeros (a sparse
+            // or zero-filled file) would otherwise parse as endless empty messages
+            throw new ImageFormatException(Kind.BAD_PROTOBUF, path, at, "empty entry (length 0): CRIU never writes one");
+        }
+        int len = (int) ulen;
+        control.chargeEntry(path, at, ++entries, len);
         fill(len, at);
         try {
             T msg = parser.decode(buf, bufPos, len);
@@ -170,15 +214,21 @@ public final class ImageFile implements AutoCloseable {
     public static <T> List<Entry<T>> readAll(Path path, int common, int magic, Decoder<T> parser,
                                              ToLongFunction<T> rawAfter, String rawWhat) throws ImageFormatException {
         try (ImageFile f = open(path)) {
-            f.expectMagic(common, magic);
-            List<Entry<T>> out = new ArrayList<>();
-            Entry<T> e;
-            while ((e = f.next(parser)) != null) {
-                out.add(e);
-                if (rawAfter != null) f.skipRaw(rawAfter.applyAsLong(e.message()), e.offset(), rawWhat);
-            }
-            return out;
+            return f.readAll(common, magic, parser, rawAfter, rawWhat);
         }
+    }
+
+    /** Every entry of this image (read from the start), checked against its head. */
+    public <T> List<Entry<T>> readAll(int common, int magic, Decoder<T> parser, ToLongFunction<T> rawAfter,
+                                      String rawWhat) throws ImageFormatException {
+        expectMagic(common, magic);
+        List<Entry<T>> out = new ArrayList<>();
+        Entry<T> e;
+        while ((e = next(parser)) != null) {
+            out.add(e);
+            if (rawAfter != null) skipRaw(rawAfter.applyAsLong(e.message()), e.offset(), rawWhat);
+        }
+        return out;
     }
 
     /** Every entry of an ordinary image (common magic, no raw payloads). */
@@ -189,8 +239,10 @@ public final class ImageFile implements AutoCloseable {
     /** Like {@link #readAll(Path, int, Parser)} but a missing file is an empty image (CRIU's rule). */
     public static <T> List<Entry<T>> readAllIfPresent(Path path, int common, int magic, Parser<T> parser,
                                                       ToLongFunction<T> rawAfter, String rawWhat) throws ImageFormatException {
-        if (!Files.exists(path)) return List.of();
-        return readAll(path, common, magic, parser, rawAfter, rawWhat);
+        try (ImageFile f = openAt(ImageSyscalls.AT_FDCWD, path.toString(), path, new ImageReadControl())) {
+            if (f == null) return List.of();
+            return f.readAll(common, magic, (Decoder<T>) parser::parseFrom, rawAfter, rawWhat);
+        }
     }
 
     private int readU32(String what) throws ImageFormatException {
@@ -222,18 +274,29 @@ public final class ImageFile implements AutoCloseable {
         bufFileOff = start;
         bufPos = 0;
         bufLen = keep;
-        ByteBuffer bb = ByteBuffer.wrap(buf, keep, want - keep);
-        try {
-            long pos = start + keep;
-            while (bb.hasRemaining()) {
-                int r = ch.read(bb, pos);
-                if (r < 0) break;
-                pos += r;
+        int got = keep;
+        if (fd >= 0) {
+            // direct-mapped pread takes a whole array: read into buf itself when nothing is kept, else a scratch array
+            int need = want - keep;
+            byte[] target = keep == 0 ? buf : new byte[need];
+            int filled = 0;
+            while (filled < need) {
+                byte[] dst = filled == 0 ? target : new byte[need - filled];
+                long r;
+                try {
+                    r = ImageSyscalls.pread(fd, dst, need - filled, start + keep + filled);
+                } catch (LastErrorException e) {
+                    if (e.getErrorCode() == ImageSyscalls.EINTR) continue;
+                    throw new ImageFormatException(Kind.IO, path, at, "read failed: errno " + e.getErrorCode(), e);
+                }
+                if (r <= 0) break;
+                if (dst != target) System.arraycopy(dst, 0, target, filled, (int) r);
+                filled += (int) r;
             }
-        } catch (IOException e) {
-            throw new ImageFormatException(Kind.IO, path, at, "read failed: " + e.getMessage(), e);
+            if (target != buf) System.arraycopy(target, 0, buf, keep, filled);
+            got = keep + filled;
         }
-        bufLen = bb.position();
+        bufLen = got;
         if (bufLen < n) {
             // the file shrank under us
             throw new ImageFormatException(Kind.TRUNCATED, path, at, "the file ended early (changed while reading?)");
@@ -242,10 +305,7 @@ public final class ImageFile implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            ch.close();
-        } catch (IOException ignored) {
-            // read-only channel: nothing to lose
-        }
+        // read-only fd: nothing to lose if close fails
+        if (fd >= 0) ImageSyscalls.close(fd);
     }
 }

@@ -3,7 +3,8 @@ package org.criuatlas.bridge.images;
 import java.nio.file.Path;
 
 /**
- * A CRIU image directory or file that cannot be read as a dump: names the file, the byte offset
+ * A CRIU image directory, image file or checkpoint archive that cannot be read as a dump: names
+ * the file (for an archive: the archive, or the member as ARCHIVE/checkpoint/NAME), the byte offset
  * and what was expected there. Every failure of {@link ImageReader} is one of these; nothing else
  * escapes (bad input never crashes the caller).
  */
@@ -27,7 +28,19 @@ public final class ImageFormatException extends Exception {
         /** The image is from a CRIU too old (or too new) to read. */
         UNSUPPORTED_VERSION,
         /** Reading the file failed (permissions, I/O error). */
-        IO
+        IO,
+        /** The name is a symlink, FIFO, device, socket or directory where a regular file must be (never followed or read). */
+        NOT_REGULAR_FILE,
+        /** The input holds more entries or bytes than a read may keep ({@link ImageReadControl.Limits}). */
+        LIMIT_EXCEEDED,
+        /** {@link ImageReadControl#cancel()} was called. */
+        CANCELLED,
+        /** A checkpoint archive whose compressed stream or tar headers are damaged. */
+        CORRUPT_ARCHIVE,
+        /** A tar member that would land outside the archive's folder: an absolute path, "..", or a link that escapes. */
+        UNSAFE_ENTRY,
+        /** An archive compressed in a way this reader does not decode (podman writes zstd, gzip or none). */
+        UNSUPPORTED_FORMAT
     }
 
     private final Kind kind;

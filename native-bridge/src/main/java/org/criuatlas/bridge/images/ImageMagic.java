@@ -21,6 +21,9 @@ public final class ImageMagic {
     public static final int SK_QUEUES = 0x56264026;
     public static final int TTY_INFO = 0x59453036;
     public static final int STATS = 0x57093306;
+    public static final int FS = 0x51403912;
+    public static final int MM = 0x57492820;
+    public static final int PAGEMAP = 0x56084025;
 
     static String hex(int v) { return String.format("0x%08x", v); }
 }

@@ -64,26 +64,39 @@ public final class ImageReader {
 
     /** The graph, the restore obligations and the statistics of the dump in {@code dir}. */
     public static ImageDump open(Path dir) throws ImageFormatException {
-        long t0 = System.nanoTime();
-        if (!Files.isDirectory(dir)) {
-            throw new ImageFormatException(Kind.NOT_A_DUMP, dir, -1, "not a directory");
-        }
-        Path inv = dir.resolve("inventory.img");
-        if (!Files.isRegularFile(inv)) {
-            throw new ImageFormatException(Kind.NOT_A_DUMP, dir, -1,
-                    "no inventory.img: this directory does not hold a CRIU dump");
-        }
-        InventoryEntry inventory = readInventory(inv);
+        return open(dir, new ImageReadControl());
+    }
 
-        List<Entry<PstreeEntry>> pstree = ImageFile.readAll(dir.resolve("pstree.img"), ImageMagic.PSTREE,
-                PstreeEntry.parser());
+    /** Like {@link #open(Path)}, bounded and cancellable by {@code control}. */
+    public static ImageDump open(Path dir, ImageReadControl control) throws ImageFormatException {
+        try (ImageDirectory src = ImageDirectory.open(dir)) {
+            return read(src, control);
+        }
+    }
+
+    /** The dump whose images {@code src} holds (a directory or an archive's images in memory). */
+    public static ImageDump read(ImageSource src, ImageReadControl control) throws ImageFormatException {
+        long t0 = System.nanoTime();
+        Path dir = src.location();
+        ImageFile invFile = src.openIfPresent("inventory.img", control);
+        if (invFile == null) {
+            throw new ImageFormatException(Kind.NOT_A_DUMP, dir, -1,
+                    "no inventory.img: this " + (src instanceof ImageDirectory ? "directory" : "archive") + " does not hold a CRIU dump");
+        }
+        InventoryEntry inventory;
+        try (invFile) {
+            inventory = readInventory(invFile);
+        }
+
+        Path pstreePath = src.pathOf("pstree.img");
+        List<Entry<PstreeEntry>> pstree = src.readAll("pstree.img", control, ImageMagic.COMMON, ImageMagic.PSTREE,
+                PstreeEntry.parser()::parseFrom, null, null, false);
         if (pstree.isEmpty()) {
-            throw new ImageFormatException(Kind.INCONSISTENT, dir.resolve("pstree.img"), 8, "no processes in the dump");
+            throw new ImageFormatException(Kind.INCONSISTENT, pstreePath, 8, "no processes in the dump");
         }
 
         // per task: core (comm, state) and ids (files_id); zombies have no ids
         Map<Integer, TaskImages> tasks = new LinkedHashMap<>();
-        Path pstreePath = dir.resolve("pstree.img");
         for (Entry<PstreeEntry> e : pstree) {
             PstreeEntry p = e.message();
             if (!p.hasPid() || p.getPid() == 0) {
@@ -93,41 +106,40 @@ public final class ImageReader {
                 throw new ImageFormatException(Kind.INCONSISTENT, pstreePath, e.offset(), "pid " + p.getPid() + " appears twice");
             }
         }
-        readTaskImages(dir, tasks);
+        inParallel(new ArrayList<>(tasks.values()), t -> readTask(src, control, t));
 
-        Path filesPath = dir.resolve("files.img");
+        Path filesPath = src.pathOf("files.img");
         Map<Integer, Entry<FileEntry>> files = new HashMap<>();
         boolean anyFds = tasks.values().stream().anyMatch(t -> t.ids != null);
-        if (anyFds || Files.exists(filesPath)) {
-            for (Entry<FileEntry> e : ImageFile.readAll(filesPath, ImageMagic.FILES, FileEntry.parser())) {
-                FileEntry f = e.message();
-                if (!f.hasId() || !f.hasType()) {
-                    throw new ImageFormatException(Kind.INCONSISTENT, filesPath, e.offset(), "file entry without id or type");
-                }
-                if (files.put(f.getId(), e) != null) {
-                    throw new ImageFormatException(Kind.INCONSISTENT, filesPath, e.offset(), "file id " + f.getId() + " appears twice");
-                }
+        for (Entry<FileEntry> e : src.readAll("files.img", control, ImageMagic.COMMON, ImageMagic.FILES,
+                FileEntry.parser()::parseFrom, null, null, !anyFds)) {
+            FileEntry f = e.message();
+            if (!f.hasId() || !f.hasType()) {
+                throw new ImageFormatException(Kind.INCONSISTENT, filesPath, e.offset(), "file entry without id or type");
+            }
+            if (files.put(f.getId(), e) != null) {
+                throw new ImageFormatException(Kind.INCONSISTENT, filesPath, e.offset(), "file id " + f.getId() + " appears twice");
             }
         }
 
         // fd tables are shared between tasks with the same files_id: read each once
         Map<Integer, List<Entry<FdinfoEntry>>> fdTables = new java.util.concurrent.ConcurrentHashMap<>();
         List<Integer> filesIds = tasks.values().stream().filter(t -> t.ids != null).map(t -> t.ids.getFilesId()).distinct().toList();
-        inParallel(filesIds, filesId -> fdTables.put(filesId, ImageFile.readAll(dir.resolve("fdinfo-" + filesId + ".img"),
-                ImageMagic.FDINFO, FdinfoEntry.parser())));
+        inParallel(filesIds, filesId -> fdTables.put(filesId, src.readAll("fdinfo-" + Integer.toUnsignedString(filesId) + ".img",
+                control, ImageMagic.COMMON, ImageMagic.FDINFO, FdinfoEntry.parser()::parseFrom, null, null, false)));
 
         Map<Long, Long> pipeBytes = new HashMap<>();
-        for (Entry<PipeDataEntry> e : ImageFile.readAllIfPresent(dir.resolve("pipes-data.img"), ImageMagic.COMMON,
-                ImageMagic.PIPES_DATA, PipeDataEntry.parser(), d -> Integer.toUnsignedLong(d.getBytes()), "pipe data")) {
+        for (Entry<PipeDataEntry> e : src.readAll("pipes-data.img", control, ImageMagic.COMMON, ImageMagic.PIPES_DATA,
+                PipeDataEntry.parser()::parseFrom, d -> Integer.toUnsignedLong(d.getBytes()), "pipe data", true)) {
             pipeBytes.merge(Integer.toUnsignedLong(e.message().getPipeId()), Integer.toUnsignedLong(e.message().getBytes()), Long::sum);
         }
-        for (Entry<PipeDataEntry> e : ImageFile.readAllIfPresent(dir.resolve("fifo-data.img"), ImageMagic.COMMON,
-                ImageMagic.FIFO_DATA, PipeDataEntry.parser(), d -> Integer.toUnsignedLong(d.getBytes()), "FIFO data")) {
+        for (Entry<PipeDataEntry> e : src.readAll("fifo-data.img", control, ImageMagic.COMMON, ImageMagic.FIFO_DATA,
+                PipeDataEntry.parser()::parseFrom, d -> Integer.toUnsignedLong(d.getBytes()), "FIFO data", true)) {
             pipeBytes.merge(Integer.toUnsignedLong(e.message().getPipeId()), Integer.toUnsignedLong(e.message().getBytes()), Long::sum);
         }
         Map<Integer, long[]> skQueues = new HashMap<>(); // file id -> {bytes, packets, first packet's bytes}
-        for (Entry<SkPacketEntry> e : ImageFile.readAllIfPresent(dir.resolve("sk-queues.img"), ImageMagic.COMMON,
-                ImageMagic.SK_QUEUES, SkPacketEntry.parser(), d -> Integer.toUnsignedLong(d.getLength()), "queued packet data")) {
+        for (Entry<SkPacketEntry> e : src.readAll("sk-queues.img", control, ImageMagic.COMMON, ImageMagic.SK_QUEUES,
+                SkPacketEntry.parser()::parseFrom, d -> Integer.toUnsignedLong(d.getLength()), "queued packet data", true)) {
             long[] q = skQueues.computeIfAbsent(e.message().getIdFor(), k -> new long[3]);
             long len = Integer.toUnsignedLong(e.message().getLength());
             if (q[1] == 0) q[2] = len;
@@ -135,17 +147,16 @@ public final class ImageReader {
             q[1]++;
         }
 
-        IpcGraph graph = join(dir, inventory, tasks, files, fdTables, pipeBytes, skQueues, t0);
-        CriuStats.Dump ds = CriuStats.read(dir.resolve(CriuStats.DUMP_FILE)).map(CriuStats::dump).orElse(null);
-        CriuStats.Restore rs = CriuStats.read(dir.resolve(CriuStats.RESTORE_FILE)).map(CriuStats::restore).orElse(null);
-        String[] names = dir.toFile().list(); // cheaper than a Path per entry
-        int count = names == null ? -1 : names.length;
+        IpcGraph graph = join(src, inventory, tasks, files, fdTables, pipeBytes, skQueues, t0);
+        CriuStats.Dump ds = CriuStats.read(src, CriuStats.DUMP_FILE, control).map(CriuStats::dump).orElse(null);
+        CriuStats.Restore rs = CriuStats.read(src, CriuStats.RESTORE_FILE, control).map(CriuStats::restore).orElse(null);
         return new ImageDump(dir, inventory.getImgVersion(), inventory.getDumpCriuRunId(), graph,
-                ImageObligations.of(graph), ds, rs, count);
+                ImageObligations.of(graph), ds, rs, src.fileCount());
     }
 
-    private static InventoryEntry readInventory(Path inv) throws ImageFormatException {
-        List<Entry<InventoryEntry>> l = ImageFile.readAll(inv, 0, ImageMagic.INVENTORY, InventoryEntry.parser(), null, null);
+    private static InventoryEntry readInventory(ImageFile f) throws ImageFormatException {
+        Path inv = f.path();
+        List<Entry<InventoryEntry>> l = f.readAll(0, ImageMagic.INVENTORY, InventoryEntry.parser()::parseFrom, null, null);
         if (l.isEmpty()) throw new ImageFormatException(Kind.INCONSISTENT, inv, 4, "the inventory has no entry");
         InventoryEntry e = l.get(0).message();
         if (!e.hasImgVersion()) {
@@ -206,30 +217,25 @@ public final class ImageReader {
         }
     }
 
-    private static void readTaskImages(Path dir, Map<Integer, TaskImages> tasks) throws ImageFormatException {
-        inParallel(new ArrayList<>(tasks.values()), t -> readTask(dir, t));
-    }
-
-    private static void readTask(Path dir, TaskImages t) throws ImageFormatException {
-        {
-            int pid = t.pstree.getPid();
-            Path corePath = dir.resolve("core-" + pid + ".img");
-            List<Entry<CoreSummary>> core = ImageFile.readAll(corePath, ImageMagic.COMMON, ImageMagic.CORE,
-                    CoreSummary::decode, null, null);
-            if (core.isEmpty() || !core.get(0).message().hasTc()) {
-                throw new ImageFormatException(Kind.INCONSISTENT, corePath, core.isEmpty() ? 8 : core.get(0).offset(),
-                        "the main thread's core image has no task_core entry (tc)");
-            }
-            t.core = core.get(0).message();
-            if (t.core.taskState() == TASK_DEAD) return; // zombies have only core
-            Path idsPath = dir.resolve("ids-" + pid + ".img");
-            List<Entry<TaskKobjIdsEntry>> ids = ImageFile.readAll(idsPath, ImageMagic.IDS, TaskKobjIdsEntry.parser());
-            if (ids.isEmpty() || !ids.get(0).message().hasFilesId()) {
-                throw new ImageFormatException(Kind.INCONSISTENT, idsPath, ids.isEmpty() ? 8 : ids.get(0).offset(),
-                        "no files_id: the task's fd table cannot be found");
-            }
-            t.ids = ids.get(0).message();
+    private static void readTask(ImageSource src, ImageReadControl control, TaskImages t) throws ImageFormatException {
+        String pid = Integer.toUnsignedString(t.pstree.getPid());
+        String core = "core-" + pid + ".img";
+        List<Entry<CoreSummary>> l = src.readAll(core, control, ImageMagic.COMMON, ImageMagic.CORE, CoreSummary::decode,
+                null, null, false);
+        if (l.isEmpty() || !l.get(0).message().hasTc()) {
+            throw new ImageFormatException(Kind.INCONSISTENT, src.pathOf(core), l.isEmpty() ? 8 : l.get(0).offset(),
+                    "the main thread's core image has no task_core entry (tc)");
         }
+        t.core = l.get(0).message();
+        if (t.core.taskState() == TASK_DEAD) return; // zombies have only core
+        String idsName = "ids-" + pid + ".img";
+        List<Entry<TaskKobjIdsEntry>> ids = src.readAll(idsName, control, ImageMagic.COMMON, ImageMagic.IDS,
+                TaskKobjIdsEntry.parser()::parseFrom, null, null, false);
+        if (ids.isEmpty() || !ids.get(0).message().hasFilesId()) {
+            throw new ImageFormatException(Kind.INCONSISTENT, src.pathOf(idsName), ids.isEmpty() ? 8 : ids.get(0).offset(),
+                    "no files_id: the task's fd table cannot be found");
+        }
+        t.ids = ids.get(0).message();
     }
 
     /** An open file description from files.img, with the holders found through fdinfo. */
@@ -253,10 +259,11 @@ public final class ImageReader {
         PipeBuild(long ino) { this.ino = ino; }
     }
 
-    private static IpcGraph join(Path dir, InventoryEntry inventory, Map<Integer, TaskImages> tasks,
+    private static IpcGraph join(ImageSource src, InventoryEntry inventory, Map<Integer, TaskImages> tasks,
                                  Map<Integer, Entry<FileEntry>> files, Map<Integer, List<Entry<FdinfoEntry>>> fdTables,
                                  Map<Long, Long> pipeBytes, Map<Integer, long[]> skQueues, long t0) throws ImageFormatException {
-        Path filesPath = dir.resolve("files.img");
+        Path dir = src.location();
+        Path filesPath = src.pathOf("files.img");
         List<ScanProblem> problems = new ArrayList<>();
 
         // every unix socket in files.img, including those no fd holds (external peers)
@@ -285,7 +292,7 @@ public final class ImageReader {
             List<FdInfo> fds = new ArrayList<>();
             if (t.ids != null) {
                 int filesId = t.ids.getFilesId();
-                Path fdPath = dir.resolve("fdinfo-" + filesId + ".img");
+                Path fdPath = src.pathOf("fdinfo-" + Integer.toUnsignedString(filesId) + ".img");
                 for (Entry<FdinfoEntry> fe : fdTables.get(filesId)) {
                     FdinfoEntry fdi = fe.message();
                     if (!fdi.hasId() || !fdi.hasFd()) {

@@ -36,6 +36,9 @@ public final class SyntheticDump {
         return b.toByteArray();
     }
 
+    /** A little-endian u32, for tests in other packages. */
+    public static byte[] u32Public(int v) { return u32(v); }
+
     static byte[] u32(int v) {
         return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array();
     }
