@@ -1,7 +1,6 @@
 package org.criuatlas;
 
 import org.criuatlas.cli.AtlasCommand;
-import picocli.CommandLine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +18,12 @@ public final class Main {
             org.criuatlas.ui.AtlasApp.launchWindow(args);
             return;
         }
-        int code = new CommandLine(new AtlasCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // what picocli would print, without building its command model first (most of a short command's start-up)
+            System.out.println(AtlasCommand.VERSION);
+            System.exit(0);
+        }
+        int code = AtlasCommand.commandLine(args).execute(args);
         System.exit(code);
     }
 

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
                 org.criuatlas.bench.RenderBenchmark.class,
                 org.criuatlas.bench.PlanBenchmark.class,
                 org.criuatlas.bench.ImageBenchmark.class,
+                org.criuatlas.bench.CriuBenchmark.class,
         })
 public final class BenchCommand implements Runnable {
     @Override

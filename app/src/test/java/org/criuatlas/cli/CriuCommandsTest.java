@@ -8,7 +8,6 @@ import org.criuatlas.testing.TestProcs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -37,7 +36,7 @@ class CriuCommandsTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         try {
-            int exit = new CommandLine(new AtlasCommand()).execute(args);
+            int exit = AtlasCommand.commandLine(args).execute(args);
             return new Run(exit, buf.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(old);

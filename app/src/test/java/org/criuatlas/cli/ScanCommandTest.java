@@ -3,7 +3,6 @@ package org.criuatlas.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -22,7 +21,7 @@ class ScanCommandTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         try {
-            assertEquals(0, new CommandLine(new AtlasCommand()).execute(args));
+            assertEquals(0, AtlasCommand.commandLine(args).execute(args));
         } finally {
             System.setOut(old);
         }

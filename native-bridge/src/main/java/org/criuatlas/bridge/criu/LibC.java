@@ -13,10 +13,11 @@ import java.nio.charset.StandardCharsets;
  * The project's one binding of the libc calls the JDK cannot do, shared by the CRIU session, the
  * restore wiring, the topology builder and the sock_diag dump: socketpair/socket/connect on unix
  * sockets, posix_spawn with file actions (placing fds at chosen numbers in the child's table), raw
- * send/sendto/recv, poll, shutdown, pipes, fcntl, waitpid and kill by pid. Each native function is
+ * send/sendto/recv, poll, shutdown, pipes, fcntl, waitpid, pidfd_open and kill by pid. Each native function is
  * bound once, here (the /proc walk keeps its own direct-mapped *at() calls for speed). Thin: every
  * call that fails throws {@link SyscallException} naming the syscall.
- * Constants are the x86-64 Linux values (glibc).
+ * Constants are the x86-64 Linux values (glibc). Longer than ~400 lines on purpose: one small method
+ * per syscall, and one place to look for every native call.
  */
 public final class LibC {
     public static final int AF_UNIX = 1;
@@ -61,8 +62,12 @@ public final class LibC {
     public static final int O_CREAT = 0x40;
     public static final int O_TRUNC = 0x200;
     public static final int O_APPEND = 0x400;
+    public static final int O_NONBLOCK = 0x800;
 
     public static final int PR_SET_CHILD_SUBREAPER = 36;
+
+    /** x86-64 syscall number of pidfd_open (Linux 5.3); glibc 2.36 has no wrapper on every target we run. */
+    static final long SYS_PIDFD_OPEN = 434;
 
     public static final int SHUT_WR = 1;
 
@@ -111,6 +116,8 @@ public final class LibC {
         int sigdelset(Pointer set, int sig);
         String strerror(int errnum);
         int poll(int[] pollfds, long nfds, int timeoutMs) throws LastErrorException;
+        // syscall(2) is variadic and reads its arguments as longs: pass longs.
+        long syscall(long number, long a, long b) throws LastErrorException;
     }
 
     static final C C = Native.load("c", C.class);
@@ -276,6 +283,42 @@ public final class LibC {
         } catch (LastErrorException e) {
             if (e.getErrorCode() == EINTR) return 0;
             throw new SyscallException("poll", e.getErrorCode());
+        }
+    }
+
+    /**
+     * poll(2) for input on any number of fds, waiting at most {@code timeoutMs} (-1 = no limit);
+     * returns a bit set (bit i = {@code fds[i]}) of fds that are readable, hung up or in error; 0 on
+     * timeout or EINTR. At most 31 fds.
+     */
+    public static int pollInAny(int timeoutMs, int... fds) {
+        if (fds.length > 31) throw new IllegalArgumentException("at most 31 fds");
+        int[] pfd = new int[fds.length * 2];
+        for (int i = 0; i < fds.length; i++) {
+            pfd[2 * i] = fds[i];
+            pfd[2 * i + 1] = POLLIN;
+        }
+        try {
+            if (C.poll(pfd, fds.length, timeoutMs) <= 0) return 0;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == EINTR) return 0;
+            throw new SyscallException("poll", e.getErrorCode());
+        }
+        int bits = 0;
+        for (int i = 0; i < fds.length; i++) if ((pfd[2 * i + 1] >>> 16) != 0) bits |= 1 << i;
+        return bits;
+    }
+
+    /**
+     * pidfd_open(2): an fd (close-on-exec) that polls readable once process {@code pid} has exited,
+     * so a waiter sleeps in poll(2) instead of retrying waitpid on a timer. While the pid is our
+     * unreaped child it cannot be recycled, so the fd names the right process.
+     */
+    public static int pidfdOpen(int pid) {
+        try {
+            return (int) C.syscall(SYS_PIDFD_OPEN, pid, 0);
+        } catch (LastErrorException e) {
+            throw new SyscallException("pidfd_open(" + pid + ")", e.getErrorCode());
         }
     }
 

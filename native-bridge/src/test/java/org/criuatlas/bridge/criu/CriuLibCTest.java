@@ -96,6 +96,44 @@ class CriuLibCTest {
     }
 
     @Test
+    void pollInAnyReportsEachReadyFdByItsPosition() {
+        int[] a = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+        int[] b = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+        int[] c = LibC.pipe(LibC.O_CLOEXEC);
+        try {
+            assertEquals(0, LibC.pollInAny(0, a[1], b[1], c[0]), "nothing to read: timeout");
+            LibC.write(c[1], new byte[] {1});
+            assertEquals(4, LibC.pollInAny(1000, a[1], b[1], c[0]));
+            LibC.send(a[0], new byte[] {1}, 0);
+            assertEquals(5, LibC.pollInAny(-1, a[1], b[1], c[0]), "no limit: returns as soon as one is ready");
+        } finally {
+            for (int fd : new int[] {a[0], a[1], b[0], b[1], c[0], c[1]}) LibC.close(fd);
+        }
+    }
+
+    @Test
+    void pidfdPollsReadableOnceTheChildHasExitedAndLeavesItToBeReaped() {
+        int[] in = LibC.pipe(LibC.O_CLOEXEC);
+        // the child blocks reading its stdin until we close the write end: it cannot exit before we say so
+        int pid = LibC.spawnShell("read x; exit 7", new String[] {"PATH=/usr/bin:/bin"}, in[0], -1, -1);
+        LibC.close(in[0]);
+        int pidfd = LibC.pidfdOpen(pid);
+        try {
+            assertEquals(0, LibC.pollInAny(50, pidfd), "still running");
+            LibC.close(in[1]);
+            in[1] = -1;
+            assertEquals(1, LibC.pollInAny(10_000, pidfd), "readable once it exited");
+            assertTrue(Files.exists(Path.of("/proc/" + pid)), "exited but not reaped: a zombie keeps its pid");
+            assertEquals("exit 7", LibC.describeWaitStatus(LibC.waitpid(pid, LibC.WNOHANG)), "reaped at once, no wait");
+        } finally {
+            LibC.close(pidfd);
+            LibC.close(in[1]);
+        }
+        LibC.SyscallException e = assertThrows(LibC.SyscallException.class, () -> LibC.pidfdOpen(pid));
+        assertTrue(e.getMessage().startsWith("pidfd_open(" + pid + ") failed"), e.getMessage());
+    }
+
+    @Test
     void connectUnixNamesThePathWhenNobodyListens() {
         String path = tmp.resolve("no-listener.sock").toString();
         LibC.SyscallException e = assertThrows(LibC.SyscallException.class, () -> LibC.connectUnix(path, LibC.SOCK_DGRAM));
