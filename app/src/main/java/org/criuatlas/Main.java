@@ -1,5 +1,6 @@
 package org.criuatlas;
 
+import org.criuatlas.bridge.criu.CriuSession;
 import org.criuatlas.cli.AtlasCommand;
 
 import java.nio.file.Files;
@@ -22,6 +23,12 @@ public final class Main {
             // what picocli would print, without building its command model first (most of a short command's start-up)
             System.out.println(AtlasCommand.VERSION);
             System.exit(0);
+        }
+        if (args[0].equals("dump") || args[0].equals("restore") || args[0].equals("check")) {
+            // JNA and protobuf load on the second core while picocli builds and parses the command
+            Thread t = new Thread(CriuSession::prepare, "criu-prepare");
+            t.setDaemon(true);
+            t.start();
         }
         int code = AtlasCommand.commandLine(args).execute(args);
         System.exit(code);

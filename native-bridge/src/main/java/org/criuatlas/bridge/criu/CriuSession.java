@@ -119,6 +119,17 @@ public final class CriuSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads what the first request needs (the native binding, which runs {@code ldconfig -p} once,
+     * and the RPC schema) so that a caller can do it on another thread while it does other work,
+     * e.g. a headless command while picocli parses its arguments. Safe to call any number of times.
+     */
+    public static void prepare() {
+        LibC.getpid();
+        CriuRpc.criu_req.getDefaultInstance();
+        CriuRpc.criu_resp.getDefaultInstance();
+    }
+
     /** True when {@code imagesDir} holds the mark of a dump that did not finish successfully. */
     public static boolean isIncomplete(Path imagesDir) {
         return Files.exists(imagesDir.resolve(INCOMPLETE_MARKER));

@@ -120,7 +120,9 @@ public final class LibC {
         long syscall(long number, long a, long b) throws LastErrorException;
     }
 
-    static final C C = Native.load("c", C.class);
+    // "libc.so.6", not "c": for a bare name JNA cannot dlopen (libc.so is a linker script here) it
+    // spawns `ldconfig -p` to find the library, tens of milliseconds of every command's start-up.
+    static final C C = Native.load("libc.so.6", C.class);
 
     private LibC() {}
 
