@@ -120,8 +120,9 @@ public final class LibC {
         long syscall(long number, long a, long b) throws LastErrorException;
     }
 
-    // "libc.so.6", not "c": for a bare name JNA cannot dlopen (libc.so is a linker script here) it
-    // spawns `ldconfig -p` to find the library, tens of milliseconds of every command's start-up.
+    // "libc.so.6", not "c": dlopen("libc.so") fails here (a linker script), after which JNA searches
+    // its path list for "c". (JNA's NativeLibrary still runs `ldconfig -p` once when it is loaded;
+    // CriuSession.prepare lets a command do that on another thread.)
     static final C C = Native.load("libc.so.6", C.class);
 
     private LibC() {}
