@@ -2,6 +2,7 @@ package org.criuatlas;
 
 import org.criuatlas.bridge.criu.CriuSession;
 import org.criuatlas.cli.AtlasCommand;
+import org.criuatlas.cli.HelpTexts;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,13 @@ public final class Main {
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
             // what picocli would print, without building its command model first (most of a short command's start-up)
             System.out.println(AtlasCommand.VERSION);
+            System.exit(0);
+        }
+        var help = HelpTexts.stored(args);
+        if (help.isPresent()) {
+            // picocli's own text for this help, rendered at build time (see HelpTexts)
+            System.out.print(help.get());
+            System.out.flush();
             System.exit(0);
         }
         if (args[0].equals("dump") || args[0].equals("restore") || args[0].equals("check")) {

@@ -116,6 +116,16 @@ public final class CriuBenchmark implements Callable<Integer> {
         }
         Topology topo = Topology.start(ImageBenchmark.treePopulation(n, n * socketsPerProcess), Duration.ofMinutes(5));
         List<Integer> tree = parentsFirst(topo);
+        // Ctrl+C: a restored tree is ours (not atlas-topo's) to take down
+        Thread hook = new Thread(() -> {
+            try {
+                topo.close();
+                ChildSubreaper.killAndReap(tree);
+            } catch (RuntimeException ignored) {
+                // exiting anyway
+            }
+        }, "bench-criu-teardown");
+        Runtime.getRuntime().addShutdownHook(hook);
         int root = tree.get(0);
         boolean original = true;
         try {
@@ -142,6 +152,7 @@ public final class CriuBenchmark implements Callable<Integer> {
                 }
             }
         } finally {
+            Runtime.getRuntime().removeShutdownHook(hook);
             if (original) topo.close();
             else ChildSubreaper.killAndReap(tree);
             TempDirs.deleteQuietly(work.resolve(n + "-warm-up"));
@@ -151,24 +162,31 @@ public final class CriuBenchmark implements Callable<Integer> {
 
     private List<String> report(int n, int ends, Map<Tool, List<Sample>> dumps, Map<Tool, List<Sample>> restores, double startup) {
         System.out.println();
-        System.out.printf("%d processes, %d socket ends; medians of %d%n", n, ends, runs);
-        System.out.printf("%-26s | %10s %10s %7s %7s | %10s %10s %7s%n", "", "dump wall", "frozen", "ratio", "frozen", "restore",
-                "CRIU's", "ratio");
-        System.out.printf("%-26s | %10s %10s %7s %7s | %10s %10s %7s%n", "", "", "", "", "ratio", "wall", "restore", "");
+        System.out.printf("%d processes, %d socket ends; medians (and minimums) of %d rounds%n", n, ends, runs);
+        System.out.printf("%-24s | %17s %9s %13s %7s | %17s %10s %13s%n", "", "dump wall", "frozen", "ratio", "frozen",
+                "restore wall", "CRIU's", "ratio");
+        System.out.printf("%-24s | %17s %9s %13s %7s | %17s %10s %13s%n", "", "median (min)", "", "median (min)", "ratio",
+                "median (min)", "restore", "median (min)");
         Sample cliD = median(dumps.get(Tool.CLI)), cliR = median(restores.get(Tool.CLI));
+        Sample cliDmin = min(dumps.get(Tool.CLI)), cliRmin = min(restores.get(Tool.CLI));
         List<String> verdicts = new ArrayList<>();
         for (Tool t : tools) {
-            Sample d = median(dumps.get(t)), r = median(restores.get(t));
-            System.out.printf("%-26s | %7.0f ms %7.1f ms %6.2fx %6.2fx | %7.0f ms %7.1f ms %6.2fx%n", t.label, d.wallMs, d.criuMs,
-                    ratio(d.wallMs, cliD), cliD == null ? Double.NaN : d.criuMs / cliD.criuMs, r.wallMs, r.criuMs, ratio(r.wallMs, cliR));
+            Sample d = median(dumps.get(t)), r = median(restores.get(t)), dMin = min(dumps.get(t)), rMin = min(restores.get(t));
+            System.out.printf("%-24s | %7.0f (%5.0f) ms %6.0f ms %5.2fx (%4.2fx) %6.2fx | %7.0f (%5.0f) ms %7.0f ms %5.2fx (%4.2fx)%n",
+                    t.label, d.wallMs, dMin.wallMs, d.criuMs, ratio(d.wallMs, cliD), ratio(dMin.wallMs, cliDmin),
+                    cliD == null ? Double.NaN : d.criuMs / cliD.criuMs, r.wallMs, rMin.wallMs, r.criuMs, ratio(r.wallMs, cliR),
+                    ratio(rMin.wallMs, cliRmin));
             System.out.println("    dump wall " + samples(dumps.get(t)) + ", restore wall " + samples(restores.get(t)));
             if (cliD == null || t == Tool.CLI) continue;
-            double budgetD = cliD.wallMs + (t == Tool.HEADLESS ? startup : 0), budgetR = cliR.wallMs + (t == Tool.HEADLESS ? startup : 0);
+            double extra = t == Tool.HEADLESS ? startup : 0;
             String goal = t == Tool.HEADLESS ? "<= 1.05x (CLI + JVM start-up)" : "<= 1.05x CLI";
-            verdicts.add(String.format("%5d processes, %-24s dump %.2fx, restore %.2fx of the budget (goal %s): %s", n, t.label,
-                    d.wallMs / budgetD, r.wallMs / budgetR, goal, d.wallMs <= 1.05 * budgetD && r.wallMs <= 1.05 * budgetR ? "met" : "NOT met"));
+            verdicts.add(String.format("%5d processes, %-24s dump %.2fx (min %.2fx), restore %.2fx (min %.2fx) of the budget (goal %s): %s",
+                    n, t.label, d.wallMs / (cliD.wallMs + extra), dMin.wallMs / (cliDmin.wallMs + extra), r.wallMs / (cliR.wallMs + extra),
+                    rMin.wallMs / (cliRmin.wallMs + extra), goal,
+                    d.wallMs <= 1.05 * (cliD.wallMs + extra) && r.wallMs <= 1.05 * (cliR.wallMs + extra) ? "met" : "NOT met"));
         }
-        System.out.println("frozen = CRIU's frozen_time (stats-dump); CRIU's restore = restore_time (stats-restore); ratios to the criu command line");
+        System.out.println("frozen = CRIU's frozen_time (stats-dump); CRIU's restore = restore_time (stats-restore); ratios to the criu"
+                + " command line; under load from elsewhere the minimums are the better estimate of each side's own cost");
         return verdicts;
     }
 
@@ -178,6 +196,11 @@ public final class CriuBenchmark implements Callable<Integer> {
 
     private static String samples(List<Sample> s) {
         return s.stream().map(x -> String.format("%.0f", x.wallMs)).toList() + " ms";
+    }
+
+    private static Sample min(List<Sample> s) {
+        if (s == null || s.isEmpty()) return null;
+        return new Sample(s.stream().mapToDouble(Sample::wallMs).min().orElseThrow(), s.stream().mapToDouble(Sample::criuMs).min().orElseThrow());
     }
 
     private static Sample median(List<Sample> s) {
@@ -294,16 +317,8 @@ public final class CriuBenchmark implements Callable<Integer> {
 
     // ---- the headless commands and JVM start-up --------------------------------------------------
 
-    /** java plus the build's JVM options (or this JVM's class path), or the launcher given. */
     List<String> headlessCommand() {
-        if (launcher != null) return List.of(launcher.toAbsolutePath().toString());
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java));
-        Path options = JvmOptions.locate().orElse(null);
-        if (options != null) cmd.add("@" + options);
-        else cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
-        cmd.add("org.criuatlas.Main");
-        return cmd;
+        return JvmOptions.headless(launcher);
     }
 
     /** Median wall time of {@code criu-atlas --version}, from start to exit (output discarded). */

@@ -2,9 +2,15 @@ package org.criuatlas.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
-/** The JVM options file the build writes next to the application jar (a java @argfile), for benchmarks that start the launcher's JVM. */
+/**
+ * How benchmarks start the headless commands in a JVM of their own: with the JVM options file the
+ * build writes next to the application jar ({@value #FILE_NAME}, a java @argfile with the class-data
+ * sharing archive and the class path, see app/src/build/startup-archive.sh), or a launcher given.
+ */
 final class JvmOptions {
     static final String FILE_NAME = "criu-atlas-java.args";
 
@@ -19,5 +25,21 @@ final class JvmOptions {
         } catch (Exception e) {
             return Optional.empty();
         }
+    }
+
+    /** The launcher given, else this JVM's java with the build's options (or this JVM's class path), then the main class. */
+    static List<String> headless(Path launcher) {
+        if (launcher != null) return List.of(launcher.toAbsolutePath().toString());
+        Path options = locate().orElse(null);
+        return options != null ? List.of(java(), "@" + options, "org.criuatlas.Main") : plain();
+    }
+
+    /** java with nothing but this JVM's class path: how the launcher started every command before the options file. */
+    static List<String> plain() {
+        return List.of(java(), "-cp", System.getProperty("java.class.path"), "org.criuatlas.Main");
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
     }
 }

@@ -37,6 +37,7 @@ public final class StartupTraining {
                 AtlasCommand.commandLine(a).execute(a);
             }
             org.criuatlas.Main.opensWindow(new String[] {"--help"});
+            HelpTexts.stored(new String[] {"plan", "--help"});
             LibC.getpid();
             CriuRpc.criu_resp.parseFrom(CriuRpc.criu_resp.newBuilder().setType(CriuRpc.criu_req_type.DUMP_VALUE).setSuccess(true).build()
                     .toByteArray());

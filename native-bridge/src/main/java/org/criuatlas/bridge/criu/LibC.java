@@ -69,6 +69,11 @@ public final class LibC {
     /** x86-64 syscall number of pidfd_open (Linux 5.3); glibc 2.36 has no wrapper on every target we run. */
     static final long SYS_PIDFD_OPEN = 434;
 
+    public static final int IN_MODIFY = 0x2;
+    public static final int IN_CLOEXEC = O_CLOEXEC;
+    public static final int IN_NONBLOCK = O_NONBLOCK;
+    static final int SCHED_BATCH = 3;
+
     public static final int SHUT_WR = 1;
 
     /** glibc's posix_spawn_file_actions_t is 80 bytes and posix_spawnattr_t 336; allocate generously. */
@@ -118,6 +123,10 @@ public final class LibC {
         int poll(int[] pollfds, long nfds, int timeoutMs) throws LastErrorException;
         // syscall(2) is variadic and reads its arguments as longs: pass longs.
         long syscall(long number, long a, long b) throws LastErrorException;
+        int inotify_init1(int flags) throws LastErrorException;
+        int inotify_add_watch(int fd, String path, int mask) throws LastErrorException;
+        int sched_setscheduler(int pid, int policy, int[] param) throws LastErrorException;
+        long gettid();
     }
 
     // "libc.so.6", not "c": dlopen("libc.so") fails here (a linker script), after which JNA searches
@@ -322,6 +331,42 @@ public final class LibC {
             return (int) C.syscall(SYS_PIDFD_OPEN, pid, 0);
         } catch (LastErrorException e) {
             throw new SyscallException("pidfd_open(" + pid + ")", e.getErrorCode());
+        }
+    }
+
+    /** inotify_init1(2): a close-on-exec, non-blocking inotify instance. */
+    public static int inotifyInit() {
+        try {
+            return C.inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+        } catch (LastErrorException e) {
+            throw new SyscallException("inotify_init1", e.getErrorCode());
+        }
+    }
+
+    /** inotify_add_watch(2) on {@code path} for the events in {@code mask}; returns the watch descriptor. */
+    public static int inotifyAddWatch(int fd, String path, int mask) {
+        try {
+            return C.inotify_add_watch(fd, path, mask);
+        } catch (LastErrorException e) {
+            throw new SyscallException("inotify_add_watch(" + path + ")", e.getErrorCode());
+        }
+    }
+
+    /** The calling thread's id (gettid(2)). */
+    public static int gettid() {
+        return (int) C.gettid();
+    }
+
+    /**
+     * Puts the calling thread under SCHED_BATCH: it keeps its fair share of the CPU but no longer
+     * preempts a running task each time it wakes up (sched(7)). Returns false when that is refused.
+     */
+    public static boolean scheduleThisThreadAsBatch() {
+        try {
+            C.sched_setscheduler(gettid(), SCHED_BATCH, new int[] {0});
+            return true;
+        } catch (LastErrorException e) {
+            return false;
         }
     }
 

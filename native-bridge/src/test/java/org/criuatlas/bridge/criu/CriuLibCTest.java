@@ -134,6 +134,46 @@ class CriuLibCTest {
     }
 
     @Test
+    void inotifyReportsAWriteToTheWatchedFile() throws Exception {
+        Path f = tmp.resolve("watched.log");
+        Files.writeString(f, "");
+        int in = LibC.inotifyInit();
+        try {
+            LibC.inotifyAddWatch(in, f.toString(), LibC.IN_MODIFY);
+            assertEquals(0, LibC.pollInAny(0, in), "nothing written yet");
+            Files.writeString(f, "a line\n", java.nio.file.StandardOpenOption.APPEND);
+            assertEquals(1, LibC.pollInAny(5000, in));
+            byte[] ev = new byte[256];
+            int n = LibC.read(in, ev);
+            assertTrue(n >= 16, "one struct inotify_event: " + n);
+            assertEquals(LibC.IN_MODIFY, java.nio.ByteBuffer.wrap(ev, 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() & LibC.IN_MODIFY);
+        } finally {
+            LibC.close(in);
+        }
+        assertThrows(LibC.SyscallException.class, () -> LibC.inotifyAddWatch(LibC.inotifyInit(), tmp.resolve("none").toString(), LibC.IN_MODIFY));
+    }
+
+    @Test
+    void aThreadCanPutItselfUnderSchedBatch() throws Exception {
+        int[] policy = {-1};
+        Thread t = new Thread(() -> {
+            assertTrue(LibC.scheduleThisThreadAsBatch());
+            try {
+                // field 41 of /proc/self/task/TID/stat is the policy; SCHED_BATCH = 3
+                String stat = Files.readString(Path.of("/proc/self/task/" + LibC.gettid() + "/stat"));
+                policy[0] = Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[38]);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        t.start();
+        t.join();
+        assertEquals(3, policy[0]);
+        String mine = Files.readString(Path.of("/proc/self/task/" + LibC.gettid() + "/stat"));
+        assertEquals(0, Integer.parseInt(mine.substring(mine.lastIndexOf(')') + 2).split(" ")[38]), "only that thread");
+    }
+
+    @Test
     void connectUnixNamesThePathWhenNobodyListens() {
         String path = tmp.resolve("no-listener.sock").toString();
         LibC.SyscallException e = assertThrows(LibC.SyscallException.class, () -> LibC.connectUnix(path, LibC.SOCK_DGRAM));

@@ -36,8 +36,9 @@ public final class CriuDiagnoser {
             "Restoring FAILED.");
 
     /**
-     * Text that every line {@link #diagnose} reacts to contains, apart from ERROR and pie lines (which
-     * it always looks at): one anchor per pattern or phrase above. Keep in step with them.
+     * Text that every line {@link #diagnose} reacts to contains, apart from ERROR lines (which it
+     * always looks at) and pie lines naming a signal (CRASH): one anchor per pattern or phrase
+     * above. Keep in step with them.
      */
     private static final String[] ANCHORS = {
             "peer_ino ",                      // EXTERN_PAIR
@@ -62,8 +63,8 @@ public final class CriuDiagnoser {
      * true gives the same diagnoses as diagnosing the whole log, so a follower keeps just these.
      */
     public static boolean mayMatter(CriuLogLine l) {
-        if (l.isError() || l.pie()) return true;
         String msg = l.message();
+        if (l.isError() || (l.pie() && msg.contains(" by signal "))) return true;
         for (String a : ANCHORS) if (msg.contains(a)) return true;
         return false;
     }

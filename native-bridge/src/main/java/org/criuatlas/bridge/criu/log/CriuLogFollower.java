@@ -1,49 +1,59 @@
 package org.criuatlas.bridge.criu.log;
 
+import org.criuatlas.bridge.criu.LibC;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.WatchService;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
-
-import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
-import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
 
 /**
  * Follows a CRIU log file while CRIU writes it, on a thread of its own. Each line is read once,
  * parsed ({@link CriuLogParser#parseLine}), handed to the consumer, kept if a diagnosis may need it
- * ({@link CriuDiagnoser#mayMatter}) and in a short tail; nothing else of a large -v4 log stays in
- * memory and nothing reads it again. The thread sleeps until the file system reports a change in the
- * log's directory (the JDK's WatchService, inotify on Linux), never on a timer.
+ * ({@link CriuDiagnoser#mayMatter}) and in a short tail; nothing else of a large -v4 log (a million
+ * lines for a 1,000-process restore) stays in memory and nothing reads it again.
+ *
+ * <p>The thread sleeps in poll(2) until inotify reports a write to the log (or {@link #finish} wakes
+ * it), never on a timer. It is its own inotify reader rather than the JDK's WatchService: that one
+ * watches whole directories (every image file too) and wakes a thread of its own on each write,
+ * which then preempts CRIU; this thread runs as SCHED_BATCH, so a wake-up never preempts CRIU and
+ * lines wait a moment while CRIU's processes want the CPU.
  */
 public final class CriuLogFollower implements AutoCloseable {
     public static final int TAIL = 25;
 
     private final Path log;
     private final Consumer<CriuLogLine> onLine;
-    private final WatchService watch;
+    private final int inotify;
+    private final int[] wake;
     private final Thread thread;
+    private final Object closeLock = new Object();
     private final List<CriuLogLine> forDiagnosis = new ArrayList<>();
     private final Deque<String> tail = new ArrayDeque<>();
     private volatile boolean finishing;
+    private boolean closed;
     private int number;
 
     /**
-     * Starts following {@code log}. A file left there by an earlier run is removed first (criu
-     * creates it anew), so no old line is reported as new.
+     * Starts following {@code log}. The file is created empty (mode 0600, as CRIU makes it), or
+     * emptied when an earlier run left one: CRIU opens it with O_TRUNC, so the watch set here sees
+     * its writes and no old line is reported as new.
      */
     public static CriuLogFollower start(Path log, Consumer<CriuLogLine> onLine) throws IOException {
-        Files.deleteIfExists(log);
+        try (FileChannel c = FileChannel.open(log, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            // created
+        }
         CriuLogFollower f = new CriuLogFollower(log, onLine);
         f.thread.start();
         return f;
@@ -52,13 +62,13 @@ public final class CriuLogFollower implements AutoCloseable {
     private CriuLogFollower(Path log, Consumer<CriuLogLine> onLine) throws IOException {
         this.log = log;
         this.onLine = onLine;
-        Path dir = log.toAbsolutePath().getParent();
-        this.watch = dir.getFileSystem().newWatchService();
+        this.inotify = LibC.inotifyInit();
         try {
-            dir.register(watch, ENTRY_CREATE, ENTRY_MODIFY);
-        } catch (IOException | RuntimeException e) {
-            watch.close();
-            throw e;
+            LibC.inotifyAddWatch(inotify, log.toString(), LibC.IN_MODIFY);
+            this.wake = LibC.pipe(LibC.O_CLOEXEC | LibC.O_NONBLOCK);
+        } catch (RuntimeException e) {
+            LibC.close(inotify);
+            throw new IOException("cannot watch " + log + ": " + e.getMessage(), e);
         }
         this.thread = new Thread(this::follow, "criu-log-" + log.getFileName());
         thread.setDaemon(true);
@@ -70,7 +80,7 @@ public final class CriuLogFollower implements AutoCloseable {
      */
     public void finish(long maxMillis) throws InterruptedException {
         finishing = true;
-        closeWatch(); // wakes the thread: it reads to the end once more and stops
+        wakeUp();
         thread.join(Math.max(1, maxMillis));
     }
 
@@ -84,77 +94,80 @@ public final class CriuLogFollower implements AutoCloseable {
         return List.copyOf(tail);
     }
 
+    /** Stops following (what was not read yet is not reported) and releases the fds once the thread is done. */
     @Override
     public void close() {
         finishing = true;
-        closeWatch();
+        wakeUp();
     }
 
-    private void closeWatch() {
-        try {
-            watch.close();
-        } catch (IOException ignored) {
-            // nothing to release then
+    private void wakeUp() {
+        synchronized (closeLock) {
+            if (closed) return;
+            try {
+                LibC.write(wake[1], new byte[] {1});
+            } catch (RuntimeException ignored) {
+                // EAGAIN: woken already
+            }
         }
     }
 
     private void follow() {
-        FileChannel ch = null;
+        LibC.scheduleThisThreadAsBatch();
         ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+        byte[] events = new byte[4096];
         byte[] partial = new byte[256];
         int partialLen = 0;
-        try {
+        try (FileChannel ch = FileChannel.open(log, StandardOpenOption.READ)) {
             while (true) {
                 // finishing is read before the last read: lines written before the worker exited are all seen
                 boolean last = finishing;
-                if (ch == null && Files.exists(log)) ch = FileChannel.open(log, StandardOpenOption.READ);
-                if (ch != null) {
-                    int n;
-                    while ((n = ch.read(buf.clear())) > 0) {
-                        byte[] b = buf.array();
-                        int start = 0;
-                        for (int i = 0; i < n; i++) {
-                            if (b[i] != '\n') continue;
-                            if (partialLen > 0) {
-                                if (partialLen + i - start > partial.length) partial = Arrays.copyOf(partial, 2 * (partialLen + i - start));
-                                System.arraycopy(b, start, partial, partialLen, i - start);
-                                line(new String(partial, 0, partialLen + i - start, StandardCharsets.UTF_8));
-                                partialLen = 0;
-                            } else {
-                                line(new String(b, start, i - start, StandardCharsets.UTF_8));
-                            }
-                            start = i + 1;
+                int n;
+                while ((n = ch.read(buf.clear())) > 0) {
+                    byte[] b = buf.array();
+                    int start = 0;
+                    for (int i = 0; i < n; i++) {
+                        if (b[i] != '\n') continue;
+                        if (partialLen > 0) {
+                            if (partialLen + i - start > partial.length) partial = Arrays.copyOf(partial, 2 * (partialLen + i - start));
+                            System.arraycopy(b, start, partial, partialLen, i - start);
+                            line(new String(partial, 0, partialLen + i - start, StandardCharsets.UTF_8));
+                            partialLen = 0;
+                        } else {
+                            line(new String(b, start, i - start, StandardCharsets.UTF_8));
                         }
-                        if (start < n) {
-                            if (partialLen + n - start > partial.length) partial = Arrays.copyOf(partial, 2 * (partialLen + n - start));
-                            System.arraycopy(b, start, partial, partialLen, n - start);
-                            partialLen += n - start;
-                        }
+                        start = i + 1;
+                    }
+                    if (start < n) {
+                        if (partialLen + n - start > partial.length) partial = Arrays.copyOf(partial, 2 * (partialLen + n - start));
+                        System.arraycopy(b, start, partial, partialLen, n - start);
+                        partialLen += n - start;
                     }
                 }
                 if (last) break;
-                try {
-                    var key = watch.take();
-                    key.pollEvents();
-                    key.reset();
-                } catch (ClosedWatchServiceException e) {
-                    finishing = true; // one more pass, then stop
-                }
+                LibC.pollInAny(-1, inotify, wake[0]);
+                drain(inotify, events); // IN_MODIFY events only say "read on"
             }
             if (partialLen > 0) line(new String(partial, 0, partialLen, StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             // the log may vanish (CHECK's temp dir); nothing to follow then
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
-            closeWatch();
-            if (ch != null) {
-                try {
-                    ch.close();
-                } catch (IOException ignored) {
-                    // read-only
-                }
+            synchronized (closeLock) {
+                closed = true;
+                LibC.close(inotify);
+                LibC.close(wake[0]);
+                LibC.close(wake[1]);
             }
+        }
+    }
+
+    private static void drain(int fd, byte[] buf) {
+        try {
+            while (LibC.read(fd, buf) > 0) {
+                // discard
+            }
+        } catch (RuntimeException ignored) {
+            // EAGAIN: empty
         }
     }
 

@@ -23,7 +23,7 @@ class CriuLogFollowerTest {
     @Test
     void linesArriveWhileTheWriterStillWritesEachOnceInOrder() throws Exception {
         Path log = tmp.resolve("dump.log");
-        Files.writeString(log, "(00.000001) a line of an earlier run\n"); // removed at start: never reported
+        Files.writeString(log, "(00.000001) a line of an earlier run\n"); // emptied at start: never reported
         List<CriuLogLine> got = new CopyOnWriteArrayList<>();
         CompletableFuture<CriuLogLine> second = new CompletableFuture<>();
         CriuLogFollower f = CriuLogFollower.start(log, l -> {

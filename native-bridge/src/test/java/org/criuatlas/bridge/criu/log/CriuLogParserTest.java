@@ -246,4 +246,14 @@ class CriuLogParserTest {
             assertFalse(CriuDiagnoser.diagnose(all, true).isEmpty(), f + " has something to diagnose");
         }
     }
+
+    @Test
+    void pieLinesMatterOnlyWhenTheyNameASignal() {
+        CriuLogLine crash = CriuLogParser.parseLine(1, "(00.100000) pie: 4242: Task 4242 killed by signal 11");
+        CriuLogLine routine = CriuLogParser.parseLine(2, "(00.100001) pie: 4242: Restoring thread 4242");
+        assertTrue(CriuDiagnoser.mayMatter(crash));
+        assertFalse(CriuDiagnoser.mayMatter(routine));
+        assertEquals(List.of(Kind.RESTORED_TASK_CRASHED), CriuDiagnoser.diagnose(List.of(crash, routine), true).stream().map(CriuDiagnosis::kind).toList());
+        assertTrue(CriuDiagnoser.diagnose(List.of(routine), true).isEmpty());
+    }
 }
