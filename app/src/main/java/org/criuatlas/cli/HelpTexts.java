@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * The help of the root and of each subcommand, rendered by picocli at build time and printed as
@@ -33,10 +35,23 @@ public final class HelpTexts {
     public static Optional<String> stored(String[] args) {
         String name = helpOf(args);
         if (name == null || System.getProperty("picocli.usage.width") != null) return Optional.empty();
-        String file = RESOURCE_DIR + name + (CommandLine.Help.Ansi.AUTO.enabled() ? ".ansi.txt" : ".txt");
-        try (InputStream in = HelpTexts.class.getResourceAsStream(file)) {
-            return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
+        String file = "org/criuatlas/cli/" + RESOURCE_DIR + name + (CommandLine.Help.Ansi.AUTO.enabled() ? ".ansi.txt" : ".txt");
+        // Read from our own jar (or classes directory) directly: getResourceAsStream asks the JDK's
+        // module image first, and opening that costs a short command ~25 ms.
+        try {
+            Path here = Path.of(HelpTexts.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isDirectory(here)) {
+                Path f = here.resolve(file);
+                return Files.isRegularFile(f) ? Optional.of(Files.readString(f, StandardCharsets.UTF_8)) : Optional.empty();
+            }
+            try (ZipFile jar = new ZipFile(here.toFile())) {
+                ZipEntry e = jar.getEntry(file);
+                if (e == null) return Optional.empty();
+                try (InputStream in = jar.getInputStream(e)) {
+                    return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                }
+            }
+        } catch (IOException | RuntimeException | java.net.URISyntaxException e) {
             return Optional.empty();
         }
     }
