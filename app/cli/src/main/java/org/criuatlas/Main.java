@@ -1,6 +1,8 @@
 package org.criuatlas;
 
+import org.criuatlas.bridge.criu.CriuSession;
 import org.criuatlas.cli.AtlasCommand;
+import org.criuatlas.cli.HelpTexts;
 import org.criuatlas.logging.AtlasLog;
 
 import java.nio.file.Files;
@@ -17,6 +19,18 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // Short answers first, before logging or picocli's command model exist (most of a short command's start-up).
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            for (String line : AtlasCommand.versionLines()) System.out.println(line);
+            System.exit(0);
+        }
+        var help = HelpTexts.stored(args);
+        if (help.isPresent()) {
+            // picocli's own text for this help, rendered at build time (see HelpTexts)
+            System.out.print(help.get());
+            System.out.flush();
+            System.exit(0);
+        }
         boolean debug = Arrays.asList(args).contains("--debug");
         AtlasLog.configure(debug);
         String[] rest = Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
@@ -24,7 +38,13 @@ public final class Main {
             org.criuatlas.ui.AtlasApp.launchWindow(rest);
             return;
         }
-        System.exit(AtlasCommand.commandLine().execute(args));
+        if (rest[0].equals("dump") || rest[0].equals("restore") || rest[0].equals("check")) {
+            // JNA and protobuf load on the second core while picocli builds and parses the command
+            Thread t = new Thread(CriuSession::prepare, "criu-prepare");
+            t.setDaemon(true);
+            t.start();
+        }
+        System.exit(AtlasCommand.commandLine(rest).execute(args));
     }
 
     /** No arguments, or one directory (an image directory to open): the window; else a sub-command. */

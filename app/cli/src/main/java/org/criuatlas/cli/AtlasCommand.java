@@ -5,27 +5,27 @@ import org.criuatlas.bridge.os.SyscallException;
 import org.criuatlas.logging.AtlasLog;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** The root of the headless commands. */
+/**
+ * The root of the headless commands. Build it with {@link #commandLine(String...)}: picocli builds a
+ * command's model by reflection over its class (annotations, fields, methods), which cost most of
+ * the start-up of a short command when every subcommand was built; now only the one named on the
+ * command line is (all of them for the root's own help, and whenever the first word is not a
+ * subcommand, so picocli's errors and suggestions stay the same).
+ */
 @Command(name = "criu-atlas", mixinStandardHelpOptions = true, versionProvider = AboutCommand.Version.class,
         description = "See, plan and run CRIU checkpoint/restore of Linux process trees.%n"
                 + "Without a command, opens the window (an image directory as the only argument opens it).%n"
                 + "Exit codes: docs/exit-codes.md (0 done, 1 CRIU failed, 2 usage, 3 plan says no, 4 not found, 5 unreadable,"
-                + " 6 needs root, 7 no criu, 8 criu did not answer, 70 internal error).",
-        subcommands = {
-                CriuCheckCommand.class,
-                ScanCommand.class, BenchCommand.class,
-                ShowCommand.class,
-                CriuHealthCommand.class,
-                CriuDumpCommand.class,
-                CriuRestoreCommand.class,
-                PlanCommand.class,
-                AboutCommand.class,
-        })
+                + " 6 needs root, 7 no criu, 8 criu did not answer, 70 internal error).")
 public final class AtlasCommand implements Runnable {
     private static final System.Logger LOG = System.getLogger(AtlasCommand.class.getName());
 
@@ -34,15 +34,52 @@ public final class AtlasCommand implements Runnable {
             description = "Log every detail, to the log file and to stderr.")
     boolean debug;
 
-    @Override
-    public void run() {
-        new CommandLine(this).usage(System.out);
+    /** Every subcommand by its name, in the order the root's help lists them (names as in each {@code @Command}). */
+    static final Map<String, Class<?>> SUBCOMMANDS = new LinkedHashMap<>();
+
+    static {
+        SUBCOMMANDS.put("which-criu", CriuCheckCommand.class);
+        SUBCOMMANDS.put("scan", ScanCommand.class);
+        SUBCOMMANDS.put("bench", BenchCommand.class);
+        SUBCOMMANDS.put("show", ShowCommand.class);
+        SUBCOMMANDS.put("check", CriuHealthCommand.class);
+        SUBCOMMANDS.put("dump", CriuDumpCommand.class);
+        SUBCOMMANDS.put("restore", CriuRestoreCommand.class);
+        SUBCOMMANDS.put("plan", PlanCommand.class);
+        SUBCOMMANDS.put("about", AboutCommand.class);
     }
 
-    /** The command line as {@code criu-atlas} runs it: exit codes from {@link ExitCode}, expected errors as one line. */
+    @Spec CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** What {@code --version} prints (also answered by the entry point before picocli starts). */
+    public static String[] versionLines() {
+        return new AboutCommand.Version().getVersion();
+    }
+
+    /** The whole command line (every subcommand): for help texts, completions and tests. */
     public static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command line as {@code criu-atlas} runs {@code args}: the root plus the subcommand {@code args[0]}
+     * names (all of them when it names none); exit codes from {@link ExitCode}, expected errors as one line.
+     */
+    public static CommandLine commandLine(String... args) {
         // picocli answers a parse error with 2 = ExitCode.USAGE (checked by CliContractTest)
         CommandLine cl = new CommandLine(new AtlasCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+        String first = args.length > 0 ? args[0] : "";
+        if (first.equals("--debug") && args.length > 1) first = args[1];
+        Class<?> only = SUBCOMMANDS.get(first);
+        for (var e : SUBCOMMANDS.entrySet()) {
+            if (only != null && e.getValue() != only) continue;
+            cl.addSubcommand(e.getKey(), new CommandLine(e.getValue()).setCaseInsensitiveEnumValuesAllowed(true));
+        }
         cl.setExecutionExceptionHandler(AtlasCommand::failed);
         return cl;
     }

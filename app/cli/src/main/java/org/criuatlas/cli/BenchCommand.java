@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
                 org.criuatlas.bench.PlanBenchmark.class,
                 org.criuatlas.bench.ImageBenchmark.class,
                 org.criuatlas.bench.ArchiveBenchmark.class,
+                org.criuatlas.bench.CriuBenchmark.class,
+                org.criuatlas.bench.StartupBenchmark.class,
         })
 public final class BenchCommand implements Runnable {
     @Override

@@ -79,18 +79,21 @@ final class CriuRunOutput {
     }
 
     CriuListener listener() {
+        // called for every line of a -v4 log: decide before formatting anything
         return e -> {
-            long ms = java.time.Duration.between(start, e.at()).toMillis();
-            String t = String.format("%6d ms  ", ms);
             if (e instanceof CriuEvent.Stage s) {
-                events.println(t + "stage " + s.name() + (s.pid() != null ? " (pid " + s.pid() + ")" : ""));
+                events.println(at(e) + "stage " + s.name() + (s.pid() != null ? " (pid " + s.pid() + ")" : ""));
             } else if (e instanceof CriuEvent.LogLine l) {
                 CriuLogLine line = l.line();
-                if (allLog || line.level() != CriuLogLine.Level.INFO) events.println(t + "log   " + line.raw());
+                if (allLog || line.level() != CriuLogLine.Level.INFO) events.println(at(e) + "log   " + line.raw());
             } else if (e instanceof CriuEvent.Output o) {
-                events.println(t + "criu  " + o.line());
+                events.println(at(e) + "criu  " + o.line());
             }
         };
+    }
+
+    private String at(CriuEvent e) {
+        return String.format("%6d ms  ", java.time.Duration.between(start, e.at()).toMillis());
     }
 
     /** Runs the session to its end and prints the result; returns the exit code. */

@@ -8,7 +8,6 @@ import org.criuatlas.testing.TestProcs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -39,7 +38,7 @@ class CriuCommandsTest {
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            int exit = AtlasCommand.commandLine().execute(args);
+            int exit = AtlasCommand.commandLine(args).execute(args);
             return new Run(exit, buf.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(old);

@@ -1,6 +1,5 @@
 package org.criuatlas.bridge.criu;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import org.criuatlas.bridge.criu.log.CriuDiagnoser;
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.bridge.criu.log.CriuLogLine;
@@ -12,16 +11,11 @@ import org.criuatlas.bridge.proc.LiveProcesses;
 import org.criuatlas.bridge.proc.ProcStat;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,29 +24,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 /**
- * One request to one {@code criu swrk N} worker. The worker gets one end of a SOCK_SEQPACKET
- * socketpair at fd N (and every handed-in fd at its chosen number) through posix_spawn; criu's
- * stdout/stderr are captured; NOTIFY messages are acknowledged and reported as stages; the final
- * reply's {@code success} decides the outcome. Runs on its own thread from {@link #start}; use
- * {@link #await()} for the result and {@link #cancel()} to stop it.
+ * One request to one {@code criu swrk N} worker, run on its own thread from {@link #start}; use
+ * {@link #await()} for the result and {@link #cancel()} to stop it. The parts: {@link CriuWorker}
+ * (spawn with the fds criu must see, its output, its exit through a pidfd), {@link RpcConversation}
+ * (request, notifications answered and reported as stages, the reply whose {@code success} decides),
+ * {@link CriuLogFollower} (the log read once while criu writes it, for events, diagnoses and a tail)
+ * and {@link FrozenTreeRecovery} (SIGCONT for tasks a killed dump left stopped).
  *
- * <p>Measured on CRIU 4.1.1 / Linux 6.18: SIGKILL of the worker while the dumped tree is frozen
- * (at {@code query-ext-files}) leaves no task stopped: the kernel detaches and wakes a dead tracer's
- * tracees. The session still checks and sends SIGCONT to any task that ran before and is stopped
- * after a killed dump (see {@link #continuedAfterKill()}).
+ * <p>Nothing between criu's reply and the result waits on a timer or reads the log again: the
+ * worker is reaped as soon as its pidfd says it exited, the follower only reads the last lines,
+ * the statistics file is read once and the diagnoses look only at the lines kept for them.
  */
 public final class CriuSession implements AutoCloseable {
     /** Written into an images dir while a dump runs; removed only when the dump succeeded. */
     public static final String INCOMPLETE_MARKER = ".criu-atlas-incomplete";
-
-    private static final int OUTPUT_TAIL = 40;
-    private static final int LOG_TAIL = 25;
-    private static final Duration CANCEL_GRACE = Duration.ofMillis(1500);
-    /** After a notification was answered with failure criu unwinds (and thaws the tree) itself: give it time. */
-    private static final Duration UNWIND_GRACE = Duration.ofSeconds(20);
 
     public enum Request {
         VERSION("version"), CHECK("check"), FEATURE_CHECK("feature-check"), DUMP("dump"), RESTORE("restore");
@@ -68,15 +55,14 @@ public final class CriuSession implements AutoCloseable {
     private final CriuListener listener;
     private final CompletableFuture<CriuResult> result = new CompletableFuture<>();
     private final Object emitLock = new Object();
-    private final Deque<String> outputTail = new ArrayDeque<>();
+    private final Object control = new Object();
     private final List<CriuEvent.Stage> stages = new ArrayList<>();
 
     private volatile boolean cancelRequested;
     private volatile boolean killRequested;
-    private volatile Instant cancelDeadline;
     private volatile int workerPid = -1;
-    private volatile boolean workerReaped;
-    private volatile boolean stopTail;
+    private volatile List<Integer> released = List.of();
+    private RpcConversation conversation; // guarded by control
     private Path tempDir;
 
     private CriuSession(Path criu, Request request, CriuOptions options, Map<Integer, Integer> handIn, CriuListener listener) {
@@ -132,6 +118,17 @@ public final class CriuSession implements AutoCloseable {
         try (CriuSession s = start(criu, Request.FEATURE_CHECK, null, Map.of(), null)) {
             return s.await(Duration.ofSeconds(30));
         }
+    }
+
+    /**
+     * Loads what the first request needs (the native binding, which runs {@code ldconfig -p} once,
+     * and the RPC schema) so that a caller can do it on another thread while it does other work,
+     * e.g. a headless command while picocli parses its arguments. Safe to call any number of times.
+     */
+    public static void prepare() {
+        LibC.getpid();
+        CriuRpc.criu_req.getDefaultInstance();
+        CriuRpc.criu_resp.getDefaultInstance();
     }
 
     /** True when {@code imagesDir} holds the mark of a dump that did not finish successfully. */
@@ -190,16 +187,20 @@ public final class CriuSession implements AutoCloseable {
      * keeps its incomplete mark either way.
      */
     public void cancel() {
-        if (cancelRequested) return;
-        cancelDeadline = Instant.now().plus(CANCEL_GRACE);
-        cancelRequested = true;
+        synchronized (control) {
+            if (cancelRequested) return;
+            cancelRequested = true;
+            if (conversation != null) conversation.cancel();
+        }
     }
 
     /** Kills the worker at once, without waiting for a notification to answer. */
     public void kill() {
-        cancelDeadline = Instant.now();
-        killRequested = true;
-        cancelRequested = true;
+        synchronized (control) {
+            killRequested = true;
+            cancelRequested = true;
+            if (conversation != null) conversation.kill();
+        }
     }
 
     public int workerPid() {
@@ -243,10 +244,11 @@ public final class CriuSession implements AutoCloseable {
 
     private void run() {
         Instant started = Instant.now();
-        int ours = -1, theirs = -1, outRead = -1, outWrite = -1, imagesFd = -1, workFd = -1;
-        Thread outputThread = null, tailThread = null;
-        Path logFile = null;
-        Map<Integer, Character> treeBefore = Map.of();
+        int ours = -1, theirs = -1, imagesFd = -1, workFd = -1;
+        CriuWorker worker = null;
+        CriuLogFollower follower = null;
+        RpcConversation conv = null;
+        FrozenTreeRecovery recovery = FrozenTreeRecovery.none();
         try {
             Path imagesDir = options.imagesDir();
             Path workDir = options.workDir();
@@ -265,74 +267,49 @@ public final class CriuSession implements AutoCloseable {
             if (needsOpts) {
                 imagesFd = LibC.openDirectory(imagesDir.toString());
                 if (workDir != null) workFd = LibC.openDirectory(workDir.toString());
-                logFile = (workDir != null ? workDir : imagesDir).resolve(logName);
-                // criu truncates it itself; removing it first keeps the tailer from reading the last run's lines.
-                Files.deleteIfExists(logFile);
+                Path logFile = (workDir != null ? workDir : imagesDir).resolve(logName);
+                follower = CriuLogFollower.start(logFile, l -> emit(new CriuEvent.LogLine(l, Instant.now())));
             }
-
-            CriuRpc.criu_req req = buildRequest(imagesFd, workFd, logName);
+            CriuRpc.criu_req req = RpcConversation.request(request, options, imagesFd, workFd, logName);
 
             int[] sp = LibC.socketpair(LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC);
             ours = sp[0];
             theirs = sp[1];
-            int[] pipe = LibC.pipe(LibC.O_CLOEXEC);
-            outRead = pipe[0];
-            outWrite = pipe[1];
-
             TreeSet<Integer> taken = new TreeSet<>(handIn.keySet());
             options.inheritFds().forEach(f -> taken.add(f.criuFd()));
             int rpcFd = 3;
             while (taken.contains(rpcFd)) rpcFd++;
-            List<int[]> placements = new ArrayList<>();
-            placements.add(new int[] {theirs, rpcFd});
-            handIn.forEach((criuFd, ourFd) -> placements.add(new int[] {ourFd, criuFd}));
-
-            String[] argv = {criu.toString(), "swrk", Integer.toString(rpcFd)};
-            String[] envp = System.getenv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-            if (request == Request.DUMP) treeBefore = treeStates(options.pid());
-            workerPid = LibC.spawn(argv, envp, placements.toArray(new int[0][]), outWrite);
+            worker = CriuWorker.spawn(criu, theirs, rpcFd, handIn, line -> emit(new CriuEvent.Output(line, Instant.now())));
+            workerPid = worker.pid();
             LibC.close(theirs);
             theirs = -1;
-            LibC.close(outWrite);
-            outWrite = -1;
+            // criu freezes nothing before it has the request: the walk overlaps its start-up
+            if (request == Request.DUMP) recovery = FrozenTreeRecovery.snapshot(options.pid());
 
-            final int outFd = outRead;
-            outputThread = new Thread(() -> pumpOutput(outFd), "criu-output-" + workerPid);
-            outputThread.setDaemon(true);
-            outputThread.start();
-            if (logFile != null) {
-                final Path lf = logFile;
-                tailThread = new Thread(() -> tailLog(lf), "criu-log-" + workerPid);
-                tailThread.setDaemon(true);
-                tailThread.start();
+            conv = new RpcConversation(ours, worker, this::stage);
+            synchronized (control) {
+                conversation = conv;
+                if (killRequested) conv.kill();
+                else if (cancelRequested) conv.cancel();
             }
-
-            if (!cancelRequested) {
-                try {
-                    LibC.send(ours, req.toByteArray(), 0);
-                } catch (LibC.SyscallException e) {
-                    // EPIPE/ECONNRESET: the worker is already gone; converse() reports it with its output.
-                    if (e.errno() != LibC.EPIPE && e.errno() != LibC.ECONNRESET) throw e;
-                }
-            }
-            CriuRpc.criu_resp reply = converse(ours);
+            if (!cancelRequested) conv.send(req);
+            CriuRpc.criu_resp reply = conv.converse();
             Instant replied = Instant.now();
 
-            Integer exit = reapWorker(Duration.ofSeconds(10));
-            stopTail = true;
-            if (tailThread != null) tailThread.join(2000);
-            if (outputThread != null) outputThread.join(2000);
+            worker.awaitExit(Duration.ofSeconds(10));
+            if (follower != null) follower.finish(5000);
+            worker.awaitOutput(Duration.ofSeconds(2));
 
             if (reply == null) {
                 if (request == Request.DUMP) {
-                    List<Integer> continued = releaseTree(treeBefore);
-                    released = continued;
-                    if (!continued.isEmpty()) outputLine("criu-atlas: sent SIGCONT to tasks the killed dump left stopped: " + continued);
+                    released = recovery.release();
+                    if (!released.isEmpty()) worker.note("criu-atlas: sent SIGCONT to tasks the killed dump left stopped: " + released);
                 }
-                if (cancelRequested) throw new CriuException.Cancelled(request.word, "worker killed, " + describe(exit));
-                throw new CriuException.WorkerDied(request.word, describe(exit), outputTailCopy(), logTail(logFile));
+                if (cancelRequested) throw new CriuException.Cancelled(request.word, "worker killed, " + worker.describeExit());
+                throw new CriuException.WorkerDied(request.word, worker.describeExit(), worker.outputTail(),
+                        follower != null ? follower.tail() : List.of());
             }
-            CriuResult res = toResult(reply, logFile, describe(exit), Duration.between(started, replied));
+            CriuResult res = toResult(reply, follower, worker, Duration.between(started, replied));
             if (request == Request.DUMP && res.success())
                 Files.deleteIfExists(options.imagesDir().resolve(INCOMPLETE_MARKER));
             if (cancelRequested && !res.success()) {
@@ -342,10 +319,9 @@ public final class CriuSession implements AutoCloseable {
             emit(new CriuEvent.Finished(res, Instant.now()));
             result.complete(res);
         } catch (Throwable t) {
-            if (workerPid > 0 && !workerReaped) {
-                LibC.kill(-workerPid, LibC.SIGKILL);
-                reapWorker(Duration.ofSeconds(5));
-                if (request == Request.DUMP) released = releaseTree(treeBefore);
+            if (worker != null && !worker.reaped()) {
+                worker.killAndReap();
+                if (request == Request.DUMP) released = recovery.release();
             }
             // Stopping a worker makes its leftovers (a half-written stats file, a reset socket) fail to read:
             // that is still the cancel the caller asked for.
@@ -354,157 +330,26 @@ public final class CriuSession implements AutoCloseable {
                         + "; reading what it left failed: " + t, t);
             result.completeExceptionally(t);
         } finally {
-            stopTail = true;
+            if (follower != null) follower.close();
+            if (worker != null) worker.close();
+            if (conv != null) conv.close();
             LibC.close(ours);
             LibC.close(theirs);
-            LibC.close(outRead);
-            LibC.close(outWrite);
             LibC.close(imagesFd);
             LibC.close(workFd);
             if (tempDir != null) TempDirs.deleteQuietly(tempDir);
         }
     }
 
-    CriuRpc.criu_req buildRequest(int imagesFd, int workFd, String logName) {
-        CriuRpc.criu_req.Builder b = CriuRpc.criu_req.newBuilder();
-        switch (request) {
-            case VERSION -> b.setType(CriuRpc.criu_req_type.VERSION);
-            case FEATURE_CHECK -> b.setType(CriuRpc.criu_req_type.FEATURE_CHECK)
-                    .setFeatures(CriuRpc.criu_features.newBuilder().setMemTrack(true).setLazyPages(true).setPidfdStore(true));
-            case CHECK -> b.setType(CriuRpc.criu_req_type.CHECK).setOpts(CriuRpc.criu_opts.newBuilder()
-                    .setImagesDirFd(imagesFd).setLogFile(logName).setLogLevel(options.logLevel()));
-            case DUMP, RESTORE -> {
-                CriuRpc.criu_opts.Builder o = CriuRpc.criu_opts.newBuilder()
-                        .setImagesDirFd(imagesFd)
-                        .setLogLevel(options.logLevel())
-                        .setLogFile(logName)
-                        .setNotifyScripts(options.notifyScripts());
-                if (workFd >= 0) o.setWorkDirFd(workFd);
-                if (options.shellJob()) o.setShellJob(true);
-                if (options.tcpEstablished()) o.setTcpEstablished(true);
-                if (options.fileLocks()) o.setFileLocks(true);
-                if (options.extUnixSk()) o.setExtUnixSk(true);
-                if (options.tcpClose()) o.setTcpClose(true);
-                if (options.tcpSkipInFlight()) o.setTcpSkipInFlight(true);
-                if (options.linkRemap()) o.setLinkRemap(true);
-                if (options.ghostLimit() > 0) o.setGhostLimit((int) options.ghostLimit());
-                o.addAllExternal(options.external());
-                if (request == Request.DUMP) {
-                    b.setType(CriuRpc.criu_req_type.DUMP);
-                    o.setPid(options.pid());
-                    if (options.leaveRunning()) o.setLeaveRunning(true);
-                } else {
-                    b.setType(CriuRpc.criu_req_type.RESTORE);
-                    if (options.restoreSibling()) o.setRstSibling(true);
-                    for (var f : options.inheritFds())
-                        o.addInheritFd(CriuRpc.inherit_fd.newBuilder().setKey(f.key()).setFd(f.criuFd()));
-                }
-                b.setOpts(o);
-            }
+    private void stage(CriuEvent.Stage st) {
+        synchronized (stages) {
+            stages.add(st);
         }
-        return b.build();
+        emit(st);
     }
 
-    /** Reads replies until the final one; null when the worker went away without one. */
-    private CriuRpc.criu_resp converse(int sock) {
-        while (true) {
-            if (cancelRequested && Instant.now().isAfter(cancelDeadline) && !workerReaped) {
-                LibC.kill(-workerPid, LibC.SIGKILL);
-            }
-            if (!LibC.pollIn(sock, 100)) {
-                if (!workerReaped) {
-                    Integer st = LibC.waitpid(workerPid, LibC.WNOHANG);
-                    if (st != null) {
-                        workerExit = st;
-                        workerReaped = true;
-                    }
-                } else if (!LibC.pollIn(sock, 200)) {
-                    return null; // exited, and nobody else holds its end open with a reply in it
-                }
-                continue;
-            }
-            byte[] pkt;
-            try {
-                pkt = LibC.recvPacket(sock);
-            } catch (LibC.SyscallException e) {
-                // A worker that dies with our answer unread resets the connection instead of closing it.
-                if (e.errno() == LibC.ECONNRESET) return null;
-                throw e;
-            }
-            if (pkt == null) return null;
-            CriuRpc.criu_resp resp;
-            try {
-                resp = CriuRpc.criu_resp.parseFrom(pkt);
-            } catch (InvalidProtocolBufferException e) {
-                throw new CriuException.BadReply("criu sent a reply that does not parse (" + pkt.length + " bytes)", e);
-            }
-            if (resp.getType() == CriuRpc.criu_req_type.NOTIFY_VALUE) {
-                String script = resp.hasNotify() ? resp.getNotify().getScript() : "";
-                Integer pid = resp.hasNotify() && resp.getNotify().hasPid() ? resp.getNotify().getPid() : null;
-                CriuEvent.Stage st = new CriuEvent.Stage(script, pid, Instant.now());
-                synchronized (stages) {
-                    stages.add(st);
-                }
-                emit(st);
-                if (killRequested) {
-                    // kill() means now, not after criu has been answered: don't let a clean unwind race the SIGKILL.
-                    LibC.kill(-workerPid, LibC.SIGKILL);
-                    return null;
-                }
-                // The listener may have cancelled: answering "failed" makes criu unwind cleanly.
-                boolean ok = !cancelRequested;
-                if (!ok) cancelDeadline = Instant.now().plus(UNWIND_GRACE);
-                CriuRpc.criu_req ack = CriuRpc.criu_req.newBuilder().setType(CriuRpc.criu_req_type.NOTIFY)
-                        .setNotifySuccess(ok).build();
-                try {
-                    LibC.send(sock, ack.toByteArray(), 0);
-                } catch (LibC.SyscallException e) {
-                    return null; // worker gone: reported as such
-                }
-                continue;
-            }
-            return resp;
-        }
-    }
-
-    private volatile Integer workerExit;
-
-    /** Waits for the worker to exit (it should right after replying); kills it after {@code max}. */
-    private Integer reapWorker(Duration max) {
-        if (workerReaped) return workerExit;
-        Instant end = Instant.now().plus(max);
-        try {
-            while (Instant.now().isBefore(end)) {
-                Integer st = LibC.waitpid(workerPid, LibC.WNOHANG);
-                if (st != null) {
-                    workerExit = st;
-                    workerReaped = true;
-                    return st;
-                }
-                Thread.sleep(20);
-            }
-            LibC.kill(-workerPid, LibC.SIGKILL);
-            workerExit = LibC.waitpid(workerPid, 0);
-            workerReaped = true;
-            return workerExit;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            LibC.kill(-workerPid, LibC.SIGKILL);
-            workerExit = LibC.waitpid(workerPid, 0);
-            workerReaped = true;
-            return workerExit;
-        } catch (LibC.SyscallException e) {
-            workerReaped = true; // ECHILD: somebody else reaped it
-            return null;
-        }
-    }
-
-    private static String describe(Integer waitStatus) {
-        return waitStatus == null ? "exit status unknown" : LibC.describeWaitStatus(waitStatus);
-    }
-
-    private CriuResult toResult(CriuRpc.criu_resp r, Path logFile, String exit, Duration elapsed)
-            throws IOException, ImageFormatException {
+    private CriuResult toResult(CriuRpc.criu_resp r, CriuLogFollower follower, CriuWorker worker, Duration elapsed)
+            throws ImageFormatException {
         boolean success = r.getSuccess();
         Integer restoredPid = r.hasRestore() && r.getRestore().hasPid() ? r.getRestore().getPid() : null;
         CriuVersion version = null;
@@ -519,113 +364,24 @@ public final class CriuSession implements AutoCloseable {
         if (statsDir != null && request == Request.RESTORE)
             stats = CriuStats.read(statsDir.resolve(CriuStats.RESTORE_FILE)).orElse(null);
         List<CriuLogLine> lines = new ArrayList<>();
-        if (logFile != null && Files.exists(logFile)) lines.addAll(CriuLogParser.parse(logFile));
+        if (follower != null) lines.addAll(follower.linesForDiagnosis());
         // Errors raised before criu opened its log go to its stderr: diagnose those too.
+        List<String> output = worker.outputTail();
         int n = 0;
-        for (String s : outputTailCopy()) lines.add(CriuLogParser.parseLine(--n, s));
+        for (String s : output) lines.add(CriuLogParser.parseLine(--n, s));
         List<CriuDiagnosis> diagnoses = CriuDiagnoser.diagnose(lines, !success);
-        if (tempDir != null) logFile = null; // CHECK's temp dir is removed
+        Path logFile = null;
+        if (follower != null && tempDir == null) { // CHECK's temp dir is removed
+            Path dir = options.workDir() != null ? options.workDir() : options.imagesDir();
+            logFile = dir.resolve(options.logFile() != null ? options.logFile() : defaultLogFile(request));
+        }
         List<CriuEvent.Stage> st;
         synchronized (stages) {
             st = List.copyOf(stages);
         }
         return new CriuResult(request.word, success, restoredPid, version, r.hasCrErrno() ? r.getCrErrno() : null,
-                r.hasCrErrmsg() ? r.getCrErrmsg().strip() : null, stats, diagnoses, st, logFile, outputTailCopy(), exit, elapsed);
-    }
-
-    // ---- output, log tail --------------------------------------------------------------------
-
-    private void pumpOutput(int fd) {
-        byte[] buf = new byte[8192];
-        StringBuilder line = new StringBuilder();
-        try {
-            while (true) {
-                int n = LibC.read(fd, buf);
-                if (n <= 0) break;
-                String s = new String(buf, 0, n, StandardCharsets.UTF_8);
-                for (char c : s.toCharArray()) {
-                    if (c == '\n') {
-                        outputLine(line.toString());
-                        line.setLength(0);
-                    } else {
-                        line.append(c);
-                    }
-                }
-            }
-        } catch (RuntimeException ignored) {
-            // fd closed under us at the end of the session
-        }
-        if (line.length() > 0) outputLine(line.toString());
-    }
-
-    private void outputLine(String s) {
-        synchronized (outputTail) {
-            outputTail.addLast(s);
-            while (outputTail.size() > OUTPUT_TAIL) outputTail.removeFirst();
-        }
-        emit(new CriuEvent.Output(s, Instant.now()));
-    }
-
-    private List<String> outputTailCopy() {
-        synchronized (outputTail) {
-            return List.copyOf(outputTail);
-        }
-    }
-
-    /** Follows the log as criu writes it; a last pass after the worker ended picks up the rest. */
-    private void tailLog(Path log) {
-        long pos = 0;
-        int number = 0;
-        StringBuilder partial = new StringBuilder();
-        boolean last = false;
-        while (true) {
-            boolean stopping = stopTail;
-            try {
-                if (Files.exists(log)) {
-                    try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
-                        long len = f.length();
-                        if (len < pos) pos = 0; // truncated under us
-                        if (len > pos) {
-                            byte[] b = new byte[(int) Math.min(len - pos, 1 << 20)];
-                            f.seek(pos);
-                            f.readFully(b);
-                            pos += b.length;
-                            partial.append(new String(b, StandardCharsets.UTF_8));
-                            int nl;
-                            while ((nl = partial.indexOf("\n")) >= 0) {
-                                String l = partial.substring(0, nl);
-                                partial.delete(0, nl + 1);
-                                emit(new CriuEvent.LogLine(CriuLogParser.parseLine(++number, l), Instant.now()));
-                            }
-                            continue;
-                        }
-                    }
-                }
-            } catch (IOException | RuntimeException ignored) {
-                // the log may vanish (CHECK temp dir); nothing to follow then
-            }
-            if (last) break;
-            if (stopping) {
-                last = true;
-                continue;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-        if (partial.length() > 0) emit(new CriuEvent.LogLine(CriuLogParser.parseLine(++number, partial.toString()), Instant.now()));
-    }
-
-    private static List<String> logTail(Path log) {
-        if (log == null || !Files.exists(log)) return List.of();
-        try {
-            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return List.copyOf(all.subList(Math.max(0, all.size() - LOG_TAIL), all.size()));
-        } catch (IOException | RuntimeException e) {
-            return List.of();
-        }
+                r.hasCrErrmsg() ? r.getCrErrmsg().strip() : null, stats, diagnoses, st, logFile, output,
+                worker.describeExit(), elapsed);
     }
 
     private void emit(CriuEvent e) {
@@ -642,44 +398,13 @@ public final class CriuSession implements AutoCloseable {
 
     /** pid → state letter for the tree rooted at {@code root} (from /proc). */
     public static Map<Integer, Character> treeStates(int root) {
-        Map<Integer, Character> out = new LinkedHashMap<>();
-        for (int pid : LiveProcesses.subtree(root)) LiveProcesses.stat(pid).ifPresent(st -> out.put(pid, st.state()));
-        return out;
+        return FrozenTreeRecovery.treeStates(root);
     }
 
     /** The state letter of {@code pid} from /proc/PID/stat ('Z' = zombie), null when it is gone. */
     public static Character state(int pid) {
-        return LiveProcesses.stat(pid).map(ProcStat::state).orElse(null);
+        return FrozenTreeRecovery.state(pid);
     }
-
-    /**
-     * After a killed dump worker: the kernel detaches a dead tracer's tracees, but a task CRIU left
-     * stopped would stay so. Continue every task that ran before the dump and is stopped now.
-     */
-    private static List<Integer> releaseTree(Map<Integer, Character> before) {
-        List<Integer> continued = new ArrayList<>();
-        // The kernel wakes a dead tracer's tracees asynchronously: give it a moment before judging.
-        for (int round = 0; round < 5; round++) {
-            List<Integer> stopped = new ArrayList<>();
-            before.forEach((pid, was) -> {
-                Character now = state(pid);
-                if (now != null && (now == 'T' || now == 't') && was != 'T' && was != 't') stopped.add(pid);
-            });
-            if (stopped.isEmpty()) return continued;
-            if (round < 4) {
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                continue;
-            }
-            for (int pid : stopped) if (LibC.kill(pid, LibC.SIGCONT)) continued.add(pid);
-        }
-        return continued;
-    }
-
-    private volatile List<Integer> released = List.of();
 
     /** Tasks this session had to continue after killing a dump worker (normally none: the kernel resumes them). */
     public List<Integer> continuedAfterKill() {

@@ -13,10 +13,11 @@ import java.nio.charset.StandardCharsets;
  * The project's one binding of the libc calls the JDK cannot do, shared by the CRIU session, the
  * restore wiring, the topology builder and the sock_diag dump: socketpair/socket/connect on unix
  * sockets, posix_spawn with file actions (placing fds at chosen numbers in the child's table), raw
- * send/sendto/recv, poll, shutdown, pipes, fcntl, waitpid and kill by pid. Each native function is
+ * send/sendto/recv, poll, shutdown, pipes, fcntl, waitpid, pidfd_open and kill by pid. Each native function is
  * bound once, here (the /proc walk keeps its own direct-mapped *at() calls for speed). Thin: every
  * call that fails throws {@link SyscallException} naming the syscall.
- * Constants are the x86-64 Linux values (glibc).
+ * Constants are the x86-64 Linux values (glibc). Longer than ~400 lines on purpose: one small method
+ * per syscall, and one place to look for every native call.
  */
 public final class LibC {
     public static final int AF_UNIX = 1;
@@ -61,8 +62,17 @@ public final class LibC {
     public static final int O_CREAT = 0x40;
     public static final int O_TRUNC = 0x200;
     public static final int O_APPEND = 0x400;
+    public static final int O_NONBLOCK = 0x800;
 
     public static final int PR_SET_CHILD_SUBREAPER = 36;
+
+    /** x86-64 syscall number of pidfd_open (Linux 5.3); glibc 2.36 has no wrapper on every target we run. */
+    static final long SYS_PIDFD_OPEN = 434;
+
+    public static final int IN_MODIFY = 0x2;
+    public static final int IN_CLOEXEC = O_CLOEXEC;
+    public static final int IN_NONBLOCK = O_NONBLOCK;
+    static final int SCHED_BATCH = 3;
 
     public static final int SHUT_WR = 1;
 
@@ -111,10 +121,18 @@ public final class LibC {
         int sigdelset(Pointer set, int sig);
         String strerror(int errnum);
         int poll(int[] pollfds, long nfds, int timeoutMs) throws LastErrorException;
-        long syscall(long number, long a1, long a2) throws LastErrorException;
+        // syscall(2) is variadic and reads its arguments as longs: pass longs.
+        long syscall(long number, long a, long b) throws LastErrorException;
+        int inotify_init1(int flags) throws LastErrorException;
+        int inotify_add_watch(int fd, String path, int mask) throws LastErrorException;
+        int sched_setscheduler(int pid, int policy, int[] param) throws LastErrorException;
+        long gettid();
     }
 
-    static final C C = Native.load("c", C.class);
+    // "libc.so.6", not "c": dlopen("libc.so") fails here (a linker script), after which JNA searches
+    // its path list for "c". (JNA's NativeLibrary still runs `ldconfig -p` once when it is loaded;
+    // CriuSession.prepare lets a command do that on another thread.)
+    static final C C = Native.load("libc.so.6", C.class);
 
     private LibC() {}
 
@@ -280,6 +298,78 @@ public final class LibC {
         }
     }
 
+    /**
+     * poll(2) for input on any number of fds, waiting at most {@code timeoutMs} (-1 = no limit);
+     * returns a bit set (bit i = {@code fds[i]}) of fds that are readable, hung up or in error; 0 on
+     * timeout or EINTR. At most 31 fds.
+     */
+    public static int pollInAny(int timeoutMs, int... fds) {
+        if (fds.length > 31) throw new IllegalArgumentException("at most 31 fds");
+        int[] pfd = new int[fds.length * 2];
+        for (int i = 0; i < fds.length; i++) {
+            pfd[2 * i] = fds[i];
+            pfd[2 * i + 1] = POLLIN;
+        }
+        try {
+            if (C.poll(pfd, fds.length, timeoutMs) <= 0) return 0;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == EINTR) return 0;
+            throw new SyscallException("poll", e.getErrorCode());
+        }
+        int bits = 0;
+        for (int i = 0; i < fds.length; i++) if ((pfd[2 * i + 1] >>> 16) != 0) bits |= 1 << i;
+        return bits;
+    }
+
+    /**
+     * pidfd_open(2): an fd (close-on-exec) that polls readable once process {@code pid} has exited,
+     * so a waiter sleeps in poll(2) instead of retrying waitpid on a timer. While the pid is our
+     * unreaped child it cannot be recycled, so the fd names the right process.
+     */
+    public static int pidfdOpen(int pid) {
+        try {
+            return (int) C.syscall(SYS_PIDFD_OPEN, pid, 0);
+        } catch (LastErrorException e) {
+            throw new SyscallException("pidfd_open(" + pid + ")", e.getErrorCode());
+        }
+    }
+
+    /** inotify_init1(2): a close-on-exec, non-blocking inotify instance. */
+    public static int inotifyInit() {
+        try {
+            return C.inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+        } catch (LastErrorException e) {
+            throw new SyscallException("inotify_init1", e.getErrorCode());
+        }
+    }
+
+    /** inotify_add_watch(2) on {@code path} for the events in {@code mask}; returns the watch descriptor. */
+    public static int inotifyAddWatch(int fd, String path, int mask) {
+        try {
+            return C.inotify_add_watch(fd, path, mask);
+        } catch (LastErrorException e) {
+            throw new SyscallException("inotify_add_watch(" + path + ")", e.getErrorCode());
+        }
+    }
+
+    /** The calling thread's id (gettid(2)). */
+    public static int gettid() {
+        return (int) C.gettid();
+    }
+
+    /**
+     * Puts the calling thread under SCHED_BATCH: it keeps its fair share of the CPU but no longer
+     * preempts a running task each time it wakes up (sched(7)). Returns false when that is refused.
+     */
+    public static boolean scheduleThisThreadAsBatch() {
+        try {
+            C.sched_setscheduler(gettid(), SCHED_BATCH, new int[] {0});
+            return true;
+        } catch (LastErrorException e) {
+            return false;
+        }
+    }
+
     public static int read(int fd, byte[] buf) {
         while (true) {
             try {
@@ -393,21 +483,6 @@ public final class LibC {
             } catch (LastErrorException e) {
                 if (e.getErrorCode() != EINTR) throw new SyscallException("waitpid(" + pid + ")", e.getErrorCode());
             }
-        }
-    }
-
-    /** x86-64 (and, since Linux 5.3, every architecture): pidfd_open(2). */
-    static final long SYS_PIDFD_OPEN = 434;
-
-    /**
-     * pidfd_open(2): an fd (close-on-exec) that polls readable once {@code pid} has ended, for any
-     * process, not only our children; throws with ESRCH when there is no such process.
-     */
-    public static int pidfdOpen(int pid) {
-        try {
-            return (int) C.syscall(SYS_PIDFD_OPEN, pid, 0);
-        } catch (LastErrorException e) {
-            throw new SyscallException("pidfd_open(" + pid + ")", e.getErrorCode());
         }
     }
 

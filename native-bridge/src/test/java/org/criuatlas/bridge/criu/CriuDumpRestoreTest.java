@@ -65,6 +65,12 @@ class CriuDumpRestoreTest {
             assertEquals(List.of("pre-dump", "query-ext-files", "post-dump"),
                     r.stages().stream().map(CriuEvent.Stage::name).toList());
             assertTrue(events.stream().anyMatch(e -> e instanceof CriuEvent.LogLine l && l.line().message().contains("Dumping finished successfully")));
+            // every line of the log exactly once, in order, before the result
+            List<String> logLines = Files.readAllLines(images.resolve("dump.log"));
+            List<CriuEvent.LogLine> seen = events.stream().filter(e -> e instanceof CriuEvent.LogLine).map(e -> (CriuEvent.LogLine) e).toList();
+            assertEquals(logLines, seen.stream().map(l -> l.line().raw()).toList());
+            for (int i = 0; i < seen.size(); i++) assertEquals(i + 1, seen.get(i).line().number());
+            assertTrue(events.get(events.size() - 1) instanceof CriuEvent.Finished, "the result comes last");
             long before = TestProcs.counter(hb);
             assertTrue(TestProcs.waitCounterAbove(hb, before + 3, Duration.ofSeconds(10)) > 0, "tree still runs");
             for (int p : tree.tree()) assertTrue(TestProcs.alive(p), p + " alive");

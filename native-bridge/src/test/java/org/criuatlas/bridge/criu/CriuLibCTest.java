@@ -96,6 +96,84 @@ class CriuLibCTest {
     }
 
     @Test
+    void pollInAnyReportsEachReadyFdByItsPosition() {
+        int[] a = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+        int[] b = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+        int[] c = LibC.pipe(LibC.O_CLOEXEC);
+        try {
+            assertEquals(0, LibC.pollInAny(0, a[1], b[1], c[0]), "nothing to read: timeout");
+            LibC.write(c[1], new byte[] {1});
+            assertEquals(4, LibC.pollInAny(1000, a[1], b[1], c[0]));
+            LibC.send(a[0], new byte[] {1}, 0);
+            assertEquals(5, LibC.pollInAny(-1, a[1], b[1], c[0]), "no limit: returns as soon as one is ready");
+        } finally {
+            for (int fd : new int[] {a[0], a[1], b[0], b[1], c[0], c[1]}) LibC.close(fd);
+        }
+    }
+
+    @Test
+    void pidfdPollsReadableOnceTheChildHasExitedAndLeavesItToBeReaped() {
+        int[] in = LibC.pipe(LibC.O_CLOEXEC);
+        // the child blocks reading its stdin until we close the write end: it cannot exit before we say so
+        int pid = LibC.spawnShell("read x; exit 7", new String[] {"PATH=/usr/bin:/bin"}, in[0], -1, -1);
+        LibC.close(in[0]);
+        int pidfd = LibC.pidfdOpen(pid);
+        try {
+            assertEquals(0, LibC.pollInAny(50, pidfd), "still running");
+            LibC.close(in[1]);
+            in[1] = -1;
+            assertEquals(1, LibC.pollInAny(10_000, pidfd), "readable once it exited");
+            assertTrue(Files.exists(Path.of("/proc/" + pid)), "exited but not reaped: a zombie keeps its pid");
+            assertEquals("exit 7", LibC.describeWaitStatus(LibC.waitpid(pid, LibC.WNOHANG)), "reaped at once, no wait");
+        } finally {
+            LibC.close(pidfd);
+            LibC.close(in[1]);
+        }
+        LibC.SyscallException e = assertThrows(LibC.SyscallException.class, () -> LibC.pidfdOpen(pid));
+        assertTrue(e.getMessage().startsWith("pidfd_open(" + pid + ") failed"), e.getMessage());
+    }
+
+    @Test
+    void inotifyReportsAWriteToTheWatchedFile() throws Exception {
+        Path f = tmp.resolve("watched.log");
+        Files.writeString(f, "");
+        int in = LibC.inotifyInit();
+        try {
+            LibC.inotifyAddWatch(in, f.toString(), LibC.IN_MODIFY);
+            assertEquals(0, LibC.pollInAny(0, in), "nothing written yet");
+            Files.writeString(f, "a line\n", java.nio.file.StandardOpenOption.APPEND);
+            assertEquals(1, LibC.pollInAny(5000, in));
+            byte[] ev = new byte[256];
+            int n = LibC.read(in, ev);
+            assertTrue(n >= 16, "one struct inotify_event: " + n);
+            assertEquals(LibC.IN_MODIFY, java.nio.ByteBuffer.wrap(ev, 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() & LibC.IN_MODIFY);
+        } finally {
+            LibC.close(in);
+        }
+        assertThrows(LibC.SyscallException.class, () -> LibC.inotifyAddWatch(LibC.inotifyInit(), tmp.resolve("none").toString(), LibC.IN_MODIFY));
+    }
+
+    @Test
+    void aThreadCanPutItselfUnderSchedBatch() throws Exception {
+        int[] policy = {-1};
+        Thread t = new Thread(() -> {
+            assertTrue(LibC.scheduleThisThreadAsBatch());
+            try {
+                // field 41 of /proc/self/task/TID/stat is the policy; SCHED_BATCH = 3
+                String stat = Files.readString(Path.of("/proc/self/task/" + LibC.gettid() + "/stat"));
+                policy[0] = Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[38]);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        t.start();
+        t.join();
+        assertEquals(3, policy[0]);
+        String mine = Files.readString(Path.of("/proc/self/task/" + LibC.gettid() + "/stat"));
+        assertEquals(0, Integer.parseInt(mine.substring(mine.lastIndexOf(')') + 2).split(" ")[38]), "only that thread");
+    }
+
+    @Test
     void connectUnixNamesThePathWhenNobodyListens() {
         String path = tmp.resolve("no-listener.sock").toString();
         LibC.SyscallException e = assertThrows(LibC.SyscallException.class, () -> LibC.connectUnix(path, LibC.SOCK_DGRAM));

@@ -25,7 +25,39 @@ public final class CriuDiagnoser {
             "Dumping FAILED.",
             "Restoring FAILED.");
 
+    /**
+     * Text that every line {@link #diagnose} reacts to contains, apart from ERROR lines (which it
+     * always looks at) and pie lines naming a signal (CRASH): one anchor per pattern or phrase
+     * above. Keep in step with them.
+     */
+    private static final String[] ANCHORS = {
+            "peer_ino ",                      // EXTERN_PAIR
+            "(stage ",                        // OPENING
+            "External socket",                // "... is used", "... found in image"
+            "Can't ",                         // dump half / name-less, fork for, fstat inherit fd
+            "Unix socket ",                   // PEER_MISSING
+            "Dangling connection ",           // DANGLING
+            "Unable to open fd=",             // OPEN_FD
+            "Found dangling tty",             // DANGLING_TTY
+            "without correspond master peer",
+            "is not a session leader",
+            "Consider using --shell-job",
+            "OOM storing pipe",
+            "Invalid inherit fd argument: ",  // BAD_INHERIT
+    };
+
     private CriuDiagnoser() {}
+
+    /**
+     * Whether {@link #diagnose} could react to this line: diagnosing only the lines for which this is
+     * true gives the same diagnoses as diagnosing the whole log, so a follower keeps just these.
+     */
+    public static boolean mayMatter(CriuLogLine l) {
+        String msg = l.message();
+        if (l.isError() || (l.pie() && msg.contains(" by signal "))) return true;
+        for (String a : ANCHORS) if (msg.contains(a)) return true;
+        return false;
+    }
 
     /**
      * @param failed whether the run failed; only then does an otherwise unexplained error become an

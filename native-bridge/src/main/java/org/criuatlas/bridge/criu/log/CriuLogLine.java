@@ -2,29 +2,74 @@ package org.criuatlas.bridge.criu.log;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * One line of a CRIU log, taken apart (format: shared/criu-facts.md §7).
- *
- * @param number     1-based line number in the log
- * @param time       time since CRIU's log start, null below log level 3 (no timestamps)
- * @param taskPid    the restore task's pid prefix ({@code "  1234: "}), or the pid after {@code pie: }; null if none
- * @param pie        the line comes from the restorer blob ({@code pie: N: ...})
- * @param level      ERROR / WARN from the tag, INFO for untagged lines
- * @param sourceFile CRIU source file of an Error/Warn tag ({@code criu/sk-unix.c}), null otherwise
- * @param sourceLine its line, 0 when untagged
- * @param message    the text after the tag, including any subsystem prefix such as {@code unix: }
- * @param inodes     inode numbers the line names (socket/pipe inodes), in order of appearance
- * @param pids       process ids the line names (the task prefix first)
- * @param raw        the line as written
+ * One line of a CRIU log, taken apart (format: shared/criu-facts.md §7). The inodes and pids a line
+ * names are found on first use: a -v4 log of a large tree has hundreds of thousands of lines, and
+ * only the few a diagnosis or the log view looks at need them.
  */
-public record CriuLogLine(int number, Duration time, Integer taskPid, boolean pie, Level level, String sourceFile,
-                          int sourceLine, String message, List<Long> inodes, List<Integer> pids, String raw) {
+public final class CriuLogLine {
     public enum Level { ERROR, WARN, INFO }
 
-    public CriuLogLine {
-        inodes = List.copyOf(inodes);
-        pids = List.copyOf(pids);
+    private final int number;
+    private final Duration time;
+    private final Integer taskPid;
+    private final boolean pie;
+    private final Level level;
+    private final String sourceFile;
+    private final int sourceLine;
+    private final String message;
+    private final String raw;
+    private List<Long> inodes;
+    private List<Integer> pids;
+
+    /**
+     * @param number     1-based line number in the log
+     * @param time       time since CRIU's log start, null below log level 3 (no timestamps)
+     * @param taskPid    the restore task's pid prefix ({@code "  1234: "}), or the pid after {@code pie: }; null if none
+     * @param pie        the line comes from the restorer blob ({@code pie: N: ...})
+     * @param level      ERROR / WARN from the tag, INFO for untagged lines
+     * @param sourceFile CRIU source file of an Error/Warn tag ({@code criu/sk-unix.c}), null otherwise
+     * @param sourceLine its line, 0 when untagged
+     * @param message    the text after the tag, including any subsystem prefix such as {@code unix: }
+     * @param raw        the line as written
+     */
+    public CriuLogLine(int number, Duration time, Integer taskPid, boolean pie, Level level, String sourceFile,
+                       int sourceLine, String message, String raw) {
+        this.number = number;
+        this.time = time;
+        this.taskPid = taskPid;
+        this.pie = pie;
+        this.level = level;
+        this.sourceFile = sourceFile;
+        this.sourceLine = sourceLine;
+        this.message = message;
+        this.raw = raw;
+    }
+
+    public int number() { return number; }
+    public Duration time() { return time; }
+    public Integer taskPid() { return taskPid; }
+    public boolean pie() { return pie; }
+    public Level level() { return level; }
+    public String sourceFile() { return sourceFile; }
+    public int sourceLine() { return sourceLine; }
+    public String message() { return message; }
+    public String raw() { return raw; }
+
+    /** Inode numbers the line names (socket/pipe inodes), in order of appearance. */
+    public List<Long> inodes() {
+        List<Long> i = inodes;
+        if (i == null) inodes = i = List.copyOf(CriuLogParser.inodes(message));
+        return i;
+    }
+
+    /** Process ids the line names (the task prefix first). */
+    public List<Integer> pids() {
+        List<Integer> p = pids;
+        if (p == null) pids = p = List.copyOf(CriuLogParser.pids(taskPid, message));
+        return p;
     }
 
     public boolean isError() { return level == Level.ERROR; }
@@ -32,5 +77,23 @@ public record CriuLogLine(int number, Duration time, Integer taskPid, boolean pi
     /** {@code criu/sk-unix.c:874} or empty. */
     public String source() {
         return sourceFile == null ? "" : sourceFile + ":" + sourceLine;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CriuLogLine l && number == l.number && pie == l.pie && sourceLine == l.sourceLine
+                && Objects.equals(time, l.time) && Objects.equals(taskPid, l.taskPid) && level == l.level
+                && Objects.equals(sourceFile, l.sourceFile) && message.equals(l.message) && raw.equals(l.raw);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(number, raw);
+    }
+
+    @Override
+    public String toString() {
+        return "CriuLogLine[number=" + number + ", time=" + time + ", taskPid=" + taskPid + ", pie=" + pie + ", level=" + level
+                + ", sourceFile=" + sourceFile + ", sourceLine=" + sourceLine + ", message=" + message + "]";
     }
 }

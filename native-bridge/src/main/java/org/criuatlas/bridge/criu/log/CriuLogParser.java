@@ -15,15 +15,13 @@ import java.util.regex.Pattern;
 /**
  * Pure parser for CRIU logs, from RPC sessions and from plain {@code criu} command-line runs alike.
  * Never throws on odd input: a line it does not understand is an INFO line with its raw text.
+ *
+ * <p>The prefix of a line (time, task pid, {@code pie:}, Error/Warn tag) is read by hand rather than
+ * with regular expressions: a -v4 log of a 1,000-process dump has hundreds of thousands of lines and
+ * is parsed while CRIU writes it, beside CRIU on the same cores. Inodes and pids in the message are
+ * found with patterns, and only when asked ({@link CriuLogLine#inodes()}).
  */
 public final class CriuLogParser {
-    // "(00.041038) " ; from 100 s on the last digit is eaten by ")" so accept any digit count.
-    private static final Pattern TIME = Pattern.compile("^\\((\\d+)\\.(\\d+)\\) ");
-    // Restore tasks: pid right-aligned in 6 columns, then ": ".
-    private static final Pattern TASK = Pattern.compile("^( *)(\\d+): ");
-    private static final Pattern PIE = Pattern.compile("^pie: (\\d+): ");
-    private static final Pattern TAG = Pattern.compile("^(Error|Warn) +\\(([^:()]+):(\\d+)\\): ");
-
     private static final Pattern[] INODE_PATTERNS = {
             Pattern.compile("\\bino (\\d+)"),
             Pattern.compile("\\bpeer_ino (\\d+)"),
@@ -58,39 +56,72 @@ public final class CriuLogParser {
     }
 
     public static CriuLogLine parseLine(int number, String raw) {
-        String rest = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
+        String s = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
+        int at = 0;
+        // "(00.041038) "; from 100 s on the last digit is eaten by ")" so accept any digit count
         Duration time = null;
-        Matcher m = TIME.matcher(rest);
-        if (m.find()) {
-            long secs = Long.parseLong(m.group(1));
-            String frac = (m.group(2) + "000000").substring(0, 6);
-            time = Duration.ofSeconds(secs).plusNanos(Long.parseLong(frac) * 1000L);
-            rest = rest.substring(m.end());
+        if (s.startsWith("(")) {
+            int secEnd = digits(s, 1);
+            if (secEnd > 1 && secEnd - 1 <= 18 && secEnd < s.length() && s.charAt(secEnd) == '.') {
+                int fracEnd = digits(s, secEnd + 1);
+                if (fracEnd > secEnd + 1 && s.startsWith(") ", fracEnd)) {
+                    long secs = Long.parseLong(s, 1, secEnd, 10);
+                    long micros = 0;
+                    for (int i = 0; i < 6; i++) {
+                        int c = secEnd + 1 + i;
+                        micros = micros * 10 + (c < fracEnd ? s.charAt(c) - '0' : 0);
+                    }
+                    time = Duration.ofSeconds(secs).plusNanos(micros * 1000L);
+                    at = fracEnd + 2;
+                }
+            }
         }
+        // restore tasks: the pid right-aligned in 6 columns, then ": "
         Integer taskPid = null;
-        m = TASK.matcher(rest);
-        if (m.find() && m.group(1).length() + m.group(2).length() >= 6 && m.group(2).length() <= 9) {
-            taskPid = Integer.parseInt(m.group(2));
-            rest = rest.substring(m.end());
+        int p = at;
+        while (p < s.length() && s.charAt(p) == ' ') p++;
+        int pidEnd = digits(s, p);
+        if (pidEnd > p && pidEnd - p <= 9 && pidEnd - at >= 6 && s.startsWith(": ", pidEnd)) {
+            taskPid = Integer.parseInt(s, p, pidEnd, 10);
+            at = pidEnd + 2;
         }
         boolean pie = false;
-        m = PIE.matcher(rest);
-        if (m.find() && m.group(1).length() <= 9) {
-            pie = true;
-            if (taskPid == null) taskPid = Integer.parseInt(m.group(1));
-            rest = rest.substring(m.end());
+        if (s.startsWith("pie: ", at)) {
+            int d = at + 5, e = digits(s, d);
+            if (e > d && e - d <= 9 && s.startsWith(": ", e)) {
+                pie = true;
+                if (taskPid == null) taskPid = Integer.parseInt(s, d, e, 10);
+                at = e + 2;
+            }
         }
+        // "Error (criu/sk-unix.c:874): " / "Warn  (file:line): "
         CriuLogLine.Level level = CriuLogLine.Level.INFO;
         String file = null;
         int line = 0;
-        m = TAG.matcher(rest);
-        if (m.find()) {
-            level = m.group(1).equals("Error") ? CriuLogLine.Level.ERROR : CriuLogLine.Level.WARN;
-            file = m.group(2);
-            line = Integer.parseInt(m.group(3));
-            rest = rest.substring(m.end());
+        boolean error = s.startsWith("Error ", at);
+        if (error || s.startsWith("Warn ", at)) {
+            int q = at + (error ? 6 : 5);
+            while (q < s.length() && s.charAt(q) == ' ') q++;
+            if (q < s.length() && s.charAt(q) == '(') {
+                int f = q + 1, colon = f;
+                while (colon < s.length() && ":()".indexOf(s.charAt(colon)) < 0) colon++;
+                int lineEnd = colon < s.length() && s.charAt(colon) == ':' ? digits(s, colon + 1) : -1;
+                if (colon > f && lineEnd > colon + 1 && lineEnd - colon - 1 <= 9 && s.startsWith("): ", lineEnd)) {
+                    level = error ? CriuLogLine.Level.ERROR : CriuLogLine.Level.WARN;
+                    file = s.substring(f, colon);
+                    line = Integer.parseInt(s, colon + 1, lineEnd, 10);
+                    at = lineEnd + 3;
+                }
+            }
         }
-        return new CriuLogLine(number, time, taskPid, pie, level, file, line, rest, inodes(rest), pids(taskPid, rest), raw);
+        return new CriuLogLine(number, time, taskPid, pie, level, file, line, s.substring(at), raw);
+    }
+
+    /** The index after the run of ASCII digits starting at {@code from}. */
+    private static int digits(String s, int from) {
+        int i = from;
+        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') i++;
+        return i;
     }
 
     static List<Long> inodes(String msg) {

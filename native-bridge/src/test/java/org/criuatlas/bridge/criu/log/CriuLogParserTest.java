@@ -177,4 +177,83 @@ class CriuLogParserTest {
         assertEquals(2, ds.get(0).logLine());
         assertTrue(CriuDiagnoser.diagnose(lines.subList(0, 1), false).isEmpty());
     }
+
+    /** The old regular expressions, kept here as the oracle for the hand-written prefix parser. */
+    private static final java.util.regex.Pattern TIME = java.util.regex.Pattern.compile("^\\((\\d+)\\.(\\d+)\\) ");
+    private static final java.util.regex.Pattern TASK = java.util.regex.Pattern.compile("^( *)(\\d+): ");
+    private static final java.util.regex.Pattern PIE = java.util.regex.Pattern.compile("^pie: (\\d+): ");
+    private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("^(Error|Warn) +\\(([^:()]+):(\\d+)\\): ");
+
+    private static String oracle(String raw) {
+        String rest = raw.endsWith("\r") ? raw.substring(0, raw.length() - 1) : raw;
+        String time = "-", task = "-", level = "INFO", source = "";
+        boolean pie = false;
+        var m = TIME.matcher(rest);
+        if (m.find() && m.group(1).length() <= 18) {
+            time = Duration.ofSeconds(Long.parseLong(m.group(1))).plusNanos(Long.parseLong((m.group(2) + "000000").substring(0, 6)) * 1000L).toString();
+            rest = rest.substring(m.end());
+        }
+        m = TASK.matcher(rest);
+        if (m.find() && m.group(1).length() + m.group(2).length() >= 6 && m.group(2).length() <= 9) {
+            task = m.group(2).replaceFirst("^0+(?=.)", "");
+            rest = rest.substring(m.end());
+        }
+        m = PIE.matcher(rest);
+        if (m.find() && m.group(1).length() <= 9) {
+            pie = true;
+            if (task.equals("-")) task = m.group(1).replaceFirst("^0+(?=.)", "");
+            rest = rest.substring(m.end());
+        }
+        m = TAG.matcher(rest);
+        if (m.find() && m.group(3).length() <= 9) {
+            level = m.group(1).equals("Error") ? "ERROR" : "WARN";
+            source = m.group(2) + ":" + Integer.parseInt(m.group(3));
+            rest = rest.substring(m.end());
+        }
+        return time + "|" + task + "|" + pie + "|" + level + "|" + source + "|" + rest;
+    }
+
+    private static String fast(String raw) {
+        CriuLogLine l = CriuLogParser.parseLine(1, raw);
+        return (l.time() == null ? "-" : l.time().toString()) + "|" + (l.taskPid() == null ? "-" : l.taskPid().toString()) + "|"
+                + l.pie() + "|" + l.level() + "|" + l.source() + "|" + l.message();
+    }
+
+    @Test
+    void handWrittenPrefixParserAgreesWithTheRegularExpressionsOnEveryFixtureLine() throws IOException {
+        List<String> lines = new java.util.ArrayList<>(List.of("", "(", "(00.0", "(00.0)", "(00.1)x", "( 1.2) x", "(1.) x",
+                "      : x", "     1: x", "    12: x", "1234567: x", "12345: x", "  1234567890: x", "Error (", "Error (a:1): x",
+                "Error(a:1): x", "Error  (a:b:1): x", "Warn (a(b):1): x", "Warn   (criu/x.c:12) : x", "Error (x.c:0012): y",
+                "pie: 1: x", "pie: 1234567890: x", "pie: x: y", "(1.2) 99999999999999999999: z", "(00.5)   777: pie: 778: Error (f.c:9): m",
+                "(00.5) pie: 778: Warn  (f.c:9): m\r", "\u0000\u00ff", "(000000000000000000001.5) x", "(12345678901234567890.1) x"));
+        for (String f : List.of("dump-dangling-tty.txt", "dump-external-socket.txt", "dump-half-stream.txt", "dump-nameless-dgram.txt",
+                "dump-oom-pipes.txt", "dump-pty-master-outside.txt", "restore-external-in-image.txt", "restore-pid-taken.txt",
+                "restore-segv-ext-unix-sk.txt", "restore-inherit-fd-malformed.stderr.txt", "restore-inherit-fd-not-open.stderr.txt"))
+            lines.addAll(List.of(fixture(f).split("\n")));
+        for (String raw : lines) assertEquals(oracle(raw), fast(raw), raw);
+    }
+
+    @Test
+    void diagnosingOnlyTheLinesThatMayMatterGivesTheSameDiagnoses() throws IOException {
+        for (String f : List.of("dump-dangling-tty.txt", "dump-external-socket.txt", "dump-half-stream.txt", "dump-nameless-dgram.txt",
+                "dump-oom-pipes.txt", "dump-pty-master-outside.txt", "restore-external-in-image.txt", "restore-pid-taken.txt",
+                "restore-segv-ext-unix-sk.txt", "restore-inherit-fd-malformed.stderr.txt", "restore-inherit-fd-not-open.stderr.txt")) {
+            List<CriuLogLine> all = CriuLogParser.parse(fixture(f));
+            List<CriuLogLine> kept = all.stream().filter(CriuDiagnoser::mayMatter).toList();
+            assertTrue(kept.size() < all.size() || all.size() < 5, f + ": the filter keeps " + kept.size() + " of " + all.size());
+            for (boolean failed : new boolean[] {true, false})
+                assertEquals(CriuDiagnoser.diagnose(all, failed), CriuDiagnoser.diagnose(kept, failed), f);
+            assertFalse(CriuDiagnoser.diagnose(all, true).isEmpty(), f + " has something to diagnose");
+        }
+    }
+
+    @Test
+    void pieLinesMatterOnlyWhenTheyNameASignal() {
+        CriuLogLine crash = CriuLogParser.parseLine(1, "(00.100000) pie: 4242: Task 4242 killed by signal 11");
+        CriuLogLine routine = CriuLogParser.parseLine(2, "(00.100001) pie: 4242: Restoring thread 4242");
+        assertTrue(CriuDiagnoser.mayMatter(crash));
+        assertFalse(CriuDiagnoser.mayMatter(routine));
+        assertEquals(List.of(CriuErrorKind.RESTORED_TASK_CRASHED), CriuDiagnoser.diagnose(List.of(crash, routine), true).stream().map(CriuDiagnosis::kind).toList());
+        assertTrue(CriuDiagnoser.diagnose(List.of(routine), true).isEmpty());
+    }
 }

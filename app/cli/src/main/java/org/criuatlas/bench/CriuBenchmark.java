@@ -1,0 +1,351 @@
+package org.criuatlas.bench;
+
+import org.criuatlas.bridge.criu.ChildSubreaper;
+import org.criuatlas.bridge.criu.CriuEvent;
+import org.criuatlas.bridge.criu.CriuListener;
+import org.criuatlas.bridge.criu.CriuLocator;
+import org.criuatlas.bridge.criu.CriuOptions;
+import org.criuatlas.bridge.criu.CriuResult;
+import org.criuatlas.bridge.criu.CriuSession;
+import org.criuatlas.bridge.criu.TempDirs;
+import org.criuatlas.bridge.images.CriuStats;
+import org.criuatlas.bridge.topo.Topology;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code criu-atlas bench criu}: dumps ({@code --leave-running}) and restores the same real trees
+ * with the {@code criu} command line, with the headless {@code criu-atlas dump/restore} commands and
+ * with the in-process {@link CriuSession} as the window runs it, in turns, in one run; prints the
+ * medians of wall time and of CRIU's own statistics (frozen time, restore time) and the ratios to the
+ * command line.
+ *
+ * <p>The trees are topology-builder populations under one root ({@link ImageBenchmark#treePopulation}).
+ * The first dump of the original tree is a warm-up; after it the original is torn down and every
+ * later tree is a restored one. This process is a child subreaper, so a restored root becomes its
+ * child once criu exits: before each restore the previous tree is killed and reaped here
+ * ({@link ChildSubreaper#killAndReap}), which frees its pids without polling.
+ */
+@Command(name = "criu", mixinStandardHelpOptions = true,
+        description = "Dump and restore the same real trees with the criu command line, the headless commands and the"
+                + " in-process session; wall time, frozen time and ratios.")
+public final class CriuBenchmark implements Callable<Integer> {
+    @Option(names = "--processes", split = ",", paramLabel = "N", description = "Tree sizes (default: ${DEFAULT-VALUE}).")
+    List<Integer> sizes = List.of(10, 100, 1000);
+
+    @Option(names = "--runs", description = "Timed rounds per size; each round runs every tool once (default: ${DEFAULT-VALUE}).")
+    int runs = 3;
+
+    @Option(names = "--sockets-per-process", description = "Socket ends per process in the population (default: ${DEFAULT-VALUE}).")
+    int socketsPerProcess = 2;
+
+    @Option(names = {"-v", "--log-level"}, description = "CRIU log level on every side (default: ${DEFAULT-VALUE}).")
+    int logLevel = 4;
+
+    @Option(names = "--launcher", paramLabel = "PATH",
+            description = "Run the headless commands through this launcher (e.g. ./criu-atlas); default: this JVM's java"
+                    + " with the build's JVM options (" + JvmOptions.FILE_NAME + ") or else its class path.")
+    Path launcher;
+
+    @Option(names = "--tools", split = ",", description = "Which sides to run (default: all): ${COMPLETION-CANDIDATES}.")
+    List<Tool> tools = List.of(Tool.values());
+
+    @Option(names = "--work-dir", paramLabel = "DIR", description = "Where the images go (default: a temporary directory, removed after).")
+    Path workDir;
+
+    /** The three ways to dump and restore. */
+    public enum Tool {
+        CLI("criu command line"), HEADLESS("criu-atlas dump/restore"), SESSION("in-process session");
+        final String label;
+
+        Tool(String label) {
+            this.label = label;
+        }
+    }
+
+    /** One dump or restore: wall time, and CRIU's own figures (frozen time for a dump, restore time for a restore). */
+    record Sample(double wallMs, double criuMs) {}
+
+    @Override
+    public Integer call() throws Exception {
+        Path criu = CriuLocator.require().path();
+        ChildSubreaper.become();
+        boolean temp = workDir == null;
+        Path work = temp ? Files.createTempDirectory("criu-atlas-bench-criu") : Files.createDirectories(workDir);
+        List<String> headless = headlessCommand();
+        System.out.println("load average at start: " + loadAverage());
+        System.out.println("criu: " + criu + " (" + CriuSession.version(criu).version() + "), log level -v" + logLevel
+                + ", dumps with --leave-running, " + runs + " rounds per size (tools in turn; first round of each size is a warm-up)");
+        System.out.println("headless commands run as: " + String.join(" ", headless) + " ...");
+        double startup = Double.NaN;
+        if (tools.contains(Tool.HEADLESS)) {
+            startup = jvmStartup(headless);
+            System.out.printf("JVM start-up (criu-atlas --version to exit, median of 7): %.0f ms%n", startup);
+        }
+        List<String> verdicts = new ArrayList<>();
+        try {
+            for (int n : sizes) verdicts.addAll(size(criu, n, work, headless, startup));
+        } finally {
+            if (temp) TempDirs.deleteQuietly(work);
+        }
+        System.out.println();
+        verdicts.forEach(System.out::println);
+        System.out.println("load average at end: " + loadAverage());
+        return 0;
+    }
+
+    private List<String> size(Path criu, int n, Path work, List<String> headless, double startup) throws Exception {
+        Map<Tool, List<Sample>> dumps = new EnumMap<>(Tool.class), restores = new EnumMap<>(Tool.class);
+        for (Tool t : tools) {
+            dumps.put(t, new ArrayList<>());
+            restores.put(t, new ArrayList<>());
+        }
+        Topology topo = Topology.start(ImageBenchmark.treePopulation(n, n * socketsPerProcess), Duration.ofMinutes(5));
+        List<Integer> tree = parentsFirst(topo);
+        // Ctrl+C: a restored tree is ours (not atlas-topo's) to take down
+        Thread hook = new Thread(() -> {
+            try {
+                topo.close();
+                ChildSubreaper.killAndReap(tree);
+            } catch (RuntimeException ignored) {
+                // exiting anyway
+            }
+        }, "bench-criu-teardown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int root = tree.get(0);
+        boolean original = true;
+        try {
+            Path warm = work.resolve(n + "-warm-up");
+            // the original tree's parent is atlas-topo's director: it tears it down; later trees are ours
+            check(cliDump(criu, root, warm), "warm-up dump");
+            topo.close();
+            original = false;
+            check(cliRestore(criu, warm), "warm-up restore");
+            requireOurChild(root);
+            for (int round = 0; round <= runs; round++) {
+                for (int k = 0; k < tools.size(); k++) {
+                    Tool t = tools.get((k + round) % tools.size()); // a different order each round
+                    Path dir = work.resolve(n + "-" + t.name().toLowerCase() + "-" + round);
+                    Sample d = dump(t, criu, root, dir, headless);
+                    ChildSubreaper.killAndReap(tree);
+                    Sample r = restore(t, criu, dir, headless);
+                    requireOurChild(root);
+                    if (round > 0) { // round 0 warms up every side (JIT, page cache)
+                        dumps.get(t).add(d);
+                        restores.get(t).add(r);
+                    }
+                    TempDirs.deleteQuietly(dir);
+                }
+            }
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            if (original) topo.close();
+            else ChildSubreaper.killAndReap(tree);
+            TempDirs.deleteQuietly(work.resolve(n + "-warm-up"));
+        }
+        return report(n, topo.manifest().ends().size(), dumps, restores, startup);
+    }
+
+    private List<String> report(int n, int ends, Map<Tool, List<Sample>> dumps, Map<Tool, List<Sample>> restores, double startup) {
+        System.out.println();
+        System.out.printf("%d processes, %d socket ends; medians (and minimums) of %d rounds%n", n, ends, runs);
+        System.out.printf("%-24s | %17s %9s %13s %7s | %17s %10s %13s%n", "", "dump wall", "frozen", "ratio", "frozen",
+                "restore wall", "CRIU's", "ratio");
+        System.out.printf("%-24s | %17s %9s %13s %7s | %17s %10s %13s%n", "", "median (min)", "", "median (min)", "ratio",
+                "median (min)", "restore", "median (min)");
+        Sample cliD = median(dumps.get(Tool.CLI)), cliR = median(restores.get(Tool.CLI));
+        Sample cliDmin = min(dumps.get(Tool.CLI)), cliRmin = min(restores.get(Tool.CLI));
+        List<String> verdicts = new ArrayList<>();
+        for (Tool t : tools) {
+            Sample d = median(dumps.get(t)), r = median(restores.get(t)), dMin = min(dumps.get(t)), rMin = min(restores.get(t));
+            System.out.printf("%-24s | %7.0f (%5.0f) ms %6.0f ms %5.2fx (%4.2fx) %6.2fx | %7.0f (%5.0f) ms %7.0f ms %5.2fx (%4.2fx)%n",
+                    t.label, d.wallMs, dMin.wallMs, d.criuMs, ratio(d.wallMs, cliD), ratio(dMin.wallMs, cliDmin),
+                    cliD == null ? Double.NaN : d.criuMs / cliD.criuMs, r.wallMs, rMin.wallMs, r.criuMs, ratio(r.wallMs, cliR),
+                    ratio(rMin.wallMs, cliRmin));
+            System.out.println("    dump wall " + samples(dumps.get(t)) + ", restore wall " + samples(restores.get(t)));
+            if (cliD == null || t == Tool.CLI) continue;
+            double extra = t == Tool.HEADLESS ? startup : 0;
+            String goal = t == Tool.HEADLESS ? "<= 1.05x (CLI + JVM start-up)" : "<= 1.05x CLI";
+            verdicts.add(String.format("%5d processes, %-24s dump %.2fx (min %.2fx), restore %.2fx (min %.2fx) of the budget (goal %s): %s",
+                    n, t.label, d.wallMs / (cliD.wallMs + extra), dMin.wallMs / (cliDmin.wallMs + extra), r.wallMs / (cliR.wallMs + extra),
+                    rMin.wallMs / (cliRmin.wallMs + extra), goal,
+                    d.wallMs <= 1.05 * (cliD.wallMs + extra) && r.wallMs <= 1.05 * (cliR.wallMs + extra) ? "met" : "NOT met"));
+        }
+        System.out.println("frozen = CRIU's frozen_time (stats-dump); CRIU's restore = restore_time (stats-restore); ratios to the criu"
+                + " command line; under load from elsewhere the minimums are the better estimate of each side's own cost");
+        return verdicts;
+    }
+
+    private static double ratio(double v, Sample cli) {
+        return cli == null ? Double.NaN : v / cli.wallMs;
+    }
+
+    private static String samples(List<Sample> s) {
+        return s.stream().map(x -> String.format("%.0f", x.wallMs)).toList() + " ms";
+    }
+
+    private static Sample min(List<Sample> s) {
+        if (s == null || s.isEmpty()) return null;
+        return new Sample(s.stream().mapToDouble(Sample::wallMs).min().orElseThrow(), s.stream().mapToDouble(Sample::criuMs).min().orElseThrow());
+    }
+
+    private static Sample median(List<Sample> s) {
+        if (s == null || s.isEmpty()) return null;
+        double[] w = s.stream().mapToDouble(Sample::wallMs).sorted().toArray();
+        double[] c = s.stream().mapToDouble(Sample::criuMs).sorted().toArray();
+        return new Sample(w[w.length / 2], c[c.length / 2]);
+    }
+
+    // ---- the three sides ------------------------------------------------------------------------
+
+    private Sample dump(Tool t, Path criu, int root, Path dir, List<String> headless) throws Exception {
+        long t0 = System.nanoTime();
+        switch (t) {
+            case CLI -> check(cliDump(criu, root, dir), "criu dump");
+            case HEADLESS -> check(run(plus(headless, "dump", "--pid", Integer.toString(root), "-D", dir.toString(),
+                    "--leave-running", "-v", Integer.toString(logLevel)), dir.resolveSibling(dir.getFileName() + ".out")), "criu-atlas dump");
+            case SESSION -> {
+                CriuOptions o = CriuOptions.defaults().withPid(root).withImagesDir(dir).withLeaveRunning(true).withLogLevel(logLevel);
+                try (CriuSession s = CriuSession.dump(criu, o, new WindowLikeListener())) {
+                    CriuResult r = s.await();
+                    if (!r.success()) throw new IllegalStateException("session dump failed: " + r.diagnoses() + ", log " + r.logFile());
+                }
+            }
+        }
+        double wall = (System.nanoTime() - t0) / 1e6;
+        var st = CriuStats.read(dir.resolve(CriuStats.DUMP_FILE)).orElseThrow(() -> new IllegalStateException("no stats-dump in " + dir));
+        return new Sample(wall, st.dump().frozenTimeUs() / 1000.0);
+    }
+
+    private Sample restore(Tool t, Path criu, Path dir, List<String> headless) throws Exception {
+        long t0 = System.nanoTime();
+        switch (t) {
+            case CLI -> check(cliRestore(criu, dir), "criu restore");
+            case HEADLESS -> check(run(plus(headless, "restore", "-D", dir.toString(), "-v", Integer.toString(logLevel)),
+                    dir.resolveSibling(dir.getFileName() + "-restore.out")), "criu-atlas restore");
+            case SESSION -> {
+                CriuOptions o = CriuOptions.defaults().withImagesDir(dir).withLogLevel(logLevel);
+                try (CriuSession s = CriuSession.restore(criu, o, Map.of(), new WindowLikeListener())) {
+                    CriuResult r = s.await();
+                    if (!r.success()) throw new IllegalStateException("session restore failed: " + r.diagnoses() + ", log " + r.logFile());
+                }
+            }
+        }
+        double wall = (System.nanoTime() - t0) / 1e6;
+        var st = CriuStats.read(dir.resolve(CriuStats.RESTORE_FILE)).orElseThrow(() -> new IllegalStateException("no stats-restore in " + dir));
+        return new Sample(wall, st.restore().restoreTimeUs() / 1000.0);
+    }
+
+    private Process cliDump(Path criu, int root, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        return start(List.of(criu.toString(), "dump", "-t", Integer.toString(root), "-D", dir.toString(), "-o", "dump.log",
+                "-v" + logLevel, "--leave-running"), dir.resolve("criu.out"));
+    }
+
+    private Process cliRestore(Path criu, Path dir) throws IOException {
+        return start(List.of(criu.toString(), "restore", "-D", dir.toString(), "-o", "restore.log", "-v" + logLevel,
+                "--restore-detached"), dir.resolve("criu-restore.out"));
+    }
+
+    private static Process run(List<String> cmd, Path out) throws IOException {
+        return start(cmd, out);
+    }
+
+    private static Process start(List<String> cmd, Path out) throws IOException {
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    }
+
+    private static void check(Process p, String what) throws InterruptedException {
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(what + " did not end within 10 minutes");
+        }
+        if (p.exitValue() != 0) throw new IllegalStateException(what + " failed with exit " + p.exitValue() + " (" + p.info().commandLine().orElse("") + ")");
+    }
+
+    /** What the window does with a session's events: keeps a tail of the log and the stages. */
+    static final class WindowLikeListener implements CriuListener {
+        private final ArrayDeque<String> tail = new ArrayDeque<>();
+        private int stages;
+
+        @Override
+        public void onEvent(CriuEvent e) {
+            if (e instanceof CriuEvent.LogLine l) {
+                tail.addLast(l.line().raw());
+                if (tail.size() > 1000) tail.removeFirst();
+            } else if (e instanceof CriuEvent.Stage) {
+                stages++;
+            }
+        }
+    }
+
+    // ---- the tree --------------------------------------------------------------------------------
+
+    /** The tree's pids, each parent before its children. */
+    static List<Integer> parentsFirst(Topology topo) {
+        List<Integer> out = new ArrayList<>();
+        ArrayDeque<String> todo = new ArrayDeque<>(List.of("p0"));
+        var procs = topo.manifest().processes().values();
+        while (!todo.isEmpty()) {
+            String name = todo.removeFirst();
+            out.add(topo.pid(name));
+            for (Topology.Proc p : procs) if (name.equals(p.parent())) todo.add(p.name());
+        }
+        if (out.size() != procs.size()) throw new IllegalStateException("the population is not one tree under p0");
+        return out;
+    }
+
+    private static void requireOurChild(int root) {
+        int parent = ChildSubreaper.parentOf(root).orElseThrow(() -> new IllegalStateException("restored root " + root + " is gone"));
+        if (parent != ProcessHandle.current().pid())
+            throw new IllegalStateException("restored root " + root + " has parent " + parent + ", not this subreaper");
+    }
+
+    // ---- the headless commands and JVM start-up --------------------------------------------------
+
+    List<String> headlessCommand() {
+        return JvmOptions.headless(launcher);
+    }
+
+    /** Median wall time of {@code criu-atlas --version}, from start to exit (output discarded). */
+    static double jvmStartup(List<String> headless) throws Exception {
+        double[] t = new double[7];
+        for (int i = 0; i < t.length; i++) {
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder(plus(headless, "--version")).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.to(new File("/dev/null"))).start();
+            check(p, "criu-atlas --version");
+            t[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(t);
+        return t[t.length / 2];
+    }
+
+    private static List<String> plus(List<String> a, String... b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(List.of(b));
+        return out;
+    }
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+}

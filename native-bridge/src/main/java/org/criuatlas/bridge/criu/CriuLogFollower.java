@@ -1,0 +1,185 @@
+package org.criuatlas.bridge.criu;
+
+import org.criuatlas.bridge.criu.log.CriuDiagnoser;
+import org.criuatlas.bridge.criu.log.CriuLogLine;
+import org.criuatlas.bridge.criu.log.CriuLogParser;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Follows a CRIU log file while CRIU writes it, on a thread of its own. Each line is read once,
+ * parsed ({@link CriuLogParser#parseLine}), handed to the consumer, kept if a diagnosis may need it
+ * ({@link CriuDiagnoser#mayMatter}) and in a short tail; nothing else of a large -v4 log (a million
+ * lines for a 1,000-process restore) stays in memory and nothing reads it again.
+ *
+ * <p>The thread sleeps in poll(2) until inotify reports a write to the log (or {@link #finish} wakes
+ * it), never on a timer. It is its own inotify reader rather than the JDK's WatchService: that one
+ * watches whole directories (every image file too) and wakes a thread of its own on each write,
+ * which then preempts CRIU; this thread runs as SCHED_BATCH, so a wake-up never preempts CRIU and
+ * lines wait a moment while CRIU's processes want the CPU.
+ */
+public final class CriuLogFollower implements AutoCloseable {
+    public static final int TAIL = 25;
+
+    private final Path log;
+    private final Consumer<CriuLogLine> onLine;
+    private final int inotify;
+    private final int[] wake;
+    private final Thread thread;
+    private final Object closeLock = new Object();
+    private final List<CriuLogLine> forDiagnosis = new ArrayList<>();
+    private final Deque<String> tail = new ArrayDeque<>();
+    private volatile boolean finishing;
+    private boolean closed;
+    private int number;
+
+    /**
+     * Starts following {@code log}. The file is created empty (mode 0600, as CRIU makes it), or
+     * emptied when an earlier run left one: CRIU opens it with O_TRUNC, so the watch set here sees
+     * its writes and no old line is reported as new.
+     */
+    public static CriuLogFollower start(Path log, Consumer<CriuLogLine> onLine) throws IOException {
+        try (FileChannel c = FileChannel.open(log, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+            // created
+        }
+        CriuLogFollower f = new CriuLogFollower(log, onLine);
+        f.thread.start();
+        return f;
+    }
+
+    private CriuLogFollower(Path log, Consumer<CriuLogLine> onLine) throws IOException {
+        this.log = log;
+        this.onLine = onLine;
+        this.inotify = LibC.inotifyInit();
+        try {
+            LibC.inotifyAddWatch(inotify, log.toString(), LibC.IN_MODIFY);
+            this.wake = LibC.pipe(LibC.O_CLOEXEC | LibC.O_NONBLOCK);
+        } catch (RuntimeException e) {
+            LibC.close(inotify);
+            throw new IOException("cannot watch " + log + ": " + e.getMessage(), e);
+        }
+        this.thread = new Thread(this::follow, "criu-log-" + log.getFileName());
+        thread.setDaemon(true);
+    }
+
+    /**
+     * Reads what is left once nothing writes the log any more (the worker has exited) and stops.
+     * Returns when every line has been handed over (or after {@code maxMillis}).
+     */
+    public void finish(long maxMillis) throws InterruptedException {
+        finishing = true;
+        wakeUp();
+        thread.join(Math.max(1, maxMillis));
+    }
+
+    /** The lines a diagnosis may need ({@link CriuDiagnoser#mayMatter}), in log order. Call after {@link #finish}. */
+    public synchronized List<CriuLogLine> linesForDiagnosis() {
+        return List.copyOf(forDiagnosis);
+    }
+
+    /** The last {@value #TAIL} lines as written. */
+    public synchronized List<String> tail() {
+        return List.copyOf(tail);
+    }
+
+    /** Stops following (what was not read yet is not reported) and releases the fds once the thread is done. */
+    @Override
+    public void close() {
+        finishing = true;
+        wakeUp();
+    }
+
+    private void wakeUp() {
+        synchronized (closeLock) {
+            if (closed) return;
+            try {
+                LibC.write(wake[1], new byte[] {1});
+            } catch (RuntimeException ignored) {
+                // EAGAIN: woken already
+            }
+        }
+    }
+
+    private void follow() {
+        LibC.scheduleThisThreadAsBatch();
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+        byte[] events = new byte[4096];
+        byte[] partial = new byte[256];
+        int partialLen = 0;
+        try (FileChannel ch = FileChannel.open(log, StandardOpenOption.READ)) {
+            while (true) {
+                // finishing is read before the last read: lines written before the worker exited are all seen
+                boolean last = finishing;
+                int n;
+                while ((n = ch.read(buf.clear())) > 0) {
+                    byte[] b = buf.array();
+                    int start = 0;
+                    for (int i = 0; i < n; i++) {
+                        if (b[i] != '\n') continue;
+                        if (partialLen > 0) {
+                            if (partialLen + i - start > partial.length) partial = Arrays.copyOf(partial, 2 * (partialLen + i - start));
+                            System.arraycopy(b, start, partial, partialLen, i - start);
+                            line(new String(partial, 0, partialLen + i - start, StandardCharsets.UTF_8));
+                            partialLen = 0;
+                        } else {
+                            line(new String(b, start, i - start, StandardCharsets.UTF_8));
+                        }
+                        start = i + 1;
+                    }
+                    if (start < n) {
+                        if (partialLen + n - start > partial.length) partial = Arrays.copyOf(partial, 2 * (partialLen + n - start));
+                        System.arraycopy(b, start, partial, partialLen, n - start);
+                        partialLen += n - start;
+                    }
+                }
+                if (last) break;
+                LibC.pollInAny(-1, inotify, wake[0]);
+                drain(inotify, events); // IN_MODIFY events only say "read on"
+            }
+            if (partialLen > 0) line(new String(partial, 0, partialLen, StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            // the log may vanish (CHECK's temp dir); nothing to follow then
+        } finally {
+            synchronized (closeLock) {
+                closed = true;
+                LibC.close(inotify);
+                LibC.close(wake[0]);
+                LibC.close(wake[1]);
+            }
+        }
+    }
+
+    private static void drain(int fd, byte[] buf) {
+        try {
+            while (LibC.read(fd, buf) > 0) {
+                // discard
+            }
+        } catch (RuntimeException ignored) {
+            // EAGAIN: empty
+        }
+    }
+
+    private void line(String raw) {
+        CriuLogLine l = CriuLogParser.parseLine(++number, raw);
+        synchronized (this) {
+            if (CriuDiagnoser.mayMatter(l)) forDiagnosis.add(l);
+            tail.addLast(raw);
+            if (tail.size() > TAIL) tail.removeFirst();
+        }
+        onLine.accept(l);
+    }
+}

@@ -1,0 +1,71 @@
+package org.criuatlas.bridge.criu;
+
+import org.criuatlas.bridge.criu.log.CriuDiagnoser;
+import org.criuatlas.bridge.criu.log.CriuDiagnosis;
+import org.criuatlas.bridge.criu.log.CriuLogLine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The follower reads a log while it is written, once, and keeps only what diagnoses and the tail need. */
+class CriuLogFollowerTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void linesArriveWhileTheWriterStillWritesEachOnceInOrder() throws Exception {
+        Path log = tmp.resolve("dump.log");
+        Files.writeString(log, "(00.000001) a line of an earlier run\n"); // emptied at start: never reported
+        List<CriuLogLine> got = new CopyOnWriteArrayList<>();
+        CompletableFuture<CriuLogLine> second = new CompletableFuture<>();
+        CriuLogFollower f = CriuLogFollower.start(log, l -> {
+            got.add(l);
+            if (l.number() == 2) second.complete(l);
+        });
+        try (OutputStream out = Files.newOutputStream(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            out.write("(00.000010) Dumping processes (pid: 42)\n(00.000020) unix: \tRunaway socket: ino 7 peer_ino 8 ".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            out.write("family    1 type    1 state  1 name null\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            // the writer still has the file open: the line came from following it, not from a read at the end
+            CriuLogLine l2 = second.get(10, TimeUnit.SECONDS);
+            assertEquals("unix: \tRunaway socket: ino 7 peer_ino 8 family    1 type    1 state  1 name null", l2.message());
+            for (int i = 3; i <= 40; i++) out.write(("(00.0001" + i + ") line " + i + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write("(00.000200) Error (criu/sk-unix.c:874): unix: External socket is used. Consider using --ext-unix-sk option.\n"
+                    .getBytes(StandardCharsets.UTF_8));
+            out.write("(00.000300) no newline at the end".getBytes(StandardCharsets.UTF_8));
+        }
+        f.finish(10_000);
+        assertEquals(42, got.size());
+        for (int i = 0; i < got.size(); i++) assertEquals(i + 1, got.get(i).number());
+        assertEquals("no newline at the end", got.get(41).message());
+        List<CriuLogLine> kept = f.linesForDiagnosis();
+        assertEquals(List.of(2, 41), kept.stream().map(CriuLogLine::number).toList(), "only the lines a diagnosis may use");
+        assertEquals(CriuLogFollower.TAIL, f.tail().size());
+        assertEquals("(00.000300) no newline at the end", f.tail().get(CriuLogFollower.TAIL - 1));
+        List<CriuDiagnosis> ds = CriuDiagnoser.diagnose(kept, true);
+        assertEquals(1, ds.size(), ds.toString());
+        assertEquals(8L, ds.get(0).dumpedInode());
+        assertEquals(7L, ds.get(0).outsideInode());
+    }
+
+    @Test
+    void aLogThatNeverAppearsEndsWithNothing() throws Exception {
+        List<CriuLogLine> got = new CopyOnWriteArrayList<>();
+        CriuLogFollower f = CriuLogFollower.start(tmp.resolve("none.log"), got::add);
+        f.finish(10_000);
+        assertTrue(got.isEmpty());
+        assertTrue(f.tail().isEmpty());
+    }
+}
