@@ -3,7 +3,7 @@ package org.criuatlas.cli;
 import picocli.CommandLine.Command;
 
 /** The root of the headless commands. */
-@Command(name = "criu-atlas", mixinStandardHelpOptions = true, version = "CRIU Atlas 0.1.0",
+@Command(name = "criu-atlas", mixinStandardHelpOptions = true, versionProvider = AtlasVersionProvider.class,
         description = "See, plan and run CRIU checkpoint/restore of Linux process trees.%n"
                 + "Without a command, opens the window (an image directory as the only argument opens it).",
         subcommands = {
@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 CriuDumpCommand.class,
                 CriuRestoreCommand.class,
                 PlanCommand.class,
+                SetupCriuCommand.class,
         })
 public final class AtlasCommand implements Runnable {
     @Override
