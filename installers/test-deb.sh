@@ -124,6 +124,9 @@ grep -q '^MimeType=application/x-criu-inventory;$' "$desktop" || fail "the deskt
 icon=$(sed -n 's/^Icon=//p' "$desktop")
 for s in 16 32 48 64 128 256 512; do [ -f "/usr/share/icons/hicolor/${s}x${s}/apps/$icon.png" ] || fail "no ${s}px icon $icon"; done
 [ -f "/usr/share/icons/hicolor/scalable/apps/$icon.svg" ] || fail "no scalable icon"
+# icon loaders pick the format by sniffing (the "<svg" tag must come early)
+svg_type=$(gio info -a standard::content-type "/usr/share/icons/hicolor/scalable/apps/$icon.svg" | sed -n 's/.*content-type: //p')
+[ "$svg_type" = image/svg+xml ] || fail "the scalable icon is typed '$svg_type', not image/svg+xml"
 ok "desktop-file-validate: clean; TryExec, StartupWMClass, Icon ($icon in 7 sizes + SVG), only application/x-criu-inventory"
 appstreamcli validate --no-net /usr/share/metainfo/org.criuatlas.CriuAtlas.metainfo.xml >"$out/appstreamcli.txt" 2>&1 \
   || { cat "$out/appstreamcli.txt" >&2; fail "appstreamcli validate"; }
