@@ -104,6 +104,7 @@ for j in "$lib"/*.jar; do case ${j##*/} in javafx-*) ;; *) cp "$j" "$out/input/"
 cp "$repo/scripts/provision-criu.sh" "$out/input/scripts/"
 # JNA's native part, so it is not unpacked into a temporary folder at every start
 unzip -q -o -j "$lib"/jna-*.jar 'com/sun/jna/linux-x86-64/libjnidispatch.so' -d "$out/input/native/"
+# shellcheck disable=SC2016  # $APPDIR is jpackage's, expanded by the launcher at run time
 java_opts=(
   '-Dcriuatlas.scripts=$APPDIR/scripts'
   '-Dcriuatlas.samples=$APPDIR/../../share/sample-images'

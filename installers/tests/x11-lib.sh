@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by installers/test-deb.sh and scripts/test-front-door.sh (sourced): an Xvfb of our own,
 # waiting for a window, screenshots. Needs xvfb, xdotool, x11-utils and a JDK (Screenshot.java).
 
@@ -7,8 +8,8 @@ start_xvfb() {
   fdfile=$(mktemp)
   Xvfb -displayfd 3 -screen 0 1600x1000x24 -nolisten tcp 3>"$fdfile" >/dev/null 2>&1 &
   XVFB_PID=$!
-  local i
-  for i in $(seq 1 100); do [ -s "$fdfile" ] && break; sleep 0.05; done
+  local _
+  for _ in $(seq 1 100); do [ -s "$fdfile" ] && break; sleep 0.05; done
   [ -s "$fdfile" ] || { echo "Xvfb did not start" >&2; return 1; }
   DISPLAY=":$(head -n1 "$fdfile")"
   export DISPLAY
@@ -47,8 +48,8 @@ wait_window_named() {
 
 # wait_window_painted OUT.png: polls (up to 20 s) until a screenshot is not blank, saving it.
 wait_window_painted() {
-  local out=$1 i
-  for i in $(seq 1 40); do
+  local out=$1 _
+  for _ in $(seq 1 40); do
     if java "$(dirname "${BASH_SOURCE[0]}")/Screenshot.java" "$out" >/dev/null 2>&1; then return 0; fi
     sleep 0.5
   done

@@ -67,10 +67,10 @@ public final class ShellDocs {
         b.append(".B criu\\-atlas\n.I COMMAND\n.RI [ OPTIONS ]\n");
         b.append(".SH DESCRIPTION\n");
         b.append(roff(joined(root.usageMessage().description()))).append('\n');
-        b.append(".PP\nWithout a command it opens the window: the live graph of processes with the pipes and unix "
-                + "sockets between them. Given an image directory (or the \\fIinventory.img\\fR in one) it opens "
-                + "that dump offline, which needs no root. Everything the window shows is also available to "
-                + "scripts through the commands below (most take \\fB\\-\\-json\\fR).\n");
+        b.append(".PP\nThe window shows the live graph of processes with the pipes and unix sockets between "
+                + "them. An image directory (or the \\fIinventory.img\\fR in one) opens that dump offline, which "
+                + "needs no root. Everything the window shows is also available to scripts through the commands "
+                + "below (most take \\fB\\-\\-json\\fR).\n");
         b.append(".SH OPTIONS\n");
         options(b, root);
         b.append(".SH COMMANDS\n");
