@@ -80,15 +80,17 @@ fx_jars=$(find "$lib" -name 'javafx-*-linux.jar' | sort | tr '\n' ':')
 [ -n "$fx_jars" ] || die "no javafx-*-linux.jar in $lib"
 # jdeps over the app's jars, plus jdk.unsupported (JNA, protobuf), java.sql (Jackson's optional types)
 modules=java.base,java.desktop,java.logging,java.management,java.prefs,java.sql,jdk.management,jdk.unsupported,javafx.controls,javafx.swing
-runtime_key="$("$jdk_bin/java" -version 2>&1 | head -n1) | $modules | $(cd "$lib" && ls javafx-*-linux.jar | tr '\n' ' ')"
+runtime_key="$("$jdk_bin/java" -version 2>&1 | head -n1) | $modules | cds | $(cd "$lib" && ls javafx-*-linux.jar | tr '\n' ' ')"
 if [ -f "$out/runtime/.key" ] && [ "$(cat "$out/runtime/.key")" = "$runtime_key" ]; then
   step "runtime: reusing $out/runtime (same JDK, modules and JavaFX)"
 else
   step "runtime: jlink $modules"
   rm -rf "$out/runtime"
   # --exclude-files: no sound in the app, so no libasound dependency
+  # --generate-cds-archive: the default class-data archive every JDK ships (faster start; the base an
+  # AppCDS archive of the app builds on)
   "$jdk_bin/jlink" --module-path "$fx_jars" --add-modules "$modules" --strip-debug --no-header-files \
-    --no-man-pages --compress=2 --exclude-files='**/libjsound.so' --output "$out/runtime"
+    --no-man-pages --compress=2 --exclude-files='**/libjsound.so' --generate-cds-archive --output "$out/runtime"
   # JavaFX loads its native libraries from the runtime's lib/ when it is linked in; without them
   # there it would unpack copies into every user's ~/.openjfx/cache
   for j in "$lib"/javafx-*-linux.jar; do unzip -q -o -j "$j" '*.so' -d "$out/runtime/lib/" 2>/dev/null || true; done
