@@ -197,12 +197,19 @@ for i in 1 2 3; do
 done
 warm_ms=$(printf '%s\n' "${warm[@]}" | sort -n | sed -n 2p)
 ok "window (live graph): WM_CLASS $wm_class as the desktop entry says; first window cold $cold_ms ms, warm median $warm_ms ms (${warm[*]})"
-first_window window-sample --sample >/dev/null
+# "Try it without root": the sample dump, as an unprivileged user (nobody, with a home of its own)
+mkdir -p "$tmp/nobody-home"
+chown nobody "$tmp/nobody-home"
+chmod 755 "$tmp"
+runuser -u nobody -- env HOME="$tmp/nobody-home" JAVA_TOOL_OPTIONS="-Duser.home=$tmp/nobody-home" \
+  CRIU_ATLAS_HOME="$tmp/nobody-home/.cache/criu-atlas" criu-atlas --sample >"$out/window-sample.out" 2>"$out/window-sample.err" &
+app_pid=$!
 # the dump opens in a window of its own, over the live one
-wait_window_named "CRIU Atlas .* images .*seed-case" "$app_pid" 60 >/dev/null || fail "no image window for the sample"
+wait_window_named "CRIU Atlas .* images .*seed-case" "$app_pid" 180 >/dev/null \
+  || { grep -v Picked "$out/window-sample.err" | tail -n 20 >&2; fail "no image window for the sample"; }
 wait_window_painted "$out/window-sample.png" || fail "the sample's window did not paint"
 stop_pid "$app_pid"; app_pid=
-ok "window on the bundled sample dump (--sample): $out/window-sample.png"
+ok "window on the bundled sample dump (--sample) as user nobody: $out/window-sample.png"
 stop_xvfb
 if grep -h "Unsupported JavaFX configuration" "$out"/window-*.err; then fail "JavaFX warns about its configuration"; fi
 [ ! -e "$tmp/home/.openjfx" ] || fail "JavaFX unpacked native libraries into the home folder"

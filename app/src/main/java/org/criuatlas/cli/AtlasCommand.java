@@ -56,7 +56,8 @@ public final class AtlasCommand implements Runnable {
     static Optional<Path> sampleDump() {
         String root = System.getProperty(SAMPLES_PROPERTY);
         if (root == null || !Files.isDirectory(Path.of(root))) return Optional.empty();
-        try (Stream<Path> s = Files.list(Path.of(root))) {
+        // the launchers pass a path relative to the app folder (…/lib/app/../../share/…): show it plainly
+        try (Stream<Path> s = Files.list(Path.of(root).toAbsolutePath().normalize())) {
             return s.filter(d -> Files.isRegularFile(d.resolve("inventory.img"))).sorted().findFirst();
         } catch (IOException e) {
             return Optional.empty();
