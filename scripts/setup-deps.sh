@@ -1,25 +1,42 @@
 #!/usr/bin/env bash
-# setup-deps.sh - install the Debian 12 packages CRIU Atlas's tests need (idempotent).
+# setup-deps.sh - install the Debian 12 packages CRIU Atlas needs (idempotent).
+#
+# Usage: setup-deps.sh [--app|--tests]
+#   --app    only what the app itself needs when run from a source checkout (what
+#            `./criu-atlas --setup` installs):
+#              libgtk-3-0     the GTK 3 library JavaFX's window toolkit loads
+#              gcc libc6-dev  compiling atlas-topo, the process builder behind the Demos menu
+#                             (without gcc the build still succeeds; the demos then say so)
+#   --tests  (default) the app's packages plus what the tests, CI and the .deb build need:
+#              xvfb xauth        headless X server for JavaFX tests (Xvfb, xvfb-run)
+#              lsof iproute2     fd / socket inspection (lsof, ss)
+#              procps            ps, pgrep, ...
+#              python3 python3-protobuf
+#              criu              Debian 12's criu 3.17, installed for `crit` and the pycriu module it
+#                                ships (Debian 12 has no separate python3-pycriu/crit package). Its
+#                                criu 3.17 binary does not work on this kernel and is never chosen by
+#                                provision-criu.sh (which requires CRIU >= 4).
+#              dpkg-dev          dpkg-shlibdeps: the .deb's library dependencies (installers/package.sh)
+#              desktop-file-utils appstream man-db   validating the installed desktop entry, metainfo, man page
+#              bash-completion zsh fish             loading the generated shell completions
+#              xdotool x11-utils                     finding the installed app's window under Xvfb
 #
 # Checks each package with dpkg-query first; only if something is missing does it run
 # `apt-get update` (once) and `apt-get install`. A run with everything present is offline and fast.
-#
-# Packages:
-#   xvfb xauth        headless X server for JavaFX tests (Xvfb, xvfb-run)
-#   libgtk-3-0        the GTK 3 library the JavaFX glass toolkit loads
-#   lsof iproute2     fd / socket inspection (lsof, ss)
-#   procps            ps, pgrep, ...
-#   gcc libc6-dev     compiling small C test programs
-#   python3 python3-protobuf
-#   criu              Debian 12's criu 3.17 package; installed for `crit` and the pycriu module it
-#                     ships (Debian 12 has no separate python3-pycriu/crit package). Its criu 3.17
-#                     binary does not work on this kernel and is never chosen by provision-criu.sh
-#                     (which requires CRIU >= 4).
+# Not root: apt-get runs through sudo (asking for a password only when there is a terminal).
 #
 # stdout: what was installed (or that nothing was needed). Progress of apt goes to stderr.
 set -euo pipefail
 
-PKGS=(xvfb xauth libgtk-3-0 lsof iproute2 gcc libc6-dev procps python3 python3-protobuf criu)
+APP_PKGS=(libgtk-3-0 gcc libc6-dev)
+TEST_PKGS=(xvfb xauth lsof iproute2 procps python3 python3-protobuf criu dpkg-dev desktop-file-utils
+  appstream man-db bash-completion zsh fish xdotool x11-utils)
+case ${1:---tests} in
+  --app) PKGS=("${APP_PKGS[@]}") ;;
+  --tests) PKGS=("${APP_PKGS[@]}" "${TEST_PKGS[@]}") ;;
+  *) echo "usage: setup-deps.sh [--app|--tests]" >&2; exit 2 ;;
+esac
+mode=${1:---tests}
 
 log() { printf 'setup-deps: %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -54,7 +71,7 @@ else
   SUDO=()
   if [[ $(id -u) -ne 0 ]]; then
     command -v sudo >/dev/null || die "not root and no sudo; missing packages: ${MISSING[*]}"
-    SUDO=(sudo -n)
+    if [[ -t 0 ]]; then SUDO=(sudo); else SUDO=(sudo -n); fi
   fi
   export DEBIAN_FRONTEND=noninteractive
   # Wait for another apt/dpkg run instead of failing on its lock.
@@ -82,7 +99,8 @@ else
 fi
 
 # Sanity checks of the commands the tests use.
-for cmd in Xvfb xvfb-run xauth lsof ss ps gcc python3 crit; do
+[[ $mode == --tests ]] || exit 0
+for cmd in Xvfb xvfb-run xauth lsof ss ps gcc python3 crit dpkg-shlibdeps desktop-file-validate appstreamcli man zsh fish xdotool; do
   command -v "$cmd" >/dev/null || die "command '$cmd' not found after installing the packages"
 done
 # Debian's modules live in /usr/lib/python3/dist-packages, visible to /usr/bin/python3 only (a

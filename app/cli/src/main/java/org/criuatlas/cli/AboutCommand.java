@@ -20,8 +20,7 @@ public final class AboutCommand implements Callable<Integer> {
 
     /** The version of CRIU Atlas, from the jar (or the build's version when run from classes). */
     public static String appVersion() {
-        String v = AboutCommand.class.getPackage().getImplementationVersion();
-        return v != null ? v : "0.1.0-SNAPSHOT";
+        return org.criuatlas.bridge.AtlasVersion.version();
     }
 
     @Override

@@ -9,7 +9,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import org.criuatlas.ui.AtlasApp;
+
+import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.stream.Stream;
 import java.nio.file.NoSuchFileException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,14 +53,46 @@ public final class AtlasCommand implements Runnable {
         SUBCOMMANDS.put("dump", CriuDumpCommand.class);
         SUBCOMMANDS.put("restore", CriuRestoreCommand.class);
         SUBCOMMANDS.put("plan", PlanCommand.class);
+        SUBCOMMANDS.put("setup-criu", SetupCriuCommand.class);
         SUBCOMMANDS.put("about", AboutCommand.class);
     }
+
+    /** System property naming the folder of bundled sample dumps (set by the launchers). */
+    public static final String SAMPLES_PROPERTY = "criuatlas.samples";
+
+    @Option(names = "--demo", description = "Open the window on a made-up workstation graph (no root, no CRIU needed).")
+    boolean demo;
+
+    @Option(names = "--sample", description = "Open the window on the bundled sample dump (a real CRIU image directory; no root needed).")
+    boolean sample;
 
     @Spec CommandSpec spec;
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        if (demo) {
+            System.setProperty(AtlasApp.DEMO_PROPERTY, "workstation");
+            AtlasApp.launchWindow(new String[0]);
+        } else if (sample) {
+            Path dir = sampleDump().orElseThrow(() -> new CliException(ExitCode.NOT_FOUND, "no sample dump in "
+                    + System.getProperty(SAMPLES_PROPERTY, "(-D" + SAMPLES_PROPERTY + " not set)")
+                    + "; a source checkout makes one with installers/make-sample-images.sh (root, CRIU)"));
+            AtlasApp.launchWindow(new String[] {dir.toString()});
+        } else {
+            spec.commandLine().usage(System.out);
+        }
+    }
+
+    /** The first folder under {@value #SAMPLES_PROPERTY} that holds an inventory.img. */
+    static Optional<Path> sampleDump() {
+        String root = System.getProperty(SAMPLES_PROPERTY);
+        if (root == null || !Files.isDirectory(Path.of(root))) return Optional.empty();
+        // the launchers pass a path relative to the app folder (…/lib/app/../../share/…): show it plainly
+        try (Stream<Path> s = Files.list(Path.of(root).toAbsolutePath().normalize())) {
+            return s.filter(d -> Files.isRegularFile(d.resolve("inventory.img"))).sorted().findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** What {@code --version} prints (also answered by the entry point before picocli starts). */

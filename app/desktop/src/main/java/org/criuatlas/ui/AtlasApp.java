@@ -67,6 +67,7 @@ public final class AtlasApp extends Application {
         Scene scene = new Scene(view, 1400, 880);
         view.install(scene, state == null ? Theme.LIGHT : state.theme());
         stage.setTitle("CRIU Atlas");
+        AtlasIcons.install(stage);
         stage.setScene(scene);
         if (state != null) {
             state.restore(stage);
@@ -115,6 +116,7 @@ public final class AtlasApp extends Application {
         operations = WindowOperations.install(window, planner, new org.criuatlas.ui.demos.DemoRunner());
         // ./criu-atlas DIR: Main routes a single directory here; it opens as an image view
         operations.openArguments(getParameters().getRaw());
+        operations.offerCriuSetupWhenMissing();
     }
 
     @Override

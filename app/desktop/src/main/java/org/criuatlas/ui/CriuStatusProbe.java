@@ -16,7 +16,7 @@ public final class CriuStatusProbe {
 
     public static String probe() {
         var loc = CriuLocator.locate();
-        if (loc.isEmpty()) return "CRIU: not found (run scripts/provision-criu.sh or set " + CriuLocator.ENV + ")";
+        if (loc.isEmpty()) return "CRIU: not set up (Help > Set up CRIU\u2026, or set " + CriuLocator.ENV + ")";
         String bin = loc.get().path().toString();
         String version = firstLine(run(List.of(bin, "--version")), "version unknown");
         String check = run(List.of(bin, "check"));

@@ -27,6 +27,7 @@ import javafx.stage.DirectoryChooser;
 import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 import org.criuatlas.bridge.criu.CriuLocator;
+import org.criuatlas.bridge.criu.CriuProvisioning;
 import org.criuatlas.bridge.images.ImageDump;
 import org.criuatlas.bridge.images.ImageFormatException;
 import org.criuatlas.bridge.images.ImageReader;
@@ -75,6 +76,8 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
     public static final String ID_OPEN_IMAGES = "menu-open-images";
     public static final String ID_OPEN_ARCHIVE = "menu-open-archive";
     public static final String ID_OPEN_LOG = "menu-open-log";
+    public static final String ID_SETUP_CRIU = "menu-setup-criu";
+    public static final String ID_ABOUT = "menu-about";
     public static final String ID_PIN_BANNER = "pin-banner";
     public static final String ID_IMAGES_BANNER = "images-banner";
     public static final String ID_IMAGES_OBLIGATIONS = "images-obligations";
@@ -149,12 +152,17 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
         // criu is found once, off the FX thread ("Dump…" stays disabled until then)
         ops.background.execute(() -> {
             Optional<CriuLocator.Located> loc = CriuLocator.locate();
-            UiThread.run(() -> ops.criuPath.set(loc.map(CriuLocator.Located::path).orElse(null)));
+            UiThread.run(() -> {
+                ops.criuPath.set(loc.map(CriuLocator.Located::path).orElse(null));
+                ops.criuLocated.complete(null);
+            });
         });
         return ops;
     }
 
     private final javafx.beans.property.ObjectProperty<Path> criuPath = new javafx.beans.property.SimpleObjectProperty<>();
+    /** Done once the first look for criu has set {@link #criuPath}. */
+    private final CompletableFuture<Void> criuLocated = new CompletableFuture<>();
 
     public ExecutorService background() { return background; }
 
@@ -246,14 +254,45 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
 
         MenuItem read = new MenuItem("How to read the graph");
         read.setOnAction(e -> info("How to read the graph", HOW_TO_READ));
+        MenuItem setupCriu = new MenuItem("Set up CRIU\u2026");
+        setupCriu.setId(ID_SETUP_CRIU);
+        setupCriu.setOnAction(e -> openCriuSetup());
         MenuItem about = new MenuItem("About CRIU Atlas");
-        about.setOnAction(e -> info("About CRIU Atlas", "CRIU Atlas: see, plan, dump and restore process trees with CRIU.\n\n"
-                + vm.criuStatusProperty().get() + "\n" + vm.privilegeProperty().get()));
-        Menu help = new Menu("Help", null, read, about);
+        about.setId(ID_ABOUT);
+        about.setOnAction(e -> openAbout());
+        Menu help = new Menu("Help", null, read, setupCriu, new SeparatorMenuItem(), about);
 
         MenuBar bar = new MenuBar(file, view, demoMenu, help);
         bar.setId(ID_MENU_BAR);
         return bar;
+    }
+
+    /** Help > About CRIU Atlas, in the window's theme. */
+    public Stage openAbout() {
+        ExplorerViewModel vm = window.vm();
+        return AboutDialog.open(window.stage(), window.view().theme(), vm.criuStatusProperty().get(),
+                vm.privilegeProperty().get());
+    }
+
+    /** Help > Set up CRIU…: on success the window uses the new criu at once. */
+    public CriuSetupDialog openCriuSetup() {
+        return CriuSetupDialog.open(window.stage(), window.view().theme(), criu -> {
+            criuPath.set(criu);
+            background.execute(() -> {
+                String status = CriuStatusProbe.probe();
+                UiThread.run(() -> window.vm().criuStatusProperty().set(status));
+            });
+        });
+    }
+
+    /**
+     * First use as root: when no criu was found, the setup dialog opens (it asks before it
+     * downloads anything). Without root nothing opens: the window works without CRIU.
+     */
+    public void offerCriuSetupWhenMissing() {
+        criuLocated.thenRun(() -> UiThread.run(() -> {
+            if (criuPath.get() == null && CriuProvisioning.asRoot()) openCriuSetup();
+        }));
     }
 
     static final String HOW_TO_READ = """
@@ -288,7 +327,7 @@ public final class WindowOperations implements GraphPin, PlanIntents, AutoClosea
                 () -> vm.getGraph() != null && vm.getGraph().meta().privileged(), vm.graphProperty());
         BooleanBinding haveCriu = criuPath.isNotNull();
         StringBinding why = Bindings.createStringBinding(() -> {
-            if (criuPath.get() == null) return "CRIU was not found (scripts/provision-criu.sh)";
+            if (criuPath.get() == null) return "CRIU is not set up: Help > Set up CRIU\u2026";
             if (!root.get()) return "Dumping needs root";
             if (!planned.get()) return "Plan a subtree first (right-click a process)";
             return "Dump the planned subtree with CRIU";
