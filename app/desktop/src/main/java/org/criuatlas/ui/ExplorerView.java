@@ -1,5 +1,8 @@
 package org.criuatlas.ui;
 
+import org.criuatlas.ui.theme.Theme;
+import org.criuatlas.ui.theme.Themes;
+import org.criuatlas.ui.theme.Styles;
 import javafx.animation.PauseTransition;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.ObjectBinding;
@@ -31,12 +34,13 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.util.Duration;
+import org.controlsfx.control.StatusBar;
 import org.criuatlas.ui.graph.GraphPaint;
 import org.criuatlas.ui.graph.GraphView;
 import org.criuatlas.ui.vm.ExplorerViewModel;
 import org.criuatlas.ui.vm.ProcessRow;
 import org.criuatlas.ui.vm.RefreshController;
-import org.criuatlas.ui.vm.Selection;
+import org.criuatlas.ui.graph.SelectedItem;
 
 /**
  * The explorer window's content: toolbar, process table, graph, inspector, plan panel and status
@@ -57,8 +61,8 @@ public final class ExplorerView extends BorderPane {
     private final InspectorPane inspector;
     private javafx.scene.control.TabPane sideTabs;
     private boolean syncing;
-    private Theme theme = Theme.LIGHT;
-    private Scene scene;
+    private Themes themes = new Themes();
+    private final StatusBar statusBar = new StatusBar();
 
     public ExplorerView(ExplorerViewModel vm, RefreshController refresh) {
         this.vm = vm;
@@ -75,7 +79,7 @@ public final class ExplorerView extends BorderPane {
         graph.paintProperty().bind(paint);
         graph.setOnSelect(vm::select);
         graph.setOnFocusSubtree(vm::focusSubtree);
-        graph.setOnBadge(c -> vm.jumpTo(Selection.ofKey(c.key()) != null ? Selection.ofKey(c.key()) : Selection.process(c.insidePid())));
+        graph.setOnBadge(c -> vm.jumpTo(SelectedItem.ofKey(c.key()) != null ? SelectedItem.ofKey(c.key()) : SelectedItem.process(c.insidePid())));
         graph.setContextMenuFactory(this::processMenu);
         vm.focusProperty().addListener((o, a, b) -> {
             if (b != null) graph.fitPids(b.pids());
@@ -94,7 +98,7 @@ public final class ExplorerView extends BorderPane {
         search.setPromptText("Search pid, command, socket inode, path (Ctrl+F)");
         search.textProperty().bindBidirectional(vm.searchProperty());
         search.setOnAction(e -> {
-            if (!vm.visibleRows().isEmpty()) vm.jumpTo(Selection.process(vm.visibleRows().get(0).pid()));
+            if (!vm.visibleRows().isEmpty()) vm.jumpTo(SelectedItem.process(vm.visibleRows().get(0).pid()));
         });
         Label shown = new Label();
         shown.getStyleClass().add(Styles.MUTED);
@@ -221,7 +225,7 @@ public final class ExplorerView extends BorderPane {
             if (syncing || b == null) return;
             syncing = true;
             try {
-                vm.jumpTo(Selection.process(b.pid()));
+                vm.jumpTo(SelectedItem.process(b.pid()));
             } finally {
                 syncing = false;
             }
@@ -230,11 +234,11 @@ public final class ExplorerView extends BorderPane {
         vm.allRows().addListener((javafx.collections.ListChangeListener<ProcessRow>) c -> syncTableTo(vm.getSelection()));
     }
 
-    private void syncTableTo(Selection s) {
+    private void syncTableTo(SelectedItem s) {
         if (syncing) return;
         syncing = true;
         try {
-            if (s == null || s.kind() != Selection.Kind.PROCESS) {
+            if (s == null || s.kind() != SelectedItem.Kind.PROCESS) {
                 table.getSelectionModel().clearSelection();
                 return;
             }
@@ -321,9 +325,13 @@ public final class ExplorerView extends BorderPane {
         return new ToolBar(refreshNow, pause, interval, busy, sep, fit, relayout, kernel, spring, dark);
     }
 
-    private HBox buildStatusBar() {
+    /**
+     * ControlsFX's status bar: the CRIU line and the privilege on the left, the counts and the last
+     * scan on the right, its progress bar running while a scan or preparation is under way.
+     */
+    private StatusBar buildStatusBar() {
         Label criu = statusLabel(Styles.ID_STATUS_CRIU);
-        criu.textProperty().bind(vm.criuStatusProperty());
+        criu.textProperty().bind(vm.criuLineProperty());
         Label priv = statusLabel(Styles.ID_STATUS_PRIVILEGE);
         priv.textProperty().bind(vm.privilegeProperty());
         Label counts = statusLabel(Styles.ID_STATUS_COUNTS);
@@ -341,14 +349,24 @@ public final class ExplorerView extends BorderPane {
         priv.setMinWidth(0);
         vm.liveProperty().addListener((o, a, b) ->
                 priv.setTextOverrun(b ? javafx.scene.control.OverrunStyle.ELLIPSIS : javafx.scene.control.OverrunStyle.LEADING_ELLIPSIS));
-        Region spring = new Region();
-        HBox.setHgrow(spring, Priority.ALWAYS);
-        HBox bar = new HBox(16, criu, priv, spring, counts, scan);
-        bar.setAlignment(Pos.CENTER_LEFT);
-        bar.getStyleClass().add(Styles.STATUS_BAR);
-        bar.setPadding(new Insets(3, 8, 3, 8));
+        StatusBar bar = statusBar;
+        bar.setId(Styles.ID_STATUS_BAR);
+        bar.setText("");
+        bar.getLeftItems().setAll(criu, gap(), priv);
+        bar.getRightItems().setAll(counts, gap(), scan);
+        bar.progressProperty().bind(javafx.beans.binding.Bindings.when(refresh.busyProperty().and(vm.liveProperty()))
+                .then(-1.0).otherwise(0.0));
         return bar;
     }
+
+    private static Region gap() {
+        Region r = new Region();
+        r.setMinWidth(16);
+        return r;
+    }
+
+    /** The status bar (ControlsFX); its progress runs while a scan is under way. */
+    public StatusBar statusBar() { return statusBar; }
 
     private static Label statusLabel(String id) {
         Label l = new Label();
@@ -357,10 +375,12 @@ public final class ExplorerView extends BorderPane {
         return l;
     }
 
-    /** Puts the stylesheet and the keyboard shortcuts on the scene. */
-    public void install(Scene scene, Theme initial) {
-        this.scene = scene;
-        applyTheme(initial);
+    /** Styles the scene with the application's theme (and follows it) and puts the keyboard shortcuts on it. */
+    public void install(Scene scene, Themes themes) {
+        this.themes = themes;
+        themes.style(scene);
+        followTheme(themes.get());
+        themes.themeProperty().addListener((o, a, t) -> followTheme(t));
         var acc = scene.getAccelerators();
         acc.put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN), () -> {
             search.requestFocus();
@@ -380,12 +400,11 @@ public final class ExplorerView extends BorderPane {
         acc.put(new KeyCodeCombination(KeyCode.MINUS, KeyCombination.SHORTCUT_DOWN), () -> graph.zoom(0.8));
         acc.put(new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN), refresh::relayout);
         acc.put(new KeyCodeCombination(KeyCode.D, KeyCombination.SHORTCUT_DOWN), () -> {
-            dark.setSelected(!dark.isSelected());
-            applyTheme(dark.isSelected() ? Theme.DARK : Theme.LIGHT);
+            applyTheme(themes.get() == Theme.DARK ? Theme.LIGHT : Theme.DARK);
         });
         acc.put(new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), () -> {
-            Selection s = vm.getSelection();
-            if (vm.isLive() && s != null && s.kind() == Selection.Kind.PROCESS) vm.plan().planSubtree(s.pid());
+            SelectedItem s = vm.getSelection();
+            if (vm.isLive() && s != null && s.kind() == SelectedItem.Kind.PROCESS) vm.plan().planSubtree(s.pid());
         });
         acc.put(new KeyCodeCombination(KeyCode.C, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), planPanel::copyCommand);
         acc.put(new KeyCodeCombination(KeyCode.ESCAPE), () -> {
@@ -394,14 +413,15 @@ public final class ExplorerView extends BorderPane {
         });
     }
 
-    public Theme theme() { return theme; }
+    public Theme theme() { return themes.get(); }
 
+    /** Intent: switch the application's theme (every window follows). */
     public void applyTheme(Theme t) {
-        theme = t;
+        themes.set(t);
+    }
+
+    private void followTheme(Theme t) {
         dark.setSelected(t == Theme.DARK);
         graph.setPalette(t.palette);
-        if (scene == null) return;
-        String url = t.stylesheetUrl();
-        if (url != null) scene.getStylesheets().setAll(url);
     }
 }

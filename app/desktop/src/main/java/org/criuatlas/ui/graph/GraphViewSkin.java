@@ -1,5 +1,6 @@
 package org.criuatlas.ui.graph;
 
+import org.criuatlas.ui.theme.Palette;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -25,9 +26,9 @@ import javafx.scene.shape.Rectangle;
 import javafx.scene.text.Font;
 import javafx.scene.text.Text;
 import org.criuatlas.model.ObjectKeys;
-import org.criuatlas.ui.Styles;
-import org.criuatlas.ui.plan.Crossing;
-import org.criuatlas.ui.vm.Selection;
+import org.criuatlas.ui.theme.Styles;
+import org.criuatlas.ui.plan.CrossingRow;
+import org.criuatlas.ui.graph.SelectedItem;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -189,12 +190,12 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
         boolean outside = node >= 0 && RenderGraph.isOutside(g.kind[node]);
         if (outside) {
             // not a process: a click inspects the connection that leaves; no menu, no subtree
-            if (e.getButton() == MouseButton.PRIMARY) v.getOnSelect().accept(Selection.ofKey(g.nodeKey[node]));
+            if (e.getButton() == MouseButton.PRIMARY) v.getOnSelect().accept(SelectedItem.ofKey(g.nodeKey[node]));
             return;
         }
         if (e.getButton() == MouseButton.SECONDARY) {
             if (node < 0) return;
-            v.getOnSelect().accept(Selection.process(g.pid[node]));
+            v.getOnSelect().accept(SelectedItem.process(g.pid[node]));
             ContextMenu menu = v.getContextMenuFactory().apply(g.pid[node]);
             if (menu != null) {
                 shownMenu = menu;
@@ -205,12 +206,12 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
         if (e.getButton() != MouseButton.PRIMARY) return;
         if (node >= 0) {
             if (e.getClickCount() >= 2) v.getOnFocusSubtree().accept(g.pid[node]);
-            else v.getOnSelect().accept(Selection.process(g.pid[node]));
+            else v.getOnSelect().accept(SelectedItem.process(g.pid[node]));
             return;
         }
         int edge = GraphHits.edge(g, v.getViewport(), e.getX(), e.getY());
         if (edge >= 0 && g.key[edge] != null) {
-            v.getOnSelect().accept(Selection.ofKey(g.key[edge]));
+            v.getOnSelect().accept(SelectedItem.ofKey(g.key[edge]));
         } else {
             v.getOnSelect().accept(null);
         }
@@ -425,7 +426,7 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
             b.setManaged(false);
             b.setOnMouseClicked(ev -> {
                 Object c = b.getUserData();
-                if (c instanceof Crossing cr) v.getOnBadge().accept(cr);
+                if (c instanceof CrossingRow cr) v.getOnBadge().accept(cr);
                 ev.consume();
             });
             b.setOnMousePressed(javafx.event.Event::consume);
@@ -440,7 +441,7 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
                 continue;
             }
             GraphPaint.Badge badge = bs.get(i);
-            Crossing c = badge.crossing();
+            CrossingRow c = badge.crossing();
             double bx, by;
             if (badge.edge() >= 0) {
                 int e = badge.edge();

@@ -1,5 +1,6 @@
 package org.criuatlas.ui.graph;
 
+import org.criuatlas.ui.theme.Palette;
 import java.util.Arrays;
 import java.util.List;
 

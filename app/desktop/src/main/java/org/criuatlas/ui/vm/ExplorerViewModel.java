@@ -1,5 +1,6 @@
 package org.criuatlas.ui.vm;
 
+import org.criuatlas.ui.graph.SelectedItem;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -13,6 +14,7 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.collections.transformation.FilteredList;
+import org.criuatlas.host.CriuStatus;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.ui.graph.RenderGraph;
 
@@ -36,13 +38,15 @@ public final class ExplorerViewModel {
     private final ObservableList<ProcessRow> rowsView = FXCollections.unmodifiableObservableList(rows);
     private final FilteredList<ProcessRow> visibleRows = new FilteredList<>(rows, r -> true);
     private final StringProperty search = new SimpleStringProperty(this, "search", "");
-    private final ObjectProperty<Selection> selection = new SimpleObjectProperty<>(this, "selection");
+    private final ObjectProperty<SelectedItem> selection = new SimpleObjectProperty<>(this, "selection");
     private final ReadOnlyObjectWrapper<Inspection> inspection = new ReadOnlyObjectWrapper<>(this, "inspection", Inspection.EMPTY);
     private final ReadOnlyObjectWrapper<GraphDiff> diff = new ReadOnlyObjectWrapper<>(this, "diff", GraphDiff.NONE);
     private final BooleanProperty marksVisible = new SimpleBooleanProperty(this, "marksVisible", false);
     private final BooleanProperty showKernelThreads = new SimpleBooleanProperty(this, "showKernelThreads", false);
     private final ReadOnlyObjectWrapper<FocusRequest> focus = new ReadOnlyObjectWrapper<>(this, "focus");
-    private final StringProperty criuStatus = new SimpleStringProperty(this, "criuStatus", "CRIU: checking\u2026");
+    private final ObjectProperty<CriuStatus> criuStatus = new SimpleObjectProperty<>(this, "criuStatus", CriuStatus.UNKNOWN);
+    private final javafx.beans.binding.StringBinding criuLine =
+            javafx.beans.binding.Bindings.createStringBinding(() -> criuStatus.get().line(), criuStatus);
     private final ReadOnlyStringWrapper privilege = new ReadOnlyStringWrapper(this, "privilege", "");
     private final ReadOnlyStringWrapper counts = new ReadOnlyStringWrapper(this, "counts", "");
     private final ReadOnlyStringWrapper lastScan = new ReadOnlyStringWrapper(this, "lastScan", "not scanned yet");
@@ -84,9 +88,9 @@ public final class ExplorerViewModel {
 
     public StringProperty searchProperty() { return search; }
 
-    public ObjectProperty<Selection> selectionProperty() { return selection; }
+    public ObjectProperty<SelectedItem> selectionProperty() { return selection; }
 
-    public Selection getSelection() { return selection.get(); }
+    public SelectedItem getSelection() { return selection.get(); }
 
     public ReadOnlyObjectProperty<Inspection> inspectionProperty() { return inspection.getReadOnlyProperty(); }
 
@@ -99,7 +103,11 @@ public final class ExplorerViewModel {
 
     public ReadOnlyObjectProperty<FocusRequest> focusProperty() { return focus.getReadOnlyProperty(); }
 
-    public StringProperty criuStatusProperty() { return criuStatus; }
+    /** Which CRIU the host uses and what {@code criu check} said (set once the host answered). */
+    public ObjectProperty<CriuStatus> criuStatusProperty() { return criuStatus; }
+
+    /** The status bar's CRIU line. */
+    public javafx.beans.binding.StringBinding criuLineProperty() { return criuLine; }
 
     public ReadOnlyStringProperty privilegeProperty() { return privilege.getReadOnlyProperty(); }
 
@@ -129,10 +137,10 @@ public final class ExplorerViewModel {
     }
 
     /** Intent: select something (from the table, the graph, or a link in the inspector). */
-    public void select(Selection s) { selection.set(s); }
+    public void select(SelectedItem s) { selection.set(s); }
 
     /** Intent: select and bring into view (links in the inspector and the plan panel). */
-    public void jumpTo(Selection s) {
+    public void jumpTo(SelectedItem s) {
         selection.set(s);
         IpcGraph g = graph.get();
         if (g == null || s == null) return;
@@ -165,7 +173,7 @@ public final class ExplorerViewModel {
     public void focusSubtree(int pid) {
         IpcGraph g = graph.get();
         if (g == null || g.process(pid) == null) return;
-        selection.set(Selection.process(pid));
+        selection.set(SelectedItem.process(pid));
         focus.set(new FocusRequest(g.subtree(pid), ++focusSerial));
     }
 
@@ -194,13 +202,25 @@ public final class ExplorerViewModel {
             lastScan.set(images.reading(g));
             return;
         }
-        counts.set(g.summary());
+        counts.set(counts(g, rows.size()));
         privilege.set(g.meta().privileged() ? "root: every process visible"
                 : "own processes only: " + g.problems().size() + " processes or objects unseen (run as root to see all)");
         Instant t = g.meta().takenAt();
         lastScan.set("scanned " + (t == null ? "?" : DateTimeFormatter.ofPattern("HH:mm:ss").withZone(zone).format(t))
                 + " in " + (g.meta().scanNanos() / 1_000_000) + " ms"
                 + (d.isEmpty() ? "" : " (" + d.summary() + ")"));
+    }
+
+    /**
+     * The status bar's counts, in agreement with the table: the processes it lists (kernel threads
+     * it hides are named as hidden, not counted among them), sockets and pipes.
+     */
+    static String counts(IpcGraph g, int rowsShown) {
+        int hidden = g.processes().size() - rowsShown;
+        return rowsShown + (rowsShown == 1 ? " process" : " processes")
+                + (hidden > 0 ? " (+" + hidden + " kernel thread" + (hidden == 1 ? "" : "s") + " hidden)" : "")
+                + ", " + g.sockets().size() + " unix sockets, " + g.pipes().size() + " pipes"
+                + (g.problems().isEmpty() ? "" : ", " + g.problems().size() + " problems");
     }
 
     /** A scan failed: keep the last snapshot, say why. */

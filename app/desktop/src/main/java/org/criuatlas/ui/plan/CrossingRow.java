@@ -21,9 +21,9 @@ import java.util.List;
  * @param outsideText the other end's owner for a person: "bash (pid 812) fd 4", "not visible"
  * @param pullRoot    the root that would take the other end along (the planner's pull-in fix), 0 when none
  */
-public record Crossing(org.criuatlas.plan.Crossing source, Verdict verdict, List<Choice> choices, List<Choice> chosen,
+public record CrossingRow(org.criuatlas.plan.Crossing source, Verdict verdict, List<Choice> choices, List<Choice> chosen,
                        int insidePid, int insideFd, int outsidePid, String outsideText, int pullRoot) {
-    public Crossing {
+    public CrossingRow {
         choices = List.copyOf(choices);
         chosen = List.copyOf(chosen);
     }

@@ -1,4 +1,4 @@
-package org.criuatlas.ui.dump;
+package org.criuatlas.host;
 
 import org.criuatlas.bridge.criu.CriuListener;
 import org.criuatlas.bridge.criu.CriuOptions;
@@ -7,7 +7,7 @@ import org.criuatlas.bridge.criu.CriuSession;
 
 import java.nio.file.Path;
 
-/** Starts one dump. The real one is a {@link CriuSession}; tests use a scripted fake. */
+/** Starts one criu dump on this machine ({@link LocalHost}). The real one is a {@link CriuSession}; tests use a scripted one. */
 @FunctionalInterface
 public interface DumpRunner {
     Running start(CriuOptions options, CriuListener listener);

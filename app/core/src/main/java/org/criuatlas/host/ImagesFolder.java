@@ -1,4 +1,4 @@
-package org.criuatlas.ui.dump;
+package org.criuatlas.host;
 
 import org.criuatlas.bridge.criu.CriuSession;
 

@@ -1,4 +1,4 @@
-package org.criuatlas.ui.graph;
+package org.criuatlas.ui.theme;
 
 /**
  * Colours of the raster layer, opaque ARGB (so premultiplied equals straight). Based on the

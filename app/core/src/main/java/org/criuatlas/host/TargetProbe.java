@@ -1,8 +1,7 @@
-package org.criuatlas.ui.dump;
+package org.criuatlas.host;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import org.criuatlas.bridge.criu.CriuSession;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,22 +9,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Checks the dumped processes in /proc. Blocking (it re-checks briefly): call it off the FX thread. */
+/** Checks the dumped processes on the host. Blocking (it re-checks briefly): call it off the FX thread. */
 @FunctionalInterface
 public interface TargetProbe {
     /** The process state letter from {@code /proc/PID/stat}, null when there is no such process. */
     Character state(int pid);
 
-    /** Reads /proc. */
-    TargetProbe PROC = pid -> {
-        try {
-            String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
-            int close = stat.lastIndexOf(')');
-            return close < 0 || close + 2 >= stat.length() ? null : stat.charAt(close + 2);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    };
+    /** Reads /proc of this machine (through the native bridge: the one /proc stat reader). */
+    TargetProbe PROC = CriuSession::state;
 
     /**
      * Checks {@code root} and {@code others}. A stopped task is checked again for up to {@code settle}:

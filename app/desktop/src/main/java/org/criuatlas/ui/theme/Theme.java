@@ -1,6 +1,5 @@
-package org.criuatlas.ui;
+package org.criuatlas.ui.theme;
 
-import org.criuatlas.ui.graph.Palette;
 
 /** The two themes: one stylesheet each (resources/css), and the graph's raster palette to match. */
 public enum Theme {

@@ -1,4 +1,4 @@
-package org.criuatlas.ui;
+package org.criuatlas.ui.theme;
 
 import org.criuatlas.ui.plan.Verdict;
 
@@ -32,6 +32,34 @@ public final class Styles {
     public static final String TITLE = "title";
     public static final String MUTED = "muted";
     public static final String NEW_ROW = "new-row";
+    /** A row whose process vanished at the last refresh (kept, struck through, until the marks fade). */
+    public static final String GONE_ROW = "gone-row";
+    /** The big bold line at the top of a window or pane. */
+    public static final String WINDOW_HEADING = "window-heading";
+    public static final String MONOSPACE = "mono";
+    public static final String SMALL = "small";
+    /** Text that says something went wrong (a refused edit, what blocks a restore). */
+    public static final String ERROR_TEXT = "error-text";
+    /** A surface with a border and rounded corners (a wiring card). */
+    public static final String CARD = "card";
+    /** A thin border around an area. */
+    public static final String FRAMED = "framed";
+    /** A failure or a diagnosis: a card with a bar in the failure colour. */
+    public static final String FAILURE_CARD = "failure-card";
+    public static final String FAILURE_TITLE = "failure-title";
+    /** After a dump: the target still runs / does not. */
+    public static final String TARGET_RUNNING = "target-running";
+    public static final String TARGET_NOT_RUNNING = "target-not-running";
+    /** A strip across a window under the toolbar; one of the kinds below says what for. */
+    public static final String BANNER = "banner";
+    /** Something is pinned on the graph (a dump failure, a log link). */
+    public static final String BANNER_PIN = "banner-pin";
+    /** An image view's heading with its restore obligations. */
+    public static final String BANNER_IMAGES = "banner-images";
+    /** Work in progress (reading images). */
+    public static final String BANNER_PROGRESS = "banner-progress";
+    /** The root of a small window of our own (the About box). */
+    public static final String DIALOG_ROOT = "dialog-root";
 
     /** The style class of a verdict: {@code verdict-fail}, {@code verdict-obligation}, ... */
     public static String verdict(Verdict v) {
@@ -66,6 +94,7 @@ public final class Styles {
     public static final String ID_STATUS_PRIVILEGE = "status-privilege";
     public static final String ID_STATUS_COUNTS = "status-counts";
     public static final String ID_STATUS_SCAN = "status-scan";
+    public static final String ID_STATUS_BAR = "status-bar";
     public static final String ID_MENU_PLAN = "menu-plan-subtree";
     public static final String ID_MENU_ADD = "menu-add-to-plan";
     public static final String ID_MENU_REMOVE = "menu-remove-from-plan";
