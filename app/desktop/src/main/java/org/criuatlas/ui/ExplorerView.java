@@ -3,7 +3,6 @@ package org.criuatlas.ui;
 import org.criuatlas.ui.theme.Theme;
 import org.criuatlas.ui.theme.Themes;
 import org.criuatlas.ui.theme.Styles;
-import javafx.animation.PauseTransition;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.ObjectBinding;
 import javafx.geometry.Insets;
@@ -33,7 +32,6 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import javafx.util.Duration;
 import org.controlsfx.control.StatusBar;
 import org.criuatlas.ui.graph.GraphPaint;
 import org.criuatlas.ui.graph.GraphView;
@@ -85,12 +83,8 @@ public final class ExplorerView extends BorderPane {
             if (b != null) graph.fitPids(b.pids());
         });
 
-        // marks of a refresh fade after a few seconds
-        PauseTransition fade = new PauseTransition(Duration.seconds(4));
-        fade.setOnFinished(e -> vm.hideMarks());
-        vm.marksVisibleProperty().addListener((o, a, b) -> {
-            if (b) fade.playFromStart();
-        });
+        // the marks of a refresh (new, gone) stay until the next refresh replaces them: a paused view
+        // keeps showing what its last refresh changed
 
         // process table
         buildTable();

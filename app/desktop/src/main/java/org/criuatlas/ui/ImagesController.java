@@ -89,8 +89,10 @@ final class ImagesController {
 
     private void wireDragAndDrop(Scene scene) {
         scene.setOnDragOver(e -> {
-            // a drop names files; whether it is a directory is checked when it is opened, by the host
-            if (e.getDragboard().hasFiles() && e.getDragboard().getFiles().size() == 1)
+            // only a folder is offered (one stat of the path the desktop's file manager hands over; the
+            // images themselves are read by the host, off the FX thread)
+            if (e.getDragboard().hasFiles() && e.getDragboard().getFiles().size() == 1
+                    && e.getDragboard().getFiles().get(0).isDirectory())
                 e.acceptTransferModes(TransferMode.LINK, TransferMode.COPY);
             e.consume();
         });

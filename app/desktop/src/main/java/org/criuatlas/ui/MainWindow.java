@@ -156,11 +156,13 @@ public final class MainWindow {
 
     // ---- the close path ----------------------------------------------------------------------
 
-    /** File &gt; Quit and Ctrl+Q: exactly what the window's close button does. */
+    /**
+     * File &gt; Quit and Ctrl+Q: exactly what the window's close button does. The request goes
+     * through the window's own event dispatch, which closes the window unless a handler (ours, when a
+     * dump runs) consumed it.
+     */
     public void quit() {
-        WindowEvent request = new WindowEvent(window.stage(), WindowEvent.WINDOW_CLOSE_REQUEST);
-        Event.fireEvent(window.stage(), request);
-        if (!request.isConsumed()) window.stage().close();
+        Event.fireEvent(window.stage(), new WindowEvent(window.stage(), WindowEvent.WINDOW_CLOSE_REQUEST));
     }
 
     private void closeRequested(WindowEvent e) {
