@@ -48,7 +48,7 @@ public final class ExplorerView extends BorderPane {
     private final ExplorerViewModel vm;
     private final RefreshController refresh;
     private final GraphView graph = new GraphView();
-    private final TableView<ProcessRow> table = new TableView<>();
+    private final ProcessTable table;
     private final TextField search = new TextField();
     private final PlanPanel planPanel;
     private final ToggleButton dark = new ToggleButton("Dark");
@@ -58,7 +58,6 @@ public final class ExplorerView extends BorderPane {
     private final VBox top = new VBox();
     private final InspectorPane inspector;
     private javafx.scene.control.TabPane sideTabs;
-    private boolean syncing;
     private Themes themes = new Themes();
     private final StatusBar statusBar = new StatusBar();
 
@@ -66,6 +65,7 @@ public final class ExplorerView extends BorderPane {
         this.vm = vm;
         this.refresh = refresh;
         this.planPanel = new PlanPanel(vm);
+        this.table = new ProcessTable(vm);
         getStyleClass().add("explorer");
 
         // graph
@@ -78,7 +78,7 @@ public final class ExplorerView extends BorderPane {
         graph.setOnSelect(vm::select);
         graph.setOnFocusSubtree(vm::focusSubtree);
         graph.setOnBadge(c -> vm.jumpTo(SelectedItem.ofKey(c.key()) != null ? SelectedItem.ofKey(c.key()) : SelectedItem.process(c.insidePid())));
-        graph.setContextMenuFactory(this::processMenu);
+        graph.setContextMenuFactory(table::processMenu);
         vm.focusProperty().addListener((o, a, b) -> {
             if (b != null) graph.fitPids(b.pids());
         });
@@ -87,7 +87,6 @@ public final class ExplorerView extends BorderPane {
         // keeps showing what its last refresh changed
 
         // process table
-        buildTable();
         search.setId(Styles.ID_SEARCH);
         search.setPromptText("Search pid, command, socket inode, path (Ctrl+F)");
         search.textProperty().bindBidirectional(vm.searchProperty());
@@ -162,114 +161,6 @@ public final class ExplorerView extends BorderPane {
         t.setClosable(false);
         sideTabs.getTabs().add(t);
         sideTabs.getSelectionModel().select(t);
-    }
-
-    private void buildTable() {
-        table.setId(Styles.ID_PROCESS_TABLE);
-        table.setItems(vm.visibleRows());
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        TableColumn<ProcessRow, Integer> pid = new TableColumn<>("PID");
-        pid.setCellValueFactory(c -> new javafx.beans.property.SimpleObjectProperty<>(c.getValue().pid()));
-        pid.setPrefWidth(64);
-        pid.setMaxWidth(90);
-        TableColumn<ProcessRow, String> cmd = new TableColumn<>("Process");
-        cmd.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().indentedCommand()));
-        cmd.setPrefWidth(220);
-        TableColumn<ProcessRow, Integer> socks = new TableColumn<>("Sockets");
-        socks.setCellValueFactory(c -> new javafx.beans.property.SimpleObjectProperty<>(c.getValue().sockets()));
-        socks.setPrefWidth(60);
-        socks.setMaxWidth(80);
-        table.getColumns().setAll(java.util.List.of(pid, cmd, socks));
-        table.setPlaceholder(new Label("No processes (yet)"));
-        table.setRowFactory(tv -> {
-            TableRow<ProcessRow> row = new TableRow<>() {
-                @Override
-                protected void updateItem(ProcessRow item, boolean empty) {
-                    super.updateItem(item, empty);
-                    boolean isNew = !empty && item != null && vm.marksVisibleProperty().get()
-                            && vm.diffProperty().get().appearedPids().contains(item.pid());
-                    getStyleClass().remove(Styles.NEW_ROW);
-                    if (isNew) getStyleClass().add(Styles.NEW_ROW);
-                }
-            };
-            // the menu is built per click (it depends on the plan); the context-menu key opens it too
-            ContextMenu[] shown = new ContextMenu[1];
-            java.util.function.BiConsumer<Double, Double> showMenu = (x, y) -> {
-                if (row.getItem() == null) return;
-                if (shown[0] != null) shown[0].hide();
-                shown[0] = processMenu(row.getItem().pid());
-                shown[0].show(row, x, y);
-            };
-            row.setOnContextMenuRequested(e -> {
-                if (shown[0] == null || !shown[0].isShowing()) showMenu.accept(e.getScreenX(), e.getScreenY());
-                e.consume();
-            });
-            row.setOnMouseClicked(e -> {
-                if (row.getItem() == null) return;
-                if (e.getButton() == javafx.scene.input.MouseButton.SECONDARY) {
-                    if (shown[0] == null || !shown[0].isShowing()) showMenu.accept(e.getScreenX(), e.getScreenY());
-                } else if (e.getClickCount() == 2) {
-                    vm.focusSubtree(row.getItem().pid());
-                }
-            });
-            return row;
-        });
-        vm.marksVisibleProperty().addListener((o, a, b) -> table.refresh());
-        table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
-            if (syncing || b == null) return;
-            syncing = true;
-            try {
-                vm.jumpTo(SelectedItem.process(b.pid()));
-            } finally {
-                syncing = false;
-            }
-        });
-        vm.selectionProperty().addListener((o, a, b) -> syncTableTo(b));
-        vm.allRows().addListener((javafx.collections.ListChangeListener<ProcessRow>) c -> syncTableTo(vm.getSelection()));
-    }
-
-    private void syncTableTo(SelectedItem s) {
-        if (syncing) return;
-        syncing = true;
-        try {
-            if (s == null || s.kind() != SelectedItem.Kind.PROCESS) {
-                table.getSelectionModel().clearSelection();
-                return;
-            }
-            var rows = vm.visibleRows();
-            for (int i = 0; i < rows.size(); i++) {
-                if (rows.get(i).pid() == s.pid()) {
-                    table.getSelectionModel().clearAndSelect(i);
-                    table.scrollTo(Math.max(0, i - 3));
-                    return;
-                }
-            }
-            table.getSelectionModel().clearSelection();
-        } finally {
-            syncing = false;
-        }
-    }
-
-    /** The context menu of a process, in the graph and in the table. */
-    private ContextMenu processMenu(int pid) {
-        MenuItem focus = new MenuItem("Focus subtree");
-        focus.setId(Styles.ID_MENU_FOCUS);
-        focus.setOnAction(e -> vm.focusSubtree(pid));
-        if (!vm.isLive()) return new ContextMenu(focus);
-        MenuItem plan = new MenuItem("Plan dump of this subtree");
-        plan.setId(Styles.ID_MENU_PLAN);
-        plan.setAccelerator(new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
-        plan.setOnAction(e -> vm.plan().planSubtree(pid));
-        MenuItem add = new MenuItem("Add to plan");
-        add.setId(Styles.ID_MENU_ADD);
-        add.setOnAction(e -> vm.plan().addProcess(pid));
-        MenuItem remove = new MenuItem("Remove from plan");
-        remove.setId(Styles.ID_MENU_REMOVE);
-        remove.setOnAction(e -> vm.plan().removeProcess(pid));
-        boolean planned = vm.plan().getOutcome() != null;
-        add.setDisable(!planned);
-        remove.setDisable(!planned || !vm.plan().getOutcome().pids().contains(pid));
-        return new ContextMenu(plan, add, remove, new SeparatorMenuItem(), focus);
     }
 
     private ToolBar buildToolbar() {

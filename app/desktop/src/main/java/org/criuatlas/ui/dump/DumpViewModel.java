@@ -51,6 +51,10 @@ import java.util.function.Consumer;
  * calling thread in tests). Intents ({@link #start()}, {@link #cancel()}, {@link #applyFix}...) are
  * called there too. Questions to the host (is this folder usable?) run on {@code background}; the
  * dump itself is a {@link HostOperation}: its events are coalesced per UI turn.
+ * <p>
+ * About 400 lines: one dump's whole life (folder, settings, attempts, outcome, fix and retry) is one
+ * state machine over one set of properties; its parts (folder rules, the run, the timeline, the
+ * failures) already live in the host, {@link StageTimeline} and {@link DumpFailure}.
  */
 public final class DumpViewModel {
     public enum Phase {

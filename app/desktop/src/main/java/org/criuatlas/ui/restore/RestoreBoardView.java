@@ -228,7 +228,7 @@ final class RestoreBoardView extends BorderPane {
         return l;
     }
 
-    private static void copyText(String s) {
+    static void copyText(String s) {
         ClipboardContent cc = new ClipboardContent();
         cc.putString(s);
         Clipboard.getSystemClipboard().setContent(cc);
@@ -400,81 +400,6 @@ final class RestoreBoardView extends BorderPane {
 
     private void rebuildConsoles() {
         consoleTabs.getTabs().clear();
-        for (ConsoleModel c : model.consoles()) consoleTabs.getTabs().add(consoleTab(c));
-    }
-
-    private static Tab consoleTab(ConsoleModel c) {
-        // a virtualized list: a burst of thousands of lines lays out only the visible ones
-        ListView<ConsoleTranscript.Line> out = new ListView<>(c.transcript().lines());
-        out.setId(CONSOLE_OUTPUT);
-        out.setFocusTraversable(false);
-        out.setPlaceholder(new Label(c.canSendProperty().get() ? "Nothing sent or received yet." : "Nothing received yet."));
-        out.setCellFactory(v -> new ListCell<>() {
-            private final Label arrow = new Label();
-
-            {
-                arrow.getStyleClass().add(STYLE_ARROW);
-            }
-
-            @Override
-            protected void updateItem(ConsoleTranscript.Line line, boolean empty) {
-                super.updateItem(line, empty);
-                getStyleClass().removeAll(STYLE_SENT, STYLE_RECEIVED);
-                if (empty || line == null) {
-                    setText(null);
-                    setGraphic(null);
-                    return;
-                }
-                boolean sent = line.direction() == ConsoleTranscript.Direction.SENT;
-                getStyleClass().add(sent ? STYLE_SENT : STYLE_RECEIVED);
-                arrow.setText(line.direction().prefix().strip());
-                setGraphic(arrow);
-                setText(line.text());
-            }
-        });
-        out.getItems().addListener((ListChangeListener<ConsoleTranscript.Line>) ch -> {
-            if (!out.getItems().isEmpty()) out.scrollTo(out.getItems().size() - 1);
-        });
-        TextField in = new TextField();
-        in.setId(CONSOLE_INPUT);
-        in.setPromptText(c.canSendProperty().get() ? "type a line, Enter sends it" : "this end only receives");
-        in.disableProperty().bind(c.canSendProperty().not());
-        Button send = new Button("Send");
-        send.setId(CONSOLE_SEND);
-        send.setMinWidth(Region.USE_PREF_SIZE);
-        send.disableProperty().bind(c.canSendProperty().not());
-        Runnable doSend = () -> {
-            c.sendLine(in.getText());
-            in.clear();
-        };
-        in.setOnAction(e -> doSend.run());
-        send.setOnAction(e -> doSend.run());
-        Label sentKey = new Label(ConsoleTranscript.Direction.SENT.prefix() + "you sent");
-        sentKey.getStyleClass().add(STYLE_SENT);
-        sentKey.setMinWidth(Region.USE_PREF_SIZE);
-        Label receivedKey = new Label(ConsoleTranscript.Direction.RECEIVED.prefix() + "the restored process wrote");
-        receivedKey.getStyleClass().add(STYLE_RECEIVED);
-        receivedKey.setMinWidth(0);
-        Label counters = new Label();
-        counters.setId(CONSOLE_COUNTERS);
-        counters.setWrapText(true);
-        counters.getStyleClass().add(Styles.MUTED);
-        counters.textProperty().bind(Bindings.createStringBinding(() -> c.bytesInProperty().get() + " bytes in, "
-                + c.bytesOutProperty().get() + " bytes out; " + c.statusProperty().get(),
-                c.bytesInProperty(), c.bytesOutProperty(), c.statusProperty()));
-        Button copy = new Button("Copy transcript");
-        copy.setId(CONSOLE_COPY);
-        copy.setMinWidth(Region.USE_PREF_SIZE);
-        copy.setOnAction(e -> copyText(c.transcript().text()));
-        Region gap = new Region();
-        HBox.setHgrow(gap, Priority.ALWAYS);
-        HBox legend = new HBox(14, sentKey, receivedKey, gap, copy);
-        legend.setAlignment(Pos.CENTER_LEFT);
-        HBox inputRow = new HBox(6, in, send);
-        HBox.setHgrow(in, Priority.ALWAYS);
-        VBox box = new VBox(4, legend, out, inputRow, counters);
-        VBox.setVgrow(out, Priority.ALWAYS);
-        box.setPadding(new Insets(4));
-        return new Tab(c.key(), box);
+        for (ConsoleModel c : model.consoles()) consoleTabs.getTabs().add(ConsoleTab.of(c));
     }
 }
