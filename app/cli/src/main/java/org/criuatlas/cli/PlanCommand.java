@@ -6,6 +6,9 @@ import org.criuatlas.plan.DumpPlanner;
 import org.criuatlas.plan.PlanReport;
 import org.criuatlas.plan.PlanSet;
 import org.criuatlas.plan.Selection;
+import org.criuatlas.plan.suggest.DumpSuggester;
+import org.criuatlas.plan.suggest.SuggestionReport;
+import org.criuatlas.plan.suggest.Suggestions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -19,7 +22,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code criu-atlas plan --pid P}: scans the machine, plans the dump and prints the plan. Exit
  * status 0 only if the dump would succeed as planned, 3 if it would fail (or cannot be predicted),
- * 2 when the scan itself fails.
+ * 2 when the scan itself fails. With {@code --suggest}: the ways to make it succeed
+ * ({@link DumpSuggester}); 0 when there is one (or none is needed), 3 when nothing makes it succeed.
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Predict what 'criu dump -t PID' will do: every connection that leaves the tree, the error CRIU"
@@ -58,6 +62,11 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON for scripts instead of text.")
     boolean json;
 
+    @Option(names = "--suggest", description = "Make it dumpable: for a dump that would fail, the cheapest sets of changes"
+            + " (a higher root, ticks, options) that make it succeed, ranked by what they cost at restore, each with the"
+            + " command it leads to. Exit 0 when the dump succeeds as it is or a suggestion makes it succeed, 3 when nothing does.")
+    boolean suggest;
+
     @Override
     public Integer call() {
         IpcGraph g;
@@ -68,6 +77,15 @@ public final class PlanCommand implements Callable<Integer> {
             return 2;
         }
         Decisions d = new Decisions(new HashSet<>(external), extUnixSk, null, shellJob, new HashSet<>(reconnect), new HashSet<>(inherit));
+        if (suggest) {
+            List<Suggestions> all = new ArrayList<>();
+            // never "dump from" an ancestor of this command itself
+            int self = (int) ProcessHandle.current().pid();
+            for (int pid : pids) all.add(DumpSuggester.suggest(g, pid, d, self));
+            if (json) System.out.println(SuggestionReport.json(all));
+            else all.forEach(s -> System.out.print(SuggestionReport.text(s)));
+            return all.stream().allMatch(s -> s.alreadyDumps() || !s.suggestions().isEmpty()) ? 0 : WOULD_FAIL;
+        }
         PlanSet set = DumpPlanner.planAll(g, new Selection(pids, new HashSet<>(include), new HashSet<>(exclude)), d,
                 pid -> Files.isDirectory(Path.of("/proc/" + pid)));
         System.out.print(json ? PlanReport.json(set) + "\n" : PlanReport.text(set, g));

@@ -46,6 +46,14 @@ public final class DumpSuggester {
     private DumpSuggester() {}
 
     public static Suggestions suggest(IpcGraph g, int root, Decisions current) {
+        return suggest(g, root, current, -1);
+    }
+
+    /**
+     * As {@link #suggest(IpcGraph, int, Decisions)}, never proposing a root whose subtree holds
+     * {@code keepOut} (the process asking: CRIU Atlas does not suggest dumping itself); -1 for none.
+     */
+    public static Suggestions suggest(IpcGraph g, int root, Decisions current, int keepOut) {
         Decisions base = current == null ? Decisions.NONE : current;
         DumpPlan asked = DumpPlanner.plan(g, root, base);
         if (asked.willSucceed()) return new Suggestions(root, true, List.of(), List.of());
@@ -59,6 +67,7 @@ public final class DumpSuggester {
         }
         List<Suggestion> found = new ArrayList<>();
         for (int r : roots(g, root)) {
+            if (keepOut > 0 && r != root && holds(g, r, keepOut)) break;
             DumpPlan under = r == root ? asked : DumpPlanner.plan(g, r, base);
             for (List<Change> ticks : smallestTickSets(g, r, base, under)) {
                 Decisions d = apply(base, ticks);
@@ -74,12 +83,37 @@ public final class DumpSuggester {
         // one suggestion per distinct set of changes
         Map<String, Suggestion> distinct = new LinkedHashMap<>();
         for (Suggestion s : found) distinct.putIfAbsent(s.root() + " " + new HashSet<>(s.changes()), s);
-        List<Suggestion> ranked = new ArrayList<>(distinct.values());
+        // a suggestion no better in any way than another one (restore cost, processes, size) is left out
+        List<Suggestion> ranked = new ArrayList<>();
+        for (Suggestion x : distinct.values()) {
+            if (distinct.values().stream().noneMatch(y -> y != x && dominates(y, x))) ranked.add(x);
+        }
         // the smallest one is always offered, even when its restore costs more
         Suggestion smallest = ranked.stream().min(Comparator.comparingInt(Suggestion::size)).orElse(null);
         List<Suggestion> out = new ArrayList<>(ranked.subList(0, Math.min(MAX_SUGGESTIONS, ranked.size())));
         if (smallest != null && !out.contains(smallest)) out.set(out.size() - 1, smallest);
         return new Suggestions(root, false, out, unfixable);
+    }
+
+    /** {@code a} is at least as good as {@code b} in every respect and better in one. */
+    static boolean dominates(Suggestion a, Suggestion b) {
+        RestoreCost x = a.cost(), y = b.cost();
+        boolean noWorse = x.obligations() <= y.obligations() && x.connectionsLost() <= y.connectionsLost()
+                && x.processesAdded() <= y.processesAdded() && a.size() <= b.size();
+        boolean better = x.obligations() < y.obligations() || x.connectionsLost() < y.connectionsLost()
+                || x.processesAdded() < y.processesAdded() || a.size() < b.size();
+        return noWorse && better;
+    }
+
+    /** Whether {@code pid} is {@code root} or below it. */
+    static boolean holds(IpcGraph g, int root, int pid) {
+        ProcessInfo p = g.process(pid);
+        for (int i = 0; p != null && i < 10_000; i++) {
+            if (p.pid() == root) return true;
+            if (p.ppid() == p.pid()) return false;
+            p = g.process(p.ppid());
+        }
+        return false;
     }
 
     /** The asked root, then its ancestors nearest first (never init or the kernel's threads: criu cannot dump those). */

@@ -125,7 +125,7 @@ class SuggestionRealCriuTest {
         IpcGraph g = scanner.scan(ScanScope.subtrees(Set.of(t.directorPid())));
         DumpPlan asked = DumpPlanner.plan(g, root, Decisions.NONE);
         if (asked.willSucceed()) return false;
-        Suggestions s = DumpSuggester.suggest(g, root, Decisions.NONE);
+        Suggestions s = DumpSuggester.suggest(g, root, Decisions.NONE, (int) ProcessHandle.current().pid());
         assertFalse(s.suggestions().isEmpty(), what + ": nothing suggested for " + asked.reasons() + "; " + s.unfixable());
         for (Suggestion x : s.suggestions()) {
             Path images = tmp.resolve("d" + (++dumps));
