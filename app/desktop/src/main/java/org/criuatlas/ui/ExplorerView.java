@@ -300,6 +300,9 @@ public final class ExplorerView extends BorderPane {
 
     public Theme theme() { return themes.get(); }
 
+    /** The application's themes as this view follows them (tests switch them). */
+    public Themes themesForTests() { return themes; }
+
     /** Intent: switch the application's theme (every window follows). */
     public void applyTheme(Theme t) {
         themes.set(t);

@@ -176,19 +176,35 @@ public final class GraphView extends Control {
         viewport.set(getViewport().zoomAround(factor, getWidth() / 2, getHeight() / 2));
     }
 
-    /** Where process {@code pid} is drawn, in this control's coordinates; null when not drawn. */
+    /**
+     * Where process {@code pid} is drawn, in this control's coordinates: its node, or the centre of
+     * the group it is folded into at this zoom; null when not drawn.
+     */
     public Point2D screenPointOf(int pid) {
         RenderGraph g = render.get();
         int i = g.indexOf(pid);
         if (i < 0) return null;
+        Overview ov = overview();
+        int r = ov.rep[i];
         Viewport v = getViewport();
-        return new Point2D(v.toScreenX(g.x[i]), v.toScreenY(g.y[i]));
+        return new Point2D(v.toScreenX(ov.cx(r)), v.toScreenY(ov.cy(r)));
     }
 
-    /** The process under a point in this control's coordinates, -1 for none. */
+    /** The process under a point in this control's coordinates (a group's root for a group), -1 for none. */
     public int pidAt(double x, double y) {
         RenderGraph g = render.get();
-        int i = GraphHits.node(g, getViewport(), x, y);
+        int i = GraphHits.node(g, getViewport(), x, y, overview());
         return i < 0 ? -1 : g.pid[i];
+    }
+
+    /** The overview on screen now (which subtrees are folded into groups at this zoom). */
+    public Overview overview() {
+        return getSkin() instanceof GraphViewSkin s ? s.overview() : Overview.none(render.get());
+    }
+
+    /** True when {@code pid} is folded into a group at this zoom. */
+    public boolean folded(int pid) {
+        int i = render.get().indexOf(pid);
+        return i >= 0 && !overview().shown(i);
     }
 }

@@ -19,6 +19,21 @@ public record Palette(int background, int parentEdge, int stream, int dgram, int
             0xFFFF7A33, 0xFFF0C000, 0xFF2FD1A0, 0xFF9A9A9A, 0xFF2B3038, 0xFFC9CED6,
             0xFF1F4E79, 0xFF8CC8FF, 0xFFFFFFFF, 0xFF2FD1A0, 0xFF6A707A, 0xFF1B1E23);
 
+    /** The fill of a collapsed group in the overview: a tint of the node stroke on the background. */
+    public int groupFill() {
+        return mix(nodeStroke, background, 0.88);
+    }
+
+    /** The outline of a collapsed group. */
+    public int groupStroke() {
+        return mix(nodeStroke, background, 0.35);
+    }
+
+    /** A hub's ring: the stream colour, which most of its connections have. */
+    public int hub() {
+        return stream;
+    }
+
     /** {@code c} moved {@code t} (0..1) of the way to the background: how edges outside the plan are muted. */
     public int faded(int c, double t) {
         return mix(c, background, t);
