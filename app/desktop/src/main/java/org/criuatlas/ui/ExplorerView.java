@@ -125,6 +125,15 @@ public final class ExplorerView extends BorderPane {
 
     public GraphView graph() { return graph; }
 
+    /** The process table (tests look at its menu and its rows' places). */
+    public TableView<ProcessRow> table() { return table; }
+
+    /** The table's context menu opened last, null before the first. */
+    public javafx.scene.control.ContextMenu tableMenu() { return table.shownMenu(); }
+
+    /** Row index and offset from the top of the view of {@code pid}'s row, null when it is not on screen. */
+    public double[] tableRowPosition(int pid) { return table.rowPosition(pid); }
+
     public PlanPanel planPanel() { return planPanel; }
 
     public SplitPane mainSplit() { return main; }

@@ -21,7 +21,11 @@ import org.criuatlas.ui.graph.RenderGraph;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -42,6 +46,8 @@ public final class ExplorerViewModel {
     private final ReadOnlyObjectWrapper<Inspection> inspection = new ReadOnlyObjectWrapper<>(this, "inspection", Inspection.EMPTY);
     private final ReadOnlyObjectWrapper<GraphDiff> diff = new ReadOnlyObjectWrapper<>(this, "diff", GraphDiff.NONE);
     private final BooleanProperty marksVisible = new SimpleBooleanProperty(this, "marksVisible", false);
+    private final Set<Integer> gone = new HashSet<>();
+    private final BooleanProperty holdRows = new SimpleBooleanProperty(this, "holdRows", false);
     private final BooleanProperty showKernelThreads = new SimpleBooleanProperty(this, "showKernelThreads", false);
     private final ReadOnlyObjectWrapper<FocusRequest> focus = new ReadOnlyObjectWrapper<>(this, "focus");
     private final ObjectProperty<CriuStatus> criuStatus = new SimpleObjectProperty<>(this, "criuStatus", CriuStatus.UNKNOWN);
@@ -177,13 +183,70 @@ public final class ExplorerViewModel {
         focus.set(new FocusRequest(g.subtree(pid), ++focusSerial));
     }
 
+    /**
+     * The table's rows after a refresh, steady under the hand: a row keeps its place (rows are
+     * changed in place, never replaced wholesale, so the table keeps its selection, focus and
+     * scroll position); a new process is inserted after its predecessor in tree order; a process
+     * that ended stays in place, marked gone, until a refresh while nobody holds the rows
+     * ({@link #holdRowsProperty}).
+     */
+    private void updateRows(List<ProcessRow> fresh) {
+        if (rows.isEmpty()) {
+            rows.setAll(fresh);
+            gone.clear();
+            return;
+        }
+        Map<Integer, ProcessRow> byPid = new HashMap<>(fresh.size() * 2);
+        for (ProcessRow r : fresh) byPid.put(r.pid(), r);
+        // rows marked gone at an earlier refresh go now, unless someone holds the rows
+        if (!holdRows.get() && !gone.isEmpty()) {
+            List<ProcessRow> drop = new ArrayList<>();
+            for (ProcessRow r : rows) if (gone.contains(r.pid()) && !byPid.containsKey(r.pid())) drop.add(r);
+            if (!drop.isEmpty()) rows.removeAll(drop);
+            gone.removeIf(pid -> !byPid.containsKey(pid));
+        }
+        // in place: changed rows; ended processes are marked gone
+        Set<Integer> present = new HashSet<>(rows.size() * 2);
+        for (int i = 0; i < rows.size(); i++) {
+            ProcessRow old = rows.get(i);
+            present.add(old.pid());
+            ProcessRow now = byPid.get(old.pid());
+            if (now == null) {
+                gone.add(old.pid());
+            } else {
+                gone.remove(old.pid());
+                if (!now.equals(old)) rows.set(i, now);
+            }
+        }
+        // new processes: after the row before them in tree order (or before everything)
+        Map<Integer, List<ProcessRow>> after = new HashMap<>();
+        int prev = Integer.MIN_VALUE;
+        for (ProcessRow r : fresh) {
+            if (!present.contains(r.pid())) after.computeIfAbsent(prev, k -> new ArrayList<>()).add(r);
+            else prev = r.pid();
+        }
+        if (after.isEmpty()) return;
+        List<ProcessRow> first = after.remove(Integer.MIN_VALUE);
+        if (first != null) rows.addAll(0, first);
+        for (int i = 0; i < rows.size() && !after.isEmpty(); i++) {
+            List<ProcessRow> add = after.remove(rows.get(i).pid());
+            if (add != null) rows.addAll(i + 1, add);
+        }
+    }
+
+    /** Pids of rows kept for processes that ended (shown struck through). */
+    public boolean isGone(int pid) { return gone.contains(pid); }
+
+    /** While true (the pointer is over the table, a menu is open), rows of ended processes stay. */
+    public BooleanProperty holdRowsProperty() { return holdRows; }
+
     /** Intent: the marks of the last refresh have been seen long enough. */
     public void hideMarks() { marksVisible.set(false); }
 
     /** A prepared snapshot arrives (on the FX thread in the app). */
     public void apply(Prepared p) {
         graph.set(p.graph());
-        rows.setAll(p.rows());
+        updateRows(p.rows());
         diff.set(p.diff());
         marksVisible.set(!p.diff().isEmpty());
         render.set(p.render());
@@ -202,7 +265,7 @@ public final class ExplorerViewModel {
             lastScan.set(images.reading(g));
             return;
         }
-        counts.set(counts(g, rows.size()));
+        counts.set(counts(g, rows.size() - gone.size()));
         privilege.set(g.meta().privileged() ? "root: every process visible"
                 : "own processes only: " + g.problems().size() + " processes or objects unseen (run as root to see all)");
         Instant t = g.meta().takenAt();
