@@ -134,6 +134,9 @@ public final class ExplorerView extends BorderPane {
     /** Row index and offset from the top of the view of {@code pid}'s row, null when it is not on screen. */
     public double[] tableRowPosition(int pid) { return table.rowPosition(pid); }
 
+    /** The table's first visible row: {pid, offset from the top of the view}, null when empty. */
+    public double[] tableTopRow() { return table.topRow(); }
+
     public PlanPanel planPanel() { return planPanel; }
 
     public SplitPane mainSplit() { return main; }

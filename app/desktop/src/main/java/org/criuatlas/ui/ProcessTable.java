@@ -82,7 +82,12 @@ final class ProcessTable extends TableView<ProcessRow> {
             });
             row.setOnMouseClicked(e -> {
                 if (row.getItem() == null) return;
-                if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2) vm.focusSubtree(row.getItem().pid());
+                if (e.getButton() == MouseButton.SECONDARY && (menu == null || !menu.isShowing())) {
+                    // platforms without a context-menu event (the headless one) still get the menu
+                    showMenu(row.getItem().pid(), e.getScreenX(), e.getScreenY());
+                } else if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2) {
+                    vm.focusSubtree(row.getItem().pid());
+                }
             });
             return row;
         });
@@ -173,6 +178,19 @@ final class ProcessTable extends TableView<ProcessRow> {
         // the anchor row back to where it was on screen
         f.scrollToTop(index);
         f.scrollPixels(-anchorOffset);
+    }
+
+    /** The first row visible at the top of the view: {pid, offset}, null when none. */
+    double[] topRow() {
+        VirtualFlow<?> f = flow();
+        if (f == null) return null;
+        IndexedCell<?> top = null;
+        for (int i = 0; i < f.getCellCount(); i++) {
+            IndexedCell<?> c = f.getCell(i);
+            if (!(c instanceof TableRow<?> r) || r.getItem() == null || !r.isVisible() || c.getLayoutY() + c.getHeight() <= 0) continue;
+            if (top == null || c.getLayoutY() < top.getLayoutY()) top = c;
+        }
+        return top == null ? null : new double[]{((ProcessRow) ((TableRow<?>) top).getItem()).pid(), top.getLayoutY()};
     }
 
     /** Where the anchor of the last refresh is now, for tests: its pid and its offset from the top. */
