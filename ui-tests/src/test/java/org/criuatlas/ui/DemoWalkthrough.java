@@ -1,6 +1,7 @@
 package org.criuatlas.ui;
 
 import org.criuatlas.bridge.os.Processes;
+import org.criuatlas.ui.theme.Styles;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextArea;
@@ -12,10 +13,8 @@ import org.criuatlas.model.RestoreObligation;
 import org.criuatlas.testing.Requirements;
 import org.criuatlas.ui.demos.DemoCatalog;
 import org.criuatlas.ui.demos.DemoIds;
-import org.criuatlas.ui.demos.DemoRunner;
 import org.criuatlas.ui.demos.StartedDemo;
 import org.criuatlas.ui.dump.DumpDialog;
-import org.criuatlas.ui.plan.PlannerAdapter;
 import org.criuatlas.ui.restore.RestoreBoard;
 import org.criuatlas.ui.restore.RestoreBoardIds;
 import org.testfx.api.FxRobot;
@@ -49,20 +48,20 @@ abstract class DemoWalkthrough extends FxRobot {
         Requirements.requireCriu();
         Stage mainStage = UiTestSupport.primaryStage();
         AtlasApp.Window w = null;
-        WindowOperations ops = null;
+        MainWindow ops = null;
         List<Integer> restored = new CopyOnWriteArrayList<>();
         Path tmp = Files.createTempDirectory("atlas-walkthrough");
         try {
             AtlasApp.Window[] wa = new AtlasApp.Window[1];
-            WindowOperations[] oa = new WindowOperations[1];
-            List<WindowOperations.ImageWindow> images = new CopyOnWriteArrayList<>();
+            MainWindow[] oa = new MainWindow[1];
+            List<ImageWindow> images = new CopyOnWriteArrayList<>();
             List<RestoreBoard> boards = new CopyOnWriteArrayList<>();
-            PlannerAdapter planner = new PlannerAdapter(tmp.resolve("dumps"));
+            WindowServices services = UiTestSupport.services(tmp.resolve("dumps"));
             org.testfx.api.FxToolkit.setupFixture(() -> {
-                wa[0] = AtlasApp.open(mainStage, LiveSource.create(), planner, null, false);
+                wa[0] = AtlasApp.open(mainStage, services, services.host()::scan, null, false);
                 mainStage.setWidth(1500);
                 mainStage.setHeight(920);
-                oa[0] = WindowOperations.install(wa[0], planner, new DemoRunner());
+                oa[0] = MainWindow.install(wa[0], services);
                 oa[0].setOnImagesShown(images::add);
                 oa[0].setOnRestoreBoard(b -> {
                     boards.add(b);
@@ -72,7 +71,7 @@ abstract class DemoWalkthrough extends FxRobot {
             w = wa[0];
             ops = oa[0];
             AtlasApp.Window win = w;
-            WindowOperations o = ops;
+            MainWindow o = ops;
             waitUntil(30, () -> win.vm().getGraph() != null);
             // "Dump…" waits for criu to be located
             shot(mainStage, "window");
@@ -80,8 +79,8 @@ abstract class DemoWalkthrough extends FxRobot {
             // 1. Demos → demo 1
             clickOn("Demos");
             clickOn("#" + DemoIds.menuItem(DemoCatalog.SEED));
-            waitUntil(30, () -> o.demos().running(DemoCatalog.SEED).isPresent());
-            StartedDemo demo = o.demos().running(DemoCatalog.SEED).orElseThrow();
+            waitUntil(30, () -> o.services().demos().running(DemoCatalog.SEED).isPresent());
+            StartedDemo demo = o.services().demos().running(DemoCatalog.SEED).orElseThrow();
             int app = demo.rootPid();
             int worker = demo.pids().get("worker");
             long workerIno = demo.inode("seed", "worker");
@@ -109,9 +108,9 @@ abstract class DemoWalkthrough extends FxRobot {
             Button fix = lookup("." + DumpDialog.STYLE_FIX).queryButton();
             assertEquals("Tick socket:[" + workerIno + "] as external and retry", fix.getText());
             // pinned on the right edge: the worker's end of the socketpair is selected on the graph
-            org.criuatlas.ui.vm.Selection[] sel = new org.criuatlas.ui.vm.Selection[1];
+            org.criuatlas.ui.graph.SelectedItem[] sel = new org.criuatlas.ui.graph.SelectedItem[1];
             fx(() -> sel[0] = win.vm().getSelection());
-            assertEquals(org.criuatlas.ui.vm.Selection.socket(workerIno), sel[0]);
+            assertEquals(org.criuatlas.ui.graph.SelectedItem.socket(workerIno), sel[0]);
             assertTrue(o.pinnedText().contains("socket:[" + workerIno + "]"), o.pinnedText());
             // the target still runs, and the window says so
             assertTrue(Files.exists(Path.of("/proc/" + app)) && Files.exists(Path.of("/proc/" + worker)));
@@ -139,13 +138,13 @@ abstract class DemoWalkthrough extends FxRobot {
             // 4. Open images
             clickOn("#" + DumpDialog.ID_OPEN_IMAGES);
             waitUntil(30, () -> !images.isEmpty());
-            WindowOperations.ImageWindow iw = images.get(0);
+            ImageWindow iw = images.get(0);
             List<RestoreObligation> obs = iw.dump().obligations();
             assertEquals(1, obs.size(), obs.toString());
             assertEquals(RestoreObligation.Kind.INHERIT_SOCKET, obs.get(0).kind());
             assertEquals("socket:[" + workerIno + "]", obs.get(0).key());
             waitUntil(20, () -> iw.window().vm().getGraph() != null);
-            Label banner = (Label) iw.window().stage().getScene().getRoot().lookup("#" + WindowOperations.ID_IMAGES_OBLIGATIONS)
+            Label banner = (Label) iw.window().stage().getScene().getRoot().lookup("#" + MainWindow.ID_IMAGES_OBLIGATIONS)
                     .lookupAll(".label").stream().filter(n -> ((Label) n).getText().contains("INHERIT_SOCKET")).findFirst().orElseThrow();
             assertTrue(banner.getText().contains("socket:[" + workerIno + "]"), banner.getText());
             // offline: no live controls, no plan panel, a status line about the images, and the
@@ -164,13 +163,13 @@ abstract class DemoWalkthrough extends FxRobot {
             assertEquals(irg.indexOf(worker), irg.anchor[outside]);
             fx(() -> iw.window().view().graph().fit());
             // the socket that leaves the dump: the inspector says what the restore must hand in
-            fx(() -> iw.window().vm().select(org.criuatlas.ui.vm.Selection.socket(workerIno)));
+            fx(() -> iw.window().vm().select(org.criuatlas.ui.graph.SelectedItem.socket(workerIno)));
             assertTrue(iw.window().vm().inspectionProperty().get().properties().stream()
                     .anyMatch(p -> p.value().contains("replacement: socket:[" + workerIno + "]")));
             shot(iw.window().stage(), "image-view");
 
             // 5. Restore… → the board with a console destination → Restore
-            Button restoreButton = (Button) iw.window().stage().getScene().getRoot().lookup("#" + WindowOperations.ID_IMAGES_RESTORE);
+            Button restoreButton = (Button) iw.window().stage().getScene().getRoot().lookup("#" + MainWindow.ID_IMAGES_RESTORE);
             clickOn(restoreButton);
             waitUntil(10, () -> !boards.isEmpty());
             RestoreBoard board = boards.get(0);
@@ -226,8 +225,8 @@ abstract class DemoWalkthrough extends FxRobot {
         } finally {
             List<Integer> leftovers = new ArrayList<>(restored);
             if (ops != null) {
-                WindowOperations o = ops;
-                o.close(); // stops the demo, adopted restored pids included
+                MainWindow o = ops;
+                o.stopDemos(); // stops the demo, adopted restored pids included
             }
             for (int pid : leftovers) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             if (w != null) UiTestSupport.close(w);

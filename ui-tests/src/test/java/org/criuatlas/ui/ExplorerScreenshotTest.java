@@ -1,14 +1,16 @@
 package org.criuatlas.ui;
 
+import org.criuatlas.ui.theme.Theme;
+import org.criuatlas.ui.theme.Styles;
 import javafx.scene.control.TitledPane;
 import org.criuatlas.sample.SyntheticGraphs;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.model.ProcessInfo;
 import org.criuatlas.ui.graph.GraphView;
 import org.criuatlas.ui.plan.Choice;
-import org.criuatlas.ui.plan.Crossing;
+import org.criuatlas.ui.plan.CrossingRow;
 import org.criuatlas.ui.plan.Verdict;
-import org.criuatlas.ui.vm.Selection;
+import org.criuatlas.ui.graph.SelectedItem;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
@@ -47,14 +49,14 @@ class ExplorerScreenshotTest {
                 .mapToInt(ProcessInfo::pid).findFirst().orElseThrow();
         UiTestSupport.fx(() -> {
             window.vm().plan().planSubtree(worker);
-            window.vm().jumpTo(Selection.process(worker));
+            window.vm().jumpTo(SelectedItem.process(worker));
         });
         UiTestSupport.waitUntil(5, () -> window.vm().plan().getOutcome() != null);
         UiTestSupport.fx(() -> graph.fitPids(java.util.Set.of(worker, g.process(worker).ppid(), g.process(g.process(worker).ppid()).ppid())));
         assertPng(UiTestSupport.screenshot(window.stage(), "02-plan-failing"));
 
         UiTestSupport.fx(() -> {
-            for (Crossing c : window.vm().plan().getOutcome().crossings()) {
+            for (CrossingRow c : window.vm().plan().getOutcome().crossings()) {
                 if (c.verdict() == Verdict.FAIL && c.choices().contains(Choice.EXTERNAL)) {
                     window.vm().plan().setChoice(c.key(), Choice.EXTERNAL, true);
                 }

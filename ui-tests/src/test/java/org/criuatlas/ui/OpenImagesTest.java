@@ -1,6 +1,7 @@
 package org.criuatlas.ui;
 
 import org.awaitility.Awaitility;
+import org.criuatlas.ui.theme.Styles;
 import com.sun.javafx.scene.input.DragboardHelper;
 import com.sun.javafx.tk.TKClipboard;
 import javafx.event.Event;
@@ -23,8 +24,6 @@ import org.criuatlas.bridge.images.ImageDump;
 import org.criuatlas.bridge.images.ImageReader;
 import org.criuatlas.bridge.images.SyntheticDump;
 import org.criuatlas.model.RestoreObligation;
-import org.criuatlas.ui.demos.DemoRunner;
-import org.criuatlas.ui.plan.PlannerAdapter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,8 +66,8 @@ class OpenImagesTest {
     @TempDir Path tmp;
     private Stage stage;
     private AtlasApp.Window window;
-    private WindowOperations ops;
-    private final List<WindowOperations.ImageWindow> shown = new CopyOnWriteArrayList<>();
+    private MainWindow ops;
+    private final List<ImageWindow> shown = new CopyOnWriteArrayList<>();
     /** What the live window shows: made up, far more processes than the dump, so the two tables differ. */
     private int liveProcesses;
     /** The rows the live window's table shows for it (the table leaves some processes out). */
@@ -77,21 +76,12 @@ class OpenImagesTest {
     @BeforeEach
     void openWindow() throws Exception {
         stage = UiTestSupport.primaryStage();
-        PlannerAdapter planner = new PlannerAdapter(tmp.resolve("dumps"));
         var live = SyntheticGraphs.workstation(40, 7);
         liveProcesses = live.processes().size();
-        AtlasApp.Window[] wa = new AtlasApp.Window[1];
-        WindowOperations[] oa = new WindowOperations[1];
-        FxToolkit.setupFixture(() -> {
-            // what AtlasApp.start does, with a made-up live source and no saved window state
-            wa[0] = AtlasApp.open(stage, () -> live, planner, null, false);
-            stage.setWidth(1400);
-            stage.setHeight(880);
-            oa[0] = WindowOperations.install(wa[0], planner, new DemoRunner());
-            oa[0].setOnImagesShown(shown::add);
-        });
-        window = wa[0];
-        ops = oa[0];
+        // what AtlasApp.start does, with a made-up live source and no saved window state
+        ops = UiTestSupport.openMain(stage, UiTestSupport.services(tmp.resolve("dumps")), () -> live);
+        ops.setOnImagesShown(shown::add);
+        window = ops.window();
         waitUntil(20, () -> window.vm().getGraph() != null && !table(stage).getItems().isEmpty());
         liveRows = fx(() -> table(stage).getItems().size());
         assertTrue(liveRows > 3, "the live table differs from the dump's");
@@ -104,7 +94,7 @@ class OpenImagesTest {
         for (javafx.stage.Window w : fx(() -> List.copyOf(javafx.stage.Window.getWindows()))) {
             if (w != stage) fx(w::hide);
         }
-        if (ops != null) ops.close(); // blocks on the demos (none ran): off the FX thread
+        if (ops != null) ops.stopDemos(); // blocks on the demos (none ran): off the FX thread
         UiTestSupport.close(window);
     }
 
@@ -116,9 +106,9 @@ class OpenImagesTest {
         // AtlasApp.start hands its raw parameters to this; a non-directory or two arguments open nothing
         assertTrue(fx(() -> ops.openArguments(List.of(tmp.resolve("absent").toString()))).isEmpty());
         assertTrue(fx(() -> ops.openArguments(List.of(dir.toString(), dir.toString()))).isEmpty());
-        Optional<CompletableFuture<WindowOperations.ImageWindow>> opening = fx(() -> ops.openArguments(List.of(argv)));
+        Optional<CompletableFuture<ImageWindow>> opening = fx(() -> ops.openArguments(List.of(argv)));
         assertTrue(opening.isPresent());
-        WindowOperations.ImageWindow iw = opening.get().get(20, TimeUnit.SECONDS);
+        ImageWindow iw = opening.get().get(20, TimeUnit.SECONDS);
         assertImageView(iw, dir);
     }
 
@@ -177,26 +167,26 @@ class OpenImagesTest {
         waitUntil(20, () -> shown.size() == 1);
         assertArchiveView(shown.get(0), archive, dir);
 
-        robot.clickOn("#" + WindowOperations.ID_IMAGES_BACK);
+        robot.clickOn("#" + MainWindow.ID_IMAGES_BACK);
         waitUntil(5, () -> ops.imageWindows().isEmpty());
         ops.setArchiveChooser(owner -> archive.toFile());
         robot.clickOn("File");
-        robot.clickOn("#" + WindowOperations.ID_OPEN_ARCHIVE);
+        robot.clickOn("#" + MainWindow.ID_OPEN_ARCHIVE);
         waitUntil(20, () -> shown.size() == 2);
         assertArchiveView(shown.get(1), archive, dir);
     }
 
     /** The archive's dump in the image view: its processes, titled by the archive, Restore left to podman. */
-    private void assertArchiveView(WindowOperations.ImageWindow iw, Path archive, Path dir) throws Exception {
+    private void assertArchiveView(ImageWindow iw, Path archive, Path dir) throws Exception {
         Stage s = iw.window().stage();
         assertTrue(fx(s::isShowing));
         assertEquals(archive, iw.dump().dir());
         assertEquals(ImageReader.open(dir).graph().summary(), iw.dump().graph().summary(), "the archive shows what its folder holds");
-        Node banner = fx(() -> s.getScene().getRoot().lookup("#" + WindowOperations.ID_IMAGES_BANNER));
+        Node banner = fx(() -> s.getScene().getRoot().lookup("#" + MainWindow.ID_IMAGES_BANNER));
         List<String> texts = fx(() -> labels(banner));
         assertTrue(texts.stream().anyMatch(t -> t.startsWith("Images: " + archive + " ")), texts.toString());
         waitUntil(20, () -> table(s).getItems().size() == 3);
-        Node restore = fx(() -> s.getScene().getRoot().lookup("#" + WindowOperations.ID_IMAGES_RESTORE));
+        Node restore = fx(() -> s.getScene().getRoot().lookup("#" + MainWindow.ID_IMAGES_RESTORE));
         assertTrue(fx(restore::isDisabled), "a container archive is restored by podman, not from here");
     }
 
@@ -209,27 +199,27 @@ class OpenImagesTest {
             return dir.toFile();
         });
         robot.clickOn("File");
-        robot.clickOn("#" + WindowOperations.ID_OPEN_IMAGES);
+        robot.clickOn("#" + MainWindow.ID_OPEN_IMAGES);
         waitUntil(20, () -> shown.size() == 1);
         assertEquals(List.of(stage), owners, "the chooser was asked once, over the main window");
         assertImageView(shown.get(0), dir);
 
         // back to the live window (the image view covers it); cancelling the chooser opens nothing
-        robot.clickOn("#" + WindowOperations.ID_IMAGES_BACK);
+        robot.clickOn("#" + MainWindow.ID_IMAGES_BACK);
         waitUntil(5, () -> ops.imageWindows().isEmpty() && !shown.get(0).window().stage().isShowing());
         ops.setDirectoryChooser(owner -> {
             owners.add(owner);
             return null;
         });
         robot.clickOn("File");
-        robot.clickOn("#" + WindowOperations.ID_OPEN_IMAGES);
+        robot.clickOn("#" + MainWindow.ID_OPEN_IMAGES);
         waitUntil(5, () -> owners.size() == 2);
         // a read, if one wrongly started, would show within this: nothing opens and stays so
         Awaitility.await().during(java.time.Duration.ofMillis(300)).atMost(java.time.Duration.ofSeconds(5))
                 .until(() -> fx(() -> shown.size() == 1 && ops.imageWindows().isEmpty()));
         assertEquals(1, shown.size());
         assertTrue(ops.imageWindows().isEmpty());
-        assertFalse(fx(() -> stage.getScene().getRoot().lookup("#" + WindowOperations.ID_IMAGES_PROGRESS).isVisible()));
+        assertFalse(fx(() -> stage.getScene().getRoot().lookup("#" + MainWindow.ID_IMAGES_PROGRESS).isVisible()));
     }
 
     @Test
@@ -244,7 +234,7 @@ class OpenImagesTest {
         ops.setDirectoryChooser(owner -> dir.toFile());
 
         robot.clickOn("File");
-        robot.clickOn("#" + WindowOperations.ID_OPEN_IMAGES);
+        robot.clickOn("#" + MainWindow.ID_OPEN_IMAGES);
         waitUntil(20, () -> errorDialogOnFx().isPresent());
         DialogPane pane = fx(OpenImagesTest::errorDialogOnFx).orElseThrow();
         String text = fx(pane::getContentText);
@@ -257,7 +247,7 @@ class OpenImagesTest {
         // nothing lost: no image view, the live window as it was, the directory untouched
         assertTrue(shown.isEmpty());
         assertTrue(ops.imageWindows().isEmpty());
-        assertFalse(fx(() -> stage.getScene().getRoot().lookup("#" + WindowOperations.ID_IMAGES_PROGRESS).isVisible()));
+        assertFalse(fx(() -> stage.getScene().getRoot().lookup("#" + MainWindow.ID_IMAGES_PROGRESS).isVisible()));
         assertEquals(liveProcesses, fx(() -> window.vm().getGraph().processes().size()));
         assertEquals(liveRows, fx(() -> table(stage).getItems().size()));
         Map<Path, byte[]> after = contents(dir);
@@ -269,7 +259,7 @@ class OpenImagesTest {
         waitUntil(5, () -> errorDialogOnFx().isEmpty());
         Files.write(files, good);
         robot.clickOn("File");
-        robot.clickOn("#" + WindowOperations.ID_OPEN_IMAGES);
+        robot.clickOn("#" + MainWindow.ID_OPEN_IMAGES);
         waitUntil(20, () -> shown.size() == 1);
         assertImageView(shown.get(0), dir);
     }
@@ -277,7 +267,7 @@ class OpenImagesTest {
     // ---- checks --------------------------------------------------------------------------------
 
     /** The image view: banner "Images: DIR", the dump's processes in its table, every obligation listed. */
-    private void assertImageView(WindowOperations.ImageWindow iw, Path dir) throws Exception {
+    private void assertImageView(ImageWindow iw, Path dir) throws Exception {
         ImageDump expected = ImageReader.open(dir); // read again here, independently of the window
         // SyntheticDump: a parent, its child and a zombie
         assertEquals(3, expected.graph().processes().size());
@@ -287,7 +277,7 @@ class OpenImagesTest {
         assertTrue(ops.imageWindows().contains(iw));
         assertEquals(dir, iw.dump().dir());
 
-        Node banner = fx(() -> s.getScene().getRoot().lookup("#" + WindowOperations.ID_IMAGES_BANNER));
+        Node banner = fx(() -> s.getScene().getRoot().lookup("#" + MainWindow.ID_IMAGES_BANNER));
         assertNotNull(banner, "the images banner is shown");
         List<String> texts = fx(() -> labels(banner));
         String title = texts.stream().filter(t -> t.startsWith("Images: ")).findFirst().orElse("");
@@ -304,7 +294,7 @@ class OpenImagesTest {
         assertEquals(Set.of(100, 101, 102), pids);
         assertEquals(liveRows, fx(() -> table(stage).getItems().size()), "the live window keeps its own table");
 
-        Node obligations = fx(() -> s.getScene().getRoot().lookup("#" + WindowOperations.ID_IMAGES_OBLIGATIONS));
+        Node obligations = fx(() -> s.getScene().getRoot().lookup("#" + MainWindow.ID_IMAGES_OBLIGATIONS));
         List<String> lines = fx(() -> labels(obligations));
         assertEquals("Restore obligations (" + expected.obligations().size() + "): the restore must be handed", lines.get(0));
         assertEquals(expected.obligations().size() + 1, lines.size(), lines.toString());

@@ -1,5 +1,6 @@
 package org.criuatlas.ui;
 
+import org.criuatlas.ui.theme.Styles;
 import javafx.geometry.Point2D;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
@@ -8,7 +9,7 @@ import javafx.scene.input.MouseButton;
 import org.criuatlas.ui.graph.GraphPaint;
 import org.criuatlas.ui.graph.GraphView;
 import org.criuatlas.ui.graph.RenderGraph;
-import org.criuatlas.ui.vm.Selection;
+import org.criuatlas.ui.graph.SelectedItem;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
@@ -43,7 +44,7 @@ class PlanDanglingSocketTest {
 
         // click the worker node in the graph: it is selected in the table and the inspector
         robot.clickOn(UiTestSupport.onGraph(graph, f.worker()));
-        UiTestSupport.waitUntil(5, () -> Selection.process(f.worker()).equals(window.vm().getSelection()));
+        UiTestSupport.waitUntil(5, () -> SelectedItem.process(f.worker()).equals(window.vm().getSelection()));
         assertEquals("worker (pid 101)", robot.lookup("#" + Styles.ID_INSPECTOR_TITLE).queryAs(Label.class).getText());
         assertEquals(f.worker(), ((org.criuatlas.ui.vm.ProcessRow) table.getSelectionModel().getSelectedItem()).pid());
 

@@ -1,5 +1,6 @@
 package org.criuatlas.ui;
 
+import org.criuatlas.ui.theme.Styles;
 import javafx.geometry.Point2D;
 import javafx.scene.Node;
 import javafx.scene.control.Hyperlink;
@@ -15,7 +16,7 @@ import org.criuatlas.ui.graph.GraphPaint;
 import org.criuatlas.ui.graph.GraphView;
 import org.criuatlas.ui.graph.RenderGraph;
 import org.criuatlas.ui.vm.ProcessRow;
-import org.criuatlas.ui.vm.Selection;
+import org.criuatlas.ui.graph.SelectedItem;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 
@@ -57,7 +58,7 @@ class RealProcessPlanTest {
 
             // the app shows them: search the worker's pid
             robot.clickOn("#" + Styles.ID_SEARCH).write(Integer.toString(worker)).type(KeyCode.ENTER);
-            UiTestSupport.waitUntil(5, () -> Selection.process(worker).equals(w.vm().getSelection()));
+            UiTestSupport.waitUntil(5, () -> SelectedItem.process(worker).equals(w.vm().getSelection()));
             TableView<?> table = robot.lookup("#" + Styles.ID_PROCESS_TABLE).queryAs(TableView.class);
             assertEquals(worker, ((ProcessRow) table.getSelectionModel().getSelectedItem()).pid());
             assertNotNull(graph.screenPointOf(worker), "the worker is drawn");
@@ -67,7 +68,7 @@ class RealProcessPlanTest {
             Hyperlink parent = robot.lookup(".hyperlink").match(n -> n instanceof Hyperlink h
                     && h.getText().endsWith("(" + root + ")")).queryAs(Hyperlink.class);
             robot.clickOn(parent);
-            UiTestSupport.waitUntil(5, () -> Selection.process(root).equals(w.vm().getSelection()));
+            UiTestSupport.waitUntil(5, () -> SelectedItem.process(root).equals(w.vm().getSelection()));
 
             // plan its subtree from the graph's context menu
             robot.clickOn(UiTestSupport.onGraph(graph, root), MouseButton.SECONDARY);

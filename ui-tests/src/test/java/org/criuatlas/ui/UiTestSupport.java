@@ -1,7 +1,9 @@
 package org.criuatlas.ui;
 
+import org.criuatlas.ui.theme.Styles;
 import javafx.geometry.Point2D;
 import javafx.stage.Stage;
+import org.criuatlas.host.LocalHost;
 import org.criuatlas.ui.graph.GraphPaint;
 import org.criuatlas.ui.graph.GraphView;
 import org.criuatlas.ui.graph.RenderGraph;
@@ -50,11 +52,34 @@ public final class UiTestSupport {
         return FxToolkit.registerPrimaryStage();
     }
 
+    /**
+     * The services of a test window: this machine's host on a fresh pool, the planner writing its
+     * command for {@code dumps}, and an application end that only records (the toolkit lives on).
+     */
+    public static WindowServices services(Path dumps) {
+        java.util.concurrent.ExecutorService pool = WindowServices.newPool();
+        return new WindowServices(new LocalHost(pool), pool, org.criuatlas.ui.fx.FxThread.EXECUTOR, new PlannerAdapter(dumps),
+                new org.criuatlas.ui.demos.DemoRunner(), new org.criuatlas.ui.theme.Themes(), () -> {}, null);
+    }
+
+    /** An explorer window with the main window's controllers on it (what AtlasApp.start does, without saved state). */
+    public static MainWindow openMain(Stage stage, WindowServices services, GraphSource source) throws Exception {
+        MainWindow[] m = new MainWindow[1];
+        FxToolkit.setupFixture(() -> {
+            AtlasApp.Window w = AtlasApp.open(stage, services, source, null, false);
+            stage.setWidth(1400);
+            stage.setHeight(880);
+            m[0] = MainWindow.install(w, services);
+        });
+        return m[0];
+    }
+
     static AtlasApp.Window open(GraphSource source) throws Exception {
         Stage stage = primaryStage();
         AtlasApp.Window[] w = new AtlasApp.Window[1];
+        WindowServices services = services(Path.of("/tmp/criu-atlas-test-dumps"));
         FxToolkit.setupFixture(() -> {
-            w[0] = AtlasApp.open(stage, source, new PlannerAdapter(Path.of("/tmp/criu-atlas-test-dumps")), null, false);
+            w[0] = AtlasApp.open(stage, services, source, null, false);
             stage.setWidth(1400);
             stage.setHeight(880);
         });
@@ -102,6 +127,20 @@ public final class UiTestSupport {
         fx(() -> img[0] = stage.getScene().snapshot(null));
         javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(img[0], null), "png", file.toFile());
         return file;
+    }
+
+    /**
+     * Two screenshots of what {@code stage} shows: {@code name} in the light theme and
+     * {@code name-dark} in the dark one (the theme is left as it was).
+     */
+    public static void screenshotsLightAndDark(javafx.stage.Stage stage, org.criuatlas.ui.theme.Themes themes, String name)
+            throws Exception {
+        org.criuatlas.ui.theme.Theme was = fx(themes::get);
+        fx(() -> themes.set(org.criuatlas.ui.theme.Theme.LIGHT));
+        screenshot(stage, name);
+        fx(() -> themes.set(org.criuatlas.ui.theme.Theme.DARK));
+        screenshot(stage, name + "-dark");
+        fx(() -> themes.set(was));
     }
 
     /** Where a process is drawn, in screen coordinates, for the robot to click. */

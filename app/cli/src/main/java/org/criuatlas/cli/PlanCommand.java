@@ -10,6 +10,9 @@ import org.criuatlas.plan.DumpPlanner;
 import org.criuatlas.plan.PlanReport;
 import org.criuatlas.plan.PlanSet;
 import org.criuatlas.plan.Selection;
+import org.criuatlas.plan.suggest.DumpSuggester;
+import org.criuatlas.plan.suggest.SuggestionReport;
+import org.criuatlas.plan.suggest.Suggestions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,7 +24,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code criu-atlas plan --pid P}: scans the machine, plans the dump and prints the plan. Exit
  * status 0 only if the dump would succeed as planned, 3 ({@link ExitCode#CHECK_SAYS_NO}) if it would
- * fail or cannot be predicted, 4 for a pid that does not exist, 5 when the scan itself fails.
+ * fail or cannot be predicted, 4 for a pid that does not exist, 5 when the scan itself fails. With
+ * {@code --suggest}: the ways to make it succeed ({@link DumpSuggester}); 0 when there is one (or
+ * none is needed), 3 when nothing makes it succeed.
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = "Predict what 'criu dump -t PID' will do: every connection that leaves the tree, the error CRIU"
@@ -58,6 +63,11 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON for scripts instead of text (docs/json.md).")
     boolean json;
 
+    @Option(names = "--suggest", description = "Make it dumpable: for a dump that would fail, the cheapest sets of changes"
+            + " (a higher root, ticks, options) that make it succeed, ranked by what they cost at restore, each with the"
+            + " command it leads to. Exit 0 when the dump succeeds as it is or a suggestion makes it succeed, 3 when nothing does.")
+    boolean suggest;
+
     @Override
     public Integer call() {
         for (int pid : pids) if (!LiveProcesses.exists(pid)) throw new CliException(ExitCode.NOT_FOUND, "no process " + pid);
@@ -66,6 +76,15 @@ public final class PlanCommand implements Callable<Integer> {
                 throw new CliException(ExitCode.USAGE, "--inherit wants socket:[INO] or pipe:[INO]; got " + key);
         IpcGraph g = LiveGraph.scan();
         Decisions d = new Decisions(new HashSet<>(external), extUnixSk, null, shellJob, new HashSet<>(reconnect), new HashSet<>(inherit));
+        if (suggest) {
+            List<Suggestions> all = new ArrayList<>();
+            // never "dump from" an ancestor of this command itself
+            int self = (int) ProcessHandle.current().pid();
+            for (int pid : pids) all.add(DumpSuggester.suggest(g, pid, d, self));
+            if (json) System.out.println(Json.write(SuggestionReport.reports(all)));
+            else all.forEach(s -> System.out.print(SuggestionReport.text(s)));
+            return all.stream().allMatch(s -> s.alreadyDumps() || !s.suggestions().isEmpty()) ? ExitCode.OK.code : ExitCode.CHECK_SAYS_NO.code;
+        }
         PlanSet set = DumpPlanner.planAll(g, new Selection(pids, new HashSet<>(include), new HashSet<>(exclude)), d,
                 LiveProcesses::exists);
         System.out.print(json ? Json.write(PlanJson.of(set)) + "\n" : PlanReport.text(set, g));

@@ -45,7 +45,7 @@ public final class ShellDocs {
         Path out = Path.of(args[0]);
         String date = args.length > 1 ? args[1] : java.time.LocalDate.now().toString();
         Files.createDirectories(out);
-        CommandLine cli = new CommandLine(new AtlasCommand());
+        CommandLine cli = AtlasCommand.commandLine();
         ShellDocs docs = new ShellDocs(cli);
         Files.writeString(out.resolve(NAME + ".1"), docs.manPage(date), StandardCharsets.UTF_8);
         Files.writeString(out.resolve(NAME + ".bash"), AutoComplete.bash(NAME, cli), StandardCharsets.UTF_8);

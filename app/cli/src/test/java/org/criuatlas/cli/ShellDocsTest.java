@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The man page and completions cover the whole command model (their loading is installers/test-deb.sh's). */
 class ShellDocsTest {
-    private final CommandLine cli = new CommandLine(new AtlasCommand());
+    private final CommandLine cli = AtlasCommand.commandLine();
     private final ShellDocs docs = new ShellDocs(cli);
 
     @Test

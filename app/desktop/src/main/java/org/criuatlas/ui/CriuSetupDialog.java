@@ -1,5 +1,7 @@
 package org.criuatlas.ui;
 
+import org.criuatlas.ui.fx.FxThread;
+import org.criuatlas.ui.theme.Theme;
 import javafx.geometry.Insets;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
@@ -58,7 +60,7 @@ public final class CriuSetupDialog {
                 the apt sources stay as they are. %s
 
                 Or pick a criu 4.x binary you already have; it is checked the same way.""".formatted(
-                CriuLocator.atlasHome(), CriuProvisioning.asRoot()
+                CriuProvisioning.installFolder(), CriuProvisioning.asRoot()
                         ? "It is then checked with `criu check`."
                         : "Without root `criu check` cannot run; dumps and restores need root anyway."));
         what.setWrapText(true);
@@ -126,22 +128,22 @@ public final class CriuSetupDialog {
         state.setText(userCriu == null ? "Downloading and checking CRIU\u2026" : "Checking " + userCriu + "\u2026");
         Thread t = new Thread(() -> {
             try {
-                running = CriuProvisioning.start(script, userCriu, line -> UiThread.run(() -> log.appendText(line + "\n")));
+                running = CriuProvisioning.start(script, userCriu, line -> FxThread.run(() -> log.appendText(line + "\n")));
                 Path criu = running.await();
-                UiThread.run(() -> {
+                FxThread.run(() -> {
                     state.setText("Ready: CRIU Atlas uses " + criu + ". Dump and restore are available.");
                     busy(false);
                     download.setDisable(true);
                     onReady.accept(criu);
                 });
             } catch (CriuProvisioning.ProvisioningException e) {
-                UiThread.run(() -> {
+                FxThread.run(() -> {
                     state.setText(e.getMessage().equals("cancelled") ? "Cancelled: nothing is used."
                             : "Failed: " + e.getMessage() + ". The lines below say why.");
                     busy(false);
                 });
             } catch (IOException e) {
-                UiThread.run(() -> {
+                FxThread.run(() -> {
                     state.setText("Cannot run " + script + ": " + e.getMessage());
                     busy(false);
                 });

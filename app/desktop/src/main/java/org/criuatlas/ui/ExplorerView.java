@@ -1,6 +1,8 @@
 package org.criuatlas.ui;
 
-import javafx.animation.PauseTransition;
+import org.criuatlas.ui.theme.Theme;
+import org.criuatlas.ui.theme.Themes;
+import org.criuatlas.ui.theme.Styles;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.ObjectBinding;
 import javafx.geometry.Insets;
@@ -30,13 +32,13 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import javafx.util.Duration;
+import org.controlsfx.control.StatusBar;
 import org.criuatlas.ui.graph.GraphPaint;
 import org.criuatlas.ui.graph.GraphView;
 import org.criuatlas.ui.vm.ExplorerViewModel;
 import org.criuatlas.ui.vm.ProcessRow;
 import org.criuatlas.ui.vm.RefreshController;
-import org.criuatlas.ui.vm.Selection;
+import org.criuatlas.ui.graph.SelectedItem;
 
 /**
  * The explorer window's content: toolbar, process table, graph, inspector, plan panel and status
@@ -46,7 +48,7 @@ public final class ExplorerView extends BorderPane {
     private final ExplorerViewModel vm;
     private final RefreshController refresh;
     private final GraphView graph = new GraphView();
-    private final TableView<ProcessRow> table = new TableView<>();
+    private final ProcessTable table;
     private final TextField search = new TextField();
     private final PlanPanel planPanel;
     private final ToggleButton dark = new ToggleButton("Dark");
@@ -56,14 +58,14 @@ public final class ExplorerView extends BorderPane {
     private final VBox top = new VBox();
     private final InspectorPane inspector;
     private javafx.scene.control.TabPane sideTabs;
-    private boolean syncing;
-    private Theme theme = Theme.LIGHT;
-    private Scene scene;
+    private Themes themes = new Themes();
+    private final StatusBar statusBar = new StatusBar();
 
     public ExplorerView(ExplorerViewModel vm, RefreshController refresh) {
         this.vm = vm;
         this.refresh = refresh;
         this.planPanel = new PlanPanel(vm);
+        this.table = new ProcessTable(vm);
         getStyleClass().add("explorer");
 
         // graph
@@ -75,26 +77,21 @@ public final class ExplorerView extends BorderPane {
         graph.paintProperty().bind(paint);
         graph.setOnSelect(vm::select);
         graph.setOnFocusSubtree(vm::focusSubtree);
-        graph.setOnBadge(c -> vm.jumpTo(Selection.ofKey(c.key()) != null ? Selection.ofKey(c.key()) : Selection.process(c.insidePid())));
-        graph.setContextMenuFactory(this::processMenu);
+        graph.setOnBadge(c -> vm.jumpTo(SelectedItem.ofKey(c.key()) != null ? SelectedItem.ofKey(c.key()) : SelectedItem.process(c.insidePid())));
+        graph.setContextMenuFactory(table::processMenu);
         vm.focusProperty().addListener((o, a, b) -> {
             if (b != null) graph.fitPids(b.pids());
         });
 
-        // marks of a refresh fade after a few seconds
-        PauseTransition fade = new PauseTransition(Duration.seconds(4));
-        fade.setOnFinished(e -> vm.hideMarks());
-        vm.marksVisibleProperty().addListener((o, a, b) -> {
-            if (b) fade.playFromStart();
-        });
+        // the marks of a refresh (new, gone) stay until the next refresh replaces them: a paused view
+        // keeps showing what its last refresh changed
 
         // process table
-        buildTable();
         search.setId(Styles.ID_SEARCH);
         search.setPromptText("Search pid, command, socket inode, path (Ctrl+F)");
         search.textProperty().bindBidirectional(vm.searchProperty());
         search.setOnAction(e -> {
-            if (!vm.visibleRows().isEmpty()) vm.jumpTo(Selection.process(vm.visibleRows().get(0).pid()));
+            if (!vm.visibleRows().isEmpty()) vm.jumpTo(SelectedItem.process(vm.visibleRows().get(0).pid()));
         });
         Label shown = new Label();
         shown.getStyleClass().add(Styles.MUTED);
@@ -127,6 +124,18 @@ public final class ExplorerView extends BorderPane {
     }
 
     public GraphView graph() { return graph; }
+
+    /** The process table (tests look at its menu and its rows' places). */
+    public TableView<ProcessRow> table() { return table; }
+
+    /** The table's context menu opened last, null before the first. */
+    public javafx.scene.control.ContextMenu tableMenu() { return table.shownMenu(); }
+
+    /** Row index and offset from the top of the view of {@code pid}'s row, null when it is not on screen. */
+    public double[] tableRowPosition(int pid) { return table.rowPosition(pid); }
+
+    /** The table's first visible row: {pid, offset from the top of the view}, null when empty. */
+    public double[] tableTopRow() { return table.topRow(); }
 
     public PlanPanel planPanel() { return planPanel; }
 
@@ -164,114 +173,6 @@ public final class ExplorerView extends BorderPane {
         t.setClosable(false);
         sideTabs.getTabs().add(t);
         sideTabs.getSelectionModel().select(t);
-    }
-
-    private void buildTable() {
-        table.setId(Styles.ID_PROCESS_TABLE);
-        table.setItems(vm.visibleRows());
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        TableColumn<ProcessRow, Integer> pid = new TableColumn<>("PID");
-        pid.setCellValueFactory(c -> new javafx.beans.property.SimpleObjectProperty<>(c.getValue().pid()));
-        pid.setPrefWidth(64);
-        pid.setMaxWidth(90);
-        TableColumn<ProcessRow, String> cmd = new TableColumn<>("Process");
-        cmd.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(c.getValue().indentedCommand()));
-        cmd.setPrefWidth(220);
-        TableColumn<ProcessRow, Integer> socks = new TableColumn<>("Sockets");
-        socks.setCellValueFactory(c -> new javafx.beans.property.SimpleObjectProperty<>(c.getValue().sockets()));
-        socks.setPrefWidth(60);
-        socks.setMaxWidth(80);
-        table.getColumns().setAll(java.util.List.of(pid, cmd, socks));
-        table.setPlaceholder(new Label("No processes (yet)"));
-        table.setRowFactory(tv -> {
-            TableRow<ProcessRow> row = new TableRow<>() {
-                @Override
-                protected void updateItem(ProcessRow item, boolean empty) {
-                    super.updateItem(item, empty);
-                    boolean isNew = !empty && item != null && vm.marksVisibleProperty().get()
-                            && vm.diffProperty().get().appearedPids().contains(item.pid());
-                    getStyleClass().remove(Styles.NEW_ROW);
-                    if (isNew) getStyleClass().add(Styles.NEW_ROW);
-                }
-            };
-            // the menu is built per click (it depends on the plan); the context-menu key opens it too
-            ContextMenu[] shown = new ContextMenu[1];
-            java.util.function.BiConsumer<Double, Double> showMenu = (x, y) -> {
-                if (row.getItem() == null) return;
-                if (shown[0] != null) shown[0].hide();
-                shown[0] = processMenu(row.getItem().pid());
-                shown[0].show(row, x, y);
-            };
-            row.setOnContextMenuRequested(e -> {
-                if (shown[0] == null || !shown[0].isShowing()) showMenu.accept(e.getScreenX(), e.getScreenY());
-                e.consume();
-            });
-            row.setOnMouseClicked(e -> {
-                if (row.getItem() == null) return;
-                if (e.getButton() == javafx.scene.input.MouseButton.SECONDARY) {
-                    if (shown[0] == null || !shown[0].isShowing()) showMenu.accept(e.getScreenX(), e.getScreenY());
-                } else if (e.getClickCount() == 2) {
-                    vm.focusSubtree(row.getItem().pid());
-                }
-            });
-            return row;
-        });
-        vm.marksVisibleProperty().addListener((o, a, b) -> table.refresh());
-        table.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
-            if (syncing || b == null) return;
-            syncing = true;
-            try {
-                vm.jumpTo(Selection.process(b.pid()));
-            } finally {
-                syncing = false;
-            }
-        });
-        vm.selectionProperty().addListener((o, a, b) -> syncTableTo(b));
-        vm.allRows().addListener((javafx.collections.ListChangeListener<ProcessRow>) c -> syncTableTo(vm.getSelection()));
-    }
-
-    private void syncTableTo(Selection s) {
-        if (syncing) return;
-        syncing = true;
-        try {
-            if (s == null || s.kind() != Selection.Kind.PROCESS) {
-                table.getSelectionModel().clearSelection();
-                return;
-            }
-            var rows = vm.visibleRows();
-            for (int i = 0; i < rows.size(); i++) {
-                if (rows.get(i).pid() == s.pid()) {
-                    table.getSelectionModel().clearAndSelect(i);
-                    table.scrollTo(Math.max(0, i - 3));
-                    return;
-                }
-            }
-            table.getSelectionModel().clearSelection();
-        } finally {
-            syncing = false;
-        }
-    }
-
-    /** The context menu of a process, in the graph and in the table. */
-    private ContextMenu processMenu(int pid) {
-        MenuItem focus = new MenuItem("Focus subtree");
-        focus.setId(Styles.ID_MENU_FOCUS);
-        focus.setOnAction(e -> vm.focusSubtree(pid));
-        if (!vm.isLive()) return new ContextMenu(focus);
-        MenuItem plan = new MenuItem("Plan dump of this subtree");
-        plan.setId(Styles.ID_MENU_PLAN);
-        plan.setAccelerator(new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
-        plan.setOnAction(e -> vm.plan().planSubtree(pid));
-        MenuItem add = new MenuItem("Add to plan");
-        add.setId(Styles.ID_MENU_ADD);
-        add.setOnAction(e -> vm.plan().addProcess(pid));
-        MenuItem remove = new MenuItem("Remove from plan");
-        remove.setId(Styles.ID_MENU_REMOVE);
-        remove.setOnAction(e -> vm.plan().removeProcess(pid));
-        boolean planned = vm.plan().getOutcome() != null;
-        add.setDisable(!planned);
-        remove.setDisable(!planned || !vm.plan().getOutcome().pids().contains(pid));
-        return new ContextMenu(plan, add, remove, new SeparatorMenuItem(), focus);
     }
 
     private ToolBar buildToolbar() {
@@ -321,9 +222,13 @@ public final class ExplorerView extends BorderPane {
         return new ToolBar(refreshNow, pause, interval, busy, sep, fit, relayout, kernel, spring, dark);
     }
 
-    private HBox buildStatusBar() {
+    /**
+     * ControlsFX's status bar: the CRIU line and the privilege on the left, the counts and the last
+     * scan on the right, its progress bar running while a scan or preparation is under way.
+     */
+    private StatusBar buildStatusBar() {
         Label criu = statusLabel(Styles.ID_STATUS_CRIU);
-        criu.textProperty().bind(vm.criuStatusProperty());
+        criu.textProperty().bind(vm.criuLineProperty());
         Label priv = statusLabel(Styles.ID_STATUS_PRIVILEGE);
         priv.textProperty().bind(vm.privilegeProperty());
         Label counts = statusLabel(Styles.ID_STATUS_COUNTS);
@@ -341,14 +246,24 @@ public final class ExplorerView extends BorderPane {
         priv.setMinWidth(0);
         vm.liveProperty().addListener((o, a, b) ->
                 priv.setTextOverrun(b ? javafx.scene.control.OverrunStyle.ELLIPSIS : javafx.scene.control.OverrunStyle.LEADING_ELLIPSIS));
-        Region spring = new Region();
-        HBox.setHgrow(spring, Priority.ALWAYS);
-        HBox bar = new HBox(16, criu, priv, spring, counts, scan);
-        bar.setAlignment(Pos.CENTER_LEFT);
-        bar.getStyleClass().add(Styles.STATUS_BAR);
-        bar.setPadding(new Insets(3, 8, 3, 8));
+        StatusBar bar = statusBar;
+        bar.setId(Styles.ID_STATUS_BAR);
+        bar.setText("");
+        bar.getLeftItems().setAll(criu, gap(), priv);
+        bar.getRightItems().setAll(counts, gap(), scan);
+        bar.progressProperty().bind(javafx.beans.binding.Bindings.when(refresh.busyProperty().and(vm.liveProperty()))
+                .then(-1.0).otherwise(0.0));
         return bar;
     }
+
+    private static Region gap() {
+        Region r = new Region();
+        r.setMinWidth(16);
+        return r;
+    }
+
+    /** The status bar (ControlsFX); its progress runs while a scan is under way. */
+    public StatusBar statusBar() { return statusBar; }
 
     private static Label statusLabel(String id) {
         Label l = new Label();
@@ -357,10 +272,12 @@ public final class ExplorerView extends BorderPane {
         return l;
     }
 
-    /** Puts the stylesheet and the keyboard shortcuts on the scene. */
-    public void install(Scene scene, Theme initial) {
-        this.scene = scene;
-        applyTheme(initial);
+    /** Styles the scene with the application's theme (and follows it) and puts the keyboard shortcuts on it. */
+    public void install(Scene scene, Themes themes) {
+        this.themes = themes;
+        themes.style(scene);
+        followTheme(themes.get());
+        themes.themeProperty().addListener((o, a, t) -> followTheme(t));
         var acc = scene.getAccelerators();
         acc.put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN), () -> {
             search.requestFocus();
@@ -380,12 +297,11 @@ public final class ExplorerView extends BorderPane {
         acc.put(new KeyCodeCombination(KeyCode.MINUS, KeyCombination.SHORTCUT_DOWN), () -> graph.zoom(0.8));
         acc.put(new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN), refresh::relayout);
         acc.put(new KeyCodeCombination(KeyCode.D, KeyCombination.SHORTCUT_DOWN), () -> {
-            dark.setSelected(!dark.isSelected());
-            applyTheme(dark.isSelected() ? Theme.DARK : Theme.LIGHT);
+            applyTheme(themes.get() == Theme.DARK ? Theme.LIGHT : Theme.DARK);
         });
         acc.put(new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), () -> {
-            Selection s = vm.getSelection();
-            if (vm.isLive() && s != null && s.kind() == Selection.Kind.PROCESS) vm.plan().planSubtree(s.pid());
+            SelectedItem s = vm.getSelection();
+            if (vm.isLive() && s != null && s.kind() == SelectedItem.Kind.PROCESS) vm.plan().planSubtree(s.pid());
         });
         acc.put(new KeyCodeCombination(KeyCode.C, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), planPanel::copyCommand);
         acc.put(new KeyCodeCombination(KeyCode.ESCAPE), () -> {
@@ -394,14 +310,18 @@ public final class ExplorerView extends BorderPane {
         });
     }
 
-    public Theme theme() { return theme; }
+    public Theme theme() { return themes.get(); }
 
+    /** The application's themes as this view follows them (tests switch them). */
+    public Themes themesForTests() { return themes; }
+
+    /** Intent: switch the application's theme (every window follows). */
     public void applyTheme(Theme t) {
-        theme = t;
+        themes.set(t);
+    }
+
+    private void followTheme(Theme t) {
         dark.setSelected(t == Theme.DARK);
         graph.setPalette(t.palette);
-        if (scene == null) return;
-        String url = t.stylesheetUrl();
-        if (url != null) scene.getStylesheets().setAll(url);
     }
 }

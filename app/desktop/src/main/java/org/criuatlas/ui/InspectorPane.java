@@ -1,5 +1,6 @@
 package org.criuatlas.ui;
 
+import org.criuatlas.ui.theme.Styles;
 import javafx.geometry.Insets;
 import javafx.scene.control.Hyperlink;
 import javafx.scene.control.Label;

@@ -1,5 +1,6 @@
 package org.criuatlas.ui;
 
+import org.criuatlas.ui.theme.Styles;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -24,12 +25,12 @@ import org.criuatlas.plan.Fix;
 import org.criuatlas.plan.PlanCheck;
 import org.criuatlas.ui.graph.VerdictBadge;
 import org.criuatlas.ui.plan.Choice;
-import org.criuatlas.ui.plan.Crossing;
+import org.criuatlas.ui.plan.CrossingRow;
 import org.criuatlas.ui.plan.PlanOutcome;
 import org.criuatlas.ui.plan.Verdict;
 import org.criuatlas.ui.vm.ExplorerViewModel;
 import org.criuatlas.ui.vm.PlanViewModel;
-import org.criuatlas.ui.vm.Selection;
+import org.criuatlas.ui.graph.SelectedItem;
 
 import java.util.List;
 
@@ -178,7 +179,7 @@ public final class PlanPanel extends BorderPane {
             rows.getChildren().add(none);
         }
         int n = 0;
-        for (Crossing c : o.crossings()) {
+        for (CrossingRow c : o.crossings()) {
             if (n++ == MAX_ROWS) {
                 rows.getChildren().add(new Label("\u2026 and " + (o.crossings().size() - MAX_ROWS) + " more"));
                 break;
@@ -204,7 +205,7 @@ public final class PlanPanel extends BorderPane {
         return l;
     }
 
-    private HBox row(Crossing c) {
+    private HBox row(CrossingRow c) {
         VerdictBadge badge = new VerdictBadge(c.verdict());
 
         Label what = new Label(c.what() + " \u2014 " + c.verdict().words);
@@ -216,8 +217,8 @@ public final class PlanPanel extends BorderPane {
         FlowPane ownerLine = new FlowPane(4, 0);
         ownerLine.setAlignment(Pos.CENTER_LEFT);
         Hyperlink inside = new Hyperlink(c.key());
-        Selection ours = Selection.ofKey(c.key());
-        inside.setOnAction(e -> vm.jumpTo(ours != null ? ours : Selection.process(c.insidePid())));
+        SelectedItem ours = SelectedItem.ofKey(c.key());
+        inside.setOnAction(e -> vm.jumpTo(ours != null ? ours : SelectedItem.process(c.insidePid())));
         ownerLine.getChildren().addAll(new Label("ours:"), inside);
         if (c.insidePid() > 0) ownerLine.getChildren().add(new Label("held by pid " + c.insidePid()
                 + (c.insideFd() >= 0 ? " fd " + c.insideFd() : "")));
@@ -225,7 +226,7 @@ public final class PlanPanel extends BorderPane {
         if (c.outsidePid() > 0) {
             Hyperlink owner = new Hyperlink(c.outsideText());
             owner.setId(Styles.idFor("owner", c.id()));
-            owner.setOnAction(e -> vm.jumpTo(Selection.process(c.outsidePid())));
+            owner.setOnAction(e -> vm.jumpTo(SelectedItem.process(c.outsidePid())));
             ownerLine.getChildren().add(owner);
         } else {
             ownerLine.getChildren().add(new Label(c.outsideText()));
@@ -267,7 +268,7 @@ public final class PlanPanel extends BorderPane {
         return row;
     }
 
-    private Node control(Crossing c, Choice ch) {
+    private Node control(CrossingRow c, Choice ch) {
         Fix f = c.fix(ch);
         String title = f == null ? ch.id : f.title();
         Tooltip tip = new Tooltip(f == null ? title : f.consequence());
@@ -298,6 +299,6 @@ public final class PlanPanel extends BorderPane {
     public Verdict verdictOf(String key) {
         PlanOutcome o = plan.getOutcome();
         if (o == null) return null;
-        return o.crossings().stream().filter(c -> c.key().equals(key)).map(Crossing::verdict).findFirst().orElse(null);
+        return o.crossings().stream().filter(c -> c.key().equals(key)).map(CrossingRow::verdict).findFirst().orElse(null);
     }
 }

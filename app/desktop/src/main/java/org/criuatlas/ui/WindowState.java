@@ -1,5 +1,6 @@
 package org.criuatlas.ui;
 
+import org.criuatlas.ui.theme.Theme;
 import javafx.stage.Stage;
 
 import java.util.prefs.Preferences;

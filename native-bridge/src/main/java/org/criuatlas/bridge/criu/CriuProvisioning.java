@@ -66,6 +66,11 @@ public final class CriuProvisioning {
      * The provisioning script: in the folder named by {@value #SCRIPTS_PROPERTY}, else in a
      * {@code scripts/} folder above the code's own location (a source checkout).
      */
+    /** The private folder the script installs CRIU into (nothing outside it changes). */
+    public static Path installFolder() {
+        return CriuLocator.atlasHome();
+    }
+
     public static Optional<Path> script() {
         String dir = System.getProperty(SCRIPTS_PROPERTY);
         if (dir != null && !dir.isBlank()) {

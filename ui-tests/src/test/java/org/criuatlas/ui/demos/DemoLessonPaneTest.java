@@ -30,6 +30,8 @@ class DemoLessonPaneTest extends FxRobot {
     DemoRunner runner;
     DemoLessonPane pane;
     final List<StartedDemo> started = new CopyOnWriteArrayList<>();
+    final List<String> failed = new CopyOnWriteArrayList<>();
+    final org.criuatlas.ui.theme.Themes themes = new org.criuatlas.ui.theme.Themes();
 
     @BeforeAll
     static void toolkit() throws Exception {
@@ -45,11 +47,11 @@ class DemoLessonPaneTest extends FxRobot {
             MenuBar bar = new MenuBar(DemoMenu.create(runner, st -> {
                 started.add(st);
                 pane.show(st.demo());
-            }));
+            }, (d, e) -> failed.add(d.id() + ": " + e), Runnable::run));
             BorderPane root = new BorderPane(new Label("graph goes here"));
             root.setTop(bar);
             root.setRight(pane);
-            s.setScene(new Scene(root, 1100, 800));
+            s.setScene(themes.style(new Scene(root, 1100, 800)));
             s.show();
         });
         WaitForAsyncUtils.waitForFxEvents();
@@ -92,7 +94,7 @@ class DemoLessonPaneTest extends FxRobot {
                 .map(n -> ((Label) n).getText()).reduce("", (a, b) -> a + "\n" + b);
         assertTrue(allSteps.contains("unix[" + s.inode("seed", "worker") + "]"), allSteps);
 
-        UiTestSupport.screenshot(stage, "demo-1-running");
+        UiTestSupport.screenshotsLightAndDark(stage, themes, "demo-1-running");
         clickOn("#" + DemoIds.SELECT_ROOT);
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(2, started.size());

@@ -28,6 +28,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.criuatlas.host.DumpRunner;
+import org.criuatlas.host.Host;
+import org.criuatlas.host.LocalHost;
+import org.criuatlas.host.TargetProbe;
+import org.criuatlas.ui.fx.FxThread;
+import org.criuatlas.ui.theme.Theme;
+import org.criuatlas.ui.theme.Themes;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -53,6 +62,8 @@ class DumpDialogTest {
     final List<Path> opened = new CopyOnWriteArrayList<>();
     final List<CriuOptions> started = new CopyOnWriteArrayList<>();
     final CountDownLatch cancelled = new CountDownLatch(1);
+    final Themes themes = new Themes();
+    final ExecutorService pool = Executors.newCachedThreadPool();
 
     @BeforeEach
     void toolkit() throws Exception {
@@ -62,6 +73,7 @@ class DumpDialogTest {
     @AfterEach
     void close() throws Exception {
         if (stage != null) FxToolkit.cleanupStages();
+        pool.shutdownNow();
     }
 
     static List<CriuLogLine> realLog() throws Exception {
@@ -137,8 +149,11 @@ class DumpDialogTest {
             @Override public void clearPins() {}
         };
         return fx(() -> {
-            DumpViewModel vm = new DumpViewModel(plan, DumpDialog.services(runner(block), pin, intents, opened::add, null));
-            stage.setScene(new Scene(DumpDialog.create(vm), 900, 780));
+            // this machine's host with a scripted criu; the target check reads the real /proc
+            Host host = new LocalHost(LocalHost.Parts.real(pool).withCriu(Path.of("/scripted/criu"), runner(block), TargetProbe.PROC));
+            DumpViewModel vm = new DumpViewModel(plan, new DumpViewModel.Services(host, pool, FxThread.EXECUTOR, pin, intents,
+                    opened::add, null));
+            stage.setScene(themes.style(new Scene(DumpDialog.create(vm), 900, 780)));
             stage.show();
             return vm;
         });
@@ -162,6 +177,9 @@ class DumpDialogTest {
         robot.clickOn("#" + DumpDialog.ID_START);
         waitUntil(20, () -> vm.phase() == DumpViewModel.Phase.FAILED);
         screenshot(stage, "dump-dialog-failed");
+        fx(() -> themes.set(Theme.DARK));
+        screenshot(stage, "dump-dialog-failed-dark");
+        fx(() -> themes.set(Theme.LIGHT));
         Button fix = robot.lookup("." + DumpDialog.STYLE_FIX).queryButton();
         assertEquals("Tick socket:[" + INSIDE + "] as external and retry", fix.getText());
         assertEquals("socket:[" + INSIDE + "]", pinned.get(0).get(0));
@@ -173,6 +191,9 @@ class DumpDialogTest {
         robot.clickOn(fix);
         waitUntil(20, () -> vm.phase() == DumpViewModel.Phase.SUCCEEDED);
         screenshot(stage, "dump-dialog-succeeded");
+        fx(() -> themes.set(Theme.DARK));
+        screenshot(stage, "dump-dialog-succeeded-dark");
+        fx(() -> themes.set(Theme.LIGHT));
         assertEquals(2, started.size());
         assertTrue(started.get(1).external().contains("unix[" + INSIDE + "]"));
         String summary = robot.lookup("#" + DumpDialog.ID_SUMMARY).queryAs(Label.class).getText();

@@ -37,6 +37,8 @@ class LogLensViewTest {
     static final long INSIDE = 1194854, OUTSIDE = 1194853;
 
     Stage stage;
+    final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    final org.criuatlas.ui.theme.Themes themes = new org.criuatlas.ui.theme.Themes();
     final FxRobot robot = new FxRobot();
     final List<LogLink> followed = new CopyOnWriteArrayList<>();
 
@@ -70,16 +72,16 @@ class LogLensViewTest {
     void realFailedDumpLog() throws Exception {
         Path log = Path.of(LogLensViewTest.class.getResource("/criu-logs/dump-external-socketpair.log").toURI());
         LogLensViewModel vm = fx(() -> {
-            LogLensViewModel m = LogLensView.newViewModel();
+            LogLensViewModel m = new LogLensViewModel(pool, org.criuatlas.ui.fx.FxThread.EXECUTOR);
             m.graphProperty().set(graph());
             m.linkTargetProperty().set(followed::add);
-            stage.setScene(new Scene(LogLensView.create(m), 1200, 760));
+            stage.setScene(themes.style(new Scene(LogLensView.create(m), 1200, 760)));
             stage.show();
             m.open(log);
             return m;
         });
         waitUntil(20, () -> !vm.loadingProperty().get() && vm.rows().size() == 1036);
-        screenshot(stage, "log-lens-all");
+        screenshotsLightAndDark(stage, themes, "log-lens-all");
 
         // the diagnosis, in plain words, at the top
         javafx.scene.Node box = robot.lookup("#" + LogLensView.ID_DIAGNOSES).query();
@@ -100,7 +102,7 @@ class LogLensViewTest {
                 || n.lookupAll(".label").stream().anyMatch(l -> ((javafx.scene.control.Labeled) l).getText() != null
                 && ((javafx.scene.control.Labeled) l).getText().contains("External socket is used"))),
                 "the error line is on screen");
-        screenshot(stage, "log-lens-errors");
+        screenshotsLightAndDark(stage, themes, "log-lens-errors");
 
         // an inode is a link: clicking it hands the graph's object to the window
         robot.clickOn("#" + LogLensView.ID_ERRORS_ONLY);

@@ -22,6 +22,7 @@ import org.criuatlas.model.SocketState;
 import org.criuatlas.model.SocketType;
 import org.criuatlas.model.UnixSocket;
 import org.criuatlas.plan.restore.Destination;
+import org.criuatlas.host.LocalHost;
 import org.criuatlas.plan.restore.RestoreWiringPlan;
 import org.criuatlas.plan.restore.WiringRow;
 import org.criuatlas.ui.UiTestSupport;
@@ -51,6 +52,7 @@ class RestoreBoardValidationTest extends FxRobot {
     Stage stage;
     RestoreBoard board;
     ExecutorService pool;
+    final org.criuatlas.ui.theme.Themes themes = new org.criuatlas.ui.theme.Themes();
 
     @BeforeAll
     static void toolkit() throws Exception {
@@ -63,8 +65,8 @@ class RestoreBoardValidationTest extends FxRobot {
         RestoreWiringPlan plan = RestoreWiringPlan.of(Path.of("/img"), graph(), ImageObligations.of(graph()));
         FxToolkit.setupStage(s -> {
             stage = s;
-            board = RestoreBoard.create(plan, Path.of("/usr/local/bin/criu"), Platform::runLater, pool);
-            s.setScene(new Scene((javafx.scene.Parent) board.node(), 1200, 850));
+            board = RestoreBoard.create(plan, new LocalHost(pool), Path.of("/usr/local/bin/criu"), Platform::runLater, pool);
+            s.setScene(themes.style(new Scene((javafx.scene.Parent) board.node(), 1200, 850)));
             s.show();
         });
         WaitForAsyncUtils.waitForFxEvents();
@@ -234,7 +236,7 @@ class RestoreBoardValidationTest extends FxRobot {
                 "progress: " + lookup("#" + TIMELINE).query().getLayoutBounds().getHeight());
         assertTrue(lookup("#" + CONSOLES_EMPTY).query().isVisible());
         // for a person to look at: target/screenshots (ui.screenshots), not the README's pictures
-        UiTestSupport.screenshot(stage, "restore-board-command");
+        UiTestSupport.screenshotsLightAndDark(stage, themes, "restore-board-command");
     }
 
     /** Opens a row's destination menu and clicks an entry in it (not a same-named value elsewhere). */

@@ -13,7 +13,7 @@ import org.criuatlas.sample.SyntheticGraphs;
 import org.criuatlas.ui.graph.GraphPaint;
 import org.criuatlas.ui.graph.GraphView;
 import org.criuatlas.ui.graph.LabelPlacer;
-import org.criuatlas.ui.graph.Palette;
+import org.criuatlas.ui.theme.Palette;
 import org.criuatlas.ui.graph.Rasterizer;
 import org.criuatlas.ui.graph.RenderGraph;
 import org.criuatlas.ui.graph.Viewport;

@@ -1,5 +1,6 @@
 package org.criuatlas.ui.demos;
 
+import org.criuatlas.ui.fx.FxThread;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -40,7 +41,7 @@ public final class DemoLessonModel implements AutoCloseable {
     private final ObservableList<String> stepsView = FXCollections.unmodifiableObservableList(steps);
 
     /**
-     * @param ui        runs UI updates (UiThread.EXECUTOR in the app, a direct executor in tests)
+     * @param ui        runs UI updates (FxThread.EXECUTOR in the app, a direct executor in tests)
      * @param onStarted told when a demo this pane started is running, and on "select root"
      */
     public DemoLessonModel(DemoRunner runner, Demo initial, Executor ui, Consumer<StartedDemo> onStarted) {

@@ -9,7 +9,8 @@ import javafx.scene.control.ScrollPane;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
-import org.criuatlas.ui.UiThread;
+import org.criuatlas.ui.fx.FxThread;
+import org.criuatlas.ui.theme.Styles;
 
 import java.util.function.Consumer;
 
@@ -40,7 +41,7 @@ public final class DemoLessonPane extends BorderPane {
 
         Label title = wrapped(DemoIds.TITLE);
         title.textProperty().bind(Bindings.createStringBinding(() -> model.demoProperty().get().menuText(), model.demoProperty()));
-        title.setStyle("-fx-font-size: 1.25em; -fx-font-weight: bold;");
+        title.getStyleClass().add(Styles.WINDOW_HEADING);
 
         Label summary = wrapped(DemoIds.SUMMARY);
         summary.textProperty().bind(model.summaryProperty());
@@ -94,7 +95,7 @@ public final class DemoLessonPane extends BorderPane {
      * @param onStarted told (on the FX thread) when a demo started here runs, and on "Select root"
      */
     public static DemoLessonPane create(DemoRunner runner, Demo initial, Consumer<StartedDemo> onStarted) {
-        return new DemoLessonPane(new DemoLessonModel(runner, initial, UiThread.EXECUTOR, onStarted));
+        return new DemoLessonPane(new DemoLessonModel(runner, initial, FxThread.EXECUTOR, onStarted));
     }
 
     public DemoLessonModel model() {
@@ -122,7 +123,7 @@ public final class DemoLessonPane extends BorderPane {
 
     private static Label heading(String text) {
         Label l = new Label(text);
-        l.setStyle("-fx-font-weight: bold;");
+        l.getStyleClass().add(Styles.TITLE);
         return l;
     }
 }

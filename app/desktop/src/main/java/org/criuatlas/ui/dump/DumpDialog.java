@@ -1,6 +1,5 @@
 package org.criuatlas.ui.dump;
 
-import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
@@ -22,13 +21,11 @@ import javafx.stage.DirectoryChooser;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 import org.criuatlas.plan.DumpPlan;
+import org.criuatlas.ui.theme.Styles;
+import org.criuatlas.ui.theme.Themes;
 
 import java.io.File;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.function.Consumer;
 
 /**
  * The "Dump…" window: images folder with its check, options, Dump/Cancel, the stage timeline, the
@@ -59,12 +56,6 @@ public final class DumpDialog extends BorderPane {
     public static final String STYLE_FIX = "dump-fix";
     public static final String STYLE_FAILURE = "dump-failure";
 
-    private static final ExecutorService WORKERS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "dump-dialog");
-        t.setDaemon(true);
-        return t;
-    });
-
     private final DumpViewModel vm;
 
     public DumpDialog(DumpViewModel vm) {
@@ -75,10 +66,11 @@ public final class DumpDialog extends BorderPane {
         DumpPlan p = vm.plan();
         Label header = new Label("Dump pid " + p.root() + " (" + p.rootCommand() + ") \u2014 " + p.dumped().size() + " process"
                 + (p.dumped().size() == 1 ? "" : "es"));
-        header.setStyle("-fx-font-weight: bold; -fx-font-size: 1.1em;");
+        header.getStyleClass().add(Styles.WINDOW_HEADING);
         TextField command = new TextField();
         command.setId(ID_COMMAND);
         command.setEditable(false);
+        command.getStyleClass().add(Styles.COMMAND_FIELD);
         command.textProperty().bind(vm.commandProperty());
 
         // folder
@@ -162,7 +154,7 @@ public final class DumpDialog extends BorderPane {
         });
         ListView<String> log = new ListView<>(vm.logTail());
         log.setId(ID_LOG);
-        log.setStyle("-fx-font-family: monospace;");
+        log.getStyleClass().add(Styles.MONOSPACE);
         vm.logTail().addListener((ListChangeListener<String>) c -> {
             if (!vm.logTail().isEmpty()) log.scrollTo(vm.logTail().size() - 1);
         });
@@ -181,9 +173,10 @@ public final class DumpDialog extends BorderPane {
         target.setId(ID_TARGET);
         target.setWrapText(true);
         target.textProperty().bind(Bindings.createStringBinding(() -> vm.target() == null ? "" : vm.target().text(), vm.targetProperty()));
-        target.styleProperty().bind(Bindings.createStringBinding(() -> vm.target() == null ? ""
-                : vm.target().running() ? "-fx-text-fill: #2e7d32; -fx-font-weight: bold;" : "-fx-text-fill: #c62828; -fx-font-weight: bold;",
-                vm.targetProperty()));
+        vm.targetProperty().addListener((o, a, t) -> {
+            target.getStyleClass().removeAll(Styles.TARGET_RUNNING, Styles.TARGET_NOT_RUNNING);
+            if (t != null) target.getStyleClass().add(t.running() ? Styles.TARGET_RUNNING : Styles.TARGET_NOT_RUNNING);
+        });
         Label summary = new Label();
         summary.setId(ID_SUMMARY);
         summary.textProperty().bind(Bindings.createStringBinding(() -> vm.summary() == null ? "" : vm.summary().text(), vm.summaryProperty()));
@@ -221,7 +214,7 @@ public final class DumpDialog extends BorderPane {
         box.getChildren().clear();
         for (DumpFailure f : vm.failures()) {
             Label title = new Label(f.title());
-            title.setStyle("-fx-font-weight: bold; -fx-text-fill: #c62828;");
+            title.getStyleClass().add(Styles.FAILURE_TITLE);
             Label what = new Label(f.what());
             what.setWrapText(true);
             Label fix = new Label(f.fixText());
@@ -230,8 +223,7 @@ public final class DumpDialog extends BorderPane {
             what.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
             fix.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
             VBox v = new VBox(3, title, what, fix);
-            v.getStyleClass().add(STYLE_FAILURE);
-            v.setStyle("-fx-border-color: #c62828; -fx-border-width: 0 0 0 4; -fx-padding: 4 8 4 8;");
+            v.getStyleClass().addAll(STYLE_FAILURE, Styles.FAILURE_CARD);
             v.setOnMouseClicked(e -> vm.pin(f));
             if (f.fix() != null) {
                 Button b = new Button(f.fix().label());
@@ -251,33 +243,15 @@ public final class DumpDialog extends BorderPane {
         return new DumpDialog(vm);
     }
 
-    /** Services for the window: blocking work on a daemon pool, state changes on the FX thread. */
-    public static DumpViewModel.Services services(DumpRunner runner, GraphPin pin, PlanIntents intents,
-                                                 Consumer<Path> openImages, Consumer<Path> openLog) {
-        return new DumpViewModel.Services(runner, WORKERS, r -> {
-            if (Platform.isFxApplicationThread()) r.run();
-            else Platform.runLater(r);
-        }, TargetProbe.PROC, pin, intents, openImages, openLog);
-    }
-
     /**
-     * Opens the dump window for {@code plan} (the plan panel's "Dump…"), with a new folder suggested
-     * under {@code ~/criu-atlas-dumps}.
+     * A window around a prepared view-model, styled by {@code themes}; closing it while a dump runs
+     * cancels the dump.
      */
-    public static Stage openStage(Window owner, DumpPlan plan, Path criu, GraphPin pin, PlanIntents intents,
-                                  Consumer<Path> openImages, Consumer<Path> openLog) {
-        DumpViewModel vm = new DumpViewModel(plan, services(DumpRunner.criu(criu), pin, intents, openImages, openLog));
-        vm.chooseFolder(ImagesFolder.newSubFolder(Path.of(System.getProperty("user.home"), "criu-atlas-dumps"), plan.root(),
-                LocalDateTime.now()));
-        return stage(owner, vm);
-    }
-
-    /** A window around a prepared view-model; closing it while a dump runs cancels the dump. */
-    public static Stage stage(Window owner, DumpViewModel vm) {
+    public static Stage stage(Window owner, DumpViewModel vm, Themes themes) {
         Stage s = new Stage();
         if (owner != null) s.initOwner(owner);
         s.setTitle("Dump pid " + vm.plan().root());
-        s.setScene(new Scene(create(vm), 900, 760));
+        s.setScene(themes.style(new Scene(create(vm), 900, 760)));
         s.setOnCloseRequest(e -> vm.cancel());
         s.show();
         return s;

@@ -17,36 +17,44 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.criuatlas.bridge.criu.CriuEvent;
-import org.criuatlas.bridge.criu.CriuException;
-import org.criuatlas.bridge.criu.CriuListener;
 import org.criuatlas.bridge.criu.CriuOptions;
 import org.criuatlas.bridge.criu.CriuResult;
-import org.criuatlas.bridge.criu.CriuSession;
+import org.criuatlas.host.DumpOutcome;
+import org.criuatlas.host.DumpRequest;
+import org.criuatlas.host.DumpSummary;
+import org.criuatlas.host.FolderCheck;
+import org.criuatlas.host.Host;
+import org.criuatlas.host.HostEvent;
+import org.criuatlas.host.HostOperation;
+import org.criuatlas.host.TargetState;
 import org.criuatlas.plan.DumpCommand;
 import org.criuatlas.plan.DumpPlan;
+import org.criuatlas.ui.fx.Batched;
+import org.criuatlas.ui.fx.LatestOnly;
 
-import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
  * The "Dump…" operation without a toolkit: the images folder rules, the options, the run on a
- * background executor, the stage timeline and log tail, cancel, the failure with its pin and fix,
- * the check that the target still runs, and the figures of a success.
+ * host (the folder is prepared, criu runs and the target is checked there), the stage timeline and
+ * log tail, cancel, the failure with its pin and fix, the check that the target still runs, and the
+ * figures of a success.
  * <p>
  * Every property and list changes on the {@code ui} executor only (the FX thread in the window, the
  * calling thread in tests). Intents ({@link #start()}, {@link #cancel()}, {@link #applyFix}...) are
- * called there too. Work that touches the file system or waits runs on {@code background}.
+ * called there too. Questions to the host (is this folder usable?) run on {@code background}; the
+ * dump itself is a {@link HostOperation}: its events are coalesced per UI turn.
+ * <p>
+ * About 400 lines: one dump's whole life (folder, settings, attempts, outcome, fix and retry) is one
+ * state machine over one set of properties; its parts (folder rules, the run, the timeline, the
+ * failures) already live in the host, {@link StageTimeline} and {@link DumpFailure}.
  */
 public final class DumpViewModel {
     public enum Phase {
@@ -66,28 +74,24 @@ public final class DumpViewModel {
 
     /** Log lines kept in the live pane; the whole log stays in the file. */
     public static final int LOG_TAIL = 5000;
-    /** How long a stopped task may take to be woken after a dump gave up. */
-    static final Duration SETTLE = Duration.ofMillis(1500);
 
     /**
      * What the dump window needs from the rest of the application.
      *
-     * @param runner     starts the dump (CRIU, or a fake in tests)
-     * @param background runs the blocking parts (folder preparation, waiting for criu, /proc checks)
+     * @param host       where the dump runs (this machine, or a bridge)
+     * @param background runs the host's quick but blocking answers (folder checks)
      * @param ui         runs state changes (Platform::runLater-like; inline in tests)
-     * @param probe      checks /proc for the target
      * @param pin        pins a failure's objects on the graph
      * @param intents    applies a fix to the plan; null when the window has no plan to change
      * @param openImages opens a finished images folder
      * @param openLog    opens a dump's log in the log lens
      */
-    public record Services(DumpRunner runner, Executor background, Executor ui, TargetProbe probe, GraphPin pin,
+    public record Services(Host host, Executor background, Executor ui, GraphPin pin,
                            PlanIntents intents, Consumer<Path> openImages, Consumer<Path> openLog) {
         public Services {
-            Objects.requireNonNull(runner, "runner");
+            Objects.requireNonNull(host, "host");
             Objects.requireNonNull(background, "background");
             Objects.requireNonNull(ui, "ui");
-            probe = probe == null ? TargetProbe.PROC : probe;
             pin = pin == null ? GraphPin.NONE : pin;
             openImages = openImages == null ? p -> {} : openImages;
             openLog = openLog == null ? p -> {} : openLog;
@@ -122,19 +126,21 @@ public final class DumpViewModel {
     private final BooleanBinding canStart;
     private final BooleanBinding canCancel;
 
-    // written on the background thread, read by the intents
-    private volatile DumpRunner.Running current;
-    private volatile boolean cancelRequested;
+    /** The settings the last attempt ran with (the check boxes may have changed since). */
+    private DumpSettings attemptSettings = DumpSettings.DEFAULT;
+    /** The dump in flight (ui executor only). */
+    private HostOperation<DumpOutcome> current;
     /** The folder the last failed/cancelled attempt wrote into (ours: it was new or empty). */
     private Path lastAttemptDir;
 
-    // high-rate events are queued and applied once per ui turn
-    private final ConcurrentLinkedQueue<String> pendingLog = new ConcurrentLinkedQueue<>();
-    private final AtomicReference<List<StageRow>> pendingStages = new AtomicReference<>();
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    // high-rate events reach the lists at most once per ui turn
+    private final Batched<String> pendingLog;
+    private final LatestOnly<List<StageRow>> pendingStages;
 
     public DumpViewModel(DumpPlan plan, Services services) {
         this.services = Objects.requireNonNull(services);
+        this.pendingLog = new Batched<>(services.ui(), this::appendLog);
+        this.pendingStages = new LatestOnly<>(services.ui(), stages::setAll);
         this.plan.set(Objects.requireNonNull(plan, "plan"));
         canStart = Bindings.createBooleanBinding(() -> !phase.get().busy() && folderCheck.get().usable()
                 && Objects.equals(folderCheck.get().folder(), normalized(folder.get())), phase, folderCheck, folder);
@@ -190,6 +196,17 @@ public final class DumpViewModel {
         folder.set(p);
     }
 
+    /** Suggests a new folder under the host's default place for dumps ({@code ~/criu-atlas-dumps}). */
+    public void suggestFolder() {
+        int root = plan.get().root();
+        services.background().execute(() -> {
+            Path p = services.host().newImagesFolder(null, root, LocalDateTime.now());
+            services.ui().execute(() -> {
+                if (folder.get() == null) folder.set(p);
+            });
+        });
+    }
+
     /** For a folder that is not empty: use a new sub-folder of it instead (nothing in it is touched). */
     public void useNewSubFolder() {
         FolderCheck c = folderCheck.get();
@@ -197,7 +214,7 @@ public final class DumpViewModel {
         if (parent == null) return;
         int root = plan.get().root();
         services.background().execute(() -> {
-            Path sub = ImagesFolder.newSubFolder(parent, root, LocalDateTime.now());
+            Path sub = services.host().newImagesFolder(parent, root, LocalDateTime.now());
             services.ui().execute(() -> folder.set(sub));
         });
     }
@@ -211,11 +228,9 @@ public final class DumpViewModel {
     /** Stops a running dump; the window then checks that the target still runs. */
     public void cancel() {
         if (phase.get() != Phase.RUNNING) return;
-        cancelRequested = true;
         phase.set(Phase.CANCELLING);
         message.set("Cancelling: asking criu to stop and release the tree\u2026");
-        DumpRunner.Running r = current;
-        if (r != null) r.cancel();
+        if (current != null) current.cancel();
     }
 
     /**
@@ -271,8 +286,7 @@ public final class DumpViewModel {
     private void launch(Path requested, boolean nextToFailed) {
         DumpPlan p = plan.get();
         DumpSettings s = settings();
-        cancelRequested = false;
-        current = null;
+        attemptSettings = s;
         attempt.set(attempt.get() + 1);
         phase.set(Phase.RUNNING);
         stages.clear();
@@ -284,134 +298,89 @@ public final class DumpViewModel {
         imagesDir.set(null);
         logFile.set(null);
         pendingLog.clear();
-        pendingStages.set(null);
         services.pin().clearPins();
         message.set("Preparing the images folder\u2026");
-        services.background().execute(() -> run(p, s, requested, nextToFailed));
-    }
-
-    private void run(DumpPlan p, DumpSettings s, Path requested, boolean nextToFailed) {
-        Instant started = Instant.now();
-        Path dir;
-        try {
-            Path want = nextToFailed ? ImagesFolder.nextAttempt(requested) : requested;
-            dir = ImagesFolder.prepare(want);
-        } catch (ImagesFolder.NotUsable e) {
-            services.ui().execute(() -> {
-                folderCheck.set(e.check());
-                phase.set(Phase.READY);
-                message.set(e.getMessage());
-            });
-            return;
-        } catch (IOException | RuntimeException e) {
-            services.ui().execute(() -> {
-                phase.set(Phase.READY);
-                message.set("Could not create the images folder: " + e.getMessage());
-            });
-            return;
-        }
-        CriuOptions opts = s.apply(p.options(), dir);
-        Path log = dir.resolve(opts.logFile() != null ? opts.logFile() : CriuSession.defaultLogFile(CriuSession.Request.DUMP));
-        services.ui().execute(() -> {
-            if (!Objects.equals(normalized(folder.get()), dir)) folder.set(dir);
-            imagesDir.set(dir);
-            logFile.set(log);
-            updateCommand(dir);
-            message.set("Dumping pid " + p.root() + " into " + dir + "\u2026");
-        });
-
-        StageTimeline timeline = new StageTimeline(started);
-        pendingStages.set(timeline.rows());
-        schedule();
-        CriuListener listener = e -> {
-            if (timeline.accept(e)) pendingStages.set(timeline.rows());
-            if (e instanceof CriuEvent.LogLine l) pendingLog.add(l.line().raw());
-            else if (e instanceof CriuEvent.Output o) pendingLog.add("criu: " + o.line());
-            else if (!(e instanceof CriuEvent.Stage || e instanceof CriuEvent.Finished)) return;
-            schedule();
+        StageTimeline timeline = new StageTimeline(Instant.now());
+        pendingStages.offer(timeline.rows());
+        int myAttempt = attempt.get();
+        DumpRequest req = new DumpRequest(s.apply(p.options(), null), requested, nextToFailed, p.dumped());
+        Consumer<HostEvent> events = e -> {
+            if (e instanceof HostEvent.ImagesFolderReady r) {
+                services.ui().execute(() -> folderReady(myAttempt, p, r.dir(), r.logFile()));
+            } else if (e instanceof HostEvent.Criu c) {
+                CriuEvent ce = c.event();
+                if (timeline.accept(ce)) pendingStages.offer(timeline.rows());
+                if (ce instanceof CriuEvent.LogLine l) pendingLog.add(l.line().raw());
+                else if (ce instanceof CriuEvent.Output o) pendingLog.add("criu: " + o.line());
+            }
         };
-
-        CriuResult r = null;
-        String problem = null;
-        boolean cancelled = false;
-        try {
-            if (!cancelRequested) {
-                DumpRunner.Running running = services.runner().start(opts, listener);
-                current = running;
-                if (cancelRequested) running.cancel();
-                r = running.await();
-            } else {
-                cancelled = true;
-            }
-        } catch (CriuException.Cancelled e) {
-            cancelled = true;
-        } catch (CriuException.WorkerDied e) {
-            problem = "criu ended without an answer (" + e.exit() + ")."
-                    + (e.outputTail().isEmpty() ? "" : " It said: " + String.join(" / ", e.outputTail().subList(
-                    Math.max(0, e.outputTail().size() - 3), e.outputTail().size())));
-        } catch (RuntimeException e) {
-            problem = "The dump could not run: " + e.getMessage();
-        } finally {
-            current = null;
-        }
-
-        boolean success = r != null && r.success() && !cancelled;
-        // never assumed: read /proc now (a success without leave-running ends the tree on purpose)
-        TargetState t = services.probe().check(p.root(), p.dumped(), success ? Duration.ZERO : SETTLE);
-        DumpSummary sum = null;
-        if (success) {
-            long bytes = -1;
-            try {
-                bytes = ImagesFolder.sizeOnDisk(dir);
-            } catch (IOException ignored) {
-                // shown as unknown
-            }
-            var st = r.stats() != null ? r.stats().dump() : null;
-            sum = new DumpSummary(dir, st != null ? st.frozenTimeUs() : -1, st != null ? st.pagesWritten() : -1, bytes,
-                    !CriuSession.isIncomplete(dir), r.elapsed() != null ? r.elapsed().toMillis() : -1);
-        }
-        final CriuResult fr = r;
-        final String fproblem = problem;
-        final boolean fcancelled = cancelled;
-        final DumpSummary fsum = sum;
-        services.ui().execute(() -> finish(p, s, dir, fr, fproblem, fcancelled, t, fsum));
+        HostOperation<DumpOutcome> op = services.host().dump(req, events);
+        current = op;
+        op.result().whenComplete((o, err) -> services.ui().execute(() -> {
+            if (current == op) current = null;
+            finish(o, err);
+        }));
     }
 
-    private void finish(DumpPlan p, DumpSettings s, Path dir, CriuResult r, String problem, boolean cancelled,
-                        TargetState t, DumpSummary sum) {
-        flush();
-        result.set(r);
-        if (r != null && r.logFile() != null) logFile.set(r.logFile());
-        if (cancelled) {
-            lastAttemptDir = dir;
-            target.set(t);
-            phase.set(Phase.CANCELLED);
-            message.set("Cancelled. " + t.text() + " The folder " + dir + " keeps its incomplete mark.");
-        } else if (problem != null) {
-            lastAttemptDir = dir;
-            target.set(t);
+    private void folderReady(int forAttempt, DumpPlan p, Path dir, Path log) {
+        if (forAttempt != attempt.get() || !phase.get().busy()) return;
+        if (!Objects.equals(normalized(folder.get()), dir)) folder.set(dir);
+        imagesDir.set(dir);
+        logFile.set(log);
+        updateCommand(dir);
+        message.set("Dumping pid " + p.root() + " into " + dir + "\u2026");
+    }
+
+    private void finish(DumpOutcome o, Throwable err) {
+        pendingStages.flush();
+        pendingLog.flush();
+        if (err != null || o == null) {
             phase.set(Phase.BROKEN);
-            message.set(problem + " " + t.text());
-        } else if (r.success()) {
+            message.set("The host could not run the dump: " + (err == null ? "no answer" : err.getMessage()));
+            recheckFolder();
+            return;
+        }
+        if (o instanceof DumpOutcome.FolderRefused r) {
+            if (r.check() != null) folderCheck.set(r.check());
+            phase.set(Phase.READY);
+            message.set(r.message());
+        } else if (o instanceof DumpOutcome.Cancelled c) {
+            lastAttemptDir = c.dir();
+            logFile.set(c.logFile());
+            target.set(c.target());
+            phase.set(Phase.CANCELLED);
+            message.set("Cancelled. " + c.target().text() + " The folder " + c.dir() + " keeps its incomplete mark.");
+        } else if (o instanceof DumpOutcome.Broken b) {
+            lastAttemptDir = b.dir();
+            logFile.set(b.logFile());
+            target.set(b.target());
+            phase.set(Phase.BROKEN);
+            message.set(b.problem() + " " + b.target().text());
+        } else if (o instanceof DumpOutcome.Dumped d) {
             lastAttemptDir = null;
+            result.set(d.result());
+            logFile.set(d.logFile());
+            TargetState t = d.target();
             TargetState shown = t;
-            if (!s.leaveRunning() && !t.running())
+            if (!attemptSettings.leaveRunning() && !t.running())
                 shown = new TargetState(t.root(), false, t.gone(), t.stopped(), t.checked(),
                         "The dump ended the target, as asked (leave running was off): " + t.text());
             target.set(shown);
-            summary.set(sum);
+            summary.set(d.summary());
             phase.set(Phase.SUCCEEDED);
-            message.set("Dumped into " + dir + ". " + sum.text());
-        } else {
-            lastAttemptDir = dir;
+            message.set("Dumped into " + d.dir() + ". " + d.summary().text());
+        } else if (o instanceof DumpOutcome.Failed f) {
+            lastAttemptDir = f.dir();
+            result.set(f.result());
+            logFile.set(f.logFile());
             List<DumpFailure> fs = new ArrayList<>();
-            for (var d : r.diagnoses()) fs.add(DumpFailure.of(d));
+            for (var d : f.result().diagnoses()) fs.add(DumpFailure.of(d));
             failures.setAll(fs);
-            target.set(t);
+            target.set(f.target());
             phase.set(Phase.FAILED);
             message.set("The dump failed" + (fs.isEmpty() ? " (criu gave no reason; see the log)." : ": " + fs.get(0).title() + ".")
-                    + " " + t.text());
-            DumpFailure first = fs.stream().filter(f -> !f.pinKeys().isEmpty() || !f.pinPids().isEmpty()).findFirst().orElse(null);
+                    + " " + f.target().text());
+            DumpFailure first = fs.stream().filter(x -> !x.pinKeys().isEmpty() || !x.pinPids().isEmpty()).findFirst().orElse(null);
             if (first != null) pin(first);
         }
         recheckFolder();
@@ -419,24 +388,13 @@ public final class DumpViewModel {
 
     // ---- helpers -----------------------------------------------------------------------------
 
-    private void schedule() {
-        if (flushScheduled.compareAndSet(false, true)) services.ui().execute(this::flush);
-    }
-
-    private void flush() {
-        flushScheduled.set(false);
-        List<StageRow> st = pendingStages.getAndSet(null);
-        if (st != null) stages.setAll(st);
-        List<String> lines = new ArrayList<>();
-        for (String l; (l = pendingLog.poll()) != null; ) lines.add(l);
-        if (!lines.isEmpty()) {
-            if (lines.size() >= LOG_TAIL) {
-                logTail.setAll(lines.subList(lines.size() - LOG_TAIL, lines.size()));
-            } else {
-                int drop = logTail.size() + lines.size() - LOG_TAIL;
-                if (drop > 0) logTail.remove(0, drop);
-                logTail.addAll(lines);
-            }
+    private void appendLog(List<String> lines) {
+        if (lines.size() >= LOG_TAIL) {
+            logTail.setAll(lines.subList(lines.size() - LOG_TAIL, lines.size()));
+        } else {
+            int drop = logTail.size() + lines.size() - LOG_TAIL;
+            if (drop > 0) logTail.remove(0, drop);
+            logTail.addAll(lines);
         }
     }
 
@@ -447,7 +405,7 @@ public final class DumpViewModel {
             return;
         }
         services.background().execute(() -> {
-            FolderCheck c = ImagesFolder.check(f);
+            FolderCheck c = services.host().checkImagesFolder(f);
             services.ui().execute(() -> {
                 if (Objects.equals(normalized(folder.get()), f)) folderCheck.set(c);
             });

@@ -1,9 +1,9 @@
 package org.criuatlas.ui.graph;
 
-import org.criuatlas.ui.plan.Crossing;
+import org.criuatlas.ui.plan.CrossingRow;
 import org.criuatlas.ui.plan.PlanOutcome;
 import org.criuatlas.ui.plan.Verdict;
-import org.criuatlas.ui.vm.Selection;
+import org.criuatlas.ui.graph.SelectedItem;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +22,7 @@ public final class GraphPaint {
             E_SELECTED = 6;
 
     /** A verdict marker for one crossing: placed on its edge, or on the inside node when no edge is drawn. */
-    public record Badge(Crossing crossing, int edge, int node) {}
+    public record Badge(CrossingRow crossing, int edge, int node) {}
 
     public final byte[] nodeFlags;
     public final byte[] edgeMark;
@@ -38,7 +38,7 @@ public final class GraphPaint {
         this.badges = List.copyOf(badges);
     }
 
-    public static GraphPaint of(RenderGraph rg, Selection sel, PlanOutcome plan, boolean showMarks) {
+    public static GraphPaint of(RenderGraph rg, SelectedItem sel, PlanOutcome plan, boolean showMarks) {
         byte[] nf = new byte[rg.nodeCount];
         byte[] em = new byte[rg.edgeCount];
         List<Badge> badges = new ArrayList<>();
@@ -53,34 +53,34 @@ public final class GraphPaint {
                 if ((nf[rg.from[e]] & IN_PLAN) != 0 && (nf[rg.to[e]] & IN_PLAN) != 0) em[e] = E_INSIDE;
             }
             // crossings by the unordered pair of keys (and of pids) they join
-            Map<String, Crossing> byKeys = new HashMap<>();
+            Map<String, CrossingRow> byKeys = new HashMap<>();
             java.util.Set<String> keys = new java.util.HashSet<>();
-            for (Crossing c : plan.crossings()) {
+            for (CrossingRow c : plan.crossings()) {
                 byKeys.put(pairKey(c.key(), c.peerKey(), c.insidePid(), c.outsidePid()), c);
                 keys.add(c.key());
             }
             // identity: crossings are compared as objects, not by hashing their whole contents
-            Map<Crossing, Integer> placed = new java.util.IdentityHashMap<>();
+            Map<CrossingRow, Integer> placed = new java.util.IdentityHashMap<>();
             for (int e = 0; e < rg.edgeCount; e++) {
                 // only edges that touch a crossing's object need the (string-building) pair lookup
                 if (rg.key[e] == null || !(keys.contains(rg.key[e]) || (rg.peerKey[e] != null && keys.contains(rg.peerKey[e])))) continue;
                 // an outside node stands for "no visible holder", which the planner names pid -1
-                Crossing c = byKeys.get(pairKey(rg.key[e], rg.peerKey[e], rg.plannerPid(rg.from[e]), rg.plannerPid(rg.to[e])));
+                CrossingRow c = byKeys.get(pairKey(rg.key[e], rg.peerKey[e], rg.plannerPid(rg.from[e]), rg.plannerPid(rg.to[e])));
                 if (c == null) continue;
                 em[e] = verdictMark(c.verdict());
                 placed.putIfAbsent(c, e);
             }
-            for (Crossing c : plan.crossings()) {
+            for (CrossingRow c : plan.crossings()) {
                 Integer e = placed.get(c);
                 badges.add(new Badge(c, e == null ? -1 : e, rg.indexOf(c.insidePid())));
             }
         }
         if (sel != null) {
-            if (sel.kind() == Selection.Kind.PROCESS) {
+            if (sel.kind() == SelectedItem.Kind.PROCESS) {
                 int i = rg.indexOf(sel.pid());
                 if (i >= 0) nf[i] |= SELECTED;
             } else {
-                String k = (sel.kind() == Selection.Kind.SOCKET ? "socket:[" : "pipe:[") + sel.id() + "]";
+                String k = (sel.kind() == SelectedItem.Kind.SOCKET ? "socket:[" : "pipe:[") + sel.id() + "]";
                 for (int e = 0; e < rg.edgeCount; e++) {
                     if ((k.equals(rg.key[e]) || k.equals(rg.peerKey[e])) && em[e] == E_NONE) em[e] = E_SELECTED;
                 }

@@ -1,5 +1,6 @@
 package org.criuatlas.ui.graph;
 
+import org.criuatlas.ui.theme.Palette;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.geometry.Point2D;
@@ -7,9 +8,9 @@ import javafx.scene.AccessibleRole;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Control;
 import javafx.scene.control.Skin;
-import org.criuatlas.ui.Styles;
-import org.criuatlas.ui.plan.Crossing;
-import org.criuatlas.ui.vm.Selection;
+import org.criuatlas.ui.theme.Styles;
+import org.criuatlas.ui.plan.CrossingRow;
+import org.criuatlas.ui.graph.SelectedItem;
 
 import java.util.Set;
 import java.util.function.Consumer;
@@ -26,9 +27,9 @@ public final class GraphView extends Control {
     private final ObjectProperty<GraphPaint> paint = new SimpleObjectProperty<>(this, "paint");
     private final ObjectProperty<Palette> palette = new SimpleObjectProperty<>(this, "palette", Palette.LIGHT);
     private final ObjectProperty<Viewport> viewport = new SimpleObjectProperty<>(this, "viewport", Viewport.IDENTITY);
-    private final ObjectProperty<Consumer<Selection>> onSelect = new SimpleObjectProperty<>(this, "onSelect", s -> {});
+    private final ObjectProperty<Consumer<SelectedItem>> onSelect = new SimpleObjectProperty<>(this, "onSelect", s -> {});
     private final ObjectProperty<IntConsumer> onFocusSubtree = new SimpleObjectProperty<>(this, "onFocusSubtree", p -> {});
-    private final ObjectProperty<Consumer<Crossing>> onBadge = new SimpleObjectProperty<>(this, "onBadge", c -> {});
+    private final ObjectProperty<Consumer<CrossingRow>> onBadge = new SimpleObjectProperty<>(this, "onBadge", c -> {});
     private final ObjectProperty<IntFunction<ContextMenu>> contextMenuFactory =
             new SimpleObjectProperty<>(this, "contextMenuFactory", p -> null);
     /** Set once the first non-empty graph has been fitted; fit() resets the intent. */
@@ -58,19 +59,19 @@ public final class GraphView extends Control {
 
     public Palette getPalette() { return palette.get(); }
 
-    public Consumer<Selection> getOnSelect() { return onSelect.get(); }
+    public Consumer<SelectedItem> getOnSelect() { return onSelect.get(); }
 
     public IntConsumer getOnFocusSubtree() { return onFocusSubtree.get(); }
 
-    public Consumer<Crossing> getOnBadge() { return onBadge.get(); }
+    public Consumer<CrossingRow> getOnBadge() { return onBadge.get(); }
 
     public IntFunction<ContextMenu> getContextMenuFactory() { return contextMenuFactory.get(); }
 
-    public void setOnSelect(Consumer<Selection> c) { onSelect.set(c); }
+    public void setOnSelect(Consumer<SelectedItem> c) { onSelect.set(c); }
 
     public void setOnFocusSubtree(IntConsumer c) { onFocusSubtree.set(c); }
 
-    public void setOnBadge(Consumer<Crossing> c) { onBadge.set(c); }
+    public void setOnBadge(Consumer<CrossingRow> c) { onBadge.set(c); }
 
     public void setContextMenuFactory(IntFunction<ContextMenu> f) { contextMenuFactory.set(f); }
 
@@ -110,12 +111,12 @@ public final class GraphView extends Control {
     public Viewport getViewport() { return viewport.get(); }
 
     /** Called with the clicked process/socket/pipe, or null for a click on empty space. */
-    public ObjectProperty<Consumer<Selection>> onSelectProperty() { return onSelect; }
+    public ObjectProperty<Consumer<SelectedItem>> onSelectProperty() { return onSelect; }
 
     public ObjectProperty<IntConsumer> onFocusSubtreeProperty() { return onFocusSubtree; }
 
     /** Called when a verdict badge is clicked. */
-    public ObjectProperty<Consumer<Crossing>> onBadgeProperty() { return onBadge; }
+    public ObjectProperty<Consumer<CrossingRow>> onBadgeProperty() { return onBadge; }
 
     /** The context menu for a right-clicked process (pid), or null for none. */
     public ObjectProperty<IntFunction<ContextMenu>> contextMenuFactoryProperty() { return contextMenuFactory; }
@@ -175,19 +176,35 @@ public final class GraphView extends Control {
         viewport.set(getViewport().zoomAround(factor, getWidth() / 2, getHeight() / 2));
     }
 
-    /** Where process {@code pid} is drawn, in this control's coordinates; null when not drawn. */
+    /**
+     * Where process {@code pid} is drawn, in this control's coordinates: its node, or the centre of
+     * the group it is folded into at this zoom; null when not drawn.
+     */
     public Point2D screenPointOf(int pid) {
         RenderGraph g = render.get();
         int i = g.indexOf(pid);
         if (i < 0) return null;
+        Overview ov = overview();
+        int r = ov.rep[i];
         Viewport v = getViewport();
-        return new Point2D(v.toScreenX(g.x[i]), v.toScreenY(g.y[i]));
+        return new Point2D(v.toScreenX(ov.cx(r)), v.toScreenY(ov.cy(r)));
     }
 
-    /** The process under a point in this control's coordinates, -1 for none. */
+    /** The process under a point in this control's coordinates (a group's root for a group), -1 for none. */
     public int pidAt(double x, double y) {
         RenderGraph g = render.get();
-        int i = GraphHits.node(g, getViewport(), x, y);
+        int i = GraphHits.node(g, getViewport(), x, y, overview());
         return i < 0 ? -1 : g.pid[i];
+    }
+
+    /** The overview on screen now (which subtrees are folded into groups at this zoom). */
+    public Overview overview() {
+        return getSkin() instanceof GraphViewSkin s ? s.overview() : Overview.none(render.get());
+    }
+
+    /** True when {@code pid} is folded into a group at this zoom. */
+    public boolean folded(int pid) {
+        int i = render.get().indexOf(pid);
+        return i >= 0 && !overview().shown(i);
     }
 }

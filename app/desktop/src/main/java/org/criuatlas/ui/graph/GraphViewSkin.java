@@ -1,5 +1,6 @@
 package org.criuatlas.ui.graph;
 
+import org.criuatlas.ui.theme.Palette;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -25,9 +26,9 @@ import javafx.scene.shape.Rectangle;
 import javafx.scene.text.Font;
 import javafx.scene.text.Text;
 import org.criuatlas.model.ObjectKey;
-import org.criuatlas.ui.Styles;
-import org.criuatlas.ui.plan.Crossing;
-import org.criuatlas.ui.vm.Selection;
+import org.criuatlas.ui.theme.Styles;
+import org.criuatlas.ui.plan.CrossingRow;
+import org.criuatlas.ui.graph.SelectedItem;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -40,6 +41,10 @@ import java.util.List;
  * {@link PixelBuffer}), a pooled label layer, and a small overlay of real nodes for the selection,
  * the verdict badges and the hover card, which tests click and screen readers read. Redraws at most
  * once per pulse: changes only mark it dirty and request a layout.
+ * <p>
+ * Over 400 lines on purpose: the frame pipeline (raster thread, present, pending), the input that
+ * reads the frame's geometry and the overlay placed from the same geometry are one unit; split
+ * apart they would share every field. The legend lives in {@link GraphLegend}.
  */
 public final class GraphViewSkin extends SkinBase<GraphView> {
     private static final Font LABEL_FONT = Font.font(12);
@@ -112,7 +117,7 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
         hover.setManaged(false);
         overlay.getChildren().addAll(selectionRing, hover);
 
-        legend = buildLegend(view.getPalette());
+        legend = GraphLegend.build(view.getPalette());
         StackPane.setAlignment(legend, Pos.BOTTOM_LEFT);
         StackPane.setMargin(legend, new Insets(8));
 
@@ -132,7 +137,7 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
         view.viewportProperty().addListener(o -> invalidate.run());
         view.paletteProperty().addListener((o, a, b) -> {
             boolean expanded = legend instanceof TitledPane tp && tp.isExpanded();
-            Node fresh = buildLegend(b);
+            Node fresh = GraphLegend.build(b);
             ((TitledPane) fresh).setExpanded(expanded);
             getChildren().set(getChildren().indexOf(legend), fresh);
             legend = fresh;
@@ -185,16 +190,17 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
             return;
         }
         RenderGraph g = v.getRender();
-        int node = GraphHits.node(g, v.getViewport(), e.getX(), e.getY());
+        Overview ov = overview();
+        int node = GraphHits.node(g, v.getViewport(), e.getX(), e.getY(), ov);
         boolean outside = node >= 0 && RenderGraph.isOutside(g.kind[node]);
         if (outside) {
             // not a process: a click inspects the connection that leaves; no menu, no subtree
-            if (e.getButton() == MouseButton.PRIMARY) v.getOnSelect().accept(Selection.ofKey(g.nodeKey[node]));
+            if (e.getButton() == MouseButton.PRIMARY) v.getOnSelect().accept(SelectedItem.ofKey(g.nodeKey[node]));
             return;
         }
         if (e.getButton() == MouseButton.SECONDARY) {
             if (node < 0) return;
-            v.getOnSelect().accept(Selection.process(g.pid[node]));
+            v.getOnSelect().accept(SelectedItem.process(g.pid[node]));
             ContextMenu menu = v.getContextMenuFactory().apply(g.pid[node]);
             if (menu != null) {
                 shownMenu = menu;
@@ -204,13 +210,19 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
         }
         if (e.getButton() != MouseButton.PRIMARY) return;
         if (node >= 0) {
-            if (e.getClickCount() >= 2) v.getOnFocusSubtree().accept(g.pid[node]);
-            else v.getOnSelect().accept(Selection.process(g.pid[node]));
+            if (e.getClickCount() >= 2 && ov.isGroup(node)) {
+                // a double click on a group opens it in place: zoom to its box
+                zoomInto(node, e.getX(), e.getY());
+            } else if (e.getClickCount() >= 2) {
+                v.getOnFocusSubtree().accept(g.pid[node]);
+            } else {
+                v.getOnSelect().accept(SelectedItem.process(g.pid[node]));
+            }
             return;
         }
-        int edge = GraphHits.edge(g, v.getViewport(), e.getX(), e.getY());
+        int edge = GraphHits.edge(g, v.getViewport(), e.getX(), e.getY(), ov);
         if (edge >= 0 && g.key[edge] != null) {
-            v.getOnSelect().accept(Selection.ofKey(g.key[edge]));
+            v.getOnSelect().accept(SelectedItem.ofKey(g.key[edge]));
         } else {
             v.getOnSelect().accept(null);
         }
@@ -219,16 +231,20 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
     private void moved(MouseEvent e) {
         GraphView v = getSkinnable();
         RenderGraph g = v.getRender();
-        int node = GraphHits.node(g, v.getViewport(), e.getX(), e.getY());
+        Overview ov = overview();
+        int node = GraphHits.node(g, v.getViewport(), e.getX(), e.getY(), ov);
         String text = null;
-        if (node >= 0 && RenderGraph.isOutside(g.kind[node])) {
+        if (node >= 0 && ov.isGroup(node)) {
+            text = ov.groupLabel(node) + " processes, " + ov.groupInner[ov.groupIndex(node)] + " connections inside"
+                    + "\nclick: inspect its root \u00b7 double-click or zoom in: open \u00b7 right-click: plan";
+        } else if (node >= 0 && RenderGraph.isOutside(g.kind[node])) {
             text = g.label[node] + "\n" + g.note[node] + "\nclick: inspect " + g.nodeKey[node];
         } else if (node >= 0) {
             text = g.label[node] + (g.kind[node] == RenderGraph.ZOMBIE ? " (zombie)"
                     : g.kind[node] == RenderGraph.HIDDEN_FDS ? " (fds not readable)" : "")
                     + "\nclick: inspect \u00b7 double-click: focus subtree \u00b7 right-click: plan";
         } else {
-            int edge = GraphHits.edge(g, v.getViewport(), e.getX(), e.getY());
+            int edge = GraphHits.edge(g, v.getViewport(), e.getX(), e.getY(), ov);
             if (edge >= 0) text = edgeText(g, edge);
         }
         if (text == null) {
@@ -292,6 +308,115 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
         submit(f);
     }
 
+    // ---- the overview of the current zoom, and groups opening in place
+
+    /** How long a group takes to open: its processes move out from its centre to their places. */
+    static final long OPEN_NANOS = 220_000_000L;
+    private Overview overview;
+    private RenderGraph overviewGraph;
+    private GraphPaint overviewPaint;
+    private double overviewScale = -1;
+    private int overviewW, overviewH;
+    /** Opening groups: node index -> {from x, from y} in world pixels; all started at {@link #openStart}. */
+    private final java.util.Map<Integer, float[]> opening = new java.util.HashMap<>();
+    private long openStart;
+    private final javafx.animation.AnimationTimer openTimer = new javafx.animation.AnimationTimer() {
+        @Override
+        public void handle(long now) {
+            if (opening.isEmpty()) {
+                stop();
+                return;
+            }
+            dirty = true;
+            getSkinnable().requestLayout();
+        }
+    };
+
+    /** The overview the last frame was drawn with (what the user sees; hits use it). */
+    Overview overview() {
+        RenderGraph g = getSkinnable().getRender();
+        if (overview == null || overview.graph() != g) return Overview.none(g);
+        return overview;
+    }
+
+    /**
+     * The overview for this graph, decoration and zoom; made again only when one of them changed
+     * (the zoom by more than 2 %), so panning costs nothing. Groups that open start moving out.
+     */
+    private Overview overview(RenderGraph g, GraphPaint paint, double scale, int w, int h) {
+        boolean sameGraph = g == overviewGraph;
+        if (overview != null && sameGraph && paint == overviewPaint && Math.abs(Math.log(scale / overviewScale)) < 0.02
+                && w == overviewW && h == overviewH) return overview;
+        Overview before = sameGraph ? overview : null;
+        Overview now = Overview.of(g, scale, mustShow(g, paint), w, h);
+        overviewW = w;
+        overviewH = h;
+        if (before != null) {
+            long t = System.nanoTime();
+            for (int i = 0; i < g.nodeCount; i++) {
+                int was = before.rep[i];
+                if (was != i && now.rep[i] == i) {
+                    // folded before, shown now: comes out of where its group was
+                    opening.put(i, new float[]{before.cx(was), before.cy(was)});
+                }
+            }
+            if (!opening.isEmpty()) {
+                openStart = t;
+                openTimer.start();
+            }
+        } else {
+            opening.clear();
+        }
+        overview = now;
+        overviewGraph = g;
+        overviewPaint = paint;
+        overviewScale = scale;
+        return now;
+    }
+
+    /** What may not fold into a group: the selection, the plan, both ends of every marked edge. */
+    private static boolean[] mustShow(RenderGraph g, GraphPaint paint) {
+        boolean[] v = new boolean[g.nodeCount];
+        for (int i = 0; i < g.nodeCount; i++) v[i] = paint.nodeFlags[i] != 0;
+        for (int e = 0; e < g.edgeCount; e++) {
+            if (paint.edgeMark[e] != GraphPaint.E_NONE && paint.edgeMark[e] != GraphPaint.E_INSIDE) {
+                v[g.from[e]] = true;
+                v[g.to[e]] = true;
+            }
+        }
+        return v;
+    }
+
+    /** World positions while groups open (eased), null when nothing moves. */
+    private float[][] animatedPositions(RenderGraph g, Overview ov) {
+        if (opening.isEmpty()) return null;
+        double t = Math.min(1, (System.nanoTime() - openStart) / (double) OPEN_NANOS);
+        if (t >= 1) {
+            opening.clear();
+            return null;
+        }
+        double k = 1 - Math.pow(1 - t, 3);
+        float[] wx = g.x.clone(), wy = g.y.clone();
+        for (var e : opening.entrySet()) {
+            int i = e.getKey();
+            if (i >= g.nodeCount) continue;
+            wx[i] = (float) (e.getValue()[0] + (g.x[i] - e.getValue()[0]) * k);
+            wy[i] = (float) (e.getValue()[1] + (g.y[i] - e.getValue()[1]) * k);
+        }
+        return new float[][]{wx, wy};
+    }
+
+    /** Zooms so that the group rooted at {@code root} fills most of the view: it opens in place. */
+    private void zoomInto(int root, double atX, double atY) {
+        GraphView v = getSkinnable();
+        RenderGraph g = v.getRender();
+        double bw = g.boxX1[root] - g.boxX0[root] + TidyTreeLayout.COLUMN, bh = g.boxY1[root] - g.boxY0[root] + TidyTreeLayout.ROW;
+        double scale = Math.max(v.getViewport().scale(), Math.max(Overview.COLLAPSE_PIXELS * 2.6 / Math.max(bw, bh),
+                Math.min(v.getWidth() / bw, v.getHeight() / bh) * 0.8));
+        double f = scale / v.getViewport().scale();
+        v.viewportProperty().set(v.getViewport().zoomAround(f, atX, atY));
+    }
+
     /** Draws and presents on the FX thread, now (the benchmark's refresh measurement and tests). */
     void redrawNow() {
         dirty = false;
@@ -300,14 +425,15 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
         long t0 = System.nanoTime();
         updateOverlay(f.g, f.paint, f.vp);
         if (fxPixels.length < f.w * f.h) fxPixels = new int[f.w * f.h];
-        List<LabelPlacer.Placed> labels = LabelPlacer.place(f.g, f.paint, f.vp, f.w, f.h, charWidth, lineHeight);
-        fxRasterizer.draw(fxPixels, f.w, f.h, f.g, f.paint, f.vp, f.pal, labels);
+        List<LabelPlacer.Placed> labels = LabelPlacer.place(f.g, f.paint, f.vp, f.w, f.h, charWidth, lineHeight, f.ov);
+        fxRasterizer.draw(fxPixels, f.w, f.h, f.g, f.paint, f.vp, f.pal, labels, f.ov, f.wx, f.wy);
         present(f, fxPixels, labels);
         lastFrameNanos = System.nanoTime() - t0;
     }
 
     /** What one frame is drawn from; everything in it is immutable or never changed after publication. */
-    private record Frame(long seq, RenderGraph g, GraphPaint paint, Viewport vp, Palette pal, int w, int h) {}
+    private record Frame(long seq, RenderGraph g, GraphPaint paint, Viewport vp, Palette pal, int w, int h, Overview ov,
+                         float[] wx, float[] wy) {}
 
     private Frame frame() {
         GraphView v = getSkinnable();
@@ -318,7 +444,10 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
         if (paint == null || paint.nodeFlags.length != g.nodeCount || paint.edgeMark.length != g.edgeCount) {
             paint = GraphPaint.of(g, null, null, false);
         }
-        return new Frame(++requested, g, paint, v.getViewport(), v.getPalette(), w, h);
+        Overview ov = overview(g, paint, v.getViewport().scale(), w, h);
+        float[][] moving = animatedPositions(g, ov);
+        return new Frame(++requested, g, paint, v.getViewport(), v.getPalette(), w, h, ov,
+                moving == null ? null : moving[0], moving == null ? null : moving[1]);
     }
 
     private void submit(Frame f) {
@@ -328,8 +457,8 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
             int[] px;
             try {
                 px = rasterPixels.length >= f.w * f.h ? rasterPixels : (rasterPixels = new int[f.w * f.h]);
-                labels = LabelPlacer.place(f.g, f.paint, f.vp, f.w, f.h, charWidth, lineHeight);
-                rasterRasterizer.draw(px, f.w, f.h, f.g, f.paint, f.vp, f.pal, labels);
+                labels = LabelPlacer.place(f.g, f.paint, f.vp, f.w, f.h, charWidth, lineHeight, f.ov);
+                rasterRasterizer.draw(px, f.w, f.h, f.g, f.paint, f.vp, f.pal, labels, f.ov, f.wx, f.wy);
             } catch (RuntimeException e) {
                 javafx.application.Platform.runLater(() -> presented(f));
                 throw e;
@@ -425,7 +554,7 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
             b.setManaged(false);
             b.setOnMouseClicked(ev -> {
                 Object c = b.getUserData();
-                if (c instanceof Crossing cr) v.getOnBadge().accept(cr);
+                if (c instanceof CrossingRow cr) v.getOnBadge().accept(cr);
                 ev.consume();
             });
             b.setOnMousePressed(javafx.event.Event::consume);
@@ -440,7 +569,7 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
                 continue;
             }
             GraphPaint.Badge badge = bs.get(i);
-            Crossing c = badge.crossing();
+            CrossingRow c = badge.crossing();
             double bx, by;
             if (badge.edge() >= 0) {
                 int e = badge.edge();
@@ -474,72 +603,6 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
             b.relocate(bx - b.getPrefWidth() / 2, by - b.getPrefHeight() / 2);
             b.setVisible(true);
         }
-    }
-
-    // ---- legend
-
-    private Node buildLegend(Palette p) {
-        GridPane grid = new GridPane();
-        grid.setHgap(8);
-        grid.setVgap(3);
-        int row = 0;
-        row = legendRow(grid, row, sample(p.stream(), 2, null, false), "stream socket");
-        row = legendRow(grid, row, sample(p.dgram(), 2, new double[]{9, 5}, false), "dgram socket");
-        row = legendRow(grid, row, sample(p.seqpacket(), 2, new double[]{2, 4}, false), "seqpacket socket");
-        row = legendRow(grid, row, sample(p.pipe(), 2, null, true), "pipe (writer \u2192 reader)");
-        row = legendRow(grid, row, sample(p.shared(), 2, new double[]{1, 3}, false), "object shared by processes");
-        row = legendRow(grid, row, sample(p.parentEdge(), 1, null, false), "parent \u2192 child");
-        row = legendRow(grid, row, badgeSample(org.criuatlas.ui.plan.Verdict.FAIL), "crossing: dump fails (wide double line)");
-        row = legendRow(grid, row, badgeSample(org.criuatlas.ui.plan.Verdict.OBLIGATION), "crossing: dumps, restore needs care");
-        row = legendRow(grid, row, badgeSample(org.criuatlas.ui.plan.Verdict.UNKNOWN), "crossing: cannot tell (owner not visible)");
-        row = legendRow(grid, row, badgeSample(org.criuatlas.ui.plan.Verdict.RESOLVED), "crossing: resolved");
-        Rectangle root = new Rectangle(12, 12, toColor(p.planFill()));
-        root.setStroke(toColor(p.planStroke()));
-        row = legendRow(grid, row, root, "dump root (square), planned subtree (filled)");
-        row = legendRow(grid, row, outsideSample(p.obligation()), "other end outside the dump (dashed diamond)");
-        row = legendRow(grid, row, outsideSample(p.unknown()), "other end: owner unknown (not visible)");
-        Circle zombie = new Circle(6, Color.TRANSPARENT);
-        zombie.setStroke(toColor(p.nodeStroke()));
-        zombie.setStrokeWidth(2);
-        legendRow(grid, row, zombie, "zombie (hollow); new: green ring; gone: grey ring");
-        TitledPane pane = new TitledPane("Legend", grid);
-        pane.setId(Styles.ID_LEGEND);
-        pane.getStyleClass().add(Styles.GRAPH_LEGEND);
-        pane.setExpanded(false);
-        pane.setAnimated(false);
-        pane.setMaxSize(javafx.scene.layout.Region.USE_PREF_SIZE, javafx.scene.layout.Region.USE_PREF_SIZE);
-        return pane;
-    }
-
-    private static int legendRow(GridPane grid, int row, Node sample, String text) {
-        Label l = new Label(text);
-        grid.add(sample, 0, row);
-        grid.add(l, 1, row);
-        return row + 1;
-    }
-
-    private static Node sample(int argb, double width, double[] dash, boolean arrow) {
-        Line line = new Line(0, 6, 34, 6);
-        line.setStroke(toColor(argb));
-        line.setStrokeWidth(width);
-        if (dash != null) for (double d : dash) line.getStrokeDashArray().add(d);
-        if (!arrow) return new Pane(line);
-        Polygon head = new Polygon(34, 6, 27, 2, 27, 10);
-        head.setFill(toColor(argb));
-        return new Pane(line, head);
-    }
-
-    private static Node outsideSample(int argb) {
-        Polygon d = new Polygon(7, 0, 14, 7, 7, 14, 0, 7);
-        d.setFill(Color.TRANSPARENT);
-        d.setStroke(toColor(argb));
-        d.setStrokeWidth(1.6);
-        d.getStrokeDashArray().addAll(3.0, 2.0);
-        return new Pane(d);
-    }
-
-    private static Node badgeSample(org.criuatlas.ui.plan.Verdict v) {
-        return new VerdictBadge(v);
     }
 
     static Color toColor(int argb) {

@@ -35,7 +35,63 @@ public final class LabelPlacer {
      */
     public static List<Placed> place(RenderGraph g, GraphPaint paint, Viewport vp, double viewW, double viewH,
                                      double charWidth, double lineHeight) {
+        return place(g, paint, vp, viewW, viewH, charWidth, lineHeight, Overview.none(g));
+    }
+
+    /**
+     * With the overview of this zoom: groups are named first (kind, name and count, at the top of
+     * their box), then hubs (name and number of peers), then processes as before; folded processes
+     * have no label; bundles with more than one connection show their count.
+     */
+    public static List<Placed> place(RenderGraph g, GraphPaint paint, Viewport vp, double viewW, double viewH,
+                                     double charWidth, double lineHeight, Overview ov) {
         List<Placed> out = new ArrayList<>();
+        Grid grid = new Grid();
+        double rr = Rasterizer.nodeRadius(vp.scale());
+        for (int root : ov.groups) {
+            double x0 = vp.toScreenX(g.boxX0[root]) - rr - 4, x1 = vp.toScreenX(g.boxX1[root]) + rr + 4;
+            double y0 = vp.toScreenY(g.boxY0[root]) - rr - 4;
+            if (x1 < 0 || x0 > viewW || y0 > viewH || vp.toScreenY(g.boxY1[root]) < 0) continue;
+            String text = ov.groupLabel(root);
+            double tw = text.length() * charWidth;
+            double x = (x0 + x1) / 2 - tw / 2, y = y0 - lineHeight - 1;
+            if (grid.free(x - 2, y, tw + 4, lineHeight)) {
+                grid.take(x - 2, y, tw + 4, lineHeight);
+                out.add(new Placed(root, -1, text, x, y, tw, lineHeight));
+            }
+        }
+        for (int i = 0; i < g.nodeCount; i++) {
+            if (!ov.hub[i] || !ov.shown(i)) continue;
+            double nx = vp.toScreenX(g.x[i]), ny = vp.toScreenY(g.y[i]);
+            if (nx < -50 || ny < -20 || nx > viewW + 50 || ny > viewH + 20) continue;
+            String text = ov.hubLabel(i);
+            double tw = text.length() * charWidth;
+            double x = nx - tw / 2, y = ny + rr + 9;
+            if (grid.free(x - 2, y, tw + 4, lineHeight)) {
+                grid.take(x - 2, y, tw + 4, lineHeight);
+                out.add(new Placed(i, -1, text, x, y, tw, lineHeight));
+            }
+        }
+        for (int k = 0; k < ov.bundleA.length; k++) {
+            if (ov.bundleCount[k] < 2) continue;
+            int a = ov.bundleA[k], b = ov.bundleB[k];
+            double ax = vp.toScreenX(ov.cx(a)), ay = vp.toScreenY(ov.cy(a)), bx = vp.toScreenX(ov.cx(b)), by = vp.toScreenY(ov.cy(b));
+            if (Math.hypot(bx - ax, by - ay) < 60) continue;
+            double mx = (ax + bx) / 2, my = (ay + by) / 2;
+            if (mx < 0 || my < 0 || mx > viewW || my > viewH) continue;
+            String text = "\u00d7" + ov.bundleCount[k];
+            double tw = text.length() * charWidth;
+            if (grid.free(mx - tw / 2 - 2, my - lineHeight / 2, tw + 4, lineHeight)) {
+                grid.take(mx - tw / 2 - 2, my - lineHeight / 2, tw + 4, lineHeight);
+                out.add(new Placed(-1, -1, text, mx - tw / 2, my - lineHeight / 2, tw, lineHeight));
+            }
+        }
+        placeNodes(g, paint, vp, viewW, viewH, charWidth, lineHeight, ov, out, grid);
+        return out;
+    }
+
+    private static void placeNodes(RenderGraph g, GraphPaint paint, Viewport vp, double viewW, double viewH,
+                                   double charWidth, double lineHeight, Overview ov, List<Placed> out, Grid grid) {
         double s = vp.scale();
         boolean all = TidyTreeLayout.COLUMN * s >= MIN_COLUMN_PIXELS;
         int radius = Rasterizer.nodeRadius(s);
@@ -54,6 +110,7 @@ public final class LabelPlacer {
         int count = 0;
         for (int i = 0; i < n; i++) {
             if (g.kind[i] == RenderGraph.GHOST && !paint.showMarks) continue;
+            if (!ov.shown(i) || ov.isGroup(i) || ov.hub[i]) continue;
             double x = vp.toScreenX(g.x[i]), y = vp.toScreenY(g.y[i]);
             if (x < -50 || y < -20 || x > viewW + 50 || y > viewH + 20) continue;
             byte f = paint.nodeFlags[i];
@@ -73,7 +130,6 @@ public final class LabelPlacer {
             order[count++] = ((long) prio << 52) | (row << 24) | i;
         }
         Arrays.sort(order, 0, count);
-        Grid grid = new Grid();
         for (int k = 0; k < count && out.size() < MAX_LABELS; k++) {
             int i = (int) (order[k] & 0xFFFFFF);
             String full = g.label[i];
@@ -108,6 +164,7 @@ public final class LabelPlacer {
                 String name = g.name[e];
                 if (name == null) continue;
                 int a = g.from[e], b = g.to[e];
+                if (!ov.shown(a) || !ov.shown(b)) continue;
                 double mx = vp.toScreenX((g.x[a] + g.x[b]) / 2), my = vp.toScreenY((g.y[a] + g.y[b]) / 2);
                 if (mx < 0 || my < 0 || mx > viewW || my > viewH) continue;
                 String key = name + "@" + Math.round(mx / 40) + "," + Math.round(my / 20);
@@ -121,7 +178,6 @@ public final class LabelPlacer {
                 }
             }
         }
-        return out;
     }
 
     /** Long paths keep their end (the socket's file name says most). */

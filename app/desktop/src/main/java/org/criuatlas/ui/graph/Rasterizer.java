@@ -1,5 +1,6 @@
 package org.criuatlas.ui.graph;
 
+import org.criuatlas.ui.theme.Palette;
 import java.util.Arrays;
 import java.util.List;
 
@@ -35,6 +36,16 @@ public final class Rasterizer {
     /** The label boxes to keep clear of edges: x, y, w, h in screen pixels. */
     public void draw(int[] target, int width, int height, RenderGraph g, GraphPaint paint, Viewport vp, Palette pal,
                      List<LabelPlacer.Placed> labels) {
+        draw(target, width, height, g, paint, vp, pal, labels, Overview.none(g), null, null);
+    }
+
+    /**
+     * Draws with the overview of this zoom: collapsed groups as boxes, bundles between them, hubs
+     * ringed. {@code wx}/{@code wy} are the nodes' world positions when some are moving (a group
+     * expanding), null for the graph's own.
+     */
+    public void draw(int[] target, int width, int height, RenderGraph g, GraphPaint paint, Viewport vp, Palette pal,
+                     List<LabelPlacer.Placed> labels, Overview ov, float[] wx, float[] wy) {
         this.px = target;
         this.w = width;
         this.h = height;
@@ -44,19 +55,53 @@ public final class Rasterizer {
         // screen coordinates once per frame
         float[] sx = new float[n];
         float[] sy = new float[n];
+        float[] gx = wx != null ? wx : g.x, gy = wy != null ? wy : g.y;
         for (int i = 0; i < n; i++) {
-            sx[i] = (float) (g.x[i] * s + vp.tx());
-            sy[i] = (float) (g.y[i] * s + vp.ty());
+            sx[i] = (float) (gx[i] * s + vp.tx());
+            sy[i] = (float) (gy[i] * s + vp.ty());
         }
         int radius = nodeRadius(s);
         boolean plan = paint.planActive;
         double laneGap = laneGap(s);
+
+        // collapsed groups: a box over the subtree's place, under everything else
+        for (int root : ov.groups) {
+            int x0 = (int) Math.floor(g.boxX0[root] * s + vp.tx()) - radius - 4, y0 = (int) Math.floor(g.boxY0[root] * s + vp.ty()) - radius - 4;
+            int x1 = (int) Math.ceil(g.boxX1[root] * s + vp.tx()) + radius + 4, y1 = (int) Math.ceil(g.boxY1[root] * s + vp.ty()) + radius + 4;
+            if (x1 - x0 < 18) { int c = (x0 + x1) / 2; x0 = c - 9; x1 = c + 9; }
+            if (y1 - y0 < 18) { int c = (y0 + y1) / 2; y0 = c - 9; y1 = c + 9; }
+            if (x1 < 0 || y1 < 0 || x0 > w || y0 > h) continue;
+            boolean inPlan = (paint.nodeFlags[root] & GraphPaint.IN_PLAN) != 0;
+            fillRect(x0, y0, x1 - x0, y1 - y0, inPlan ? pal.planStroke() : pal.groupStroke());
+            // a big group is a faint area (where it will open), a small one a solid block
+            boolean big = x1 - x0 > 200 || y1 - y0 > 120;
+            int fill = inPlan ? pal.planFill() : pal.groupFill();
+            fillRect(x0 + 1, y0 + 1, x1 - x0 - 2, y1 - y0 - 2, big ? pal.faded(fill, 0.6) : fill);
+            if (paint.showMarks && anyAppeared(g, ov, root)) {
+                fillRect(x0, y0, x1 - x0, 2, pal.appeared());
+                fillRect(x0, y1 - 2, x1 - x0, 2, pal.appeared());
+            }
+        }
+        // bundles: every connection between two groups (or a group and a process) as one line, wider by number
+        for (int k = 0; k < ov.bundleA.length; k++) {
+            int a = ov.bundleA[k], b = ov.bundleB[k];
+            double ax = ov.cx(a) * s + vp.tx(), ay = ov.cy(a) * s + vp.ty(), bx = ov.cx(b) * s + vp.tx(), by = ov.cy(b) * s + vp.ty();
+            if (wx != null) {
+                if (!ov.isGroup(a)) { ax = sx[a]; ay = sy[a]; }
+                if (!ov.isGroup(b)) { bx = sx[b]; by = sy[b]; }
+            }
+            int types = ov.bundleTypes[k];
+            int c = Integer.bitCount(types) == 1 ? typeColour((byte) Integer.numberOfTrailingZeros(types), pal) : pal.stream();
+            if (plan) c = pal.faded(c, 0.72);
+            line(ax, ay, bx, by, c, bundleWidth(ov.bundleCount[k]), null);
+        }
 
         // pass 1: ordinary edges, muted when a plan is shown so its crossings stand out
         for (int e = 0; e < g.edgeCount; e++) {
             byte mark = paint.edgeMark[e];
             if (mark != GraphPaint.E_NONE && mark != GraphPaint.E_INSIDE) continue;
             int a = g.from[e], b = g.to[e];
+            if (!ov.shown(a) || !ov.shown(b)) continue;
             if (g.kind[a] == RenderGraph.GHOST || g.kind[b] == RenderGraph.GHOST) continue;
             byte t = g.type[e];
             float[] q = ends(sx, sy, a, b, g.lane[e], laneGap);
@@ -72,6 +117,7 @@ public final class Rasterizer {
             byte mark = paint.edgeMark[e];
             if (mark == GraphPaint.E_NONE || mark == GraphPaint.E_INSIDE) continue;
             int a = g.from[e], b = g.to[e];
+            if (!ov.shown(a) || !ov.shown(b)) continue;
             byte t = g.type[e];
             int[] dash = DASH[t];
             float[] q = ends(sx, sy, a, b, g.lane[e], laneGap);
@@ -103,6 +149,7 @@ public final class Rasterizer {
         int[] span = circleSpans(radius);
         int[] inner = circleSpans(Math.max(0, radius - (radius >= 5 ? 2 : 1)));
         for (int i = 0; i < n; i++) {
+            if (!ov.shown(i) || ov.isGroup(i)) continue;
             int cx = Math.round(sx[i]);
             int cy = Math.round(sy[i]);
             if (cx < -radius - 4 || cy < -radius - 4 || cx > w + radius + 4 || cy > h + radius + 4) continue;
@@ -137,7 +184,22 @@ public final class Rasterizer {
                 ring(cx, cy, radius + 3, pal.selected());
                 ring(cx, cy, radius + 4, pal.selected());
             }
+            if (ov.hub[i]) {
+                // a hub: two rings in the connection colour, so D-Bus, the X server or the journal stand out
+                ring(cx, cy, radius + 6, pal.hub());
+                ring(cx, cy, radius + 7, pal.hub());
+            }
         }
+    }
+
+    /** A bundle's width by how many connections it holds: 1, 2-3, 4-7, ... pixels 1 to 8. */
+    public static int bundleWidth(int count) {
+        return Math.min(8, 1 + (31 - Integer.numberOfLeadingZeros(Math.max(1, count))));
+    }
+
+    private static boolean anyAppeared(RenderGraph g, Overview ov, int root) {
+        for (int i = 0; i < g.nodeCount; i++) if (g.appeared[i] && ov.rep[i] == root) return true;
+        return false;
     }
 
     /** Pixels between parallel edges at a scale. */

@@ -68,6 +68,25 @@ public final class RenderGraph {
 
     public final float minX, minY, maxX, maxY;
 
+    // ---- the tree's structure, for the overview (see Overview) --------------------------------
+
+    /** Group kinds: what a collapsed subtree stands for. */
+    public static final byte G_TREE = 0, G_SERVICE = 1, G_SESSION = 2, G_CONTAINER = 3;
+    /** The node index of a process's parent, -1 for roots and for other nodes. */
+    public final int[] parent;
+    /** Processes in the subtree (the process included); 1 for other nodes. */
+    public final int[] subtreeSize;
+    /** The subtree's bounding box in world pixels. */
+    public final float[] boxX0, boxY0, boxX1, boxY1;
+    /** Distinct other processes this process shares a socket, pipe or object with (a hub has many). */
+    public final int[] peers;
+    /** What its subtree is when shown as a group ({@link #G_SERVICE}...). */
+    public final byte[] groupKind;
+    /** The short name (comm) of a process, null for other nodes. */
+    public final String[] comm;
+    /** Node indices, parents before their children. */
+    public final int[] topDown;
+
     private RenderGraph(List<Node> nodes, List<Edge> edges) {
         nodeCount = nodes.size();
         pid = new int[nodeCount];
@@ -133,15 +152,86 @@ public final class RenderGraph {
             peerKey[i] = e.peerKey;
             name[i] = e.name;
         }
+        parent = new int[nodeCount];
+        subtreeSize = new int[nodeCount];
+        boxX0 = new float[nodeCount];
+        boxY0 = new float[nodeCount];
+        boxX1 = new float[nodeCount];
+        boxY1 = new float[nodeCount];
+        peers = new int[nodeCount];
+        groupKind = new byte[nodeCount];
+        comm = new String[nodeCount];
+        for (int i = 0; i < nodeCount; i++) {
+            Node nd = nodes.get(i);
+            parent[i] = nd.parent;
+            groupKind[i] = nd.group;
+            comm[i] = nd.comm;
+            subtreeSize[i] = 1;
+            boxX0[i] = boxX1[i] = x[i];
+            boxY0[i] = boxY1[i] = y[i];
+        }
+        // children before parents: deepest first (a process's depth is one more than its parent's)
+        int[] depth = new int[nodeCount];
+        for (int i = 0; i < nodeCount; i++) {
+            int d = 0;
+            for (int p = parent[i]; p >= 0 && d < nodeCount; p = parent[p]) d++;
+            depth[i] = d;
+        }
+        Integer[] byDepth = new Integer[nodeCount];
+        for (int i = 0; i < nodeCount; i++) byDepth[i] = i;
+        java.util.Arrays.sort(byDepth, (a, b) -> Integer.compare(depth[b], depth[a]));
+        topDown = new int[nodeCount];
+        for (int i = 0; i < nodeCount; i++) topDown[i] = byDepth[nodeCount - 1 - i];
+        for (int i : byDepth) {
+            int p = parent[i];
+            if (p < 0) continue;
+            subtreeSize[p] += subtreeSize[i];
+            boxX0[p] = Math.min(boxX0[p], boxX0[i]);
+            boxY0[p] = Math.min(boxY0[p], boxY0[i]);
+            boxX1[p] = Math.max(boxX1[p], boxX1[i]);
+            boxY1[p] = Math.max(boxY1[p], boxY1[i]);
+        }
+        java.util.Set<Long> pairs = new java.util.HashSet<>();
+        for (int e = 0; e < edgeCount; e++) {
+            if (type[e] == PARENT) continue;
+            int a = from[e], b = to[e];
+            if (a == b || isOutside(kind[a]) || isOutside(kind[b])) continue;
+            if (pairs.add(((long) Math.min(a, b) << 32) | Math.max(a, b))) {
+                peers[a]++;
+                peers[b]++;
+            }
+        }
     }
 
     public static final RenderGraph EMPTY = new RenderGraph(List.of(), List.of());
 
     private record Node(int pid, float x, float y, String label, byte kind, boolean appeared, String key, String note,
-                        int anchor) {
+                        int anchor, int parent, byte group, String comm) {
         Node(int pid, float x, float y, String label, byte kind, boolean appeared) {
-            this(pid, x, y, label, kind, appeared, null, null, -1);
+            this(pid, x, y, label, kind, appeared, null, null, -1, -1, G_TREE, null);
         }
+
+        Node(int pid, float x, float y, String label, byte kind, boolean appeared, String key, String note, int anchor) {
+            this(pid, x, y, label, kind, appeared, key, note, anchor, -1, G_TREE, null);
+        }
+
+        Node withParent(int p) {
+            return new Node(pid, x, y, label, kind, appeared, key, note, anchor, p, group, comm);
+        }
+    }
+
+    /**
+     * What a subtree is, in the user's words: a container (its runtime's shim), a session (a
+     * session leader below a login or a terminal), a service (a child of init), else a tree.
+     */
+    static byte groupKind(IpcGraph g, ProcessInfo p) {
+        String c = p.comm();
+        if (c.startsWith("containerd-shim") || c.equals("conmon") || c.equals("runc") || c.equals("crun")) return G_CONTAINER;
+        ProcessInfo parent = g.process(p.ppid());
+        if (p.ppid() == 1 && !(c.equals("systemd") && p.pid() != 1)) return G_SERVICE;
+        if (p.sid() == p.pid() || (c.equals("systemd") && p.pid() != 1) || c.startsWith("gnome-session")
+                || (parent != null && parent.comm().startsWith("sshd"))) return G_SESSION;
+        return G_TREE;
     }
 
     private record Edge(int from, int to, byte type, String key, String peerKey, String name) {}
@@ -179,9 +269,15 @@ public final class RenderGraph {
             byte k = p.isZombie() ? ZOMBIE : !p.fdsReadable() ? HIDDEN_FDS : PROCESS;
             idx.put(p.pid(), nodes.size());
             nodes.add(new Node(p.pid(), (float) pt.x(), (float) pt.y(), p.comm() + " " + p.pid(), k,
-                    appeared.contains(p.pid())));
+                    appeared.contains(p.pid()), null, null, -1, -1, groupKind(g, p), p.comm()));
         }
         int processes = nodes.size();
+        for (int i = 0; i < processes; i++) {
+            Node nd = nodes.get(i);
+            ProcessInfo p = g.process(nd.pid());
+            Integer pi = p == null || p.ppid() == p.pid() ? null : idx.get(p.ppid());
+            if (pi != null) nodes.set(i, nd.withParent(pi));
+        }
         for (Ghost gh : ghosts) {
             if (idx.containsKey(gh.pid())) continue;
             idx.put(gh.pid(), nodes.size());

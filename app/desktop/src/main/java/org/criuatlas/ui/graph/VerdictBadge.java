@@ -7,7 +7,7 @@ import javafx.scene.shape.Polygon;
 import javafx.scene.shape.Polyline;
 import javafx.scene.shape.Rectangle;
 import javafx.scene.shape.Shape;
-import org.criuatlas.ui.Styles;
+import org.criuatlas.ui.theme.Styles;
 import org.criuatlas.ui.plan.Verdict;
 
 /**

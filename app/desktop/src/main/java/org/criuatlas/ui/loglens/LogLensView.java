@@ -1,6 +1,5 @@
 package org.criuatlas.ui.loglens;
 
-import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.scene.Scene;
@@ -21,12 +20,12 @@ import javafx.scene.text.TextFlow;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
+import org.criuatlas.ui.theme.Styles;
+import org.criuatlas.ui.theme.Themes;
 import org.criuatlas.model.IpcGraph;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
@@ -45,12 +44,6 @@ public final class LogLensView extends BorderPane {
     public static final String STYLE_LINK = "log-link";
     public static final String STYLE_ERROR_ROW = "log-error";
 
-    private static final ExecutorService PARSER = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "log-lens-parse");
-        t.setDaemon(true);
-        return t;
-    });
-
     private final LogLensViewModel vm;
 
     public LogLensView(LogLensViewModel vm) {
@@ -59,7 +52,7 @@ public final class LogLensView extends BorderPane {
 
         Label title = new Label();
         title.textProperty().bind(Bindings.concat("CRIU log: ", vm.sourceProperty()));
-        title.setStyle("-fx-font-weight: bold;");
+        title.getStyleClass().add(Styles.WINDOW_HEADING);
         Label summary = new Label();
         summary.setId(ID_SUMMARY);
         summary.textProperty().bind(Bindings.when(vm.errorProperty().isEmpty()).then(vm.summaryProperty()).otherwise(vm.errorProperty()));
@@ -113,11 +106,7 @@ public final class LogLensView extends BorderPane {
             protected void updateItem(LogRow r, boolean empty) {
                 super.updateItem(r, empty);
                 getStyleClass().remove(STYLE_ERROR_ROW);
-                setStyle("");
-                if (!empty && r != null && r.line().isError()) {
-                    getStyleClass().add(STYLE_ERROR_ROW);
-                    setStyle("-fx-background-color: #fde2e1;");
-                }
+                if (!empty && r != null && r.line().isError()) getStyleClass().add(STYLE_ERROR_ROW);
             }
         });
         t.setPlaceholder(new Label("No lines (yet)."));
@@ -175,7 +164,7 @@ public final class LogLensView extends BorderPane {
         for (CriuDiagnosis d : vm.diagnoses()) {
             Label what = new Label(d.what());
             what.setWrapText(true);
-            what.setStyle("-fx-font-weight: bold;");
+            what.getStyleClass().add(Styles.FAILURE_TITLE);
             Label fix = new Label("Fix: " + d.fix());
             fix.setWrapText(true);
             what.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
@@ -190,8 +179,7 @@ public final class LogLensView extends BorderPane {
                 });
             });
             VBox v = new VBox(2, what, fix, line);
-            v.getStyleClass().add(STYLE_DIAGNOSIS);
-            v.setStyle("-fx-border-color: #d9534f; -fx-border-width: 0 0 0 4; -fx-padding: 4 8 4 8;");
+            v.getStyleClass().addAll(STYLE_DIAGNOSIS, Styles.FAILURE_CARD);
             box.getChildren().add(v);
         }
     }
@@ -203,28 +191,20 @@ public final class LogLensView extends BorderPane {
         return new LogLensView(vm);
     }
 
-    /** A view-model parsing on a background thread and publishing on the FX thread. */
-    public static LogLensViewModel newViewModel() {
-        return new LogLensViewModel(PARSER, r -> {
-            if (Platform.isFxApplicationThread()) r.run();
-            else Platform.runLater(r);
-        });
-    }
-
     /**
-     * Opens {@code log} in a window of its own (File → Open log…).
+     * Opens {@code log} in a window of its own (File → Open log…, a dump's "Open log in the lens").
      *
+     * @param vm     a view-model that reads through the host
      * @param graph  the loaded graph for links, or null
      * @param target what a link click does (e.g. {@link LinkTarget#pinning})
      */
-    public static Stage openStage(Window owner, Path log, IpcGraph graph, LinkTarget target) {
-        LogLensViewModel vm = newViewModel();
+    public static Stage openStage(Window owner, LogLensViewModel vm, Path log, IpcGraph graph, LinkTarget target, Themes themes) {
         vm.graphProperty().set(graph);
         vm.linkTargetProperty().set(target == null ? LinkTarget.NONE : target);
         Stage s = new Stage();
         if (owner != null) s.initOwner(owner);
         s.setTitle("CRIU log \u2014 " + log.getFileName());
-        s.setScene(new Scene(create(vm), 1100, 700));
+        s.setScene(themes.style(new Scene(create(vm), 1100, 700)));
         vm.open(log);
         s.show();
         return s;

@@ -41,8 +41,23 @@ public final class LogLensViewModel {
     /** Logs bigger than this are refused with a clear message instead of filling the heap. */
     public static final long MAX_BYTES = 512L * 1024 * 1024;
 
+    /** Where a log's text comes from: the host that wrote it (over a bridge it is a remote file). */
+    @FunctionalInterface
+    public interface LogSource {
+        String read(Path log, long maxBytes) throws IOException;
+
+        /** A file of this machine. */
+        LogSource LOCAL_FILE = (log, max) -> {
+            long size = Files.size(log);
+            if (size > max)
+                throw new IOException("the file is " + (size >> 20) + " MiB; the lens reads logs up to " + (max >> 20) + " MiB");
+            return new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
+        };
+    }
+
     private final Executor background;
     private final Executor ui;
+    private final LogSource logs;
     private final AtomicInteger generation = new AtomicInteger();
 
     private final ObjectProperty<IpcGraph> graph = new SimpleObjectProperty<>(this, "graph");
@@ -63,9 +78,15 @@ public final class LogLensViewModel {
     private final BooleanProperty errorsOnly = new SimpleBooleanProperty(this, "errorsOnly", false);
     private final StringProperty text = new SimpleStringProperty(this, "text", "");
 
+    /** Reads logs from files of this machine. */
     public LogLensViewModel(Executor background, Executor ui) {
+        this(background, ui, LogSource.LOCAL_FILE);
+    }
+
+    public LogLensViewModel(Executor background, Executor ui, LogSource logs) {
         this.background = Objects.requireNonNull(background);
         this.ui = Objects.requireNonNull(ui);
+        this.logs = Objects.requireNonNull(logs);
         showErrors.addListener((o, a, b) -> refilter());
         showWarnings.addListener((o, a, b) -> refilter());
         showInfo.addListener((o, a, b) -> refilter());
@@ -100,11 +121,7 @@ public final class LogLensViewModel {
         int gen = begin(log.toString());
         background.execute(() -> {
             try {
-                long size = Files.size(log);
-                if (size > MAX_BYTES)
-                    throw new IOException("the file is " + (size >> 20) + " MiB; the lens reads logs up to " + (MAX_BYTES >> 20) + " MiB");
-                String t = new String(Files.readAllBytes(log), StandardCharsets.UTF_8);
-                parsed(gen, CriuLogParser.parse(t));
+                parsed(gen, CriuLogParser.parse(logs.read(log, MAX_BYTES)));
             } catch (IOException | RuntimeException e) {
                 ui.execute(() -> {
                     if (generation.get() != gen) return;

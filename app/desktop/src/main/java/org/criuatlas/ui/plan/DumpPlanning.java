@@ -15,7 +15,7 @@ public interface DumpPlanning {
     /**
      * @param graph   the snapshot
      * @param rootPid the root of the dumped subtree
-     * @param choices ticked controls by crossing key ({@link Crossing#key()})
+     * @param choices ticked controls by crossing key ({@link CrossingRow#key()})
      */
     PlanOutcome plan(IpcGraph graph, int rootPid, Map<String, List<Choice>> choices);
 }

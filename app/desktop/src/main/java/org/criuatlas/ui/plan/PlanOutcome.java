@@ -17,7 +17,7 @@ import java.util.Set;
  * @param verdict     the whole dump's verdict (from the plan's outcome)
  * @param commandText the exact {@code criu dump ...} line (the bridge's spelling)
  */
-public record PlanOutcome(DumpPlan plan, Set<Integer> pids, List<Crossing> crossings, Verdict verdict, String commandText) {
+public record PlanOutcome(DumpPlan plan, Set<Integer> pids, List<CrossingRow> crossings, Verdict verdict, String commandText) {
     public PlanOutcome {
         pids = Set.copyOf(pids);
         crossings = List.copyOf(crossings);

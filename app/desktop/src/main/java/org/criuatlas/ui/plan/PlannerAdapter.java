@@ -37,7 +37,7 @@ public final class PlannerAdapter implements DumpPlanning {
     public PlanOutcome plan(IpcGraph g, int rootPid, Map<String, List<Choice>> choices) {
         Decisions d = decisions(choices);
         DumpPlan p = DumpPlanner.plan(g, rootPid, d);
-        List<Crossing> out = new ArrayList<>(p.crossings().size());
+        List<CrossingRow> out = new ArrayList<>(p.crossings().size());
         for (org.criuatlas.plan.Crossing c : p.crossings()) out.add(crossing(g, c, d));
         String command = p.dumped().isEmpty() ? ""
                 : DumpCommand.text(p.options(), dumpsDir.resolve(Integer.toString(rootPid)).toString());
@@ -66,7 +66,7 @@ public final class PlannerAdapter implements DumpPlanning {
         return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
-    private static Crossing crossing(IpcGraph g, org.criuatlas.plan.Crossing c, Decisions d) {
+    private static CrossingRow crossing(IpcGraph g, org.criuatlas.plan.Crossing c, Decisions d) {
         List<Choice> choices = new ArrayList<>();
         int pullRoot = 0;
         for (Fix f : c.fixes()) {
@@ -88,7 +88,7 @@ public final class PlannerAdapter implements DumpPlanning {
         }
         Holder in = c.insideHolders().isEmpty() ? null : c.insideHolders().get(0);
         Holder out = c.outsideHolders().isEmpty() ? null : c.outsideHolders().get(0);
-        return new Crossing(c, verdict(c), choices, chosen, in == null ? -1 : in.pid(), in == null ? -1 : in.fd(),
+        return new CrossingRow(c, verdict(c), choices, chosen, in == null ? -1 : in.pid(), in == null ? -1 : in.fd(),
                 out == null ? -1 : out.pid(), owners(g, c.outsideHolders()), pullRoot);
     }
 

@@ -33,6 +33,8 @@ public final class RestoreBoardIds {
     public static final String STYLE_CARD = "wiring-card";
     public static final String STYLE_SENT = "console-sent";
     public static final String STYLE_RECEIVED = "console-received";
+    /** The direction mark (arrow) of a transcript line. */
+    public static final String STYLE_ARROW = "console-arrow";
 
     /** How the board's "Other end" menu names a destination (fuller than {@link Destination.Kind#label()}). */
     public static String destinationText(Destination.Kind k) {

@@ -32,6 +32,7 @@ import javafx.scene.layout.VBox;
 import javafx.scene.text.Font;
 import javafx.util.StringConverter;
 import org.criuatlas.plan.restore.Destination;
+import org.criuatlas.ui.theme.Styles;
 import org.criuatlas.ui.restore.vm.ConsoleModel;
 import org.criuatlas.ui.restore.vm.ConsoleTranscript;
 import org.criuatlas.ui.restore.vm.RestoreBoardModel;
@@ -48,11 +49,6 @@ import static org.criuatlas.ui.restore.RestoreBoardIds.*;
  * side: the restore's progress and the consoles of the kept ends.
  */
 final class RestoreBoardView extends BorderPane {
-    private static final String ERROR_FILL = "-fx-text-fill: #b00020;";
-    private static final String SENT_FILL = "-fx-text-fill: #1d4f91;";
-    private static final String RECEIVED_FILL = "-fx-text-fill: #1e6b2a;";
-    private static final String CARD_STYLE = "-fx-border-color: #c9ccd1; -fx-border-radius: 4; -fx-background-color: #ffffff;"
-            + " -fx-background-radius: 4; -fx-padding: 8 10 8 10;";
 
     private final RestoreBoardModel model;
     private final VBox cards = new VBox(8);
@@ -64,7 +60,7 @@ final class RestoreBoardView extends BorderPane {
         setPadding(new Insets(8));
 
         Label heading = new Label(title);
-        heading.setStyle("-fx-font-weight: bold; -fx-font-size: 1.2em;");
+        heading.getStyleClass().add(Styles.WINDOW_HEADING);
         heading.setWrapText(true);
         Label status = new Label();
         status.setId(STATUS);
@@ -83,7 +79,7 @@ final class RestoreBoardView extends BorderPane {
         cardScroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
         cardScroll.setMinHeight(120);
         Label wiringHead = new Label();
-        wiringHead.setStyle("-fx-font-weight: bold;");
+        wiringHead.getStyleClass().add(Styles.TITLE);
         wiringHead.textProperty().bind(Bindings.createStringBinding(() -> "Wiring — " + model.rows().size()
                 + (model.rows().size() == 1 ? " object" : " objects") + " to hand in", model.rows()));
 
@@ -102,7 +98,7 @@ final class RestoreBoardView extends BorderPane {
         Label addMsg = new Label();
         addMsg.setId(ADD_KEY_MESSAGE);
         addMsg.getStyleClass().add(STYLE_ERROR);
-        addMsg.setStyle(ERROR_FILL);
+        addMsg.getStyleClass().add(Styles.ERROR_TEXT);
         addMsg.setWrapText(true);
         addMsg.textProperty().bind(model.addMessageProperty());
         addMsg.visibleProperty().bind(addMsg.textProperty().isNotEmpty());
@@ -129,7 +125,7 @@ final class RestoreBoardView extends BorderPane {
         Label blocking = new Label();
         blocking.setId(BLOCKING);
         blocking.setWrapText(true);
-        blocking.setStyle(ERROR_FILL);
+        blocking.getStyleClass().add(Styles.ERROR_TEXT);
         blocking.getStyleClass().add(STYLE_ERROR);
         blocking.textProperty().bind(model.blockingTextProperty());
         blocking.visibleProperty().bind(blocking.textProperty().isNotEmpty());
@@ -139,7 +135,7 @@ final class RestoreBoardView extends BorderPane {
         restore.setId(RESTORE);
         restore.setDefaultButton(false);
         restore.setMinWidth(Region.USE_PREF_SIZE);
-        restore.setStyle("-fx-font-weight: bold;");
+        restore.getStyleClass().add(Styles.TITLE);
         restore.disableProperty().bind(model.canRestoreProperty().not());
         restore.setOnAction(e -> model.restore());
         Button cancel = new Button("Cancel");
@@ -170,7 +166,7 @@ final class RestoreBoardView extends BorderPane {
         ListView<String> timeline = new ListView<>(model.timeline());
         timeline.setId(TIMELINE);
         timeline.setPlaceholder(new Label("The restore's stages show here, with their times."));
-        timeline.setStyle("-fx-font-family: monospace; -fx-font-size: 11px;");
+        timeline.getStyleClass().addAll(Styles.MONOSPACE, Styles.SMALL);
         timeline.setCellFactory(v -> new ListCell<>() {
             { // long paths wrap instead of scrolling sideways
                 setWrapText(true);
@@ -197,12 +193,12 @@ final class RestoreBoardView extends BorderPane {
                 + " type lines to the restored process and read what it writes back.");
         noConsoles.setId(CONSOLES_EMPTY);
         noConsoles.setWrapText(true);
-        noConsoles.setStyle("-fx-text-fill: #666666;");
+        noConsoles.getStyleClass().add(Styles.MUTED);
         noConsoles.setPadding(new Insets(8));
         noConsoles.visibleProperty().bind(Bindings.isEmpty(consoleTabs.getTabs()));
         StackPane consoleArea = new StackPane(consoleTabs, noConsoles);
         StackPane.setAlignment(noConsoles, Pos.TOP_LEFT);
-        consoleArea.setStyle("-fx-border-color: #c9ccd1;");
+        consoleArea.getStyleClass().add(Styles.FRAMED);
         VBox consoles = new VBox(4, boldLabel("Consoles"), consoleArea);
         VBox.setVgrow(consoleArea, Priority.ALWAYS);
 
@@ -228,11 +224,11 @@ final class RestoreBoardView extends BorderPane {
 
     private static Label boldLabel(String text) {
         Label l = new Label(text);
-        l.setStyle("-fx-font-weight: bold;");
+        l.getStyleClass().add(Styles.TITLE);
         return l;
     }
 
-    private static void copyText(String s) {
+    static void copyText(String s) {
         ClipboardContent cc = new ClipboardContent();
         cc.putString(s);
         Clipboard.getSystemClipboard().setContent(cc);
@@ -308,7 +304,7 @@ final class RestoreBoardView extends BorderPane {
         Label inherit = new Label();
         inherit.textProperty().bind(r.inheritProperty());
         inherit.setMinWidth(0);
-        inherit.setStyle("-fx-font-family: monospace; -fx-text-fill: #444444;");
+        inherit.getStyleClass().addAll(Styles.MONOSPACE, Styles.MUTED);
         HBox fdBox = new HBox(10, fd, inherit);
         fdBox.setAlignment(Pos.CENTER_LEFT);
 
@@ -380,8 +376,9 @@ final class RestoreBoardView extends BorderPane {
         message.textProperty().bind(r.messageProperty());
         Runnable styleMsg = () -> {
             message.getStyleClass().removeAll(STYLE_ERROR, STYLE_NOTE);
+            message.getStyleClass().removeAll(Styles.ERROR_TEXT, Styles.NOTICE);
             message.getStyleClass().add(r.errorProperty().get() ? STYLE_ERROR : STYLE_NOTE);
-            message.setStyle(r.errorProperty().get() ? ERROR_FILL : "-fx-text-fill: #7a5a00;");
+            message.getStyleClass().add(r.errorProperty().get() ? Styles.ERROR_TEXT : Styles.NOTICE);
         };
         styleMsg.run();
         r.errorProperty().addListener((o, a, b) -> styleMsg.run());
@@ -390,95 +387,19 @@ final class RestoreBoardView extends BorderPane {
 
         VBox card = new VBox(8, top, details, message);
         card.setId(rowCard(i));
-        card.getStyleClass().add(STYLE_CARD);
-        card.setStyle(CARD_STYLE);
+        card.getStyleClass().addAll(STYLE_CARD, Styles.CARD);
         return card;
     }
 
     private static Label fieldName(String text) {
         Label l = new Label(text);
-        l.setStyle("-fx-text-fill: #555555;");
+        l.getStyleClass().add(Styles.MUTED);
         l.setMinWidth(Region.USE_PREF_SIZE);
         return l;
     }
 
     private void rebuildConsoles() {
         consoleTabs.getTabs().clear();
-        for (ConsoleModel c : model.consoles()) consoleTabs.getTabs().add(consoleTab(c));
-    }
-
-    private static Tab consoleTab(ConsoleModel c) {
-        // a virtualized list: a burst of thousands of lines lays out only the visible ones
-        ListView<ConsoleTranscript.Line> out = new ListView<>(c.transcript().lines());
-        out.setId(CONSOLE_OUTPUT);
-        out.setFocusTraversable(false);
-        out.setPlaceholder(new Label(c.canSendProperty().get() ? "Nothing sent or received yet." : "Nothing received yet."));
-        out.setCellFactory(v -> new ListCell<>() {
-            private final Label arrow = new Label();
-
-            @Override
-            protected void updateItem(ConsoleTranscript.Line line, boolean empty) {
-                super.updateItem(line, empty);
-                getStyleClass().removeAll(STYLE_SENT, STYLE_RECEIVED);
-                if (empty || line == null) {
-                    setText(null);
-                    setGraphic(null);
-                    setStyle("");
-                    return;
-                }
-                boolean sent = line.direction() == ConsoleTranscript.Direction.SENT;
-                getStyleClass().add(sent ? STYLE_SENT : STYLE_RECEIVED);
-                arrow.setText(line.direction().prefix().strip());
-                arrow.setStyle("-fx-font-size: 16px; -fx-font-weight: bold; " + (sent ? SENT_FILL : RECEIVED_FILL));
-                setGraphic(arrow);
-                setText(line.text());
-                setStyle("-fx-font-family: monospace; -fx-font-size: 12px; -fx-padding: 1 4 1 4; -fx-graphic-text-gap: 8; "
-                        + (sent ? SENT_FILL + " -fx-font-weight: bold;" : RECEIVED_FILL));
-            }
-        });
-        out.getItems().addListener((ListChangeListener<ConsoleTranscript.Line>) ch -> {
-            if (!out.getItems().isEmpty()) out.scrollTo(out.getItems().size() - 1);
-        });
-        TextField in = new TextField();
-        in.setId(CONSOLE_INPUT);
-        in.setPromptText(c.canSendProperty().get() ? "type a line, Enter sends it" : "this end only receives");
-        in.disableProperty().bind(c.canSendProperty().not());
-        Button send = new Button("Send");
-        send.setId(CONSOLE_SEND);
-        send.setMinWidth(Region.USE_PREF_SIZE);
-        send.disableProperty().bind(c.canSendProperty().not());
-        Runnable doSend = () -> {
-            c.sendLine(in.getText());
-            in.clear();
-        };
-        in.setOnAction(e -> doSend.run());
-        send.setOnAction(e -> doSend.run());
-        Label sentKey = new Label(ConsoleTranscript.Direction.SENT.prefix() + "you sent");
-        sentKey.setStyle(SENT_FILL + " -fx-font-weight: bold;");
-        sentKey.setMinWidth(Region.USE_PREF_SIZE);
-        Label receivedKey = new Label(ConsoleTranscript.Direction.RECEIVED.prefix() + "the restored process wrote");
-        receivedKey.setStyle(RECEIVED_FILL);
-        receivedKey.setMinWidth(0);
-        Label counters = new Label();
-        counters.setId(CONSOLE_COUNTERS);
-        counters.setWrapText(true);
-        counters.setStyle("-fx-text-fill: #555555;");
-        counters.textProperty().bind(Bindings.createStringBinding(() -> c.bytesInProperty().get() + " bytes in, "
-                + c.bytesOutProperty().get() + " bytes out; " + c.statusProperty().get(),
-                c.bytesInProperty(), c.bytesOutProperty(), c.statusProperty()));
-        Button copy = new Button("Copy transcript");
-        copy.setId(CONSOLE_COPY);
-        copy.setMinWidth(Region.USE_PREF_SIZE);
-        copy.setOnAction(e -> copyText(c.transcript().text()));
-        Region gap = new Region();
-        HBox.setHgrow(gap, Priority.ALWAYS);
-        HBox legend = new HBox(14, sentKey, receivedKey, gap, copy);
-        legend.setAlignment(Pos.CENTER_LEFT);
-        HBox inputRow = new HBox(6, in, send);
-        HBox.setHgrow(in, Priority.ALWAYS);
-        VBox box = new VBox(4, legend, out, inputRow, counters);
-        VBox.setVgrow(out, Priority.ALWAYS);
-        box.setPadding(new Insets(4));
-        return new Tab(c.key(), box);
+        for (ConsoleModel c : model.consoles()) consoleTabs.getTabs().add(ConsoleTab.of(c));
     }
 }

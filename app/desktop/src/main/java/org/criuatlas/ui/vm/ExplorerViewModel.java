@@ -1,5 +1,6 @@
 package org.criuatlas.ui.vm;
 
+import org.criuatlas.ui.graph.SelectedItem;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -13,13 +14,18 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.collections.transformation.FilteredList;
+import org.criuatlas.host.CriuStatus;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.ui.graph.RenderGraph;
 
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -36,13 +42,17 @@ public final class ExplorerViewModel {
     private final ObservableList<ProcessRow> rowsView = FXCollections.unmodifiableObservableList(rows);
     private final FilteredList<ProcessRow> visibleRows = new FilteredList<>(rows, r -> true);
     private final StringProperty search = new SimpleStringProperty(this, "search", "");
-    private final ObjectProperty<Selection> selection = new SimpleObjectProperty<>(this, "selection");
+    private final ObjectProperty<SelectedItem> selection = new SimpleObjectProperty<>(this, "selection");
     private final ReadOnlyObjectWrapper<Inspection> inspection = new ReadOnlyObjectWrapper<>(this, "inspection", Inspection.EMPTY);
     private final ReadOnlyObjectWrapper<GraphDiff> diff = new ReadOnlyObjectWrapper<>(this, "diff", GraphDiff.NONE);
     private final BooleanProperty marksVisible = new SimpleBooleanProperty(this, "marksVisible", false);
+    private final Set<Integer> gone = new HashSet<>();
+    private final BooleanProperty holdRows = new SimpleBooleanProperty(this, "holdRows", false);
     private final BooleanProperty showKernelThreads = new SimpleBooleanProperty(this, "showKernelThreads", false);
     private final ReadOnlyObjectWrapper<FocusRequest> focus = new ReadOnlyObjectWrapper<>(this, "focus");
-    private final StringProperty criuStatus = new SimpleStringProperty(this, "criuStatus", "CRIU: checking\u2026");
+    private final ObjectProperty<CriuStatus> criuStatus = new SimpleObjectProperty<>(this, "criuStatus", CriuStatus.UNKNOWN);
+    private final javafx.beans.binding.StringBinding criuLine =
+            javafx.beans.binding.Bindings.createStringBinding(() -> criuStatus.get().line(), criuStatus);
     private final ReadOnlyStringWrapper privilege = new ReadOnlyStringWrapper(this, "privilege", "");
     private final ReadOnlyStringWrapper counts = new ReadOnlyStringWrapper(this, "counts", "");
     private final ReadOnlyStringWrapper lastScan = new ReadOnlyStringWrapper(this, "lastScan", "not scanned yet");
@@ -84,9 +94,9 @@ public final class ExplorerViewModel {
 
     public StringProperty searchProperty() { return search; }
 
-    public ObjectProperty<Selection> selectionProperty() { return selection; }
+    public ObjectProperty<SelectedItem> selectionProperty() { return selection; }
 
-    public Selection getSelection() { return selection.get(); }
+    public SelectedItem getSelection() { return selection.get(); }
 
     public ReadOnlyObjectProperty<Inspection> inspectionProperty() { return inspection.getReadOnlyProperty(); }
 
@@ -99,7 +109,11 @@ public final class ExplorerViewModel {
 
     public ReadOnlyObjectProperty<FocusRequest> focusProperty() { return focus.getReadOnlyProperty(); }
 
-    public StringProperty criuStatusProperty() { return criuStatus; }
+    /** Which CRIU the host uses and what {@code criu check} said (set once the host answered). */
+    public ObjectProperty<CriuStatus> criuStatusProperty() { return criuStatus; }
+
+    /** The status bar's CRIU line. */
+    public javafx.beans.binding.StringBinding criuLineProperty() { return criuLine; }
 
     public ReadOnlyStringProperty privilegeProperty() { return privilege.getReadOnlyProperty(); }
 
@@ -129,10 +143,10 @@ public final class ExplorerViewModel {
     }
 
     /** Intent: select something (from the table, the graph, or a link in the inspector). */
-    public void select(Selection s) { selection.set(s); }
+    public void select(SelectedItem s) { selection.set(s); }
 
     /** Intent: select and bring into view (links in the inspector and the plan panel). */
-    public void jumpTo(Selection s) {
+    public void jumpTo(SelectedItem s) {
         selection.set(s);
         IpcGraph g = graph.get();
         if (g == null || s == null) return;
@@ -165,9 +179,66 @@ public final class ExplorerViewModel {
     public void focusSubtree(int pid) {
         IpcGraph g = graph.get();
         if (g == null || g.process(pid) == null) return;
-        selection.set(Selection.process(pid));
+        selection.set(SelectedItem.process(pid));
         focus.set(new FocusRequest(g.subtree(pid), ++focusSerial));
     }
+
+    /**
+     * The table's rows after a refresh, steady under the hand: a row keeps its place (rows are
+     * changed in place, never replaced wholesale, so the table keeps its selection, focus and
+     * scroll position); a new process is inserted after its predecessor in tree order; a process
+     * that ended stays in place, marked gone, until a refresh while nobody holds the rows
+     * ({@link #holdRowsProperty}).
+     */
+    private void updateRows(List<ProcessRow> fresh) {
+        if (rows.isEmpty()) {
+            rows.setAll(fresh);
+            gone.clear();
+            return;
+        }
+        Map<Integer, ProcessRow> byPid = new HashMap<>(fresh.size() * 2);
+        for (ProcessRow r : fresh) byPid.put(r.pid(), r);
+        // rows marked gone at an earlier refresh go now, unless someone holds the rows
+        if (!holdRows.get() && !gone.isEmpty()) {
+            List<ProcessRow> drop = new ArrayList<>();
+            for (ProcessRow r : rows) if (gone.contains(r.pid()) && !byPid.containsKey(r.pid())) drop.add(r);
+            if (!drop.isEmpty()) rows.removeAll(drop);
+            gone.removeIf(pid -> !byPid.containsKey(pid));
+        }
+        // in place: changed rows; ended processes are marked gone
+        Set<Integer> present = new HashSet<>(rows.size() * 2);
+        for (int i = 0; i < rows.size(); i++) {
+            ProcessRow old = rows.get(i);
+            present.add(old.pid());
+            ProcessRow now = byPid.get(old.pid());
+            if (now == null) {
+                gone.add(old.pid());
+            } else {
+                gone.remove(old.pid());
+                if (!now.equals(old)) rows.set(i, now);
+            }
+        }
+        // new processes: after the row before them in tree order (or before everything)
+        Map<Integer, List<ProcessRow>> after = new HashMap<>();
+        int prev = Integer.MIN_VALUE;
+        for (ProcessRow r : fresh) {
+            if (!present.contains(r.pid())) after.computeIfAbsent(prev, k -> new ArrayList<>()).add(r);
+            else prev = r.pid();
+        }
+        if (after.isEmpty()) return;
+        List<ProcessRow> first = after.remove(Integer.MIN_VALUE);
+        if (first != null) rows.addAll(0, first);
+        for (int i = 0; i < rows.size() && !after.isEmpty(); i++) {
+            List<ProcessRow> add = after.remove(rows.get(i).pid());
+            if (add != null) rows.addAll(i + 1, add);
+        }
+    }
+
+    /** Pids of rows kept for processes that ended (shown struck through). */
+    public boolean isGone(int pid) { return gone.contains(pid); }
+
+    /** While true (the pointer is over the table, a menu is open), rows of ended processes stay. */
+    public BooleanProperty holdRowsProperty() { return holdRows; }
 
     /** Intent: the marks of the last refresh have been seen long enough. */
     public void hideMarks() { marksVisible.set(false); }
@@ -175,7 +246,7 @@ public final class ExplorerViewModel {
     /** A prepared snapshot arrives (on the FX thread in the app). */
     public void apply(Prepared p) {
         graph.set(p.graph());
-        rows.setAll(p.rows());
+        updateRows(p.rows());
         diff.set(p.diff());
         marksVisible.set(!p.diff().isEmpty());
         render.set(p.render());
@@ -194,13 +265,25 @@ public final class ExplorerViewModel {
             lastScan.set(images.reading(g));
             return;
         }
-        counts.set(g.summary());
+        counts.set(counts(g, rows.size() - gone.size()));
         privilege.set(g.meta().privileged() ? "root: every process visible"
                 : "own processes only: " + g.problems().size() + " processes or objects unseen (run as root to see all)");
         Instant t = g.meta().takenAt();
         lastScan.set("scanned " + (t == null ? "?" : DateTimeFormatter.ofPattern("HH:mm:ss").withZone(zone).format(t))
                 + " in " + (g.meta().scanNanos() / 1_000_000) + " ms"
                 + (d.isEmpty() ? "" : " (" + d.summary() + ")"));
+    }
+
+    /**
+     * The status bar's counts, in agreement with the table: the processes it lists (kernel threads
+     * it hides are named as hidden, not counted among them), sockets and pipes.
+     */
+    static String counts(IpcGraph g, int rowsShown) {
+        int hidden = g.processes().size() - rowsShown;
+        return rowsShown + (rowsShown == 1 ? " process" : " processes")
+                + (hidden > 0 ? " (+" + hidden + " kernel thread" + (hidden == 1 ? "" : "s") + " hidden)" : "")
+                + ", " + g.sockets().size() + " unix sockets, " + g.pipes().size() + " pipes"
+                + (g.problems().isEmpty() ? "" : ", " + g.problems().size() + " problems");
     }
 
     /** A scan failed: keep the last snapshot, say why. */

@@ -1,5 +1,6 @@
 package org.criuatlas.ui.vm;
 
+import org.criuatlas.ui.graph.SelectedItem;
 import org.criuatlas.model.FdInfo;
 import org.criuatlas.model.Holder;
 import org.criuatlas.model.IpcGraph;
@@ -20,7 +21,7 @@ import java.util.List;
  */
 public record Inspection(String title, List<Property> properties) {
     /** One line; {@code link} is null for plain values. */
-    public record Property(String name, String value, Selection link) {}
+    public record Property(String name, String value, SelectedItem link) {}
 
     public static final Inspection EMPTY = new Inspection("Nothing selected", List.of());
 
@@ -28,7 +29,7 @@ public record Inspection(String title, List<Property> properties) {
         properties = List.copyOf(properties);
     }
 
-    public static Inspection of(IpcGraph g, Selection sel) {
+    public static Inspection of(IpcGraph g, SelectedItem sel) {
         if (g == null || sel == null) return EMPTY;
         return switch (sel.kind()) {
             case PROCESS -> process(g, g.process(sel.pid()));
@@ -43,7 +44,7 @@ public record Inspection(String title, List<Property> properties) {
         l.add(new Property("pid", Integer.toString(p.pid()), null));
         ProcessInfo parent = g.process(p.ppid());
         l.add(new Property("parent", parent == null ? Integer.toString(p.ppid()) : parent.comm() + " (" + p.ppid() + ")",
-                parent == null ? null : Selection.process(p.ppid())));
+                parent == null ? null : SelectedItem.process(p.ppid())));
         l.add(new Property("command", p.commandText(), null));
         l.add(new Property("uid", p.uid() < 0 ? "unknown" : Integer.toString(p.uid()), null));
         l.add(new Property("state", Character.toString(p.state()), null));
@@ -53,13 +54,13 @@ public record Inspection(String title, List<Property> properties) {
         l.add(new Property("net namespace", p.netNs() == 0 ? "unknown" : Long.toString(p.netNs()), null));
         for (int c : g.children(p.pid())) {
             ProcessInfo cp = g.process(c);
-            l.add(new Property("child", cp.comm() + " (" + c + ")", Selection.process(c)));
+            l.add(new Property("child", cp.comm() + " (" + c + ")", SelectedItem.process(c)));
         }
         if (!p.fdsReadable()) l.add(new Property("fds", "not readable (no permission or the process exited)", null));
         for (FdInfo f : p.fds()) {
-            Selection link = Selection.ofKey(f.objectKey());
+            SelectedItem link = SelectedItem.ofKey(f.objectKey());
             String extra = "";
-            if (link != null && link.kind() == Selection.Kind.SOCKET) {
+            if (link != null && link.kind() == SelectedItem.Kind.SOCKET) {
                 UnixSocket s = g.socket(f.inode());
                 if (s != null) extra = "  " + s.type().label() + " " + s.state().label()
                         + (s.name().isNamed() ? " " + s.name().display() : "");
@@ -79,16 +80,16 @@ public record Inspection(String title, List<Property> properties) {
         UnixSocket peer = g.peerOf(s);
         if (s.peer() != 0) {
             l.add(new Property("peer", "socket:[" + s.peer() + "]" + (peer == null ? " (not in the snapshot)" : ""),
-                    peer == null ? null : Selection.socket(peer.ino())));
+                    peer == null ? null : SelectedItem.socket(peer.ino())));
         } else {
             l.add(new Property("peer", "none", null));
         }
         for (UnixSocket c : g.socketsConnectedTo(s.ino())) {
-            if (c.ino() != s.peer()) l.add(new Property("connected from", c.key(), Selection.socket(c.ino())));
+            if (c.ino() != s.peer()) l.add(new Property("connected from", c.key(), SelectedItem.socket(c.ino())));
         }
         l.add(new Property("receive queue", Long.toString(s.recvQueue()), null));
         l.add(new Property("send queue", Long.toString(s.sendQueue()), null));
-        for (long pend : s.pending()) l.add(new Property("pending connection", "socket:[" + pend + "]", Selection.socket(pend)));
+        for (long pend : s.pending()) l.add(new Property("pending connection", "socket:[" + pend + "]", SelectedItem.socket(pend)));
         holders(g, "holder", s.holders(), l);
         if (s.holders().isEmpty()) l.add(new Property("holder", "no visible process", null));
         if (peer != null) holders(g, "peer holder", peer.holders(), l);
@@ -123,7 +124,7 @@ public record Inspection(String title, List<Property> properties) {
         for (Holder h : hs) {
             ProcessInfo p = g.process(h.pid());
             l.add(new Property(name, (p == null ? "pid " + h.pid() : p.comm() + " (" + h.pid() + ")") + ", fd " + h.fd(),
-                    Selection.process(h.pid())));
+                    SelectedItem.process(h.pid())));
         }
     }
 }

@@ -9,7 +9,7 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.plan.DumpPlanner;
 import org.criuatlas.ui.plan.Choice;
-import org.criuatlas.ui.plan.Crossing;
+import org.criuatlas.ui.plan.CrossingRow;
 import org.criuatlas.ui.plan.DumpPlanning;
 import org.criuatlas.ui.plan.PlanOutcome;
 
@@ -109,7 +109,7 @@ public final class PlanViewModel {
     public void setChoice(String crossingKey, Choice choice, boolean on) {
         PlanOutcome o = outcome.get();
         if (o == null) return;
-        Crossing c = o.crossings().stream().filter(x -> x.key().equals(crossingKey) && x.choices().contains(choice))
+        CrossingRow c = o.crossings().stream().filter(x -> x.key().equals(crossingKey) && x.choices().contains(choice))
                 .findFirst().orElse(null);
         if (c == null) return;
         if (choice == Choice.PULL_PEER) {

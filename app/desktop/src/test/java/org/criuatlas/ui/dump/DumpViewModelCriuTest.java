@@ -6,6 +6,12 @@ import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.bridge.scan.LiveScanner;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.plan.Decisions;
+import org.criuatlas.host.DumpRunner;
+import org.criuatlas.host.DumpSummary;
+import org.criuatlas.host.FolderCheck;
+import org.criuatlas.host.ImagesFolder;
+import org.criuatlas.host.LocalHost;
+import org.criuatlas.host.TargetProbe;
 import org.criuatlas.plan.DumpPlan;
 import org.criuatlas.testing.EchoPair;
 import org.criuatlas.testing.TestProcs;
@@ -55,8 +61,9 @@ class DumpViewModelCriuTest {
                 @Override public void clearPins() {}
             };
             List<Path> opened = new ArrayList<>();
-            DumpViewModel vm = new DumpViewModel(plan, new DumpViewModel.Services(DumpRunner.criu(criu), Runnable::run,
-                    Runnable::run, TargetProbe.PROC, pin, intents, opened::add, null));
+            DumpViewModel vm = new DumpViewModel(plan, new DumpViewModel.Services(
+                    new LocalHost(LocalHost.Parts.real(Runnable::run).withCriu(criu, DumpRunner.criu(criu), TargetProbe.PROC)),
+                    Runnable::run, Runnable::run, pin, intents, opened::add, null));
             vm.leaveRunningProperty().set(true);
             Path images = tmp.resolve("images");
             vm.chooseFolder(images);

@@ -7,6 +7,12 @@ import org.criuatlas.bridge.criu.CriuOptions;
 import org.criuatlas.bridge.criu.CriuSession;
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.bridge.criu.log.CriuLogParser;
+import org.criuatlas.host.DumpRunner;
+import org.criuatlas.host.DumpSummary;
+import org.criuatlas.host.FolderCheck;
+import org.criuatlas.host.Host;
+import org.criuatlas.host.LocalHost;
+import org.criuatlas.host.TargetProbe;
 import org.criuatlas.plan.DumpPlan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -64,64 +71,17 @@ class DumpViewModelTest {
         return states::get;
     }
 
+    /** This machine's host with a scripted criu and a scripted /proc; every step on the calling thread. */
+    static Host host(DumpRunner runner, TargetProbe probe, Executor work) {
+        return new LocalHost(LocalHost.Parts.real(work).withCriu(Path.of("/scripted/criu"), runner, probe));
+    }
+
     private DumpViewModel syncVm(DumpPlan plan, DumpRunner runner, TargetProbe probe, GraphPin pin, PlanIntents intents) {
-        return new DumpViewModel(plan, new DumpViewModel.Services(runner, Runnable::run, Runnable::run, probe, pin, intents, null, null));
+        return new DumpViewModel(plan, new DumpViewModel.Services(host(runner, probe, Runnable::run), Runnable::run, Runnable::run,
+                pin, intents, null, null));
     }
 
-    // ---- folder rules ---------------------------------------------------------------------
-
-    @Test
-    void newFolderIsCreatedOwnerOnlyEvenUnderAWideUmask() throws Exception {
-        Path f = tmp.resolve("a/b/images");
-        FolderCheck c = ImagesFolder.check(f);
-        assertEquals(FolderCheck.Status.WILL_CREATE, c.status());
-        assertTrue(c.usable());
-        Path made = ImagesFolder.prepare(f);
-        assertEquals(f, made);
-        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
-        assertEquals(FolderCheck.Status.EMPTY, ImagesFolder.check(f).status());
-    }
-
-    @Test
-    void nonEmptyFolderIsRefusedAndLeftUntouched() throws Exception {
-        Path f = Files.createDirectories(tmp.resolve("busy"));
-        Path keep = Files.writeString(f.resolve("notes.txt"), "mine");
-        FolderCheck c = ImagesFolder.check(f);
-        assertEquals(FolderCheck.Status.NOT_EMPTY, c.status());
-        assertTrue(c.needsChoice());
-        assertFalse(c.usable());
-        var e = assertThrows(ImagesFolder.NotUsable.class, () -> ImagesFolder.prepare(f));
-        assertEquals(FolderCheck.Status.NOT_EMPTY, e.check().status());
-        assertEquals("mine", Files.readString(keep));
-        assertEquals(1, Files.list(f).count());
-
-        Files.writeString(f.resolve("inventory.img"), "x");
-        assertTrue(ImagesFolder.check(f).message().contains("earlier dump"), ImagesFolder.check(f).message());
-        Files.writeString(f.resolve(CriuSession.INCOMPLETE_MARKER), "x");
-        assertTrue(ImagesFolder.check(f).message().contains("did not finish"), ImagesFolder.check(f).message());
-    }
-
-    @Test
-    void fileAndSymlinkAreNotUsable() throws Exception {
-        Path file = Files.writeString(tmp.resolve("file"), "x");
-        assertEquals(FolderCheck.Status.NOT_USABLE, ImagesFolder.check(file).status());
-        assertEquals(FolderCheck.Status.NOT_USABLE, ImagesFolder.check(file.resolve("under")).status());
-        Path link = Files.createSymbolicLink(tmp.resolve("link"), Files.createDirectory(tmp.resolve("real")));
-        assertEquals(FolderCheck.Status.NOT_USABLE, ImagesFolder.check(link).status());
-        assertEquals(FolderCheck.Status.NONE, ImagesFolder.check(null).status());
-    }
-
-    @Test
-    void subFolderAndNextAttemptNamesNeverClash() throws Exception {
-        LocalDateTime t = LocalDateTime.of(2025, 1, 2, 3, 4, 5);
-        Path a = ImagesFolder.newSubFolder(tmp, 77, t);
-        assertEquals("dump-77-20250102-030405", a.getFileName().toString());
-        Files.createDirectory(a);
-        assertEquals("dump-77-20250102-030405-2", ImagesFolder.newSubFolder(tmp, 77, t).getFileName().toString());
-        assertEquals("dump-77-20250102-030405-2", ImagesFolder.nextAttempt(a).getFileName().toString());
-        Files.createDirectory(tmp.resolve("dump-77-20250102-030405-2"));
-        assertEquals("dump-77-20250102-030405-3", ImagesFolder.nextAttempt(tmp.resolve("dump-77-20250102-030405-2")).getFileName().toString());
-    }
+    // ---- folder rules (the rules themselves: ImagesFolderTest in app/core) ------------------
 
     @Test
     void viewModelRefusesNonEmptyFolderAndOffersSubFolder() throws Exception {
@@ -228,11 +188,11 @@ class DumpViewModelTest {
     void stoppedTargetIsReportedNotRunning() {
         var runner = new FakeDump.ScriptedRunner(o -> FakeDump.failingWith("dump-external-socket.txt"));
         DumpViewModel vm = new DumpViewModel(FakeDump.plan(ROOT, CriuOptions.defaults()), new DumpViewModel.Services(
-                runner, Runnable::run, Runnable::run, probe(Map.of(ROOT, 'T')), null, null, null, null));
+                host(runner, probe(Map.of(ROOT, 'T')), Runnable::run), Runnable::run, Runnable::run, null, null, null, null));
         vm.chooseFolder(tmp.resolve("x"));
         long t = System.nanoTime();
         vm.start();
-        assertTrue(System.nanoTime() - t >= DumpViewModel.SETTLE.toNanos(), "a stopped task is given time to be woken");
+        assertTrue(System.nanoTime() - t >= LocalHost.SETTLE.toNanos(), "a stopped task is given time to be woken");
         assertFalse(vm.target().running());
         assertEquals(List.of(ROOT), vm.target().stopped());
         assertTrue(vm.target().text().contains("NOT"), vm.target().text());
@@ -283,7 +243,7 @@ class DumpViewModelTest {
         try {
             var runner = new FakeDump.ScriptedRunner(o -> FakeDump.blockingUntilCancel());
             DumpViewModel vm = onUi(ui, () -> new DumpViewModel(FakeDump.plan(ROOT, CriuOptions.defaults()),
-                    new DumpViewModel.Services(runner, bg, ui, probe(Map.of(ROOT, 'S')), null, null, null, null)));
+                    new DumpViewModel.Services(host(runner, probe(Map.of(ROOT, 'S')), bg), bg, ui, null, null, null, null)));
             onUi(ui, () -> { vm.chooseFolder(tmp.resolve("c")); return null; });
             waitFor(ui, () -> vm.canStartProperty().get());
             onUi(ui, () -> { vm.start(); return null; });

@@ -9,6 +9,7 @@ import org.criuatlas.bridge.criu.log.CriuDiagnoser;
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.bridge.criu.log.CriuLogLine;
 import org.criuatlas.bridge.criu.log.CriuLogParser;
+import org.criuatlas.host.DumpRunner;
 import org.criuatlas.plan.DumpPlan;
 import org.criuatlas.plan.Outcome;
 

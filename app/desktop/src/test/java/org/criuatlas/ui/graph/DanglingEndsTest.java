@@ -1,5 +1,6 @@
 package org.criuatlas.ui.graph;
 
+import org.criuatlas.ui.theme.Palette;
 import org.criuatlas.model.AccessMode;
 import org.criuatlas.model.FdInfo;
 import org.criuatlas.model.FdKind;
@@ -18,7 +19,7 @@ import org.criuatlas.ui.vm.ExplorerViewModel;
 import org.criuatlas.ui.vm.Inspection;
 import org.criuatlas.ui.vm.PlanViewModel;
 import org.criuatlas.ui.vm.RefreshController;
-import org.criuatlas.ui.vm.Selection;
+import org.criuatlas.ui.graph.SelectedItem;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -99,7 +100,7 @@ class DanglingEndsTest {
         assertEquals(0f, plain.x[plain.indexOf(23767)]);
         assertEquals(76f, plain.y[plain.indexOf(23767)]);
         // the inspector explains it
-        Inspection in = Inspection.of(g, Selection.socket(OURS));
+        Inspection in = Inspection.of(g, SelectedItem.socket(OURS));
         assertTrue(in.properties().stream().anyMatch(p -> p.name().equals("other end") && p.value().contains("outside the dump")),
                 in.toString());
     }
@@ -154,7 +155,7 @@ class DanglingEndsTest {
         assertEquals(RenderGraph.PIPE, rg.type[e]);
         assertEquals(rg.indexOf(10), rg.from[e], "writer -> the outside reader");
         assertEquals(out, rg.to[e]);
-        assertTrue(Inspection.of(g, Selection.pipe(ino)).properties().stream()
+        assertTrue(Inspection.of(g, SelectedItem.pipe(ino)).properties().stream()
                 .anyMatch(p -> p.name().equals("other end") && p.value().contains("read end of pipe:[777] was outside the dump")));
     }
 
@@ -189,7 +190,7 @@ class DanglingEndsTest {
         var none = LabelPlacer.place(rg, GraphPaint.of(rg, null, null, false), vp, 3000, 800, 7, 15);
         assertTrue(none.stream().noneMatch(l -> l.node() >= 0 && RenderGraph.isOutside(rg.kind[l.node()])), none.toString());
         assertEquals(13, none.size(), "every process keeps its label");
-        var sel = LabelPlacer.place(rg, GraphPaint.of(rg, Selection.process(105), null, false), vp, 3000, 800, 7, 15);
+        var sel = LabelPlacer.place(rg, GraphPaint.of(rg, SelectedItem.process(105), null, false), vp, 3000, 800, 7, 15);
         var outsideLabels = sel.stream().filter(l -> l.node() >= 0 && RenderGraph.isOutside(rg.kind[l.node()])).toList();
         assertEquals(1, outsideLabels.size(), sel.toString());
         assertEquals(rg.indexOf(105), rg.anchor[outsideLabels.get(0).node()]);

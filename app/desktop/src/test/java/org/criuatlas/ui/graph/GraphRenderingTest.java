@@ -1,5 +1,6 @@
 package org.criuatlas.ui.graph;
 
+import org.criuatlas.ui.theme.Palette;
 import org.criuatlas.sample.SyntheticGraphs;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.model.SocketType;

@@ -34,7 +34,7 @@ class PlannerAdapterTest {
 
         PlanOutcome fail = adapter.plan(g, 101, Map.of());
         assertEquals(Verdict.FAIL, fail.verdict());
-        Crossing c = fail.crossings().get(0);
+        CrossingRow c = fail.crossings().get(0);
         assertEquals("socket:[" + pair[1] + "]", c.key());
         assertEquals("socket:[" + pair[0] + "]", c.peerKey());
         assertEquals(Verdict.FAIL, c.verdict());
@@ -66,7 +66,7 @@ class PlannerAdapterTest {
         b.pipe(100, 200);
         IpcGraph g = b.build();
         PlanOutcome o = adapter.plan(g, 200, Map.of());
-        Crossing c = o.crossings().get(0);
+        CrossingRow c = o.crossings().get(0);
         assertEquals(Verdict.OBLIGATION, c.verdict());
         assertEquals(Verdict.OBLIGATION, o.verdict());
         assertTrue(c.choices().contains(Choice.INHERIT_PIPE));
@@ -86,7 +86,7 @@ class PlannerAdapterTest {
         b.tty(101, 0, 100);
         IpcGraph g = b.build();
         PlanOutcome o = adapter.plan(g, 101, Map.of());
-        Crossing session = o.crossings().stream().filter(x -> x.choices().contains(Choice.SHELL_JOB)).findFirst().orElseThrow();
+        CrossingRow session = o.crossings().stream().filter(x -> x.choices().contains(Choice.SHELL_JOB)).findFirst().orElseThrow();
         assertEquals(Verdict.FAIL, session.verdict());
         assertEquals(CriuErrorKind.NOT_SESSION_LEADER, session.error().kind());
         PlanOutcome ok = adapter.plan(g, 101, Map.of(session.key(), List.of(Choice.SHELL_JOB)));

@@ -1,10 +1,11 @@
 package org.criuatlas.ui.vm;
 
+import org.criuatlas.ui.graph.SelectedItem;
 import org.criuatlas.sample.SyntheticGraphs;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.model.SocketType;
 import org.criuatlas.ui.plan.Choice;
-import org.criuatlas.ui.plan.Crossing;
+import org.criuatlas.ui.plan.CrossingRow;
 import org.criuatlas.ui.plan.PlannerAdapter;
 import org.criuatlas.ui.plan.Verdict;
 import org.junit.jupiter.api.Test;
@@ -75,11 +76,11 @@ class ExplorerViewModelTest {
         World w = world(dangling(false));
         ExplorerViewModel vm = w.vm();
         assertEquals(Inspection.EMPTY, vm.inspectionProperty().get());
-        vm.select(Selection.process(101));
+        vm.select(SelectedItem.process(101));
         Inspection in = vm.inspectionProperty().get();
         assertEquals("worker (pid 101)", in.title());
         Inspection.Property fd = in.properties().stream().filter(p -> p.name().equals("fd 3")).findFirst().orElseThrow();
-        assertEquals(Selection.Kind.SOCKET, fd.link().kind());
+        assertEquals(SelectedItem.Kind.SOCKET, fd.link().kind());
         vm.jumpTo(fd.link());
         assertEquals(fd.link(), vm.getSelection());
         assertTrue(vm.inspectionProperty().get().title().startsWith("unix socket"));
@@ -87,7 +88,7 @@ class ExplorerViewModelTest {
         assertEquals(java.util.Set.of(100, 101), vm.focusProperty().get().pids());
         // the peer holder is a link back to the supervisor
         assertTrue(vm.inspectionProperty().get().properties().stream()
-                .anyMatch(p -> p.name().equals("peer holder") && Selection.process(100).equals(p.link())));
+                .anyMatch(p -> p.name().equals("peer holder") && SelectedItem.process(100).equals(p.link())));
     }
 
     @Test
@@ -95,7 +96,7 @@ class ExplorerViewModelTest {
         World w = world(dangling(false));
         PlanViewModel plan = w.vm().plan();
         plan.planSubtree(101);
-        Crossing c = plan.getOutcome().crossings().stream().filter(x -> x.key().startsWith("socket")).findFirst().orElseThrow();
+        CrossingRow c = plan.getOutcome().crossings().stream().filter(x -> x.key().startsWith("socket")).findFirst().orElseThrow();
         long ours = w.vm().getGraph().process(101).fds().get(0).inode();
         assertEquals("socket:[" + ours + "]", c.key());
         assertEquals(Verdict.FAIL, c.verdict());
@@ -119,7 +120,7 @@ class ExplorerViewModelTest {
         World w = world(dangling(false));
         PlanViewModel plan = w.vm().plan();
         plan.planSubtree(101);
-        Crossing c = plan.getOutcome().crossings().get(0);
+        CrossingRow c = plan.getOutcome().crossings().get(0);
         plan.setChoice(c.key(), Choice.PULL_PEER, true);
         assertEquals(100, plan.rootPidProperty().get());
         assertTrue(plan.getOutcome().crossings().isEmpty());
@@ -180,7 +181,7 @@ class ExplorerViewModelTest {
         rc.refreshNow();
         background.remove(0).run();
         assertEquals(2, calls[0], "planned once, off the FX thread");
-        Crossing c = plan.getOutcome().crossings().stream().filter(x -> x.key().startsWith("socket")).findFirst().orElseThrow();
+        CrossingRow c = plan.getOutcome().crossings().stream().filter(x -> x.key().startsWith("socket")).findFirst().orElseThrow();
         assertEquals(Verdict.FAIL, c.verdict());
 
         // a tick while the scan runs: the background plan is stale and the plan is made again with the tick

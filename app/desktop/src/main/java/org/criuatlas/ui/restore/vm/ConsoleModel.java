@@ -6,18 +6,20 @@ import javafx.beans.property.ReadOnlyLongProperty;
 import javafx.beans.property.ReadOnlyLongWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import org.criuatlas.restore.ConsoleEnd;
+import org.criuatlas.host.KeptEnd;
+import org.criuatlas.ui.fx.Batched;
 
 import java.util.concurrent.Executor;
 
 /**
  * One console tab's state: the transcript (what the user sent and what came back, each line marked),
  * the received text, byte counters, and whether it can still send.
- * Traffic arrives on the console's thread and is marshalled onto the UI executor; sends run on the
- * background executor (a full socket buffer must not freeze the window).
+ * Traffic arrives on the console's thread and reaches the UI executor in batches (many small reads
+ * become one update); sends run on the background executor (a full socket buffer must not freeze
+ * the window).
  */
 public final class ConsoleModel {
-    private final ConsoleEnd end;
+    private final KeptEnd end;
     private final Executor ui, background;
     private final ReadOnlyStringWrapper received = new ReadOnlyStringWrapper(this, "received", "");
     private final ReadOnlyLongWrapper bytesIn = new ReadOnlyLongWrapper(this, "bytesIn", 0);
@@ -25,28 +27,22 @@ public final class ConsoleModel {
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "open");
     private final ReadOnlyBooleanWrapper canSend = new ReadOnlyBooleanWrapper(this, "canSend", false);
     private final ConsoleTranscript transcript = new ConsoleTranscript();
-    private final StringBuilder pending = new StringBuilder();
-    private boolean flushQueued;
+    private final Batched<String> incoming;
 
-    ConsoleModel(ConsoleEnd end, Executor ui, Executor background) {
+    ConsoleModel(KeptEnd end, Executor ui, Executor background) {
         this.end = end;
         this.ui = ui;
         this.background = background;
+        this.incoming = new Batched<>(ui, this::show);
         canSend.set(end.canSend());
         String already = end.transcript();
         received.set(already);
         transcript.received(already);
         bytesIn.set(end.bytesReceived());
-        end.addListener(new ConsoleEnd.Listener() {
+        end.addListener(new KeptEnd.Listener() {
             @Override
             public void received(String text) {
-                // coalesce: many small reads become one UI update
-                synchronized (pending) {
-                    pending.append(text);
-                    if (flushQueued) return;
-                    flushQueued = true;
-                }
-                ui.execute(ConsoleModel.this::flush);
+                incoming.add(text);
             }
 
             @Override
@@ -67,15 +63,10 @@ public final class ConsoleModel {
         });
     }
 
-    private void flush() {
-        String t;
-        synchronized (pending) {
-            t = pending.toString();
-            pending.setLength(0);
-            flushQueued = false;
-        }
+    private void show(java.util.List<String> parts) {
+        String t = String.join("", parts);
         String all = received.get() + t;
-        if (all.length() > ConsoleEnd.TRANSCRIPT_LIMIT) all = all.substring(all.length() - ConsoleEnd.TRANSCRIPT_LIMIT);
+        if (all.length() > KeptEnd.TRANSCRIPT_LIMIT) all = all.substring(all.length() - KeptEnd.TRANSCRIPT_LIMIT);
         received.set(all);
         transcript.received(t);
     }
@@ -94,7 +85,7 @@ public final class ConsoleModel {
     /** Sends a line of text (a newline is added) in the background; on the UI executor. */
     public void sendLine(String text) {
         if (!canSend.get()) return;
-        flush(); // what came before the line is shown before it
+        incoming.flush(); // what came before the line is shown before it
         transcript.sent(text);
         String line = text + "\n";
         background.execute(() -> {

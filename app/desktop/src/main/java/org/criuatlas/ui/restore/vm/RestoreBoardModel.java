@@ -9,14 +9,17 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.criuatlas.bridge.criu.CriuEvent;
+import org.criuatlas.host.Host;
+import org.criuatlas.host.HostEvent;
+import org.criuatlas.host.HostOperation;
+import org.criuatlas.host.KeptWiring;
+import org.criuatlas.host.RestoreRequest;
+import org.criuatlas.host.RestoreResult;
 import org.criuatlas.plan.restore.Destination;
 import org.criuatlas.plan.restore.RestoreWiringPlan;
 import org.criuatlas.plan.restore.WiringProblem;
 import org.criuatlas.plan.restore.WiringRow;
-import org.criuatlas.restore.RestoreEvent;
-import org.criuatlas.restore.RestoreOutcome;
-import org.criuatlas.restore.RestoreRunner;
-import org.criuatlas.restore.Wiring;
+import org.criuatlas.ui.fx.Batched;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,16 +33,18 @@ import java.util.stream.Collectors;
 /**
  * State and intents of the restore wiring board. Holds the current {@link RestoreWiringPlan}; every
  * edit goes through the plan, and a refused edit leaves the plan as it was and shows the reason on
- * the row. Restores run through a {@link RestoreRunner} on the background executor; results come
- * back through the {@code ui} executor (Platform::runLater in the app, Runnable::run in tests).
+ * the row. Restores run on the {@link Host} (this machine or a bridge) as a {@link HostOperation};
+ * results and events come back through the {@code ui} executor (the FX thread in the app,
+ * Runnable::run in tests), the timeline at most once per UI turn.
  */
 public final class RestoreBoardModel implements AutoCloseable {
     /** How long "wait until free and retry" waits for a taken pid. */
     public static final Duration PID_WAIT = Duration.ofSeconds(60);
 
     private final Path criu;
-    private final RestoreRunner runner;
+    private final Host host;
     private final Executor ui, background;
+    private final Batched<String> timelineLines;
     private final ReadOnlyObjectWrapper<RestoreWiringPlan> plan = new ReadOnlyObjectWrapper<>(this, "plan");
     private final ObservableList<WiringRowModel> rows = FXCollections.observableArrayList();
     // one wrapper: listeners on a fresh unmodifiable wrapper per call are weak and vanish with it at GC
@@ -59,15 +64,21 @@ public final class RestoreBoardModel implements AutoCloseable {
     private final ObservableList<ConsoleModel> consoles = FXCollections.observableArrayList();
     // one wrapper: listeners on a fresh unmodifiable wrapper per call are weak and vanish with it at GC
     private final ObservableList<ConsoleModel> consolesView = FXCollections.unmodifiableObservableList(consoles);
-    private RestoreRunner.Job job;
-    private Instant jobStart;
-    private Wiring wiring;
+    private HostOperation<RestoreResult> job;
+    private volatile Instant jobStart;
+    private KeptWiring wiring;
 
-    public RestoreBoardModel(RestoreWiringPlan initial, Path criu, Executor ui, Executor background) {
+    /**
+     * @param criu       the host's criu, for the command line the board shows (null: "criu")
+     * @param ui         runs state changes
+     * @param background sends console text and closes kept ends (both may block)
+     */
+    public RestoreBoardModel(RestoreWiringPlan initial, Host host, Path criu, Executor ui, Executor background) {
         this.criu = criu;
+        this.host = host;
         this.ui = ui;
         this.background = background;
-        this.runner = new RestoreRunner(criu, background);
+        this.timelineLines = new Batched<>(ui, timeline::addAll);
         setPlan(initial);
     }
 
@@ -162,7 +173,7 @@ public final class RestoreBoardModel implements AutoCloseable {
     public void restore() {
         if (running.get() || plan.get().blocked()) return;
         closeWiring(); // queued before the job: the last restore's ends close first
-        start(runner.restore(plan.get(), this::onEvent), "Restoring…");
+        start(RestoreRequest.now(plan.get()), "Restoring…");
     }
 
     /** After "PID taken": waits until the pids are free (at most {@link #PID_WAIT}), then restores. */
@@ -170,56 +181,59 @@ public final class RestoreBoardModel implements AutoCloseable {
         List<Integer> pids = takenPids.get();
         if (running.get() || pids.isEmpty()) return;
         closeWiring();
-        start(runner.waitThenRestore(plan.get(), pids, PID_WAIT, this::onEvent), "Waiting until pid " + pids + " is free…");
+        start(new RestoreRequest(plan.get(), pids, PID_WAIT), "Waiting until pid " + pids + " is free…");
     }
 
     public void cancel() {
-        RestoreRunner.Job j = job;
+        HostOperation<RestoreResult> j = job;
         if (j != null && running.get()) {
             status.set("Cancelling…");
             j.cancel();
         }
     }
 
-    private void start(RestoreRunner.Job j, String text) {
+    private void start(RestoreRequest request, String text) {
         closeWiring();
         timeline.clear();
+        timelineLines.clear();
         takenPids.set(List.of());
         restoredPids.set(List.of());
         jobStart = Instant.now();
         running.set(true);
         canRestore.set(false);
         status.set(text);
+        HostOperation<RestoreResult> j = host.restore(request, this::onEvent);
         job = j;
-        j.outcome().thenAccept(o -> ui.execute(() -> finished(o)));
+        j.result().whenComplete((o, err) -> ui.execute(() -> finished(o != null ? o
+                : new RestoreResult.Failed("the host could not run the restore: " + (err == null ? "no answer" : err.getMessage()), null))));
     }
 
-    private void onEvent(RestoreEvent e) {
+    private void onEvent(HostEvent e) {
         String line;
-        if (e instanceof RestoreEvent.Step s) line = s.name() + ": " + s.detail();
-        else if (e instanceof RestoreEvent.Criu c && c.event() instanceof CriuEvent.Stage st)
+        if (e instanceof HostEvent.Step s) line = s.name() + ": " + s.detail();
+        else if (e instanceof HostEvent.Criu c && c.event() instanceof CriuEvent.Stage st)
             line = "criu " + st.name() + (st.pid() != null ? " (pid " + st.pid() + ")" : "");
         else return; // log lines belong to the log lens
         Instant start = jobStart == null ? e.at() : jobStart;
-        String text = String.format("+%.3f s  %s", Duration.between(start, e.at()).toMillis() / 1000.0, line);
-        ui.execute(() -> timeline.add(text));
+        timelineLines.add(String.format("+%.3f s  %s", Duration.between(start, e.at()).toMillis() / 1000.0, line));
     }
 
-    private void finished(RestoreOutcome o) {
+    private void finished(RestoreResult o) {
+        timelineLines.flush();
         running.set(false);
         job = null;
-        if (o instanceof RestoreOutcome.Restored r) {
+        if (o instanceof RestoreResult.Restored r) {
             wiring = r.wiring();
             restoredPids.set(r.pids());
             consoles.setAll(r.wiring().consoles().stream().map(c -> new ConsoleModel(c, ui, background)).toList());
             status.set("Restored: root pid " + r.rootPid() + " (" + r.pids().size() + " process(es)); "
                     + r.wiring().ends().size() + " kept end(s) wired.");
-        } else if (o instanceof RestoreOutcome.PidTaken t) {
+        } else if (o instanceof RestoreResult.PidTaken t) {
             takenPids.set(t.pids());
             status.set("PID " + t.pids() + " is still taken. " + t.why());
-        } else if (o instanceof RestoreOutcome.Failed f) {
+        } else if (o instanceof RestoreResult.Failed f) {
             status.set("Restore failed: " + f.why());
-        } else if (o instanceof RestoreOutcome.Cancelled c) {
+        } else if (o instanceof RestoreResult.Cancelled c) {
             status.set("Cancelled: " + c.how());
         }
         refresh();
@@ -227,7 +241,7 @@ public final class RestoreBoardModel implements AutoCloseable {
 
     private void closeWiring() {
         if (wiring != null) {
-            Wiring w = wiring;
+            KeptWiring w = wiring;
             wiring = null;
             consoles.clear();
             background.execute(w::close);

@@ -1,5 +1,6 @@
 package org.criuatlas.ui.restore.vm;
 
+import org.criuatlas.host.LocalHost;
 import org.criuatlas.plan.restore.Destination;
 import org.criuatlas.plan.restore.WiringFixtures;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /** The board's state without a toolkit: edits, inline rejections, blocking, the command line. */
 class RestoreBoardModelTest {
     private RestoreBoardModel model() {
-        return new RestoreBoardModel(WiringFixtures.plan(), Path.of("/usr/bin/criu"), Runnable::run, Runnable::run);
+        return new RestoreBoardModel(WiringFixtures.plan(), new LocalHost(Runnable::run), Path.of("/usr/bin/criu"),
+                Runnable::run, Runnable::run);
     }
 
     @Test

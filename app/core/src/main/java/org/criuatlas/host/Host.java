@@ -1,0 +1,63 @@
+package org.criuatlas.host;
+
+import org.criuatlas.bridge.images.ImageFormatException;
+import org.criuatlas.model.IpcGraph;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.Collection;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Everything the window asks of a machine: what runs there (a live snapshot), what the planner needs
+ * to know live (which processes are still alive, which CRIU and what it can do, the kernel), dump and
+ * restore (progress events, cancel, the restore's kept ends as streams), reading a dump's images and a
+ * CRIU log. {@link LocalHost} answers in this process; a bridge (issue 12: {@code criu-atlas bridge},
+ * local through pkexec or remote through ssh) answers the same calls from another process.
+ * <p>
+ * So that a protocol can carry it, requests and results are plain records (the model's records,
+ * {@link org.criuatlas.bridge.criu.CriuOptions}, {@link org.criuatlas.bridge.criu.CriuResult}...),
+ * long operations are {@link HostOperation handles} with {@link HostEvent events} and cancel, and
+ * paths are paths on the host. Quick questions block: callers run them off the FX thread. Still to
+ * come: calibrate (probe processes dumped by the host's CRIU to confirm the planner's rules).
+ */
+public interface Host extends AutoCloseable {
+    /** The machine: name, kernel, user. Quick. */
+    HostInfo info();
+
+    /** Which CRIU the host uses, its version and {@code criu check}'s verdict. Blocking (runs criu). */
+    CriuStatus criuStatus();
+
+    /** A live snapshot of processes, sockets and pipes. Blocking. */
+    IpcGraph scan() throws Exception;
+
+    /**
+     * The state letter ({@code /proc/PID/stat}: R, S, T, Z...) of each pid that exists; a pid that is
+     * gone is absent from the answer.
+     */
+    Map<Integer, Character> processStates(Collection<Integer> pids);
+
+    /** Whether {@code folder} may receive a dump's images (only a new or empty folder may). */
+    FolderCheck checkImagesFolder(Path folder);
+
+    /** A folder under {@code parent} (the default one when null) that does not exist yet, named after the root and the time. */
+    Path newImagesFolder(Path parent, int rootPid, LocalDateTime at);
+
+    /** Dumps as asked: prepares the folder, runs criu, then checks in /proc whether the target still runs. */
+    HostOperation<DumpOutcome> dump(DumpRequest request, Consumer<HostEvent> events);
+
+    /** Restores as the wiring plan says; a restored tree's kept ends come back as streams. */
+    HostOperation<RestoreResult> restore(RestoreRequest request, Consumer<HostEvent> events);
+
+    /** Reads a dump's images (and when they were written). Blocking. */
+    OpenedImages openImages(Path dir) throws ImageFormatException;
+
+    /** A CRIU log as text; refuses files larger than {@code maxBytes}. Blocking. */
+    String readLog(Path log, long maxBytes) throws IOException;
+
+    /** Stops what the host started for this window (running operations are cancelled). */
+    @Override
+    void close();
+}

@@ -1,0 +1,45 @@
+package org.criuatlas.host;
+
+/**
+ * One end a restore kept: a console a person types into, a command's stdin/stdout, a relay. For a
+ * console it is a stream the board reads ({@link Listener#received}) and writes ({@link #send}); the
+ * others only describe themselves. Over a bridge it is a channel.
+ */
+public interface KeptEnd {
+    /** The image object it replaces, {@code socket:[INO]} / {@code pipe:[INO]}. */
+    String key();
+
+    /** criu's fd number for the other end. */
+    int criuFd();
+
+    /** In words, for the board. */
+    String describe();
+
+    /** True for a console (a stream for a person); false for commands and relays. */
+    boolean console();
+
+    boolean canSend();
+
+    boolean canReceive();
+
+    /** What came in so far (the last {@value #TRANSCRIPT_LIMIT} characters). */
+    String transcript();
+
+    long bytesReceived();
+
+    /** Writes text (one packet per call on dgram/seqpacket). Blocking: a full buffer waits. */
+    void send(String text);
+
+    /** Told about traffic, on the end's own threads. */
+    void addListener(Listener l);
+
+    int TRANSCRIPT_LIMIT = 1 << 20;
+
+    interface Listener {
+        void received(String text);
+
+        default void counted(long bytesIn, long bytesOut) {}
+
+        default void ended(String why) {}
+    }
+}

@@ -1,0 +1,26 @@
+package org.criuatlas.host;
+
+import org.criuatlas.plan.restore.RestoreWiringPlan;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A restore as the board asks for it.
+ *
+ * @param plan        the wiring plan (images, replacements, destinations)
+ * @param waitForPids pids a previous attempt found taken: wait until they are free first (empty: restore at once)
+ * @param waitAtMost  how long to wait for them
+ */
+public record RestoreRequest(RestoreWiringPlan plan, List<Integer> waitForPids, Duration waitAtMost) {
+    public RestoreRequest {
+        Objects.requireNonNull(plan, "plan");
+        waitForPids = List.copyOf(waitForPids == null ? List.of() : waitForPids);
+        waitAtMost = waitAtMost == null ? Duration.ZERO : waitAtMost;
+    }
+
+    public static RestoreRequest now(RestoreWiringPlan plan) {
+        return new RestoreRequest(plan, List.of(), Duration.ZERO);
+    }
+}

@@ -1,0 +1,300 @@
+package org.criuatlas.ui;
+
+import javafx.event.Event;
+import javafx.scene.control.Alert;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.stage.FileChooser;
+import javafx.stage.Stage;
+import javafx.stage.WindowEvent;
+import org.criuatlas.host.CriuStatus;
+import org.criuatlas.ui.demos.DemoLessonPane;
+import org.criuatlas.ui.loglens.LinkTarget;
+import org.criuatlas.ui.loglens.LogLensView;
+import org.criuatlas.ui.loglens.LogLensViewModel;
+import org.criuatlas.ui.restore.RestoreBoard;
+import org.criuatlas.ui.theme.Theme;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The main window: puts the per-feature controllers on an explorer window and shares one
+ * {@link WindowServices} between them. Its own job is the menu bar and the one close path that the
+ * window's close button and File &gt; Quit (Ctrl+Q) both take: a running dump or restore is
+ * confirmed and cancelled, the window's state is saved, every other window closes, the application
+ * ends. The controllers decide nothing for each other; this class only wires them.
+ */
+public final class MainWindow {
+    public static final String ID_MENU_BAR = "menu-bar";
+    public static final String ID_OPEN_IMAGES = "menu-open-images";
+    public static final String ID_OPEN_ARCHIVE = "menu-open-archive";
+    public static final String ID_OPEN_LOG = "menu-open-log";
+    public static final String ID_QUIT = "menu-quit";
+    public static final String ID_ABOUT = "menu-about";
+    public static final String ID_SETUP_CRIU = "menu-setup-criu";
+    public static final String ID_PIN_BANNER = DumpController.ID_PIN_BANNER;
+    public static final String ID_IMAGES_BANNER = "images-banner";
+    public static final String ID_IMAGES_OBLIGATIONS = "images-obligations";
+    public static final String ID_IMAGES_RESTORE = "images-restore";
+    public static final String ID_IMAGES_BACK = "images-back-to-live";
+    public static final String ID_IMAGES_PROGRESS = "images-progress";
+    public static final String ID_LESSON_TAB = "lesson-tab";
+
+    static final String HOW_TO_READ = """
+            Boxes are processes, laid out as the process tree (parent left, children right).
+            Lines between processes are the objects they share: unix sockets (peer to peer), pipes (writer to \
+            reader) and terminals.
+
+            Right-click a process and choose "Plan dump of this subtree": the processes CRIU would dump are \
+            outlined, and every line that leaves them is coloured by what CRIU will do with it:
+              red     the dump fails on it (tick a fix in the plan panel)
+              amber   it dumps, but the restore must be handed something
+              green   a tick made it dump cleanly
+              grey    the snapshot cannot tell
+            A badge on a crossing line opens its row in the plan panel. "Dump…" runs the dump; a failure is \
+            pinned on the graph (yellow banner) with its fix as a button.""";
+
+    private final AtlasApp.Window window;
+    private final WindowServices services;
+    private final DumpController dumps;
+    private final ImagesController images;
+    private final RestoreController restores;
+    private final DemoController demos;
+    private boolean closing;
+    private Alert confirmQuit;
+
+    private MainWindow(AtlasApp.Window window, WindowServices services) {
+        this.window = window;
+        this.services = services;
+        LiveWatch watch = new LiveWatch(window);
+        this.restores = new RestoreController(window, services, watch);
+        this.images = new ImagesController(window, services, iw -> restores.openRestore(iw));
+        this.dumps = new DumpController(window, services, dir -> images.openImages(dir), this::openLog);
+        this.demos = new DemoController(window, services, watch);
+    }
+
+    /** Puts the controllers and the menu bar on {@code window}. On the FX thread. */
+    public static MainWindow install(AtlasApp.Window window, WindowServices services) {
+        MainWindow m = new MainWindow(window, services);
+        ExplorerView view = window.view();
+        view.addTop(m.menuBar(), true);
+        view.addTop(m.dumps.pinBanner(), false);
+        view.addTop(m.images.progressBanner(), false);
+        window.stage().setOnCloseRequest(m::closeRequested);
+        // which criu, once, off the FX thread ("Dump…" and "Restore…" stay disabled until it is known)
+        services.background().execute(() -> {
+            CriuStatus s = services.host().criuStatus();
+            services.ui().execute(() -> window.vm().criuStatusProperty().set(s));
+        });
+        return m;
+    }
+
+    // ---- menus -------------------------------------------------------------------------------
+
+    private MenuBar menuBar() {
+        MenuItem openImages = new MenuItem("Open images\u2026");
+        openImages.setId(ID_OPEN_IMAGES);
+        openImages.setAccelerator(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN));
+        openImages.setOnAction(e -> images.chooseAndOpen());
+        MenuItem openArchive = new MenuItem("Open checkpoint archive\u2026");
+        openArchive.setId(ID_OPEN_ARCHIVE);
+        openArchive.setOnAction(e -> images.chooseArchiveAndOpen());
+        MenuItem openLog = new MenuItem("Open log\u2026");
+        openLog.setId(ID_OPEN_LOG);
+        openLog.setOnAction(e -> {
+            FileChooser fc = new FileChooser();
+            fc.setTitle("Open a CRIU log");
+            File f = fc.showOpenDialog(window.stage());
+            if (f != null) openLog(f.toPath());
+        });
+        MenuItem quit = new MenuItem("Quit");
+        quit.setId(ID_QUIT);
+        quit.setAccelerator(new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN));
+        quit.setOnAction(e -> quit());
+        Menu file = new Menu("File", null, openImages, openArchive, openLog, new SeparatorMenuItem(), quit);
+
+        MenuItem light = new MenuItem("Light theme");
+        light.setOnAction(e -> services.themes().set(Theme.LIGHT));
+        MenuItem darkTheme = new MenuItem("Dark theme");
+        darkTheme.setOnAction(e -> services.themes().set(Theme.DARK));
+        MenuItem refresh = new MenuItem("Refresh now");
+        refresh.setOnAction(e -> window.refresh().refreshNow());
+        MenuItem fit = new MenuItem("Fit graph");
+        fit.setOnAction(e -> window.view().graph().fit());
+        Menu view = new Menu("View", null, refresh, fit, new SeparatorMenuItem(), light, darkTheme);
+
+        MenuItem read = new MenuItem("How to read the graph");
+        read.setOnAction(e -> Dialogs.info(window.stage(), services.themes(), "How to read the graph", HOW_TO_READ));
+        MenuItem about = new MenuItem("About CRIU Atlas");
+        about.setId(ID_ABOUT);
+        about.setOnAction(e -> openAbout());
+        MenuItem setupCriu = new MenuItem("Set up CRIU\u2026");
+        setupCriu.setId(ID_SETUP_CRIU);
+        setupCriu.setOnAction(e -> openCriuSetup());
+        Menu help = new Menu("Help", null, read, setupCriu, new SeparatorMenuItem(), about);
+
+        MenuBar bar = new MenuBar(file, view, demos.menu(), help);
+        bar.setId(ID_MENU_BAR);
+        return bar;
+    }
+
+    /** Help &gt; Set up CRIU…: on success the window asks the host again which criu it uses. */
+    public CriuSetupDialog openCriuSetup() {
+        return CriuSetupDialog.open(window.stage(), services.themes().get(), criu -> recheckCriu());
+    }
+
+    private void recheckCriu() {
+        services.background().execute(() -> {
+            CriuStatus s = services.host().criuStatus();
+            services.ui().execute(() -> window.vm().criuStatusProperty().set(s));
+        });
+    }
+
+    /**
+     * First use as root: when no criu was found, the setup dialog opens (it asks before it
+     * downloads anything). Without root nothing opens: the window works without CRIU.
+     */
+    public void offerCriuSetupWhenMissing() {
+        services.background().execute(() -> {
+            CriuStatus s = services.host().criuStatus();
+            if (s.path() == null && org.criuatlas.bridge.criu.CriuProvisioning.asRoot())
+                services.ui().execute(this::openCriuSetup);
+        });
+    }
+
+    /** Help &gt; About: the facts are gathered off the FX thread, then the box opens. */
+    public CompletableFuture<Stage> openAbout() {
+        return AboutBox.gather(services, window.vm().criuStatusProperty().get())
+                .thenApplyAsync(f -> AboutBox.show(window.stage(), services, f), services.ui());
+    }
+
+    /** The log lens for {@code log}, read through the host; its links pin objects on this window's graph. */
+    public Stage openLog(Path log) {
+        LogLensViewModel vm = new LogLensViewModel(services.background(), services.ui(), services.host()::readLog);
+        return LogLensView.openStage(window.stage(), vm, log, window.vm().getGraph(), LinkTarget.pinning(dumps), services.themes());
+    }
+
+    // ---- the close path ----------------------------------------------------------------------
+
+    /**
+     * File &gt; Quit and Ctrl+Q: exactly what the window's close button does. The request goes
+     * through the window's own event dispatch, which closes the window unless a handler (ours, when a
+     * dump runs) consumed it.
+     */
+    public void quit() {
+        Event.fireEvent(window.stage(), new WindowEvent(window.stage(), WindowEvent.WINDOW_CLOSE_REQUEST));
+    }
+
+    private void closeRequested(WindowEvent e) {
+        if (closing) return;
+        boolean busy = dumps.dumpRunning() || restores.restoreRunning();
+        if (busy) {
+            // never close under a running dump: ask, and keep the window until the answer
+            e.consume();
+            confirmQuit();
+            return;
+        }
+        closing = true;
+        window.saveState();
+        images.closeAll();
+        restores.closeAll();
+        window.close();
+        services.exitApplication().run();
+    }
+
+    private void confirmQuit() {
+        if (confirmQuit != null && confirmQuit.isShowing()) return;
+        ButtonType stop = Dialogs.button("Cancel it and quit", false);
+        ButtonType stay = Dialogs.button("Keep it running", true);
+        confirmQuit = Dialogs.confirm(window.stage(), services.themes(), "A dump or restore is running",
+                "Quitting cancels it: criu is told to stop and release the tree, which keeps running.", stop, stay);
+        confirmQuit.getDialogPane().setId(Dialogs.ID_CONFIRM_QUIT);
+        confirmQuit.setOnHidden(ev -> {
+            if (confirmQuit.getResult() != stop) return;
+            dumps.cancelRunning();
+            restores.closeAll();
+            // the close path again, once nothing runs: the cancel's outcome arrives on the FX thread
+            whenIdle(this::quit);
+        });
+        confirmQuit.show();
+    }
+
+    /** Runs {@code then} once no dump or restore of this window runs (checked after each of their changes). */
+    private void whenIdle(Runnable then) {
+        if (!dumps.dumpRunning() && !restores.restoreRunning()) {
+            then.run();
+            return;
+        }
+        javafx.animation.PauseTransition p = new javafx.animation.PauseTransition(javafx.util.Duration.millis(100));
+        p.setOnFinished(e -> whenIdle(then));
+        p.play();
+    }
+
+    /** The quit confirmation while it shows (tests answer it). */
+    public Alert quitConfirmation() { return confirmQuit; }
+
+    /** Stops the demos (kills and reaps them): waits for processes, so never on the FX thread. */
+    void shutDown() {
+        Thread t = new Thread(() -> {
+            services.demos().close();
+            services.host().close();
+        }, "atlas-stop-demos");
+        // a non-daemon thread keeps the JVM alive until the demos are gone
+        t.setDaemon(false);
+        t.start();
+    }
+
+    // ---- for tests and the application -------------------------------------------------------
+
+    /** Stops every demo and waits until its processes are gone (blocking: not on the FX thread). */
+    public void stopDemos() {
+        services.demos().close();
+    }
+
+    public AtlasApp.Window window() { return window; }
+
+    public WindowServices services() { return services; }
+
+    ImagesController images() { return images; }
+
+    public CompletableFuture<ImageWindow> openImages(Path dir) { return images.openImages(dir); }
+
+    public Optional<CompletableFuture<ImageWindow>> openArguments(List<String> args) {
+        return images.openArguments(args);
+    }
+
+    public List<ImageWindow> imageWindows() { return images.imageWindows(); }
+
+    public void setOnImagesShown(Consumer<ImageWindow> c) { images.setOnImagesShown(c); }
+
+    public void setDirectoryChooser(Function<javafx.stage.Window, File> c) { images.setDirectoryChooser(c); }
+
+    /** Tests: replaces the OS file dialog of "Open checkpoint archive…". */
+    public void setArchiveChooser(Function<javafx.stage.Window, File> c) { images.setArchiveChooser(c); }
+
+    public RestoreBoard openRestore(ImageWindow iw) { return restores.openRestore(iw); }
+
+    public void setOnRestoreBoard(Consumer<RestoreBoard> c) { restores.setOnRestoreBoard(c); }
+
+    public void openDump() { dumps.openDump(); }
+
+    public Stage lastDumpStage() { return dumps.lastDumpStage(); }
+
+    public String pinnedText() { return dumps.pinnedText(); }
+
+    public DemoLessonPane lesson() { return demos.lesson(); }
+
+    public void showLesson() { demos.showLesson(); }
+}
