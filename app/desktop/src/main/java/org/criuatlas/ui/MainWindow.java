@@ -72,6 +72,7 @@ public final class MainWindow {
     private final ImagesController images;
     private final RestoreController restores;
     private final DemoController demos;
+    private final SuggestController suggestions;
     private boolean closing;
     private Alert confirmQuit;
 
@@ -83,6 +84,7 @@ public final class MainWindow {
         this.images = new ImagesController(window, services, iw -> restores.openRestore(iw));
         this.dumps = new DumpController(window, services, dir -> images.openImages(dir), this::openLog);
         this.demos = new DemoController(window, services, watch);
+        this.suggestions = new SuggestController(window, services);
     }
 
     /** Puts the controllers and the menu bar on {@code window}. On the FX thread. */
@@ -289,6 +291,12 @@ public final class MainWindow {
     public void setOnRestoreBoard(Consumer<RestoreBoard> c) { restores.setOnRestoreBoard(c); }
 
     public void openDump() { dumps.openDump(); }
+
+    /** "Make it dumpable…" of the plan panel: the suggestions window (its search runs in the background). */
+    public Stage openSuggestions() { return suggestions.open(); }
+
+    /** The suggestions' search started by the last {@link #openSuggestions()}, null before. */
+    public CompletableFuture<List<org.criuatlas.ui.plan.SuggestionRow>> suggestionSearch() { return suggestions.search(); }
 
     public Stage lastDumpStage() { return dumps.lastDumpStage(); }
 

@@ -53,6 +53,7 @@ public final class PlanPanel extends BorderPane {
     private final Label criuLine = new Label();
     private final Button dump = new Button("Dump\u2026");
     private final Tooltip dumpHint = new Tooltip("Dump needs a plan, CRIU and root");
+    private final Button makeDumpable = new Button("Make it dumpable\u2026");
 
     public PlanPanel(ExplorerViewModel vm) {
         this.vm = vm;
@@ -104,7 +105,14 @@ public final class PlanPanel extends BorderPane {
         clear.disableProperty().bind(plan.rootPidProperty().lessThan(0));
         clear.setOnAction(e -> plan.clear());
 
-        HBox commandLine = new HBox(6, command, copy, dumpWrap, clear);
+        makeDumpable.setId(Styles.ID_MAKE_DUMPABLE);
+        makeDumpable.setTooltip(new Tooltip("Find the fewest changes (a higher root, sockets marked external, options)"
+                + " that make this dump succeed, cheapest at restore first"));
+        makeDumpable.managedProperty().bind(makeDumpable.visibleProperty());
+        makeDumpable.setVisible(false);
+        makeDumpable.setDisable(true);
+
+        HBox commandLine = new HBox(6, command, copy, dumpWrap, makeDumpable, clear);
         commandLine.setAlignment(Pos.TOP_LEFT);
         commandLine.setFillHeight(false);
         HBox verdictLine = new HBox(8, verdictBadge, verdict, notice);
@@ -132,6 +140,12 @@ public final class PlanPanel extends BorderPane {
         dump.setOnAction(e -> onDump.run());
     }
 
+    /** Makes "Make it dumpable…" work: shown while the plan fails, {@code onAsk} opens the suggestions. */
+    public void enableMakeDumpable(Runnable onAsk) {
+        makeDumpable.setDisable(false);
+        makeDumpable.setOnAction(e -> onAsk.run());
+    }
+
     /** Intent from the shortcut and the button: put the command on the clipboard. */
     public void copyCommand() {
         String text = plan.commandTextProperty().get();
@@ -150,6 +164,7 @@ public final class PlanPanel extends BorderPane {
         verdict.getStyleClass().removeIf(s -> s.startsWith("verdict-"));
         rows.getChildren().clear();
         verdictBadge.setVisible(o != null);
+        makeDumpable.setVisible(o != null && o.verdict() == Verdict.FAIL);
         String first = o == null ? null : o.firstErrorLine();
         criuLine.setVisible(first != null);
         criuLine.setText(first == null ? "" : o.failingCount() > 1

@@ -18,4 +18,15 @@ public interface DumpPlanning {
      * @param choices ticked controls by crossing key ({@link CrossingRow#key()})
      */
     PlanOutcome plan(IpcGraph graph, int rootPid, Map<String, List<Choice>> choices);
+
+    /**
+     * "Make it dumpable": the cheapest sets of changes (a higher root, ticks) that make the plan of
+     * {@code rootPid} with {@code choices} succeed, cheapest at restore first; empty when none is
+     * found or the planner offers no search. Pure, any thread.
+     *
+     * @param keepOut a process no suggested subtree may hold (the window's own JVM); -1 for none
+     */
+    default List<SuggestionRow> suggest(IpcGraph graph, int rootPid, Map<String, List<Choice>> choices, int keepOut) {
+        return List.of();
+    }
 }

@@ -9,9 +9,14 @@ import org.criuatlas.plan.DumpPlan;
 import org.criuatlas.plan.DumpPlanner;
 import org.criuatlas.plan.Fix;
 import org.criuatlas.plan.Outcome;
+import org.criuatlas.plan.suggest.Change;
+import org.criuatlas.plan.suggest.DumpSuggester;
+import org.criuatlas.plan.suggest.Suggestion;
+import org.criuatlas.plan.suggest.Suggestions;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +47,45 @@ public final class PlannerAdapter implements DumpPlanning {
         String command = p.dumped().isEmpty() ? ""
                 : DumpCommand.text(p.options(), dumpsDir.resolve(Integer.toString(rootPid)).toString());
         return new PlanOutcome(p, new LinkedHashSet<>(p.dumped()), out, Verdict.of(p.outcome()), command);
+    }
+
+    @Override
+    public List<SuggestionRow> suggest(IpcGraph g, int rootPid, Map<String, List<Choice>> choices, int keepOut) {
+        Suggestions found = DumpSuggester.suggest(g, rootPid, decisions(choices), keepOut);
+        List<SuggestionRow> rows = new ArrayList<>();
+        for (Suggestion s : found.suggestions()) {
+            Map<String, List<Choice>> ticks = ticksFor(g, s);
+            if (ticks == null) continue;
+            // the window offers only what its own ticks reproduce: planned again from them, it must dump
+            PlanOutcome after = plan(g, s.root(), ticks);
+            if (after.verdict() == Verdict.FAIL || after.verdict() == Verdict.UNKNOWN) continue;
+            rows.add(new SuggestionRow(s.root(), s.changes().stream().map(Change::text).toList(), s.cost().text(),
+                    after.verdictText(), after.commandText(), ticks));
+        }
+        return rows;
+    }
+
+    /**
+     * The ticks under the suggestion's root that say what its decisions say, keyed by the crossing
+     * the window shows; null when a decision has no crossing row to carry it.
+     */
+    private Map<String, List<Choice>> ticksFor(IpcGraph g, Suggestion s) {
+        DumpPlan bare = DumpPlanner.plan(g, s.root(), Decisions.NONE);
+        Decisions d = s.decisions();
+        Map<String, List<Choice>> ticks = new LinkedHashMap<>();
+        boolean shellJobPlaced = !d.shellJob();
+        for (org.criuatlas.plan.Crossing c : bare.crossings()) {
+            List<Choice> on = new ArrayList<>();
+            if (d.external().contains(c.ourIno())) on.add(Choice.EXTERNAL);
+            if (d.reconnectByName().contains(c.ourIno())) on.add(Choice.RECONNECT_BY_NAME);
+            if (d.inheritAtRestore().contains(c.key())) on.add(Choice.INHERIT_PIPE);
+            if (!shellJobPlaced && c.fixes().stream().anyMatch(f -> f.works() && Choice.of(f.kind()) == Choice.SHELL_JOB)) {
+                on.add(Choice.SHELL_JOB);
+                shellJobPlaced = true;
+            }
+            if (!on.isEmpty()) ticks.put(c.key(), List.copyOf(on));
+        }
+        return shellJobPlaced ? ticks : null;
     }
 
     /** The planner's decisions for the ticks. */

@@ -80,6 +80,12 @@ public final class Styles {
     public static final String ID_COPY_COMMAND = "copy-command";
     public static final String ID_DUMP = "dump";
     public static final String ID_CLEAR_PLAN = "clear-plan";
+    public static final String ID_MAKE_DUMPABLE = "make-dumpable";
+    public static final String ID_SUGGESTIONS = "suggestions";
+    public static final String ID_SUGGESTIONS_STATUS = "suggestions-status";
+    /** The n-th suggestion's Apply button is {@code suggestion-apply-N} (from 1). */
+    public static final String ID_SUGGESTION_APPLY = "suggestion-apply";
+    public static final String SUGGESTION_CARD = "suggestion-card";
     public static final String ID_SELECTION_RING = "graph-selection";
     public static final String ID_HOVER = "graph-hover";
     public static final String ID_LEGEND = "graph-legend";

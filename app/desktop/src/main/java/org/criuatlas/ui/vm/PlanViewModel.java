@@ -12,6 +12,7 @@ import org.criuatlas.ui.plan.Choice;
 import org.criuatlas.ui.plan.CrossingRow;
 import org.criuatlas.ui.plan.DumpPlanning;
 import org.criuatlas.ui.plan.PlanOutcome;
+import org.criuatlas.ui.plan.SuggestionRow;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -147,6 +148,29 @@ public final class PlanViewModel {
     public PlanOutcome planFor(IpcGraph g, Request r) {
         if (r == null || g == null || g.process(r.rootPid()) == null) return null;
         return planner.plan(g, r.rootPid(), r.choices());
+    }
+
+    /**
+     * Any thread: "make it dumpable" for {@code r} on {@code g}, cheapest first; empty when the root
+     * is gone or nothing is found. {@code keepOut}: a process no suggested subtree may hold.
+     */
+    public List<SuggestionRow> suggestFor(IpcGraph g, Request r, int keepOut) {
+        if (r == null || g == null || g.process(r.rootPid()) == null) return List.of();
+        return planner.suggest(g, r.rootPid(), r.choices(), keepOut);
+    }
+
+    /** Intent: take a suggestion: its root and its ticks replace the plan's (the person's own ticks are in it). */
+    public void apply(SuggestionRow s) {
+        if (graph == null || graph.process(s.root()) == null) {
+            notice.set("pid " + s.root() + " has exited: the suggestion no longer applies");
+            return;
+        }
+        version++;
+        choices.clear();
+        choices.putAll(s.choices());
+        notice.set(s.root() != rootPid.get() ? "The dump now starts at pid " + s.root() + " (suggested)" : "Suggestion applied");
+        rootPid.set(s.root());
+        recompute();
     }
 
     /** A new snapshot: the plan follows it (and ends when its root has gone). */
