@@ -2,6 +2,7 @@ package org.criuatlas.host;
 
 import org.criuatlas.bridge.images.ImageFormatException;
 import org.criuatlas.model.IpcGraph;
+import org.criuatlas.plan.restore.RestorePreview;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -53,6 +54,13 @@ public interface Host extends AutoCloseable {
 
     /** Reads a dump's images (and when they were written). Blocking. */
     OpenedImages openImages(Path dir) throws ImageFormatException;
+
+    /**
+     * How the dump in {@code dir} would meet this machine now: pids of the image in use, named socket
+     * paths gone or taken, files missing or changed, how the obligations would be wired. Blocking
+     * (reads the images, scans the machine).
+     */
+    RestorePreview previewRestore(Path dir) throws ImageFormatException;
 
     /** A CRIU log as text; refuses files larger than {@code maxBytes}. Blocking. */
     String readLog(Path log, long maxBytes) throws IOException;
