@@ -33,7 +33,10 @@ public final class RestoreBoard {
      * @param background sends console text and closes kept ends
      */
     public static RestoreBoard create(RestoreWiringPlan plan, Host host, Path criu, Executor ui, Executor background) {
-        return new RestoreBoard(new RestoreBoardModel(plan, host, criu, ui, background), "Restore " + plan.imagesDir());
+        RestoreBoard b = new RestoreBoard(new RestoreBoardModel(plan, host, criu, ui, background), "Restore " + plan.imagesDir());
+        // what stands in the way on the host, listed before anyone presses Restore
+        b.model.checkMachine();
+        return b;
     }
 
     public Node node() { return view; }

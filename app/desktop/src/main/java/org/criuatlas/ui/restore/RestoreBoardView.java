@@ -157,8 +157,46 @@ final class RestoreBoardView extends BorderPane {
         HBox restoreBar = new HBox(10, restore, cancel, retry, sibling);
         restoreBar.setAlignment(Pos.CENTER_LEFT);
 
+        // the machine now: what stands in the way before anyone presses Restore
+        Label previewStatus = new Label();
+        previewStatus.setId(PREVIEW_STATUS);
+        previewStatus.setWrapText(true);
+        previewStatus.textProperty().bind(model.previewStatusProperty());
+        Button recheck = new Button("Check again");
+        recheck.setId(PREVIEW_RECHECK);
+        recheck.setMinWidth(Region.USE_PREF_SIZE);
+        recheck.setTooltip(new Tooltip("Compare the images with this machine again (after stopping a process or restoring a file)"));
+        recheck.disableProperty().bind(model.checkingProperty().or(model.runningProperty()));
+        recheck.setOnAction(e -> model.checkMachine());
+        HBox previewHead = new HBox(8, boldLabel("On this machine now"), previewStatus, recheck);
+        previewHead.setAlignment(Pos.CENTER_LEFT);
+        HBox.setHgrow(previewStatus, Priority.ALWAYS);
+        VBox conflicts = new VBox(4);
+        conflicts.setId(PREVIEW_CONFLICTS);
+        Runnable fillConflicts = () -> {
+            conflicts.getChildren().clear();
+            for (String line : model.conflictLines()) {
+                Label l = new Label(line);
+                l.setWrapText(true);
+                l.getStyleClass().add(line.startsWith("\u2716") ? Styles.ERROR_TEXT : Styles.MUTED);
+                if (line.startsWith("\u2716")) l.getStyleClass().add(STYLE_ERROR);
+                conflicts.getChildren().add(l);
+            }
+        };
+        model.conflictLines().addListener((ListChangeListener<String>) c -> fillConflicts.run());
+        fillConflicts.run();
+        ScrollPane conflictScroll = new ScrollPane(conflicts);
+        conflictScroll.setFitToWidth(true);
+        conflictScroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        // as tall as the conflicts, up to a few of them; the wiring cards keep the rest
+        conflictScroll.prefViewportHeightProperty().bind(Bindings.createDoubleBinding(
+                () -> Math.min(190, conflicts.getHeight() + 2), conflicts.heightProperty()));
+        conflictScroll.setMinHeight(Region.USE_PREF_SIZE);
+        conflictScroll.visibleProperty().bind(Bindings.isNotEmpty(model.conflictLines()));
+        conflictScroll.managedProperty().bind(conflictScroll.visibleProperty());
+
         // the cards take what the top half has left; nothing else grows, so no gap above the bar
-        VBox top = new VBox(6, wiringHead, cardScroll, addBox, addMsg, new Label("Equivalent command line"), cliBox,
+        VBox top = new VBox(6, previewHead, conflictScroll, wiringHead, cardScroll, addBox, addMsg, new Label("Equivalent command line"), cliBox,
                 blocking, restoreBar);
         VBox.setVgrow(cardScroll, Priority.ALWAYS);
         top.setPadding(new Insets(0, 0, 6, 0));
