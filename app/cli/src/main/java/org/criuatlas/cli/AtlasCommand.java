@@ -54,6 +54,7 @@ public final class AtlasCommand implements Runnable {
         SUBCOMMANDS.put("restore", CriuRestoreCommand.class);
         SUBCOMMANDS.put("plan", PlanCommand.class);
         SUBCOMMANDS.put("export", ExportCommand.class);
+        SUBCOMMANDS.put("bundle", BundleCommand.class);
         SUBCOMMANDS.put("setup-criu", SetupCriuCommand.class);
         SUBCOMMANDS.put("about", AboutCommand.class);
     }
