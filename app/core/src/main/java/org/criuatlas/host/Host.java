@@ -34,6 +34,11 @@ public interface Host extends AutoCloseable {
     /** A live snapshot of processes, sockets and pipes. Blocking. */
     IpcGraph scan() throws Exception;
 
+    /** A live snapshot of these processes and their descendants only (a bug report's scan). Blocking. */
+    default IpcGraph scanSubtrees(java.util.Set<Integer> roots) throws Exception {
+        return scan();
+    }
+
     /**
      * The state letter ({@code /proc/PID/stat}: R, S, T, Z...) of each pid that exists; a pid that is
      * gone is absent from the answer.

@@ -146,6 +146,13 @@ public final class LocalHost implements Host {
     }
 
     @Override
+    public IpcGraph scanSubtrees(Set<Integer> roots) {
+        try (LiveScanner s = new LiveScanner()) {
+            return s.scan(org.criuatlas.bridge.scan.ScanScope.subtrees(roots));
+        }
+    }
+
+    @Override
     public Map<Integer, Character> processStates(Collection<Integer> pids) {
         Map<Integer, Character> out = new LinkedHashMap<>();
         for (int p : pids) {
