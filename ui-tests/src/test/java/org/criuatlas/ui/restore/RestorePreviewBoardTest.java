@@ -98,4 +98,42 @@ class RestorePreviewBoardTest extends FxRobot {
                 && board.model().conflictLines().stream().noneMatch(l -> l.contains("pid 100")));
         assertTrue(board.model().previewProperty().get().conflicts().stream().noneMatch(c -> c.subject().equals("pid 100")));
     }
+
+    /**
+     * A restore the real CRIU refuses (the synthetic dump has no memory images) offers "Save bug report…":
+     * the .tar.gz holds CRIU's restore log, its diagnosis, the exact command and the preview.
+     */
+    @Test
+    @org.junit.jupiter.api.Tag("criu")
+    void failedRestoreSavesABugReport() throws Exception {
+        Path criu = org.criuatlas.testing.TestProcs.criuAsSubreaper();
+        Path dir = SyntheticDump.write(tmp.resolve("img"));
+        pool = Executors.newCachedThreadPool();
+        // pids 100-102 must be free for CRIU to get as far as reading the images: the live side says they are
+        LocalHost host = new LocalHost(LocalHost.Parts.real(pool).withScan(() -> liveWith(-1)));
+        RestoreWiringPlan plan = RestoreWiringPlan.of(ImageReader.open(dir)).withWorkDir(tmp.resolve("work"));
+        java.nio.file.Files.createDirectories(tmp.resolve("work"));
+        Path report = tmp.resolve("restore-bug.tar.gz");
+        FxToolkit.setupStage(s -> {
+            stage = s;
+            board = RestoreBoard.create(plan, host, criu, Platform::runLater, pool);
+            board.setBugReportChooser(w -> report.toFile());
+            s.setScene(themes.style(new Scene((javafx.scene.Parent) board.node(), 1200, 850)));
+            s.show();
+        });
+        UiTestSupport.waitUntil(20, () -> board.model().previewProperty().get() != null);
+        clickOn("#" + RESTORE);
+        UiTestSupport.waitUntil(60, () -> board.model().failedProperty().get());
+        assertTrue(lookup("#" + BUG_REPORT).query().isVisible());
+        UiTestSupport.screenshot(stage, "restore-failed-bug-report");
+        clickOn("#" + BUG_REPORT);
+        UiTestSupport.waitUntil(60, () -> board.model().statusProperty().get().startsWith("Bug report saved to "));
+        Process tar = new ProcessBuilder("tar", "-tzf", report.toString()).redirectErrorStream(true).start();
+        String names = new String(tar.getInputStream().readAllBytes());
+        assertTrue(tar.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && tar.exitValue() == 0, names);
+        for (String f : List.of("README.txt", "versions.txt", "criu-check.txt", "restore.log", "diagnosis.txt", "command.txt",
+                "restore-preview.json")) {
+            assertTrue(names.lines().anyMatch(l -> l.endsWith("/" + f)), f + " in " + names);
+        }
+    }
 }

@@ -43,6 +43,11 @@ public final class RestoreBoard {
 
     public RestoreBoardModel model() { return model; }
 
+    /** Tests: replaces the OS save dialog of "Save bug report…". */
+    public void setBugReportChooser(java.util.function.Function<Window, java.io.File> c) {
+        view.bugReportChooser = c;
+    }
+
     /** Shows the board in a window of its own, styled by {@code themes}; closing the window closes the kept ends. */
     public Stage showInWindow(Window owner, Themes themes) {
         Stage s = new Stage();

@@ -53,6 +53,16 @@ final class RestoreBoardView extends BorderPane {
     private final RestoreBoardModel model;
     private final VBox cards = new VBox(8);
     private final TabPane consoleTabs = new TabPane();
+    /** Asks where to save a bug report (null = cancelled); tests replace the OS dialog, which cannot run headless. */
+    java.util.function.Function<javafx.stage.Window, java.io.File> bugReportChooser = RestoreBoardView::chooseBugReport;
+
+    private static java.io.File chooseBugReport(javafx.stage.Window owner) {
+        javafx.stage.FileChooser fc = new javafx.stage.FileChooser();
+        fc.setTitle("Save a bug report");
+        fc.setInitialFileName("criu-atlas-restore-bug.tar.gz");
+        fc.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("Bug report (*.tar.gz)", "*.tar.gz"));
+        return fc.showSaveDialog(owner);
+    }
 
     RestoreBoardView(RestoreBoardModel model, String title) {
         this.model = model;
@@ -154,7 +164,17 @@ final class RestoreBoardView extends BorderPane {
         sibling.setSelected(model.planProperty().get().restoreSibling());
         sibling.selectedProperty().addListener((o, a, b) -> model.setRestoreSibling(b));
         sibling.disableProperty().bind(model.runningProperty());
-        HBox restoreBar = new HBox(10, restore, cancel, retry, sibling);
+        Button bugReport = new Button("Save bug report\u2026");
+        bugReport.setId(BUG_REPORT);
+        bugReport.setTooltip(new Tooltip("A .tar.gz for a CRIU bug report: versions, criu check, the log, its diagnosis,"
+                + " the exact command and how the images met this machine"));
+        bugReport.visibleProperty().bind(model.failedProperty().and(model.runningProperty().not()));
+        bugReport.managedProperty().bind(bugReport.visibleProperty());
+        bugReport.setOnAction(e -> {
+            java.io.File f = bugReportChooser.apply(getScene() == null ? null : getScene().getWindow());
+            if (f != null) model.saveBugReport(f.toPath(), true);
+        });
+        HBox restoreBar = new HBox(10, restore, cancel, retry, bugReport, sibling);
         restoreBar.setAlignment(Pos.CENTER_LEFT);
 
         // the machine now: what stands in the way before anyone presses Restore

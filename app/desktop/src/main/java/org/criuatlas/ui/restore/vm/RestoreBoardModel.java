@@ -69,6 +69,9 @@ public final class RestoreBoardModel implements AutoCloseable {
     private final ReadOnlyStringWrapper previewStatus = new ReadOnlyStringWrapper(this, "previewStatus", "Not compared with this machine yet.");
     private final ReadOnlyBooleanWrapper checking = new ReadOnlyBooleanWrapper(this, "checking", false);
     private final ObservableList<String> conflictLines = FXCollections.observableArrayList();
+    /** The last attempt failed (criu refused, or a pid stayed taken): a bug report can be saved. */
+    private final ReadOnlyBooleanWrapper failed = new ReadOnlyBooleanWrapper(this, "failed", false);
+    private volatile Path lastLog;
     private final ObservableList<String> conflictLinesView = FXCollections.unmodifiableObservableList(conflictLines);
     private HostOperation<RestoreResult> job;
     private volatile Instant jobStart;
@@ -111,6 +114,7 @@ public final class RestoreBoardModel implements AutoCloseable {
     /** The comparison in one sentence: running, nothing in the way, or how many conflicts. */
     public ReadOnlyStringProperty previewStatusProperty() { return previewStatus.getReadOnlyProperty(); }
     public ReadOnlyBooleanProperty checkingProperty() { return checking.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty failedProperty() { return failed.getReadOnlyProperty(); }
     /** One line per conflict, blocking ones first. */
     public ObservableList<String> conflictLines() { return conflictLinesView; }
     public ObservableList<ConsoleModel> consoles() { return consolesView; }
@@ -236,6 +240,9 @@ public final class RestoreBoardModel implements AutoCloseable {
         timelineLines.flush();
         running.set(false);
         job = null;
+        failed.set(o instanceof RestoreResult.Failed || o instanceof RestoreResult.PidTaken);
+        var criuResult = o instanceof RestoreResult.Failed f0 ? f0.result() : o instanceof RestoreResult.PidTaken t0 ? t0.result() : null;
+        lastLog = criuResult == null ? null : criuResult.logFile();
         if (o instanceof RestoreResult.Restored r) {
             wiring = r.wiring();
             restoredPids.set(r.pids());
@@ -260,6 +267,36 @@ public final class RestoreBoardModel implements AutoCloseable {
             consoles.clear();
             background.execute(w::close);
         }
+    }
+
+    /**
+     * Saves a bug report of the failed restore to {@code out}: versions, criu check, CRIU's log, its
+     * diagnosis, the exact command and the preview of this machine; off the FX thread, the status says where.
+     */
+    public java.util.concurrent.CompletableFuture<Path> saveBugReport(Path out, boolean environment) {
+        Path log = lastLog;
+        String cmd = commandLine.get();
+        RestorePreview pv = preview.get();
+        java.util.concurrent.CompletableFuture<Path> done = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                org.criuatlas.share.BugBundle b = org.criuatlas.share.BugReport.collect(new org.criuatlas.share.BugReport.Request(
+                        "restore of " + plan.get().imagesDir(), null, null, log != null && java.nio.file.Files.isRegularFile(log) ? log : null,
+                        cmd, plan.get().imagesDir(), true, environment, org.criuatlas.bridge.AtlasVersion.version()));
+                if (pv != null) {
+                    List<org.criuatlas.share.BugBundle.Entry> es = new java.util.ArrayList<>(b.entries());
+                    es.add(org.criuatlas.share.BugBundle.Entry.text("restore-preview.json",
+                            org.criuatlas.json.Json.write(org.criuatlas.json.PreviewJson.of(pv)) + "\n", "how the images met this machine before the restore"));
+                    b = new org.criuatlas.share.BugBundle(b.folder(), es);
+                }
+                b.writeTarGz(out);
+                return out;
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, background);
+        done.whenComplete((o, err) -> ui.execute(() -> status.set(err == null ? "Bug report saved to " + o
+                : "Could not save the bug report: " + (err.getCause() != null ? err.getCause().getMessage() : err.getMessage()))));
+        return done;
     }
 
     // ---- the machine now -----------------------------------------------------------------------
