@@ -20,6 +20,8 @@
 #              desktop-file-utils appstream man-db   validating the installed desktop entry, metainfo, man page
 #              bash-completion zsh fish             loading the generated shell completions
 #              xdotool x11-utils                     finding the installed app's window under Xvfb
+#              librsvg2-bin graphviz                 rsvg-convert and dot: the export tests render the SVG and
+#                                                    parse the DOT the app writes
 #
 # Checks each package with dpkg-query first; only if something is missing does it run
 # `apt-get update` (once) and `apt-get install`. A run with everything present is offline and fast.
@@ -30,7 +32,7 @@ set -euo pipefail
 
 APP_PKGS=(libgtk-3-0 gcc libc6-dev)
 TEST_PKGS=(xvfb xauth lsof iproute2 procps python3 python3-protobuf criu dpkg-dev desktop-file-utils
-  appstream man-db bash-completion zsh fish xdotool x11-utils)
+  appstream man-db bash-completion zsh fish xdotool x11-utils librsvg2-bin graphviz)
 case ${1:---tests} in
   --app) PKGS=("${APP_PKGS[@]}") ;;
   --tests) PKGS=("${APP_PKGS[@]}" "${TEST_PKGS[@]}") ;;

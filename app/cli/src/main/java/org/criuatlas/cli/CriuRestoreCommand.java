@@ -30,6 +30,9 @@ public final class CriuRestoreCommand implements Callable<Integer> {
     @Option(names = "--file-locks", description = "Restore file locks.") boolean fileLocks;
     @Option(names = "--restore-sibling", description = "Make the restored root a child of this process instead of criu's.") boolean sibling;
     @Option(names = "--force", description = "Restore even if the images dir is marked as an incomplete dump.") boolean force;
+    @Option(names = "--preview", description = "Restore nothing: list what stands in the way on this machine now (image pids in use,"
+            + " named socket paths gone or taken, files missing or changed) and how the obligations would be wired."
+            + " Exit 3 when a conflict would make the restore fail.") boolean preview;
     @Option(names = {"-v", "--log-level"}, description = "CRIU log level 0..4 (default 4).") int logLevel = 4;
     @Mixin CriuRunOptions run = new CriuRunOptions();
 
@@ -51,6 +54,7 @@ public final class CriuRestoreCommand implements Callable<Integer> {
             throw new CliException(ExitCode.NOT_FOUND, images + " is not a CRIU image directory (no inventory.img)");
         if (CriuSession.isIncomplete(images) && !force)
             throw CriuRunOutput.usage(images + " holds an incomplete dump (" + CriuSession.INCOMPLETE_MARKER + "); use --force to try anyway");
+        if (preview) return RestorePreviewOutput.run(images, run.json);
         CriuRunOutput.requireRoot("restore");
         Path criu = CriuRunOutput.locateCriu().path();
         return CriuRunOutput.run("restore", run, listener -> {

@@ -8,7 +8,7 @@ public enum ExitCode {
     OK(0, "done; for `plan`: the dump would succeed as planned"),
     CRIU_FAILED(1, "CRIU ran and refused or failed (dump, restore, check); the diagnosis is printed"),
     USAGE(2, "the command line is wrong: unknown option, missing or malformed argument"),
-    CHECK_SAYS_NO(3, "the answer is no: `plan` predicts the dump fails (or cannot predict it), or `show --inherit-key` finds a key that would not work"),
+    CHECK_SAYS_NO(3, "the answer is no: `plan` predicts the dump fails (or cannot predict it), `show --inherit-key` finds a key that would not work, or `restore --preview` finds a conflict that blocks"),
     NOT_FOUND(4, "what the command names does not exist: no such process, folder or file, or the folder is not a CRIU image directory"),
     UNREADABLE(5, "it exists but cannot be read: a damaged image file, a /proc scan that failed"),
     NOT_PERMITTED(6, "needs more privilege: run it as root (dump, restore and check run CRIU, which must be root)"),

@@ -2,6 +2,7 @@ package org.criuatlas.host;
 
 import org.criuatlas.bridge.images.ImageFormatException;
 import org.criuatlas.model.IpcGraph;
+import org.criuatlas.plan.restore.RestorePreview;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,6 +34,11 @@ public interface Host extends AutoCloseable {
     /** A live snapshot of processes, sockets and pipes. Blocking. */
     IpcGraph scan() throws Exception;
 
+    /** A live snapshot of these processes and their descendants only (a bug report's scan). Blocking. */
+    default IpcGraph scanSubtrees(java.util.Set<Integer> roots) throws Exception {
+        return scan();
+    }
+
     /**
      * The state letter ({@code /proc/PID/stat}: R, S, T, Z...) of each pid that exists; a pid that is
      * gone is absent from the answer.
@@ -53,6 +59,13 @@ public interface Host extends AutoCloseable {
 
     /** Reads a dump's images (and when they were written). Blocking. */
     OpenedImages openImages(Path dir) throws ImageFormatException;
+
+    /**
+     * How the dump in {@code dir} would meet this machine now: pids of the image in use, named socket
+     * paths gone or taken, files missing or changed, how the obligations would be wired. Blocking
+     * (reads the images, scans the machine).
+     */
+    RestorePreview previewRestore(Path dir) throws ImageFormatException;
 
     /** A CRIU log as text; refuses files larger than {@code maxBytes}. Blocking. */
     String readLog(Path log, long maxBytes) throws IOException;

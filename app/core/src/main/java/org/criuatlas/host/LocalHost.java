@@ -10,6 +10,9 @@ import org.criuatlas.bridge.criu.CriuSession;
 import org.criuatlas.bridge.images.ImageDump;
 import org.criuatlas.bridge.images.ImageFormatException;
 import org.criuatlas.bridge.images.ImageReader;
+import org.criuatlas.bridge.images.ReferencedFiles;
+import org.criuatlas.plan.restore.RestorePreview;
+import org.criuatlas.plan.restore.RestorePreviewer;
 import org.criuatlas.bridge.scan.LiveScanner;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.restore.RestoreEvent;
@@ -143,6 +146,13 @@ public final class LocalHost implements Host {
     }
 
     @Override
+    public IpcGraph scanSubtrees(Set<Integer> roots) {
+        try (LiveScanner s = new LiveScanner()) {
+            return s.scan(org.criuatlas.bridge.scan.ScanScope.subtrees(roots));
+        }
+    }
+
+    @Override
     public Map<Integer, Character> processStates(Collection<Integer> pids) {
         Map<Integer, Character> out = new LinkedHashMap<>();
         for (int p : pids) {
@@ -187,6 +197,36 @@ public final class LocalHost implements Host {
             }
         }
         return new OpenedImages(d, at, false);
+    }
+
+    @Override
+    public RestorePreview previewRestore(Path dir) throws ImageFormatException {
+        if (Files.isRegularFile(dir)) {
+            throw new IllegalArgumentException(dir + " is a container checkpoint archive: its engine restores it"
+                    + " (podman container restore --import), inside the container's own pid namespace and root");
+        }
+        OpenedImages opened = openImages(dir);
+        List<ReferencedFiles.RegularFile> files = ReferencedFiles.read(dir);
+        IpcGraph live = scan();
+        RestorePreviewer.LiveSide side = RestorePreviewer.of(live, pid -> parts.probe().state(pid) != null, LocalHost::liveFile);
+        return RestorePreviewer.preview(opened.dump(), files, opened.dumpedAt(), info().name(), side);
+    }
+
+    /** The file at {@code path} now, following symlinks as CRIU's reopen does. */
+    static RestorePreviewer.LiveFile liveFile(String path) {
+        try {
+            Path p = Path.of(path);
+            Map<String, Object> a = Files.readAttributes(p, "unix:mode,size,lastModifiedTime");
+            int mode = (Integer) a.get("mode");
+            int fmt = mode & 0170000;
+            return new RestorePreviewer.LiveFile(true, fmt == 0140000, fmt == 0100000, (Long) a.get("size"),
+                    ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).toInstant());
+        } catch (java.nio.file.NoSuchFileException | java.nio.file.InvalidPathException e) {
+            return RestorePreviewer.LiveFile.MISSING;
+        } catch (IOException | SecurityException | UnsupportedOperationException e) {
+            // there but not readable: present, nothing more known
+            return new RestorePreviewer.LiveFile(true, false, false, -1, null);
+        }
     }
 
     @Override

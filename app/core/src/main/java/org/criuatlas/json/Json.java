@@ -38,6 +38,29 @@ public final class Json {
         }
     }
 
+    /**
+     * Indented JSON of {@code document} with every field named in {@code leaveOut} (at any depth)
+     * replaced by null: for sharing a document without, say, process command lines.
+     */
+    public static String writeWithout(Object document, java.util.Set<String> leaveOut) {
+        com.fasterxml.jackson.databind.JsonNode tree = PRETTY.valueToTree(document);
+        blank(tree, leaveOut);
+        try {
+            return PRETTY.writeValueAsString(tree);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + document.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    private static void blank(com.fasterxml.jackson.databind.JsonNode n, java.util.Set<String> leaveOut) {
+        if (n instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+            for (String f : leaveOut) if (o.has(f)) o.putNull(f);
+            o.elements().forEachRemaining(c -> blank(c, leaveOut));
+        } else if (n != null && n.isArray()) {
+            n.elements().forEachRemaining(c -> blank(c, leaveOut));
+        }
+    }
+
     /** Streams a large document (a whole-machine scan) to {@code out} without building the text first; leaves it open. */
     public static void write(Object document, boolean pretty, OutputStream out) throws IOException {
         (pretty ? PRETTY : COMPACT).writer().without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)

@@ -41,6 +41,7 @@ public final class MainWindow {
     public static final String ID_OPEN_IMAGES = "menu-open-images";
     public static final String ID_OPEN_ARCHIVE = "menu-open-archive";
     public static final String ID_OPEN_LOG = "menu-open-log";
+    public static final String ID_EXPORT = "menu-export";
     public static final String ID_QUIT = "menu-quit";
     public static final String ID_ABOUT = "menu-about";
     public static final String ID_SETUP_CRIU = "menu-setup-criu";
@@ -73,6 +74,7 @@ public final class MainWindow {
     private final RestoreController restores;
     private final DemoController demos;
     private final SuggestController suggestions;
+    private final ExportController exports;
     private boolean closing;
     private Alert confirmQuit;
 
@@ -85,6 +87,7 @@ public final class MainWindow {
         this.dumps = new DumpController(window, services, dir -> images.openImages(dir), this::openLog);
         this.demos = new DemoController(window, services, watch);
         this.suggestions = new SuggestController(window, services);
+        this.exports = new ExportController(window, services);
     }
 
     /** Puts the controllers and the menu bar on {@code window}. On the FX thread. */
@@ -121,11 +124,16 @@ public final class MainWindow {
             File f = fc.showOpenDialog(window.stage());
             if (f != null) openLog(f.toPath());
         });
+        MenuItem export = new MenuItem("Export\u2026");
+        export.setId(ID_EXPORT);
+        export.setAccelerator(new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN));
+        export.setOnAction(e -> exports.chooseAndExport());
         MenuItem quit = new MenuItem("Quit");
         quit.setId(ID_QUIT);
         quit.setAccelerator(new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN));
         quit.setOnAction(e -> quit());
-        Menu file = new Menu("File", null, openImages, openArchive, openLog, new SeparatorMenuItem(), quit);
+        Menu file = new Menu("File", null, openImages, openArchive, openLog, new SeparatorMenuItem(), export,
+                new SeparatorMenuItem(), quit);
 
         MenuItem light = new MenuItem("Light theme");
         light.setOnAction(e -> services.themes().set(Theme.LIGHT));
@@ -282,6 +290,12 @@ public final class MainWindow {
     public void setOnImagesShown(Consumer<ImageWindow> c) { images.setOnImagesShown(c); }
 
     public void setDirectoryChooser(Function<javafx.stage.Window, File> c) { images.setDirectoryChooser(c); }
+
+    /** Tests: replaces the OS save dialog of "Export…". */
+    public void setExportChooser(Function<javafx.stage.Window, File> c) { exports.setChooser(c); }
+
+    /** File &gt; Export… to {@code file} without the dialog (its extension says the format). */
+    public CompletableFuture<Path> export(Path file) { return exports.export(file); }
 
     /** Tests: replaces the OS file dialog of "Open checkpoint archive…". */
     public void setArchiveChooser(Function<javafx.stage.Window, File> c) { images.setArchiveChooser(c); }

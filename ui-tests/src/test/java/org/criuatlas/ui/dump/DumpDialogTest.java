@@ -188,6 +188,19 @@ class DumpDialogTest {
         assertTrue(fx(() -> vm.stages().size()) >= 2);
         assertTrue(fx(() -> vm.logTail().stream().anyMatch(l -> l.contains("External socket is used"))));
 
+        // "Save bug report…" on the failure: a .tar.gz whose files GNU tar lists
+        Path report = tmp.resolve("bug.tar.gz");
+        fx(() -> robot.lookup("#" + DumpDialog.ID).queryAs(DumpDialog.class).setBugReportChooser(w -> report.toFile()));
+        robot.clickOn("#" + DumpDialog.ID_BUG_REPORT);
+        waitUntil(60, () -> vm.messageProperty().get().startsWith("Bug report saved to "));
+        Process tar = new ProcessBuilder("tar", "-tzf", report.toString()).redirectErrorStream(true).start();
+        String names = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(tar.waitFor(30, TimeUnit.SECONDS) && tar.exitValue() == 0, names);
+        for (String f : List.of("README.txt", "versions.txt", "criu-check.txt", "plan.md", "plan.json", "scan.json", "dump.log",
+                "diagnosis.txt", "command.txt")) {
+            assertTrue(names.lines().anyMatch(l -> l.endsWith("/" + f)), f + " in " + names);
+        }
+
         robot.clickOn(fix);
         waitUntil(20, () -> vm.phase() == DumpViewModel.Phase.SUCCEEDED);
         screenshot(stage, "dump-dialog-succeeded");

@@ -52,6 +52,7 @@ public final class DumpDialog extends BorderPane {
     public static final String ID_OPEN_IMAGES = "dump-open-images";
     public static final String ID_OPEN_LOG = "dump-open-log";
     public static final String ID_MESSAGE = "dump-message";
+    public static final String ID_BUG_REPORT = "dump-bug-report";
     public static final String ID_COMMAND = "dump-command";
     public static final String STYLE_FIX = "dump-fix";
     public static final String STYLE_FAILURE = "dump-failure";
@@ -190,11 +191,37 @@ public final class DumpDialog extends BorderPane {
         openLog.disableProperty().bind(Bindings.createBooleanBinding(() -> vm.logFileProperty().get() == null || vm.phase().busy(),
                 vm.logFileProperty(), vm.phaseProperty()));
         openLog.setOnAction(e -> vm.openLog());
-        VBox outcome = new VBox(6, failures, target, summary, new HBox(8, openImages, openLog));
+        Button bugReport = new Button("Save bug report\u2026");
+        bugReport.setId(ID_BUG_REPORT);
+        bugReport.setTooltip(new javafx.scene.control.Tooltip("A .tar.gz to attach to a CRIU bug report: versions, criu check,"
+                + " the plan, the scan of the subtree, the log, the diagnosis and the exact command"));
+        bugReport.visibleProperty().bind(vm.phaseProperty().isEqualTo(DumpViewModel.Phase.FAILED)
+                .or(vm.phaseProperty().isEqualTo(DumpViewModel.Phase.BROKEN)));
+        bugReport.managedProperty().bind(bugReport.visibleProperty());
+        bugReport.setOnAction(e -> {
+            java.io.File f = bugReportChooser.apply(getScene() == null ? null : getScene().getWindow());
+            if (f != null) vm.saveBugReport(f.toPath(), true, true);
+        });
+        VBox outcome = new VBox(6, failures, target, summary, new HBox(8, openImages, openLog, bugReport));
 
         VBox center = new VBox(8, stagesPane, logPane, outcome);
         center.setPadding(new Insets(8, 0, 0, 0));
         setCenter(center);
+    }
+
+    /** Asks where to save a bug report (null = cancelled); tests replace the OS dialog, which cannot run headless. */
+    private java.util.function.Function<javafx.stage.Window, java.io.File> bugReportChooser = DumpDialog::chooseBugReport;
+
+    public void setBugReportChooser(java.util.function.Function<javafx.stage.Window, java.io.File> c) {
+        bugReportChooser = c == null ? DumpDialog::chooseBugReport : c;
+    }
+
+    private static java.io.File chooseBugReport(javafx.stage.Window owner) {
+        javafx.stage.FileChooser fc = new javafx.stage.FileChooser();
+        fc.setTitle("Save a bug report");
+        fc.setInitialFileName("criu-atlas-bug.tar.gz");
+        fc.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("Bug report (*.tar.gz)", "*.tar.gz"));
+        return fc.showSaveDialog(owner);
     }
 
     private void choose(String text) {

@@ -281,6 +281,34 @@ public final class DumpViewModel {
         if (l != null) services.openLog().accept(l);
     }
 
+    /**
+     * Saves a bug report of the failed attempt to {@code out} (a .tar.gz: versions, criu check, the
+     * plan, the scan of the subtree, the log, the diagnosis, the exact command), off the FX thread;
+     * the message says where it went or why not.
+     */
+    public java.util.concurrent.CompletableFuture<Path> saveBugReport(Path out, boolean commandLines, boolean environment) {
+        DumpPlan p = plan.get();
+        Path log = logFile.get();
+        String cmd = command.get();
+        Path dir = imagesDir.get() != null ? imagesDir.get() : lastAttemptDir;
+        java.util.concurrent.CompletableFuture<Path> done = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                org.criuatlas.model.IpcGraph live = services.host().scanSubtrees(java.util.Set.of(p.root()));
+                org.criuatlas.share.BugBundle b = org.criuatlas.share.BugReport.collect(new org.criuatlas.share.BugReport.Request(
+                        "dump of pid " + p.root(), live, new org.criuatlas.plan.PlanSet(List.of(p), List.of(), p.root()),
+                        log != null && java.nio.file.Files.isRegularFile(log) ? log : null, cmd, dir, commandLines, environment,
+                        org.criuatlas.bridge.AtlasVersion.version()));
+                b.writeTarGz(out);
+                return out;
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, services.background());
+        done.whenComplete((o, err) -> services.ui().execute(() -> message.set(err == null ? "Bug report saved to " + o
+                : "Could not save the bug report: " + (err.getCause() != null ? err.getCause().getMessage() : err.getMessage()))));
+        return done;
+    }
+
     // ---- the run -----------------------------------------------------------------------------
 
     private void launch(Path requested, boolean nextToFailed) {

@@ -223,6 +223,17 @@ public final class Rasterizer {
         return (int) Math.max(2, Math.min(10, Math.round(7 * scale)));
     }
 
+    /** The stroke pattern of an edge type (on, off in pixels), null for solid: what exports draw too. */
+    public static int[] dash(byte type) {
+        int[] d = DASH[type];
+        return d == null ? null : d.clone();
+    }
+
+    /** The colour of an edge type in a palette. */
+    public static int edgeColour(byte t, Palette p) {
+        return typeColour(t, p);
+    }
+
     private static int typeColour(byte t, Palette p) {
         return switch (t) {
             case RenderGraph.PARENT -> p.parentEdge();

@@ -268,8 +268,9 @@ public final class RenderGraph {
             if (pt == null || !shown.test(p)) continue;
             byte k = p.isZombie() ? ZOMBIE : !p.fdsReadable() ? HIDDEN_FDS : PROCESS;
             idx.put(p.pid(), nodes.size());
-            nodes.add(new Node(p.pid(), (float) pt.x(), (float) pt.y(), p.comm() + " " + p.pid(), k,
-                    appeared.contains(p.pid()), null, null, -1, -1, groupKind(g, p), p.comm()));
+            byte group = groupKind(g, p);
+            nodes.add(new Node(p.pid(), (float) pt.x(), (float) pt.y(), group == G_CONTAINER ? ContainerLabel.label(p) : p.comm() + " " + p.pid(), k,
+                    appeared.contains(p.pid()), null, null, -1, -1, group, p.comm()));
         }
         int processes = nodes.size();
         for (int i = 0; i < processes; i++) {

@@ -33,12 +33,20 @@ public final class RestoreBoard {
      * @param background sends console text and closes kept ends
      */
     public static RestoreBoard create(RestoreWiringPlan plan, Host host, Path criu, Executor ui, Executor background) {
-        return new RestoreBoard(new RestoreBoardModel(plan, host, criu, ui, background), "Restore " + plan.imagesDir());
+        RestoreBoard b = new RestoreBoard(new RestoreBoardModel(plan, host, criu, ui, background), "Restore " + plan.imagesDir());
+        // what stands in the way on the host, listed before anyone presses Restore
+        b.model.checkMachine();
+        return b;
     }
 
     public Node node() { return view; }
 
     public RestoreBoardModel model() { return model; }
+
+    /** Tests: replaces the OS save dialog of "Save bug report…". */
+    public void setBugReportChooser(java.util.function.Function<Window, java.io.File> c) {
+        view.bugReportChooser = c;
+    }
 
     /** Shows the board in a window of its own, styled by {@code themes}; closing the window closes the kept ends. */
     public Stage showInWindow(Window owner, Themes themes) {

@@ -19,6 +19,10 @@ public final class RestoreBoardIds {
     public static final String WAIT_RETRY = "wait-retry-button";
     public static final String SIBLING = "restore-sibling";
     public static final String STATUS = "restore-status";
+    public static final String PREVIEW_STATUS = "preview-status";
+    public static final String PREVIEW_CONFLICTS = "preview-conflicts";
+    public static final String PREVIEW_RECHECK = "preview-recheck";
+    public static final String BUG_REPORT = "restore-bug-report";
     public static final String TIMELINE = "restore-timeline";
     public static final String CONSOLES = "console-tabs";
     public static final String CONSOLE_OUTPUT = "console-output";

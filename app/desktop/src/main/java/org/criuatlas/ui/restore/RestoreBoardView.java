@@ -53,6 +53,16 @@ final class RestoreBoardView extends BorderPane {
     private final RestoreBoardModel model;
     private final VBox cards = new VBox(8);
     private final TabPane consoleTabs = new TabPane();
+    /** Asks where to save a bug report (null = cancelled); tests replace the OS dialog, which cannot run headless. */
+    java.util.function.Function<javafx.stage.Window, java.io.File> bugReportChooser = RestoreBoardView::chooseBugReport;
+
+    private static java.io.File chooseBugReport(javafx.stage.Window owner) {
+        javafx.stage.FileChooser fc = new javafx.stage.FileChooser();
+        fc.setTitle("Save a bug report");
+        fc.setInitialFileName("criu-atlas-restore-bug.tar.gz");
+        fc.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("Bug report (*.tar.gz)", "*.tar.gz"));
+        return fc.showSaveDialog(owner);
+    }
 
     RestoreBoardView(RestoreBoardModel model, String title) {
         this.model = model;
@@ -154,11 +164,59 @@ final class RestoreBoardView extends BorderPane {
         sibling.setSelected(model.planProperty().get().restoreSibling());
         sibling.selectedProperty().addListener((o, a, b) -> model.setRestoreSibling(b));
         sibling.disableProperty().bind(model.runningProperty());
-        HBox restoreBar = new HBox(10, restore, cancel, retry, sibling);
+        Button bugReport = new Button("Save bug report\u2026");
+        bugReport.setId(BUG_REPORT);
+        bugReport.setTooltip(new Tooltip("A .tar.gz for a CRIU bug report: versions, criu check, the log, its diagnosis,"
+                + " the exact command and how the images met this machine"));
+        bugReport.visibleProperty().bind(model.failedProperty().and(model.runningProperty().not()));
+        bugReport.managedProperty().bind(bugReport.visibleProperty());
+        bugReport.setOnAction(e -> {
+            java.io.File f = bugReportChooser.apply(getScene() == null ? null : getScene().getWindow());
+            if (f != null) model.saveBugReport(f.toPath(), true);
+        });
+        HBox restoreBar = new HBox(10, restore, cancel, retry, bugReport, sibling);
         restoreBar.setAlignment(Pos.CENTER_LEFT);
 
+        // the machine now: what stands in the way before anyone presses Restore
+        Label previewStatus = new Label();
+        previewStatus.setId(PREVIEW_STATUS);
+        previewStatus.setWrapText(true);
+        previewStatus.textProperty().bind(model.previewStatusProperty());
+        Button recheck = new Button("Check again");
+        recheck.setId(PREVIEW_RECHECK);
+        recheck.setMinWidth(Region.USE_PREF_SIZE);
+        recheck.setTooltip(new Tooltip("Compare the images with this machine again (after stopping a process or restoring a file)"));
+        recheck.disableProperty().bind(model.checkingProperty().or(model.runningProperty()));
+        recheck.setOnAction(e -> model.checkMachine());
+        HBox previewHead = new HBox(8, boldLabel("On this machine now"), previewStatus, recheck);
+        previewHead.setAlignment(Pos.CENTER_LEFT);
+        HBox.setHgrow(previewStatus, Priority.ALWAYS);
+        VBox conflicts = new VBox(4);
+        conflicts.setId(PREVIEW_CONFLICTS);
+        Runnable fillConflicts = () -> {
+            conflicts.getChildren().clear();
+            for (String line : model.conflictLines()) {
+                Label l = new Label(line);
+                l.setWrapText(true);
+                l.getStyleClass().add(line.startsWith("\u2716") ? Styles.ERROR_TEXT : Styles.MUTED);
+                if (line.startsWith("\u2716")) l.getStyleClass().add(STYLE_ERROR);
+                conflicts.getChildren().add(l);
+            }
+        };
+        model.conflictLines().addListener((ListChangeListener<String>) c -> fillConflicts.run());
+        fillConflicts.run();
+        ScrollPane conflictScroll = new ScrollPane(conflicts);
+        conflictScroll.setFitToWidth(true);
+        conflictScroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        // as tall as the conflicts, up to a few of them; the wiring cards keep the rest
+        conflictScroll.prefViewportHeightProperty().bind(Bindings.createDoubleBinding(
+                () -> Math.min(190, conflicts.getHeight() + 2), conflicts.heightProperty()));
+        conflictScroll.setMinHeight(Region.USE_PREF_SIZE);
+        conflictScroll.visibleProperty().bind(Bindings.isNotEmpty(model.conflictLines()));
+        conflictScroll.managedProperty().bind(conflictScroll.visibleProperty());
+
         // the cards take what the top half has left; nothing else grows, so no gap above the bar
-        VBox top = new VBox(6, wiringHead, cardScroll, addBox, addMsg, new Label("Equivalent command line"), cliBox,
+        VBox top = new VBox(6, previewHead, conflictScroll, wiringHead, cardScroll, addBox, addMsg, new Label("Equivalent command line"), cliBox,
                 blocking, restoreBar);
         VBox.setVgrow(cardScroll, Priority.ALWAYS);
         top.setPadding(new Insets(0, 0, 6, 0));

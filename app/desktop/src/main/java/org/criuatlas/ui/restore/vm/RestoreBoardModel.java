@@ -16,6 +16,7 @@ import org.criuatlas.host.KeptWiring;
 import org.criuatlas.host.RestoreRequest;
 import org.criuatlas.host.RestoreResult;
 import org.criuatlas.plan.restore.Destination;
+import org.criuatlas.plan.restore.RestorePreview;
 import org.criuatlas.plan.restore.RestoreWiringPlan;
 import org.criuatlas.plan.restore.WiringProblem;
 import org.criuatlas.plan.restore.WiringRow;
@@ -64,6 +65,14 @@ public final class RestoreBoardModel implements AutoCloseable {
     private final ObservableList<ConsoleModel> consoles = FXCollections.observableArrayList();
     // one wrapper: listeners on a fresh unmodifiable wrapper per call are weak and vanish with it at GC
     private final ObservableList<ConsoleModel> consolesView = FXCollections.unmodifiableObservableList(consoles);
+    private final ReadOnlyObjectWrapper<RestorePreview> preview = new ReadOnlyObjectWrapper<>(this, "preview");
+    private final ReadOnlyStringWrapper previewStatus = new ReadOnlyStringWrapper(this, "previewStatus", "Not compared with this machine yet.");
+    private final ReadOnlyBooleanWrapper checking = new ReadOnlyBooleanWrapper(this, "checking", false);
+    private final ObservableList<String> conflictLines = FXCollections.observableArrayList();
+    /** The last attempt failed (criu refused, or a pid stayed taken): a bug report can be saved. */
+    private final ReadOnlyBooleanWrapper failed = new ReadOnlyBooleanWrapper(this, "failed", false);
+    private volatile Path lastLog;
+    private final ObservableList<String> conflictLinesView = FXCollections.unmodifiableObservableList(conflictLines);
     private HostOperation<RestoreResult> job;
     private volatile Instant jobStart;
     private KeptWiring wiring;
@@ -99,6 +108,15 @@ public final class RestoreBoardModel implements AutoCloseable {
     public ReadOnlyObjectProperty<List<Integer>> restoredPidsProperty() { return restoredPids.getReadOnlyProperty(); }
     /** Stages with their time since the restore started. */
     public ObservableList<String> timeline() { return timelineView; }
+
+    /** The last comparison of the images with the host (null until one finished). */
+    public ReadOnlyObjectProperty<RestorePreview> previewProperty() { return preview.getReadOnlyProperty(); }
+    /** The comparison in one sentence: running, nothing in the way, or how many conflicts. */
+    public ReadOnlyStringProperty previewStatusProperty() { return previewStatus.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty checkingProperty() { return checking.getReadOnlyProperty(); }
+    public ReadOnlyBooleanProperty failedProperty() { return failed.getReadOnlyProperty(); }
+    /** One line per conflict, blocking ones first. */
+    public ObservableList<String> conflictLines() { return conflictLinesView; }
     public ObservableList<ConsoleModel> consoles() { return consolesView; }
     public Path criu() { return criu; }
 
@@ -222,6 +240,9 @@ public final class RestoreBoardModel implements AutoCloseable {
         timelineLines.flush();
         running.set(false);
         job = null;
+        failed.set(o instanceof RestoreResult.Failed || o instanceof RestoreResult.PidTaken);
+        var criuResult = o instanceof RestoreResult.Failed f0 ? f0.result() : o instanceof RestoreResult.PidTaken t0 ? t0.result() : null;
+        lastLog = criuResult == null ? null : criuResult.logFile();
         if (o instanceof RestoreResult.Restored r) {
             wiring = r.wiring();
             restoredPids.set(r.pids());
@@ -246,6 +267,90 @@ public final class RestoreBoardModel implements AutoCloseable {
             consoles.clear();
             background.execute(w::close);
         }
+    }
+
+    /**
+     * Saves a bug report of the failed restore to {@code out}: versions, criu check, CRIU's log, its
+     * diagnosis, the exact command and the preview of this machine; off the FX thread, the status says where.
+     */
+    public java.util.concurrent.CompletableFuture<Path> saveBugReport(Path out, boolean environment) {
+        Path log = lastLog;
+        String cmd = commandLine.get();
+        RestorePreview pv = preview.get();
+        java.util.concurrent.CompletableFuture<Path> done = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                org.criuatlas.share.BugBundle b = org.criuatlas.share.BugReport.collect(new org.criuatlas.share.BugReport.Request(
+                        "restore of " + plan.get().imagesDir(), null, null, log != null && java.nio.file.Files.isRegularFile(log) ? log : null,
+                        cmd, plan.get().imagesDir(), true, environment, org.criuatlas.bridge.AtlasVersion.version()));
+                if (pv != null) {
+                    List<org.criuatlas.share.BugBundle.Entry> es = new java.util.ArrayList<>(b.entries());
+                    es.add(org.criuatlas.share.BugBundle.Entry.text("restore-preview.json",
+                            org.criuatlas.json.Json.write(org.criuatlas.json.PreviewJson.of(pv)) + "\n", "how the images met this machine before the restore"));
+                    b = new org.criuatlas.share.BugBundle(b.folder(), es);
+                }
+                b.writeTarGz(out);
+                return out;
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, background);
+        done.whenComplete((o, err) -> ui.execute(() -> status.set(err == null ? "Bug report saved to " + o
+                : "Could not save the bug report: " + (err.getCause() != null ? err.getCause().getMessage() : err.getMessage()))));
+        return done;
+    }
+
+    // ---- the machine now -----------------------------------------------------------------------
+
+    /**
+     * Compares the images with the host as it is now (pids in use, socket paths, files), off the FX
+     * thread; the board lists what it finds above the wiring. Again after the user freed something.
+     */
+    public void checkMachine() {
+        if (checking.get()) return;
+        checking.set(true);
+        previewStatus.set("Comparing the images with this machine\u2026");
+        Path dir = plan.get().imagesDir();
+        background.execute(() -> {
+            RestorePreview p = null;
+            String error = null;
+            try {
+                p = host.previewRestore(dir);
+            } catch (Exception e) {
+                error = e.getMessage() == null ? e.toString() : e.getMessage();
+            }
+            RestorePreview done = p;
+            String why = error;
+            ui.execute(() -> showPreview(done, why));
+        });
+    }
+
+    private void showPreview(RestorePreview p, String error) {
+        checking.set(false);
+        if (p == null) {
+            previewStatus.set("Could not compare the images with this machine: " + error);
+            conflictLines.clear();
+            return;
+        }
+        preview.set(p);
+        conflictLines.setAll(p.conflicts().stream().map(RestoreBoardModel::conflictLine).toList());
+        long blocks = p.conflicts().stream().filter(c -> c.severity() == RestorePreview.Severity.BLOCKS).count();
+        previewStatus.set(p.conflicts().isEmpty() ? "Nothing on this machine stands in the way of the restore."
+                : p.conflicts().size() + (p.conflicts().size() == 1 ? " conflict" : " conflicts") + " on this machine"
+                + (blocks > 0 ? ": " + blocks + " would make the restore fail as things stand." : ", none blocking."));
+    }
+
+    /** A conflict for the board: severity, subject, what the image says, what is there now, what to do. */
+    public static String conflictLine(RestorePreview.Conflict c) {
+        String what = switch (c.kind()) {
+            case PID_TAKEN -> "pid in use";
+            case SOCKET_PATH_MISSING -> "socket path gone";
+            case SOCKET_PATH_EXISTS -> "socket path taken";
+            case FILE_MISSING -> "file missing";
+            case FILE_SIZE_CHANGED -> "file size changed";
+            case FILE_MODIFIED -> "file modified";
+        };
+        return (c.severity() == RestorePreview.Severity.BLOCKS ? "\u2716 blocks: " : "\u26a0 warns: ") + what + " \u2014 " + c.subject()
+                + "\n   image: " + c.image() + "\n   now: " + c.live() + "\n   " + c.advice();
     }
 
     /** Cancels a running restore and closes the kept ends (the restored processes see them close). */

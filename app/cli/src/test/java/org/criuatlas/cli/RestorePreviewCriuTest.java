@@ -1,0 +1,96 @@
+package org.criuatlas.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.criuatlas.testing.TestProcs;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * {@code restore --preview} after a real dump: a client connected to a syslog-like datagram server is
+ * dumped with {@code --leave-running --ext-unix-sk}, so its pid stays in use; then the server's socket
+ * path is removed. The preview (text and JSON) must name both conflicts, and the pid's live command.
+ */
+@Tag("criu")
+class RestorePreviewCriuTest {
+    @TempDir
+    Path tmp;
+
+    record Run(int exit, String out, String err) {}
+
+    private static synchronized Run run(String... args) {
+        PrintStream old = System.out, oldErr = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int exit = AtlasCommand.commandLine(args).execute(args);
+            return new Run(exit, buf.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(old);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void takenPidAndRemovedSocketPathAreBothConflicts() throws Exception {
+        TestProcs.criuAsSubreaper();
+        Path sock = tmp.resolve("log.sock"), lines = tmp.resolve("lines.txt");
+        try (TestProcs.Proc server = TestProcs.python(TestProcs.DGRAM_SERVER, List.of(sock.toString(), lines.toString()), Map.of(), null)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(sock));
+            try (TestProcs.Proc client = TestProcs.python(TestProcs.DGRAM_CLIENT, List.of(sock.toString()), Map.of(), null)) {
+                // the client is connected once its datagrams arrive
+                await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(lines) && Files.size(lines) > 0);
+                Path images = tmp.resolve("img");
+                Run dump = run("dump", "--pid", "" + client.pid, "--images", images.toString(), "--leave-running", "--ext-unix-sk");
+                assertEquals(0, dump.exit(), dump.out() + dump.err());
+                assertTrue(client.alive(), "--leave-running keeps the client: its pid stays taken");
+                Files.delete(sock);
+
+                Run text = run("restore", "--images", images.toString(), "--preview");
+                assertEquals(ExitCode.CHECK_SAYS_NO.code, text.exit(), text.out() + text.err());
+                assertTrue(text.out().contains("PID_TAKEN") && text.out().contains("pid " + client.pid), text.out());
+                assertTrue(text.out().contains("SOCKET_PATH_MISSING") && text.out().contains(sock.toString()), text.out());
+
+                Run json = run("restore", "--images", images.toString(), "--preview", "--json");
+                assertEquals(ExitCode.CHECK_SAYS_NO.code, json.exit(), json.err());
+                JsonNode j = new ObjectMapper().readTree(json.out());
+                assertEquals("restore-preview", j.get("command").asText());
+                assertTrue(j.get("blocked").asBoolean());
+                List<String> kinds = new ArrayList<>();
+                JsonNode pidTaken = null, pathMissing = null;
+                for (JsonNode c : j.get("conflicts")) {
+                    kinds.add(c.get("kind").asText());
+                    if (c.get("kind").asText().equals("PID_TAKEN")) pidTaken = c;
+                    if (c.get("kind").asText().equals("SOCKET_PATH_MISSING")) pathMissing = c;
+                }
+                assertNotNull(pidTaken, "conflicts: " + kinds);
+                assertNotNull(pathMissing, "conflicts: " + kinds);
+                assertEquals("BLOCKS", pidTaken.get("severity").asText());
+                assertEquals(client.pid, pidTaken.at("/pids/0").asInt());
+                // what holds the pid now, as /proc says: the very client, still running
+                String cmdline = Files.readString(Path.of("/proc/" + client.pid + "/cmdline")).replace('\0', ' ');
+                assertTrue(cmdline.contains(sock.toString()));
+                assertTrue(pidTaken.get("live").asText().contains(sock.toString()), pidTaken.toString());
+                assertEquals(sock.toString(), pathMissing.get("subject").asText());
+                assertEquals("BLOCKS", pathMissing.get("severity").asText());
+                assertEquals(client.pid, pathMissing.at("/pids/0").asInt());
+                assertFalse(Files.exists(images.resolve("restore.log")), "a preview runs no restore");
+            }
+        }
+    }
+}
