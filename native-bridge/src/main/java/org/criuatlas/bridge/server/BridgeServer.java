@@ -168,9 +168,10 @@ public final class BridgeServer implements AutoCloseable {
                 }
                 case CALIBRATE -> {
                     int par = r.getCalibrate().getParallelism();
+                    if (r.getCalibrate().getKindsCount() > 1000) throw new Refused(Code.INVALID_REQUEST, "too many probe kinds");
                     if (par > RequestChecks.MAX_PARALLELISM) throw new Refused(Code.INVALID_REQUEST, "parallelism " + par + " (0.." + RequestChecks.MAX_PARALLELISM + ")");
                     LOG.log(System.Logger.Level.INFO, "{0}: calibration requested", peer);
-                    track(id, verbs.calibrate(par, ev -> event(id, ev)));
+                    track(id, verbs.calibrate(r.getCalibrate(), ev -> event(id, ev)));
                 }
                 case OPEN_IMAGES -> {
                     Path p = RequestChecks.path(r.getOpenImages().getPath(), "open images");

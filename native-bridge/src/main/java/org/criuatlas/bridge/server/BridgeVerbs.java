@@ -42,7 +42,7 @@ public interface BridgeVerbs {
     String readLog(Path path, long maxBytes) throws Refused;
 
     /** Probes this host's CRIU (the calibration); events are progress. */
-    Running calibrate(int parallelism, Consumer<BridgeProto.JsonReply> events) throws Refused;
+    Running calibrate(BridgeProto.CalibrateRequest request, Consumer<BridgeProto.JsonReply> events) throws Refused;
 
     /** A long operation in flight. */
     interface Running {
