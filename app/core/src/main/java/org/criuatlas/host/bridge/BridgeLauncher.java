@@ -99,8 +99,9 @@ public final class BridgeLauncher {
 
     /** {@code ssh [options] DEST criu-atlas bridge}, options and command from the environment ({@value #SSH_OPTIONS_ENV}, {@value #REMOTE_COMMAND_ENV}). */
     public static BridgeHost ssh(String dest) {
-        String opts = System.getenv(SSH_OPTIONS_ENV);
-        String remote = System.getenv(REMOTE_COMMAND_ENV);
+        // the properties are for tests (a JVM cannot change its own environment)
+        String opts = System.getProperty("criuatlas.ssh.options", System.getenv(SSH_OPTIONS_ENV));
+        String remote = System.getProperty("criuatlas.remote.command", System.getenv(REMOTE_COMMAND_ENV));
         return ssh(dest, opts == null || opts.isBlank() ? List.of() : words(opts),
                 remote == null || remote.isBlank() ? DEFAULT_REMOTE_COMMAND : remote);
     }

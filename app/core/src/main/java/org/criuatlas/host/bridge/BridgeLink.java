@@ -118,7 +118,9 @@ public final class BridgeLink implements AutoCloseable {
             ch.write(request.setId(id).build());
         } catch (IOException e) {
             pending.remove(id);
-            f.completeExceptionally(brokenBecause("cannot write to the bridge on " + where + ": " + e.getMessage(), e));
+            // a bridge that is gone already: say why it went (its stderr and exit), not just "broken pipe"
+            f.completeExceptionally(brokenBecause(process != null ? ended() : "cannot write to the bridge on " + where + ": "
+                    + e.getMessage(), e));
         }
         return f;
     }
