@@ -39,6 +39,10 @@ public final class BridgeJson {
 
     public static byte[] write(Object value) {
         try {
+            // a member of a sealed interface goes as that interface, so that its type id is written at the root too
+            for (Class<?> i : value.getClass().getInterfaces()) {
+                if (i.isSealed() && i.getName().startsWith("org.criuatlas.")) return MAPPER.writerFor(i).writeValueAsBytes(value);
+            }
             return MAPPER.writeValueAsBytes(value);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON: " + e.getMessage(), e);

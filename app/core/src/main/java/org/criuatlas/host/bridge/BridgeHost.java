@@ -193,7 +193,7 @@ public final class BridgeHost implements Host {
     public String readLog(Path log, long maxBytes) throws IOException {
         try {
             Reply r = link.call(Request.newBuilder().setReadLog(BridgeProto.ReadLogRequest.newBuilder().setPath(log.toString())
-                    .setMaxBytes(maxBytes)));
+                    .setMaxBytes(Math.min(maxBytes, org.criuatlas.bridge.server.RequestChecks.MAX_LOG_BYTES))));
             return r.getText().getText();
         } catch (BridgeException e) {
             if (e.hostFailed()) throw e;
