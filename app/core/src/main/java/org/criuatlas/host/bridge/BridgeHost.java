@@ -98,6 +98,12 @@ public final class BridgeHost implements Host {
         }
     }
 
+    /** A whole snapshot, never a delta (what a refresh costs without deltas). */
+    public IpcGraph scanWhole() throws IOException {
+        graphs.reset();
+        return scan(Set.of());
+    }
+
     @Override
     public Map<Integer, Character> processStates(Collection<Integer> pids) {
         Reply r = link.call(Request.newBuilder().setPlanInputs(BridgeProto.PlanInputsRequest.newBuilder().addAllPids(pids)));
