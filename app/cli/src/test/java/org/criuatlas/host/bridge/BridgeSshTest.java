@@ -88,6 +88,25 @@ class BridgeSshTest {
     }
 
     @Test
+    void planThroughSshEqualsTheLocalPlan() throws Exception {
+        Process sleeper = new ProcessBuilder("sleep", "300").start();
+        try {
+            String pid = Long.toString(sleeper.pid());
+            CliRun.Result local = CliRun.run("plan", "--pid", pid, "--json");
+            CliRun.Result remote = CliRun.run("plan", "--host", "atlas-test", "--pid", pid, "--json");
+            assertEquals(local.exit(), remote.exit(), remote.err());
+            JsonNode l = new ObjectMapper().readTree(local.out()), r = new ObjectMapper().readTree(remote.out());
+            assertEquals(l.findValuesAsText("pid"), r.findValuesAsText("pid"), "the same processes in the plan");
+            assertEquals(l.findValues("willSucceed"), r.findValues("willSucceed"));
+            CliRun.Result none = CliRun.run("plan", "--host", "atlas-test", "--pid", "4000000");
+            assertEquals(4, none.exit(), none.err());
+            assertTrue(none.err().contains("on atlas-test"), none.err());
+        } finally {
+            sleeper.destroy();
+        }
+    }
+
+    @Test
     void checkThroughSshNamesTheRemoteCriu() throws Exception {
         CliRun.Result r = CliRun.run("check", "--host", "atlas-test", "--json");
         JsonNode j = new ObjectMapper().readTree(r.out());
