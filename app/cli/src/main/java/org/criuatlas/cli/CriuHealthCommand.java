@@ -47,11 +47,11 @@ public final class CriuHealthCommand implements Callable<Integer> {
         try (org.criuatlas.host.bridge.BridgeHost h = host.connect()) {
             var hello = h.hello();
             if (json) {
-                System.out.println(Json.write(new org.criuatlas.json.HostCheckJson(host.host, hello.getHostName(), hello.getKernel(),
+                System.out.println(Json.write(new org.criuatlas.json.HostCheckJson(host.name(), hello.getHostName(), hello.getKernel(),
                         hello.getUid(), hello.getVersion(), hello.getCriuPath().isEmpty() ? null : hello.getCriuPath(), hello.getCriuVia(),
                         hello.getCriuVersion().isEmpty() ? null : hello.getCriuVersion(), hello.getCriuCheckOk(), hello.getCriuCheck())));
             } else {
-                System.out.println("host " + host.host + " (" + hello.getHostName() + ", kernel " + hello.getKernel() + ", bridge uid "
+                System.out.println("host " + host.name() + " (" + hello.getHostName() + ", kernel " + hello.getKernel() + ", bridge uid "
                         + hello.getUid() + ", CRIU Atlas " + hello.getVersion() + ")");
                 if (hello.getCriuPath().isEmpty()) {
                     System.out.println("criu: none found (" + hello.getCriuVia() + ")");

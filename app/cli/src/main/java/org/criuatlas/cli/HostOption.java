@@ -13,10 +13,24 @@ final class HostOption {
                     + " CRIU_ATLAS_REMOTE_COMMAND). docs/bridge.md")
     String host;
 
-    boolean remote() { return host != null; }
+    @Option(names = "--bridge", description = "Ask this machine through its privileged bridge (as an ordinary user: the test"
+            + " launcher CRIU_ATLAS_BRIDGE_COMMAND, pkexec or sudo -n start `criu-atlas bridge` as root). docs/bridge.md")
+    boolean bridge;
 
-    /** The bridge on DEST; a host that cannot be reached is exit 9 (HOST_FAILED). */
+    boolean remote() { return host != null || bridge; }
+
+    /** The host in words: DEST, or this machine's bridge. */
+    String name() { return host != null ? host : "this machine (bridge)"; }
+
+    /** The bridge on DEST (or this machine's, with --bridge); a host that cannot be reached is exit 9 (HOST_FAILED). */
     BridgeHost connect() {
+        if (bridge) {
+            if (host != null) throw new CliException(ExitCode.USAGE, "--bridge and --host name two different machines: choose one");
+            java.util.List<String> problems = new java.util.ArrayList<>();
+            BridgeHost h = BridgeLauncher.privileged(problems);
+            if (h == null) throw new BridgeException("no privileged bridge on this machine: " + String.join("; ", problems), null);
+            return h;
+        }
         try {
             return BridgeLauncher.ssh(host);
         } catch (IllegalArgumentException e) {

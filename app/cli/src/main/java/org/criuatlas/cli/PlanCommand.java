@@ -85,7 +85,7 @@ public final class PlanCommand implements Callable<Integer> {
 
     private int plan(IpcGraph g, java.util.function.IntPredicate exists, int self) {
         for (int pid : pids) if (!exists.test(pid)) throw new CliException(ExitCode.NOT_FOUND, "no process " + pid
-                + (host.remote() ? " on " + host.host : ""));
+                + (host.remote() ? " on " + host.name() : ""));
         Decisions d = new Decisions(new HashSet<>(external), extUnixSk, null, shellJob, new HashSet<>(reconnect), new HashSet<>(inherit));
         if (suggest) {
             List<Suggestions> all = new ArrayList<>();

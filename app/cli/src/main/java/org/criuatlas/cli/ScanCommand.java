@@ -51,7 +51,7 @@ public final class ScanCommand implements Callable<Integer> {
         if (host.remote()) {
             try (org.criuatlas.host.bridge.BridgeHost h = host.connect()) {
                 if (pids != null && !pids.isEmpty() && h.processStates(pids).isEmpty())
-                    throw new CliException(ExitCode.NOT_FOUND, "no process " + pids + " on " + host.host);
+                    throw new CliException(ExitCode.NOT_FOUND, "no process " + pids + " on " + host.name());
                 g = h.scan(pids == null ? java.util.Set.of() : new HashSet<>(pids));
             }
         } else {

@@ -48,11 +48,21 @@ public final class BridgeLauncher {
     public static Choice forThisMachine(Executor work) {
         if (LiveProcesses.effectiveUid() == 0) return new Choice(new LocalHost(work), "in this process (already root)", true);
         List<String> problems = new ArrayList<>();
+        BridgeHost h = privileged(problems);
+        if (h != null) return new Choice(h, h.how(), h.hello().getUid() == 0);
+        if (!problems.isEmpty()) LOG.log(System.Logger.Level.INFO, "no privileged bridge: {0}", String.join("; ", problems));
+        return new Choice(new LocalHost(work), "in this process without privilege: your own processes only", false);
+    }
+
+    /**
+     * A bridge on this machine through the test launcher, pkexec or sudo -n (the first that answers);
+     * null when none did, with why in {@code problems}.
+     */
+    public static BridgeHost privileged(List<String> problems) {
         String test = System.getProperty(COMMAND_PROPERTY, System.getenv(COMMAND_ENV));
         if (test != null && !test.isBlank()) {
             try {
-                BridgeHost h = spawn(words(test), "this machine", "through the test launcher");
-                return new Choice(h, h.how(), h.hello().getUid() == 0);
+                return spawn(words(test), "this machine", "through the test launcher");
             } catch (BridgeException e) {
                 problems.add("test launcher: " + e.getMessage());
             }
@@ -61,22 +71,20 @@ public final class BridgeLauncher {
         boolean session = System.getenv("DISPLAY") != null || System.getenv("WAYLAND_DISPLAY") != null;
         if (session && onPath("pkexec")) {
             try {
-                BridgeHost h = spawn(List.of("pkexec", self, "bridge"), "this machine", "through pkexec");
-                return new Choice(h, h.how(), true);
+                return spawn(List.of("pkexec", self, "bridge"), "this machine", "through pkexec");
             } catch (BridgeException e) {
                 problems.add("pkexec: " + e.getMessage());
             }
         }
         if (onPath("sudo") && sudoWithoutPassword()) {
             try {
-                BridgeHost h = spawn(List.of("sudo", "-n", self, "bridge"), "this machine", "through sudo -n");
-                return new Choice(h, h.how(), true);
+                return spawn(List.of("sudo", "-n", self, "bridge"), "this machine", "through sudo -n");
             } catch (BridgeException e) {
                 problems.add("sudo -n: " + e.getMessage());
             }
         }
-        if (!problems.isEmpty()) LOG.log(System.Logger.Level.INFO, "no privileged bridge: {0}", String.join("; ", problems));
-        return new Choice(new LocalHost(work), "in this process without privilege: your own processes only", false);
+        if (test == null && !session && !onPath("sudo")) problems.add("no test launcher, no desktop session for pkexec, no sudo");
+        return null;
     }
 
     /** Starts {@code command} (a bridge on its stdin/stdout) and says hello. */
