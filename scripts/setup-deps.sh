@@ -22,6 +22,7 @@
 #              xdotool x11-utils                     finding the installed app's window under Xvfb
 #              librsvg2-bin graphviz                 rsvg-convert and dot: the export tests render the SVG and
 #                                                    parse the DOT the app writes
+#              openssh-server openssh-client         the remote-host tests' throw-away sshd on 127.0.0.1 (scripts/setup-sshd.sh)
 #
 # Checks each package with dpkg-query first; only if something is missing does it run
 # `apt-get update` (once) and `apt-get install`. A run with everything present is offline and fast.
@@ -32,7 +33,7 @@ set -euo pipefail
 
 APP_PKGS=(libgtk-3-0 gcc libc6-dev)
 TEST_PKGS=(xvfb xauth lsof iproute2 procps python3 python3-protobuf criu dpkg-dev desktop-file-utils
-  appstream man-db bash-completion zsh fish xdotool x11-utils librsvg2-bin graphviz)
+  appstream man-db bash-completion zsh fish xdotool x11-utils librsvg2-bin graphviz openssh-server openssh-client)
 case ${1:---tests} in
   --app) PKGS=("${APP_PKGS[@]}") ;;
   --tests) PKGS=("${APP_PKGS[@]}" "${TEST_PKGS[@]}") ;;
@@ -102,7 +103,7 @@ fi
 
 # Sanity checks of the commands the tests use.
 [[ $mode == --tests ]] || exit 0
-for cmd in Xvfb xvfb-run xauth lsof ss ps gcc python3 crit dpkg-shlibdeps desktop-file-validate appstreamcli man zsh fish xdotool; do
+for cmd in Xvfb xvfb-run xauth lsof ss ps gcc python3 crit dpkg-shlibdeps desktop-file-validate appstreamcli man zsh fish xdotool ssh sshd ssh-keygen; do
   command -v "$cmd" >/dev/null || die "command '$cmd' not found after installing the packages"
 done
 # Debian's modules live in /usr/lib/python3/dist-packages, visible to /usr/bin/python3 only (a

@@ -53,8 +53,14 @@ if [ -z "${DISPLAY:-}" ] && command -v Xvfb >/dev/null; then
   rm -f "$fdfile"
   echo "test.sh: Xvfb on $DISPLAY" >&2
 fi
+# A throw-away OpenSSH server on 127.0.0.1 for the remote-host tests (BridgeSshTest reads
+# app/cli/target/sshd/ssh_config); both "hosts" of those tests are this machine.
+sshd_state="$here/app/cli/target/sshd"
+bash scripts/setup-sshd.sh "$sshd_state" >/dev/null
+echo "test.sh: sshd for the remote-host tests on 127.0.0.1:$(cat "$sshd_state/port")" >&2
 cleanup() {
   if [ -n "$xvfb_pid" ]; then kill "$xvfb_pid" 2>/dev/null || true; fi
+  bash scripts/setup-sshd.sh --stop "$sshd_state" || true
   give_back
 }
 trap cleanup EXIT

@@ -32,7 +32,7 @@ import java.util.Map;
         description = "See, plan and run CRIU checkpoint/restore of Linux process trees.%n"
                 + "Without a command, opens the window (an image directory as the only argument opens it).%n"
                 + "Exit codes: docs/exit-codes.md (0 done, 1 CRIU failed, 2 usage, 3 plan says no, 4 not found, 5 unreadable,"
-                + " 6 needs root, 7 no criu, 8 criu did not answer, 70 internal error).")
+                + " 6 needs root, 7 no criu, 8 criu did not answer, 9 host failed, 70 internal error).")
 public final class AtlasCommand implements Runnable {
     private static final System.Logger LOG = System.getLogger(AtlasCommand.class.getName());
 
@@ -57,6 +57,7 @@ public final class AtlasCommand implements Runnable {
         SUBCOMMANDS.put("bundle", BundleCommand.class);
         SUBCOMMANDS.put("setup-criu", SetupCriuCommand.class);
         SUBCOMMANDS.put("about", AboutCommand.class);
+        SUBCOMMANDS.put("bridge", BridgeCommand.class);
     }
 
     /** System property naming the folder of bundled sample dumps (set by the launchers). */
@@ -133,6 +134,9 @@ public final class AtlasCommand implements Runnable {
         if (e instanceof CliException ce) {
             code = ce.exitCode();
             message = ce.getMessage();
+        } else if (e instanceof org.criuatlas.host.bridge.BridgeException be) {
+            code = HostOption.exitCode(be);
+            message = be.getMessage();
         } else if (e instanceof CriuException ce) {
             code = ExitCode.CRIU_NO_REPLY;
             message = ce.getMessage();

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 org.criuatlas.bench.ArchiveBenchmark.class,
                 org.criuatlas.bench.CriuBenchmark.class,
                 org.criuatlas.bench.StartupBenchmark.class,
+                org.criuatlas.bench.BridgeBenchmark.class,
         })
 public final class BenchCommand implements Runnable {
     @Override

@@ -16,8 +16,11 @@ import java.util.concurrent.Callable;
 public final class CriuHealthCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON (docs/json.md).") boolean json;
 
+    @picocli.CommandLine.Mixin HostOption host = new HostOption();
+
     @Override
     public Integer call() {
+        if (host.remote()) return remote();
         CriuRunOutput.requireRoot("check");
         var loc = java.util.Optional.of(CriuRunOutput.locateCriu());
         try {
@@ -36,6 +39,30 @@ public final class CriuHealthCommand implements Callable<Integer> {
             return v.success() && c.success() ? ExitCode.OK.code : ExitCode.CRIU_FAILED.code;
         } catch (CriuException e) {
             throw e; // criu did not answer: one line on stderr, exit CRIU_NO_REPLY
+        }
+    }
+
+    /** {@code --host}: what the remote bridge's hello says about its CRIU. */
+    private int remote() {
+        try (org.criuatlas.host.bridge.BridgeHost h = host.connect()) {
+            var hello = h.hello();
+            if (json) {
+                System.out.println(Json.write(new org.criuatlas.json.HostCheckJson(host.name(), hello.getHostName(), hello.getKernel(),
+                        hello.getUid(), hello.getVersion(), hello.getCriuPath().isEmpty() ? null : hello.getCriuPath(), hello.getCriuVia(),
+                        hello.getCriuVersion().isEmpty() ? null : hello.getCriuVersion(), hello.getCriuCheckOk(), hello.getCriuCheck())));
+            } else {
+                System.out.println("host " + host.name() + " (" + hello.getHostName() + ", kernel " + hello.getKernel() + ", bridge uid "
+                        + hello.getUid() + ", CRIU Atlas " + hello.getVersion() + ")");
+                if (hello.getCriuPath().isEmpty()) {
+                    System.out.println("criu: none found (" + hello.getCriuVia() + ")");
+                } else {
+                    System.out.println("criu " + hello.getCriuPath() + " (via " + hello.getCriuVia() + ")");
+                    System.out.println("version: " + (hello.getCriuVersion().isEmpty() ? "FAILED" : hello.getCriuVersion()));
+                    System.out.println("check: " + (hello.getCriuCheckOk() ? "looks good" : "FAILED: " + hello.getCriuCheck()));
+                }
+            }
+            if (hello.getCriuPath().isEmpty()) return ExitCode.NO_CRIU.code;
+            return hello.getCriuCheckOk() ? ExitCode.OK.code : ExitCode.CRIU_FAILED.code;
         }
     }
 }

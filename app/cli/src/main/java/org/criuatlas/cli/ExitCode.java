@@ -14,6 +14,7 @@ public enum ExitCode {
     NOT_PERMITTED(6, "needs more privilege: run it as root (dump, restore and check run CRIU, which must be root)"),
     NO_CRIU(7, "no usable criu: set CRIU_ATLAS_CRIU or run scripts/provision-criu.sh"),
     CRIU_NO_REPLY(8, "criu did not answer: its worker died, broke the protocol, or was cancelled"),
+    HOST_FAILED(9, "the host named by --host (or the local bridge) could not be reached, ended, or broke the bridge protocol; criu-atlas there is missing or older"),
     INTERNAL_ERROR(70, "a bug in CRIU Atlas: the stack trace is in the log file (`criu-atlas about` prints where)");
 
     /** The process exit status. */

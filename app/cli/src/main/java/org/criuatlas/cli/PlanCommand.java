@@ -68,25 +68,35 @@ public final class PlanCommand implements Callable<Integer> {
             + " command it leads to. Exit 0 when the dump succeeds as it is or a suggestion makes it succeed, 3 when nothing does.")
     boolean suggest;
 
+    @picocli.CommandLine.Mixin HostOption host = new HostOption();
+
     @Override
-    public Integer call() {
-        for (int pid : pids) if (!LiveProcesses.exists(pid)) throw new CliException(ExitCode.NOT_FOUND, "no process " + pid);
+    public Integer call() throws Exception {
         for (String key : inherit)
             if (ObjectKey.parse(key).isEmpty())
                 throw new CliException(ExitCode.USAGE, "--inherit wants socket:[INO] or pipe:[INO]; got " + key);
-        IpcGraph g = LiveGraph.scan();
+        if (!host.remote()) return plan(LiveGraph.scan(), LiveProcesses::exists, (int) ProcessHandle.current().pid());
+        try (org.criuatlas.host.bridge.BridgeHost h = host.connect()) {
+            // the remote host's processes: its graph, its /proc, and its bridge is the process never to suggest dumping from
+            java.util.function.IntPredicate exists = pid -> h.processStates(List.of(pid)).containsKey(pid);
+            return plan(h.scan(), exists, h.hello().getPid());
+        }
+    }
+
+    private int plan(IpcGraph g, java.util.function.IntPredicate exists, int self) {
+        for (int pid : pids) if (!exists.test(pid)) throw new CliException(ExitCode.NOT_FOUND, "no process " + pid
+                + (host.remote() ? " on " + host.name() : ""));
         Decisions d = new Decisions(new HashSet<>(external), extUnixSk, null, shellJob, new HashSet<>(reconnect), new HashSet<>(inherit));
         if (suggest) {
             List<Suggestions> all = new ArrayList<>();
             // never "dump from" an ancestor of this command itself
-            int self = (int) ProcessHandle.current().pid();
             for (int pid : pids) all.add(DumpSuggester.suggest(g, pid, d, self));
             if (json) System.out.println(Json.write(SuggestionReport.reports(all)));
             else all.forEach(s -> System.out.print(SuggestionReport.text(s)));
             return all.stream().allMatch(s -> s.alreadyDumps() || !s.suggestions().isEmpty()) ? ExitCode.OK.code : ExitCode.CHECK_SAYS_NO.code;
         }
         PlanSet set = DumpPlanner.planAll(g, new Selection(pids, new HashSet<>(include), new HashSet<>(exclude)), d,
-                LiveProcesses::exists);
+                exists::test);
         System.out.print(json ? Json.write(PlanJson.of(set)) + "\n" : PlanReport.text(set, g));
         return set.willSucceed() ? ExitCode.OK.code : ExitCode.CHECK_SAYS_NO.code;
     }

@@ -43,12 +43,23 @@ public final class ScanCommand implements Callable<Integer> {
     @Option(names = "--pretty", description = "Indent the JSON.")
     boolean pretty;
 
+    @picocli.CommandLine.Mixin HostOption host = new HostOption();
+
     @Override
     public Integer call() throws Exception {
-        ScanScope scope = pids == null || pids.isEmpty() ? ScanScope.everything() : ScanScope.subtrees(new HashSet<>(pids));
-        if (pids != null && !pids.isEmpty() && pids.stream().noneMatch(LiveProcesses::exists))
-            throw new CliException(ExitCode.NOT_FOUND, "no process " + pids);
-        IpcGraph g = LiveGraph.scan(scope);
+        IpcGraph g;
+        if (host.remote()) {
+            try (org.criuatlas.host.bridge.BridgeHost h = host.connect()) {
+                if (pids != null && !pids.isEmpty() && h.processStates(pids).isEmpty())
+                    throw new CliException(ExitCode.NOT_FOUND, "no process " + pids + " on " + host.name());
+                g = h.scan(pids == null ? java.util.Set.of() : new HashSet<>(pids));
+            }
+        } else {
+            ScanScope scope = pids == null || pids.isEmpty() ? ScanScope.everything() : ScanScope.subtrees(new HashSet<>(pids));
+            if (pids != null && !pids.isEmpty() && pids.stream().noneMatch(LiveProcesses::exists))
+                throw new CliException(ExitCode.NOT_FOUND, "no process " + pids);
+            g = LiveGraph.scan(scope);
+        }
         PrintStream out = System.out;
         if (json) {
             Json.write(ScanJson.of(g), pretty, out);

@@ -59,6 +59,17 @@ public final class AtlasApp extends Application {
     }
 
     private MainWindow main;
+    /** This machine as the window reaches it: in this process when root, else through a privileged bridge (made in init, off the FX thread). */
+    private org.criuatlas.host.bridge.BridgeLauncher.Choice machine;
+    private java.util.concurrent.ExecutorService pool;
+
+    @Override
+    public void init() {
+        // the JavaFX launcher thread, not the FX thread: starting a bridge blocks (pkexec asks the person)
+        pool = WindowServices.newPool();
+        machine = org.criuatlas.host.bridge.BridgeLauncher.forThisMachine(pool);
+        System.getLogger(AtlasApp.class.getName()).log(System.Logger.Level.INFO, "this machine: {0}", machine.how());
+    }
 
     /**
      * Builds and shows an explorer in {@code stage}. Scans run on the services' background pool;
@@ -105,7 +116,7 @@ public final class AtlasApp extends Application {
     public void start(Stage stage) {
         // the plan's command names the folder the dump window suggests too
         DumpPlanning planner = new PlannerAdapter(Path.of(System.getProperty("user.home"), "criu-atlas-dumps"));
-        WindowServices services = WindowServices.forApp(planner);
+        WindowServices services = machine != null ? WindowServices.forApp(planner, machine.host(), pool) : WindowServices.forApp(planner);
         Window window = open(stage, services, defaultSource(services.host()), WindowState.forApp(), true);
         main = MainWindow.install(window, services);
         // ./criu-atlas DIR: Main routes a single directory here; it opens as an image view

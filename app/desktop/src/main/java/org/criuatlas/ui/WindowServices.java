@@ -54,7 +54,12 @@ public record WindowServices(Host host, ExecutorService background, Executor ui,
     /** The application's services: this machine, one daemon pool, the FX thread. */
     public static WindowServices forApp(DumpPlanning planner) {
         ExecutorService pool = newPool();
-        return new WindowServices(new LocalHost(pool), pool, FxThread.EXECUTOR, planner, new DemoRunner(), new Themes(),
+        return forApp(planner, new LocalHost(pool), pool);
+    }
+
+    /** The application's services over {@code host} (this machine as {@code BridgeLauncher} reached it) and {@code pool}. */
+    public static WindowServices forApp(DumpPlanning planner, Host host, ExecutorService pool) {
+        return new WindowServices(host, pool, FxThread.EXECUTOR, planner, new DemoRunner(), new Themes(),
                 Platform::exit, LOG_FILE);
     }
 

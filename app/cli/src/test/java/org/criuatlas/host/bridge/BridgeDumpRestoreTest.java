@@ -1,0 +1,94 @@
+package org.criuatlas.host.bridge;
+
+import org.criuatlas.bridge.calibrate.CalibrationReport;
+import org.criuatlas.bridge.calibrate.ProbeCatalogue;
+import org.criuatlas.bridge.criu.CriuOptions;
+import org.criuatlas.host.DumpOutcome;
+import org.criuatlas.host.DumpRequest;
+import org.criuatlas.host.HostEvent;
+import org.criuatlas.host.OpenedImages;
+import org.criuatlas.host.RestoreRequest;
+import org.criuatlas.host.RestoreResult;
+import org.criuatlas.plan.restore.RestoreWiringPlan;
+import org.criuatlas.testing.TestProcs;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A real dump and restore through a real {@code criu-atlas bridge} process, checked in /proc (the
+ * tree is gone after the dump, runs again after the restore: its counter moves on), plus the
+ * bridge's calibration of one probe kind.
+ */
+@Tag("criu")
+class BridgeDumpRestoreTest {
+    @Test
+    void dumpOpenAndRestoreThroughTheBridge() throws Exception {
+        TestProcs.criuAsSubreaper();
+        Path work = Files.createDirectories(Path.of("target", "bridge-dump").toAbsolutePath());
+        Path counter = work.resolve("counter-" + System.nanoTime());
+        List<Integer> restored = new ArrayList<>();
+        try (BridgeHost host = BridgeProcesses.start();
+             TestProcs.Proc tree = TestProcs.python(TestProcs.TREE_WITH_IPC, List.of(counter.toString()), Map.of(), null)) {
+            assertTrue(TestProcs.waitCounterAbove(counter, 2, Duration.ofSeconds(20)) > 2, "the tree runs");
+            List<Integer> pids = tree.tree();
+            assertEquals(2, pids.size(), pids.toString());
+
+            Path images = work.resolve("images-" + System.nanoTime());
+            List<HostEvent> events = new CopyOnWriteArrayList<>();
+            DumpOutcome out = host.dump(new DumpRequest(CriuOptions.defaults().withPid(tree.pid), images, false, pids), events::add)
+                    .result().get(120, TimeUnit.SECONDS);
+            DumpOutcome.Dumped d = assertInstanceOf(DumpOutcome.Dumped.class, out, out.toString());
+            assertEquals(images, d.dir());
+            assertFalse(d.target().running(), "a dump without leave-running ends the tree: " + d.target().text());
+            for (int p : pids) assertTrue(TestProcs.waitGone(p, Duration.ofSeconds(10)), "pid " + p + " gone (checked here too)");
+            assertTrue(events.stream().anyMatch(e -> e instanceof HostEvent.ImagesFolderReady), "events came through: " + events);
+            assertTrue(events.stream().anyMatch(e -> e instanceof HostEvent.Criu), "criu's own events came through");
+            assertTrue(Files.isRegularFile(images.resolve("inventory.img")), "the images are where the bridge said");
+            assertTrue(d.summary().bytesOnDisk() > 0);
+
+            OpenedImages opened = host.openImages(images);
+            assertEquals(Set2.of(pids), new java.util.TreeSet<>(opened.dump().graph().processes().keySet()), "the images hold the tree");
+            long before = TestProcs.counter(counter);
+
+            RestoreResult r = host.restore(RestoreRequest.now(RestoreWiringPlan.of(opened.dump())), null).result().get(120, TimeUnit.SECONDS);
+            RestoreResult.Restored ok = assertInstanceOf(RestoreResult.Restored.class, r, r.toString());
+            restored.addAll(ok.pids());
+            assertEquals(tree.pid, ok.rootPid(), "restored with its own pid");
+            assertTrue(TestProcs.alive(tree.pid), "runs again (/proc)");
+            assertTrue(TestProcs.waitCounterAbove(counter, before + 2, Duration.ofSeconds(20)) > before + 2, "and works: its counter moves on");
+            String log = host.readLog(d.logFile(), 64 << 20);
+            assertTrue(log.contains("Dumping finished successfully"), "the dump's log reads through the bridge");
+        } finally {
+            TestProcs.killAndReap(restored);
+        }
+    }
+
+    @Test
+    void calibratesOneProbeKindThroughTheBridge() throws Exception {
+        TestProcs.criuAsSubreaper();
+        String kind = ProbeCatalogue.builtIn().kinds().get(0).id();
+        List<Object> steps = new CopyOnWriteArrayList<>();
+        try (BridgeHost host = BridgeProcesses.start()) {
+            CalibrationReport rep = host.calibrate(1, List.of(kind), false, steps::add).result().get(300, TimeUnit.SECONDS);
+            assertFalse(rep.entries().isEmpty());
+            assertEquals(rep.entries().size(), steps.size(), "one progress event per measured cell");
+            assertTrue(rep.entries().stream().allMatch(e -> e.kind().equals(kind)), rep.entries().toString());
+        }
+    }
+
+    /** Sets of pids compared whatever their set implementation. */
+    static final class Set2 {
+        static java.util.Set<Integer> of(List<Integer> l) { return new java.util.TreeSet<>(l); }
+    }
+}

@@ -1,0 +1,221 @@
+package org.criuatlas.host.bridge;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnknownFieldSet;
+import org.criuatlas.bridge.server.FrameChannel;
+import org.criuatlas.bridge.server.proto.BridgeProto;
+import org.criuatlas.bridge.server.proto.BridgeProto.Error.Code;
+import org.criuatlas.bridge.server.proto.BridgeProto.Reply;
+import org.criuatlas.bridge.server.proto.BridgeProto.Request;
+import org.criuatlas.host.FolderCheck;
+import org.criuatlas.model.IpcGraph;
+import org.criuatlas.testing.Requirements;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Every verb of protocol 1 against a real {@code criu-atlas bridge} process (this test's class path),
+ * through {@link BridgeHost} and, for what a client must never send, raw frames. Dump, restore and
+ * calibrate with real CRIU: {@link BridgeDumpRestoreTest}.
+ */
+class BridgeProtocolTest {
+    static BridgeHost host;
+    static final Path OUT = Path.of("target", "bridge-protocol").toAbsolutePath();
+
+    @BeforeAll
+    static void start() throws IOException {
+        Requirements.requireRoot();
+        Files.createDirectories(OUT);
+        host = BridgeProcesses.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (host != null) host.close();
+    }
+
+    @Test
+    void helloSaysVersionsVerbsUidAndCriu() {
+        BridgeProto.HelloReply h = host.hello();
+        assertEquals(1, h.getProtocol());
+        assertFalse(h.getVersion().isEmpty());
+        assertTrue(h.getVerbsList().containsAll(List.of("hello", "scan", "plan_inputs", "dump", "restore", "open_images", "calibrate")),
+                h.getVerbsList().toString());
+        assertEquals(0, h.getUid());
+        assertEquals(host.link().process().pid(), h.getPid(), "the bridge is its own process");
+        assertEquals(System.getProperty("os.version"), h.getKernel());
+        if (!h.getCriuPath().isEmpty()) {
+            assertTrue(h.getCriuVersion().startsWith("4."), h.getCriuVersion());
+            assertTrue(h.getCriuCheckOk(), h.getCriuCheck());
+            assertEquals(h.getCriuVersion(), host.criuStatus().version());
+        }
+    }
+
+    @Test
+    void scanThenDeltasSeeProcessesComeAndGo() throws Exception {
+        Process sleeper = new ProcessBuilder("sleep", "300").start();
+        try {
+            IpcGraph first = host.scan();
+            assertNotNull(first.process((int) sleeper.pid()), "a process started before the scan is in it");
+            assertNotNull(first.process((int) host.link().process().pid()), "the bridge sees itself");
+            long before = host.link().bytesIn();
+            Process second = new ProcessBuilder("sleep", "301").start();
+            sleeper.destroy();
+            assertTrue(sleeper.waitFor(5, TimeUnit.SECONDS));
+            IpcGraph next = host.scan();
+            long deltaBytes = host.link().bytesIn() - before;
+            try {
+                assertNull(next.process((int) sleeper.pid()), "an ended process leaves the graph through a delta");
+                assertNotNull(next.process((int) second.pid()), "a new process arrives through a delta");
+                assertEquals(List.of("sleep", "301"), next.process((int) second.pid()).cmdline());
+                assertTrue(deltaBytes > 0 && deltaBytes < sizeOfWhole(first) / 2,
+                        "a delta is much smaller than the graph: " + deltaBytes + " vs " + sizeOfWhole(first));
+            } finally {
+                second.destroy();
+                second.waitFor(5, TimeUnit.SECONDS);
+            }
+            IpcGraph only = host.scan(Set.of((int) ProcessHandle.current().pid()));
+            assertTrue(only.processes().containsKey((int) ProcessHandle.current().pid()));
+            assertTrue(only.processes().size() < first.processes().size());
+        } finally {
+            sleeper.destroy();
+        }
+    }
+
+    private static long sizeOfWhole(IpcGraph g) {
+        return org.criuatlas.bridge.server.BridgeJson.write(g).length;
+    }
+
+    @Test
+    void planInputsGiveStatesOfLivingPidsOnly() throws Exception {
+        Process sleeper = new ProcessBuilder("sleep", "300").start();
+        try {
+            int pid = (int) sleeper.pid();
+            Map<Integer, Character> s = host.processStates(List.of(pid, 4_000_000));
+            assertEquals(Set.of(pid), s.keySet(), "a pid that does not exist is absent");
+            assertTrue("RS".indexOf(s.get(pid)) >= 0, "sleep is running or sleeping: " + s);
+            BridgeException bad = assertThrows(BridgeException.class, () -> host.processStates(List.of(0)));
+            assertEquals(Code.INVALID_REQUEST, bad.code());
+            assertFalse(bad.hostFailed());
+            assertEquals(Code.INVALID_REQUEST, assertThrows(BridgeException.class, () -> host.processStates(List.of(5_000_000))).code());
+        } finally {
+            sleeper.destroy();
+        }
+    }
+
+    @Test
+    void folderChecksAndNamesNewFolders() throws IOException {
+        Path fresh = OUT.resolve("never-made-" + System.nanoTime());
+        assertEquals(FolderCheck.Status.WILL_CREATE, host.checkImagesFolder(fresh).status());
+        Path full = Files.createDirectories(OUT.resolve("full"));
+        Files.writeString(full.resolve("x"), "x");
+        assertEquals(FolderCheck.Status.NOT_EMPTY, host.checkImagesFolder(full).status());
+        Path named = host.newImagesFolder(OUT, 1234, LocalDateTime.of(2026, 1, 2, 3, 4, 5));
+        assertEquals(OUT, named.getParent());
+        assertTrue(named.getFileName().toString().contains("1234"), named.toString());
+        assertEquals(Code.INVALID_REQUEST, assertThrows(BridgeException.class, () -> host.checkImagesFolder(Path.of("relative"))).code());
+        assertEquals(Code.INVALID_REQUEST, assertThrows(BridgeException.class, () -> host.checkImagesFolder(Path.of("/tmp/../etc"))).code());
+    }
+
+    @Test
+    void readLogReadsAndRefuses() throws IOException {
+        Path log = OUT.resolve("some.log");
+        Files.writeString(log, "line one\nline two\n");
+        assertEquals("line one\nline two\n", host.readLog(log, 1000));
+        IOException big = assertThrows(IOException.class, () -> host.readLog(log, 5));
+        assertTrue(big.getMessage().contains("bytes"), big.getMessage());
+        assertThrows(IOException.class, () -> host.readLog(OUT.resolve("none.log"), 1000));
+        IOException zero = assertThrows(IOException.class, () -> host.readLog(log, 0));
+        assertEquals(Code.INVALID_REQUEST, ((BridgeException) zero.getCause()).code());
+    }
+
+    @Test
+    void openImagesOfNoDumpIsATypedError() throws IOException {
+        Path empty = Files.createDirectories(OUT.resolve("not-a-dump"));
+        var e = assertThrows(org.criuatlas.bridge.images.ImageFormatException.class, () -> host.openImages(empty));
+        assertEquals(org.criuatlas.bridge.images.ImageFormatException.Kind.NOT_A_DUMP, e.kind(), e.getMessage());
+    }
+
+    @Test
+    void cancelOfNothingRunningIsUnknownRequest() {
+        Reply r = host.link().send(Request.newBuilder().setCancel(BridgeProto.CancelRequest.newBuilder().setTarget(999_999)), null).join();
+        assertEquals(Code.UNKNOWN_REQUEST, r.getError().getCode());
+    }
+
+    /** Raw frames: what no well-behaved client sends. Each gets its typed error and the bridge answers the next request. */
+    @Test
+    void rawFramesGetTypedErrors() throws Exception {
+        Process p = new ProcessBuilder(BridgeProcesses.command()).redirectError(OUT.resolve("raw-bridge.err").toFile()).start();
+        try (FrameChannel ch = new FrameChannel(p.getInputStream(), p.getOutputStream())) {
+            ch.write(Request.newBuilder().setId(1).setScan(BridgeProto.ScanRequest.getDefaultInstance()).build());
+            assertEquals(Code.NO_HELLO, ch.read(Reply.parser()).getError().getCode());
+            ch.write(Request.newBuilder().setId(2).setHello(BridgeProto.HelloRequest.newBuilder().setProtocol(7)).build());
+            assertEquals(Code.UNSUPPORTED_PROTOCOL, ch.read(Reply.parser()).getError().getCode());
+            ch.write(Request.newBuilder().setId(3).setHello(BridgeProto.HelloRequest.newBuilder().setProtocol(1)).build());
+            assertTrue(ch.read(Reply.parser()).hasHello());
+            // a verb from the future: field 99
+            Request future = Request.newBuilder().setId(4).setUnknownFields(UnknownFieldSet.newBuilder()
+                    .addField(99, UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFromUtf8("x")).build()).build()).build();
+            ch.write(future);
+            Reply unknown = ch.read(Reply.parser());
+            assertEquals(4, unknown.getId());
+            assertEquals(Code.UNKNOWN_VERB, unknown.getError().getCode());
+            ch.write(Request.newBuilder().setId(5).build());
+            assertEquals(Code.INVALID_REQUEST, ch.read(Reply.parser()).getError().getCode());
+            ch.write(Request.newBuilder().setId(6).setDump(BridgeProto.DumpRequest.newBuilder()
+                    .setRequestJson(ByteString.copyFromUtf8("{\"options\": 12}"))).build());
+            assertEquals(Code.INVALID_REQUEST, ch.read(Reply.parser()).getError().getCode());
+            ch.write(Request.newBuilder().setId(7).setOpenImages(BridgeProto.OpenImagesRequest.newBuilder().setPath("a\0b")).build());
+            assertEquals(Code.INVALID_REQUEST, ch.read(Reply.parser()).getError().getCode());
+            ch.write(Request.newBuilder().setId(8).setCalibrate(BridgeProto.CalibrateRequest.newBuilder().setParallelism(1000)).build());
+            assertEquals(Code.INVALID_REQUEST, ch.read(Reply.parser()).getError().getCode());
+            // a frame whose bytes are no Request (a wrong wire type for field 1)
+            writeRaw(p, new byte[] {0, 0, 0, 3, 0x0a, (byte) 0xff, (byte) 0xff});
+            Reply mal = ch.read(Reply.parser());
+            assertEquals(0, mal.getId());
+            assertEquals(Code.MALFORMED_FRAME, mal.getError().getCode());
+            ch.write(Request.newBuilder().setId(9).setPlanInputs(BridgeProto.PlanInputsRequest.newBuilder().addPids(1)).build());
+            assertEquals("S", ch.read(Reply.parser()).getPlanInputs().getStatesMap().get(1));
+            // a length beyond 16 MiB: framing is lost, the bridge says so and ends the connection
+            writeRaw(p, new byte[] {0x7f, 0, 0, 0});
+            assertEquals(Code.FRAME_TOO_LARGE, ch.read(Reply.parser()).getError().getCode());
+            assertNull(ch.read(Reply.parser()));
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "the bridge ends with its connection");
+            assertEquals(0, p.exitValue());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static void writeRaw(Process p, byte[] b) throws IOException {
+        p.getOutputStream().write(b);
+        p.getOutputStream().flush();
+    }
+
+    @Test
+    void aBridgeThatIsNotThereIsAFailedHostWithAReason() {
+        BridgeException e = assertThrows(BridgeException.class, () -> BridgeLauncher.spawn(List.of("sh", "-c", "echo 'sh: 1: criu-atlas: not found' >&2; exit 127"),
+                "nowhere", "test"));
+        assertTrue(e.hostFailed());
+        assertTrue(e.getMessage().contains("criu-atlas is not installed on nowhere"), e.getMessage());
+        BridgeException old = assertThrows(BridgeException.class, () -> BridgeLauncher.spawn(List.of("sh", "-c",
+                "echo \"Unmatched argument at index 0: 'bridge'\" >&2; exit 2"), "old-host", "test"));
+        assertTrue(old.getMessage().contains("older than"), old.getMessage());
+        BridgeException chatty = assertThrows(BridgeException.class, () -> BridgeLauncher.spawn(List.of("sh", "-c",
+                "echo 'Welcome to the machine! Have a nice day.'; sleep 1"), "chatty", "test"));
+        assertTrue(chatty.getMessage().contains("not the bridge protocol"), chatty.getMessage());
+    }
+}

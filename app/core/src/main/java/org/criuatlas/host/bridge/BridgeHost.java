@@ -1,0 +1,222 @@
+package org.criuatlas.host.bridge;
+
+import com.google.protobuf.ByteString;
+import org.criuatlas.bridge.calibrate.CalibrationEntry;
+import org.criuatlas.bridge.calibrate.CalibrationReport;
+import org.criuatlas.bridge.images.ImageFormatException;
+import org.criuatlas.bridge.server.BridgeJson;
+import org.criuatlas.bridge.server.ScanDeltas;
+import org.criuatlas.bridge.server.proto.BridgeProto;
+import org.criuatlas.bridge.server.proto.BridgeProto.Reply;
+import org.criuatlas.bridge.server.proto.BridgeProto.Request;
+import org.criuatlas.host.CriuStatus;
+import org.criuatlas.host.DumpOutcome;
+import org.criuatlas.host.DumpRequest;
+import org.criuatlas.host.FolderCheck;
+import org.criuatlas.host.Host;
+import org.criuatlas.host.HostEvent;
+import org.criuatlas.host.HostInfo;
+import org.criuatlas.host.HostOperation;
+import org.criuatlas.host.KeptWiring;
+import org.criuatlas.host.OpenedImages;
+import org.criuatlas.host.RestoreRequest;
+import org.criuatlas.host.RestoreResult;
+import org.criuatlas.model.IpcGraph;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * A {@link Host} on the other side of a bridge ({@code criu-atlas bridge} started through pkexec,
+ * sudo, ssh or a test launcher): the same calls as {@link org.criuatlas.host.LocalHost}, answered by
+ * the bridge's host. A link that breaks makes every call a {@link BridgeException} with
+ * {@link BridgeException#hostFailed()}.
+ */
+public final class BridgeHost implements Host {
+    public static final Duration HELLO_TIMEOUT = Duration.ofSeconds(60);
+
+    private final BridgeLink link;
+    private final BridgeProto.HelloReply hello;
+    private final ScanDeltas.Receiver graphs = new ScanDeltas.Receiver();
+    private final String how;
+
+    /** Says hello over {@code link}; throws a {@link BridgeException} when the other side is not a bridge of this protocol. */
+    public BridgeHost(BridgeLink link, String how) {
+        this.link = Objects.requireNonNull(link);
+        this.how = how;
+        this.hello = link.hello(HELLO_TIMEOUT);
+    }
+
+    /** How this host is reached, in words ("through pkexec", "ssh root@server"). */
+    public String how() { return how; }
+
+    public BridgeLink link() { return link; }
+
+    public BridgeProto.HelloReply hello() { return hello; }
+
+    @Override
+    public HostInfo info() {
+        return new HostInfo(hello.getHostName(), hello.getKernel(), hello.getUser(), false);
+    }
+
+    @Override
+    public CriuStatus criuStatus() {
+        Path p = hello.getCriuPath().isEmpty() ? null : Path.of(hello.getCriuPath());
+        return new CriuStatus(p, hello.getCriuVia(), hello.getCriuVersion().isEmpty() ? null : hello.getCriuVersion(),
+                hello.getCriuCheckOk(), hello.getCriuCheck());
+    }
+
+    @Override
+    public IpcGraph scan() throws IOException {
+        return scan(Set.of());
+    }
+
+    /** A snapshot of {@code roots} and their descendants (everything when empty), as a delta after the first. */
+    public IpcGraph scan(Set<Integer> roots) throws IOException {
+        BridgeProto.ScanRequest.Builder s = BridgeProto.ScanRequest.newBuilder().setDeltas(roots.isEmpty() && graphs.holds())
+                .addAllRoots(roots);
+        Reply r = link.call(Request.newBuilder().setScan(s));
+        BridgeProto.GraphReply g = r.getGraph();
+        byte[] full = g.getFullJson().isEmpty() ? null : g.getFullJson().toByteArray();
+        byte[] delta = g.getDeltaJson().isEmpty() ? null : g.getDeltaJson().toByteArray();
+        if (!roots.isEmpty()) return BridgeJson.read(full, org.criuatlas.bridge.server.GraphWire.class).graph();
+        try {
+            return graphs.decode(full, delta, g.getGeneration(), g.getBase());
+        } catch (IOException e) {
+            graphs.reset();
+            throw new BridgeException("the bridge on " + link.where() + " sent a graph this side cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** A whole snapshot, never a delta (what a refresh costs without deltas). */
+    public IpcGraph scanWhole() throws IOException {
+        graphs.reset();
+        return scan(Set.of());
+    }
+
+    @Override
+    public Map<Integer, Character> processStates(Collection<Integer> pids) {
+        Reply r = link.call(Request.newBuilder().setPlanInputs(BridgeProto.PlanInputsRequest.newBuilder().addAllPids(pids)));
+        Map<Integer, Character> out = new LinkedHashMap<>();
+        r.getPlanInputs().getStatesMap().forEach((p, s) -> {
+            if (!s.isEmpty()) out.put(p, s.charAt(0));
+        });
+        return out;
+    }
+
+    @Override
+    public FolderCheck checkImagesFolder(Path folder) {
+        Reply r = link.call(Request.newBuilder().setFolder(BridgeProto.FolderRequest.newBuilder().setPath(folder.toString())));
+        return json(r.getJson(), FolderCheck.class);
+    }
+
+    @Override
+    public Path newImagesFolder(Path parent, int rootPid, LocalDateTime at) {
+        BridgeProto.FolderRequest.Builder f = BridgeProto.FolderRequest.newBuilder().setMakeNew(true).setRootPid(rootPid)
+                .setAt(at.toString());
+        if (parent != null) f.setPath(parent.toString());
+        Reply r = link.call(Request.newBuilder().setFolder(f));
+        return Path.of(json(r.getJson(), String.class));
+    }
+
+    @Override
+    public HostOperation<DumpOutcome> dump(DumpRequest request, Consumer<HostEvent> events) {
+        Request.Builder req = Request.newBuilder().setDump(BridgeProto.DumpRequest.newBuilder()
+                .setRequestJson(ByteString.copyFrom(BridgeJson.write(request))));
+        return operation(req, events, DumpOutcome.class, o -> o);
+    }
+
+    @Override
+    public HostOperation<RestoreResult> restore(RestoreRequest request, Consumer<HostEvent> events) {
+        Request.Builder req = Request.newBuilder().setRestore(BridgeProto.RestoreRequest.newBuilder()
+                .setRequestJson(ByteString.copyFrom(BridgeJson.write(request))));
+        // the restored tree's kept ends stay with the bridge (streamed ends are not in protocol 1)
+        return operation(req, events, RestoreResult.class, r -> r instanceof RestoreResult.Restored ok && ok.wiring() == null
+                ? new RestoreResult.Restored(ok.rootPid(), ok.pids(), KeptWiring.NONE, ok.result()) : r);
+    }
+
+    /** Runs the bridge's calibration ({@code kinds}: only these probe kinds, empty: all); {@code steps} sees each measured cell. */
+    public HostOperation<CalibrationReport> calibrate(int parallelism, List<String> kinds, boolean write, Consumer<CalibrationEntry> steps) {
+        Request.Builder req = Request.newBuilder().setCalibrate(BridgeProto.CalibrateRequest.newBuilder()
+                .setParallelism(parallelism).addAllKinds(kinds).setWrite(write));
+        CompletableFuture<CalibrationReport> result = new CompletableFuture<>();
+        CompletableFuture<Reply> f = link.send(req, ev -> {
+            if (steps != null && ev.hasJson()) steps.accept(json(ev.getJson(), CalibrationEntry.class));
+        });
+        long id = link.lastId();
+        f.whenComplete((r, t) -> complete(result, r, t, CalibrationReport.class, x -> x));
+        return new HostOperation<>(result, () -> link.cancel(id));
+    }
+
+    private <R> HostOperation<R> operation(Request.Builder req, Consumer<HostEvent> events, Class<R> type,
+                                           java.util.function.UnaryOperator<R> fix) {
+        CompletableFuture<R> result = new CompletableFuture<>();
+        CompletableFuture<Reply> f = link.send(req, ev -> {
+            if (events != null && ev.hasJson()) events.accept(json(ev.getJson(), HostEvent.class));
+        });
+        long id = link.lastId();
+        f.whenComplete((r, t) -> complete(result, r, t, type, fix));
+        return new HostOperation<>(result, () -> link.cancel(id));
+    }
+
+    private static <R> void complete(CompletableFuture<R> result, Reply r, Throwable t, Class<R> type, java.util.function.UnaryOperator<R> fix) {
+        if (t != null) {
+            result.completeExceptionally(t);
+        } else if (r.hasError()) {
+            result.completeExceptionally(BridgeException.of(r.getError().getCode(), r.getError().getMessage()));
+        } else {
+            try {
+                result.complete(fix.apply(json(r.getJson(), type)));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }
+    }
+
+    @Override
+    public OpenedImages openImages(Path dir) throws ImageFormatException {
+        try {
+            Reply r = link.call(Request.newBuilder().setOpenImages(BridgeProto.OpenImagesRequest.newBuilder().setPath(dir.toString())));
+            return json(r.getJson(), OpenedImages.class);
+        } catch (BridgeException e) {
+            if (e.hostFailed()) throw e;
+            throw new ImageFormatException(e.code() == BridgeProto.Error.Code.NOT_FOUND ? ImageFormatException.Kind.NOT_A_DUMP
+                    : ImageFormatException.Kind.IO, dir, 0, e.getMessage());
+        }
+    }
+
+    @Override
+    public String readLog(Path log, long maxBytes) throws IOException {
+        try {
+            Reply r = link.call(Request.newBuilder().setReadLog(BridgeProto.ReadLogRequest.newBuilder().setPath(log.toString())
+                    .setMaxBytes(Math.min(maxBytes, org.criuatlas.bridge.server.RequestChecks.MAX_LOG_BYTES))));
+            return r.getText().getText();
+        } catch (BridgeException e) {
+            if (e.hostFailed()) throw e;
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    static <T> T json(BridgeProto.JsonReply j, Class<T> type) {
+        try {
+            return BridgeJson.read(j.getJson().toByteArray(), type);
+        } catch (IOException e) {
+            throw new BridgeException(BridgeProto.Error.Code.MALFORMED_FRAME, "a " + j.getType() + " this side cannot read: " + e.getMessage(), true);
+        }
+    }
+
+    @Override
+    public void close() {
+        link.close();
+    }
+}

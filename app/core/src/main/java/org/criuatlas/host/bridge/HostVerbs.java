@@ -1,0 +1,206 @@
+package org.criuatlas.host.bridge;
+
+import com.google.protobuf.ByteString;
+import org.criuatlas.bridge.calibrate.CalibrationEngine;
+import org.criuatlas.bridge.calibrate.CalibrationRun;
+import org.criuatlas.bridge.calibrate.ProbeCatalogue;
+import org.criuatlas.bridge.criu.CriuLocator;
+import org.criuatlas.bridge.images.ImageFormatException;
+import org.criuatlas.bridge.proc.LiveProcesses;
+import org.criuatlas.bridge.scan.LiveScanner;
+import org.criuatlas.bridge.scan.ScanScope;
+import org.criuatlas.bridge.server.BridgeJson;
+import org.criuatlas.bridge.server.BridgeVerbs;
+import org.criuatlas.bridge.server.RequestChecks;
+import org.criuatlas.bridge.server.proto.BridgeProto;
+import org.criuatlas.bridge.server.proto.BridgeProto.Error.Code;
+import org.criuatlas.host.CriuStatus;
+import org.criuatlas.host.DumpRequest;
+import org.criuatlas.host.Host;
+import org.criuatlas.host.HostInfo;
+import org.criuatlas.host.HostOperation;
+import org.criuatlas.host.KeptWiring;
+import org.criuatlas.host.RestoreRequest;
+import org.criuatlas.host.RestoreResult;
+import org.criuatlas.model.IpcGraph;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The bridge's verbs answered by a {@link Host} of this machine (a {@link org.criuatlas.host.LocalHost}):
+ * what {@code criu-atlas bridge} serves. Decodes and checks the JSON requests (pids, paths, durations)
+ * before the host sees them; keeps the kept ends of the trees it restored until {@link #close}.
+ */
+public final class HostVerbs implements BridgeVerbs, AutoCloseable {
+    /** The longest a restore may wait for its pids to be free. */
+    static final Duration MAX_WAIT = Duration.ofMinutes(10);
+
+    private final Host host;
+    private final List<KeptWiring> kept = new CopyOnWriteArrayList<>();
+    /** criu --version and criu check cost ~0.3 s: asked once per bridge, not once per hello. */
+    private volatile CriuStatus criu;
+
+    public HostVerbs(Host host) {
+        this.host = host;
+    }
+
+    @Override
+    public BridgeProto.HelloReply.Builder hello() {
+        HostInfo info = host.info();
+        CriuStatus c = criu;
+        if (c == null) criu = c = host.criuStatus();
+        BridgeProto.HelloReply.Builder b = BridgeProto.HelloReply.newBuilder().setHostName(nz(info.name())).setKernel(nz(info.kernel()))
+                .setUser(nz(info.user())).setUid(LiveProcesses.effectiveUid()).setCriuVia(nz(c.via())).setCriuCheckOk(c.checkOk())
+                .setCriuCheck(nz(c.check()));
+        if (c.path() != null) b.setCriuPath(c.path().toString());
+        if (c.version() != null) b.setCriuVersion(c.version());
+        return b;
+    }
+
+    private static String nz(String s) { return s == null ? "" : s; }
+
+    @Override
+    public IpcGraph scan(Set<Integer> roots) throws Refused {
+        try {
+            if (roots.isEmpty()) return host.scan();
+            try (LiveScanner s = new LiveScanner()) {
+                return s.scan(ScanScope.subtrees(roots));
+            }
+        } catch (Exception e) {
+            throw new Refused(Code.FAILED, "the scan failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Map<Integer, Character> states(Collection<Integer> pids) {
+        return host.processStates(pids);
+    }
+
+    @Override
+    public Running dump(byte[] json, Consumer<BridgeProto.JsonReply> events) throws Refused {
+        DumpRequest req = decode(json, DumpRequest.class);
+        RequestChecks.pid(req.root(), "dump root");
+        RequestChecks.pids(req.processes(), "dump processes");
+        RequestChecks.path(req.folder(), "dump folder");
+        if (req.options().workDir() != null) RequestChecks.path(req.options().workDir(), "dump work dir");
+        HostOperation<?> op = host.dump(req, ev -> events.accept(reply("host-event", ev)));
+        return running(op, "dump-outcome", r -> r);
+    }
+
+    @Override
+    public Running restore(byte[] json, Consumer<BridgeProto.JsonReply> events) throws Refused {
+        RestoreRequest req = decode(json, RestoreRequest.class);
+        RequestChecks.path(req.plan().imagesDir(), "restore images");
+        if (req.plan().workDir() != null) RequestChecks.path(req.plan().workDir(), "restore work dir");
+        RequestChecks.pids(req.waitForPids(), "restore waits for");
+        if (req.waitAtMost().isNegative() || req.waitAtMost().compareTo(MAX_WAIT) > 0) {
+            throw new Refused(Code.INVALID_REQUEST, "restore may wait 0.." + MAX_WAIT.toMinutes() + " minutes, not " + req.waitAtMost());
+        }
+        HostOperation<RestoreResult> op = host.restore(req, ev -> events.accept(reply("host-event", ev)));
+        return running(op, "restore-result", r -> {
+            if (r instanceof RestoreResult.Restored ok) {
+                // the kept ends stay here, alive while the bridge runs (protocol 1 does not stream them)
+                if (ok.wiring() != null) kept.add(ok.wiring());
+                return new RestoreResult.Restored(ok.rootPid(), ok.pids(), null, ok.result());
+            }
+            return r;
+        });
+    }
+
+    @Override
+    public BridgeProto.JsonReply openImages(Path path) throws Refused {
+        try {
+            return reply("opened-images", host.openImages(path));
+        } catch (ImageFormatException e) {
+            boolean missing = e.kind() == ImageFormatException.Kind.NOT_A_DUMP || e.kind() == ImageFormatException.Kind.MISSING_IMAGE;
+            throw new Refused(missing ? Code.NOT_FOUND : Code.FAILED, e.getMessage());
+        } catch (RuntimeException e) {
+            throw new Refused(Code.FAILED, "cannot read " + path + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public BridgeProto.JsonReply folder(BridgeProto.FolderRequest f) throws Refused {
+        if (!f.getMakeNew()) return reply("folder-check", host.checkImagesFolder(Path.of(f.getPath())));
+        LocalDateTime at;
+        try {
+            at = f.getAt().isEmpty() ? LocalDateTime.now() : LocalDateTime.parse(f.getAt());
+        } catch (DateTimeParseException e) {
+            throw new Refused(Code.INVALID_REQUEST, "folder time: " + e.getMessage());
+        }
+        Path p = host.newImagesFolder(f.getPath().isEmpty() ? null : Path.of(f.getPath()), f.getRootPid(), at);
+        return reply("new-folder", p.toString());
+    }
+
+    @Override
+    public String readLog(Path path, long maxBytes) throws Refused {
+        try {
+            return host.readLog(path, maxBytes);
+        } catch (NoSuchFileException e) {
+            throw new Refused(Code.NOT_FOUND, "no file " + path);
+        } catch (IOException e) {
+            throw new Refused(Code.FAILED, e.getMessage());
+        }
+    }
+
+    @Override
+    public Running calibrate(BridgeProto.CalibrateRequest r, Consumer<BridgeProto.JsonReply> events) throws Refused {
+        Path criu = CriuLocator.locate().map(CriuLocator.Located::path)
+                .orElseThrow(() -> new Refused(Code.FAILED, "no criu on this host (scripts/provision-criu.sh)"));
+        ProbeCatalogue cat = ProbeCatalogue.builtIn();
+        if (r.getKindsCount() > 0) {
+            for (String k : r.getKindsList()) {
+                if (cat.kinds().stream().noneMatch(x -> x.id().equals(k))) throw new Refused(Code.INVALID_REQUEST, "no probe kind " + k);
+            }
+            cat = cat.only(r.getKindsList());
+        }
+        CalibrationEngine.Settings s = CalibrationEngine.Settings.of(criu).withCatalogue(cat).withWrite(r.getWrite())
+                .withParallelism(r.getParallelism() == 0 ? CalibrationEngine.DEFAULT_PARALLELISM : r.getParallelism());
+        CalibrationRun run = CalibrationEngine.start(s, (entry, done, total) -> events.accept(reply("calibration-step", entry)));
+        CompletableFuture<BridgeProto.JsonReply> out = run.future().thenApply(rep -> reply("calibration-report", rep));
+        return new Running() {
+            @Override public CompletableFuture<BridgeProto.JsonReply> result() { return out; }
+            @Override public void cancel() { run.cancel(); }
+        };
+    }
+
+    private static <T> T decode(byte[] json, Class<T> type) throws Refused {
+        try {
+            return BridgeJson.read(json, type);
+        } catch (IOException e) {
+            throw new Refused(Code.INVALID_REQUEST, "not a valid " + type.getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    static BridgeProto.JsonReply reply(String type, Object value) {
+        return BridgeProto.JsonReply.newBuilder().setType(type).setJson(ByteString.copyFrom(BridgeJson.write(value))).build();
+    }
+
+    private static <R> Running running(HostOperation<R> op, String type, java.util.function.Function<R, Object> wire) {
+        CompletableFuture<BridgeProto.JsonReply> out = op.result().thenApply(r -> reply(type, wire.apply(r)));
+        return new Running() {
+            @Override public CompletableFuture<BridgeProto.JsonReply> result() { return out; }
+            @Override public void cancel() { op.cancel(); }
+        };
+    }
+
+    /** Closes the kept ends of the trees restored through this bridge (they see them close) and the host. */
+    @Override
+    public void close() {
+        kept.forEach(KeptWiring::close);
+        kept.clear();
+        host.close();
+    }
+}

@@ -1,0 +1,279 @@
+package org.criuatlas.bridge.server;
+
+import com.google.protobuf.ByteString;
+import org.criuatlas.bridge.AtlasVersion;
+import org.criuatlas.bridge.server.BridgeVerbs.Refused;
+import org.criuatlas.bridge.server.FrameChannel.FrameException;
+import org.criuatlas.bridge.server.proto.BridgeProto;
+import org.criuatlas.bridge.server.proto.BridgeProto.Error.Code;
+import org.criuatlas.bridge.server.proto.BridgeProto.Reply;
+import org.criuatlas.bridge.server.proto.BridgeProto.Request;
+import org.criuatlas.model.IpcGraph;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The bridge's loop: reads requests from a {@link FrameChannel}, checks their fields
+ * ({@link RequestChecks}), answers hello itself and hands the rest to {@link BridgeVerbs}. Never
+ * ends because of what it reads: a malformed frame, an unknown verb, a bad field or a failing verb
+ * is a typed {@link BridgeProto.Error} reply and the loop goes on; only a lost framing (a frame
+ * too large, the stream ending inside one) or the end of the stream ends a connection, cancelling
+ * what that connection started. Each privileged action is logged (System.Logger, to the bridge's
+ * log file, never to the frames' stream).
+ */
+public final class BridgeServer implements AutoCloseable {
+    public static final int PROTOCOL = 1;
+    private static final System.Logger LOG = System.getLogger(BridgeServer.class.getName());
+
+    private final BridgeVerbs verbs;
+    private final ExecutorService work;
+    private final AtomicLong framesRead = new AtomicLong();
+    private final AtomicLong errorsSent = new AtomicLong();
+
+    public BridgeServer(BridgeVerbs verbs) {
+        this.verbs = Objects.requireNonNull(verbs, "verbs");
+        AtomicInteger n = new AtomicInteger();
+        this.work = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "bridge-verb-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Frames read on every connection so far. */
+    public long framesRead() { return framesRead.get(); }
+
+    /** Error replies sent so far. */
+    public long errorsSent() { return errorsSent.get(); }
+
+    /**
+     * Serves one client until its stream ends (or framing is lost); blocks. {@code peer} names the
+     * client in the log.
+     */
+    public void serve(InputStream in, OutputStream out, String peer) {
+        try (Connection c = new Connection(new FrameChannel(in, out), peer)) {
+            c.run();
+        }
+    }
+
+    @Override
+    public void close() {
+        work.shutdownNow();
+    }
+
+    private final class Connection implements AutoCloseable {
+        final FrameChannel ch;
+        final String peer;
+        final ScanDeltas.Sender deltas = new ScanDeltas.Sender();
+        final Map<Long, BridgeVerbs.Running> running = new ConcurrentHashMap<>();
+        volatile boolean helloed;
+
+        Connection(FrameChannel ch, String peer) {
+            this.ch = ch;
+            this.peer = peer;
+        }
+
+        void run() {
+            while (true) {
+                byte[] body;
+                try {
+                    body = ch.readFrame();
+                } catch (FrameException e) {
+                    // framing is lost: say why, then end this connection
+                    error(0, e.kind() == FrameException.Kind.TOO_LARGE ? Code.FRAME_TOO_LARGE : Code.TRUNCATED_FRAME, e.getMessage());
+                    return;
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "bridge connection {0} ended: {1}", peer, e.getMessage());
+                    return;
+                }
+                if (body == null) return;
+                framesRead.incrementAndGet();
+                Request r;
+                try {
+                    r = Request.parseFrom(body);
+                } catch (IOException | RuntimeException e) {
+                    error(0, Code.MALFORMED_FRAME, "a frame of " + body.length + " bytes is not a request: " + e.getMessage());
+                    continue;
+                }
+                try {
+                    handle(r);
+                } catch (Refused e) {
+                    error(r.getId(), e.code(), e.getMessage());
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "bridge request " + r.getVerbCase() + " failed", e);
+                    error(r.getId(), Code.FAILED, e.toString());
+                }
+            }
+        }
+
+        void handle(Request r) throws Refused {
+            long id = r.getId();
+            if (r.getVerbCase() == Request.VerbCase.VERB_NOT_SET) {
+                if (!r.getUnknownFields().asMap().isEmpty()) {
+                    throw new Refused(Code.UNKNOWN_VERB, "verb " + r.getUnknownFields().asMap().keySet()
+                            + " is not one this bridge (protocol " + PROTOCOL + ") knows");
+                }
+                throw new Refused(Code.INVALID_REQUEST, "a request without a verb");
+            }
+            if (id == 0) throw new Refused(Code.INVALID_REQUEST, "request id 0 is reserved");
+            if (r.getVerbCase() == Request.VerbCase.HELLO) {
+                hello(id, r.getHello());
+                return;
+            }
+            if (!helloed) throw new Refused(Code.NO_HELLO, "send hello first");
+            if (running.containsKey(id)) throw new Refused(Code.INVALID_REQUEST, "request " + id + " is still running");
+            switch (r.getVerbCase()) {
+                case SCAN -> {
+                    List<Integer> roots = r.getScan().getRootsList();
+                    RequestChecks.pids(roots, "scan roots");
+                    boolean wantDeltas = r.getScan().getDeltas();
+                    async(id, () -> {
+                        LOG.log(System.Logger.Level.DEBUG, "{0}: scan{1}", peer, roots.isEmpty() ? "" : " of " + roots);
+                        IpcGraph g = verbs.scan(new HashSet<>(roots));
+                        ScanDeltas.Encoded e = deltas.encode(g, wantDeltas);
+                        BridgeProto.GraphReply.Builder b = BridgeProto.GraphReply.newBuilder().setGeneration(e.generation()).setBase(e.base());
+                        if (e.full() != null) b.setFullJson(ByteString.copyFrom(e.full()));
+                        else b.setDeltaJson(ByteString.copyFrom(e.delta()));
+                        send(Reply.newBuilder().setId(id).setLast(true).setGraph(b).build());
+                    });
+                }
+                case PLAN_INPUTS -> {
+                    List<Integer> pids = r.getPlanInputs().getPidsList();
+                    RequestChecks.pids(pids, "plan inputs");
+                    BridgeProto.PlanInputsReply.Builder b = BridgeProto.PlanInputsReply.newBuilder();
+                    verbs.states(pids).forEach((p, s) -> b.putStates(p, String.valueOf(s)));
+                    send(Reply.newBuilder().setId(id).setLast(true).setPlanInputs(b).build());
+                }
+                case DUMP -> {
+                    LOG.log(System.Logger.Level.INFO, "{0}: dump requested ({1} bytes of request)", peer, r.getDump().getRequestJson().size());
+                    track(id, verbs.dump(r.getDump().getRequestJson().toByteArray(), ev -> event(id, ev)));
+                }
+                case RESTORE -> {
+                    LOG.log(System.Logger.Level.INFO, "{0}: restore requested", peer);
+                    track(id, verbs.restore(r.getRestore().getRequestJson().toByteArray(), ev -> event(id, ev)));
+                }
+                case CALIBRATE -> {
+                    int par = r.getCalibrate().getParallelism();
+                    if (r.getCalibrate().getKindsCount() > 1000) throw new Refused(Code.INVALID_REQUEST, "too many probe kinds");
+                    if (par > RequestChecks.MAX_PARALLELISM) throw new Refused(Code.INVALID_REQUEST, "parallelism " + par + " (0.." + RequestChecks.MAX_PARALLELISM + ")");
+                    LOG.log(System.Logger.Level.INFO, "{0}: calibration requested", peer);
+                    track(id, verbs.calibrate(r.getCalibrate(), ev -> event(id, ev)));
+                }
+                case OPEN_IMAGES -> {
+                    Path p = RequestChecks.path(r.getOpenImages().getPath(), "open images");
+                    async(id, () -> {
+                        LOG.log(System.Logger.Level.INFO, "{0}: open images {1}", peer, p);
+                        send(Reply.newBuilder().setId(id).setLast(true).setJson(verbs.openImages(p)).build());
+                    });
+                }
+                case FOLDER -> {
+                    BridgeProto.FolderRequest f = r.getFolder();
+                    if (!f.getMakeNew() || !f.getPath().isEmpty()) RequestChecks.path(f.getPath(), "folder");
+                    if (f.getMakeNew()) RequestChecks.pid(f.getRootPid(), "folder root");
+                    send(Reply.newBuilder().setId(id).setLast(true).setJson(verbs.folder(f)).build());
+                }
+                case READ_LOG -> {
+                    Path p = RequestChecks.path(r.getReadLog().getPath(), "read log");
+                    long max = RequestChecks.size(r.getReadLog().getMaxBytes(), RequestChecks.MAX_LOG_BYTES, "read log max bytes");
+                    async(id, () -> {
+                        LOG.log(System.Logger.Level.INFO, "{0}: read log {1}", peer, p);
+                        String text = verbs.readLog(p, max);
+                        send(Reply.newBuilder().setId(id).setLast(true).setText(BridgeProto.TextReply.newBuilder().setText(text)).build());
+                    });
+                }
+                case CANCEL -> {
+                    long target = r.getCancel().getTarget();
+                    BridgeVerbs.Running op = running.get(target);
+                    if (op == null) throw new Refused(Code.UNKNOWN_REQUEST, "no request " + Long.toUnsignedString(target) + " is running");
+                    LOG.log(System.Logger.Level.INFO, "{0}: cancel of request {1}", peer, target);
+                    op.cancel();
+                    send(Reply.newBuilder().setId(id).setLast(true).setText(BridgeProto.TextReply.newBuilder().setText("cancel asked")).build());
+                }
+                default -> throw new Refused(Code.UNKNOWN_VERB, "verb " + r.getVerbCase() + " is not served");
+            }
+        }
+
+        void hello(long id, BridgeProto.HelloRequest h) throws Refused {
+            if (h.getProtocol() != PROTOCOL) {
+                throw new Refused(Code.UNSUPPORTED_PROTOCOL, "this bridge (CRIU Atlas " + AtlasVersion.version() + ") speaks protocol "
+                        + PROTOCOL + ", the client " + h.getProtocol());
+            }
+            BridgeProto.HelloReply.Builder b = verbs.hello().setProtocol(PROTOCOL).setVersion(AtlasVersion.version())
+                    .clearVerbs().addAllVerbs(BridgeVerbs.VERBS).setPid((int) ProcessHandle.current().pid());
+            LOG.log(System.Logger.Level.INFO, "{0}: hello from CRIU Atlas {1}, serving as uid {2}", peer, h.getClientVersion(), b.getUid());
+            helloed = true;
+            send(Reply.newBuilder().setId(id).setLast(true).setHello(b).build());
+        }
+
+        interface Job {
+            void run() throws Refused, IOException;
+        }
+
+        void async(long id, Job job) {
+            try {
+                work.execute(() -> {
+                    try {
+                        job.run();
+                    } catch (Refused e) {
+                        error(id, e.code(), e.getMessage());
+                    } catch (IOException | RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "bridge request " + id + " failed", e);
+                        error(id, Code.FAILED, String.valueOf(e.getMessage()));
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                error(id, Code.FAILED, "the bridge is shutting down");
+            }
+        }
+
+        void track(long id, BridgeVerbs.Running op) {
+            running.put(id, op);
+            op.result().whenComplete((reply, t) -> {
+                running.remove(id);
+                if (t != null) error(id, t instanceof Refused rf ? rf.code() : Code.FAILED, String.valueOf(t.getMessage()));
+                else send(Reply.newBuilder().setId(id).setLast(true).setJson(reply).build());
+            });
+        }
+
+        void event(long id, BridgeProto.JsonReply ev) {
+            send(Reply.newBuilder().setId(id).setLast(false).setJson(ev).build());
+        }
+
+        void error(long id, Code code, String message) {
+            errorsSent.incrementAndGet();
+            send(Reply.newBuilder().setId(id).setLast(true)
+                    .setError(BridgeProto.Error.newBuilder().setCode(code).setMessage(message == null ? "" : message)).build());
+        }
+
+        void send(Reply r) {
+            try {
+                ch.write(r);
+            } catch (IOException e) {
+                // the client is gone: the reader sees the end and closes
+                LOG.log(System.Logger.Level.DEBUG, "bridge reply to {0} not sent: {1}", peer, e.getMessage());
+            }
+        }
+
+        @Override
+        public void close() {
+            List<BridgeVerbs.Running> ops = new ArrayList<>(running.values());
+            if (!ops.isEmpty()) LOG.log(System.Logger.Level.INFO, "{0}: connection ended; cancelling {1} running request(s)", peer, ops.size());
+            ops.forEach(BridgeVerbs.Running::cancel);
+            ch.close();
+        }
+    }
+}

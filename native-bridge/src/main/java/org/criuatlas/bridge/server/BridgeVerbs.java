@@ -1,0 +1,69 @@
+package org.criuatlas.bridge.server;
+
+import org.criuatlas.bridge.server.proto.BridgeProto;
+import org.criuatlas.model.IpcGraph;
+
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * What a bridge does for its client once a request has been read and its fields checked
+ * ({@link BridgeServer}). Implemented over the host of this machine ({@code org.criuatlas.host.bridge.HostVerbs});
+ * a typed refusal is a {@link Refused}.
+ */
+public interface BridgeVerbs {
+    /** The host's facts for hello: name, kernel, user, uid, CRIU. The server adds the protocol fields. */
+    BridgeProto.HelloReply.Builder hello();
+
+    /** A live snapshot (of {@code roots} and their descendants; everything when empty). */
+    IpcGraph scan(Set<Integer> roots) throws Refused;
+
+    /** The state letter of each pid that exists. */
+    Map<Integer, Character> states(Collection<Integer> pids);
+
+    /** A dump; {@code requestJson} is a {@code org.criuatlas.host.DumpRequest}. Events and the outcome are JSON replies. */
+    Running dump(byte[] requestJson, Consumer<BridgeProto.JsonReply> events) throws Refused;
+
+    /** A restore; {@code requestJson} is a {@code org.criuatlas.host.RestoreRequest}. */
+    Running restore(byte[] requestJson, Consumer<BridgeProto.JsonReply> events) throws Refused;
+
+    /** Reads a dump's images. */
+    BridgeProto.JsonReply openImages(Path path) throws Refused;
+
+    /** Checks a folder for a dump, or names a new one under {@code path}. */
+    BridgeProto.JsonReply folder(BridgeProto.FolderRequest request) throws Refused;
+
+    /** A CRIU log, at most {@code maxBytes}. */
+    String readLog(Path path, long maxBytes) throws Refused;
+
+    /** Probes this host's CRIU (the calibration); events are progress. */
+    Running calibrate(BridgeProto.CalibrateRequest request, Consumer<BridgeProto.JsonReply> events) throws Refused;
+
+    /** A long operation in flight. */
+    interface Running {
+        CompletableFuture<BridgeProto.JsonReply> result();
+
+        void cancel();
+    }
+
+    /** A request the bridge refuses, with the code the client sees. */
+    final class Refused extends Exception {
+        private final BridgeProto.Error.Code code;
+
+        public Refused(BridgeProto.Error.Code code, String message) {
+            super(message);
+            this.code = code;
+        }
+
+        public BridgeProto.Error.Code code() { return code; }
+    }
+
+    /** The verbs of protocol 1, as hello lists them. */
+    List<String> VERBS = List.of("hello", "scan", "plan_inputs", "dump", "restore", "open_images", "calibrate", "cancel",
+            "folder", "read_log");
+}
