@@ -180,6 +180,13 @@ public final class BridgeServer implements AutoCloseable {
                         send(Reply.newBuilder().setId(id).setLast(true).setJson(verbs.openImages(p)).build());
                     });
                 }
+                case PREVIEW_RESTORE -> {
+                    Path p = RequestChecks.path(r.getPreviewRestore().getPath(), "preview restore");
+                    async(id, () -> {
+                        LOG.log(System.Logger.Level.INFO, "{0}: restore preview of {1}", peer, p);
+                        send(Reply.newBuilder().setId(id).setLast(true).setJson(verbs.previewRestore(p)).build());
+                    });
+                }
                 case FOLDER -> {
                     BridgeProto.FolderRequest f = r.getFolder();
                     if (!f.getMakeNew() || !f.getPath().isEmpty()) RequestChecks.path(f.getPath(), "folder");

@@ -35,6 +35,9 @@ public interface BridgeVerbs {
     /** Reads a dump's images. */
     BridgeProto.JsonReply openImages(Path path) throws Refused;
 
+    /** What a restore of the dump in {@code path} would meet on this machine (read only). */
+    BridgeProto.JsonReply previewRestore(Path path) throws Refused;
+
     /** Checks a folder for a dump, or names a new one under {@code path}. */
     BridgeProto.JsonReply folder(BridgeProto.FolderRequest request) throws Refused;
 

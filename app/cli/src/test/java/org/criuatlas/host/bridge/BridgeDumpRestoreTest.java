@@ -61,6 +61,13 @@ class BridgeDumpRestoreTest {
             assertEquals(Set2.of(pids), new java.util.TreeSet<>(opened.dump().graph().processes().keySet()), "the images hold the tree");
             long before = TestProcs.counter(counter);
 
+            // the restore preview through the bridge: the same as this machine's own, and clear (the pids are free)
+            org.criuatlas.plan.restore.RestorePreview viaBridge = host.previewRestore(images);
+            org.criuatlas.plan.restore.RestorePreview here = new org.criuatlas.host.LocalHost(Runnable::run).previewRestore(images);
+            assertEquals(pids.size(), viaBridge.processes(), "the preview counts the dumped processes");
+            assertEquals(here.conflicts(), viaBridge.conflicts(), "the bridge's preview is this machine's preview");
+            assertTrue(viaBridge.conflicts(org.criuatlas.plan.restore.RestorePreview.Kind.PID_TAKEN).isEmpty(), "the tree's pids are free: " + viaBridge.conflicts());
+
             RestoreResult r = host.restore(RestoreRequest.now(RestoreWiringPlan.of(opened.dump())), null).result().get(120, TimeUnit.SECONDS);
             RestoreResult.Restored ok = assertInstanceOf(RestoreResult.Restored.class, r, r.toString());
             restored.addAll(ok.pids());

@@ -196,6 +196,19 @@ public final class BridgeHost implements Host {
     }
 
     @Override
+    public org.criuatlas.plan.restore.RestorePreview previewRestore(Path dir) throws ImageFormatException {
+        try {
+            Reply r = link.call(Request.newBuilder().setPreviewRestore(BridgeProto.PreviewRestoreRequest.newBuilder().setPath(dir.toString())));
+            return json(r.getJson(), org.criuatlas.plan.restore.RestorePreview.class);
+        } catch (BridgeException e) {
+            if (e.hostFailed()) throw e;
+            if (e.code() == BridgeProto.Error.Code.INVALID_REQUEST) throw new IllegalArgumentException(e.getMessage(), e);
+            throw new ImageFormatException(e.code() == BridgeProto.Error.Code.NOT_FOUND ? ImageFormatException.Kind.NOT_A_DUMP
+                    : ImageFormatException.Kind.IO, dir, 0, e.getMessage());
+        }
+    }
+
+    @Override
     public String readLog(Path log, long maxBytes) throws IOException {
         try {
             Reply r = link.call(Request.newBuilder().setReadLog(BridgeProto.ReadLogRequest.newBuilder().setPath(log.toString())

@@ -132,6 +132,20 @@ public final class HostVerbs implements BridgeVerbs, AutoCloseable {
     }
 
     @Override
+    public BridgeProto.JsonReply previewRestore(Path path) throws Refused {
+        try {
+            return reply("restore-preview", host.previewRestore(path));
+        } catch (ImageFormatException e) {
+            boolean missing = e.kind() == ImageFormatException.Kind.NOT_A_DUMP || e.kind() == ImageFormatException.Kind.MISSING_IMAGE;
+            throw new Refused(missing ? Code.NOT_FOUND : Code.FAILED, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new Refused(Code.INVALID_REQUEST, e.getMessage());
+        } catch (RuntimeException e) {
+            throw new Refused(Code.FAILED, "cannot preview a restore of " + path + ": " + e.getMessage());
+        }
+    }
+
+    @Override
     public BridgeProto.JsonReply folder(BridgeProto.FolderRequest f) throws Refused {
         if (!f.getMakeNew()) return reply("folder-check", host.checkImagesFolder(Path.of(f.getPath())));
         LocalDateTime at;
