@@ -7,6 +7,7 @@ import org.criuatlas.bridge.criu.CriuLocator;
 import org.criuatlas.bridge.criu.CriuOptions;
 import org.criuatlas.bridge.criu.CriuResult;
 import org.criuatlas.bridge.criu.CriuSession;
+import org.criuatlas.bridge.trust.ChildEnvironment;
 import org.criuatlas.bridge.images.ImageDump;
 import org.criuatlas.bridge.images.ImageFormatException;
 import org.criuatlas.bridge.images.ImageReader;
@@ -378,7 +379,10 @@ public final class LocalHost implements Host {
 
     private static String run(List<String> cmd) {
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().clear();
+            pb.environment().putAll(ChildEnvironment.forCriu()); // criu --version / check, as root
+            Process p = pb.start();
             // read before waiting: a full pipe would block criu
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
