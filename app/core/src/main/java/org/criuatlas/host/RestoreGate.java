@@ -94,12 +94,12 @@ public final class RestoreGate {
             return new Verdict(abs, requestingUid, out);
         }
         // the folders above: whoever may rename one of them could swap the images under the restore
-        for (Path p = real.getParent(); p != null; p = p.getParent()) owner(p, requestingUid, true, out);
+        for (Path p = real.getParent(); p != null; p = p.getParent()) owner(p, "the folder above, " + p + ",", requestingUid, true, out);
         // a link on the way there counts by its owner (its target is judged above)
         for (Path p = abs; p != null; p = p.getParent()) {
-            if (Files.isSymbolicLink(p)) owner(p, requestingUid, false, out);
+            if (Files.isSymbolicLink(p)) owner(p, "the link " + p, requestingUid, false, out);
         }
-        owner(real, requestingUid, false, out);
+        owner(real, "the folder", requestingUid, false, out);
         try (DirectoryStream<Path> s = Files.newDirectoryStream(real)) {
             for (Path f : s) {
                 String name = f.getFileName().toString();
@@ -113,7 +113,7 @@ public final class RestoreGate {
                     out.add(new Finding(Concern.NOT_A_PLAIN_FILE, f, name + " is " + (facts.isLink() ? "a symbolic link"
                             : facts.isDirectory() ? "a folder" : "not a plain file") + " (CRIU writes plain files only)"));
                 }
-                owner(f, requestingUid, false, out);
+                owner(f, name, requestingUid, false, out);
             }
         } catch (IOException e) {
             out.add(new Finding(Concern.UNREADABLE, real, "cannot list " + real + ": " + e.getMessage()));
@@ -121,7 +121,7 @@ public final class RestoreGate {
         return new Verdict(abs, requestingUid, out);
     }
 
-    private static void owner(Path p, int requestingUid, boolean above, List<Finding> out) {
+    private static void owner(Path p, String what, int requestingUid, boolean above, List<Finding> out) {
         FileTrust.Facts facts;
         try {
             facts = FileTrust.lstat(p);
@@ -129,7 +129,6 @@ public final class RestoreGate {
             out.add(new Finding(Concern.UNREADABLE, p, "cannot examine " + p + ": " + e.getMessage()));
             return;
         }
-        String what = above ? "the folder above, " + p + "," : p.toString();
         if (facts.uid() != 0 && facts.uid() != requestingUid) {
             out.add(new Finding(Concern.FOREIGN_OWNER, p, what + " belongs to " + FileTrust.userName(facts.uid())
                     + " (uid " + facts.uid() + "), not to root" + (requestingUid != 0 ? " or " + FileTrust.userName(requestingUid) : "")));
