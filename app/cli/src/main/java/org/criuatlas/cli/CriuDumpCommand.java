@@ -4,11 +4,15 @@ import org.criuatlas.bridge.criu.CriuCommandLine;
 import org.criuatlas.bridge.criu.CriuOptions;
 import org.criuatlas.bridge.criu.CriuSession;
 import org.criuatlas.bridge.proc.LiveProcesses;
+import org.criuatlas.bridge.trust.SafeFolders;
+import org.criuatlas.bridge.trust.UnsafeFolderException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,8 +39,16 @@ public final class CriuDumpCommand implements Callable<Integer> {
         if (!LiveProcesses.exists(pid)) throw new CliException(ExitCode.NOT_FOUND, "no process " + pid);
         CriuRunOutput.requireRoot("dump");
         Path criu = CriuRunOutput.locateCriu().path();
-        if (Files.exists(images) && !Files.isDirectory(images))
+        if (Files.exists(images) && !Files.isDirectory(images, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(images))
             throw CriuRunOutput.usage(images + " is not a folder: --images wants the folder for the dump's images");
+        try {
+            // new and 0700, or an existing folder of ours that nobody else can write into (the session checks again)
+            SafeFolders.prepareDumpFolder(images);
+        } catch (UnsafeFolderException e) {
+            throw new CliException(ExitCode.NOT_TRUSTED, e.getMessage());
+        } catch (IOException e) {
+            throw new CliException(ExitCode.NOT_PERMITTED, "cannot make " + images + ": " + e.getMessage());
+        }
         return CriuRunOutput.run("dump", run, listener -> {
             CriuOptions o = CriuOptions.defaults().withPid(pid).withImagesDir(images.toAbsolutePath()).withWorkDir(run.absoluteWorkDir())
                     .withLeaveRunning(leaveRunning).withExternal(external).withShellJob(shellJob).withExtUnixSk(extUnixSk)

@@ -3,6 +3,7 @@ package org.criuatlas.cli;
 import org.criuatlas.bridge.criu.CriuCommandLine;
 import org.criuatlas.bridge.criu.CriuOptions;
 import org.criuatlas.bridge.criu.CriuSession;
+import org.criuatlas.host.RestoreGate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,6 +34,8 @@ public final class CriuRestoreCommand implements Callable<Integer> {
     @Option(names = "--preview", description = "Restore nothing: list what stands in the way on this machine now (image pids in use,"
             + " named socket paths gone or taken, files missing or changed) and how the obligations would be wired."
             + " Exit 3 when a conflict would make the restore fail.") boolean preview;
+    @Option(names = "--trust-folder", description = "Restore even though the trust gate refused the images folder"
+            + " (not owned by root or you, writable by others): only after reading why it refused.") boolean trustFolder;
     @Option(names = {"-v", "--log-level"}, description = "CRIU log level 0..4 (default 4).") int logLevel = 4;
     @Mixin CriuRunOptions run = new CriuRunOptions();
 
@@ -56,6 +59,14 @@ public final class CriuRestoreCommand implements Callable<Integer> {
             throw CriuRunOutput.usage(images + " holds an incomplete dump (" + CriuSession.INCOMPLETE_MARKER + "); use --force to try anyway");
         if (preview) return RestorePreviewOutput.run(images, run.json);
         CriuRunOutput.requireRoot("restore");
+        // before criu is located (which runs it): a refused folder never gets as far as a criu process
+        RestoreGate.Verdict verdict = RestoreGate.check(images);
+        if (force) verdict = verdict.without(RestoreGate.Concern.INCOMPLETE_DUMP); // accepted above
+        if (!verdict.trusted()) {
+            if (!trustFolder)
+                throw new CliException(ExitCode.NOT_TRUSTED, verdict.explain() + " Restore anyway only if you trust it: add --trust-folder.");
+            System.err.println("criu-atlas restore: going on because of --trust-folder: " + verdict.explain());
+        }
         Path criu = CriuRunOutput.locateCriu().path();
         return CriuRunOutput.run("restore", run, listener -> {
             CriuOptions o = CriuOptions.defaults().withImagesDir(images.toAbsolutePath()).withWorkDir(run.absoluteWorkDir())

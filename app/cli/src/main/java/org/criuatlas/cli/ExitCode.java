@@ -15,6 +15,7 @@ public enum ExitCode {
     NO_CRIU(7, "no usable criu: set CRIU_ATLAS_CRIU or run scripts/provision-criu.sh"),
     CRIU_NO_REPLY(8, "criu did not answer: its worker died, broke the protocol, or was cancelled"),
     HOST_FAILED(9, "the host named by --host (or the local bridge) could not be reached, ended, or broke the bridge protocol; criu-atlas there is missing or older"),
+    NOT_TRUSTED(10, "refused for safety: a restore's image folder (or an image in it, or a folder above) belongs to someone other than root or you, is writable by others or holds an incomplete dump (`restore --trust-folder` goes on after reading why); or a dump's folder is a link, someone else's or writable by others"),
     INTERNAL_ERROR(70, "a bug in CRIU Atlas: the stack trace is in the log file (`criu-atlas about` prints where)");
 
     /** The process exit status. */

@@ -1,6 +1,8 @@
 package org.criuatlas.host;
 
 import org.criuatlas.bridge.criu.CriuSession;
+import org.criuatlas.bridge.trust.SafeFolders;
+import org.criuatlas.bridge.trust.UnsafeFolderException;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -21,7 +23,7 @@ import java.util.stream.Stream;
  * nothing is ever deleted; the user chooses another folder or a new sub-folder instead.
  */
 public final class ImagesFolder {
-    public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    public static final Set<PosixFilePermission> OWNER_ONLY = SafeFolders.OWNER_ONLY;
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private ImagesFolder() {}
@@ -44,6 +46,13 @@ public final class ImagesFolder {
             return new FolderCheck(f, FolderCheck.Status.NOT_USABLE, f + " is a symbolic link; choose the real folder.");
         if (!Files.isDirectory(f))
             return new FolderCheck(f, FolderCheck.Status.NOT_USABLE, f + " is a file, not a folder.");
+        try {
+            SafeFolders.checkOwnFolder(f);
+        } catch (UnsafeFolderException e) {
+            return new FolderCheck(f, FolderCheck.Status.NOT_USABLE, e.getMessage() + ".");
+        } catch (IOException e) {
+            return new FolderCheck(f, FolderCheck.Status.NOT_USABLE, "Cannot read " + f + ": " + e.getMessage());
+        }
         int count = 0;
         boolean dump = false, incomplete = false;
         try (DirectoryStream<Path> s = Files.newDirectoryStream(f)) {
@@ -77,19 +86,16 @@ public final class ImagesFolder {
         FolderCheck c = check(folder);
         if (!c.usable()) throw new NotUsable(c);
         Path f = c.folder();
+        try {
+            // the one routine that makes image folders: new and 0700, or an empty one of ours nobody else can write into
+            SafeFolders.prepareDumpFolder(f);
+        } catch (UnsafeFolderException e) {
+            throw new NotUsable(new FolderCheck(f, FolderCheck.Status.NOT_USABLE, e.getMessage() + "."));
+        }
         if (c.status() == FolderCheck.Status.WILL_CREATE) {
-            Path parent = f.getParent();
-            if (parent != null) Files.createDirectories(parent);
-            try {
-                Files.createDirectory(f, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-            } catch (FileAlreadyExistsException e) {
-                // made meanwhile by someone else: only go on if it is still empty
-                FolderCheck again = check(f);
-                if (!again.usable()) throw new NotUsable(again);
-                return f;
-            }
-            // the umask may have taken bits away from the attribute; say exactly what we mean
-            Files.setPosixFilePermissions(f, OWNER_ONLY);
+            // made meanwhile by someone else: only go on if it is still empty
+            FolderCheck again = check(f);
+            if (!again.usable()) throw new NotUsable(again);
         }
         return f;
     }

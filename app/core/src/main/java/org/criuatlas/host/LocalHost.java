@@ -7,6 +7,7 @@ import org.criuatlas.bridge.criu.CriuLocator;
 import org.criuatlas.bridge.criu.CriuOptions;
 import org.criuatlas.bridge.criu.CriuResult;
 import org.criuatlas.bridge.criu.CriuSession;
+import org.criuatlas.bridge.trust.ChildEnvironment;
 import org.criuatlas.bridge.images.ImageDump;
 import org.criuatlas.bridge.images.ImageFormatException;
 import org.criuatlas.bridge.images.ImageReader;
@@ -20,6 +21,8 @@ import org.criuatlas.restore.RestoreOutcome;
 import org.criuatlas.restore.RestoreRunner;
 
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -349,11 +352,30 @@ public final class LocalHost implements Host {
             if (e instanceof RestoreEvent.Step s) ev.accept(new HostEvent.Step(s.name(), s.detail(), s.at()));
             else if (e instanceof RestoreEvent.Criu c) ev.accept(new HostEvent.Criu(c.event(), c.at()));
         };
-        RestoreRunner.Job job = request.waitForPids().isEmpty()
-                ? runner.restore(request.plan(), forward)
-                : runner.waitThenRestore(request.plan(), request.waitForPids(), request.waitAtMost(), forward);
-        CompletableFuture<RestoreResult> result = job.outcome().thenApply(LocalHost::result);
-        HostOperation<RestoreResult> op = new HostOperation<>(result, job::cancel);
+        AtomicReference<RestoreRunner.Job> started = new AtomicReference<>();
+        AtomicBoolean cancelled = new AtomicBoolean();
+        // the trust gate reads the file system: on the work executor, before criu is ever spawned
+        CompletableFuture<RestoreGate.Verdict> gate = request.trustConfirmed()
+                ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> RestoreGate.check(request.plan().imagesDir()), parts.work());
+        CompletableFuture<RestoreResult> result = gate.thenCompose(verdict -> {
+            if (verdict != null && !verdict.trusted()) {
+                ev.accept(new HostEvent.Step("trust", verdict.explain(), Instant.now()));
+                return CompletableFuture.completedFuture(new RestoreResult.NeedsConfirmation(verdict));
+            }
+            if (cancelled.get()) return CompletableFuture.completedFuture(new RestoreResult.Cancelled("before criu started"));
+            RestoreRunner.Job job = request.waitForPids().isEmpty()
+                    ? runner.restore(request.plan(), forward)
+                    : runner.waitThenRestore(request.plan(), request.waitForPids(), request.waitAtMost(), forward);
+            started.set(job);
+            if (cancelled.get()) job.cancel();
+            return job.outcome().thenApply(LocalHost::result);
+        });
+        HostOperation<RestoreResult> op = new HostOperation<>(result, () -> {
+            cancelled.set(true);
+            RestoreRunner.Job j = started.get();
+            if (j != null) j.cancel();
+        });
         track(op);
         return op;
     }
@@ -397,7 +419,10 @@ public final class LocalHost implements Host {
 
     private static String run(List<String> cmd) {
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().clear();
+            pb.environment().putAll(ChildEnvironment.forCriu()); // criu --version / check, as root
+            Process p = pb.start();
             // read before waiting: a full pipe would block criu
             byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {

@@ -12,15 +12,25 @@ import java.util.Objects;
  * @param plan        the wiring plan (images, replacements, destinations)
  * @param waitForPids pids a previous attempt found taken: wait until they are free first (empty: restore at once)
  * @param waitAtMost  how long to wait for them
+ * @param trustConfirmed the user read why the trust gate refused the images folder and goes on anyway
  */
-public record RestoreRequest(RestoreWiringPlan plan, List<Integer> waitForPids, Duration waitAtMost) {
+public record RestoreRequest(RestoreWiringPlan plan, List<Integer> waitForPids, Duration waitAtMost, boolean trustConfirmed) {
     public RestoreRequest {
         Objects.requireNonNull(plan, "plan");
         waitForPids = List.copyOf(waitForPids == null ? List.of() : waitForPids);
         waitAtMost = waitAtMost == null ? Duration.ZERO : waitAtMost;
     }
 
+    public RestoreRequest(RestoreWiringPlan plan, List<Integer> waitForPids, Duration waitAtMost) {
+        this(plan, waitForPids, waitAtMost, false);
+    }
+
     public static RestoreRequest now(RestoreWiringPlan plan) {
         return new RestoreRequest(plan, List.of(), Duration.ZERO);
+    }
+
+    /** This request with the user's go-ahead past the trust gate. */
+    public RestoreRequest trusted() {
+        return new RestoreRequest(plan, waitForPids, waitAtMost, true);
     }
 }

@@ -15,6 +15,12 @@ public sealed interface RestoreResult {
     /** criu failed ({@code result} set) or the wiring could not be built ({@code result} null). Nothing restored runs. */
     record Failed(String why, CriuResult result) implements RestoreResult {}
 
+    /**
+     * The trust gate refused the images folder ({@link RestoreGate}); criu was not started. Ask the
+     * user with {@code verdict.reasons()} and restore again with {@link RestoreRequest#trusted()} to go on.
+     */
+    record NeedsConfirmation(RestoreGate.Verdict verdict) implements RestoreResult {}
+
     /** Cancelled; nothing restored runs. */
     record Cancelled(String how) implements RestoreResult {}
 }

@@ -1,6 +1,7 @@
 package org.criuatlas.restore;
 
 import org.criuatlas.bridge.os.ChildProcess;
+import org.criuatlas.bridge.trust.ChildEnvironment;
 import org.criuatlas.bridge.os.Fd;
 import org.criuatlas.plan.restore.Replacement;
 
@@ -64,7 +65,7 @@ public final class CommandEnd implements WiredEnd {
         try (Fd out = Fd.appendTo(outputFile)) {
             Fd stdin = replacement.ourEndReads() ? fd : null;
             Fd stdout = replacement.ourEndWrites() ? fd : out;
-            child = ChildProcess.startShell(command, System.getenv(), stdin, stdout, out);
+            child = ChildProcess.startShell(command, ChildEnvironment.forCommand(), stdin, stdout, out);
         } catch (RuntimeException e) {
             throw new WiringException(key, "could not start \"" + command + "\"", e);
         } finally {

@@ -1,5 +1,7 @@
 package org.criuatlas.bridge.criu;
 
+import org.criuatlas.bridge.trust.ChildEnvironment;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -153,7 +155,10 @@ public final class CriuLocator {
 
     private static CriuVersion runVersion(Path criu) {
         try {
-            Process p = new ProcessBuilder(criu.toString(), "--version").redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(criu.toString(), "--version").redirectErrorStream(true);
+            pb.environment().clear();
+            pb.environment().putAll(ChildEnvironment.forCriu());
+            Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(5, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -9,6 +9,7 @@ import org.criuatlas.bridge.images.CriuStats;
 import org.criuatlas.bridge.images.ImageFormatException;
 import org.criuatlas.bridge.proc.LiveProcesses;
 import org.criuatlas.bridge.proc.ProcStat;
+import org.criuatlas.bridge.trust.SafeFolders;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -257,8 +258,9 @@ public final class CriuSession implements AutoCloseable {
                 imagesDir = tempDir;
             }
             if (request == Request.DUMP) {
-                Files.createDirectories(imagesDir);
-                Files.writeString(imagesDir.resolve(INCOMPLETE_MARKER),
+                // new and 0700, or an existing folder of ours nobody else can write into; the marker never through a link
+                imagesDir = SafeFolders.prepareDumpFolder(imagesDir);
+                SafeFolders.writeMarker(imagesDir, INCOMPLETE_MARKER,
                         "A CRIU Atlas dump into this directory started at " + started + " and has not finished successfully.\n");
             }
             if (workDir != null) Files.createDirectories(workDir);

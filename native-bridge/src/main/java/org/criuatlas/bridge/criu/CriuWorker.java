@@ -1,5 +1,7 @@
 package org.criuatlas.bridge.criu;
 
+import org.criuatlas.bridge.trust.ChildEnvironment;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +48,8 @@ final class CriuWorker implements AutoCloseable {
         placements.add(new int[] {rpcEnd, rpcFd});
         handIn.forEach((criuFd, ourFd) -> placements.add(new int[] {ourFd, criuFd}));
         String[] argv = {criu.toString(), "swrk", Integer.toString(rpcFd)};
-        String[] envp = System.getenv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        // an allow-listed environment: no LD_*, no CRIU_LIBS_DIR, nothing the caller happens to have
+        String[] envp = ChildEnvironment.envp(ChildEnvironment.forCriu());
         int[] pipe = LibC.pipe(LibC.O_CLOEXEC);
         int pid;
         try {

@@ -60,8 +60,13 @@ public final class WiringFixtures {
     }
 
     public static RestoreWiringPlan plan() {
+        return plan(Path.of("/img"));
+    }
+
+    /** The same plan for images in {@code imagesDir}. */
+    public static RestoreWiringPlan plan(Path imagesDir) {
         IpcGraph g = graph();
-        return RestoreWiringPlan.of(Path.of("/img"), g, ImageObligations.of(g));
+        return RestoreWiringPlan.of(imagesDir, g, ImageObligations.of(g));
     }
 
     private static UnixSocket sock(long ino, SocketType t, SocketName name, long peer, Holder h) {

@@ -254,6 +254,9 @@ public final class RestoreBoardModel implements AutoCloseable {
             status.set("PID " + t.pids() + " is still taken. " + t.why());
         } else if (o instanceof RestoreResult.Failed f) {
             status.set("Restore failed: " + f.why());
+        } else if (o instanceof RestoreResult.NeedsConfirmation n) {
+            // the trust gate stopped it before criu started (confirm panel: not built yet)
+            status.set("Not restored: " + n.verdict().explain());
         } else if (o instanceof RestoreResult.Cancelled c) {
             status.set("Cancelled: " + c.how());
         }

@@ -1,0 +1,140 @@
+package org.criuatlas.host;
+
+import org.criuatlas.bridge.criu.CriuSession;
+import org.criuatlas.bridge.trust.Credentials;
+import org.criuatlas.bridge.trust.FileTrust;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Whether a restore as root may use an image folder. CRIU restores whatever the images say, as root:
+ * a folder another user could have written is code that user gets to run as root. So the folder,
+ * every image in it and every folder above it must belong to root or to the user who asked for the
+ * restore, and none may be writable by others (a folder above may be, when it is sticky like /tmp);
+ * a folder carrying the incomplete-dump marker is refused too. A refusal lists every finding; the
+ * user may still go on after reading them (CLI {@code --trust-folder}, the window's confirm panel).
+ * Not root: nothing to gate (criu then cannot do more than the user can).
+ */
+public final class RestoreGate {
+    /** Findings of one kind are listed up to this many; the rest are counted. */
+    static final int LIST_AT_MOST = 8;
+
+    public enum Concern {
+        /** The folder, an image or a folder above belongs to another user. */
+        FOREIGN_OWNER,
+        /** Users other than the owner may write it. */
+        WRITABLE_BY_OTHERS,
+        /** An image is a link, FIFO, device or folder instead of a plain file. */
+        NOT_A_PLAIN_FILE,
+        /** The folder holds the mark of a dump that did not finish. */
+        INCOMPLETE_DUMP,
+        /** The folder could not be examined. */
+        UNREADABLE
+    }
+
+    /** One reason not to trust the folder. */
+    public record Finding(Concern concern, Path path, String why) {}
+
+    /** The gate's answer for one folder, for one requesting user. */
+    public record Verdict(Path folder, int requestingUid, List<Finding> findings) {
+        public Verdict {
+            findings = List.copyOf(findings);
+        }
+
+        public boolean trusted() { return findings.isEmpty(); }
+
+        /** Whether a finding of {@code c} is among them. */
+        public boolean has(Concern c) { return findings.stream().anyMatch(f -> f.concern() == c); }
+
+        /** These findings without those of {@code c} (e.g. the incomplete mark that a {@code --force} already accepted). */
+        public Verdict without(Concern c) {
+            return new Verdict(folder, requestingUid, findings.stream().filter(f -> f.concern() != c).toList());
+        }
+
+        /** One line per finding (at most {@link #LIST_AT_MOST} of a kind, then a count). */
+        public List<String> reasons() {
+            List<String> out = new ArrayList<>();
+            for (Concern c : Concern.values()) {
+                List<Finding> of = findings.stream().filter(f -> f.concern() == c).toList();
+                of.stream().limit(LIST_AT_MOST).forEach(f -> out.add(f.why()));
+                if (of.size() > LIST_AT_MOST) out.add("… and " + (of.size() - LIST_AT_MOST) + " more like that");
+            }
+            return out;
+        }
+
+        /** A paragraph for a message: what is wrong and why it matters. */
+        public String explain() {
+            return "Restoring " + folder + " as root would run whatever its images say as root, and the folder is not"
+                    + " trusted: " + String.join("; ", reasons()) + ".";
+        }
+    }
+
+    private RestoreGate() {}
+
+    /** The gate for this process: gates only when it runs as root, for the user who asked ({@link Credentials#requestingUid()}). */
+    public static Verdict check(Path folder) {
+        if (Credentials.effectiveUid() != 0) return new Verdict(folder, Credentials.realUid(), List.of());
+        return check(folder, Credentials.requestingUid());
+    }
+
+    /** The gate as root for {@code requestingUid} (root and that user are trusted owners). Reads the file system. */
+    public static Verdict check(Path folder, int requestingUid) {
+        Path abs = folder.toAbsolutePath().normalize();
+        List<Finding> out = new ArrayList<>();
+        Path real;
+        try {
+            real = abs.toRealPath();
+        } catch (IOException e) {
+            out.add(new Finding(Concern.UNREADABLE, abs, "cannot resolve " + abs + ": " + e.getMessage()));
+            return new Verdict(abs, requestingUid, out);
+        }
+        // the folders above: whoever may rename one of them could swap the images under the restore
+        for (Path p = real.getParent(); p != null; p = p.getParent()) owner(p, "the folder above, " + p + ",", requestingUid, true, out);
+        // a link on the way there counts by its owner (its target is judged above)
+        for (Path p = abs; p != null; p = p.getParent()) {
+            if (Files.isSymbolicLink(p)) owner(p, "the link " + p, requestingUid, false, out);
+        }
+        owner(real, "the folder", requestingUid, false, out);
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(real)) {
+            for (Path f : s) {
+                String name = f.getFileName().toString();
+                if (name.equals(CriuSession.INCOMPLETE_MARKER)) {
+                    out.add(new Finding(Concern.INCOMPLETE_DUMP, f, "it holds an incomplete dump (" + name
+                            + "): the dump that wrote it did not finish"));
+                    continue;
+                }
+                FileTrust.Facts facts = FileTrust.lstat(f);
+                if (!facts.isRegularFile()) {
+                    out.add(new Finding(Concern.NOT_A_PLAIN_FILE, f, name + " is " + (facts.isLink() ? "a symbolic link"
+                            : facts.isDirectory() ? "a folder" : "not a plain file") + " (CRIU writes plain files only)"));
+                }
+                owner(f, name, requestingUid, false, out);
+            }
+        } catch (IOException e) {
+            out.add(new Finding(Concern.UNREADABLE, real, "cannot list " + real + ": " + e.getMessage()));
+        }
+        return new Verdict(abs, requestingUid, out);
+    }
+
+    private static void owner(Path p, String what, int requestingUid, boolean above, List<Finding> out) {
+        FileTrust.Facts facts;
+        try {
+            facts = FileTrust.lstat(p);
+        } catch (IOException e) {
+            out.add(new Finding(Concern.UNREADABLE, p, "cannot examine " + p + ": " + e.getMessage()));
+            return;
+        }
+        if (facts.uid() != 0 && facts.uid() != requestingUid) {
+            out.add(new Finding(Concern.FOREIGN_OWNER, p, what + " belongs to " + FileTrust.userName(facts.uid())
+                    + " (uid " + facts.uid() + "), not to root" + (requestingUid != 0 ? " or " + FileTrust.userName(requestingUid) : "")));
+        }
+        if (facts.writableByOthers() && !(above && facts.sticky())) {
+            out.add(new Finding(Concern.WRITABLE_BY_OTHERS, p, what + " is writable by other users (mode " + facts.modeOctal() + ")"));
+        }
+    }
+}
