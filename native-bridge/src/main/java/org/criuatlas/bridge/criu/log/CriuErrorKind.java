@@ -53,7 +53,7 @@ public enum CriuErrorKind {
             "A process in the dump holds a file lock (flock, POSIX or OFD).",
             "Dump with --file-locks (restore with --file-locks too); the locked file must exist at restore."),
     /** Dump: a SysV shared-memory attachment of a namespace CRIU does not dump; groups pid, address. */
-    SYSV_SHM_OUTSIDE_IPC_NS(Phase.DUMP, "criu/cr-dump.c:478", "Task (\\d+) with SysVIPC shmem map @([0-9a-fA-Fx]+) doesn't live in IPC ns",
+    SYSV_SHM_OUTSIDE_IPC_NS(Phase.DUMP, "criu/cr-dump.c:478", "Task (\\d+) with SysVIPC shmem map @(\\S+) doesn't live in IPC ns",
             "A process in the dump has SysV shared memory of the host's IPC namespace attached; CRIU dumps SysV IPC only with a private IPC namespace.",
             "Run the program in its own IPC namespace (unshare -i) so the namespace is dumped with it, or detach the segment."),
     /** Dump: an io_uring instance (its fd cannot be passed to the parasite). */
