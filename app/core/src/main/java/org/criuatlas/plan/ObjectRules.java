@@ -233,7 +233,7 @@ final class ObjectRules {
         List<String> notes = new ArrayList<>();
         if (s.protocol() == InetProtocol.TCP && s.state() == InetState.LISTEN) {
             if (s.recvQueue() > 0) {
-                CriuError e = CriuError.of(CriuErrorKind.TCP_IN_FLIGHT, "inet: In-flight connection (l) for " + s.ino());
+                CriuError e = CriuError.of(CriuErrorKind.TCP_IN_FLIGHT, "inet: In-flight connection (l) for " + Long.toHexString(s.ino()));
                 out.add(new Found("tcp-listen-pending", "network", what + " with " + s.recvQueue() + " connection"
                         + (s.recvQueue() == 1 ? "" : "s") + " not accepted yet", pid, fd,
                         o -> o.contains(SKIP_IN_FLIGHT) ? optionsReadable(t, "a TCP listener")

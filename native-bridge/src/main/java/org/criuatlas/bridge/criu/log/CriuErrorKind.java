@@ -44,8 +44,8 @@ public enum CriuErrorKind {
     TCP_CONNECTED(Phase.DUMP, "criu/sk-inet.c:200", "inet: Connected TCP socket, consider using --tcp-established option",
             "A process in the dump holds a connected TCP socket.",
             "Dump with --tcp-established (restore needs the same addresses and a quiet peer) or --tcp-close (the connection is closed at restore)."),
-    /** Dump without --skip-in-flight: a TCP listener with a connection not accepted yet; group 1 its inode. */
-    TCP_IN_FLIGHT(Phase.DUMP, "criu/sk-inet.c:185", "inet: In-flight connection \\(l\\) for (\\d+)",
+    /** Dump without --skip-in-flight: a TCP listener with a connection not accepted yet; group 1 its inode in hex. */
+    TCP_IN_FLIGHT(Phase.DUMP, "criu/sk-inet.c:185", "inet: In-flight connection \\(l\\) for ([0-9a-fA-F]+)",
             "A TCP listener in the dump has a connection waiting in its accept queue.",
             "Dump with --skip-in-flight: the waiting connection is dropped and the client must connect again."),
     /** Dump without --file-locks: a process holds a file lock. */
