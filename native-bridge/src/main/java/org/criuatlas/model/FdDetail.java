@@ -13,10 +13,17 @@ public sealed interface FdDetail permits FdDetail.File, FdDetail.AnonInode, FdDe
      *                 {@code mnt_id:} and the first field of /proc/PID/mountinfo), -1 unknown
      * @param deleted  the file was unlinked while open (the link ends in " (deleted)")
      * @param flavor   memfd, POSIX shared memory under /dev/shm, or an ordinary file
+     * @param nlink    hard links to the inode (a deleted file with links left is CRIU's link-remap case), -1 unknown
+     * @param size     bytes (CRIU copies a deleted file up to its ghost limit into the images), -1 unknown
      */
-    record File(int devMajor, int devMinor, long ino, int mntId, boolean deleted, FileFlavor flavor) implements FdDetail {
+    record File(int devMajor, int devMinor, long ino, int mntId, boolean deleted, FileFlavor flavor, int nlink, long size)
+            implements FdDetail {
         public File {
             flavor = flavor == null ? FileFlavor.ORDINARY : flavor;
+        }
+
+        public File(int devMajor, int devMinor, long ino, int mntId, boolean deleted, FileFlavor flavor) {
+            this(devMajor, devMinor, ino, mntId, deleted, flavor, -1, -1);
         }
 
         /** "MAJ:MIN" in hex, as /proc/locks and fdinfo lock lines spell a device. */
@@ -28,8 +35,13 @@ public sealed interface FdDetail permits FdDetail.File, FdDetail.AnonInode, FdDe
      *
      * @param kind what it is
      * @param name the name after {@code anon_inode:}, without brackets
+     * @param pidfdTarget for a pidfd: the pid it refers to (fdinfo {@code Pid:}), else 0
      */
-    record AnonInode(AnonInodeKind kind, String name) implements FdDetail {}
+    record AnonInode(AnonInodeKind kind, String name, int pidfdTarget) implements FdDetail {
+        public AnonInode(AnonInodeKind kind, String name) {
+            this(kind, name, 0);
+        }
+    }
 
     /**
      * A terminal.

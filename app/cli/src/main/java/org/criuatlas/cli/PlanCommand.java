@@ -95,8 +95,10 @@ public final class PlanCommand implements Callable<Integer> {
             else all.forEach(s -> System.out.print(SuggestionReport.text(s)));
             return all.stream().allMatch(s -> s.alreadyDumps() || !s.suggestions().isEmpty()) ? ExitCode.OK.code : ExitCode.CHECK_SAYS_NO.code;
         }
+        // the plan is made for the CRIU CRIU Atlas would run (its version, this kernel, the measured facts);
+        // for another host, by CRIU's rules alone: its CRIU's measured facts stay there
         PlanSet set = DumpPlanner.planAll(g, new Selection(pids, new HashSet<>(include), new HashSet<>(exclude)), d,
-                exists::test);
+                exists::test, host.remote() ? org.criuatlas.plan.CriuTarget.RULES : org.criuatlas.plan.CriuTarget.detect());
         System.out.print(json ? Json.write(PlanJson.of(set)) + "\n" : PlanReport.text(set, g));
         return set.willSucceed() ? ExitCode.OK.code : ExitCode.CHECK_SAYS_NO.code;
     }

@@ -21,11 +21,23 @@ import java.util.List;
  * @param firstError    the error line CRIU will print first when the dump fails, else null
  * @param reasons       why the dump would fail or cannot be predicted (empty when it will succeed)
  * @param warnings      what will dump but break or change at restore
+ * @param objects       the objects CRIU judges one by one (inet sockets, locks, SysV IPC, anon inodes, namespaces, ...)
+ * @param basis         the CRIU the plan was made for and where its verdicts come from
+ *                      ("calibrated against CRIU 4.2.1 on Linux 6.18.44", "rules ...")
  */
 public record DumpPlan(int root, String rootCommand, List<Integer> dumped, List<PlanCheck> checks,
                        List<Crossing> crossings, CriuOptions options, List<RestoreObligation> obligations,
-                       Outcome outcome, CriuError firstError, List<String> reasons, List<String> warnings) {
+                       Outcome outcome, CriuError firstError, List<String> reasons, List<String> warnings,
+                       List<ObjectVerdict> objects, String basis) {
+    public DumpPlan(int root, String rootCommand, List<Integer> dumped, List<PlanCheck> checks,
+                    List<Crossing> crossings, CriuOptions options, List<RestoreObligation> obligations,
+                    Outcome outcome, CriuError firstError, List<String> reasons, List<String> warnings) {
+        this(root, rootCommand, dumped, checks, crossings, options, obligations, outcome, firstError, reasons, warnings, List.of(), "");
+    }
+
     public DumpPlan {
+        objects = objects == null ? List.of() : List.copyOf(objects);
+        basis = basis == null ? "" : basis;
         dumped = List.copyOf(dumped);
         checks = List.copyOf(checks);
         crossings = List.copyOf(crossings);

@@ -44,6 +44,20 @@ public final class DumpPlanner {
 
     private DumpPlanner() {}
 
+    private static volatile CriuTarget defaultTarget = CriuTarget.RULES;
+
+    /**
+     * The CRIU that plans are made for when none is given: set once CRIU Atlas knows which CRIU it
+     * uses ({@link CriuTarget#detect()}, off the UI thread). Until then the rules apply.
+     */
+    public static void setDefaultTarget(CriuTarget t) {
+        defaultTarget = t == null ? CriuTarget.RULES : t;
+    }
+
+    public static CriuTarget defaultTarget() {
+        return defaultTarget;
+    }
+
     /** Plans with every process assumed alive (the snapshot is fresh). */
     public static DumpPlan plan(IpcGraph g, int root, Decisions d) {
         return plan(g, root, d, pid -> true);
@@ -51,6 +65,11 @@ public final class DumpPlanner {
 
     /** Plans a whole selection: one dump per independent root, plus what the selection cannot do as asked. */
     public static PlanSet planAll(IpcGraph g, Selection sel, Decisions d, IntPredicate alive) {
+        return planAll(g, sel, d, alive, defaultTarget);
+    }
+
+    /** {@link #planAll(IpcGraph, Selection, Decisions, IntPredicate)} for a given CRIU. */
+    public static PlanSet planAll(IpcGraph g, Selection sel, Decisions d, IntPredicate alive, CriuTarget target) {
         List<PlanCheck> sc = new ArrayList<>();
         List<Integer> roots = new ArrayList<>();
         for (int r : sel.roots()) {
@@ -98,12 +117,20 @@ public final class DumpPlanner {
                             + (ca > 1 ? "; to dump them together, dump from their common ancestor pid " + ca + " (" + comm(g, ca) + ")" : "")));
         }
         List<DumpPlan> plans = new ArrayList<>();
-        for (int r : independent) plans.add(plan(g, r, d, alive));
+        for (int r : independent) plans.add(plan(g, r, d, alive, target));
         return new PlanSet(plans, sc, ca);
     }
 
     /** Plans {@code criu dump -t root} under the given decisions. */
     public static DumpPlan plan(IpcGraph g, int root, Decisions d, IntPredicate alive) {
+        return plan(g, root, d, alive, defaultTarget);
+    }
+
+    /** Plans {@code criu dump -t root} under the given decisions, for the given CRIU. */
+    public static DumpPlan plan(IpcGraph g, int root, Decisions d, IntPredicate alive, CriuTarget target) {
+        if (g == null) throw new IllegalArgumentException("no snapshot to plan from");
+        if (d == null) d = Decisions.NONE;
+        if (target == null) target = defaultTarget;
         ProcessInfo rp = g.process(root);
         if (rp == null) {
             Prediction p = alive.test(root)
@@ -111,7 +138,8 @@ public final class DumpPlanner {
                     : Prediction.fails(CriuError.of(CriuErrorKind.PROCESS_GONE, "Unable to detach from " + root + ": No such process"),
                     "there is no process " + root);
             PlanCheck c = new PlanCheck(PlanCheck.Kind.ROOT_MISSING, root, p, p.why());
-            return finish(root, "", List.of(), List.of(c), List.of(), CriuOptions.defaults().withPid(root), List.of());
+            return finish(root, "", List.of(), List.of(c), List.of(), d.objects().applyTo(CriuOptions.defaults().withPid(root)), List.of(),
+                    List.of(), target);
         }
         Set<Integer> inside = g.subtree(root);
         List<PlanCheck> checks = new ArrayList<>();
@@ -147,9 +175,10 @@ public final class DumpPlanner {
                     SocketName.NONE, false, "dumped as a shell job: restore with --shell-job too; the restored tree joins the"
                     + " session and terminal of the process that runs the restore"));
         }
-        CriuOptions o = CriuOptions.defaults().withPid(root).withShellJob(d.shellJob()).withExtUnixSk(extUnixSk)
-                .withExternal(List.copyOf(external));
-        return finish(root, rp.commandText(), List.copyOf(inside), checks, crossings, o, obligations);
+        List<ObjectVerdict> objects = ObjectRules.judge(g, root, inside, d, target);
+        CriuOptions o = d.objects().applyTo(CriuOptions.defaults().withPid(root).withShellJob(d.shellJob()).withExtUnixSk(extUnixSk)
+                .withExternal(List.copyOf(external)));
+        return finish(root, rp.commandText(), List.copyOf(inside), checks, crossings, o, obligations, objects, target);
     }
 
     /** The deepest process that has every pid in {@code pids} in its subtree, 0 if none in the snapshot. */
@@ -224,14 +253,14 @@ public final class DumpPlanner {
             }
             if (p.netNs() != 0 && hostNet != 0 && p.netNs() != hostNet) {
                 if (pid == root) {
+                    // measured (CRIU 4.1.1 and 4.2.1): a root in its own network namespace dumps
                     out.add(new PlanCheck(PlanCheck.Kind.OTHER_NET_NAMESPACE, pid,
-                            Prediction.unknown("the root has its own network namespace"),
+                            Prediction.dumps("the root has its own network namespace: CRIU dumps it"),
                             "pid " + pid + " lives in its own network namespace: CRIU dumps the whole namespace and locks its network"
-                                    + " with iptables-restore first (where that tool is missing the dump fails: \"net: Locking network failed\")"));
+                                    + " while dumping (where the iptables/nftables tools are missing the dump fails: \"net: Locking network failed\")"));
                 } else {
                     out.add(new PlanCheck(PlanCheck.Kind.OTHER_NET_NAMESPACE, pid, Prediction.dumps("nested network namespace"),
-                            "pid " + pid + " lives in another network namespace: CRIU dumps it with the namespace, but the scan cannot"
-                                    + " see that namespace's unix sockets, so their connections are not checked here"));
+                            "pid " + pid + " lives in another network namespace: CRIU dumps it with the namespace"));
                 }
             }
             for (FdInfo f : p.fds()) {
@@ -762,19 +791,25 @@ public final class DumpPlanner {
     /** CRIU's order of failure: seizing, per-process files, tty pairs, the session check, external sockets. */
     private static int phase(CriuError e) {
         return switch (e.kind()) {
-            case PROCESS_GONE, NETWORK_LOCK -> 0;
-            case DANGLING_TTY, TOO_MANY_PIPES, UNIX_PEER_MISSING -> 1;
-            case TTY_WITHOUT_MASTER -> 2;
+            case PROCESS_GONE, NETWORK_LOCK, UNSEIZABLE -> 0;
+            case NESTED_PID_NAMESPACE, SESSION_LEADER_OUTSIDE_PID_NS -> 1;
+            // per task: memory (the SysV check, the executable's mount) before files
+            case SYSV_SHM_OUTSIDE_IPC_NS, MOUNT_NOT_FOUND -> 2;
+            case DANGLING_TTY, TOO_MANY_PIPES, UNIX_PEER_MISSING, SOCKET_OPT_UNSUPPORTED, TCP_CONNECTED, TCP_IN_FLIGHT, IO_URING,
+                 UNSUPPORTED_FILE, PIDFD_OUTSIDE, GHOST_TOO_BIG, LINK_REMAP_NEEDED, LINK_REMAP_CROSS_DEVICE -> 3;
+            case TTY_WITHOUT_MASTER -> 4;
+            case FILE_LOCKS_HELD -> 5;
             // measured: the session check (pstree) fails before the external socket check
-            case NOT_SESSION_LEADER -> 3;
-            case EXTERNAL_SOCKET_USED, HALF_STREAM_CONNECTION, NAMELESS_EXTERNAL_SOCKET -> 4;
+            case NOT_SESSION_LEADER -> 6;
+            case EXTERNAL_SOCKET_USED, HALF_STREAM_CONNECTION, NAMELESS_EXTERNAL_SOCKET -> 7;
             // restore errors: CriuError.of never makes one for a dump prediction
-            case EXTERNAL_SOCKET_IN_IMAGE, UNABLE_TO_OPEN_FD, PID_TAKEN, BAD_INHERIT_FD, RESTORED_TASK_CRASHED, OTHER_ERROR -> 5;
+            case EXTERNAL_SOCKET_IN_IMAGE, UNABLE_TO_OPEN_FD, PID_TAKEN, BAD_INHERIT_FD, RESTORED_TASK_CRASHED, OTHER_ERROR -> 8;
         };
     }
 
     private static DumpPlan finish(int root, String cmd, List<Integer> dumped, List<PlanCheck> checks, List<Crossing> crossings,
-                                   CriuOptions options, List<RestoreObligation> obligations) {
+                                   CriuOptions options, List<RestoreObligation> obligations, List<ObjectVerdict> objects,
+                                   CriuTarget target) {
         List<String> reasons = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         CriuError first = null;
@@ -802,8 +837,24 @@ public final class DumpPlanner {
                 case DUMPS -> { for (String n : c.notes()) warnings.add(c.kind().label + " " + c.key() + ": " + n); }
             }
         }
+        for (ObjectVerdict v : objects) {
+            Prediction p = v.withDecisions();
+            String what = v.kind() + " " + v.object();
+            switch (p.outcome()) {
+                case DUMP_FAILS -> {
+                    fails = true;
+                    first = earlier(first, p.error());
+                    String line = p.error().line() + "  [" + what + "]";
+                    if (!reasons.contains(line)) reasons.add(line);
+                }
+                case UNKNOWN -> { unknown = true; reasons.add(what + ": " + p.why()); }
+                case DUMPS_BREAKS_AT_RESTORE -> { breaks = true; warnings.add(what + ": " + p.why()); }
+                case DUMPS -> { if (v.overruled()) warnings.add(what + ": " + v.basisText()); }
+            }
+        }
         Outcome o = fails ? Outcome.DUMP_FAILS : unknown ? Outcome.UNKNOWN : breaks ? Outcome.DUMPS_BREAKS_AT_RESTORE : Outcome.DUMPS;
-        return new DumpPlan(root, cmd, dumped, checks, crossings, options, obligations, o, first, reasons, warnings);
+        return new DumpPlan(root, cmd, dumped, checks, crossings, options, obligations, o, first, reasons, warnings, objects,
+                target.describe());
     }
 
     private static CriuError earlier(CriuError a, CriuError b) {

@@ -21,6 +21,8 @@ public record Fix(Kind kind, String title, String consequence, int newRoot, bool
         SHELL_JOB,
         /** Hand a replacement pipe end to the restore ({@code --inherit-fd fd[N]:pipe:[INO]}). */
         INHERIT_PIPE,
+        /** A CRIU option for an object ({@code --tcp-established}, {@code --file-locks}, ...); the title is the option. */
+        OPTION,
         /** Accept the consequence; nothing to set. */
         ACCEPT,
         /** A tempting option that does not help (ticking the wrong inode, ext_unix_sk on a pair). */

@@ -82,11 +82,26 @@ public final class PlanReport {
                 for (String note : c.notes()) b.append("    note: ").append(note).append('\n');
             }
         }
+        if (!p.objects().isEmpty()) {
+            List<ObjectVerdict> notable = p.objects().stream().filter(v -> !v.withDecisions().outcome().dumps() || v.overruled()
+                    || v.withoutHelp().outcome() != v.withDecisions().outcome()).toList();
+            b.append("\nObjects CRIU checks one by one (").append(p.objects().size()).append(", ")
+                    .append(p.objects().size() - notable.size()).append(" of them dump as they are):\n");
+            for (ObjectVerdict v : notable) {
+                b.append(" - ").append(v.kind()).append(": ").append(v.object()).append(" (pid ").append(v.pid()).append(")\n");
+                b.append("    without help: ").append(says(v.withoutHelp())).append('\n');
+                for (Fix f : v.fixes()) b.append(f.works() ? "      * " : "      x ").append(f.title()).append(": ").append(f.consequence()).append('\n');
+                b.append("    with your choices: ").append(says(v.withDecisions())).append('\n');
+                b.append("    basis: ").append(v.basisText()).append('\n');
+                for (String note : v.notes()) b.append("    note: ").append(note).append('\n');
+            }
+        }
         if (!p.obligations().isEmpty()) {
             b.append("\nThe restore will need:\n");
             for (RestoreObligation o : p.obligations()) b.append(" - ").append(o.key()).append(": ").append(o.explanation()).append('\n');
         }
         b.append("\nCommand: ").append(DumpCommand.text(p.options().withLogLevel(4).withLeaveRunning(false), IMAGES_PLACEHOLDER)).append('\n');
+        if (!p.basis().isEmpty()) b.append("Basis: ").append(p.basis()).append('\n');
         b.append("Will the dump succeed as planned? ").append(p.willSucceed() ? "yes" : "no").append("\n\n");
     }
 

@@ -57,6 +57,25 @@ public record FdInfoFields(long pos, long flags, int mntId, long ino, int ttyInd
         return new FdInfoFields(pos, flags, mnt, ino, tty, locks);
     }
 
+    /** The {@code Pid:} line of a pidfd's fdinfo (the target's pid as the reader sees it), 0 when absent or -1 (exited). */
+    public static int pidfdPid(byte[] b, int len) {
+        int i = 0;
+        while (i < len) {
+            int eol = i;
+            while (eol < len && b[eol] != '\n') eol++;
+            if (startsWith(b, i, eol, "Pid:")) {
+                String v = new String(b, i + 4, eol - i - 4, StandardCharsets.UTF_8).strip();
+                try {
+                    return Integer.parseInt(v);
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+            i = eol + 1;
+        }
+        return 0;
+    }
+
     private static boolean startsWith(byte[] b, int from, int end, String prefix) {
         if (end - from < prefix.length()) return false;
         for (int k = 0; k < prefix.length(); k++) if (b[from + k] != prefix.charAt(k)) return false;

@@ -116,7 +116,7 @@ final class NativeProcFs implements ProcFs {
             if (fdDirFd < 0) fdDirFd = openAt(dirFd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
             setPath(fd);
             try {
-                statx(fdDirFd, path, 0, STATX_TYPE | STATX_MODE | STATX_INO | STATX_MNT_ID, stx);
+                statx(fdDirFd, path, 0, STATX_TYPE | STATX_MODE | STATX_NLINK | STATX_INO | STATX_BYTES | STATX_MNT_ID, stx);
             } catch (LastErrorException e) {
                 throw new ProcError("statx(fd)", e.getErrorCode());
             }
@@ -124,7 +124,9 @@ final class NativeProcFs implements ProcFs {
             ByteBuffer x = stxView;
             int mnt = (x.getInt(STX_MASK) & STATX_MNT_ID) != 0 ? (int) x.getLong(STX_MNT_ID) : -1;
             return new FileStat(Short.toUnsignedInt(x.getShort(STX_MODE)), x.getLong(STX_INO),
-                    x.getInt(STX_DEV_MAJOR), x.getInt(STX_DEV_MINOR), mnt);
+                    x.getInt(STX_DEV_MAJOR), x.getInt(STX_DEV_MINOR), mnt,
+                    (x.getInt(STX_MASK) & STATX_NLINK) != 0 ? x.getInt(STX_NLINK) : -1,
+                    (x.getInt(STX_MASK) & STATX_BYTES) != 0 ? x.getLong(STX_BYTES) : -1);
         }
 
         @Override

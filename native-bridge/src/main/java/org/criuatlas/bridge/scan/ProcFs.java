@@ -26,7 +26,12 @@ interface ProcFs extends AutoCloseable {
      * @param devMinor device minor
      * @param mntId    mount id, -1 when the kernel does not report it
      */
-    record FileStat(int mode, long ino, int devMajor, int devMinor, int mntId) {}
+    /** @param nlink hard links, -1 unknown; @param size bytes, -1 unknown */
+    record FileStat(int mode, long ino, int devMajor, int devMinor, int mntId, int nlink, long size) {
+        public FileStat(int mode, long ino, int devMajor, int devMinor, int mntId) {
+            this(mode, ino, devMajor, devMinor, mntId, -1, -1);
+        }
+    }
 
     interface Dir extends AutoCloseable {
         /** A whole file under the process directory ("stat", "status", "cmdline", "maps", "mountinfo"). */

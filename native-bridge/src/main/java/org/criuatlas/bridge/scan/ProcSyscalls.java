@@ -21,7 +21,9 @@ final class ProcSyscalls {
     static final int O_RDONLY = 0;
     static final int O_DIRECTORY = 0x10000;
     static final int O_CLOEXEC = 0x80000;
-    static final int STATX_TYPE = 0x1, STATX_MODE = 0x2, STATX_INO = 0x100, STATX_MNT_ID = 0x1000;
+    static final int STATX_TYPE = 0x1, STATX_MODE = 0x2, STATX_NLINK = 0x4, STATX_INO = 0x100, STATX_BYTES = 0x200, STATX_MNT_ID = 0x1000;
+    /** Offsets of stx_nlink (u32) and stx_size (u64) in struct statx. */
+    static final int STX_NLINK = 16, STX_BYTES = 40;
     /**
      * struct statx (the layout is the same on every arch): stx_mask (u32) at 0, stx_mode (u16) at 28,
      * stx_ino (u64) at 32, stx_dev_major/minor (u32) at 136/140, stx_mnt_id (u64) at 144.

@@ -187,7 +187,21 @@ final class ProcessReader {
         FdDetail detail = null;
         ProcFs.FileStat st = null;
         if (kind == FdKind.ANON_INODE) {
-            detail = FdLink.anonInode(target);
+            FdDetail.AnonInode a = FdLink.anonInode(target);
+            detail = a;
+            if (a != null && a.kind() == org.criuatlas.model.AnonInodeKind.PIDFD) {
+                // CRIU refuses a pidfd of a process outside the dump: the target is in fdinfo's Pid: line
+                try {
+                    byte[] b = d.fdinfo(n);
+                    detail = new FdDetail.AnonInode(a.kind(), a.name(), FdInfoFields.pidfdPid(b, b.length));
+                } catch (ProcError e) {
+                    if (e.vanished()) {
+                        problems.add(closed(pid, n));
+                        return null;
+                    }
+                    problems.add(problem(pid, "fdinfo " + n, e));
+                }
+            }
         } else if (link.needsStat()) {
             try {
                 st = d.fdStat(n);
@@ -203,7 +217,7 @@ final class ProcessReader {
             detail = st == null
                     ? new FdDetail.File(-1, -1, 0, -1, FdLink.deleted(target), FdLink.flavor(target))
                     : new FdDetail.File(st.devMajor(), st.devMinor(), st.ino(), st.mntId(),
-                            FdLink.deleted(target) && !target.startsWith("/memfd:"), FdLink.flavor(target));
+                            FdLink.deleted(target) && !target.startsWith("/memfd:"), FdLink.flavor(target), st.nlink(), st.size());
         }
         boolean ptmx = kind == FdKind.TTY && (target.equals("/dev/ptmx") || target.equals("/dev/pts/ptmx"));
         boolean locked = st != null && !lockedInodes.isEmpty() && lockedInodes.contains(st.ino());

@@ -196,6 +196,14 @@ public final class CriuDiagnoser {
                                 : "See the log lines before it for the step that failed.",
                         null, null, List.of(pid), l.number(), msg);
             }
+            if (d == null && (l.isError() || l.pie())) {
+                for (CriuErrorKind k : CriuErrorKind.values()) {
+                    if (k.explanation != null && k.recognises(msg)) {
+                        d = new CriuDiagnosis(k, k.explanation, k.remedy, null, null, l.pids(), l.number(), msg);
+                        break;
+                    }
+                }
+            }
             if (d != null) {
                 if (!duplicate(out, d)) out.add(d);
             } else if (l.isError() && firstUnexplained == null && BENIGN.stream().noneMatch(msg::contains)) {
