@@ -173,6 +173,19 @@ final class ObjectRules {
         } else if (p.isStopped()) {
             out.add(dumps("stopped", "process", "pid " + pid + " is stopped", pid, -1, "CRIU dumps it stopped and restores it stopped", List.of()));
         }
+        // /proc gives session 0 when the session's leader lives in an ancestor pid namespace (CRIU Atlas, and the
+        // criu it runs, inside a container whose sessions began outside it): CRIU reads the same 0 and refuses the task.
+        // A made-up graph leaves sid 0 for "not known": only a process whose pid namespace was read (a live scan) counts.
+        if (p.sid() == 0 && p.pid() != 1 && p.namespaces().pid() != 0) {
+            CriuError e = CriuError.of(CriuErrorKind.SESSION_LEADER_OUTSIDE_PID_NS,
+                    "A session leader of " + pid + "(" + pid + ") is outside of its pid namespace");
+            out.add(new Found("session-outside-pidns", "process", "pid " + pid + " belongs to a session whose leader is outside"
+                    + " this pid namespace (session 0 in /proc)", pid, -1,
+                    o -> Prediction.fails(e, "CRIU sees session 0 and cannot restore a session it cannot name"),
+                    Set.of(CriuErrorKind.SESSION_LEADER_OUTSIDE_PID_NS),
+                    List.of(new Fix(Fix.Kind.WRONG, SHELL_JOB, "does not help: the session's leader must be inside the pid namespace", 0, false)),
+                    List.of("start the tree's root with setsid (its own session), e.g. setsid PROGRAM, or dump a process that leads its own session"), -1));
+        }
         if (p.threads() > 1)
             out.add(dumps("threads", "process", "pid " + pid + " has " + p.threads() + " threads", pid, -1, "every thread is dumped", List.of()));
         if (p.seccomp() == SeccompMode.FILTER)

@@ -328,6 +328,26 @@ class DumpPlannerTest {
         assertEquals(Outcome.UNKNOWN, DumpPlanner.plan(b.build(), 200, Decisions.NONE).outcome());
     }
 
+    /** CRIU Atlas inside a container whose sessions began outside it: /proc says session 0 (seen in CI, CRIU 4.2.1). */
+    @Test
+    void sessionLeaderOutsideThePidNamespaceFails() {
+        Graphs b = base();
+        org.criuatlas.model.Namespaces ns = org.criuatlas.model.Namespaces.UNKNOWN
+                .with(org.criuatlas.model.NamespaceKind.PID, 4026531836L).with(org.criuatlas.model.NamespaceKind.NET, 4026531840L);
+        for (int pid : new int[] {100, 200, 201}) {
+            ProcessInfo o = b.process(pid);
+            int sid = pid == 100 ? 0 : o.sid();
+            b.replace(new ProcessInfo(pid, o.ppid(), o.comm(), o.cmdline(), 0, 'S', o.pgid(), sid, 0, o.netNs(), o.fds(), true,
+                    -1, 0, 1, null, ns, "/"));
+        }
+        IpcGraph g = b.build();
+        assertTrue(DumpPlanner.plan(g, 200, Decisions.NONE).willSucceed(), "app leads its own session: it dumps");
+        DumpPlan up = DumpPlanner.plan(g, 100, Decisions.NONE);
+        assertEquals(CriuErrorKind.SESSION_LEADER_OUTSIDE_PID_NS, up.firstError().kind(), () -> up.toString());
+        assertEquals("A session leader of 100(100) is outside of its pid namespace", up.firstError().text());
+        assertFalse(DumpPlanner.plan(g, 100, Decisions.NONE.withShellJob(true)).willSucceed(), "--shell-job does not help");
+    }
+
     @Test
     void peerMissingFromTheSnapshot() {
         Graphs b = base();

@@ -173,7 +173,7 @@ final class Graphs {
         List<ProcessInfo> ps = new ArrayList<>();
         for (ProcessInfo p : procs.values()) {
             ps.add(new ProcessInfo(p.pid(), p.ppid(), p.comm(), p.cmdline(), p.uid(), p.state(), p.pgid(), p.sid(), p.ttyNr(),
-                    p.netNs(), fds.get(p.pid()), p.fdsReadable()));
+                    p.netNs(), fds.get(p.pid()), p.fdsReadable(), p.tpgid(), p.tracerPid(), p.threads(), p.seccomp(), p.namespaces(), p.cwd()));
         }
         return IpcGraph.of(new IpcGraph.Meta(source, "test", Instant.EPOCH, true, 0), ps, socks.values(), pipes.values(), List.of());
     }

@@ -90,8 +90,9 @@ public enum CriuErrorKind {
             "Dump from the namespace's init (pid 1 inside it) instead."),
     /** Dump: the root is pid 1 of its pid namespace and its session leader is outside; groups pid, vpid. */
     SESSION_LEADER_OUTSIDE_PID_NS(Phase.DUMP, "criu/cr-dump.c:1528", "A session leader of (\\d+)\\((\\d+)\\) is outside of its pid namespace",
-            "The dumped root is the init of its pid namespace, but its session leader lives outside that namespace.",
-            "Start the namespace's init with setsid (its own session); --shell-job does not help here."),
+            "A dumped process belongs to a session whose leader lives outside its pid namespace (the namespace's init started"
+                    + " without its own session, or CRIU running inside a container whose sessions began outside it).",
+            "Start the process (or the namespace's init) with setsid, its own session; --shell-job does not help here."),
     /** Dump: a process is traced by a process inside the dump; groups pid, state. */
     UNSEIZABLE(Phase.DUMP, "compel/src/lib/infect.c:262", "Unseizable non-zombie (\\d+) found, state (\\S+), err (-?\\d+)/(\\d+)",
             "A process in the dump is traced (ptrace) by another process of the dump; CRIU cannot seize it.",
