@@ -90,6 +90,13 @@ class TcpPlanDumpCriuTest {
         assertEquals(ExitCode.CHECK_SAYS_NO.code, plain.exit(), plain.out() + plain.err());
         JsonNode plan = new ObjectMapper().readTree(plain.out());
         assertTrue(plan.toString().contains(TCP_LINE), "the plan names CRIU's line: " + plain.out());
+        JsonNode tcp = null;
+        for (JsonNode o : plan.get("plans").get(0).get("objects"))
+            if (o.get("kind").asText().equals("tcp-established-peer-outside") && o.get("pid").asInt() == server) tcp = o;
+        assertNotNull(tcp, "the plan's objects name the server's connection: " + plan.get("plans").get(0).get("objects"));
+        assertEquals("DUMP_FAILS", tcp.get("withoutHelp").get("outcome").asText());
+        assertEquals("TCP_CONNECTED", tcp.get("withoutHelp").get("error").get("kind").asText());
+        assertFalse(plan.get("plans").get(0).get("basis").asText().isBlank(), "the plan says what it is based on");
 
         CliContractTest.Run failed = CliContractTest.run("dump", "--pid", "" + server, "--images", tmp.resolve("d0").toString(), "--leave-running");
         assertEquals(ExitCode.CRIU_FAILED.code, failed.exit(), failed.out() + failed.err());
