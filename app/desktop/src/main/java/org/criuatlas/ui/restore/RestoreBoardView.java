@@ -311,12 +311,12 @@ final class RestoreBoardView extends BorderPane {
         Button anyway = new Button("Restore anyway");
         anyway.setId(TRUST_RESTORE_ANYWAY);
         anyway.setMinWidth(Region.USE_PREF_SIZE);
+        anyway.getStyleClass().add(Styles.TITLE);
         anyway.setTooltip(new Tooltip("Restore from this folder as root, as it is"));
         anyway.setOnAction(e -> model.confirmRestore());
         Button cancel = new Button("Cancel");
         cancel.setId(TRUST_CANCEL);
         cancel.setMinWidth(Region.USE_PREF_SIZE);
-        cancel.setCancelButton(false);
         cancel.setOnAction(e -> model.declineRestore());
         HBox buttons = new HBox(10, anyway, cancel);
         buttons.setAlignment(Pos.CENTER_LEFT);
