@@ -379,7 +379,9 @@ public final class RestoreBoardModel implements AutoCloseable {
     private void showPreview(RestorePreview p, String error, RestoreGate.Verdict verdict) {
         checking.set(false);
         trust.set(verdict);
-        boolean untrusted = verdict != null && !verdict.trusted();
+        // a folder that cannot be read at all is said by the failed comparison already; Restore still asks
+        boolean untrusted = verdict != null && !verdict.trusted() && !(p == null
+                && verdict.findings().stream().allMatch(f -> f.concern() == RestoreGate.Concern.UNREADABLE));
         List<String> lines = new java.util.ArrayList<>();
         if (untrusted) lines.add(trustLine(verdict));
         String asks = untrusted ? " The images folder is not trusted: Restore asks first." : "";
