@@ -187,6 +187,10 @@ public final class BridgeServer implements AutoCloseable {
                         send(Reply.newBuilder().setId(id).setLast(true).setJson(verbs.previewRestore(p)).build());
                     });
                 }
+                case RESTORE_TRUST -> {
+                    Path p = RequestChecks.path(r.getRestoreTrust().getPath(), "restore trust");
+                    async(id, () -> send(Reply.newBuilder().setId(id).setLast(true).setJson(verbs.restoreTrust(p)).build()));
+                }
                 case FOLDER -> {
                     BridgeProto.FolderRequest f = r.getFolder();
                     if (!f.getMakeNew() || !f.getPath().isEmpty()) RequestChecks.path(f.getPath(), "folder");

@@ -38,6 +38,9 @@ public interface BridgeVerbs {
     /** What a restore of the dump in {@code path} would meet on this machine (read only). */
     BridgeProto.JsonReply previewRestore(Path path) throws Refused;
 
+    /** The trust gate's verdict on a restore from {@code path}, asked before the restore (read only). */
+    BridgeProto.JsonReply restoreTrust(Path path) throws Refused;
+
     /** Checks a folder for a dump, or names a new one under {@code path}. */
     BridgeProto.JsonReply folder(BridgeProto.FolderRequest request) throws Refused;
 

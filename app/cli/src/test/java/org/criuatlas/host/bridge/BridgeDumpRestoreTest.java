@@ -67,6 +67,10 @@ class BridgeDumpRestoreTest {
             assertEquals(pids.size(), viaBridge.processes(), "the preview counts the dumped processes");
             assertEquals(here.conflicts(), viaBridge.conflicts(), "the bridge's preview is this machine's preview");
             assertTrue(viaBridge.conflicts(org.criuatlas.plan.restore.RestorePreview.Kind.PID_TAKEN).isEmpty(), "the tree's pids are free: " + viaBridge.conflicts());
+            // the trust gate asked ahead through the bridge: root's own 0700 dump folder is trusted, and says so as here
+            org.criuatlas.host.RestoreGate.Verdict trust = host.restoreTrust(images).orElseThrow();
+            assertTrue(trust.trusted(), trust.toString());
+            assertEquals(org.criuatlas.host.RestoreGate.check(images).findings(), trust.findings());
 
             RestoreResult r = host.restore(RestoreRequest.now(RestoreWiringPlan.of(opened.dump())), null).result().get(120, TimeUnit.SECONDS);
             RestoreResult.Restored ok = assertInstanceOf(RestoreResult.Restored.class, r, r.toString());

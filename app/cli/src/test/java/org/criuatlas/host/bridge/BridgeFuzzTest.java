@@ -293,6 +293,7 @@ class BridgeFuzzTest {
         @Override public Map<Integer, Character> states(Collection<Integer> pids) { return real.states(pids); }
         @Override public BridgeProto.JsonReply openImages(Path path) throws Refused { return real.openImages(path); }
         @Override public BridgeProto.JsonReply previewRestore(Path path) throws Refused { return real.previewRestore(path); }
+        @Override public BridgeProto.JsonReply restoreTrust(Path path) throws Refused { return real.restoreTrust(path); }
         @Override public BridgeProto.JsonReply folder(BridgeProto.FolderRequest request) throws Refused { return real.folder(request); }
         @Override public String readLog(Path path, long maxBytes) throws Refused { return real.readLog(path, maxBytes); }
 

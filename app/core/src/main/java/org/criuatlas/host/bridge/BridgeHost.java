@@ -209,6 +209,17 @@ public final class BridgeHost implements Host {
     }
 
     @Override
+    public java.util.Optional<org.criuatlas.host.RestoreGate.Verdict> restoreTrust(Path dir) {
+        try {
+            Reply r = link.call(Request.newBuilder().setRestoreTrust(BridgeProto.RestoreTrustRequest.newBuilder().setPath(dir.toString())));
+            return java.util.Optional.of(json(r.getJson(), org.criuatlas.host.RestoreGate.Verdict.class));
+        } catch (BridgeException e) {
+            if (e.hostFailed()) throw e;
+            return java.util.Optional.empty(); // cannot tell ahead: the bridge still gates the restore itself
+        }
+    }
+
+    @Override
     public String readLog(Path log, long maxBytes) throws IOException {
         try {
             Reply r = link.call(Request.newBuilder().setReadLog(BridgeProto.ReadLogRequest.newBuilder().setPath(log.toString())

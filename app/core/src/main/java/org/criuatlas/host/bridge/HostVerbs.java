@@ -146,6 +146,15 @@ public final class HostVerbs implements BridgeVerbs, AutoCloseable {
     }
 
     @Override
+    public BridgeProto.JsonReply restoreTrust(Path path) throws Refused {
+        try {
+            return reply("restore-trust", host.restoreTrust(path).orElseThrow(() -> new Refused(Code.FAILED, "this host cannot tell ahead")));
+        } catch (RuntimeException e) {
+            throw new Refused(Code.FAILED, "cannot check " + path + ": " + e.getMessage());
+        }
+    }
+
+    @Override
     public BridgeProto.JsonReply folder(BridgeProto.FolderRequest f) throws Refused {
         if (!f.getMakeNew()) return reply("folder-check", host.checkImagesFolder(Path.of(f.getPath())));
         LocalDateTime at;
