@@ -40,9 +40,22 @@ public record CalibrationReport(int format, String criuVersion, String criuPath,
         return entries.stream().filter(e -> e.kind().equals(kind) && e.variant().equals(variant)).findFirst();
     }
 
-    /** {@code $CRIU_ATLAS_HOME/calibration/criu-VERSION_linux-RELEASE.json} */
+    /**
+     * System property naming the folder of the user's calibration files instead of
+     * {@code $CRIU_ATLAS_HOME/calibration} (tests keep their results under target/ with it).
+     */
+    public static final String CACHE_DIR_PROPERTY = "criuatlas.calibration.dir";
+
+    /** The folder of the user's calibration files: {@value #CACHE_DIR_PROPERTY}, else {@code $CRIU_ATLAS_HOME/calibration}. */
+    public static Path cacheDir() {
+        String d = System.getProperty(CACHE_DIR_PROPERTY);
+        if (d != null && !d.isBlank()) return Path.of(d);
+        return CriuLocator.atlasHome().resolve("calibration");
+    }
+
+    /** {@code $CRIU_ATLAS_HOME/calibration/criu-VERSION_linux-RELEASE.json} (see {@link #cacheDir()}) */
     public static Path cacheFile(String criuVersion, String kernel) {
-        return CriuLocator.atlasHome().resolve("calibration").resolve(fileName(criuVersion, kernel));
+        return cacheDir().resolve(fileName(criuVersion, kernel));
     }
 
     static String fileName(String criuVersion, String kernel) {
@@ -63,6 +76,15 @@ public record CalibrationReport(int format, String criuVersion, String criuPath,
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The JSON of the result file, as {@link #write} writes it. */
+    public String toJson() {
+        try {
+            return ProbeCatalogue.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(this);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
