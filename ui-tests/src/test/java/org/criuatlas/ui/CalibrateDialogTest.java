@@ -116,6 +116,32 @@ class CalibrateDialogTest {
         screenshotsLightAndDark(stage, main.services().themes(), "calibrate-status-bar");
     }
 
+    @Test
+    void cancelStopsTheRunWritesNothingAndKeepsTheBasis() throws Exception {
+        Label basis = robot.lookup("#" + Styles.ID_STATUS_BASIS).queryAs(Label.class);
+        waitUntil(60, () -> !basis.getText().isEmpty());
+        String before = fx(basis::getText);
+        CalibrateDialog d = fx(main::openCalibrate);
+        Stage dialog = d.stage();
+        ProgressBar bar = (ProgressBar) dialog.getScene().lookup("#" + CalibrateDialog.ID_PROGRESS);
+        Label state = (Label) dialog.getScene().lookup("#" + CalibrateDialog.ID_STATE);
+        robot.clickOn("#" + CalibrateDialog.ID_START); // the whole catalogue
+        waitUntil(60, () -> bar.getProgress() > 0 && bar.getProgress() < 1);
+        assertEquals("Cancel", fx(() -> ((javafx.scene.control.Button) dialog.getScene().lookup("#" + CalibrateDialog.ID_CANCEL)).getText()));
+        robot.clickOn("#" + CalibrateDialog.ID_CANCEL);
+        waitUntil(60, () -> d.reportProperty().get() != null);
+        assertTrue(fx(state::getText).startsWith("Cancelled after "), fx(state::getText));
+        assertFalse(fx(() -> d.reportProperty().get().complete()));
+        if (Files.exists(cache)) {
+            try (Stream<Path> s = Files.list(cache)) {
+                assertEquals(List.of(), s.toList(), "nothing written");
+            }
+        }
+        assertEquals("Close", fx(() -> ((javafx.scene.control.Button) dialog.getScene().lookup("#" + CalibrateDialog.ID_CANCEL)).getText()));
+        assertTrue(dialog.isShowing(), "Cancel stops the run, the dialog stays");
+        assertEquals(before, fx(basis::getText), "the plans keep their basis");
+    }
+
     private Stage dialog() {
         return javafx.stage.Window.getWindows().stream()
                 .filter(w -> w instanceof Stage s && CalibrateDialog.TITLE.equals(s.getTitle()) && s.isShowing())

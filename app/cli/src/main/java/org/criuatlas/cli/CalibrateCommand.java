@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class CalibrateCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--kinds", paramLabel = "KIND", split = ",",
             description = "Only these probe kinds (comma-separated ids of the catalogue, e.g. udp-bound,eventfd);"
-                    + " a partial run is written too, and replaces a complete one.")
+                    + " their cells replace theirs in an earlier calibration of this CRIU and kernel, the others stay.")
     List<String> kinds = new ArrayList<>();
 
     @Option(names = "--parallel", paramLabel = "N", description = "Probes at the same time (default ${DEFAULT-VALUE}).")

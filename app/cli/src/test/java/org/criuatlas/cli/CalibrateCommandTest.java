@@ -84,6 +84,14 @@ class CalibrateCommandTest {
         var locks = written.entry("file-lock-flock", "file-locks").orElseThrow();
         assertEquals(Outcome.dumped, locks.outcome(), locks.toString());
 
+        // a second run of another kind adds its cells to the file, the first run's cells stay
+        CliRun.Result more = CliRun.run("calibrate", "--kinds", "timerfd");
+        assertEquals(ExitCode.OK.code, more.exit(), more.out() + more.err());
+        CalibrationReport both = CalibrationReport.read(file);
+        assertEquals(cells + ProbeCatalogue.builtIn().only(List.of("timerfd")).variantCount(), both.entries().size(), both.toString());
+        for (var e : written.entries()) assertEquals(e, both.entry(e.kind(), e.variant()).orElseThrow(), e.key() + " kept");
+        assertFalse(both.complete(), "not the whole catalogue");
+
         // read back as the user's calibration, by the facts lookup and by the planner's target
         CalibrationFacts.Facts facts = CalibrationFacts.forCriu(version, kernel).orElseThrow();
         assertEquals(CalibrationFacts.Source.calibrated, facts.source());

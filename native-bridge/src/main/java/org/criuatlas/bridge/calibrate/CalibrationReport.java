@@ -79,6 +79,37 @@ public record CalibrationReport(int format, String criuVersion, String criuPath,
         }
     }
 
+    /**
+     * This run's cells over an earlier report of the same CRIU version and kernel: the kinds this run
+     * measured come from it, every other kind's cells from {@code older}, in {@code catalogue} order
+     * (a run of a few kinds refines a whole calibration instead of replacing it). {@code complete}
+     * when every cell of the catalogue is there and none was cancelled. This run's own facts
+     * (start, time, parallelism, criu path) are kept.
+     */
+    public CalibrationReport over(CalibrationReport older, ProbeCatalogue catalogue) {
+        if (!older.criuVersion().equals(criuVersion) || !older.kernel().equals(kernel))
+            throw new IllegalArgumentException("calibration of CRIU " + older.criuVersion() + " on Linux " + older.kernel()
+                    + " cannot take cells of CRIU " + criuVersion + " on Linux " + kernel);
+        java.util.Set<String> measured = new java.util.HashSet<>();
+        java.util.Map<String, CalibrationEntry> cells = new java.util.HashMap<>();
+        for (CalibrationEntry e : entries) {
+            measured.add(e.kind());
+            cells.put(e.key(), e);
+        }
+        List<CalibrationEntry> out = new java.util.ArrayList<>();
+        int all = 0;
+        for (ProbeCatalogue.Kind k : catalogue.kinds()) {
+            for (ProbeCatalogue.Variant v : k.variants()) {
+                all++;
+                String key = k.id() + "/" + v.id();
+                CalibrationEntry e = measured.contains(k.id()) ? cells.get(key) : older.entry(k.id(), v.id()).orElse(null);
+                if (e != null) out.add(e);
+            }
+        }
+        boolean whole = out.size() == all && out.stream().noneMatch(e -> e.outcome() == Outcome.cancelled);
+        return new CalibrationReport(format, criuVersion, criuPath, kernel, arch, started, wallMillis, parallelism, whole, out);
+    }
+
     /** The JSON of the result file, as {@link #write} writes it. */
     public String toJson() {
         try {
