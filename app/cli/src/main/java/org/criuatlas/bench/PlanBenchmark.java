@@ -52,7 +52,7 @@ public final class PlanBenchmark implements Callable<Integer> {
                 g.summary(), root, g.subtree(root).size());
         long[] t = time(g, root, Decisions.NONE, runs);
         DumpPlan p = DumpPlanner.plan(g, root, Decisions.NONE);
-        System.out.printf("plan: median %.2f ms, p90 %.2f ms, max %.2f ms over %d runs (target: well under 100 ms); %d crossings, verdict: %s%n",
+        System.out.printf("plan: median %.2f ms, p90 %.2f ms, max %.2f ms over %d runs (goal: ≤ 10 ms at 1,000 processes); %d crossings, verdict: %s%n",
                 t[runs / 2] / 1e6, t[runs * 9 / 10] / 1e6, t[runs - 1] / 1e6, runs, p.crossings().size(), p.outcome().label);
         try {
             IpcGraph live;

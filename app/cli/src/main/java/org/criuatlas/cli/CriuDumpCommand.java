@@ -29,8 +29,7 @@ public final class CriuDumpCommand implements Callable<Integer> {
                     + " CRIU external key (e.g. tty[RDEV:DEV]) as it is. Repeatable.") List<String> external = new ArrayList<>();
     @Option(names = "--shell-job", description = "The tree is a job of an interactive shell (its tty is outside).") boolean shellJob;
     @Option(names = "--ext-unix-sk", description = "Allow datagram sockets connected to named sockets outside the tree.") boolean extUnixSk;
-    @Option(names = "--tcp-established", description = "Dump established TCP connections.") boolean tcp;
-    @Option(names = "--file-locks", description = "Dump file locks.") boolean fileLocks;
+    @Mixin ObjectFlags objects = new ObjectFlags();
     @Option(names = {"-v", "--log-level"}, description = "CRIU log level 0..4 (default 4: inode numbers only appear there).") int logLevel = 4;
     @Mixin CriuRunOptions run = new CriuRunOptions();
 
@@ -52,7 +51,8 @@ public final class CriuDumpCommand implements Callable<Integer> {
         return CriuRunOutput.run("dump", run, listener -> {
             CriuOptions o = CriuOptions.defaults().withPid(pid).withImagesDir(images.toAbsolutePath()).withWorkDir(run.absoluteWorkDir())
                     .withLeaveRunning(leaveRunning).withExternal(external).withShellJob(shellJob).withExtUnixSk(extUnixSk)
-                    .withTcpEstablished(tcp).withFileLocks(fileLocks).withLogLevel(logLevel);
+                    .withLogLevel(logLevel);
+            o = objects.applyTo(o);
             return new CriuRunOutput.Started(CriuSession.dump(criu, o, listener), CriuCommandLine.dump(criu, o));
         });
     }

@@ -24,6 +24,27 @@ final class ExternalKey {
     }
 
     /**
+     * For the planner: a unix socket in any spelling becomes {@code unix[INO]}; a namespace or device
+     * key ({@code net[INO]:NAME}, {@code mnt[...]}, {@code dev[...]}) passes as it is.
+     */
+    static final class Plan implements CommandLine.ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            try {
+                return ObjectKey.parseExternalUnix(value).externalUnix();
+            } catch (IllegalArgumentException e) {
+                if (value.matches("(net|mnt|dev)\\[[^\\]]+\\](:.*)?")) return value;
+                throw new CommandLine.TypeConversionException(e.getMessage() + ", or net[INO]:NAME, mnt[...] or dev[...]");
+            }
+        }
+    }
+
+    /** True for a key {@link Plan} gave back for a unix socket. */
+    static boolean isUnix(String key) {
+        return key.startsWith("unix[");
+    }
+
+    /**
      * For a dump: a unix socket in any of the spellings becomes CRIU's {@code unix[INO]}; another CRIU
      * external key ({@code tty[...]}, {@code mnt[...]}, {@code file[...]}, ...) passes as it is.
      */

@@ -36,9 +36,12 @@ public final class PlanCommand implements Callable<Integer> {
             description = "Root of a dump (the process and all its descendants); repeat for several dumps.")
     List<Integer> pids = new ArrayList<>();
 
-    @Option(names = "--external", paramLabel = "unix[INO]", split = ",", converter = ExternalKey.Unix.class,
-            description = "Mark a unix socket external: unix[INO] or INO (INO = the end inside the dump). Repeatable.")
-    List<Long> external = new ArrayList<>();
+    @Option(names = "--external", paramLabel = "KEY", split = ",", converter = ExternalKey.Plan.class,
+            description = "Mark an object external: a unix socket as unix[INO] or INO (INO = the end inside the dump),"
+                    + " a namespace as net[INO]:NAME or mnt[...], a device as dev[...]. Repeatable.")
+    List<String> external = new ArrayList<>();
+
+    @picocli.CommandLine.Mixin ObjectFlags objects = new ObjectFlags();
 
     @Option(names = "--ext-unix-sk", description = "Allow external unix sockets, reconnected by name at restore.")
     boolean extUnixSk;
@@ -86,7 +89,14 @@ public final class PlanCommand implements Callable<Integer> {
     private int plan(IpcGraph g, java.util.function.IntPredicate exists, int self) {
         for (int pid : pids) if (!exists.test(pid)) throw new CliException(ExitCode.NOT_FOUND, "no process " + pid
                 + (host.remote() ? " on " + host.name() : ""));
-        Decisions d = new Decisions(new HashSet<>(external), extUnixSk, null, shellJob, new HashSet<>(reconnect), new HashSet<>(inherit));
+        java.util.Set<Long> unix = new HashSet<>();
+        List<String> namespaces = new ArrayList<>();
+        for (String k : external) {
+            if (ExternalKey.isUnix(k)) unix.add(ObjectKey.parseExternalUnix(k).ino());
+            else namespaces.add(k);
+        }
+        Decisions d = new Decisions(unix, extUnixSk, null, shellJob, new HashSet<>(reconnect), new HashSet<>(inherit))
+                .withObjects(objects.options(namespaces));
         if (suggest) {
             List<Suggestions> all = new ArrayList<>();
             // never "dump from" an ancestor of this command itself

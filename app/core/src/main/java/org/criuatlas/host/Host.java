@@ -79,6 +79,15 @@ public interface Host extends AutoCloseable {
      */
     HostOperation<CalibrationReport> calibrate(int parallelism, List<String> kinds, boolean write, Consumer<CalibrationEntry> steps);
 
+    /**
+     * What the restore gate ({@link RestoreGate}) would say of {@code dir} now, so a window can show it
+     * before Restore is pressed; empty when this host cannot tell ahead (it still gates the restore
+     * itself and answers {@link RestoreResult.NeedsConfirmation}). Blocking (reads the file system).
+     */
+    default java.util.Optional<RestoreGate.Verdict> restoreTrust(Path dir) {
+        return java.util.Optional.empty();
+    }
+
     /** A CRIU log as text; refuses files larger than {@code maxBytes}. Blocking. */
     String readLog(Path log, long maxBytes) throws IOException;
 

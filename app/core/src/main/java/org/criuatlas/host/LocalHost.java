@@ -220,6 +220,12 @@ public final class LocalHost implements Host {
         return RestorePreviewer.preview(opened.dump(), files, opened.dumpedAt(), info().name(), side);
     }
 
+    /** The gate restore() applies, asked ahead (as root only: otherwise nothing is gated). */
+    @Override
+    public java.util.Optional<RestoreGate.Verdict> restoreTrust(Path dir) {
+        return java.util.Optional.of(RestoreGate.check(dir));
+    }
+
     /** The file at {@code path} now, following symlinks as CRIU's reopen does. */
     static RestorePreviewer.LiveFile liveFile(String path) {
         try {

@@ -5,6 +5,7 @@ import org.criuatlas.plan.CriuError;
 import org.criuatlas.plan.DumpCommand;
 import org.criuatlas.plan.DumpPlan;
 import org.criuatlas.plan.Fix;
+import org.criuatlas.plan.ObjectVerdict;
 import org.criuatlas.plan.PlanCheck;
 import org.criuatlas.plan.PlanReport;
 import org.criuatlas.plan.PlanSet;
@@ -21,10 +22,26 @@ public record PlanJson(int schema, String command, boolean willSucceed, int comm
     /** One dump: {@code outcome} is DUMPS, DUMPS_BREAKS_AT_RESTORE, DUMP_FAILS or UNKNOWN. */
     public record Plan(int root, String rootCommand, List<Integer> dumped, String outcome, boolean willSucceed, Error firstError,
                        List<String> reasons, List<String> warnings, List<Check> checks, List<CrossingJson> crossings, Options options,
-                       List<String> criuCommand, List<ObligationJson> restoreObligations) {}
+                       List<String> criuCommand, List<ObligationJson> restoreObligations, List<ObjectJson> objects, String basis) {}
+
+    /**
+     * An object CRIU checks one by one (an inet/packet/netlink socket, a lock, a file, SysV IPC, an anon inode,
+     * a namespace, a process state): {@code kind} as the calibration names it, {@code basis} RULE, CALIBRATED or
+     * CANNOT_TELL with {@code basisText} saying which CRIU and kernel; {@code fd} null for a process-wide object.
+     */
+    public record ObjectJson(String kind, String group, String object, int pid, Integer fd, PredictionJson withoutHelp,
+                             List<FixJson> fixes, PredictionJson withDecisions, String basis, String basisText, boolean overruled,
+                             List<String> notes) {
+        static ObjectJson of(ObjectVerdict v) {
+            return new ObjectJson(v.kind(), v.group(), v.object(), v.pid(), v.fd() >= 0 ? v.fd() : null, PredictionJson.of(v.withoutHelp()),
+                    v.fixes().stream().map(FixJson::of).toList(), PredictionJson.of(v.withDecisions()), v.basis().name(), v.basisText(),
+                    v.overruled(), v.notes());
+        }
+    }
 
     /** The options the dump would run with. */
-    public record Options(int pid, boolean shellJob, boolean extUnixSk, List<String> external) {}
+    public record Options(int pid, boolean shellJob, boolean extUnixSk, List<String> external, boolean tcpEstablished, boolean tcpClose,
+                          boolean skipInFlight, boolean fileLocks, boolean linkRemap, long ghostLimit) {}
 
     /** A check of the selection or of the tree as a whole (session, terminal, pipes...). */
     public record Check(String kind, int pid, String outcome, Error error, String message) {
@@ -79,7 +96,10 @@ public record PlanJson(int schema, String command, boolean willSucceed, int comm
     private static Plan plan(DumpPlan p) {
         return new Plan(p.root(), p.rootCommand(), p.dumped(), p.outcome().name(), p.willSucceed(), Error.of(p.firstError()), p.reasons(),
                 p.warnings(), p.checks().stream().map(Check::of).toList(), p.crossings().stream().map(CrossingJson::of).toList(),
-                new Options(p.options().pid(), p.options().shellJob(), p.options().extUnixSk(), p.options().external()),
-                DumpCommand.args(p.options().withLogLevel(4), PlanReport.IMAGES_PLACEHOLDER), ObligationJson.of(p.obligations()));
+                new Options(p.options().pid(), p.options().shellJob(), p.options().extUnixSk(), p.options().external(),
+                        p.options().tcpEstablished(), p.options().tcpClose(), p.options().tcpSkipInFlight(), p.options().fileLocks(),
+                        p.options().linkRemap(), p.options().ghostLimit()),
+                DumpCommand.args(p.options().withLogLevel(4), PlanReport.IMAGES_PLACEHOLDER), ObligationJson.of(p.obligations()),
+                p.objects().stream().map(ObjectJson::of).toList(), p.basis());
     }
 }

@@ -54,6 +54,17 @@ class BridgeSshTest {
 
     @Test
     void scanThroughSshEqualsTheLocalScanApartFromSsh() throws Exception {
+        // processes of our own, so that the comparison is real on a machine (or a container) that runs little else
+        List<Process> own = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 12; i++) own.add(new ProcessBuilder("sleep", "300").start());
+            scanThroughSsh(own);
+        } finally {
+            for (Process p : own) p.destroyForcibly();
+        }
+    }
+
+    private void scanThroughSsh(List<Process> own) throws Exception {
         Map<Integer, ProcessInfo> before = scanLocal();
         CliRun.Result remote = CliRun.run("scan", "--host", "atlas-test", "--json");
         Map<Integer, ProcessInfo> after = scanLocal();
@@ -84,6 +95,7 @@ class BridgeSshTest {
         assertTrue(extraComms.contains("java"), "and the bridge: " + extraComms);
         System.err.printf("BridgeSshTest: %d processes through ssh, %d stable ones equal to the local scan; only remote: %s%n",
                 r.size(), stable, extraComms);
+        for (Process p : own) assertNotNull(r.get((int) p.pid()), "our sleep " + p.pid() + " is in the remote scan");
         assertTrue(stable > 10, "a real comparison: " + stable);
     }
 

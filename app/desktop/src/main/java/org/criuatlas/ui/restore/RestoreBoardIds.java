@@ -23,6 +23,14 @@ public final class RestoreBoardIds {
     public static final String PREVIEW_CONFLICTS = "preview-conflicts";
     public static final String PREVIEW_RECHECK = "preview-recheck";
     public static final String BUG_REPORT = "restore-bug-report";
+    /** The panel that asks before restoring from a folder the trust gate refused. */
+    public static final String TRUST_PANEL = "trust-confirm";
+    public static final String TRUST_FOLDER = "trust-folder";
+    public static final String TRUST_REASONS = "trust-reasons";
+    public static final String TRUST_RESTORE_ANYWAY = "trust-restore-anyway";
+    public static final String TRUST_CANCEL = "trust-cancel";
+    /** The preview list's line about an untrusted images folder. */
+    public static final String PREVIEW_TRUST = "preview-trust";
     public static final String TIMELINE = "restore-timeline";
     public static final String CONSOLES = "console-tabs";
     public static final String CONSOLE_OUTPUT = "console-output";

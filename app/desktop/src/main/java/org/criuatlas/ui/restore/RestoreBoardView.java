@@ -76,7 +76,7 @@ final class RestoreBoardView extends BorderPane {
         status.setId(STATUS);
         status.setWrapText(true);
         status.textProperty().bind(model.statusProperty());
-        VBox head = new VBox(4, heading, status);
+        VBox head = new VBox(4, heading, status, trustPanel());
         head.setPadding(new Insets(0, 0, 6, 0));
         setTop(head);
 
@@ -198,8 +198,10 @@ final class RestoreBoardView extends BorderPane {
             for (String line : model.conflictLines()) {
                 Label l = new Label(line);
                 l.setWrapText(true);
-                l.getStyleClass().add(line.startsWith("\u2716") ? Styles.ERROR_TEXT : Styles.MUTED);
+                boolean trust = line.startsWith(RestoreBoardModel.TRUST_LINE_START);
+                l.getStyleClass().add(line.startsWith("\u2716") ? Styles.ERROR_TEXT : trust ? Styles.NOTICE : Styles.MUTED);
                 if (line.startsWith("\u2716")) l.getStyleClass().add(STYLE_ERROR);
+                if (trust) l.setId(PREVIEW_TRUST);
                 conflicts.getChildren().add(l);
             }
         };
@@ -278,6 +280,78 @@ final class RestoreBoardView extends BorderPane {
             }
         });
         setCenter(split);
+    }
+
+    /**
+     * Shown when the host's trust gate refused the images folder (criu was not started): why, one
+     * reason a row with the path concerned, and "Restore anyway" / "Cancel". Inline, so nothing waits
+     * on the FX thread; the restore that follows runs on the host like any other.
+     */
+    private Node trustPanel() {
+        Label title = new Label("\u26a0 Restore from a folder that is not trusted?");
+        title.getStyleClass().add(Styles.CONFIRM_TITLE);
+        title.setWrapText(true);
+        Label folder = new Label();
+        folder.setId(TRUST_FOLDER);
+        folder.setWrapText(true);
+        folder.getStyleClass().add(Styles.MONOSPACE);
+        Label intro = new Label("CRIU restores whatever the images say, as root: anyone who could change this folder"
+                + " could run code as root. criu was not started. Restore only if you know where these images come from.");
+        intro.setWrapText(true);
+        GridPane reasons = new GridPane();
+        reasons.setId(TRUST_REASONS);
+        reasons.setHgap(12);
+        reasons.setVgap(4);
+        ColumnConstraints names = new ColumnConstraints();
+        names.setMinWidth(Region.USE_PREF_SIZE);
+        ColumnConstraints texts = new ColumnConstraints();
+        texts.setHgrow(Priority.ALWAYS);
+        texts.setMinWidth(0);
+        reasons.getColumnConstraints().addAll(names, texts);
+        Button anyway = new Button("Restore anyway");
+        anyway.setId(TRUST_RESTORE_ANYWAY);
+        anyway.setMinWidth(Region.USE_PREF_SIZE);
+        anyway.getStyleClass().add(Styles.TITLE);
+        anyway.setTooltip(new Tooltip("Restore from this folder as root, as it is"));
+        anyway.setOnAction(e -> model.confirmRestore());
+        Button cancel = new Button("Cancel");
+        cancel.setId(TRUST_CANCEL);
+        cancel.setMinWidth(Region.USE_PREF_SIZE);
+        cancel.setOnAction(e -> model.declineRestore());
+        HBox buttons = new HBox(10, anyway, cancel);
+        buttons.setAlignment(Pos.CENTER_LEFT);
+        buttons.setPadding(new Insets(4, 0, 0, 0));
+        VBox panel = new VBox(6, title, folder, intro, reasons, buttons);
+        panel.setId(TRUST_PANEL);
+        panel.getStyleClass().add(Styles.CONFIRM_CARD);
+        Runnable fill = () -> {
+            org.criuatlas.host.RestoreGate.Verdict v = model.confirmationProperty().get();
+            reasons.getChildren().clear();
+            panel.setVisible(v != null);
+            panel.setManaged(v != null);
+            if (v == null) return;
+            folder.setText("Images folder: " + v.folder());
+            int row = 0;
+            for (RestoreBoardModel.TrustReason r : RestoreBoardModel.trustReasons(v)) {
+                Label name = new Label(r.title());
+                name.getStyleClass().add(Styles.TITLE);
+                Label text = new Label(r.text());
+                text.setWrapText(true);
+                text.setMinWidth(0);
+                VBox what = new VBox(1, text);
+                if (!r.path().isEmpty() && !r.text().contains(r.path())) {
+                    Label path = new Label(r.path());
+                    path.getStyleClass().addAll(Styles.MONOSPACE, Styles.SMALL, Styles.MUTED);
+                    path.setWrapText(true);
+                    path.setMinWidth(0);
+                    what.getChildren().add(path);
+                }
+                reasons.addRow(row++, name, what);
+            }
+        };
+        model.confirmationProperty().addListener((o, a, b) -> fill.run());
+        fill.run();
+        return panel;
     }
 
     private static Label boldLabel(String text) {

@@ -58,6 +58,9 @@ public final class Styles {
     public static final String BANNER_IMAGES = "banner-images";
     /** Work in progress (reading images). */
     public static final String BANNER_PROGRESS = "banner-progress";
+    /** Asks before going on (restore from a folder the trust gate refused): a warning card with its reasons. */
+    public static final String CONFIRM_CARD = "confirm-card";
+    public static final String CONFIRM_TITLE = "confirm-title";
     /** The root of a small window of our own (the About box). */
     public static final String DIALOG_ROOT = "dialog-root";
 

@@ -13,6 +13,7 @@ import org.criuatlas.host.Host;
 import org.criuatlas.host.HostEvent;
 import org.criuatlas.host.HostOperation;
 import org.criuatlas.host.KeptWiring;
+import org.criuatlas.host.RestoreGate;
 import org.criuatlas.host.RestoreRequest;
 import org.criuatlas.host.RestoreResult;
 import org.criuatlas.plan.restore.Destination;
@@ -72,6 +73,11 @@ public final class RestoreBoardModel implements AutoCloseable {
     /** The last attempt failed (criu refused, or a pid stayed taken): a bug report can be saved. */
     private final ReadOnlyBooleanWrapper failed = new ReadOnlyBooleanWrapper(this, "failed", false);
     private volatile Path lastLog;
+    /** The trust gate stopped the last restore: its findings, until the user goes on or cancels (null otherwise). */
+    private final ReadOnlyObjectWrapper<RestoreGate.Verdict> confirmation = new ReadOnlyObjectWrapper<>(this, "confirmation");
+    /** What the gate says of the folder before any restore (null: not known, or the host cannot tell ahead). */
+    private final ReadOnlyObjectWrapper<RestoreGate.Verdict> trust = new ReadOnlyObjectWrapper<>(this, "trust");
+    private RestoreRequest lastRequest, awaitingConfirmation;
     private final ObservableList<String> conflictLinesView = FXCollections.unmodifiableObservableList(conflictLines);
     private HostOperation<RestoreResult> job;
     private volatile Instant jobStart;
@@ -118,6 +124,13 @@ public final class RestoreBoardModel implements AutoCloseable {
     /** One line per conflict, blocking ones first. */
     public ObservableList<String> conflictLines() { return conflictLinesView; }
     public ObservableList<ConsoleModel> consoles() { return consolesView; }
+    /**
+     * Set when the host's trust gate refused the images folder and criu was not started: the board
+     * lists why and offers {@link #confirmRestore()} and {@link #declineRestore()}; null otherwise.
+     */
+    public ReadOnlyObjectProperty<RestoreGate.Verdict> confirmationProperty() { return confirmation.getReadOnlyProperty(); }
+    /** The gate's verdict on the folder from the last machine check (null when unknown). */
+    public ReadOnlyObjectProperty<RestoreGate.Verdict> trustProperty() { return trust.getReadOnlyProperty(); }
     public Path criu() { return criu; }
 
     // ---- intents -----------------------------------------------------------------------------
@@ -161,6 +174,8 @@ public final class RestoreBoardModel implements AutoCloseable {
     }
 
     private void setPlan(RestoreWiringPlan p) {
+        // the confirmation was for the plan as it was: an edit asks again at the next Restore
+        if (awaitingConfirmation != null && p != plan.get()) clearConfirmation();
         plan.set(p);
         refresh();
     }
@@ -184,7 +199,7 @@ public final class RestoreBoardModel implements AutoCloseable {
         }
         commandLine.set(p.commandLine(criu));
         blockingText.set(String.join("\n", p.blockingReasons()));
-        canRestore.set(!p.blocked() && !running.get());
+        canRestore.set(!p.blocked() && !running.get() && confirmation.get() == null);
     }
 
     /** Starts the restore in the background. */
@@ -202,6 +217,27 @@ public final class RestoreBoardModel implements AutoCloseable {
         start(new RestoreRequest(plan.get(), pids, PID_WAIT), "Waiting until pid " + pids + " is free…");
     }
 
+    /** After the trust gate's refusal: the user read the reasons and restores anyway (the same request, trusted). */
+    public void confirmRestore() {
+        RestoreRequest r = awaitingConfirmation;
+        if (r == null || running.get()) return;
+        clearConfirmation();
+        start(r.trusted(), "Restoring (you confirmed the images folder)\u2026");
+    }
+
+    /** After the trust gate's refusal: the user does not restore from this folder. */
+    public void declineRestore() {
+        if (awaitingConfirmation == null) return;
+        clearConfirmation();
+        status.set("Not restored: you cancelled after reading why the images folder is not trusted.");
+        refresh();
+    }
+
+    private void clearConfirmation() {
+        awaitingConfirmation = null;
+        confirmation.set(null);
+    }
+
     public void cancel() {
         HostOperation<RestoreResult> j = job;
         if (j != null && running.get()) {
@@ -212,6 +248,8 @@ public final class RestoreBoardModel implements AutoCloseable {
 
     private void start(RestoreRequest request, String text) {
         closeWiring();
+        clearConfirmation();
+        lastRequest = request;
         timeline.clear();
         timelineLines.clear();
         takenPids.set(List.of());
@@ -255,8 +293,12 @@ public final class RestoreBoardModel implements AutoCloseable {
         } else if (o instanceof RestoreResult.Failed f) {
             status.set("Restore failed: " + f.why());
         } else if (o instanceof RestoreResult.NeedsConfirmation n) {
-            // the trust gate stopped it before criu started (confirm panel: not built yet)
-            status.set("Not restored: " + n.verdict().explain());
+            // the trust gate stopped it before criu started: the board asks (confirmRestore / declineRestore)
+            awaitingConfirmation = lastRequest;
+            confirmation.set(n.verdict());
+            trust.set(n.verdict());
+            status.set("Not restored yet: the images folder is not trusted, and criu was not started."
+                    + " Read why below, then restore anyway or cancel.");
         } else if (o instanceof RestoreResult.Cancelled c) {
             status.set("Cancelled: " + c.how());
         }
@@ -316,6 +358,12 @@ public final class RestoreBoardModel implements AutoCloseable {
         background.execute(() -> {
             RestorePreview p = null;
             String error = null;
+            RestoreGate.Verdict v = null;
+            try {
+                v = host.restoreTrust(dir).orElse(null);
+            } catch (RuntimeException e) {
+                // not known ahead: the restore itself still goes through the gate
+            }
             try {
                 p = host.previewRestore(dir);
             } catch (Exception e) {
@@ -323,23 +371,75 @@ public final class RestoreBoardModel implements AutoCloseable {
             }
             RestorePreview done = p;
             String why = error;
-            ui.execute(() -> showPreview(done, why));
+            RestoreGate.Verdict verdict = v;
+            ui.execute(() -> showPreview(done, why, verdict));
         });
     }
 
-    private void showPreview(RestorePreview p, String error) {
+    private void showPreview(RestorePreview p, String error, RestoreGate.Verdict verdict) {
         checking.set(false);
+        trust.set(verdict);
+        // a folder that cannot be read at all is said by the failed comparison already; Restore still asks
+        boolean untrusted = verdict != null && !verdict.trusted() && !(p == null
+                && verdict.findings().stream().allMatch(f -> f.concern() == RestoreGate.Concern.UNREADABLE));
+        List<String> lines = new java.util.ArrayList<>();
+        if (untrusted) lines.add(trustLine(verdict));
+        String asks = untrusted ? " The images folder is not trusted: Restore asks first." : "";
         if (p == null) {
-            previewStatus.set("Could not compare the images with this machine: " + error);
-            conflictLines.clear();
+            previewStatus.set("Could not compare the images with this machine: " + error + asks);
+            conflictLines.setAll(lines);
             return;
         }
         preview.set(p);
-        conflictLines.setAll(p.conflicts().stream().map(RestoreBoardModel::conflictLine).toList());
+        p.conflicts().stream().map(RestoreBoardModel::conflictLine).forEach(lines::add);
+        conflictLines.setAll(lines);
         long blocks = p.conflicts().stream().filter(c -> c.severity() == RestorePreview.Severity.BLOCKS).count();
-        previewStatus.set(p.conflicts().isEmpty() ? "Nothing on this machine stands in the way of the restore."
+        previewStatus.set((p.conflicts().isEmpty() ? "Nothing on this machine stands in the way of the restore."
                 : p.conflicts().size() + (p.conflicts().size() == 1 ? " conflict" : " conflicts") + " on this machine"
-                + (blocks > 0 ? ": " + blocks + " would make the restore fail as things stand." : ", none blocking."));
+                + (blocks > 0 ? ": " + blocks + " would make the restore fail as things stand." : ", none blocking.")) + asks);
+    }
+
+    /** How the preview list starts the line of an untrusted images folder. */
+    public static final String TRUST_LINE_START = "\u26a0 asks first: folder not trusted";
+
+    /** The gate's refusal as a line of the preview list: the folder, each reason, and that Restore will ask. */
+    public static String trustLine(RestoreGate.Verdict v) {
+        StringBuilder b = new StringBuilder(TRUST_LINE_START).append(" \u2014 ").append(v.folder());
+        for (TrustReason r : trustReasons(v)) b.append("\n   ").append(r.title()).append(": ").append(r.text());
+        return b.append("\n   Restore runs the images as root; it lists these reasons and asks before criu starts.").toString();
+    }
+
+    /**
+     * One reason the gate gave, in words for the confirmation panel.
+     *
+     * @param title the kind of concern (owner, mode, incomplete dump...)
+     * @param text  the gate's sentence
+     * @param path  the file or folder concerned ("" for a count of further findings)
+     */
+    public record TrustReason(RestoreGate.Concern concern, String title, String text, String path) {}
+
+    /** The verdict's findings, at most {@link #TRUST_REASONS_PER_KIND} of a kind and then a count. */
+    public static List<TrustReason> trustReasons(RestoreGate.Verdict v) {
+        List<TrustReason> out = new java.util.ArrayList<>();
+        for (RestoreGate.Concern c : RestoreGate.Concern.values()) {
+            List<RestoreGate.Finding> of = v.findings().stream().filter(f -> f.concern() == c).toList();
+            of.stream().limit(TRUST_REASONS_PER_KIND).forEach(f -> out.add(new TrustReason(c, concernTitle(c), f.why(), f.path().toString())));
+            if (of.size() > TRUST_REASONS_PER_KIND)
+                out.add(new TrustReason(c, concernTitle(c), "\u2026 and " + (of.size() - TRUST_REASONS_PER_KIND) + " more like that", ""));
+        }
+        return out;
+    }
+
+    static final int TRUST_REASONS_PER_KIND = 6;
+
+    public static String concernTitle(RestoreGate.Concern c) {
+        return switch (c) {
+            case FOREIGN_OWNER -> "Owner";
+            case WRITABLE_BY_OTHERS -> "Mode";
+            case NOT_A_PLAIN_FILE -> "Not a plain file";
+            case INCOMPLETE_DUMP -> "Incomplete dump";
+            case UNREADABLE -> "Could not be examined";
+        };
     }
 
     /** A conflict for the board: severity, subject, what the image says, what is there now, what to do. */
