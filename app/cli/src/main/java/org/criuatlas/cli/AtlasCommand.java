@@ -53,6 +53,7 @@ public final class AtlasCommand implements Runnable {
         SUBCOMMANDS.put("dump", CriuDumpCommand.class);
         SUBCOMMANDS.put("restore", CriuRestoreCommand.class);
         SUBCOMMANDS.put("plan", PlanCommand.class);
+        SUBCOMMANDS.put("calibrate", CalibrateCommand.class);
         SUBCOMMANDS.put("export", ExportCommand.class);
         SUBCOMMANDS.put("bundle", BundleCommand.class);
         SUBCOMMANDS.put("setup-criu", SetupCriuCommand.class);

@@ -1,5 +1,7 @@
 package org.criuatlas.host;
 
+import org.criuatlas.bridge.calibrate.CalibrationEntry;
+import org.criuatlas.bridge.calibrate.CalibrationReport;
 import org.criuatlas.bridge.images.ImageFormatException;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.plan.restore.RestorePreview;
@@ -8,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -21,8 +24,7 @@ import java.util.function.Consumer;
  * So that a protocol can carry it, requests and results are plain records (the model's records,
  * {@link org.criuatlas.bridge.criu.CriuOptions}, {@link org.criuatlas.bridge.criu.CriuResult}...),
  * long operations are {@link HostOperation handles} with {@link HostEvent events} and cancel, and
- * paths are paths on the host. Quick questions block: callers run them off the FX thread. Still to
- * come: calibrate (probe processes dumped by the host's CRIU to confirm the planner's rules).
+ * paths are paths on the host. Quick questions block: callers run them off the FX thread.
  */
 public interface Host extends AutoCloseable {
     /** The machine: name, kernel, user. Quick. */
@@ -66,6 +68,16 @@ public interface Host extends AutoCloseable {
      * (reads the images, scans the machine).
      */
     RestorePreview previewRestore(Path dir) throws ImageFormatException;
+
+    /**
+     * Calibrates the host's CRIU: dumps (and restores) the probe processes of the calibration catalogue
+     * ({@code kinds}: only these kinds, empty: all) with {@code parallelism} probes at a time (0: the
+     * engine's default) and, when {@code write}, keeps the result in the host's calibration cache for
+     * its CRIU version and kernel. {@code steps} sees each measured cell (on a worker thread). The
+     * result fails with IllegalArgumentException for an unknown kind, IllegalStateException without root
+     * or criu. Cancel stops the running probes; the report then is incomplete and not written.
+     */
+    HostOperation<CalibrationReport> calibrate(int parallelism, List<String> kinds, boolean write, Consumer<CalibrationEntry> steps);
 
     /**
      * What the restore gate ({@link RestoreGate}) would say of {@code dir} now, so a window can show it

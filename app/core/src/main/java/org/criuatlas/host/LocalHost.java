@@ -1,5 +1,10 @@
 package org.criuatlas.host;
 
+import org.criuatlas.bridge.calibrate.CalibrationEngine;
+import org.criuatlas.bridge.calibrate.CalibrationEntry;
+import org.criuatlas.bridge.calibrate.CalibrationReport;
+import org.criuatlas.bridge.calibrate.CalibrationRun;
+import org.criuatlas.bridge.calibrate.ProbeCatalogue;
 import org.criuatlas.bridge.criu.CriuEvent;
 import org.criuatlas.bridge.criu.CriuException;
 import org.criuatlas.bridge.criu.CriuListener;
@@ -393,6 +398,40 @@ public final class LocalHost implements Host {
         if (o instanceof RestoreOutcome.PidTaken t) return new RestoreResult.PidTaken(t.pids(), t.why(), t.result());
         if (o instanceof RestoreOutcome.Failed f) return new RestoreResult.Failed(f.why(), f.result());
         return new RestoreResult.Cancelled(((RestoreOutcome.Cancelled) o).how());
+    }
+
+    @Override
+    public HostOperation<CalibrationReport> calibrate(int parallelism, List<String> kinds, boolean write, Consumer<CalibrationEntry> steps) {
+        CompletableFuture<CalibrationReport> result = new CompletableFuture<>();
+        AtomicReference<CalibrationRun> run = new AtomicReference<>();
+        AtomicBoolean cancelled = new AtomicBoolean();
+        HostOperation<CalibrationReport> op = new HostOperation<>(result, () -> {
+            cancelled.set(true);
+            CalibrationRun r = run.get();
+            if (r != null) r.cancel();
+        });
+        track(op);
+        parts.work().execute(() -> {
+            try {
+                Path bin = criu();
+                if (bin == null) throw new IllegalStateException("no criu on this host (scripts/provision-criu.sh or " + CriuLocator.ENV + ")");
+                ProbeCatalogue cat = kinds == null || kinds.isEmpty() ? ProbeCatalogue.builtIn() : ProbeCatalogue.builtIn().only(kinds);
+                CalibrationEngine.Settings s = CalibrationEngine.Settings.of(bin).withCatalogue(cat).withWrite(write)
+                        .withParallelism(parallelism <= 0 ? CalibrationEngine.DEFAULT_PARALLELISM : parallelism);
+                CalibrationRun r = CalibrationEngine.start(s, (entry, done, total) -> {
+                    if (steps != null) steps.accept(entry);
+                });
+                run.set(r);
+                if (cancelled.get()) r.cancel();
+                r.future().whenComplete((rep, e) -> {
+                    if (e != null) result.completeExceptionally(e);
+                    else result.complete(rep);
+                });
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return op;
     }
 
     // ---- lifecycle ---------------------------------------------------------------------------

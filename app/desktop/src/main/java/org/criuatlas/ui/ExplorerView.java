@@ -229,6 +229,14 @@ public final class ExplorerView extends BorderPane {
     private StatusBar buildStatusBar() {
         Label criu = statusLabel(Styles.ID_STATUS_CRIU);
         criu.textProperty().bind(vm.criuLineProperty());
+        Label basis = statusLabel(Styles.ID_STATUS_BASIS);
+        basis.textProperty().bind(vm.criuBasisProperty());
+        basis.setTooltip(new javafx.scene.control.Tooltip("What the plans are based on (Help \u2192 Calibrate CRIU\u2026 measures this CRIU)"));
+        Region basisGap = gap();
+        for (javafx.scene.Node n : new javafx.scene.Node[]{basis, basisGap}) {
+            n.visibleProperty().bind(vm.criuBasisProperty().isNotEmpty());
+            n.managedProperty().bind(n.visibleProperty());
+        }
         Label priv = statusLabel(Styles.ID_STATUS_PRIVILEGE);
         priv.textProperty().bind(vm.privilegeProperty());
         Label counts = statusLabel(Styles.ID_STATUS_COUNTS);
@@ -249,7 +257,7 @@ public final class ExplorerView extends BorderPane {
         StatusBar bar = statusBar;
         bar.setId(Styles.ID_STATUS_BAR);
         bar.setText("");
-        bar.getLeftItems().setAll(criu, gap(), priv);
+        bar.getLeftItems().setAll(criu, gap(), basis, basisGap, priv);
         bar.getRightItems().setAll(counts, gap(), scan);
         bar.progressProperty().bind(javafx.beans.binding.Bindings.when(refresh.busyProperty().and(vm.liveProperty()))
                 .then(-1.0).otherwise(0.0));

@@ -45,6 +45,7 @@ public final class MainWindow {
     public static final String ID_QUIT = "menu-quit";
     public static final String ID_ABOUT = "menu-about";
     public static final String ID_SETUP_CRIU = "menu-setup-criu";
+    public static final String ID_CALIBRATE = "menu-calibrate";
     public static final String ID_PIN_BANNER = DumpController.ID_PIN_BANNER;
     public static final String ID_IMAGES_BANNER = "images-banner";
     public static final String ID_IMAGES_OBLIGATIONS = "images-obligations";
@@ -102,6 +103,8 @@ public final class MainWindow {
         services.background().execute(() -> {
             CriuStatus s = services.host().criuStatus();
             services.ui().execute(() -> window.vm().criuStatusProperty().set(s));
+            // then what the plans are based on: this CRIU's measured facts, if any
+            CriuBasis.apply(services, window, s);
         });
         return m;
     }
@@ -153,7 +156,10 @@ public final class MainWindow {
         MenuItem setupCriu = new MenuItem("Set up CRIU\u2026");
         setupCriu.setId(ID_SETUP_CRIU);
         setupCriu.setOnAction(e -> openCriuSetup());
-        Menu help = new Menu("Help", null, read, setupCriu, new SeparatorMenuItem(), about);
+        MenuItem calibrate = new MenuItem("Calibrate CRIU\u2026");
+        calibrate.setId(ID_CALIBRATE);
+        calibrate.setOnAction(e -> openCalibrate());
+        Menu help = new Menu("Help", null, read, setupCriu, calibrate, new SeparatorMenuItem(), about);
 
         MenuBar bar = new MenuBar(file, view, demos.menu(), help);
         bar.setId(ID_MENU_BAR);
@@ -169,6 +175,30 @@ public final class MainWindow {
         services.background().execute(() -> {
             CriuStatus s = services.host().criuStatus();
             services.ui().execute(() -> window.vm().criuStatusProperty().set(s));
+            CriuBasis.apply(services, window, s);
+        });
+    }
+
+    /**
+     * Help &gt; Calibrate CRIU…: the host's calibration with progress and Cancel; when it is done the
+     * plans' basis is read again (off the FX thread). Through a bridge the host keeps its result in its
+     * own user's cache, so the window keeps a copy in this user's, where the planner here reads it.
+     */
+    public CalibrateDialog openCalibrate() {
+        return CalibrateDialog.open(window.stage(), services, report -> {
+            CriuStatus s = window.vm().criuStatusProperty().get();
+            services.background().execute(() -> {
+                CriuStatus now = s.found() ? s : services.host().criuStatus();
+                if (!services.host().info().local()) {
+                    try {
+                        report.write(report.cacheFile());
+                    } catch (java.io.IOException e) {
+                        System.getLogger(MainWindow.class.getName()).log(System.Logger.Level.WARNING,
+                                "cannot keep the calibration in " + report.cacheFile(), e);
+                    }
+                }
+                CriuBasis.apply(services, window, now);
+            });
         });
     }
 

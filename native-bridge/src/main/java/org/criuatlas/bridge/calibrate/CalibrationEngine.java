@@ -157,7 +157,18 @@ public final class CalibrationEngine {
         if (s.write() && !run.isCancelled() && ordered.stream().noneMatch(e -> e.outcome() == Outcome.cancelled)) {
             Path target = s.resultFile() != null ? s.resultFile() : report.cacheFile();
             try {
-                report.write(target);
+                // a run of some kinds refines the earlier calibration of this CRIU and kernel, if any
+                CalibrationReport kept = report;
+                if (s.catalogue().kinds().size() < ProbeCatalogue.builtIn().kinds().size() && Files.isRegularFile(target)) {
+                    try {
+                        CalibrationReport older = CalibrationReport.read(target);
+                        if (older.criuVersion().equals(report.criuVersion()) && older.kernel().equals(report.kernel()))
+                            kept = report.over(older, ProbeCatalogue.builtIn());
+                    } catch (IOException damaged) {
+                        // a damaged file is replaced by this run
+                    }
+                }
+                kept.write(target);
             } catch (IOException e) {
                 throw new IOException("cannot write the calibration result " + target + ": " + e.getMessage(), e);
             }

@@ -40,9 +40,22 @@ public record CalibrationReport(int format, String criuVersion, String criuPath,
         return entries.stream().filter(e -> e.kind().equals(kind) && e.variant().equals(variant)).findFirst();
     }
 
-    /** {@code $CRIU_ATLAS_HOME/calibration/criu-VERSION_linux-RELEASE.json} */
+    /**
+     * System property naming the folder of the user's calibration files instead of
+     * {@code $CRIU_ATLAS_HOME/calibration} (tests keep their results under target/ with it).
+     */
+    public static final String CACHE_DIR_PROPERTY = "criuatlas.calibration.dir";
+
+    /** The folder of the user's calibration files: {@value #CACHE_DIR_PROPERTY}, else {@code $CRIU_ATLAS_HOME/calibration}. */
+    public static Path cacheDir() {
+        String d = System.getProperty(CACHE_DIR_PROPERTY);
+        if (d != null && !d.isBlank()) return Path.of(d);
+        return CriuLocator.atlasHome().resolve("calibration");
+    }
+
+    /** {@code $CRIU_ATLAS_HOME/calibration/criu-VERSION_linux-RELEASE.json} (see {@link #cacheDir()}) */
     public static Path cacheFile(String criuVersion, String kernel) {
-        return CriuLocator.atlasHome().resolve("calibration").resolve(fileName(criuVersion, kernel));
+        return cacheDir().resolve(fileName(criuVersion, kernel));
     }
 
     static String fileName(String criuVersion, String kernel) {
@@ -63,6 +76,46 @@ public record CalibrationReport(int format, String criuVersion, String criuPath,
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * This run's cells over an earlier report of the same CRIU version and kernel: the kinds this run
+     * measured come from it, every other kind's cells from {@code older}, in {@code catalogue} order
+     * (a run of a few kinds refines a whole calibration instead of replacing it). {@code complete}
+     * when every cell of the catalogue is there and none was cancelled. This run's own facts
+     * (start, time, parallelism, criu path) are kept.
+     */
+    public CalibrationReport over(CalibrationReport older, ProbeCatalogue catalogue) {
+        if (!older.criuVersion().equals(criuVersion) || !older.kernel().equals(kernel))
+            throw new IllegalArgumentException("calibration of CRIU " + older.criuVersion() + " on Linux " + older.kernel()
+                    + " cannot take cells of CRIU " + criuVersion + " on Linux " + kernel);
+        java.util.Set<String> measured = new java.util.HashSet<>();
+        java.util.Map<String, CalibrationEntry> cells = new java.util.HashMap<>();
+        for (CalibrationEntry e : entries) {
+            measured.add(e.kind());
+            cells.put(e.key(), e);
+        }
+        List<CalibrationEntry> out = new java.util.ArrayList<>();
+        int all = 0;
+        for (ProbeCatalogue.Kind k : catalogue.kinds()) {
+            for (ProbeCatalogue.Variant v : k.variants()) {
+                all++;
+                String key = k.id() + "/" + v.id();
+                CalibrationEntry e = measured.contains(k.id()) ? cells.get(key) : older.entry(k.id(), v.id()).orElse(null);
+                if (e != null) out.add(e);
+            }
+        }
+        boolean whole = out.size() == all && out.stream().noneMatch(e -> e.outcome() == Outcome.cancelled);
+        return new CalibrationReport(format, criuVersion, criuPath, kernel, arch, started, wallMillis, parallelism, whole, out);
+    }
+
+    /** The JSON of the result file, as {@link #write} writes it. */
+    public String toJson() {
+        try {
+            return ProbeCatalogue.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(this);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -53,6 +53,37 @@ class CalibrationFactsTest {
     }
 
     @Test
+    void aRunOfSomeKindsRefinesAWholeCalibration() {
+        CalibrationReport whole = CalibrationFacts.builtIn().stream().filter(r -> r.criuVersion().equals("4.2.1")).findFirst().orElseThrow();
+        // a later run of one kind, whose cells came out otherwise (say a patched CRIU of the same version)
+        List<CalibrationEntry> eventfd = whole.entries().stream().filter(e -> e.kind().equals("eventfd"))
+                .map(e -> new CalibrationEntry(e.kind(), e.variant(), e.role(), e.flags(), Outcome.failed, e.error(), true, 0, 1,
+                        e.restore(), e.restoreError(), "again"))
+                .toList();
+        CalibrationReport run = new CalibrationReport(1, whole.criuVersion(), "/x/criu", whole.kernel(), whole.arch(), "2026-12-06T00:00:00Z",
+                1234, 2, false, eventfd);
+        CalibrationReport merged = run.over(whole, CAT);
+        assertEquals(whole.entries().size(), merged.entries().size());
+        assertTrue(merged.complete());
+        assertEquals(whole.entries().stream().map(CalibrationEntry::key).toList(), merged.entries().stream().map(CalibrationEntry::key).toList(),
+                "catalogue order");
+        for (CalibrationEntry e : merged.entries()) {
+            if (e.kind().equals("eventfd")) assertEquals("again", e.note(), e.key() + " comes from the new run");
+            else assertEquals(whole.entry(e.kind(), e.variant()).orElseThrow(), e, e.key() + " is kept");
+        }
+        assertEquals(1234, merged.wallMillis());
+        assertEquals("/x/criu", merged.criuPath());
+
+        CalibrationEntry first = eventfd.get(0);
+        CalibrationReport cancelled = new CalibrationReport(1, whole.criuVersion(), "/x/criu", whole.kernel(), whole.arch(), "t", 1, 1, false,
+                List.of(new CalibrationEntry(first.kind(), first.variant(), first.role(), first.flags(), Outcome.cancelled, null, true, 0, 1,
+                        null, null, null)));
+        assertFalse(cancelled.over(whole, CAT).complete(), "a cancelled cell is not a whole calibration");
+        CalibrationReport otherKernel = new CalibrationReport(1, whole.criuVersion(), "/x/criu", "1.0.0", whole.arch(), "t", 1, 1, false, eventfd);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> otherKernel.over(whole, CAT));
+    }
+
+    @Test
     void docsShowExactlyTheBuiltInFacts() throws Exception {
         String repo = System.getProperty("criuatlas.repo");
         Path doc = Path.of(repo == null ? ".." : repo, "docs", "dump-rules.md");

@@ -146,6 +146,7 @@ public final class BridgeHost implements Host {
     }
 
     /** Runs the bridge's calibration ({@code kinds}: only these probe kinds, empty: all); {@code steps} sees each measured cell. */
+    @Override
     public HostOperation<CalibrationReport> calibrate(int parallelism, List<String> kinds, boolean write, Consumer<CalibrationEntry> steps) {
         Request.Builder req = Request.newBuilder().setCalibrate(BridgeProto.CalibrateRequest.newBuilder()
                 .setParallelism(parallelism).addAllKinds(kinds).setWrite(write));

@@ -100,6 +100,7 @@ public final class Styles {
     public static final String ID_THEME = "dark-theme";
     public static final String ID_KERNEL_THREADS = "kernel-threads";
     public static final String ID_STATUS_CRIU = "status-criu";
+    public static final String ID_STATUS_BASIS = "status-basis";
     public static final String ID_STATUS_PRIVILEGE = "status-privilege";
     public static final String ID_STATUS_COUNTS = "status-counts";
     public static final String ID_STATUS_SCAN = "status-scan";

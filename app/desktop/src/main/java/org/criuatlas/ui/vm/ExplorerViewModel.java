@@ -53,6 +53,7 @@ public final class ExplorerViewModel {
     private final ObjectProperty<CriuStatus> criuStatus = new SimpleObjectProperty<>(this, "criuStatus", CriuStatus.UNKNOWN);
     private final javafx.beans.binding.StringBinding criuLine =
             javafx.beans.binding.Bindings.createStringBinding(() -> criuStatus.get().line(), criuStatus);
+    private final javafx.beans.property.StringProperty criuBasis = new javafx.beans.property.SimpleStringProperty(this, "criuBasis", "");
     private final ReadOnlyStringWrapper privilege = new ReadOnlyStringWrapper(this, "privilege", "");
     private final ReadOnlyStringWrapper counts = new ReadOnlyStringWrapper(this, "counts", "");
     private final ReadOnlyStringWrapper lastScan = new ReadOnlyStringWrapper(this, "lastScan", "not scanned yet");
@@ -111,6 +112,12 @@ public final class ExplorerViewModel {
 
     /** Which CRIU the host uses and what {@code criu check} said (set once the host answered). */
     public ObjectProperty<CriuStatus> criuStatusProperty() { return criuStatus; }
+
+    /**
+     * What the window's plans are based on: "calibrated against CRIU 4.2.1 on Linux 6.18.44", "rules only
+     * (not calibrated)"; empty until known.
+     */
+    public javafx.beans.property.StringProperty criuBasisProperty() { return criuBasis; }
 
     /** The status bar's CRIU line. */
     public javafx.beans.binding.StringBinding criuLineProperty() { return criuLine; }
