@@ -79,7 +79,7 @@ mkdir -p "$out"
 fx_jars=$(find "$lib" -name 'javafx-*-linux.jar' | sort | tr '\n' ':')
 [ -n "$fx_jars" ] || die "no javafx-*-linux.jar in $lib"
 # jdeps over the app's jars, plus jdk.unsupported (JNA, protobuf), java.sql (Jackson's optional types)
-modules=java.base,java.desktop,java.logging,java.management,java.prefs,java.sql,jdk.management,jdk.unsupported,javafx.controls,javafx.swing
+modules=java.base,java.desktop,java.logging,java.management,java.prefs,java.sql,jdk.management,jdk.unsupported,javafx.controls
 runtime_key="$("$jdk_bin/java" -version 2>&1 | head -n1) | $modules | cds | $(cd "$lib" && ls javafx-*-linux.jar | tr '\n' ' ')"
 if [ -f "$out/runtime/.key" ] && [ "$(cat "$out/runtime/.key")" = "$runtime_key" ]; then
   step "runtime: reusing $out/runtime (same JDK, modules and JavaFX)"
