@@ -47,7 +47,7 @@ public final class AboutCommand implements Callable<Integer> {
     public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"CRIU Atlas " + appVersion(), "JDK " + Runtime.version() + ", kernel " + LiveProcesses.kernelRelease(),
+            return new String[] {"CRIU Atlas " + appVersion(), "JDK " + Runtime.version() + " (" + System.getProperty("java.home") + "), kernel " + LiveProcesses.kernelRelease(),
                     "log: " + AtlasLog.file()};
         }
     }
