@@ -168,7 +168,9 @@ bash_out=$(bash -c 'source /usr/share/bash-completion/bash_completion
 zsh_out=$(zsh -f "$here/tests/zsh-complete.zsh" /usr/share/zsh/vendor-completions 'criu-atlas dump --le')
 [ "$zsh_out" = --leave-running ] || fail "zsh completion: '$zsh_out'"
 zsh_out=$(zsh -f "$here/tests/zsh-complete.zsh" /usr/share/zsh/vendor-completions 'criu-atlas bench ' | tr '\n' ' ')
-[ "$zsh_out" = "images plan render scan " ] || fail "zsh completion of bench: '$zsh_out'"
+# what zsh offers is the bench subcommands the installed app lists in its own help, sorted
+bench_cmds=$(criu-atlas bench --help 2>/dev/null | sed -n '/^Commands:/,$p' | sed -n 's/^  \([a-z][a-z-]*\) .*/\1/p' | sort | tr '\n' ' ')
+[ -n "$bench_cmds" ] && [ "$zsh_out" = "$bench_cmds" ] || fail "zsh completion of bench: '$zsh_out', the app lists '$bench_cmds'"
 fish_out=$(fish -c 'complete -C "criu-atlas sc"; complete -C "criu-atlas dump --le"' | cut -f1 | tr '\n' ' ')
 [ "$fish_out" = "scan --leave-running " ] || fail "fish completion: '$fish_out'"
 cd "$repo"
