@@ -14,8 +14,6 @@ import org.w3c.dom.NodeList;
 import javax.imageio.ImageIO;
 import javax.xml.parsers.DocumentBuilderFactory;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,18 +57,9 @@ class ExportCommandTest {
 
     record Run(int exit, String out, String err) {}
 
-    static synchronized Run run(String... args) {
-        PrintStream old = System.out, oldErr = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int exit = AtlasCommand.commandLine(args).execute(args);
-            return new Run(exit, buf.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-            System.setErr(oldErr);
-        }
+    static Run run(String... args) {
+        CliRun.Result r = CliRun.run(args); // one lock for every test that swaps the standard streams
+        return new Run(r.exit(), r.out(), r.err());
     }
 
     static String exec(Path stdout, String... cmd) throws Exception {

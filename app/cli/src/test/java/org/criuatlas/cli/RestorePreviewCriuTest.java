@@ -7,9 +7,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,18 +29,9 @@ class RestorePreviewCriuTest {
 
     record Run(int exit, String out, String err) {}
 
-    private static synchronized Run run(String... args) {
-        PrintStream old = System.out, oldErr = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int exit = AtlasCommand.commandLine(args).execute(args);
-            return new Run(exit, buf.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-            System.setErr(oldErr);
-        }
+    private static Run run(String... args) {
+        CliRun.Result r = CliRun.run(args); // one lock for every test that swaps the standard streams
+        return new Run(r.exit(), r.out(), r.err());
     }
 
     @Test
