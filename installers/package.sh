@@ -216,6 +216,7 @@ Architecture: $arch
 Maintainer: $maintainer
 Installed-Size: $installed_kb
 Depends: $depends
+Recommends: iptables
 Section: admin
 Priority: optional
 Homepage: $homepage

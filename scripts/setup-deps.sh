@@ -7,6 +7,9 @@
 #              libgtk-3-0     the GTK 3 library JavaFX's window toolkit loads
 #              gcc libc6-dev  compiling atlas-topo, the process builder behind the Demos menu
 #                             (without gcc the build still succeeds; the demos then say so)
+#              iptables       CRIU runs iptables/ip6tables to hold each TCP connection still during a
+#                             dump with --tcp-established, and iptables-restore to lock a network
+#                             namespace it dumps; without them those dumps fail (the plan says so)
 #   --tests  (default) the app's packages plus what the tests, CI and the .deb build need:
 #              xvfb xauth        headless X server for JavaFX tests (Xvfb, xvfb-run)
 #              lsof iproute2     fd / socket inspection (lsof, ss)
@@ -31,7 +34,7 @@
 # stdout: what was installed (or that nothing was needed). Progress of apt goes to stderr.
 set -euo pipefail
 
-APP_PKGS=(libgtk-3-0 gcc libc6-dev)
+APP_PKGS=(libgtk-3-0 gcc libc6-dev iptables)
 TEST_PKGS=(xvfb xauth lsof iproute2 procps python3 python3-protobuf criu dpkg-dev desktop-file-utils
   appstream man-db bash-completion zsh fish xdotool x11-utils librsvg2-bin graphviz openssh-server openssh-client)
 case ${1:---tests} in

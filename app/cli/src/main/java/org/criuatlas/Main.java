@@ -1,6 +1,7 @@
 package org.criuatlas;
 
 import org.criuatlas.bridge.criu.CriuSession;
+import org.criuatlas.cli.AboutCommand;
 import org.criuatlas.cli.AtlasCommand;
 import org.criuatlas.cli.HelpTexts;
 import org.criuatlas.logging.AtlasLog;
@@ -31,7 +32,11 @@ public final class Main {
         if ("bridge".equals(System.getProperty(ENTRY_PROPERTY))) args = withCommand("bridge", args);
         // Short answers first, before logging or picocli's command model exist (most of a short command's start-up).
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
-            for (String line : AtlasCommand.versionLines()) System.out.println(line);
+            // the version first, on its own: the rest (runtime, kernel, log file) takes longer to find
+            System.out.println(AboutCommand.versionLine());
+            System.out.flush();
+            String[] lines = AtlasCommand.versionLines();
+            for (int i = 1; i < lines.length; i++) System.out.println(lines[i]);
             System.exit(0);
         }
         var help = HelpTexts.stored(args);

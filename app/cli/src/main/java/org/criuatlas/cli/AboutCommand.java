@@ -23,6 +23,11 @@ public final class AboutCommand implements Callable<Integer> {
         return org.criuatlas.bridge.AtlasVersion.version();
     }
 
+    /** The first line of {@code --version}: "CRIU Atlas 0.1.0". */
+    public static String versionLine() {
+        return "CRIU Atlas " + appVersion();
+    }
+
     @Override
     public Integer call() {
         var criu = CriuLocator.locate();
@@ -47,7 +52,7 @@ public final class AboutCommand implements Callable<Integer> {
     public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"CRIU Atlas " + appVersion(), "JDK " + Runtime.version() + " (" + System.getProperty("java.home") + "), kernel " + LiveProcesses.kernelRelease(),
+            return new String[] {versionLine(), "JDK " + Runtime.version() + " (" + System.getProperty("java.home") + "), kernel " + LiveProcesses.kernelRelease(),
                     "log: " + AtlasLog.file()};
         }
     }

@@ -34,7 +34,10 @@ import java.util.Map;
                 + "Exit codes: docs/exit-codes.md (0 done, 1 CRIU failed, 2 usage, 3 plan says no, 4 not found, 5 unreadable,"
                 + " 6 needs root, 7 no criu, 8 criu did not answer, 9 host failed, 70 internal error).")
 public final class AtlasCommand implements Runnable {
-    private static final System.Logger LOG = System.getLogger(AtlasCommand.class.getName());
+    /** Made on first use: a System.Logger costs a short-lived JVM ~40 ms of method-handle set-up, which --help and --version never need. */
+    private static final class Log {
+        static final System.Logger LOG = System.getLogger(AtlasCommand.class.getName());
+    }
 
     /** Read by the entry point before parsing (logging starts before any command); declared here for --help. */
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
@@ -148,12 +151,12 @@ public final class AtlasCommand implements Runnable {
             code = ExitCode.NOT_FOUND;
             message = "no such file or folder: " + nf.getFile();
         } else {
-            LOG.log(System.Logger.Level.ERROR, who + " failed unexpectedly", e);
+            Log.LOG.log(System.Logger.Level.ERROR, who + " failed unexpectedly", e);
             cl.getErr().println(who + ": internal error: " + e + " (the stack trace is in " + AtlasLog.file() + ")");
             cl.getErr().flush();
             return ExitCode.INTERNAL_ERROR.code;
         }
-        LOG.log(System.Logger.Level.INFO, () -> who + ": " + message + " (exit " + code.code + ")");
+        Log.LOG.log(System.Logger.Level.INFO, () -> who + ": " + message + " (exit " + code.code + ")");
         cl.getErr().println(who + ": " + message);
         cl.getErr().flush();
         return code.code;

@@ -36,6 +36,7 @@ public final class StartupTraining {
                 AtlasCommand.commandLine(a).execute(a);
             }
             org.criuatlas.Main.opensWindow(new String[] {"--help"});
+            AtlasCommand.versionLines(); // --version: the version resource, the runtime, the kernel, the log file
             HelpTexts.stored(new String[] {"plan", "--help"});
             org.criuatlas.bridge.os.Processes.stillPresent(List.of((int) ProcessHandle.current().pid()));
             CriuRpc.criu_resp.parseFrom(CriuRpc.criu_resp.newBuilder().setType(CriuRpc.criu_req_type.DUMP_VALUE).setSuccess(true).build()

@@ -2,7 +2,15 @@ package org.criuatlas.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.criuatlas.bridge.criu.NetworkTools;
+import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.bridge.os.Processes;
+import org.criuatlas.bridge.scan.LiveScanner;
+import org.criuatlas.model.IpcGraph;
+import org.criuatlas.plan.CriuTarget;
+import org.criuatlas.plan.Decisions;
+import org.criuatlas.plan.DumpPlan;
+import org.criuatlas.plan.DumpPlanner;
 import org.criuatlas.testing.Requirements;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
@@ -26,10 +35,14 @@ import static org.junit.jupiter.api.Assertions.*;
  * exact line and {@code dump} fails with that line; with {@code --tcp-established} or
  * {@code --tcp-close} the plan says it dumps and the dump with the same flag succeeds
  * ({@code --leave-running}: the server keeps serving). The connection is checked with {@code ss}.
+ * CRIU locks the connection with {@code iptables} for {@code --tcp-established}: where CRIU does not
+ * find it, the plan and the real dump both fail with "Iptables configuration failed"; the same scan
+ * planned for a machine without it says so in any case.
  */
 @Tag("criu")
 class TcpPlanDumpCriuTest {
     private static final String TCP_LINE = "inet: Connected TCP socket, consider using --tcp-established option.";
+    private static final String LOCK_LINE = "Iptables configuration failed";
     private Path tmp;
     private final List<Integer> started = new ArrayList<>();
 
@@ -103,7 +116,30 @@ class TcpPlanDumpCriuTest {
         assertTrue((failed.out() + failed.err()).contains(TCP_LINE), "CRIU printed the planned line: " + failed.out() + failed.err());
         assertTrue(org.criuatlas.bridge.proc.LiveProcesses.exists(server), "a failed dump leaves the server running");
 
-        for (String flag : List.of("--tcp-established", "--tcp-close")) {
+        // CRIU locks the connection with iptables for --tcp-established: the plan knows whether CRIU finds it here
+        boolean lockable = !NetworkTools.missing().contains(NetworkTools.IPTABLES);
+        if (!lockable) {
+            CliContractTest.Run p = CliContractTest.run("plan", "--pid", "" + server, "--tcp-established");
+            assertEquals(ExitCode.CHECK_SAYS_NO.code, p.exit(), "no iptables here: " + p.out() + p.err());
+            assertTrue(p.out().contains(LOCK_LINE), "the plan names the lock failure: " + p.out());
+            CliContractTest.Run d = CliContractTest.run("dump", "--pid", "" + server, "--images", tmp.resolve("d-nolock").toString(),
+                    "--leave-running", "--tcp-established");
+            assertEquals(ExitCode.CRIU_FAILED.code, d.exit(), d.out() + d.err());
+            assertTrue((d.out() + d.err()).contains(LOCK_LINE), "CRIU failed as planned: " + d.out() + d.err());
+            assertTrue(org.criuatlas.bridge.proc.LiveProcesses.exists(server), "a failed dump leaves the server running");
+        }
+        // the same real connection planned for a machine without the iptables tools, whatever this one has
+        try (LiveScanner sc = new LiveScanner()) {
+            IpcGraph g = sc.scan();
+            CriuTarget none = CriuTarget.detect().withMissingTools(Set.of(NetworkTools.IPTABLES, NetworkTools.IP6TABLES,
+                    NetworkTools.IPTABLES_RESTORE, NetworkTools.IP6TABLES_RESTORE));
+            DumpPlan np = DumpPlanner.plan(g, server, Decisions.NONE.withTcpEstablished(true), pid -> true, none);
+            assertEquals(CriuErrorKind.TCP_LOCK_FAILED, np.firstError().kind(), np::toString);
+            DumpPlan closed = DumpPlanner.plan(g, server, Decisions.NONE.withTcpClose(true), pid -> true, none);
+            assertTrue(closed.willSucceed(), () -> "--tcp-close needs no lock: " + closed);
+        }
+
+        for (String flag : lockable ? List.of("--tcp-established", "--tcp-close") : List.of("--tcp-close")) {
             CliContractTest.Run p = CliContractTest.run("plan", "--pid", "" + server, flag);
             assertEquals(ExitCode.OK.code, p.exit(), flag + ": " + p.out() + p.err());
             assertTrue(p.out().contains("criu dump -t " + server) && p.out().contains(flag), "the command carries " + flag + ": " + p.out());

@@ -5,6 +5,7 @@ import org.criuatlas.bridge.calibrate.CalibrationFacts;
 import org.criuatlas.bridge.calibrate.CalibrationReport;
 import org.criuatlas.bridge.criu.CriuLocator;
 import org.criuatlas.bridge.criu.CriuVersion;
+import org.criuatlas.bridge.criu.NetworkTools;
 import org.criuatlas.model.NamespaceKind;
 import org.criuatlas.model.Namespaces;
 
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,8 +28,11 @@ import java.util.regex.Pattern;
  * @param host        the namespaces CRIU runs in (those of the process that runs it); UNKNOWN when not read
  * @param facts       the measured facts for this CRIU and kernel; null when there are none
  * @param note        how the target was found (or why not)
+ * @param missingTools the programs CRIU runs to lock the network that it would not find on that machine
+ *                    ({@link NetworkTools}); empty when all are there or when that is not known
  */
-public record CriuTarget(String criuVersion, String kernel, Namespaces host, CalibrationFacts.Facts facts, String note) {
+public record CriuTarget(String criuVersion, String kernel, Namespaces host, CalibrationFacts.Facts facts, String note,
+                         Set<String> missingTools) {
     /** No CRIU known: the plan uses its rules, written for CRIU 4.2 and later. */
     public static final CriuTarget RULES = new CriuTarget(null, null, Namespaces.UNKNOWN, null,
             "CRIU version not known: rules for CRIU 4.2 and later");
@@ -35,6 +40,22 @@ public record CriuTarget(String criuVersion, String kernel, Namespaces host, Cal
     public CriuTarget {
         host = host == null ? Namespaces.UNKNOWN : host;
         note = note == null ? "" : note;
+        missingTools = missingTools == null ? Set.of() : Set.copyOf(missingTools);
+    }
+
+    /** A target whose machine has every network tool (or where that is not known). */
+    public CriuTarget(String criuVersion, String kernel, Namespaces host, CalibrationFacts.Facts facts, String note) {
+        this(criuVersion, kernel, host, facts, note, Set.of());
+    }
+
+    /** The same target on a machine that lacks {@code tools} (names as in {@link NetworkTools}). */
+    public CriuTarget withMissingTools(Set<String> tools) {
+        return new CriuTarget(criuVersion, kernel, host, facts, note, tools);
+    }
+
+    /** True when CRIU would not find {@code tool} ({@link NetworkTools}) on that machine. */
+    public boolean lacks(String tool) {
+        return missingTools.contains(tool);
     }
 
     /** The target for a given CRIU version and kernel, with the best facts CRIU Atlas has for them (cache read, no CRIU run). */
@@ -46,18 +67,22 @@ public record CriuTarget(String criuVersion, String kernel, Namespaces host, Cal
 
     /** The same target without measured facts: the plan says what its rules say. */
     public CriuTarget rulesOnly() {
-        return new CriuTarget(criuVersion, kernel, host, null, note);
+        return new CriuTarget(criuVersion, kernel, host, null, note, missingTools);
     }
 
-    /** Asks {@code criu --version} (runs it) and reads the kernel release and our own namespaces. Never on the FX thread. */
+    /**
+     * Asks {@code criu --version} (runs it) and reads the kernel release, our own namespaces and which
+     * network tools criu would find here. Never on the FX thread.
+     */
     public static CriuTarget detect(Path criu) {
         CriuVersion v = criu == null ? null : CriuLocator.version(criu);
         if (v == null) {
             return new CriuTarget(null, CalibrationReport.kernelRelease(), selfNamespaces(), null,
-                    criu == null ? "no CRIU found: rules for CRIU 4.2 and later" : criu + " does not answer --version: rules for CRIU 4.2 and later");
+                    criu == null ? "no CRIU found: rules for CRIU 4.2 and later" : criu + " does not answer --version: rules for CRIU 4.2 and later",
+                    NetworkTools.missing());
         }
         // spelled as the calibration engine spells it, so the user's calibration file is found
-        return of(v.toString(), CalibrationReport.kernelRelease(), selfNamespaces());
+        return of(v.toString(), CalibrationReport.kernelRelease(), selfNamespaces()).withMissingTools(NetworkTools.missing());
     }
 
     /** The CRIU CRIU Atlas would use ({@link CriuLocator#locate()}), or the rules when there is none. */

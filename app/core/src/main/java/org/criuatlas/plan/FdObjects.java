@@ -1,5 +1,6 @@
 package org.criuatlas.plan;
 
+import org.criuatlas.bridge.criu.NetworkTools;
 import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.model.AnonInodeKind;
 import org.criuatlas.model.FdDetail;
@@ -126,18 +127,31 @@ final class FdObjects {
             CriuError e = CriuError.of(CriuErrorKind.TCP_CONNECTED, "inet: Connected TCP socket, consider using --tcp-established option.");
             String peerWho = peerInside ? "the peer is inside the dump" : peer != null && !peer.holders().isEmpty()
                     ? "the peer is pid " + peer.holders().get(0).pid() + ", outside the dump" : "the peer is " + s.remote().display();
+            // CRIU holds each connection still with an iptables rule while it dumps (ip6tables for IPv6)
+            String lockTool = v6 ? NetworkTools.IP6TABLES : NetworkTools.IPTABLES;
+            boolean canLock = !t.lacks(lockTool);
+            if (!canLock) notes.add("--tcp-established needs " + lockTool + ", which CRIU does not find here: install the iptables package");
             List<Fix> fixes = new ArrayList<>();
-            fixes.add(new Fix(Fix.Kind.OPTION, TCP_ESTABLISHED, "dumps the connection with its sequence numbers and queued data;"
+            fixes.add(new Fix(Fix.Kind.OPTION, TCP_ESTABLISHED, canLock ? "dumps the connection with its sequence numbers and queued data;"
                     + " at restore (with --tcp-established too) the addresses " + s.local().display() + " and " + s.remote().display()
                     + " must be usable and the peer must not have given up or sent in between"
-                    + (peerInside ? "" : "; CRIU locks the network during the dump, so the peer sees a pause"), 0, true));
+                    + (peerInside ? "" : "; CRIU locks the network during the dump, so the peer sees a pause")
+                    : "does not work here: CRIU locks the connection with " + lockTool + ", which is not installed (apt-get install iptables)",
+                    0, canLock));
             fixes.add(new Fix(Fix.Kind.OPTION, TCP_CLOSE, "dumps; the connection is closed at restore: the program sees it reset"
                     + " and must reconnect", 0, true));
             fixes.add(new Fix(Fix.Kind.WRONG, EXT_UNIX_SK, "does not help: it is about unix sockets", 0, false));
+            CriuError lockFailed = CriuError.of(CriuErrorKind.TCP_LOCK_FAILED, "Iptables configuration failed");
             out.add(new Found(kind, "network", what + " (" + peerWho + ")", pid, fd,
-                    o -> o.contains(TCP_ESTABLISHED) || o.contains(TCP_CLOSE) ? optionsReadable(t, "a TCP connection")
-                            : Prediction.fails(e, "a connected TCP socket needs --tcp-established or --tcp-close"),
-                    Set.of(CriuErrorKind.TCP_CONNECTED, CriuErrorKind.SOCKET_OPT_UNSUPPORTED), fixes, notes, -1));
+                    o -> {
+                        if (!o.contains(TCP_ESTABLISHED) && !o.contains(TCP_CLOSE))
+                            return Prediction.fails(e, "a connected TCP socket needs --tcp-established or --tcp-close");
+                        Prediction p = optionsReadable(t, "a TCP connection");
+                        if (p.outcome().dumps() && o.contains(TCP_ESTABLISHED) && !canLock)
+                            return Prediction.fails(lockFailed, "CRIU locks the connection with " + lockTool + ", which is not installed here");
+                        return p;
+                    },
+                    Set.of(CriuErrorKind.TCP_CONNECTED, CriuErrorKind.SOCKET_OPT_UNSUPPORTED, CriuErrorKind.TCP_LOCK_FAILED), fixes, notes, -1));
             return;
         }
         String kind = switch (s.protocol()) {

@@ -1,5 +1,6 @@
 package org.criuatlas.plan;
 
+import org.criuatlas.bridge.criu.NetworkTools;
 import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.model.FdInfo;
 import org.criuatlas.model.FdKind;
@@ -42,7 +43,7 @@ final class ObjectDiscovery {
         if (rp == null) return out;
         Namespaces host = host(g, rp, t);
         Namespaces rootNs = rp.namespaces();
-        namespaces(g, rp, in, host, out);
+        namespaces(g, rp, in, host, t, out);
         Map<Long, Set<Integer>> mountIds = new HashMap<>();
         Set<String> listeners = FdObjects.listenerPorts(g);
         for (int pid : inside) {
@@ -74,15 +75,26 @@ final class ObjectDiscovery {
         return a != 0 && b != 0 && a != b;
     }
 
-    private static void namespaces(IpcGraph g, ProcessInfo rp, Set<Integer> in, Namespaces host, List<Found> out) {
+    private static void namespaces(IpcGraph g, ProcessInfo rp, Set<Integer> in, Namespaces host, CriuTarget t, List<Found> out) {
         Namespaces ns = rp.namespaces();
         int root = rp.pid();
-        if (differs(ns.net(), host.net()))
-            out.add(dumps("netns-root", "namespaces", "its own network namespace net:[" + ns.net() + "]", root, -1,
-                    "CRIU dumps the whole namespace (interfaces, routes, sockets) and locks its network while dumping",
-                    List.of(new Fix(Fix.Kind.OPTION, "--external net[" + ns.net() + "]:NAME",
-                            "dumps the namespace as external: at restore it must be handed in (--join-ns or --inherit-fd)", 0, true)),
-                    "restore recreates the namespace; to restore into an existing one, mark it external"));
+        if (differs(ns.net(), host.net())) {
+            List<Fix> fixes = List.of(new Fix(Fix.Kind.OPTION, "--external net[" + ns.net() + "]:NAME",
+                    "dumps the namespace as external: at restore it must be handed in (--join-ns or --inherit-fd)", 0, true));
+            String what = "its own network namespace net:[" + ns.net() + "]";
+            String note = "restore recreates the namespace; to restore into an existing one, mark it external";
+            if (t.lacks(NetworkTools.IPTABLES_RESTORE)) {
+                // CRIU locks the namespace's network with iptables-restore, marked external or not
+                CriuError e = CriuError.of(CriuErrorKind.NETWORK_LOCK, "Locking network failed");
+                out.add(new Found("netns-root", "namespaces", what, root, -1,
+                        o -> Prediction.fails(e, "CRIU locks the namespace's network with iptables-restore, which is not installed here"),
+                        Set.of(CriuErrorKind.NETWORK_LOCK), fixes,
+                        List.of(note, "install the iptables package: CRIU runs iptables-restore to lock a network namespace it dumps"), -1));
+            } else {
+                out.add(dumps("netns-root", "namespaces", what, root, -1,
+                        "CRIU dumps the whole namespace (interfaces, routes, sockets) and locks its network while dumping", fixes, note));
+            }
+        }
         if (differs(ns.ipc(), host.ipc()))
             out.add(dumps("ipcns-sysv", "namespaces", "its own IPC namespace ipc:[" + ns.ipc() + "]", root, -1,
                     "CRIU dumps the IPC namespace with its SysV shared memory, semaphores and message queues", List.of()));

@@ -24,7 +24,7 @@ final class PlanVerdict {
             // per task: memory (the SysV check, the executable's mount) before files
             case SYSV_SHM_OUTSIDE_IPC_NS, MOUNT_NOT_FOUND -> 2;
             case DANGLING_TTY, TOO_MANY_PIPES, UNIX_PEER_MISSING, SOCKET_OPT_UNSUPPORTED, TCP_CONNECTED, TCP_IN_FLIGHT, IO_URING,
-                 UNSUPPORTED_FILE, PIDFD_OUTSIDE, GHOST_TOO_BIG, LINK_REMAP_NEEDED, LINK_REMAP_CROSS_DEVICE -> 3;
+                 UNSUPPORTED_FILE, PIDFD_OUTSIDE, GHOST_TOO_BIG, LINK_REMAP_NEEDED, LINK_REMAP_CROSS_DEVICE, TCP_LOCK_FAILED -> 3;
             case TTY_WITHOUT_MASTER -> 4;
             case FILE_LOCKS_HELD -> 5;
             // measured: the session check (pstree) fails before the external socket check

@@ -35,6 +35,11 @@ public enum CriuErrorKind {
     PROCESS_GONE(Phase.DUMP, "compel/src/lib/infect.c:418", "Unable to detach from (\\d+): No such process"),
     /** Dump: the network could not be locked. */
     NETWORK_LOCK(Phase.DUMP, "criu/net.c:3282", "Locking network failed"),
+    /** Dump with --tcp-established: CRIU could not lock a TCP connection (iptables/ip6tables missing or refusing). */
+    TCP_LOCK_FAILED(Phase.DUMP, "criu/netfilter.c:105", "Iptables configuration failed",
+            "CRIU holds each TCP connection still during the dump with an iptables (ip6tables for IPv6) rule, and running it failed:"
+                    + " on most machines because the iptables package is not installed.",
+            "Install iptables (apt-get install iptables), or dump with --tcp-close instead (the connection is closed at restore)."),
     // --- objects other than unix sockets, pipes and terminals: texts as CRIU 4.2.1 (and 4.1.1) print them here
     /** Dump (CRIU before 4.2 on Linux 6.16 and later): any inet or packet socket; groups level, option. */
     SOCKET_OPT_UNSUPPORTED(Phase.DUMP, "criu/sockets.c:628", "sockets: Can't get (\\d+):(\\d+) opt: Operation not supported",

@@ -149,6 +149,21 @@ class CriuLogParserTest {
         assertEquals(List.of(77), leader.get(0).pids());
     }
 
+    /**
+     * Real CRIU 4.2.1 logs from a machine without the iptables package (2026-12-06): an IPv6 TCP
+     * connection dumped with --tcp-established, and a process in its own network namespace.
+     */
+    @Test
+    void networkLockWithoutIptables() throws IOException {
+        String tcp = fixture("dump-tcp-lock-no-iptables.txt");
+        assertEquals(CriuErrorKind.TCP_LOCK_FAILED, CriuErrorKind.firstIn(List.of(tcp.split("\n"))));
+        CriuDiagnosis d = only(diagnose("dump-tcp-lock-no-iptables.txt"), CriuErrorKind.TCP_LOCK_FAILED);
+        assertTrue(d.fix().contains("apt-get install iptables"), d.fix());
+        String netns = fixture("dump-netns-lock-no-iptables.txt");
+        assertEquals(CriuErrorKind.NETWORK_LOCK, CriuErrorKind.firstIn(List.of(netns.split("\n"))));
+        only(diagnose("dump-netns-lock-no-iptables.txt"), CriuErrorKind.NETWORK_LOCK);
+    }
+
     @Test
     void tooManyPipes() throws IOException {
         only(diagnose("dump-oom-pipes.txt"), CriuErrorKind.TOO_MANY_PIPES);
@@ -227,7 +242,8 @@ class CriuLogParserTest {
                 "pie: 1: x", "pie: 1234567890: x", "pie: x: y", "(1.2) 99999999999999999999: z", "(00.5)   777: pie: 778: Error (f.c:9): m",
                 "(00.5) pie: 778: Warn  (f.c:9): m\r", "\u0000\u00ff", "(000000000000000000001.5) x", "(12345678901234567890.1) x"));
         for (String f : List.of("dump-dangling-tty.txt", "dump-external-socket.txt", "dump-half-stream.txt", "dump-nameless-dgram.txt",
-                "dump-oom-pipes.txt", "dump-pty-master-outside.txt", "restore-external-in-image.txt", "restore-pid-taken.txt",
+                "dump-oom-pipes.txt", "dump-pty-master-outside.txt", "dump-tcp-lock-no-iptables.txt", "dump-netns-lock-no-iptables.txt",
+                "restore-external-in-image.txt", "restore-pid-taken.txt",
                 "restore-segv-ext-unix-sk.txt", "restore-inherit-fd-malformed.stderr.txt", "restore-inherit-fd-not-open.stderr.txt"))
             lines.addAll(List.of(fixture(f).split("\n")));
         for (String raw : lines) assertEquals(oracle(raw), fast(raw), raw);
@@ -236,7 +252,8 @@ class CriuLogParserTest {
     @Test
     void diagnosingOnlyTheLinesThatMayMatterGivesTheSameDiagnoses() throws IOException {
         for (String f : List.of("dump-dangling-tty.txt", "dump-external-socket.txt", "dump-half-stream.txt", "dump-nameless-dgram.txt",
-                "dump-oom-pipes.txt", "dump-pty-master-outside.txt", "restore-external-in-image.txt", "restore-pid-taken.txt",
+                "dump-oom-pipes.txt", "dump-pty-master-outside.txt", "dump-tcp-lock-no-iptables.txt", "dump-netns-lock-no-iptables.txt",
+                "restore-external-in-image.txt", "restore-pid-taken.txt",
                 "restore-segv-ext-unix-sk.txt", "restore-inherit-fd-malformed.stderr.txt", "restore-inherit-fd-not-open.stderr.txt")) {
             List<CriuLogLine> all = CriuLogParser.parse(fixture(f));
             List<CriuLogLine> kept = all.stream().filter(CriuDiagnoser::mayMatter).toList();
