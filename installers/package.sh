@@ -222,7 +222,7 @@ Priority: optional
 Homepage: $homepage
 Description: see, plan, dump and restore Linux process trees with CRIU
  CRIU Atlas draws a live graph of the processes on a Linux machine with the
- pipes and unix sockets between them, shows before anything is frozen what
+ pipes, sockets and other objects between them, shows before anything is frozen what
  CRIU will do with every connection that leaves a chosen subtree, and runs
  the dump and the restore from the window. It opens CRIU image directories
  offline without root. Bundles its own Java runtime; CRIU 4 or later is

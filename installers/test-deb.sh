@@ -191,7 +191,33 @@ first_window() { # $1 = label, rest = arguments; sets app_pid and prints ms to t
 cold_ms=$(first_window window-cold)
 wait_window_painted "$out/window-live.png" || fail "the window did not paint"
 xprop -id "$(xdotool search --onlyvisible --class "$wm_class" | head -n1)" WM_CLASS >"$out/wm_class.txt"
+# Help > About from the keyboard: F10 focuses the menu bar, Left wraps round to Help, Down opens it
+# (its popup is a second window of the app's class), Up wraps to its last item, About.
+xdotool windowfocus --sync "$(xdotool search --onlyvisible --class "$wm_class" | head -n1)" 2>/dev/null || true
+xdotool key F10 Left Down
+for _ in $(seq 1 100); do [ "$(xdotool search --onlyvisible --class "$wm_class" | wc -l)" -ge 2 ] && break; sleep 0.05; done
+[ "$(xdotool search --onlyvisible --class "$wm_class" | wc -l)" -ge 2 ] || fail "F10, Left, Down did not open the Help menu"
+xdotool key Up Return
+wait_window_named "^About CRIU Atlas\$" "$app_pid" 30 >/dev/null || fail "Help > About did not open"
+wait_window_painted "$out/about.png" || fail "the About box did not paint"
 stop_pid "$app_pid"; app_pid=
+ok "Help > About opens from the keyboard on the installed app: $out/about.png"
+# The desktop entry as a launcher shows it (rofi's application list reads the installed .desktop
+# files and icon theme): found by a keyword, with its icon; Return starts it through its Exec line.
+rofi -show drun -show-icons -filter checkpoint -theme-str 'element-icon { size: 2.5em; } window { width: 40%; }' \
+  -drun-display-format '{name} <i>({generic})</i>' >"$out/rofi.out" 2>&1 &
+rofi_pid=$!
+wait_window rofi "$rofi_pid" 30 >/dev/null || fail "rofi did not open"
+wait_window_painted "$out/desktop-entry.png" || fail "rofi did not paint"
+xdotool key Return
+wait "$rofi_pid" 2>/dev/null || true
+for _ in $(seq 1 1200); do app_pid=$(pgrep -n -f '/opt/criu-atlas/' || true); [ -n "$app_pid" ] && break; sleep 0.05; done
+[ -n "$app_pid" ] || fail "Return in the launcher started nothing"
+w=$(wait_window "$wm_class" "$app_pid" 60) || fail "the desktop entry's Exec line opened no window"
+kill "$app_pid" 2>/dev/null || true
+for _ in $(seq 1 200); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.05; done
+app_pid=
+ok "desktop entry in a launcher (rofi drun, keyword 'checkpoint', icon from the theme): $out/desktop-entry.png; Return opened the window"
 warm=()
 for i in 1 2 3; do
   warm+=("$(first_window "window-warm-$i")")
@@ -241,6 +267,6 @@ ok "dpkg -r / dpkg -P: none of the package's $(wc -l <"$out/files") paths is lef
   echo "package: $(basename "$deb"): $((deb_size / 1024 / 1024)) MiB ($deb_size bytes), installed $((installed_kib / 1024)) MiB"
   echo "dpkg -i: $install_ms ms"
   echo "launcher start to first window (installed, live graph): cold $cold_ms ms, warm median $warm_ms ms of ${warm[*]}"
-  echo "screenshots: $out/window-live.png $out/window-sample.png"
+  echo "screenshots: $out/window-live.png $out/window-sample.png $out/about.png $out/desktop-entry.png"
 } | tee "$out/figures.txt" >&2
 echo "$pass passed, 0 failed"

@@ -23,6 +23,8 @@
 #              desktop-file-utils appstream man-db   validating the installed desktop entry, metainfo, man page
 #              bash-completion zsh fish             loading the generated shell completions
 #              xdotool x11-utils                     finding the installed app's window under Xvfb
+#              rofi                                  an application launcher: the package test shows the
+#                                                    installed desktop entry in it and starts the app from it
 #              librsvg2-bin graphviz                 rsvg-convert and dot: the export tests render the SVG and
 #                                                    parse the DOT the app writes
 #              openssh-server openssh-client         the remote-host tests' throw-away sshd on 127.0.0.1 (scripts/setup-sshd.sh)
@@ -36,7 +38,7 @@ set -euo pipefail
 
 APP_PKGS=(libgtk-3-0 gcc libc6-dev iptables)
 TEST_PKGS=(xvfb xauth lsof iproute2 procps python3 python3-protobuf criu dpkg-dev desktop-file-utils
-  appstream man-db bash-completion zsh fish xdotool x11-utils librsvg2-bin graphviz openssh-server openssh-client)
+  appstream man-db bash-completion zsh fish xdotool x11-utils librsvg2-bin graphviz openssh-server openssh-client rofi)
 case ${1:---tests} in
   --app) PKGS=("${APP_PKGS[@]}") ;;
   --tests) PKGS=("${APP_PKGS[@]}" "${TEST_PKGS[@]}") ;;

@@ -67,8 +67,8 @@ public final class ShellDocs {
         b.append(".B criu\\-atlas\n.I COMMAND\n.RI [ OPTIONS ]\n");
         b.append(".SH DESCRIPTION\n");
         b.append(roff(joined(root.usageMessage().description()))).append('\n');
-        b.append(".PP\nThe window shows the live graph of processes with the pipes and unix sockets between "
-                + "them. An image directory (or the \\fIinventory.img\\fR in one) opens that dump offline, which "
+        b.append(".PP\nThe window shows the live graph of processes with what they hold: unix and TCP connections, "
+                + "pipes, terminals, files, locks, SysV IPC and namespaces. An image directory (or the \\fIinventory.img\\fR in one) opens that dump offline, which "
                 + "needs no root. Everything the window shows is also available to scripts through the commands "
                 + "below (most take \\fB\\-\\-json\\fR).\n");
         b.append(".SH OPTIONS\n");

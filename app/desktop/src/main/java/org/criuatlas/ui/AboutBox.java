@@ -70,7 +70,7 @@ final class AboutBox {
     static Stage show(javafx.stage.Window owner, WindowServices services, Facts f) {
         Label name = new Label("CRIU Atlas");
         name.getStyleClass().add(Styles.WINDOW_HEADING);
-        Label tagline = new Label("See process trees with their pipes and unix sockets; plan, dump and restore them with CRIU.");
+        Label tagline = new Label("See process trees and what they hold (sockets, pipes, terminals, files, locks); plan, dump and restore them with CRIU.");
         tagline.setWrapText(true);
         GridPane facts = new GridPane();
         facts.setHgap(12);
