@@ -71,4 +71,25 @@ class OverviewTest {
         screenshotsLightAndDark(window.stage(), window.view().themesForTests(), "overview-search-jump");
         fx(() -> robot.lookup("#" + Styles.ID_SEARCH).queryAs(TextField.class).clear());
     }
+
+    /** Enter on a pid goes to that process, not to an earlier row whose command line only mentions the number. */
+    @Test
+    void enterOnAPidGoesToThatProcessNotToARowThatMentionsIt() throws Exception {
+        IpcGraph base = SyntheticGraphs.workstation(300, 7);
+        int cc1 = base.processes().values().stream().filter(p -> p.comm().equals("cc1")).mapToInt(ProcessInfo::pid).max().orElseThrow();
+        int free = 3;
+        while (base.processes().containsKey(free)) free++;
+        java.util.List<ProcessInfo> ps = new java.util.ArrayList<>(base.processes().values());
+        ps.add(new ProcessInfo(free, 1, "tail", java.util.List.of("tail", "--pid=" + cc1, "-f", "/dev/null"), 0, 'S', free, free, 0, 0,
+                java.util.List.of(), true));
+        IpcGraph g = IpcGraph.builder(base.meta()).processes(ps).unixSockets(base.sockets().values()).pipes(base.pipes().values()).build();
+        open(g);
+        int watcher = free;
+        robot.clickOn("#" + Styles.ID_SEARCH).write(Integer.toString(cc1));
+        waitUntil(10, () -> window.vm().visibleRows().size() == 2);
+        assertEquals(watcher, fx(() -> window.vm().visibleRows().get(0).pid()), "the row that only mentions the pid comes first");
+        robot.push(KeyCode.ENTER);
+        waitUntil(10, () -> SelectedItem.process(cc1).equals(window.vm().getSelection()));
+        fx(() -> robot.lookup("#" + Styles.ID_SEARCH).queryAs(TextField.class).clear());
+    }
 }

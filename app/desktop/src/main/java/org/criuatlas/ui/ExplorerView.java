@@ -91,7 +91,15 @@ public final class ExplorerView extends BorderPane {
         search.setPromptText("Search pid, command, socket inode, path (Ctrl+F)");
         search.textProperty().bindBidirectional(vm.searchProperty());
         search.setOnAction(e -> {
-            if (!vm.visibleRows().isEmpty()) vm.jumpTo(SelectedItem.process(vm.visibleRows().get(0).pid()));
+            if (vm.visibleRows().isEmpty()) return;
+            // a pid typed whole wins over rows that only mention that number (an argument, an inode)
+            String q = search.getText() == null ? "" : search.getText().trim();
+            int pid = vm.visibleRows().get(0).pid();
+            if (!q.isEmpty() && q.length() < 10 && q.chars().allMatch(Character::isDigit)) {
+                int wanted = Integer.parseInt(q);
+                for (var r : vm.visibleRows()) if (r.pid() == wanted) pid = wanted;
+            }
+            vm.jumpTo(SelectedItem.process(pid));
         });
         Label shown = new Label();
         shown.getStyleClass().add(Styles.MUTED);
