@@ -21,6 +21,7 @@
 #                                provision-criu.sh (which requires CRIU >= 4).
 #              dpkg-dev          dpkg-shlibdeps: the .deb's library dependencies (installers/package.sh)
 #              desktop-file-utils appstream man-db   validating the installed desktop entry, metainfo, man page
+#              libxml2-utils libglib2.0-bin         xmllint (the polkit action against its DTD) and gio (the MIME type)
 #              bash-completion zsh fish             loading the generated shell completions
 #              xdotool x11-utils                     finding the installed app's window under Xvfb
 #              rofi                                  an application launcher: the package test shows the
@@ -38,7 +39,8 @@ set -euo pipefail
 
 APP_PKGS=(libgtk-3-0 gcc libc6-dev iptables)
 TEST_PKGS=(xvfb xauth lsof iproute2 procps python3 python3-protobuf criu dpkg-dev desktop-file-utils
-  appstream man-db bash-completion zsh fish xdotool x11-utils librsvg2-bin graphviz openssh-server openssh-client rofi)
+  appstream man-db bash-completion zsh fish xdotool x11-utils librsvg2-bin graphviz openssh-server openssh-client rofi
+  libxml2-utils libglib2.0-bin)
 case ${1:---tests} in
   --app) PKGS=("${APP_PKGS[@]}") ;;
   --tests) PKGS=("${APP_PKGS[@]}" "${TEST_PKGS[@]}") ;;

@@ -246,6 +246,10 @@ class MainWindowTest {
         assertTrue(criu.contains(status.path().toString()) && criu.contains("found via"), criu);
         assertTrue(text(about, AboutBox.ID_KERNEL).startsWith(System.getProperty("os.version")), text(about, AboutBox.ID_KERNEL));
         assertEquals(tmp.resolve("atlas.log").toString(), text(about, AboutBox.ID_LOG));
+        // every name in the left column is shown whole, however long the values beside it
+        for (Node n : about.lookupAll(".label"))
+            if (n instanceof javafx.scene.control.Label l && l.getStyleClass().contains(Styles.TITLE) && l.getParent() instanceof javafx.scene.layout.GridPane)
+                assertTrue(l.getWidth() >= l.prefWidth(-1) - 0.5, () -> "'" + l.getText() + "' is squeezed to " + l.getWidth());
         screenshotsLightAndDark((Stage) about.getScene().getWindow(), main.services().themes(), "window-about");
     }
 

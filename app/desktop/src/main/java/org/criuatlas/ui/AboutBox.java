@@ -109,6 +109,8 @@ final class AboutBox {
     private static int fact(GridPane g, int row, String key, String value, String id) {
         Label k = new Label(key);
         k.getStyleClass().add(Styles.TITLE);
+        // never squeezed into "...": a long value (a path) wraps instead (seen in the installed app's About box)
+        k.setMinWidth(Region.USE_PREF_SIZE);
         Label v = new Label(value);
         v.setId(id);
         v.setWrapText(true);
