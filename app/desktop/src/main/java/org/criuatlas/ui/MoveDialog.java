@@ -95,6 +95,8 @@ public final class MoveDialog {
         Label heading = new Label("Move " + plan.rootCommand() + " (pid " + plan.root() + ", " + plan.dumped().size()
                 + (plan.dumped().size() == 1 ? " process)" : " processes)") + " to another host");
         heading.getStyleClass().add(Styles.WINDOW_HEADING);
+        heading.setWrapText(true);
+        heading.setMinHeight(Region.USE_PREF_SIZE);
         Label what = new Label("CRIU Atlas checks the target first, then dumps the tree here, streams the images there"
                 + " (each file's SHA-256 checked there), restores it there with its wiring and checks that it runs."
                 + " Cancel at any stage: before the dump the tree runs on here; after it, its images stay here to restore.");
@@ -111,6 +113,9 @@ public final class MoveDialog {
         dest.setPromptText("[user@]host, as ssh takes it");
         dest.disableProperty().bind(local.selectedProperty());
         HBox.setHgrow(dest, Priority.ALWAYS);
+        // another host than the one checked: check again before Move
+        dest.textProperty().addListener((o, a, b) -> uncheck());
+        local.selectedProperty().addListener((o, a, b) -> uncheck());
         HBox hostRow = new HBox(10, new Label("Target:"), local, ssh, dest);
         hostRow.setAlignment(Pos.BASELINE_LEFT);
 
@@ -188,6 +193,14 @@ public final class MoveDialog {
     }
 
     public Stage stage() { return stage; }
+
+    private void uncheck() {
+        if (busy || checked == null) return;
+        checked = null;
+        move.setDisable(true);
+        findings.getChildren().clear();
+        state.setText("Another host: Check it first.");
+    }
 
     /** Check: opens the target (off the FX thread) and runs the preflight there. */
     public void check() {

@@ -111,6 +111,7 @@ class MigrationSshTest {
                 .pipe("jobs", "worker", "kid").socketpair("ext", SocketType.STREAM, "worker", "peer"));
         int worker = t.pid("worker"), kid = t.pid("kid");
         long inside = t.inode("ext", "worker");
+        String comm = Files.readString(Path.of("/proc", "" + worker, "comm")).strip();
         BridgeHost source = ssh();
         LocalHost target = here();
         IpcGraph g = source.scan();
@@ -159,7 +160,7 @@ class MigrationSshTest {
         assertEquals(worker, moved.rootPid());
         assertEquals(new HashSet<>(List.of(worker, kid)), new HashSet<>(moved.pids()));
         assertTrue(TestProcs.alive(worker) && TestProcs.alive(kid), "both run (/proc)");
-        assertEquals("worker", Files.readString(Path.of("/proc", "" + worker, "comm")).strip());
+        assertEquals(comm, Files.readString(Path.of("/proc", "" + worker, "comm")).strip(), "the same program under that pid");
         KeptEnd console = moved.wiring().consoles().get(0);
         assertEquals("socket:[" + inside + "]", console.key());
         console.send("moved and still echoing\n");
@@ -250,14 +251,41 @@ class MigrationSshTest {
                 "the half-received folder stays marked incomplete");
         // restorable on the source from the kept images
         var opened = source.openImages(c2.sourceImages());
-        RestoreResult r = source.restore(RestoreRequest.now(RestoreWiringPlan.of(opened.dump())).trusted(), null).result()
-                .get(120, TimeUnit.SECONDS);
+        // (its pids are free once the topology's director has reaped the dumped root: waited for, not assumed)
+        RestoreResult r = source.restore(new RestoreRequest(RestoreWiringPlan.of(opened.dump()), plan.dumped(), Duration.ofSeconds(30))
+                .trusted(), null).result().get(120, TimeUnit.SECONDS);
         if (r instanceof RestoreResult.Restored ok) {
             toKill.addAll(ok.pids());
             t.adopt(ok.pids());
         }
         assertInstanceOf(RestoreResult.Restored.class, r, r::toString);
         assertTrue(TestProcs.alive(solo), "restored from the kept images");
+    }
+
+    @Test
+    void dumpRestoreAndCalibrateTakeHostToo() throws Exception {
+        Topology t = start(new TopologySpec().process("solo").process("kid", "solo").pipe("p", "solo", "kid"));
+        int solo = t.pid("solo"), kid = t.pid("kid");
+        Path images = OUT.resolve("host-dump-" + System.nanoTime());
+        CliRun.Result d = CliRun.run("dump", "--host", "atlas-test", "--pid", "" + solo, "--images", images.toString(), "--json");
+        assertEquals(0, d.exit(), d.out() + d.err());
+        assertTrue(new ObjectMapper().readTree(d.out()).path("success").asBoolean(), d.out());
+        assertTrue(TestProcs.waitGone(solo, Duration.ofSeconds(10)), "the dump on the host ended the tree (/proc)");
+        assertTrue(Files.isRegularFile(images.resolve("inventory.img")), "the images are where --images said, on that host");
+        assertEquals(2, CliRun.run("dump", "--host", "atlas-test", "--pid", "" + solo, "--images", "relative/x").exit());
+
+        CliRun.Result r = CliRun.run("restore", "--host", "atlas-test", "--images", images.toString(), "--json");
+        toKill.addAll(List.of(solo, kid));
+        t.adopt(List.of(solo, kid));
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertEquals(solo, new ObjectMapper().readTree(r.out()).path("restoredPid").asInt(), r.out());
+        assertTrue(TestProcs.alive(solo) && TestProcs.alive(kid), "restored on the host (/proc)");
+        assertEquals(2, CliRun.run("restore", "--host", "atlas-test", "--images", images.toString(), "--inherit-fd", "7:pipe:[1]").exit());
+
+        CliRun.Result c = CliRun.run("calibrate", "--host", "atlas-test", "--kinds", "eventfd", "--no-write");
+        assertEquals(0, c.exit(), c.out() + c.err());
+        assertTrue(c.out().lines().anyMatch(l -> l.startsWith("eventfd")), c.out());
+        assertTrue(c.err().contains("on atlas-test"), c.err());
     }
 
     /** {@code sha256sum} of every file of a folder, by name. */
