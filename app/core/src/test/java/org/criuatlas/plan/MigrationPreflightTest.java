@@ -137,7 +137,7 @@ class MigrationPreflightTest {
         Preflight ok = MigrationPreflight.check(source, "here", target, "there", graph(), plan(Outcome.DUMPS, List.of()), false);
         assertFalse(ok.blocked(), ok.text());
         assertEquals(Severity.OK, one(ok, Check.PIDS, "free on there").severity());
-        assertEquals(Severity.OK, one(ok, Check.FILES, "2 of 2 open files present").severity());
+        assertEquals(Severity.OK, one(ok, Check.FILES, "2 of 2 open files and folders").severity());
         assertEquals(Severity.OK, one(ok, Check.SOCKETS, "/run/app.sock is free on there").severity());
 
         target.files.remove("/data/db");

@@ -92,7 +92,9 @@ public final class MoveDialog {
         stage.setTitle(TITLE);
         AtlasIcons.install(stage);
 
-        Label heading = new Label("Move " + plan.rootCommand() + " (pid " + plan.root() + ", " + plan.dumped().size()
+        var rootProc = graph.process(plan.root());
+        Label heading = new Label("Move " + (rootProc != null ? rootProc.comm() : "the tree") + " (pid " + plan.root() + ", "
+                + plan.dumped().size()
                 + (plan.dumped().size() == 1 ? " process)" : " processes)") + " to another host");
         heading.getStyleClass().add(Styles.WINDOW_HEADING);
         heading.setWrapText(true);
@@ -168,6 +170,7 @@ public final class MoveDialog {
             t.getStyleClass().add(Styles.MUTED);
             t.setWrapText(true);
             t.setMaxWidth(560);
+            t.setMinHeight(Region.USE_PREF_SIZE);
             bars.put(s, b);
             texts.put(s, t);
             stages.addRow(row++, new Label(s.label()), b, t);

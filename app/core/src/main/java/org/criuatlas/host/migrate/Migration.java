@@ -127,7 +127,8 @@ public final class Migration {
         DumpOutcome.Dumped dumped = (DumpOutcome.Dumped) d;
         Path src = dumped.dir();
         boolean running = dumped.target().running();
-        end(Stage.DUMP, t0, "dumped into " + src + " on " + req.sourceName() + "; " + dumped.target().text());
+        end(Stage.DUMP, t0, "dumped into " + src + " on " + req.sourceName() + (running ? "; the tree was left running there"
+                : "; the tree stopped there (checked in its /proc)"));
         if (cancelled.get()) return new MigrationOutcome.Cancelled(Stage.DUMP, src, null, running);
 
         // the images to the target

@@ -133,8 +133,8 @@ public final class MigrationPreflight {
                 fine++;
             }
         }
-        if (fine > 0) out.add(new Finding(Check.FILES, Severity.OK, "", fine + " of " + list.size() + " open file" + (list.size() == 1 ? "" : "s")
-                + " present on " + targetName + " with the same size and modification time" + (same ? " (the same machine)" : "")));
+        if (fine > 0) out.add(new Finding(Check.FILES, Severity.OK, "", fine + " of " + list.size() + " open files and folders"
+                + " (working folders too) present on " + targetName + " with the same size and modification time" + (same ? " (the same machine)" : "")));
     }
 
     private static boolean virtual(String path) {
