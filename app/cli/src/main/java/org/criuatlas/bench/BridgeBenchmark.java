@@ -18,7 +18,9 @@ import java.util.concurrent.Callable;
  * {@code criu-atlas bench bridge}: a full scan through a local bridge process (frames on a pipe, the
  * graph as JSON, decoded into the model) against the same scan in this process, on a population of
  * real processes; then refreshes with deltas: bytes and time per refresh against a whole graph.
- * Not measured yet: dump/restore through the bridge against the criu CLI, image streaming against scp.
+ * With {@code --stream-to DEST}: a dump-shaped image folder streamed from a bridge here to the bridge on
+ * DEST against {@code scp -r} of the same folder ({@link StreamBenchmark}). Not measured yet: dump/restore
+ * through the bridge against the criu CLI.
  */
 @Command(name = "bridge", mixinStandardHelpOptions = true,
         description = "Time a full scan through a local bridge process against the in-process scan, and refreshes with deltas.")
@@ -32,8 +34,36 @@ public final class BridgeBenchmark implements Callable<Integer> {
     @Option(names = "--iterations", description = "Timed scans of each kind (default: ${DEFAULT-VALUE}).")
     int iterations = 15;
 
+    @Option(names = "--stream-to", paramLabel = "DEST", description = "Also stream a dump-shaped image folder to the bridge on DEST"
+            + " (ssh, as --host) and scp -r it there, alternating; prints the ratio.")
+    String streamTo;
+
+    @Option(names = "--stream-mib", description = "Size of the folder's pages file in MiB (default: ${DEFAULT-VALUE}).")
+    int streamMib = 64;
+
+    @Option(names = "--stream-dir", description = "Where on DEST the copies go (removed after; default: ${DEFAULT-VALUE}).")
+    String streamDir = "/tmp";
+
+    @Option(names = "--stream-rounds", description = "Timed copies of each kind (default: ${DEFAULT-VALUE}).")
+    int streamRounds = 5;
+
+    @Option(names = "--stream-only", description = "Skip the scan part.")
+    boolean streamOnly;
+
     @Override
     public Integer call() throws Exception {
+        if (streamTo != null) BridgeLauncher.checkDestination(streamTo);
+        if (streamOnly) {
+            if (streamTo == null) throw new IllegalArgumentException("--stream-only needs --stream-to DEST");
+            String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            try (BridgeHost host = BridgeLauncher.spawn(List.of(java, "-cp", System.getProperty("java.class.path"), "org.criuatlas.Main",
+                    "bridge"), "this machine", "bench")) {
+                System.out.println("load average at start: " + LiveProcesses.loadAverage());
+                StreamBenchmark.run(host, streamTo, streamDir, streamMib, streamRounds);
+                System.out.println("load average at end: " + LiveProcesses.loadAverage());
+            }
+            return 0;
+        }
         System.out.println("load average at start: " + LiveProcesses.loadAverage());
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> bridge = List.of(java, "-cp", System.getProperty("java.class.path"), "org.criuatlas.Main", "bridge");
@@ -76,6 +106,7 @@ public final class BridgeBenchmark implements Callable<Integer> {
                     dm, dm / lm, db, 100.0 * db / fb);
             System.out.println("medians of " + iterations + "; through bridge = request, scan in the bridge process, JSON, frame on a pipe,"
                     + " decode into the model here.");
+            if (streamTo != null) StreamBenchmark.run(host, streamTo, streamDir, streamMib, streamRounds);
         }
         System.out.println("load average at end: " + LiveProcesses.loadAverage());
         return 0;

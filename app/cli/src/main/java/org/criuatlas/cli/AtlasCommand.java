@@ -62,6 +62,7 @@ public final class AtlasCommand implements Runnable {
         SUBCOMMANDS.put("setup-criu", SetupCriuCommand.class);
         SUBCOMMANDS.put("about", AboutCommand.class);
         SUBCOMMANDS.put("bridge", BridgeCommand.class);
+        SUBCOMMANDS.put("migrate", MigrateCommand.class);
     }
 
     /** System property naming the folder of bundled sample dumps (set by the launchers). */

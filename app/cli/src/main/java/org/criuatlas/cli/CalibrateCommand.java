@@ -43,6 +43,8 @@ public final class CalibrateCommand implements java.util.concurrent.Callable<Int
     @Option(names = "--json", description = "Print the result as JSON, as the cache file holds it, instead of the table.")
     boolean json;
 
+    @picocli.CommandLine.Mixin HostOption host = new HostOption();
+
     @Override
     public Integer call() throws Exception {
         if (parallel < 1) throw CriuRunOutput.usage("--parallel wants 1 or more: " + parallel);
@@ -51,11 +53,9 @@ public final class CalibrateCommand implements java.util.concurrent.Callable<Int
             if (all.kinds().stream().noneMatch(x -> x.id().equals(k)))
                 throw CriuRunOutput.usage("no probe kind " + k + "; the kinds are: "
                         + String.join(", ", all.kinds().stream().map(ProbeCatalogue.Kind::id).toList()));
-        CriuRunOutput.requireRoot("calibrate");
-        var criu = CriuRunOutput.locateCriu();
+        if (!host.remote()) CriuRunOutput.requireRoot("calibrate");
         int total = (kinds.isEmpty() ? all : all.only(kinds)).variantCount();
         PrintStream progress = System.err;
-        progress.println("calibrating " + criu.path() + ": " + total + " cells, " + parallel + " at a time");
         AtomicInteger done = new AtomicInteger();
         long t0 = System.nanoTime();
         ExecutorService work = Executors.newCachedThreadPool(r -> {
@@ -63,8 +63,17 @@ public final class CalibrateCommand implements java.util.concurrent.Callable<Int
             t.setDaemon(true);
             return t;
         });
-        try (LocalHost host = new LocalHost(work)) {
-            HostOperation<CalibrationReport> op = host.calibrate(parallel, kinds, !noWrite, e -> {
+        try (org.criuatlas.host.Host on = host.remote() ? host.connect() : new LocalHost(work)) {
+            String criu;
+            if (host.remote()) {
+                var st = on.criuStatus();
+                if (!st.found()) throw new CliException(ExitCode.NO_CRIU, "no criu on " + host.name() + ": " + st.via());
+                criu = st.path() + " on " + host.name();
+            } else {
+                criu = CriuRunOutput.locateCriu().path().toString();
+            }
+            progress.println("calibrating " + criu + ": " + total + " cells, " + parallel + " at a time");
+            HostOperation<CalibrationReport> op = on.calibrate(parallel, kinds, !noWrite, e -> {
                 synchronized (progress) {
                     progress.printf("[%3d/%3d] %6d ms  %-34s %-16s %s%n", done.incrementAndGet(), total, e.millis(),
                             e.kind(), e.variant(), outcome(e));
@@ -77,6 +86,9 @@ public final class CalibrateCommand implements java.util.concurrent.Callable<Int
             try {
                 r = op.result().get();
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof org.criuatlas.host.bridge.BridgeException b) {
+                    throw new CliException(HostOption.exitCode(b), "calibration on " + host.name() + ": " + b.getMessage(), b);
+                }
                 throw failure(e.getCause());
             } finally {
                 try {
@@ -95,6 +107,7 @@ public final class CalibrateCommand implements java.util.concurrent.Callable<Int
                     + (r.complete() ? "" : kinds.isEmpty() ? " (incomplete)" : " (only " + String.join(",", kinds) + ")"));
             if (cancelled) o.println("cancelled: nothing written");
             else if (noWrite) o.println("not written (--no-write); the cache file would be " + r.cacheFile());
+            else if (host.remote()) o.println("written on " + host.name() + ", in the cache of the user its bridge runs as");
             else o.println("written to " + r.cacheFile());
             return cancelled ? ExitCode.CRIU_NO_REPLY.code : ExitCode.OK.code;
         } finally {

@@ -32,9 +32,19 @@ public final class CriuDumpCommand implements Callable<Integer> {
     @Mixin ObjectFlags objects = new ObjectFlags();
     @Option(names = {"-v", "--log-level"}, description = "CRIU log level 0..4 (default 4: inode numbers only appear there).") int logLevel = 4;
     @Mixin CriuRunOptions run = new CriuRunOptions();
+    @Mixin HostOption host = new HostOption();
 
     @Override
     public Integer call() {
+        if (host.remote()) {
+            // a dump on DEST through its bridge: --images (and --work-dir) are paths there
+            Path dir = RemoteCriuRun.remotePath(images, "--images");
+            if (run.workDir != null) RemoteCriuRun.remotePath(run.workDir, "--work-dir");
+            CriuOptions o = CriuOptions.defaults().withPid(pid).withWorkDir(run.workDir)
+                    .withLeaveRunning(leaveRunning).withExternal(external).withShellJob(shellJob).withExtUnixSk(extUnixSk)
+                    .withLogLevel(logLevel);
+            return RemoteCriuRun.dump(host, objects.applyTo(o), pid, dir, run);
+        }
         if (!LiveProcesses.exists(pid)) throw new CliException(ExitCode.NOT_FOUND, "no process " + pid);
         CriuRunOutput.requireRoot("dump");
         Path criu = CriuRunOutput.locateCriu().path();

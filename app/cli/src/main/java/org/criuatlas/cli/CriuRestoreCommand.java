@@ -38,9 +38,20 @@ public final class CriuRestoreCommand implements Callable<Integer> {
             + " (not owned by root or you, writable by others): only after reading why it refused.") boolean trustFolder;
     @Option(names = {"-v", "--log-level"}, description = "CRIU log level 0..4 (default 4).") int logLevel = 4;
     @Mixin CriuRunOptions run = new CriuRunOptions();
+    @Mixin HostOption host = new HostOption();
 
     @Override
     public Integer call() {
+        if (host.remote()) {
+            // a restore on DEST through its bridge: --images is a path there; this shell's fds cannot cross
+            if (!inherit.isEmpty()) throw CriuRunOutput.usage("--inherit-fd hands this shell's fds to criu: they cannot reach "
+                    + host.name() + "; with --host what the images need is wired by the bridge there (or use migrate --wire)");
+            if (tcp || fileLocks || extUnixSk || logLevel != 4) throw CriuRunOutput.usage("--tcp-established, --file-locks,"
+                    + " --ext-unix-sk and --log-level are not passed through --host yet");
+            Path dir = RemoteCriuRun.remotePath(images, "--images");
+            if (run.workDir != null) RemoteCriuRun.remotePath(run.workDir, "--work-dir");
+            return RemoteCriuRun.restore(host, dir, shellJob, sibling, trustFolder, preview, run);
+        }
         List<CriuOptions.InheritFd> fds = new ArrayList<>();
         Map<Integer, Integer> handIn = new LinkedHashMap<>();
         for (String spec : inherit) {

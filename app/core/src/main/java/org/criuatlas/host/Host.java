@@ -88,6 +88,46 @@ public interface Host extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * This machine's boot id ({@code /proc/sys/kernel/random/boot_id}); two hosts with the same one are
+     * one machine (a migration then knows the tree's own pids and sockets are freed by its dump). Null when unknown.
+     */
+    default String bootId() {
+        return null;
+    }
+
+    // ---- moving a dump to another host (docs/bridge.md "Migration"); blocking -------------------
+
+    /** What is at each absolute path now, not following a last link. */
+    default Map<String, org.criuatlas.plan.restore.RestorePreviewer.LiveFile> statPaths(List<String> paths) throws IOException {
+        throw new UnsupportedOperationException("this host cannot look at paths");
+    }
+
+    /** The regular files of the image folder {@code dir}, each with its size and SHA-256. */
+    default List<ImageFile> listImages(Path dir) throws IOException {
+        throw new UnsupportedOperationException("this host cannot send images");
+    }
+
+    /** Up to {@code length} bytes of the image file {@code name} in {@code dir} from {@code offset}. */
+    default byte[] readImages(Path dir, String name, long offset, int length) throws IOException {
+        throw new UnsupportedOperationException("this host cannot send images");
+    }
+
+    /** A new 0700 folder under {@code parent} (null: the default one) that will receive a dump's images. */
+    default Path receiveImages(Path parent, int rootPid, LocalDateTime at) throws IOException {
+        throw new UnsupportedOperationException("this host cannot receive images");
+    }
+
+    /** Writes a chunk into a folder {@link #receiveImages} made. */
+    default void writeImages(Path folder, String name, long offset, byte[] data) throws IOException {
+        throw new UnsupportedOperationException("this host cannot receive images");
+    }
+
+    /** Checks every received file against the source's list (size, SHA-256) and marks the folder complete. */
+    default List<ImageFile> finishImages(Path folder, List<ImageFile> files) throws IOException {
+        throw new UnsupportedOperationException("this host cannot receive images");
+    }
+
     /** A CRIU log as text; refuses files larger than {@code maxBytes}. Blocking. */
     String readLog(Path log, long maxBytes) throws IOException;
 

@@ -100,6 +100,7 @@ public final class LocalHost implements Host {
     }
 
     private final Parts parts;
+    private final ImageTransfer transfer = new ImageTransfer();
     private final Set<HostOperation<?>> running = ConcurrentHashMap.newKeySet();
     private volatile CriuStatus lastStatus;
 
@@ -248,6 +249,47 @@ public final class LocalHost implements Host {
         long size = Files.size(log);
         if (size > maxBytes) throw new IOException(log + " is " + size + " bytes; the lens reads logs up to " + maxBytes + " bytes");
         return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String bootId() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+    }
+
+    // ---- moving images between hosts ---------------------------------------------------------
+
+    @Override
+    public Map<String, RestorePreviewer.LiveFile> statPaths(List<String> paths) {
+        return ImageTransfer.stat(paths);
+    }
+
+    @Override
+    public List<ImageFile> listImages(Path dir) throws IOException {
+        return ImageTransfer.list(dir);
+    }
+
+    @Override
+    public byte[] readImages(Path dir, String name, long offset, int length) throws IOException {
+        return ImageTransfer.read(dir, name, offset, length);
+    }
+
+    @Override
+    public Path receiveImages(Path parent, int rootPid, LocalDateTime at) throws IOException {
+        return transfer.receive(parent, rootPid, at);
+    }
+
+    @Override
+    public void writeImages(Path folder, String name, long offset, byte[] data) throws IOException {
+        transfer.write(folder, name, offset, data);
+    }
+
+    @Override
+    public List<ImageFile> finishImages(Path folder, List<ImageFile> files) throws IOException {
+        return transfer.finish(folder, files);
     }
 
     // ---- dump --------------------------------------------------------------------------------

@@ -167,6 +167,12 @@ final class Graphs {
         return this;
     }
 
+    /** A regular file {@code path} open read-write in {@code pid}. */
+    Graphs file(int pid, String path) {
+        fd(pid, FdKind.REGULAR, path, ino(), AccessMode.READ_WRITE);
+        return this;
+    }
+
     IpcGraph build() { return build(IpcGraph.Source.LIVE); }
 
     IpcGraph build(IpcGraph.Source source) {

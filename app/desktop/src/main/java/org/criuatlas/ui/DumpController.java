@@ -45,6 +45,7 @@ final class DumpController implements GraphPin, PlanIntents {
     private final HBox pinBanner;
     private final List<DumpViewModel> open = new ArrayList<>();
     private Stage lastDumpStage;
+    private MoveDialog lastMoveDialog;
 
     DumpController(AtlasApp.Window window, WindowServices services, Consumer<Path> openImages, Consumer<Path> openLog) {
         this.window = window;
@@ -81,7 +82,24 @@ final class DumpController implements GraphPin, PlanIntents {
             return "Dump the planned subtree with CRIU";
         }, haveCriu, root, planned);
         window.view().planPanel().enableDump(planned.and(root).and(haveCriu), why, this::openDump);
+        BooleanBinding dumps = Bindings.createBooleanBinding(() -> vm.plan().getOutcome() != null && vm.plan().getOutcome().plan().willSucceed(),
+                vm.plan().outcomeProperty());
+        StringBinding whyNotMove = Bindings.createStringBinding(() -> {
+            if (!dumps.get() && planned.get()) return "The plan's dump would fail: make it dumpable first";
+            return why.get().startsWith("Dump the planned") ? "Move the planned subtree to another host (this machine or ssh)" : why.get();
+        }, why, dumps, planned);
+        window.view().planPanel().enableMove(planned.and(root).and(haveCriu).and(dumps), whyNotMove, this::openMove);
     }
+
+    /** "Move to host…": the move dialog for the current plan and the graph it was made from. */
+    void openMove() {
+        PlanOutcome o = window.vm().plan().getOutcome();
+        if (o == null || !o.plan().willSucceed() || window.vm().getGraph() == null) return;
+        lastMoveDialog = MoveDialog.open(window.stage(), services, window.vm().getGraph(), o.plan());
+    }
+
+    /** The move dialog opened last (tests look into it). */
+    MoveDialog lastMoveDialog() { return lastMoveDialog; }
 
     /** "Dump…": the dump window for the current plan, with a new folder suggested under the host's dumps folder. */
     void openDump() {

@@ -52,6 +52,8 @@ public final class PlanPanel extends BorderPane {
     private final Label notice = new Label();
     private final Label criuLine = new Label();
     private final Button dump = new Button("Dump\u2026");
+    private final Button move = new Button("Move to host\u2026");
+    private final Tooltip moveHint = new Tooltip();
     private final Tooltip dumpHint = new Tooltip("Dump needs a plan, CRIU and root");
     private final Button makeDumpable = new Button("Make it dumpable\u2026");
 
@@ -112,7 +114,12 @@ public final class PlanPanel extends BorderPane {
         makeDumpable.setVisible(false);
         makeDumpable.setDisable(true);
 
-        HBox commandLine = new HBox(6, command, copy, dumpWrap, makeDumpable, clear);
+        move.setId(Styles.ID_MOVE);
+        move.setDisable(true);
+        StackPane moveWrap = new StackPane(move);
+        Tooltip.install(moveWrap, moveHint);
+
+        HBox commandLine = new HBox(6, command, copy, dumpWrap, moveWrap, makeDumpable, clear);
         commandLine.setAlignment(Pos.TOP_LEFT);
         commandLine.setFillHeight(false);
         HBox verdictLine = new HBox(8, verdictBadge, verdict, notice);
@@ -138,6 +145,14 @@ public final class PlanPanel extends BorderPane {
         dump.disableProperty().bind(javafx.beans.binding.Bindings.not(enabled));
         dumpHint.textProperty().bind(why);
         dump.setOnAction(e -> onDump.run());
+    }
+
+    /** Makes "Move to host…" work: enabled while {@code enabled} holds (a plan that will dump), {@code why} says why not. */
+    public void enableMove(javafx.beans.value.ObservableBooleanValue enabled, javafx.beans.value.ObservableStringValue why,
+                           Runnable onMove) {
+        move.disableProperty().bind(javafx.beans.binding.Bindings.not(enabled));
+        moveHint.textProperty().bind(why);
+        move.setOnAction(e -> onMove.run());
     }
 
     /** Makes "Make it dumpable…" work: shown while the plan fails, {@code onAsk} opens the suggestions. */

@@ -206,6 +206,64 @@ public final class BridgeServer implements AutoCloseable {
                         send(Reply.newBuilder().setId(id).setLast(true).setText(BridgeProto.TextReply.newBuilder().setText(text)).build());
                     });
                 }
+                case STAT_PATHS -> {
+                    List<String> raw = r.getStatPaths().getPathsList();
+                    if (raw.size() > RequestChecks.MAX_PIDS) throw new Refused(Code.INVALID_REQUEST, "stat paths: " + raw.size()
+                            + " paths (at most " + RequestChecks.MAX_PIDS + ")");
+                    List<Path> paths = new ArrayList<>(raw.size());
+                    for (String s : raw) paths.add(RequestChecks.path(s, "stat paths"));
+                    async(id, () -> send(Reply.newBuilder().setId(id).setLast(true).setJson(verbs.statPaths(paths)).build()));
+                }
+                case LIST_IMAGES -> {
+                    Path p = RequestChecks.path(r.getListImages().getPath(), "list images");
+                    async(id, () -> {
+                        LOG.log(System.Logger.Level.INFO, "{0}: list images {1}", peer, p);
+                        send(Reply.newBuilder().setId(id).setLast(true).setJson(verbs.listImages(p)).build());
+                    });
+                }
+                case READ_IMAGES -> {
+                    BridgeProto.ReadImagesRequest q = r.getReadImages();
+                    Path p = RequestChecks.path(q.getPath(), "read images");
+                    String name = RequestChecks.fileName(q.getName(), "read images");
+                    long off = RequestChecks.offset(q.getOffset(), "read images");
+                    int len = (int) RequestChecks.size(Integer.toUnsignedLong(q.getLength()), RequestChecks.MAX_CHUNK, "read images length");
+                    async(id, () -> send(Reply.newBuilder().setId(id).setLast(true).setBytes(BridgeProto.BytesReply.newBuilder()
+                            .setData(ByteString.copyFrom(verbs.readImages(p, name, off, len)))).build()));
+                }
+                case RECEIVE_IMAGES -> {
+                    BridgeProto.ReceiveImagesRequest q = r.getReceiveImages();
+                    Path parent = q.getParent().isEmpty() ? null : RequestChecks.path(q.getParent(), "receive images");
+                    RequestChecks.pid(q.getRootPid(), "receive images root");
+                    LOG.log(System.Logger.Level.INFO, "{0}: receive images under {1}", peer, parent == null ? "the default folder" : parent);
+                    async(id, () -> send(Reply.newBuilder().setId(id).setLast(true)
+                            .setJson(verbs.receiveImages(parent, q.getRootPid(), q.getAt())).build()));
+                }
+                case WRITE_IMAGES -> {
+                    BridgeProto.WriteImagesRequest q = r.getWriteImages();
+                    Path p = RequestChecks.path(q.getFolder(), "write images");
+                    String name = RequestChecks.fileName(q.getName(), "write images");
+                    long off = RequestChecks.offset(q.getOffset(), "write images");
+                    if (q.getData().size() > RequestChecks.MAX_CHUNK) {
+                        throw new Refused(Code.INVALID_REQUEST, "write images: " + q.getData().size() + " bytes (0.." + RequestChecks.MAX_CHUNK + ")");
+                    }
+                    if (off + q.getData().size() > RequestChecks.MAX_IMAGE_FILE) {
+                        throw new Refused(Code.INVALID_REQUEST, "write images: past " + RequestChecks.MAX_IMAGE_FILE + " bytes");
+                    }
+                    async(id, () -> {
+                        verbs.writeImages(p, name, off, q.getData().toByteArray());
+                        send(Reply.newBuilder().setId(id).setLast(true).setText(BridgeProto.TextReply.newBuilder()
+                                .setText(Integer.toString(q.getData().size()))).build());
+                    });
+                }
+                case FINISH_IMAGES -> {
+                    BridgeProto.FinishImagesRequest q = r.getFinishImages();
+                    Path p = RequestChecks.path(q.getFolder(), "finish images");
+                    byte[] files = q.getFilesJson().toByteArray();
+                    async(id, () -> {
+                        LOG.log(System.Logger.Level.INFO, "{0}: finish images in {1}", peer, p);
+                        send(Reply.newBuilder().setId(id).setLast(true).setJson(verbs.finishImages(p, files)).build());
+                    });
+                }
                 case CANCEL -> {
                     long target = r.getCancel().getTarget();
                     BridgeVerbs.Running op = running.get(target);

@@ -50,6 +50,25 @@ public interface BridgeVerbs {
     /** Probes this host's CRIU (the calibration); events are progress. */
     Running calibrate(BridgeProto.CalibrateRequest request, Consumer<BridgeProto.JsonReply> events) throws Refused;
 
+    /** What is at each path now (a last link is not followed): {@code path-facts}, a JSON map path to facts. */
+    BridgeProto.JsonReply statPaths(List<Path> paths) throws Refused;
+
+    /** The regular files of an image folder with their sizes and SHA-256 ({@code image-files}). */
+    BridgeProto.JsonReply listImages(Path folder) throws Refused;
+
+    /** At most {@code length} bytes of {@code name} in {@code folder} from {@code offset} (fewer at its end, none past it). */
+    byte[] readImages(Path folder, String name, long offset, int length) throws Refused;
+
+    /** Makes a new 0700 folder under {@code parent} (null: the default one) to receive a dump's images; it is the only
+     *  folder {@link #writeImages} writes into. */
+    BridgeProto.JsonReply receiveImages(Path parent, int rootPid, String at) throws Refused;
+
+    /** Writes {@code data} at {@code offset} of {@code name} in a folder {@link #receiveImages} made. */
+    void writeImages(Path folder, String name, long offset, byte[] data) throws Refused;
+
+    /** Checks the received files against the source's list (names, sizes, SHA-256) and marks the folder complete. */
+    BridgeProto.JsonReply finishImages(Path folder, byte[] filesJson) throws Refused;
+
     /** A long operation in flight. */
     interface Running {
         CompletableFuture<BridgeProto.JsonReply> result();
@@ -71,5 +90,6 @@ public interface BridgeVerbs {
 
     /** The verbs of protocol 1, as hello lists them. */
     List<String> VERBS = List.of("hello", "scan", "plan_inputs", "dump", "restore", "open_images", "calibrate", "cancel",
-            "folder", "read_log");
+            "folder", "read_log", "preview_restore", "restore_trust", "stat_paths", "list_images", "read_images",
+            "receive_images", "write_images", "finish_images");
 }

@@ -19,6 +19,12 @@ public final class RequestChecks {
     /** The most a log read may return (a frame must hold it). */
     public static final long MAX_LOG_BYTES = FrameChannel.MAX_FRAME - 4096;
     public static final int MAX_PARALLELISM = 64;
+    /** The most one read_images / write_images chunk carries (a frame holds it with room to spare). */
+    public static final int MAX_CHUNK = 4 << 20;
+    /** The largest image file a transfer accepts (an offset beyond it is refused): 1 TiB. */
+    public static final long MAX_IMAGE_FILE = 1L << 40;
+    /** NAME_MAX. */
+    public static final int MAX_NAME_BYTES = 255;
 
     private RequestChecks() {}
 
@@ -58,6 +64,30 @@ public final class RequestChecks {
         }
         if (p.toString().indexOf('\0') >= 0) throw new Refused(Code.INVALID_REQUEST, what + ": a path with a NUL byte");
         return p;
+    }
+
+    /** One file name directly in a folder: not empty, no '/', not '.' or '..', no NUL, at most NAME_MAX bytes. */
+    public static String fileName(String s, String what) throws Refused {
+        if (s == null || s.isEmpty()) throw new Refused(Code.INVALID_REQUEST, what + ": no file name");
+        if (s.indexOf('/') >= 0 || s.indexOf('\0') >= 0 || s.equals(".") || s.equals("..")) {
+            throw new Refused(Code.INVALID_REQUEST, what + ": \"" + printable(s) + "\" is not one file name");
+        }
+        if (s.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+            throw new Refused(Code.INVALID_REQUEST, what + ": a name longer than " + MAX_NAME_BYTES + " bytes");
+        }
+        return s;
+    }
+
+    /** An offset into an image file: 0 .. {@link #MAX_IMAGE_FILE}. */
+    public static long offset(long n, String what) throws Refused {
+        if (n < 0 || n > MAX_IMAGE_FILE) throw new Refused(Code.INVALID_REQUEST, what + ": offset " + Long.toUnsignedString(n)
+                + " (0.." + MAX_IMAGE_FILE + ")");
+        return n;
+    }
+
+    private static String printable(String s) {
+        String t = s.replace('\0', '?');
+        return t.length() > 80 ? t.substring(0, 80) + "..." : t;
     }
 
     public static long size(long n, long max, String what) throws Refused {

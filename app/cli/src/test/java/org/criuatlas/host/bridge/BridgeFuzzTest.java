@@ -191,7 +191,17 @@ class BridgeFuzzTest {
             }
             case 4: { // out-of-range values
                 Request.Builder r = Request.newBuilder().setId(i + 1);
-                switch (rnd.nextInt(7)) {
+                switch (rnd.nextInt(13)) {
+                    case 7 -> r.setReadImages(BridgeProto.ReadImagesRequest.newBuilder().setPath("/tmp").setName(rnd.nextBoolean() ? "../etc" : "a/b")
+                            .setLength(1));
+                    case 8 -> r.setReadImages(BridgeProto.ReadImagesRequest.newBuilder().setPath("/tmp").setName("x")
+                            .setLength(rnd.nextBoolean() ? 0 : (4 << 20) + 1 + rnd.nextInt(1000)));
+                    case 9 -> r.setWriteImages(BridgeProto.WriteImagesRequest.newBuilder().setFolder("/tmp").setName("x")
+                            .setOffset(rnd.nextBoolean() ? -1L : (1L << 40) + 1).setData(ByteString.copyFrom(randomBytes(rnd, 8))));
+                    case 10 -> r.setStatPaths(BridgeProto.StatPathsRequest.newBuilder().addPaths("relative").addPaths("/ok"));
+                    case 11 -> r.setFinishImages(BridgeProto.FinishImagesRequest.newBuilder().setFolder("/tmp/x")
+                            .setFilesJson(ByteString.copyFrom(randomBytes(rnd, 40))));
+                    case 12 -> r.setReceiveImages(BridgeProto.ReceiveImagesRequest.newBuilder().setRootPid(rnd.nextBoolean() ? 0 : -5));
                     case 0 -> r.setPlanInputs(BridgeProto.PlanInputsRequest.newBuilder().addPids(rnd.nextBoolean() ? -rnd.nextInt(1 << 30) : (1 << 22) + 1 + rnd.nextInt(1 << 20)));
                     case 1 -> r.setOpenImages(BridgeProto.OpenImagesRequest.newBuilder().setPath(rnd.nextBoolean() ? "relative/path" : "/x/../etc/shadow"));
                     case 2 -> r.setReadLog(BridgeProto.ReadLogRequest.newBuilder().setPath("/proc/self/status").setMaxBytes(rnd.nextBoolean() ? 0 : -1L));
@@ -211,7 +221,13 @@ class BridgeFuzzTest {
 
     static Request goodRequest(Random rnd, int i) {
         Request.Builder r = Request.newBuilder().setId(i + 1);
-        switch (rnd.nextInt(4)) {
+        switch (rnd.nextInt(8)) {
+            case 4 -> r.setStatPaths(BridgeProto.StatPathsRequest.newBuilder().addPaths("/nonexistent/a").addPaths("/nonexistent/b"));
+            case 5 -> r.setListImages(BridgeProto.ListImagesRequest.newBuilder().setPath("/nonexistent/images"));
+            case 6 -> r.setReadImages(BridgeProto.ReadImagesRequest.newBuilder().setPath("/nonexistent/images").setName("inventory.img")
+                    .setLength(4096));
+            case 7 -> r.setWriteImages(BridgeProto.WriteImagesRequest.newBuilder().setFolder("/nonexistent/images").setName("pages-1.img")
+                    .setData(ByteString.copyFromUtf8("data")));
             case 0 -> r.setPlanInputs(BridgeProto.PlanInputsRequest.newBuilder().addPids(1).addPids(2));
             case 1 -> r.setReadLog(BridgeProto.ReadLogRequest.newBuilder().setPath("/nonexistent/criu.log").setMaxBytes(4096));
             case 2 -> r.setOpenImages(BridgeProto.OpenImagesRequest.newBuilder().setPath("/nonexistent/images"));
@@ -296,6 +312,19 @@ class BridgeFuzzTest {
         @Override public BridgeProto.JsonReply restoreTrust(Path path) throws Refused { return real.restoreTrust(path); }
         @Override public BridgeProto.JsonReply folder(BridgeProto.FolderRequest request) throws Refused { return real.folder(request); }
         @Override public String readLog(Path path, long maxBytes) throws Refused { return real.readLog(path, maxBytes); }
+        @Override public BridgeProto.JsonReply statPaths(java.util.List<Path> paths) throws Refused { return real.statPaths(paths); }
+        @Override public BridgeProto.JsonReply listImages(Path folder) throws Refused { return real.listImages(folder); }
+        @Override public byte[] readImages(Path f, String n, long o, int l) throws Refused { return real.readImages(f, n, o, l); }
+        @Override public void writeImages(Path f, String n, long o, byte[] d) throws Refused { real.writeImages(f, n, o, d); }
+        @Override public BridgeProto.JsonReply finishImages(Path f, byte[] json) throws Refused { return real.finishImages(f, json); }
+
+        @Override
+        public BridgeProto.JsonReply receiveImages(Path parent, int rootPid, String at) throws Refused {
+            // a mutation that is a valid request makes its folder under target/, never in root's home
+            Path under = Path.of("target", "bridge-fuzz").toAbsolutePath();
+            if (parent == null || !parent.startsWith(under)) throw new Refused(Code.INVALID_REQUEST, "the fuzz test receives under target/ only");
+            return real.receiveImages(parent, rootPid, at);
+        }
 
         @Override
         public Running dump(byte[] json, Consumer<BridgeProto.JsonReply> events) throws Refused {

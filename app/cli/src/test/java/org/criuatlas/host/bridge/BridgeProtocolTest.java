@@ -155,6 +155,85 @@ class BridgeProtocolTest {
         assertEquals(Code.UNKNOWN_REQUEST, r.getError().getCode());
     }
 
+    @Test
+    void statPathsSaysWhatIsThereAsStatDoes() throws Exception {
+        Path file = OUT.resolve("stat-me");
+        Files.write(file, new byte[12345]);
+        Path sock = OUT.resolve("stat-sock-" + System.nanoTime());
+        try (var ch = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            ch.bind(java.net.UnixDomainSocketAddress.of(sock));
+            var facts = host.statPaths(List.of(file.toString(), sock.toString(), OUT.resolve("nothing-here").toString()));
+            String[] st = run("stat", "-c", "%s %Y %F", file.toString()).split(" ", 3);
+            assertEquals(Long.parseLong(st[0]), facts.get(file.toString()).size(), "the size stat(1) gives");
+            assertEquals(Long.parseLong(st[1]), facts.get(file.toString()).modified().getEpochSecond(), "the mtime stat(1) gives");
+            assertTrue(facts.get(file.toString()).regular());
+            assertEquals("socket", run("stat", "-c", "%F", sock.toString()));
+            assertTrue(facts.get(sock.toString()).socket());
+            assertFalse(facts.get(OUT.resolve("nothing-here").toString()).exists());
+        } finally {
+            Files.deleteIfExists(sock);
+        }
+        IOException rel = assertThrows(IOException.class, () -> host.statPaths(List.of("relative")));
+        assertEquals(Code.INVALID_REQUEST, ((BridgeException) rel.getCause()).code());
+    }
+
+    @Test
+    void imagesStreamBetweenTwoBridgesAndTheTargetChecksEverySha256() throws Exception {
+        Path src = Files.createDirectories(OUT.resolve("stream-src-" + System.nanoTime()));
+        java.util.Random rnd = new java.util.Random(42);
+        for (int[] f : new int[][] {{0, 0}, {1, 100}, {2, 3 * 1024 * 1024 + 17}, {3, 1 << 20}}) {
+            byte[] b = new byte[f[1]];
+            rnd.nextBytes(b);
+            Files.write(src.resolve("file-" + f[0] + ".img"), b);
+        }
+        var listed = host.listImages(src);
+        assertEquals(4, listed.size());
+        for (var f : listed) {
+            assertEquals(run("sha256sum", src.resolve(f.name()).toString()).split(" ")[0], f.sha256(), "sha256sum agrees on " + f.name());
+            assertEquals(Files.size(src.resolve(f.name())), f.size());
+        }
+        try (BridgeHost other = BridgeProcesses.start()) {
+            List<org.criuatlas.host.migrate.MigrationEvent.Bytes> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+            var moved = org.criuatlas.host.migrate.ImageStream.copy(host, src, other, OUT.resolve("stream-dst"), 4321,
+                    new java.util.concurrent.atomic.AtomicBoolean(), progress::add);
+            assertEquals(listed.stream().mapToLong(org.criuatlas.host.ImageFile::size).sum(), moved.bytes());
+            assertEquals(moved.bytes(), progress.get(progress.size() - 1).done());
+            for (var f : listed) assertEquals(-1, Files.mismatch(src.resolve(f.name()), moved.folder().resolve(f.name())), f.name());
+            assertFalse(Files.exists(moved.folder().resolve(org.criuatlas.bridge.criu.CriuSession.INCOMPLETE_MARKER)), "marked complete");
+            assertEquals("700", run("stat", "-c", "%a", moved.folder().toString()));
+            assertEquals("600", run("stat", "-c", "%a", moved.folder().resolve("file-2.img").toString()));
+
+            // the target writes only into a folder it made for this, checks names and sizes, and catches a wrong file
+            IOException foreign = assertThrows(IOException.class, () -> other.writeImages(src, "x.img", 0, new byte[] {1}));
+            assertEquals(Code.NOT_PERMITTED, ((BridgeException) foreign.getCause()).code());
+            assertFalse(Files.exists(src.resolve("x.img")));
+            Path fresh = other.receiveImages(OUT.resolve("stream-dst"), 4321, java.time.LocalDateTime.now());
+            for (String bad : new String[] {"../escape.img", "a/b.img", ".", ".."}) {
+                IOException e = assertThrows(IOException.class, () -> other.writeImages(fresh, bad, 0, new byte[] {1}));
+                assertEquals(Code.INVALID_REQUEST, ((BridgeException) e.getCause()).code(), bad);
+            }
+            assertFalse(Files.exists(OUT.resolve("stream-dst").resolve("escape.img")));
+            IOException big = assertThrows(IOException.class, () -> other.writeImages(fresh, "a.img", 0, new byte[(4 << 20) + 1]));
+            assertEquals(Code.INVALID_REQUEST, ((BridgeException) big.getCause()).code());
+            other.writeImages(fresh, "file-1.img", 0, new byte[100]); // the right size, the wrong bytes
+            IOException wrong = assertThrows(IOException.class, () -> other.finishImages(fresh, listed));
+            assertTrue(wrong.getMessage().contains("file-1.img: SHA-256"), wrong.getMessage());
+            assertTrue(wrong.getMessage().contains("file-2.img is missing"), wrong.getMessage());
+            assertTrue(Files.exists(fresh.resolve(org.criuatlas.bridge.criu.CriuSession.INCOMPLETE_MARKER)), "stays marked incomplete");
+            IOException len = assertThrows(IOException.class, () -> host.readImages(src, "file-1.img", 0, 0));
+            assertEquals(Code.INVALID_REQUEST, ((BridgeException) len.getCause()).code());
+            assertThrows(java.nio.file.NoSuchFileException.class, () -> host.readImages(src, "none.img", 0, 10));
+            assertEquals(0, host.readImages(src, "file-1.img", 100, 10).length, "nothing past the end");
+        }
+    }
+
+    private static String run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return out;
+    }
+
     /** Raw frames: what no well-behaved client sends. Each gets its typed error and the bridge answers the next request. */
     @Test
     void rawFramesGetTypedErrors() throws Exception {
@@ -179,6 +258,12 @@ class BridgeProtocolTest {
                     .setRequestJson(ByteString.copyFromUtf8("{\"options\": 12}"))).build());
             assertEquals(Code.INVALID_REQUEST, ch.read(Reply.parser()).getError().getCode());
             ch.write(Request.newBuilder().setId(7).setOpenImages(BridgeProto.OpenImagesRequest.newBuilder().setPath("a\0b")).build());
+            assertEquals(Code.INVALID_REQUEST, ch.read(Reply.parser()).getError().getCode());
+            ch.write(Request.newBuilder().setId(20).setReadImages(BridgeProto.ReadImagesRequest.newBuilder().setPath("/tmp")
+                    .setName("../etc/shadow").setLength(10)).build());
+            assertEquals(Code.INVALID_REQUEST, ch.read(Reply.parser()).getError().getCode());
+            ch.write(Request.newBuilder().setId(21).setFinishImages(BridgeProto.FinishImagesRequest.newBuilder().setFolder("/tmp")
+                    .setFilesJson(ByteString.copyFromUtf8("[{\"name\":\"a\",\"size\":1,\"sha256\":\"nothex\"}]"))).build());
             assertEquals(Code.INVALID_REQUEST, ch.read(Reply.parser()).getError().getCode());
             ch.write(Request.newBuilder().setId(8).setCalibrate(BridgeProto.CalibrateRequest.newBuilder().setParallelism(1000)).build());
             assertEquals(Code.INVALID_REQUEST, ch.read(Reply.parser()).getError().getCode());

@@ -17,6 +17,7 @@ import org.criuatlas.host.Host;
 import org.criuatlas.host.HostEvent;
 import org.criuatlas.host.HostInfo;
 import org.criuatlas.host.HostOperation;
+import org.criuatlas.host.ImageFile;
 import org.criuatlas.host.KeptWiring;
 import org.criuatlas.host.OpenedImages;
 import org.criuatlas.host.RestoreRequest;
@@ -228,6 +229,70 @@ public final class BridgeHost implements Host {
             return r.getText().getText();
         } catch (BridgeException e) {
             if (e.hostFailed()) throw e;
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String bootId() {
+        return hello.getBootId().isEmpty() ? null : hello.getBootId();
+    }
+
+    @Override
+    public Map<String, org.criuatlas.plan.restore.RestorePreviewer.LiveFile> statPaths(List<String> paths) throws IOException {
+        List<String> distinct = List.copyOf(new java.util.LinkedHashSet<>(paths));
+        Reply r = io(() -> link.call(Request.newBuilder().setStatPaths(BridgeProto.StatPathsRequest.newBuilder().addAllPaths(distinct))));
+        var facts = json(r.getJson(), org.criuatlas.plan.restore.RestorePreviewer.LiveFile[].class);
+        if (facts.length != distinct.size()) throw new IOException("the bridge on " + link.where() + " answered " + facts.length
+                + " paths for " + distinct.size());
+        Map<String, org.criuatlas.plan.restore.RestorePreviewer.LiveFile> out = new LinkedHashMap<>();
+        for (int i = 0; i < facts.length; i++) out.put(distinct.get(i), facts[i]);
+        return out;
+    }
+
+    @Override
+    public List<ImageFile> listImages(Path dir) throws IOException {
+        Reply r = io(() -> link.call(Request.newBuilder().setListImages(BridgeProto.ListImagesRequest.newBuilder().setPath(dir.toString()))));
+        return List.of(json(r.getJson(), ImageFile[].class));
+    }
+
+    @Override
+    public byte[] readImages(Path dir, String name, long offset, int length) throws IOException {
+        Reply r = io(() -> link.call(Request.newBuilder().setReadImages(BridgeProto.ReadImagesRequest.newBuilder()
+                .setPath(dir.toString()).setName(name).setOffset(offset).setLength(length))));
+        return r.getBytes().getData().toByteArray();
+    }
+
+    @Override
+    public Path receiveImages(Path parent, int rootPid, LocalDateTime at) throws IOException {
+        BridgeProto.ReceiveImagesRequest.Builder q = BridgeProto.ReceiveImagesRequest.newBuilder().setRootPid(rootPid).setAt(at.toString());
+        if (parent != null) q.setParent(parent.toString());
+        Reply r = io(() -> link.call(Request.newBuilder().setReceiveImages(q)));
+        return Path.of(json(r.getJson(), String.class));
+    }
+
+    @Override
+    public void writeImages(Path folder, String name, long offset, byte[] data) throws IOException {
+        io(() -> link.call(Request.newBuilder().setWriteImages(BridgeProto.WriteImagesRequest.newBuilder()
+                .setFolder(folder.toString()).setName(name).setOffset(offset).setData(ByteString.copyFrom(data)))));
+    }
+
+    @Override
+    public List<ImageFile> finishImages(Path folder, List<ImageFile> files) throws IOException {
+        Reply r = io(() -> link.call(Request.newBuilder().setFinishImages(BridgeProto.FinishImagesRequest.newBuilder()
+                .setFolder(folder.toString()).setFilesJson(ByteString.copyFrom(BridgeJson.write(files.toArray(new ImageFile[0])))))));
+        return List.of(json(r.getJson(), ImageFile[].class));
+    }
+
+    /** A call whose refusal is an IOException (a {@link java.nio.file.NoSuchFileException} for NOT_FOUND); a failed host stays a BridgeException. */
+    private static Reply io(java.util.function.Supplier<Reply> call) throws IOException {
+        try {
+            return call.get();
+        } catch (BridgeException e) {
+            if (e.hostFailed()) throw e;
+            if (e.code() == BridgeProto.Error.Code.NOT_FOUND) {
+                throw (IOException) new java.nio.file.NoSuchFileException(e.getMessage()).initCause(e);
+            }
             throw new IOException(e.getMessage(), e);
         }
     }

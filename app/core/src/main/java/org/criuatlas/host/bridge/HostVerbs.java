@@ -19,6 +19,7 @@ import org.criuatlas.host.DumpRequest;
 import org.criuatlas.host.Host;
 import org.criuatlas.host.HostInfo;
 import org.criuatlas.host.HostOperation;
+import org.criuatlas.host.ImageFile;
 import org.criuatlas.host.KeptWiring;
 import org.criuatlas.host.RestoreRequest;
 import org.criuatlas.host.RestoreResult;
@@ -66,6 +67,8 @@ public final class HostVerbs implements BridgeVerbs, AutoCloseable {
                 .setCriuCheck(nz(c.check()));
         if (c.path() != null) b.setCriuPath(c.path().toString());
         if (c.version() != null) b.setCriuVersion(c.version());
+        String boot = host.bootId();
+        if (boot != null) b.setBootId(boot);
         return b;
     }
 
@@ -197,6 +200,89 @@ public final class HostVerbs implements BridgeVerbs, AutoCloseable {
             @Override public CompletableFuture<BridgeProto.JsonReply> result() { return out; }
             @Override public void cancel() { run.cancel(); }
         };
+    }
+
+    @Override
+    public BridgeProto.JsonReply statPaths(List<Path> paths) throws Refused {
+        try {
+            List<String> asked = paths.stream().map(Path::toString).toList();
+            var facts = host.statPaths(asked);
+            // in the order asked, one per path (the client zips them back)
+            return reply("path-facts", asked.stream().map(facts::get).toArray(org.criuatlas.plan.restore.RestorePreviewer.LiveFile[]::new));
+        } catch (IOException | RuntimeException e) {
+            throw new Refused(Code.FAILED, "cannot look at the paths: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public BridgeProto.JsonReply listImages(Path folder) throws Refused {
+        try {
+            return reply("image-files", host.listImages(folder).toArray(new ImageFile[0]));
+        } catch (IOException | RuntimeException e) {
+            throw refusal(e, "cannot list " + folder);
+        }
+    }
+
+    @Override
+    public byte[] readImages(Path folder, String name, long offset, int length) throws Refused {
+        try {
+            return host.readImages(folder, name, offset, length);
+        } catch (IOException | RuntimeException e) {
+            throw refusal(e, "cannot read " + name + " in " + folder);
+        }
+    }
+
+    @Override
+    public BridgeProto.JsonReply receiveImages(Path parent, int rootPid, String at) throws Refused {
+        LocalDateTime when;
+        try {
+            when = at.isEmpty() ? LocalDateTime.now() : LocalDateTime.parse(at);
+        } catch (DateTimeParseException e) {
+            throw new Refused(Code.INVALID_REQUEST, "receive images time: " + e.getMessage());
+        }
+        try {
+            return reply("new-folder", host.receiveImages(parent, rootPid, when).toString());
+        } catch (IOException | RuntimeException e) {
+            throw refusal(e, "cannot make a folder to receive images");
+        }
+    }
+
+    @Override
+    public void writeImages(Path folder, String name, long offset, byte[] data) throws Refused {
+        try {
+            host.writeImages(folder, name, offset, data);
+        } catch (IOException | RuntimeException e) {
+            throw refusal(e, "cannot write " + name + " in " + folder);
+        }
+    }
+
+    @Override
+    public BridgeProto.JsonReply finishImages(Path folder, byte[] filesJson) throws Refused {
+        ImageFile[] files = decode(filesJson, ImageFile[].class);
+        if (files.length > org.criuatlas.host.ImageTransfer.MAX_FILES) {
+            throw new Refused(Code.INVALID_REQUEST, "finish images: " + files.length + " files (at most "
+                    + org.criuatlas.host.ImageTransfer.MAX_FILES + ")");
+        }
+        for (ImageFile f : files) {
+            if (f == null || f.name() == null) throw new Refused(Code.INVALID_REQUEST, "finish images: a file without a name");
+            RequestChecks.fileName(f.name(), "finish images");
+            if (f.size() < 0 || f.size() > RequestChecks.MAX_IMAGE_FILE) throw new Refused(Code.INVALID_REQUEST, "finish images: size " + f.size());
+            if (!f.sha256().matches("[0-9a-fA-F]{64}")) throw new Refused(Code.INVALID_REQUEST, "finish images: not a SHA-256: " + f.sha256());
+        }
+        try {
+            return reply("image-files", host.finishImages(folder, List.of(files)).toArray(new ImageFile[0]));
+        } catch (IOException | RuntimeException e) {
+            throw refusal(e, "the images in " + folder + " are not complete");
+        }
+    }
+
+    /** A host's exception as the typed refusal the client sees. */
+    private static Refused refusal(Exception e, String what) {
+        Code code = e instanceof NoSuchFileException ? Code.NOT_FOUND
+                : e instanceof SecurityException || e instanceof java.nio.file.AccessDeniedException ? Code.NOT_PERMITTED
+                : e instanceof IllegalArgumentException ? Code.INVALID_REQUEST
+                : Code.FAILED;
+        return new Refused(code, what + ": " + e.getMessage());
     }
 
     private static <T> T decode(byte[] json, Class<T> type) throws Refused {

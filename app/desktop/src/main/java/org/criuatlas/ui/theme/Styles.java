@@ -63,6 +63,10 @@ public final class Styles {
     public static final String CONFIRM_TITLE = "confirm-title";
     /** The root of a small window of our own (the About box). */
     public static final String DIALOG_ROOT = "dialog-root";
+    /** A preflight finding of "Move to host": fine, worth a warning, blocks the move. */
+    public static final String MOVE_OK = "move-ok";
+    public static final String MOVE_WARNS = "move-warns";
+    public static final String MOVE_BLOCKS = "move-blocks";
 
     /** The style class of a verdict: {@code verdict-fail}, {@code verdict-obligation}, ... */
     public static String verdict(Verdict v) {
@@ -82,6 +86,7 @@ public final class Styles {
     public static final String ID_PLAN_CRIU_LINE = "plan-criu-line";
     public static final String ID_COPY_COMMAND = "copy-command";
     public static final String ID_DUMP = "dump";
+    public static final String ID_MOVE = "move-to-host";
     public static final String ID_CLEAR_PLAN = "clear-plan";
     public static final String ID_MAKE_DUMPABLE = "make-dumpable";
     public static final String ID_SUGGESTIONS = "suggestions";
