@@ -211,8 +211,11 @@ public final class PlanPanel extends BorderPane {
         rows.getChildren().add(section(o.crossings().isEmpty() ? "Nothing crosses the boundary"
                 : "What crosses the boundary (" + o.crossings().size() + ")"));
         if (o.crossings().isEmpty()) {
-            Label none = new Label("Every socket, pipe and terminal of these " + o.pids().size()
-                    + " processes is held inside the dump: nothing to decide.");
+            boolean objects = o.objects().stream().anyMatch(x -> !x.plain());
+            Label none = new Label(objects
+                    ? "No unix socket, pipe or terminal of these " + o.pids().size() + " processes leaves the dump;"
+                    + " TCP, locks, SysV IPC and the other objects CRIU checks are below."
+                    : "Every socket, pipe and terminal of these " + o.pids().size() + " processes is held inside the dump: nothing to decide.");
             none.getStyleClass().add(Styles.MUTED);
             none.setWrapText(true);
             rows.getChildren().add(none);
