@@ -53,6 +53,14 @@ public record Inspection(String title, List<Property> properties) {
         l.add(new Property("session", Integer.toString(p.sid()) + (p.isSessionLeader() ? " (leader)" : ""), null));
         l.add(new Property("tty", p.ttyNr() == 0 ? "none" : p.ttyNr() < 0 ? "unknown" : Long.toString(p.ttyNr()), null));
         l.add(new Property("net namespace", p.netNs() == 0 ? "unknown" : Long.toString(p.netNs()), null));
+        // what the node's badges stand for: locks, SysV IPC, namespaces apart from CRIU's, listening sockets
+        org.criuatlas.ui.graph.ObjectMarks.Mark mark = org.criuatlas.ui.graph.ObjectMarks.of(g).get(p.pid());
+        if (mark != null) {
+            for (String line : mark.text().split("\n")) {
+                int c = line.indexOf(": ");
+                l.add(new Property(c < 0 ? "badge" : line.substring(0, c), c < 0 ? line : line.substring(c + 2), null));
+            }
+        }
         for (int c : g.children(p.pid())) {
             ProcessInfo cp = g.process(c);
             l.add(new Property("child", cp.comm() + " (" + c + ")", SelectedItem.process(c)));

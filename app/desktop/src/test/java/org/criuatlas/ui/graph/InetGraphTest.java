@@ -119,6 +119,10 @@ class InetGraphTest {
         assertEquals(ObjectMarks.LISTEN, r.marks[r.indexOf(100)]);
         assertEquals(ObjectMarks.NAMESPACE, r.marks[r.indexOf(300)]);
         assertEquals("namespaces: namespaces apart from CRIU's: net", r.markText[r.indexOf(300)]);
+        // the inspector says the same of a selected process
+        var props = org.criuatlas.ui.vm.Inspection.of(graph(), SelectedItem.process(101)).properties();
+        assertTrue(props.stream().anyMatch(p -> p.name().equals("file lock") && p.value().equals("flock write lock on /tmp/worker.lock")),
+                props.toString());
     }
 
     @Test
