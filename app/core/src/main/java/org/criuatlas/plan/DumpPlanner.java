@@ -129,10 +129,13 @@ public final class DumpPlanner {
         if (target == null) target = defaultTarget;
         ProcessInfo rp = g.process(root);
         if (rp == null) {
+            // a root that exited while the scan read it: said so, with what the scan saw
+            String exited = g.problems().stream().anyMatch(x -> x.pid() == root && x.kind() == org.criuatlas.model.ScanProblem.Kind.VANISHED
+                    && x.what().startsWith("process")) ? " (it exited while the scan read it)" : "";
             Prediction p = alive.test(root)
-                    ? Prediction.unknown("pid " + root + " is not in the snapshot: scan again")
+                    ? Prediction.unknown("pid " + root + " is not in the snapshot" + exited + ": scan again")
                     : Prediction.fails(CriuError.of(CriuErrorKind.PROCESS_GONE, "Unable to detach from " + root + ": No such process"),
-                    "there is no process " + root);
+                    "there is no process " + root + exited);
             PlanCheck c = new PlanCheck(PlanCheck.Kind.ROOT_MISSING, root, p, p.why());
             return PlanVerdict.finish(root, "", List.of(), List.of(c), List.of(), d.objects().applyTo(CriuOptions.defaults().withPid(root)),
                     List.of(), List.of(), target);
@@ -140,6 +143,7 @@ public final class DumpPlanner {
         Set<Integer> inside = g.subtree(root);
         List<PlanCheck> checks = new ArrayList<>();
         TreeChecks.check(g, rp, inside, alive, checks);
+        ScanChecks.check(g, inside, checks);
 
         List<Raw> raws = CrossingDiscovery.discover(g, rp, inside);
 

@@ -12,7 +12,9 @@ package org.criuatlas.plan;
 public record PlanCheck(Kind kind, int pid, Prediction prediction, String message) {
     public enum Kind {
         ROOT_MISSING, VANISHED, ZOMBIE, TOO_MANY_PIPES, TOO_MANY_FIFOS, OTHER_NET_NAMESPACE, FDS_UNREADABLE,
-        CANNOT_LEAVE_OUT, OUTSIDE_SUBTREE, ALREADY_INCLUDED, SEPARATE_DUMPS
+        CANNOT_LEAVE_OUT, OUTSIDE_SUBTREE, ALREADY_INCLUDED, SEPARATE_DUMPS,
+        /** Something the scan could not see about the dumped tree (see ScanChecks): the outcome cannot be told. */
+        SCAN_PROBLEM
     }
 
     /** True when this check alone stops the dump or makes the prediction uncertain. */

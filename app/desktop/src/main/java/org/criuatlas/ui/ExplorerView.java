@@ -72,9 +72,21 @@ public final class ExplorerView extends BorderPane {
         graph.renderProperty().bind(vm.renderProperty());
         ObjectBinding<GraphPaint> paint = Bindings.createObjectBinding(
                 () -> GraphPaint.of(vm.renderProperty().get(), vm.getSelection(), vm.plan().getOutcome(),
-                        vm.marksVisibleProperty().get()),
-                vm.renderProperty(), vm.selectionProperty(), vm.plan().outcomeProperty(), vm.marksVisibleProperty());
+                        vm.marksVisibleProperty().get(), vm.onlyBlockingProperty().get()),
+                vm.renderProperty(), vm.selectionProperty(), vm.plan().outcomeProperty(), vm.marksVisibleProperty(),
+                vm.onlyBlockingProperty());
         graph.paintProperty().bind(paint);
+        // "only what blocks this dump": show what is kept; turned off, the view goes back to where the person was
+        vm.onlyBlockingProperty().addListener((o, a, on) -> {
+            if (on) {
+                placeBeforeFilter = graph.getViewport();
+                GraphPaint p = graph.getPaint();
+                if (p != null && p.keep != null) graph.fitPids(keptPids(graph.getRender(), p.keep));
+            } else if (placeBeforeFilter != null) {
+                graph.viewportProperty().set(placeBeforeFilter);
+                placeBeforeFilter = null;
+            }
+        });
         graph.setOnSelect(vm::select);
         graph.setOnFocusSubtree(vm::focusSubtree);
         graph.setOnBadge(c -> vm.jumpTo(SelectedItem.ofKey(c.key()) != null ? SelectedItem.ofKey(c.key()) : SelectedItem.process(c.insidePid())));
@@ -132,6 +144,15 @@ public final class ExplorerView extends BorderPane {
     }
 
     public GraphView graph() { return graph; }
+
+    /** Where the graph was when "only what blocks this dump" was turned on; null while it is off. */
+    private org.criuatlas.ui.graph.Viewport placeBeforeFilter;
+
+    private static java.util.Set<Integer> keptPids(org.criuatlas.ui.graph.RenderGraph g, boolean[] keep) {
+        java.util.Set<Integer> pids = new java.util.HashSet<>();
+        for (int i = 0; i < g.nodeCount && i < keep.length; i++) if (keep[i] && !org.criuatlas.ui.graph.RenderGraph.isOutside(g.kind[i])) pids.add(g.pid[i]);
+        return pids;
+    }
 
     /** The process table (tests look at its menu and its rows' places). */
     public TableView<ProcessRow> table() { return table; }

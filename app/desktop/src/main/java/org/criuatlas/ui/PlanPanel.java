@@ -17,6 +17,7 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import org.criuatlas.model.RestoreObligation;
@@ -26,6 +27,7 @@ import org.criuatlas.plan.PlanCheck;
 import org.criuatlas.ui.graph.VerdictBadge;
 import org.criuatlas.ui.plan.Choice;
 import org.criuatlas.ui.plan.CrossingRow;
+import org.criuatlas.ui.plan.ObjectRow;
 import org.criuatlas.ui.plan.PlanOutcome;
 import org.criuatlas.ui.plan.Verdict;
 import org.criuatlas.ui.vm.ExplorerViewModel;
@@ -56,6 +58,8 @@ public final class PlanPanel extends BorderPane {
     private final Tooltip moveHint = new Tooltip();
     private final Tooltip dumpHint = new Tooltip("Dump needs a plan, CRIU and root");
     private final Button makeDumpable = new Button("Make it dumpable\u2026");
+    private final CheckBox onlyBlocking = new CheckBox("Only what blocks this dump");
+    private final Label basis = new Label();
 
     public PlanPanel(ExplorerViewModel vm) {
         this.vm = vm;
@@ -122,7 +126,26 @@ public final class PlanPanel extends BorderPane {
         HBox commandLine = new HBox(6, command, copy, dumpWrap, moveWrap, makeDumpable, clear);
         commandLine.setAlignment(Pos.TOP_LEFT);
         commandLine.setFillHeight(false);
-        HBox verdictLine = new HBox(8, verdictBadge, verdict, notice);
+        onlyBlocking.setId(Styles.ID_ONLY_BLOCKING);
+        onlyBlocking.setTooltip(new Tooltip("Hide everything but the crossings and objects that make the dump fail or"
+                + " leave it undecided, the processes they touch and those between them and the root"));
+        onlyBlocking.selectedProperty().bindBidirectional(vm.onlyBlockingProperty());
+        onlyBlocking.disableProperty().bind(plan.rootPidProperty().lessThan(0));
+        plan.rootPidProperty().addListener((o, a, b) -> {
+            if (b.intValue() < 0) vm.onlyBlockingProperty().set(false);
+        });
+        basis.setId(Styles.ID_PLAN_BASIS);
+        basis.getStyleClass().add(Styles.MUTED);
+        // the verdict stays whole; the basis gives way (its whole text in its tooltip)
+        basis.setMinWidth(0);
+        verdict.setMinWidth(Region.USE_PREF_SIZE);
+        onlyBlocking.setMinWidth(Region.USE_PREF_SIZE);
+        Tooltip basisTip = new Tooltip();
+        basisTip.textProperty().bind(basis.textProperty());
+        basis.setTooltip(basisTip);
+        Region spring = new Region();
+        HBox.setHgrow(spring, Priority.ALWAYS);
+        HBox verdictLine = new HBox(8, verdictBadge, verdict, notice, spring, basis, onlyBlocking);
         verdictLine.setAlignment(Pos.CENTER_LEFT);
         VBox top = new VBox(4, verdictLine, criuLine, commandLine);
         top.setPadding(new Insets(6, 8, 6, 8));
@@ -180,6 +203,7 @@ public final class PlanPanel extends BorderPane {
         rows.getChildren().clear();
         verdictBadge.setVisible(o != null);
         makeDumpable.setVisible(o != null && o.verdict() == Verdict.FAIL);
+        basis.setText(o == null || o.plan().basis().isEmpty() ? "" : "verdicts: " + o.plan().basis());
         String first = o == null ? null : o.firstErrorLine();
         criuLine.setVisible(first != null);
         criuLine.setText(first == null ? "" : o.failingCount() > 1
@@ -202,8 +226,11 @@ public final class PlanPanel extends BorderPane {
         rows.getChildren().add(section(o.crossings().isEmpty() ? "Nothing crosses the boundary"
                 : "What crosses the boundary (" + o.crossings().size() + ")"));
         if (o.crossings().isEmpty()) {
-            Label none = new Label("Every socket, pipe and terminal of these " + o.pids().size()
-                    + " processes is held inside the dump: nothing to decide.");
+            boolean objects = o.objects().stream().anyMatch(x -> !x.plain());
+            Label none = new Label(objects
+                    ? "No unix socket, pipe or terminal of these " + o.pids().size() + " processes leaves the dump;"
+                    + " TCP, locks, SysV IPC and the other objects CRIU checks are below."
+                    : "Every socket, pipe and terminal of these " + o.pids().size() + " processes is held inside the dump: nothing to decide.");
             none.getStyleClass().add(Styles.MUTED);
             none.setWrapText(true);
             rows.getChildren().add(none);
@@ -216,6 +243,7 @@ public final class PlanPanel extends BorderPane {
             }
             rows.getChildren().add(row(c));
         }
+        objects(o);
         if (!o.obligations().isEmpty()) {
             rows.getChildren().add(section("The restore will need (" + o.obligations().size() + ")"));
             for (RestoreObligation ob : o.obligations()) {
@@ -226,6 +254,50 @@ public final class PlanPanel extends BorderPane {
                 l.getStyleClass().add(Styles.OBLIGATION_ROW);
                 rows.getChildren().add(l);
             }
+        }
+    }
+
+    /**
+     * The objects CRIU judges one by one (TCP, locks, SysV IPC, namespaces, ...): every one that
+     * fails, cannot be told, needs care or was made to dump by an option, with the planner's words;
+     * the plain ones counted.
+     */
+    private void objects(PlanOutcome o) {
+        if (o.objects().isEmpty()) return;
+        List<ObjectRow> shown = o.objects().stream().filter(x -> !x.plain()).toList();
+        long plain = o.objects().size() - shown.size();
+        rows.getChildren().add(section("Objects CRIU checks one by one (" + o.objects().size() + ")"));
+        int n = 0;
+        for (ObjectRow x : shown) {
+            if (n++ == MAX_ROWS) {
+                rows.getChildren().add(new Label("\u2026 and " + (shown.size() - MAX_ROWS) + " more"));
+                break;
+            }
+            Label what = new Label(x.what() + " \u2014 " + x.verdict().words);
+            what.getStyleClass().add(Styles.TITLE);
+            what.setWrapText(true);
+            Label why = new Label(capital(x.explanation()) + "." + (x.source().basisText().isEmpty() ? "" : " (" + x.source().basisText() + ")"));
+            why.setWrapText(true);
+            VBox text = new VBox(2, what, why);
+            if (x.source().withDecisions().error() != null) {
+                Label line = new Label("CRIU: " + x.source().withDecisions().error().line());
+                line.getStyleClass().add(Styles.CRIU_LINE);
+                line.setWrapText(true);
+                text.getChildren().add(line);
+            }
+            HBox.setHgrow(text, Priority.ALWAYS);
+            HBox row = new HBox(8, new VerdictBadge(x.verdict()), text);
+            row.setId(Styles.idFor("object", x.source().kind() + "-" + x.source().pid() + "-" + x.source().fd()));
+            row.getStyleClass().addAll(Styles.CROSSING_ROW, Styles.verdict(x.verdict()));
+            row.setPadding(new Insets(4));
+            row.setAccessibleText(x.what() + ": " + x.verdict().words);
+            rows.getChildren().add(row);
+        }
+        if (plain > 0) {
+            Label l = new Label(plain + " more dump" + (plain == 1 ? "s" : "") + " as they are (listeners, namespaces, ...): nothing to decide.");
+            l.getStyleClass().add(Styles.MUTED);
+            l.setWrapText(true);
+            rows.getChildren().add(l);
         }
     }
 

@@ -222,7 +222,7 @@ public final class LiveScanner implements AutoCloseable {
 
     /** The sockets of one net namespace; null (and a problem) when it could not be read. */
     private NetNamespaceSockets.Result dumpSockets(int pid, long netNs, List<Integer> holders, List<ScanProblem> problems) {
-        String what = "sockets in net namespace " + netNs;
+        String what = ScanProblem.namespaceWhat(NamespaceKind.NET, netNs);
         try {
             NetNamespaceSockets.Result r = kernel.sockets(pid, netNs);
             if (r.interrupted()) {
@@ -244,7 +244,7 @@ public final class LiveScanner implements AutoCloseable {
     }
 
     private KernelObjects.SysvText readSysv(int pid, long ipcNs, List<Integer> holders, List<ScanProblem> problems) {
-        String what = "SysV IPC in IPC namespace " + ipcNs;
+        String what = ScanProblem.namespaceWhat(NamespaceKind.IPC, ipcNs);
         try {
             return kernel.sysvIpc(pid);
         } catch (NamespaceEntry.Refused e) {

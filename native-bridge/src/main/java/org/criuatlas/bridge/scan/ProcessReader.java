@@ -92,7 +92,7 @@ final class ProcessReader {
                 byte[] b = d.read("status");
                 status = ProcStatus.parse(b, b.length);
             } catch (ProcError | ProcFormatException e) {
-                if (e instanceof ProcError pe && pe.vanished()) return gone(pid, pe, "status");
+                if (e instanceof ProcError pe && pe.vanished()) return gone(pid, pe, "status", st.ppid());
                 problems.add(problem(pid, "status", e));
             }
             int uid = status.uid();
@@ -101,7 +101,7 @@ final class ProcessReader {
                 byte[] b = d.read("cmdline");
                 cmdline = Cmdline.parse(b, b.length);
             } catch (ProcError e) {
-                if (e.vanished()) return gone(pid, e, "cmdline");
+                if (e.vanished()) return gone(pid, e, "cmdline", st.ppid());
                 problems.add(problem(pid, "cmdline", e));
             }
             long[] ns = new long[NS.length];
@@ -126,7 +126,7 @@ final class ProcessReader {
             try {
                 fdNumbers = d.fds();
             } catch (ProcError e) {
-                if (e.vanished()) return gone(pid, e, "fds");
+                if (e.vanished()) return gone(pid, e, "fds", st.ppid());
                 if (e.denied() && !privileged && uid != euid) return new ProcessRead(pid, null, List.of(), true, List.of());
                 problems.add(problem(pid, "fds", e));
                 return new ProcessRead(pid, process(pid, st, cmdline, status, namespaces, cwd, List.of(), false), problems,
@@ -262,9 +262,12 @@ final class ProcessReader {
     }
 
     static ProcessRead gone(int pid, ProcError e, String what) {
-        ScanProblem p = e.vanished()
-                ? new ScanProblem(pid, "process", "exited during the scan", ScanProblem.Kind.VANISHED)
-                : problem(pid, what, e);
+        return gone(pid, e, what, 0);
+    }
+
+    /** As {@link #gone(int, ProcError, String)} once its stat was read: a vanished process names its parent. */
+    static ProcessRead gone(int pid, ProcError e, String what, int ppid) {
+        ScanProblem p = e.vanished() ? ScanProblem.exited(pid, ppid) : problem(pid, what, e);
         return new ProcessRead(pid, null, List.of(p), false, List.of());
     }
 

@@ -104,7 +104,7 @@ public final class SvgWriter {
             if (k == RenderGraph.GHOST) {
                 circle(b, cx, cy, radius + 1, -1, pal.ghost(), 1);
             } else if (RenderGraph.isOutside(k)) {
-                diamond(b, cx, cy, radius + 2, pal.background(), k == RenderGraph.OUTSIDE_DUMP ? pal.obligation() : pal.unknown(),
+                diamond(b, cx, cy, radius + 2, pal.background(), k == RenderGraph.OUTSIDE_DUMP ? pal.obligation() : k == RenderGraph.REMOTE ? pal.inet() : pal.unknown(),
                         s >= 0.5 ? 2 : 1);
             } else {
                 boolean inPlan = (f & GraphPaint.IN_PLAN) != 0;
@@ -182,6 +182,7 @@ public final class SvgWriter {
             case RenderGraph.HIDDEN_FDS -> "hidden-fds";
             case RenderGraph.OUTSIDE_DUMP -> "outside-dump";
             case RenderGraph.OWNER_UNKNOWN -> "owner-unknown";
+            case RenderGraph.REMOTE -> "remote";
             default -> "process";
         };
     }

@@ -3,6 +3,8 @@ package org.criuatlas.ui.graph;
 import org.criuatlas.model.ObjectKey;
 
 import org.criuatlas.model.Holder;
+import org.criuatlas.model.InetSocket;
+import org.criuatlas.model.RemoteEndpoint;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.model.Pipe;
 import org.criuatlas.model.SocketType;
@@ -19,7 +21,8 @@ import java.util.function.IntPredicate;
 /**
  * Connections that leave what is drawn: a socket whose peer no drawn process holds (in images:
  * CRIU's entry for a peer outside the dump; live: another user's process, another network
- * namespace, an fd in flight) and a pipe with only one side drawn. Without them such an edge has
+ * namespace, an fd in flight), a pipe with only one side drawn, and a TCP/UDP connection to a
+ * remote endpoint or to a local peer no drawn process holds. Without them such an edge has
  * no second node and is simply not drawn; the graph gives each a small "outside" node instead.
  * Pure.
  */
@@ -31,7 +34,9 @@ public final class DanglingEnds {
         /** Images: the other end was not in the dump. */
         OUTSIDE_DUMP("outside"),
         /** Live: no process this scan can see holds it. */
-        OWNER_UNKNOWN("owner unknown");
+        OWNER_UNKNOWN("owner unknown"),
+        /** An inet connection whose far end matches no socket of the snapshot: another host (or a namespace not seen). */
+        REMOTE("remote");
 
         public final String words;
 
@@ -94,7 +99,49 @@ public final class DanglingEnds {
             if (!w.isEmpty() && r.isEmpty()) out.add(pipeEnd(w, p, true, where));
             else if (w.isEmpty() && !r.isEmpty()) out.add(pipeEnd(r, p, false, where));
         }
+        inet(g, drawn, where, out);
         return out;
+    }
+
+    /**
+     * TCP/UDP: a connection to a remote endpoint (no socket of the snapshot matches its far end) is
+     * a {@link Where#REMOTE} end, one node per endpoint beside its holder; a connection whose local
+     * peer no drawn process holds is an outside end like a unix socket's.
+     */
+    private static void inet(IpcGraph g, IntPredicate drawn, Where where, List<End> out) {
+        for (RemoteEndpoint r : g.remoteEndpoints()) {
+            for (long ino : r.sockets()) {
+                InetSocket s = g.inetSocket(ino);
+                if (s == null) continue;
+                List<Integer> hs = drawnPids(s.holders(), drawn);
+                if (hs.isEmpty()) continue;
+                String label = s.protocol().label() + " " + r.endpoint().display();
+                String note = "A " + s.protocol().label().toUpperCase(java.util.Locale.ROOT) + " peer no socket of this scan matches:"
+                        + " another host, or a process in a network namespace the scan did not read. " + s.describe();
+                out.add(new End(hs, s.key(), r.key(), inetType(s), true, null, Where.REMOTE, label, note));
+            }
+        }
+        for (InetSocket s : g.inetSockets()) {
+            if (s.ino() == 0 || s.peer() == 0) continue;
+            List<Integer> hs = drawnPids(s.holders(), drawn);
+            if (hs.isEmpty()) continue;
+            InetSocket p = g.peerOf(s);
+            if (p == null || !drawnPids(p.holders(), drawn).isEmpty()) continue;
+            String label = where.words + ": " + s.protocol().label() + " " + s.remote().display();
+            String note = "No drawn process holds the local peer " + p.key() + " (" + p.describe() + "): "
+                    + (p.holders().isEmpty() ? "a process this scan cannot see, or a connection not accepted yet" : "a process not drawn (a kernel thread?)")
+                    + ". " + s.describe();
+            out.add(new End(hs, s.key(), p.key(), inetType(s), true, null, where, label, note));
+        }
+    }
+
+    /** The edge type of an inet socket: TCP, UDP (and UDP-Lite), else "other socket" (raw, ping). */
+    static byte inetType(InetSocket s) {
+        return switch (s.protocol()) {
+            case TCP -> RenderGraph.TCP;
+            case UDP, UDPLITE -> RenderGraph.UDP;
+            default -> RenderGraph.SOCKET_OTHER;
+        };
     }
 
     private static List<Integer> drawnPids(List<Holder> hs, IntPredicate drawn) {

@@ -27,6 +27,9 @@ final class GraphLegend {
         row = legendRow(grid, row, sample(p.seqpacket(), 2, new double[]{2, 4}, false), "seqpacket socket");
         row = legendRow(grid, row, sample(p.pipe(), 2, null, true), "pipe (writer \u2192 reader)");
         row = legendRow(grid, row, sample(p.shared(), 2, new double[]{1, 3}, false), "object shared by processes");
+        row = legendRow(grid, row, inetSample(p, null), "TCP connection (square at its middle)");
+        row = legendRow(grid, row, inetSample(p, new double[]{9, 5}), "UDP socket connected to a local one");
+        row = legendRow(grid, row, remoteSample(p), "remote TCP/UDP endpoint (not on this host)");
         row = legendRow(grid, row, sample(p.parentEdge(), 1, null, false), "parent \u2192 child");
         row = legendRow(grid, row, badgeSample(org.criuatlas.ui.plan.Verdict.FAIL), "crossing: dump fails (wide double line)");
         row = legendRow(grid, row, badgeSample(org.criuatlas.ui.plan.Verdict.OBLIGATION), "crossing: dumps, restore needs care");
@@ -40,7 +43,8 @@ final class GraphLegend {
         Circle zombie = new Circle(6, Color.TRANSPARENT);
         zombie.setStroke(GraphViewSkin.toColor(p.nodeStroke()));
         zombie.setStrokeWidth(2);
-        legendRow(grid, row, zombie, "zombie (hollow); new: green ring; gone: grey ring");
+        row = legendRow(grid, row, zombie, "zombie (hollow); new: green ring; gone: grey ring");
+        legendRow(grid, row, badgesSample(p), "badges: file lock, SysV IPC, listening port, namespaces apart (dashed box)");
         TitledPane pane = new TitledPane("Legend", grid);
         pane.setId(Styles.ID_LEGEND);
         pane.getStyleClass().add(Styles.GRAPH_LEGEND);
@@ -75,6 +79,52 @@ final class GraphLegend {
         d.setStrokeWidth(1.6);
         d.getStrokeDashArray().addAll(3.0, 2.0);
         return new Pane(d);
+    }
+
+    private static Node inetSample(Palette p, double[] dash) {
+        Pane line = (Pane) sample(p.inet(), 2, dash, false);
+        Rectangle mark = new Rectangle(13, 2, 8, 8);
+        mark.setFill(GraphViewSkin.toColor(p.background()));
+        mark.setStroke(GraphViewSkin.toColor(p.inet()));
+        mark.setStrokeWidth(2);
+        line.getChildren().add(mark);
+        return line;
+    }
+
+    private static Node remoteSample(Palette p) {
+        Rectangle r = new Rectangle(1, 1, 12, 12);
+        r.setFill(Color.TRANSPARENT);
+        r.setStroke(GraphViewSkin.toColor(p.inet()));
+        r.setStrokeWidth(2);
+        Rectangle dot = new Rectangle(6, 6, 2, 2);
+        dot.setFill(GraphViewSkin.toColor(p.inet()));
+        return new Pane(r, dot);
+    }
+
+    private static Node badgesSample(Palette p) {
+        Color c = GraphViewSkin.toColor(p.badge());
+        Rectangle body = filled(0, 4, 7, 5, c);
+        Rectangle shackle = new Rectangle(1.5, 0.5, 4, 4);
+        shackle.setFill(Color.TRANSPARENT);
+        shackle.setStroke(c);
+        Pane pane = new Pane(shackle, body);
+        for (int k = 0; k < 3; k++) pane.getChildren().add(filled(11, 1 + 3 * k, 7, 2, c));
+        Rectangle head = new Rectangle(22, 0, 5, 4);
+        head.setFill(Color.TRANSPARENT);
+        head.setStroke(c);
+        pane.getChildren().addAll(head, filled(24, 4, 1, 5, c));
+        Rectangle box = new Rectangle(31, 0, 10, 10);
+        box.setFill(Color.TRANSPARENT);
+        box.setStroke(c);
+        box.getStrokeDashArray().addAll(2.0, 2.0);
+        pane.getChildren().add(box);
+        return pane;
+    }
+
+    private static Rectangle filled(double x, double y, double w, double h, Color c) {
+        Rectangle r = new Rectangle(x, y, w, h);
+        r.setFill(c);
+        return r;
     }
 
     private static Node badgeSample(org.criuatlas.ui.plan.Verdict v) {

@@ -29,19 +29,35 @@ public final class GraphPaint {
     public final boolean planActive;
     public final boolean showMarks;
     public final List<Badge> badges;
+    /**
+     * "Only what blocks this dump": the nodes to draw (the others are hidden, their places kept);
+     * null when everything is drawn.
+     */
+    public final boolean[] keep;
+    /** Processes: what the plan says about their own objects (locks, SysV IPC, namespaces, sockets), one per line; null for none. */
+    public final String[] nodePlan;
 
-    private GraphPaint(byte[] nodeFlags, byte[] edgeMark, boolean planActive, boolean showMarks, List<Badge> badges) {
+    private GraphPaint(byte[] nodeFlags, byte[] edgeMark, boolean planActive, boolean showMarks, List<Badge> badges,
+                       boolean[] keep, String[] nodePlan) {
         this.nodeFlags = nodeFlags;
         this.edgeMark = edgeMark;
         this.planActive = planActive;
         this.showMarks = showMarks;
         this.badges = List.copyOf(badges);
+        this.keep = keep;
+        this.nodePlan = nodePlan;
     }
 
     public static GraphPaint of(RenderGraph rg, SelectedItem sel, PlanOutcome plan, boolean showMarks) {
+        return of(rg, sel, plan, showMarks, false);
+    }
+
+    /** @param onlyBlocking with a plan: draw only what blocks it (see {@link BlockingFilter}) */
+    public static GraphPaint of(RenderGraph rg, SelectedItem sel, PlanOutcome plan, boolean showMarks, boolean onlyBlocking) {
         byte[] nf = new byte[rg.nodeCount];
         byte[] em = new byte[rg.edgeCount];
         List<Badge> badges = new ArrayList<>();
+        String[] nodePlan = null;
         if (plan != null) {
             for (int p : plan.pids()) {
                 int i = rg.indexOf(p);
@@ -74,7 +90,9 @@ public final class GraphPaint {
                 Integer e = placed.get(c);
                 badges.add(new Badge(c, e == null ? -1 : e, rg.indexOf(c.insidePid())));
             }
+            nodePlan = BlockingFilter.objectMarks(rg, plan, em);
         }
+        boolean[] keep = plan != null && onlyBlocking ? BlockingFilter.keep(rg, plan, nf, em) : null;
         if (sel != null) {
             if (sel.kind() == SelectedItem.Kind.PROCESS) {
                 int i = rg.indexOf(sel.pid());
@@ -86,7 +104,7 @@ public final class GraphPaint {
                 }
             }
         }
-        return new GraphPaint(nf, em, plan != null, showMarks, badges);
+        return new GraphPaint(nf, em, plan != null, showMarks, badges, keep, nodePlan);
     }
 
     static byte verdictMark(Verdict v) {

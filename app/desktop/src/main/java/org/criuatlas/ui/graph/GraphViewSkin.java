@@ -240,8 +240,12 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
         } else if (node >= 0 && RenderGraph.isOutside(g.kind[node])) {
             text = g.label[node] + "\n" + g.note[node] + "\nclick: inspect " + g.nodeKey[node];
         } else if (node >= 0) {
+            GraphPaint paint = v.getPaint();
+            String plan = paint != null && paint.nodePlan != null && node < paint.nodePlan.length ? paint.nodePlan[node] : null;
             text = g.label[node] + (g.kind[node] == RenderGraph.ZOMBIE ? " (zombie)"
                     : g.kind[node] == RenderGraph.HIDDEN_FDS ? " (fds not readable)" : "")
+                    + (g.markText[node] == null ? "" : "\n" + g.markText[node])
+                    + (plan == null ? "" : "\n" + plan)
                     + "\nclick: inspect \u00b7 double-click: focus subtree \u00b7 right-click: plan";
         } else {
             int edge = GraphHits.edge(g, v.getViewport(), e.getX(), e.getY(), ov);
@@ -267,10 +271,12 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
             case RenderGraph.SEQPACKET -> "seqpacket socket";
             case RenderGraph.PIPE -> "pipe (writer \u2192 reader)";
             case RenderGraph.SHARED -> "shared object";
+            case RenderGraph.TCP -> "TCP connection";
+            case RenderGraph.UDP -> "UDP socket";
             default -> "socket";
         };
         return kind + (g.key[e] == null ? "" : " " + g.key[e] + (g.peerKey[e] != null && !g.peerKey[e].equals(g.key[e]) ? " \u2194 " + g.peerKey[e] : ""))
-                + (g.name[e] == null ? "" : "\n" + g.name[e])
+                + (g.info[e] != null ? "\n" + g.info[e] : g.name[e] == null ? "" : "\n" + g.name[e])
                 + "\n" + g.label[g.from[e]] + " \u2192 " + g.label[g.to[e]]
                 + outsideNote(g, g.from[e]) + outsideNote(g, g.to[e]);
     }
@@ -300,7 +306,7 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
         dirty = false;
         Frame f = frame();
         if (f == null) return;
-        updateOverlay(f.g, f.paint, f.vp);
+        updateOverlay(f.g, f.paint, f.vp, f.ov);
         if (rasterBusy) {
             waiting = f;
             return;
@@ -348,10 +354,10 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
         if (overview != null && sameGraph && paint == overviewPaint && Math.abs(Math.log(scale / overviewScale)) < 0.02
                 && w == overviewW && h == overviewH) return overview;
         Overview before = sameGraph ? overview : null;
-        Overview now = Overview.of(g, scale, mustShow(g, paint), w, h);
+        Overview now = paint.keep != null ? Overview.only(g, paint.keep) : Overview.of(g, scale, mustShow(g, paint), w, h);
         overviewW = w;
         overviewH = h;
-        if (before != null) {
+        if (before != null && !now.filtered() && !before.filtered()) {
             long t = System.nanoTime();
             for (int i = 0; i < g.nodeCount; i++) {
                 int was = before.rep[i];
@@ -423,7 +429,7 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
         Frame f = frame();
         if (f == null) return;
         long t0 = System.nanoTime();
-        updateOverlay(f.g, f.paint, f.vp);
+        updateOverlay(f.g, f.paint, f.vp, f.ov);
         if (fxPixels.length < f.w * f.h) fxPixels = new int[f.w * f.h];
         List<LabelPlacer.Placed> labels = LabelPlacer.place(f.g, f.paint, f.vp, f.w, f.h, charWidth, lineHeight, f.ov);
         fxRasterizer.draw(fxPixels, f.w, f.h, f.g, f.paint, f.vp, f.pal, labels, f.ov, f.wx, f.wy);
@@ -532,7 +538,7 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
         }
     }
 
-    private void updateOverlay(RenderGraph g, GraphPaint paint, Viewport vp) {
+    private void updateOverlay(RenderGraph g, GraphPaint paint, Viewport vp, Overview ov) {
         GraphView v = getSkinnable();
         // selection ring: a real node with an accessible description
         int sel = -1;
@@ -571,7 +577,11 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
             GraphPaint.Badge badge = bs.get(i);
             CrossingRow c = badge.crossing();
             double bx, by;
-            if (badge.edge() >= 0) {
+            if (badge.edge() >= 0 && (!ov.shown(g.from[badge.edge()]) || !ov.shown(g.to[badge.edge()]))) {
+                // its edge is hidden (only what blocks the dump is drawn)
+                b.setVisible(false);
+                continue;
+            } else if (badge.edge() >= 0) {
                 int e = badge.edge();
                 float[] sx = {(float) vp.toScreenX(g.x[g.from[e]]), (float) vp.toScreenX(g.x[g.to[e]])};
                 float[] sy = {(float) vp.toScreenY(g.y[g.from[e]]), (float) vp.toScreenY(g.y[g.to[e]])};

@@ -32,7 +32,18 @@ public final class Overview {
     /** Nothing collapsed (tests, the raw view). */
     public static Overview none(RenderGraph g) {
         return new Overview(g, identity(g.nodeCount), new int[0], new int[0], new int[0], new int[0], new int[0],
-                new int[0], boolean_(g.nodeCount));
+                new int[0], boolean_(g.nodeCount), null);
+    }
+
+    /**
+     * Only the nodes {@code keep} holds, each as itself (no groups, no bundles, no hubs): what "only
+     * what blocks this dump" draws. The others keep their places, hidden.
+     */
+    public static Overview only(RenderGraph g, boolean[] keep) {
+        boolean[] hidden = new boolean[g.nodeCount];
+        for (int i = 0; i < g.nodeCount; i++) hidden[i] = i >= keep.length || !keep[i];
+        return new Overview(g, identity(g.nodeCount), new int[0], new int[0], new int[0], new int[0], new int[0],
+                new int[0], boolean_(g.nodeCount), hidden);
     }
 
     /** The node each node is drawn as: itself, or the root of the group it is folded into. */
@@ -47,10 +58,13 @@ public final class Overview {
     public final boolean[] hub;
     private final RenderGraph g;
     private final Map<Integer, Integer> groupOf;
+    /** Nodes not drawn at all (the blocking filter), null for none. */
+    private final boolean[] hidden;
 
     private Overview(RenderGraph g, int[] rep, int[] groups, int[] groupInner, int[] ba, int[] bb, int[] bc, int[] bt,
-                     boolean[] hub) {
+                     boolean[] hub, boolean[] hidden) {
         this.g = g;
+        this.hidden = hidden;
         this.rep = rep;
         this.groups = groups;
         this.groupInner = groupInner;
@@ -133,7 +147,7 @@ public final class Overview {
             bt[k] = e.getValue()[1];
             k++;
         }
-        return new Overview(g, rep, gs, inner, ba, bb, bc, bt, hub);
+        return new Overview(g, rep, gs, inner, ba, bb, bc, bt, hub, null);
     }
 
     /**
@@ -228,7 +242,12 @@ public final class Overview {
 
     /** True when node {@code i} is drawn (not folded into a group). */
     public boolean shown(int i) {
-        return rep[i] == i;
+        return rep[i] == i && (hidden == null || !hidden[i]);
+    }
+
+    /** True when a filter hides some nodes. */
+    public boolean filtered() {
+        return hidden != null;
     }
 
     /** True when node {@code i} is the root of a collapsed group. */

@@ -29,6 +29,8 @@ public final class Rasterizer {
             null,           // PIPE
             {1, 3},         // SHARED
             {5, 3, 1, 3},   // SOCKET_OTHER
+            null,           // TCP: solid, a hollow square at the middle
+            {9, 5},         // UDP: dashed like dgram, a hollow square at the middle
     };
 
     public int[] pixels() { return px; }
@@ -111,6 +113,7 @@ public final class Rasterizer {
             line(q[0], q[1], q[2], q[3], c, lw, DASH[t]);
             if (t == RenderGraph.PIPE && s >= 0.3) arrow(q[0], q[1], q[2], q[3], radius + 2, c, s >= 0.6 ? 8 : 5);
             if (t == RenderGraph.SHARED && s >= 0.3) diamond((q[0] + q[2]) / 2, (q[1] + q[3]) / 2, 4, c);
+            if ((t == RenderGraph.TCP || t == RenderGraph.UDP) && s >= 0.3) inetMark((q[0] + q[2]) / 2, (q[1] + q[3]) / 2, c, pal.background());
         }
         // pass 2: selected and crossing edges on top, widest last-but-not-least
         for (int e = 0; e < g.edgeCount; e++) {
@@ -140,6 +143,7 @@ public final class Rasterizer {
                 default -> pal.selected();
             };
             if (t == RenderGraph.PIPE) arrow(q[0], q[1], q[2], q[3], radius + 2, c, 10);
+            if (t == RenderGraph.TCP || t == RenderGraph.UDP) inetMark((q[0] + q[2]) / 2, (q[1] + q[3]) / 2, c, pal.background());
         }
         // label backgrounds keep text readable over edges
         if (labels != null) {
@@ -157,6 +161,10 @@ public final class Rasterizer {
             byte k = g.kind[i];
             if (k == RenderGraph.GHOST) {
                 if (paint.showMarks) ring(cx, cy, radius + 1, pal.ghost());
+                continue;
+            }
+            if (k == RenderGraph.REMOTE) {
+                remoteNode(cx, cy, radius + 1, pal.inet(), pal.background());
                 continue;
             }
             if (RenderGraph.isOutside(k)) {
@@ -184,6 +192,7 @@ public final class Rasterizer {
                 ring(cx, cy, radius + 3, pal.selected());
                 ring(cx, cy, radius + 4, pal.selected());
             }
+            if (g.marks[i] != 0 && s >= 0.45) badges(cx, cy, radius, g.marks[i], pal.badge(), pal.background());
             if (ov.hub[i]) {
                 // a hub: two rings in the connection colour, so D-Bus, the X server or the journal stand out
                 ring(cx, cy, radius + 6, pal.hub());
@@ -242,6 +251,7 @@ public final class Rasterizer {
             case RenderGraph.SEQPACKET -> p.seqpacket();
             case RenderGraph.PIPE -> p.pipe();
             case RenderGraph.SHARED -> p.shared();
+            case RenderGraph.TCP, RenderGraph.UDP -> p.inet();
             default -> p.unknown();
         };
     }
@@ -380,6 +390,55 @@ public final class Rasterizer {
     }
 
     private static final int[] OUTSIDE_DASH = {3, 2};
+
+    /** A TCP/UDP edge's mark at its middle: a hollow square (shared objects have a filled diamond). */
+    private void inetMark(double mx, double my, int c, int background) {
+        int x = (int) Math.round(mx), y = (int) Math.round(my);
+        if (x < -6 || y < -6 || x > w + 6 || y > h + 6) return;
+        fillRect(x - 4, y - 4, 9, 9, c);
+        fillRect(x - 2, y - 2, 5, 5, background);
+    }
+
+    /** The far end of a TCP/UDP connection on another host: a hollow square with a solid outline and a dot. */
+    private void remoteNode(int cx, int cy, int r, int c, int background) {
+        if (cx < -r - 2 || cy < -r - 2 || cx > w + r + 2 || cy > h + r + 2) return;
+        fillRect(cx - r, cy - r, 2 * r + 1, 2 * r + 1, c);
+        fillRect(cx - r + 2, cy - r + 2, 2 * r - 3, 2 * r - 3, background);
+        fillRect(cx - 1, cy - 1, 3, 3, c);
+    }
+
+    /**
+     * A process's badges as small shapes around its node, so they read without colour: a padlock
+     * (file lock) up-right, three bars (SysV IPC) down-right, a dashed square around the node
+     * (namespaces apart from CRIU's), a dot on a stalk (listening TCP / bound UDP) up-left.
+     */
+    private void badges(int cx, int cy, int r, byte marks, int c, int background) {
+        if ((marks & ObjectMarks.LOCK) != 0) {
+            int x = cx + r + 2, y = cy - r - 6;
+            fillRect(x, y + 3, 7, 5, c);              // body
+            fillRect(x + 1, y, 5, 1, c);              // shackle: top and sides
+            fillRect(x + 1, y, 1, 3, c);
+            fillRect(x + 5, y, 1, 3, c);
+            set(x + 3, y + 5, background);            // keyhole
+        }
+        if ((marks & ObjectMarks.IPC) != 0) {
+            int x = cx + r + 2, y = cy + r - 2;
+            for (int k = 0; k < 3; k++) fillRect(x, y + 3 * k, 7, 2, c);
+        }
+        if ((marks & ObjectMarks.NAMESPACE) != 0) {
+            int b = r + 4;
+            line(cx - b, cy - b, cx + b, cy - b, c, 1, OUTSIDE_DASH);
+            line(cx + b, cy - b, cx + b, cy + b, c, 1, OUTSIDE_DASH);
+            line(cx + b, cy + b, cx - b, cy + b, c, 1, OUTSIDE_DASH);
+            line(cx - b, cy + b, cx - b, cy - b, c, 1, OUTSIDE_DASH);
+        }
+        if ((marks & ObjectMarks.LISTEN) != 0) {
+            int x = cx - r - 6, y = cy - r - 6;
+            fillRect(x + 2, y + 3, 1, 5, c);          // stalk
+            fillRect(x, y, 5, 4, c);                  // head
+            fillRect(x + 1, y + 1, 3, 2, background);
+        }
+    }
 
     /**
      * The other end of a dangling connection: a hollow diamond with a dashed outline, so shape and

@@ -1,6 +1,7 @@
 package org.criuatlas.ui.graph;
 
 import org.criuatlas.model.GraphEdge;
+import org.criuatlas.model.InetSocket;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.model.Pipe;
 import org.criuatlas.model.ProcessInfo;
@@ -21,12 +22,14 @@ import java.util.function.Predicate;
  */
 public final class RenderGraph {
     /** Edge types; each has its own stroke pattern (see {@link Rasterizer}). */
-    public static final byte PARENT = 0, STREAM = 1, DGRAM = 2, SEQPACKET = 3, PIPE = 4, SHARED = 5, SOCKET_OTHER = 6;
+    public static final byte PARENT = 0, STREAM = 1, DGRAM = 2, SEQPACKET = 3, PIPE = 4, SHARED = 5, SOCKET_OTHER = 6,
+            TCP = 7, UDP = 8;
     /**
      * Node kinds. GHOST is a process that vanished since the last refresh; OUTSIDE_DUMP and
-     * OWNER_UNKNOWN are the other end of a dangling connection (see {@link DanglingEnds}).
+     * OWNER_UNKNOWN are the other end of a dangling connection (see {@link DanglingEnds}); REMOTE is
+     * the far end of a TCP/UDP connection that no socket of the snapshot matches (another host).
      */
-    public static final byte PROCESS = 0, ZOMBIE = 1, GHOST = 2, HIDDEN_FDS = 3, OUTSIDE_DUMP = 4, OWNER_UNKNOWN = 5;
+    public static final byte PROCESS = 0, ZOMBIE = 1, GHOST = 2, HIDDEN_FDS = 3, OUTSIDE_DUMP = 4, OWNER_UNKNOWN = 5, REMOTE = 6;
 
     /**
      * Where an outside node sits relative to its holder, world pixels: up-right, up-left, then in
@@ -51,6 +54,10 @@ public final class RenderGraph {
     public final int[] anchor;
     /** How many nodes are outside nodes. */
     public final int outsideCount;
+    /** Processes: their badges ({@link ObjectMarks#LOCK}, ...), 0 for none. */
+    public final byte[] marks;
+    /** Processes: what their badges mean, one line per badge; null for none. */
+    public final String[] markText;
     private final Map<Integer, Integer> indexOfPid;
 
     public final int edgeCount;
@@ -61,8 +68,10 @@ public final class RenderGraph {
     public final String[] key;
     /** The key at the {@code to} side (equal to {@link #key} for pipes and shared objects). */
     public final String[] peerKey;
-    /** A named socket's path (or @abstract name) to show along the edge; null otherwise. */
+    /** A named socket's path (or @abstract name), a TCP/UDP connection's protocol and port, to show along the edge; null otherwise. */
     public final String[] name;
+    /** More for the hover card: both ends of a TCP/UDP connection as {@code ss} prints them; null otherwise. */
+    public final String[] info;
     /** Side-by-side lane of an edge among the edges joining the same two processes: 0, 1, -1, 2, ... */
     public final byte[] lane;
 
@@ -98,6 +107,8 @@ public final class RenderGraph {
         nodeKey = new String[nodeCount];
         note = new String[nodeCount];
         anchor = new int[nodeCount];
+        marks = new byte[nodeCount];
+        markText = new String[nodeCount];
         int outside = 0;
         indexOfPid = new HashMap<>(nodeCount * 2);
         float x0 = Float.MAX_VALUE, y0 = Float.MAX_VALUE, x1 = -Float.MAX_VALUE, y1 = -Float.MAX_VALUE;
@@ -112,6 +123,10 @@ public final class RenderGraph {
             nodeKey[i] = n.key;
             note[i] = n.note;
             anchor[i] = n.anchor;
+            if (n.mark != null) {
+                marks[i] = n.mark.flags();
+                markText[i] = n.mark.text();
+            }
             if (isOutside(n.kind)) outside++;
             indexOfPid.put(n.pid, i);
             x0 = Math.min(x0, n.x);
@@ -132,6 +147,7 @@ public final class RenderGraph {
         key = new String[edgeCount];
         peerKey = new String[edgeCount];
         name = new String[edgeCount];
+        info = new String[edgeCount];
         lane = new byte[edgeCount];
         Map<Long, Integer> perPair = new HashMap<>();
         for (int i = 0; i < edgeCount; i++) {
@@ -151,6 +167,7 @@ public final class RenderGraph {
             key[i] = e.key;
             peerKey[i] = e.peerKey;
             name[i] = e.name;
+            info[i] = e.info;
         }
         parent = new int[nodeCount];
         subtreeSize = new int[nodeCount];
@@ -206,41 +223,31 @@ public final class RenderGraph {
     public static final RenderGraph EMPTY = new RenderGraph(List.of(), List.of());
 
     private record Node(int pid, float x, float y, String label, byte kind, boolean appeared, String key, String note,
-                        int anchor, int parent, byte group, String comm) {
+                        int anchor, int parent, byte group, String comm, ObjectMarks.Mark mark) {
         Node(int pid, float x, float y, String label, byte kind, boolean appeared) {
-            this(pid, x, y, label, kind, appeared, null, null, -1, -1, G_TREE, null);
+            this(pid, x, y, label, kind, appeared, null, null, -1, -1, G_TREE, null, null);
         }
 
         Node(int pid, float x, float y, String label, byte kind, boolean appeared, String key, String note, int anchor) {
-            this(pid, x, y, label, kind, appeared, key, note, anchor, -1, G_TREE, null);
+            this(pid, x, y, label, kind, appeared, key, note, anchor, -1, G_TREE, null, null);
         }
 
         Node withParent(int p) {
-            return new Node(pid, x, y, label, kind, appeared, key, note, anchor, p, group, comm);
+            return new Node(pid, x, y, label, kind, appeared, key, note, anchor, p, group, comm, mark);
         }
     }
 
-    /**
-     * What a subtree is, in the user's words: a container (its runtime's shim), a session (a
-     * session leader below a login or a terminal), a service (a child of init), else a tree.
-     */
-    static byte groupKind(IpcGraph g, ProcessInfo p) {
-        String c = p.comm();
-        if (c.startsWith("containerd-shim") || c.equals("conmon") || c.equals("runc") || c.equals("crun")) return G_CONTAINER;
-        ProcessInfo parent = g.process(p.ppid());
-        if (p.ppid() == 1 && !(c.equals("systemd") && p.pid() != 1)) return G_SERVICE;
-        if (p.sid() == p.pid() || (c.equals("systemd") && p.pid() != 1) || c.startsWith("gnome-session")
-                || (parent != null && parent.comm().startsWith("sshd"))) return G_SESSION;
-        return G_TREE;
+    private record Edge(int from, int to, byte type, String key, String peerKey, String name, String info) {
+        Edge(int from, int to, byte type, String key, String peerKey, String name) {
+            this(from, to, type, key, peerKey, name, null);
+        }
     }
-
-    private record Edge(int from, int to, byte type, String key, String peerKey, String name) {}
 
     /** A process that vanished since the previous snapshot, kept in place for a moment. */
     public record Ghost(int pid, float x, float y, String label) {}
 
     /** True for the node kinds that stand for the other end of a dangling connection. */
-    public static boolean isOutside(byte kind) { return kind == OUTSIDE_DUMP || kind == OWNER_UNKNOWN; }
+    public static boolean isOutside(byte kind) { return kind == OUTSIDE_DUMP || kind == OWNER_UNKNOWN || kind == REMOTE; }
 
     /** The pid of a node as the planner names the other end: -1 for outside nodes (no visible holder). */
     public int plannerPid(int node) { return isOutside(kind[node]) ? -1 : pid[node]; }
@@ -263,14 +270,15 @@ public final class RenderGraph {
                                     Predicate<ProcessInfo> shown, Set<Integer> appeared, List<Ghost> ghosts) {
         List<Node> nodes = new ArrayList<>(g.processes().size() + ghosts.size());
         Map<Integer, Integer> idx = new HashMap<>(g.processes().size() * 2);
+        Map<Integer, ObjectMarks.Mark> marks = ObjectMarks.of(g);
         for (ProcessInfo p : g.processes().values()) {
             TidyTreeLayout.Point pt = positions.get(p.pid());
             if (pt == null || !shown.test(p)) continue;
             byte k = p.isZombie() ? ZOMBIE : !p.fdsReadable() ? HIDDEN_FDS : PROCESS;
             idx.put(p.pid(), nodes.size());
-            byte group = groupKind(g, p);
+            byte group = RenderFacts.groupKind(g, p);
             nodes.add(new Node(p.pid(), (float) pt.x(), (float) pt.y(), group == G_CONTAINER ? ContainerLabel.label(p) : p.comm() + " " + p.pid(), k,
-                    appeared.contains(p.pid()), null, null, -1, -1, group, p.comm()));
+                    appeared.contains(p.pid()), null, null, -1, -1, group, p.comm(), marks.get(p.pid())));
         }
         int processes = nodes.size();
         for (int i = 0; i < processes; i++) {
@@ -285,28 +293,39 @@ public final class RenderGraph {
             nodes.add(new Node(gh.pid(), gh.x(), gh.y(), gh.label(), GHOST, false));
         }
         List<Edge> edges = new ArrayList<>();
+        Set<String> listening = null;
         for (GraphEdge e : g.edges()) {
             Integer a = idx.get(e.fromPid());
             Integer b = idx.get(e.toPid());
             if (a == null || b == null) continue;
             byte t;
-            String nm = null;
+            String nm = null, info = null;
             switch (e.kind()) {
                 case PARENT_CHILD -> t = PARENT;
                 case PIPE -> {
                     t = PIPE;
-                    Pipe pp = g.pipe(inode(e.objectKey()));
+                    Pipe pp = g.pipe(RenderFacts.inode(e.objectKey()));
                     if (pp != null && pp.isFifo()) nm = pp.fifoPath();
                 }
                 case SHARED -> {
                     // a pipe between writer and reader is already drawn as a pipe edge
-                    Pipe pp = g.pipe(inode(e.objectKey()));
-                    if (e.objectKey().startsWith("pipe:") && pp != null && joins(pp, e.fromPid(), e.toPid())) continue;
+                    Pipe pp = g.pipe(RenderFacts.inode(e.objectKey()));
+                    if (e.objectKey().startsWith("pipe:") && pp != null && RenderFacts.joins(pp, e.fromPid(), e.toPid())) continue;
                     t = SHARED;
                 }
                 default -> {
-                    UnixSocket s = g.socket(inode(e.objectKey()));
-                    UnixSocket peer = g.socket(inode(e.peerKey()));
+                    InetSocket is = g.inetSocket(RenderFacts.inode(e.objectKey()));
+                    if (is != null) {
+                        // TCP/UDP between two local processes: a peer edge, typed by protocol, with both ends' addresses
+                        t = DanglingEnds.inetType(is);
+                        InetSocket ip = g.inetSocket(RenderFacts.inode(e.peerKey()));
+                        if (listening == null) listening = ObjectMarks.listening(g);
+                        nm = ObjectMarks.inetName(is, ip, listening);
+                        info = ObjectMarks.inetInfo(is, ip);
+                        break;
+                    }
+                    UnixSocket s = g.socket(RenderFacts.inode(e.objectKey()));
+                    UnixSocket peer = g.socket(RenderFacts.inode(e.peerKey()));
                     SocketType st = s == null ? SocketType.UNKNOWN : s.type();
                     t = switch (st) {
                         case STREAM -> STREAM;
@@ -318,7 +337,7 @@ public final class RenderGraph {
                     else if (s != null && s.name().isNamed()) nm = s.name().display();
                 }
             }
-            edges.add(new Edge(a, b, t, e.objectKey(), e.peerKey(), nm));
+            edges.add(new Edge(a, b, t, e.objectKey(), e.peerKey(), nm, info));
         }
         addOutside(g, nodes, edges, idx, processes);
         return new RenderGraph(nodes, edges);
@@ -354,7 +373,11 @@ public final class RenderGraph {
                 float[] slot = OUTSIDE_SLOTS[mine.size()];
                 Node h = nodes.get(anchor);
                 node = nodes.size();
-                byte kind = end.where() == DanglingEnds.Where.OUTSIDE_DUMP ? OUTSIDE_DUMP : OWNER_UNKNOWN;
+                byte kind = switch (end.where()) {
+                    case OUTSIDE_DUMP -> OUTSIDE_DUMP;
+                    case REMOTE -> REMOTE;
+                    default -> OWNER_UNKNOWN;
+                };
                 nodes.add(new Node(nextPid--, h.x + slot[0], h.y + slot[1], end.label(), kind, false, end.key(),
                         end.note(), anchor));
                 mine.put(end.group(), node);
@@ -372,24 +395,6 @@ public final class RenderGraph {
             nodes.set(m.getKey(), new Node(n.pid, n.x, n.y, label, n.kind, false, n.key,
                     n.note + " (" + m.getValue()[0] + " more connections of this process also leave it; see the inspector)",
                     n.anchor));
-        }
-    }
-
-    private static boolean joins(Pipe p, int a, int b) {
-        boolean aw = p.writers().stream().anyMatch(h -> h.pid() == a), ar = p.readers().stream().anyMatch(h -> h.pid() == a);
-        boolean bw = p.writers().stream().anyMatch(h -> h.pid() == b), br = p.readers().stream().anyMatch(h -> h.pid() == b);
-        return (aw && br) || (bw && ar);
-    }
-
-    static long inode(String key) {
-        if (key == null) return -1;
-        int a = key.indexOf('[');
-        int b = key.indexOf(']');
-        if (a < 0 || b < a) return -1;
-        try {
-            return Long.parseLong(key.substring(a + 1, b));
-        } catch (NumberFormatException e) {
-            return -1;
         }
     }
 }

@@ -16,11 +16,23 @@ import java.util.Set;
  * @param crossings   every object that leaves the subtree
  * @param verdict     the whole dump's verdict (from the plan's outcome)
  * @param commandText the exact {@code criu dump ...} line (the bridge's spelling)
+ * @param objects     the objects CRIU judges one by one (TCP, locks, SysV IPC, namespaces, ...), in the plan's order
  */
-public record PlanOutcome(DumpPlan plan, Set<Integer> pids, List<CrossingRow> crossings, Verdict verdict, String commandText) {
+public record PlanOutcome(DumpPlan plan, Set<Integer> pids, List<CrossingRow> crossings, Verdict verdict, String commandText,
+                          List<ObjectRow> objects) {
     public PlanOutcome {
         pids = Set.copyOf(pids);
         crossings = List.copyOf(crossings);
+        objects = objects == null ? List.of() : List.copyOf(objects);
+    }
+
+    public PlanOutcome(DumpPlan plan, Set<Integer> pids, List<CrossingRow> crossings, Verdict verdict, String commandText) {
+        this(plan, pids, crossings, verdict, commandText, List.of());
+    }
+
+    /** The objects that stop the dump or leave it undecided. */
+    public List<ObjectRow> blockingObjects() {
+        return objects.stream().filter(ObjectRow::blocks).toList();
     }
 
     public int rootPid() { return plan.root(); }
@@ -41,13 +53,32 @@ public record PlanOutcome(DumpPlan plan, Set<Integer> pids, List<CrossingRow> cr
         long checks = plan.checks().stream().filter(PlanCheck::blocks).count();
         int obligations = plan.obligations().size();
         return switch (plan.outcome()) {
-            case DUMP_FAILS -> "Dump will fail: " + (fails > 0 ? plural(fails, "edge") + " to resolve" : plural(checks, "problem"));
-            case UNKNOWN -> "Cannot tell: " + (checks > 0 ? plural(checks, "check") : plural(
-                    crossings.stream().filter(c -> c.verdict() == Verdict.UNKNOWN).count(), "edge")) + " the snapshot cannot decide";
+            case DUMP_FAILS -> "Dump will fail: " + failing(fails, checks, Verdict.FAIL);
+            case UNKNOWN -> "Cannot tell: " + undecided(checks) + " the snapshot cannot decide";
             case DUMPS_BREAKS_AT_RESTORE -> "Dump OK, but " + plural(crossings.stream().filter(c -> c.verdict() == Verdict.OBLIGATION)
                     .count(), "connection") + " break at restore unless handed in";
             case DUMPS -> "OK: the dump will succeed" + (obligations > 0 ? " (" + plural(obligations, "restore obligation") + ")" : "");
         };
+    }
+
+    /** "1 edge to resolve", "2 objects", "1 edge to resolve, 1 object": what makes it fail. */
+    private String failing(long edges, long checks, Verdict v) {
+        long objs = objects.stream().filter(o -> o.verdict() == v).count();
+        List<String> parts = new java.util.ArrayList<>();
+        if (edges > 0) parts.add(plural(edges, "edge") + " to resolve");
+        if (objs > 0) parts.add(plural(objs, "object"));
+        if (parts.isEmpty()) return plural(checks, "problem");
+        return String.join(", ", parts);
+    }
+
+    private String undecided(long checks) {
+        long edges = crossings.stream().filter(c -> c.verdict() == Verdict.UNKNOWN).count();
+        long objs = objects.stream().filter(o -> o.verdict() == Verdict.UNKNOWN).count();
+        List<String> parts = new java.util.ArrayList<>();
+        if (checks > 0) parts.add(plural(checks, "check"));
+        if (edges > 0) parts.add(plural(edges, "edge"));
+        if (objs > 0) parts.add(plural(objs, "object"));
+        return parts.isEmpty() ? plural(0, "edge") : String.join(", ", parts);
     }
 
     private static String plural(long n, String word) {

@@ -46,7 +46,20 @@ public final class PlannerAdapter implements DumpPlanning {
         for (org.criuatlas.plan.Crossing c : p.crossings()) out.add(crossing(g, c, d));
         String command = p.dumped().isEmpty() ? ""
                 : DumpCommand.text(p.options(), dumpsDir.resolve(Integer.toString(rootPid)).toString());
-        return new PlanOutcome(p, new LinkedHashSet<>(p.dumped()), out, Verdict.of(p.outcome()), command);
+        return new PlanOutcome(p, new LinkedHashSet<>(p.dumped()), out, Verdict.of(p.outcome()), command, objects(g, p));
+    }
+
+    /** The plan's objects, with the socket each socket fd is (so the graph can mark its edge). */
+    static List<ObjectRow> objects(IpcGraph g, DumpPlan p) {
+        List<ObjectRow> out = new ArrayList<>(p.objects().size());
+        for (org.criuatlas.plan.ObjectVerdict v : p.objects()) {
+            String key = null;
+            ProcessInfo holder = v.fd() >= 0 ? g.process(v.pid()) : null;
+            org.criuatlas.model.FdInfo fd = holder == null ? null : holder.fd(v.fd());
+            if (fd != null && fd.kind() == org.criuatlas.model.FdKind.SOCKET && fd.inode() != 0) key = "socket:[" + fd.inode() + "]";
+            out.add(new ObjectRow(v, Verdict.of(v.withDecisions().outcome()), key));
+        }
+        return out;
     }
 
     @Override

@@ -29,6 +29,23 @@ public record Palette(int background, int parentEdge, int stream, int dgram, int
         return mix(nodeStroke, background, 0.35);
     }
 
+    /**
+     * TCP/UDP connections and remote endpoints: a teal apart from the unix socket colours (on a light
+     * background dark, on a dark one light); their square mark says it without colour.
+     */
+    public int inet() {
+        return luminance(background) > 0.5 ? 0xFF117A8B : 0xFF4FC8D8;
+    }
+
+    /** The badges on process nodes (lock, SysV IPC, namespaces, listening): the node stroke, so they read as the node's. */
+    public int badge() {
+        return nodeStroke;
+    }
+
+    static double luminance(int c) {
+        return (0.2126 * ((c >> 16) & 255) + 0.7152 * ((c >> 8) & 255) + 0.0722 * (c & 255)) / 255.0;
+    }
+
     /** A hub's ring: the stream colour, which most of its connections have. */
     public int hub() {
         return stream;

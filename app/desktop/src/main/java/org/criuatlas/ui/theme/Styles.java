@@ -84,6 +84,10 @@ public final class Styles {
     public static final String ID_PLAN_COMMAND = "plan-command";
     public static final String ID_PLAN_VERDICT_BADGE = "plan-verdict-badge";
     public static final String ID_PLAN_CRIU_LINE = "plan-criu-line";
+    /** The plan panel's "Only what blocks this dump" toggle. */
+    public static final String ID_ONLY_BLOCKING = "only-blocking";
+    /** The plan panel's line saying what the plan's verdicts are based on. */
+    public static final String ID_PLAN_BASIS = "plan-basis";
     public static final String ID_COPY_COMMAND = "copy-command";
     public static final String ID_DUMP = "dump";
     public static final String ID_MOVE = "move-to-host";

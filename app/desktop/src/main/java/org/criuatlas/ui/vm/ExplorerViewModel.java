@@ -54,6 +54,7 @@ public final class ExplorerViewModel {
     private final javafx.beans.binding.StringBinding criuLine =
             javafx.beans.binding.Bindings.createStringBinding(() -> criuStatus.get().line(), criuStatus);
     private final javafx.beans.property.StringProperty criuBasis = new javafx.beans.property.SimpleStringProperty(this, "criuBasis", "");
+    private final BooleanProperty onlyBlocking = new SimpleBooleanProperty(this, "onlyBlocking", false);
     private final ReadOnlyStringWrapper privilege = new ReadOnlyStringWrapper(this, "privilege", "");
     private final ReadOnlyStringWrapper counts = new ReadOnlyStringWrapper(this, "counts", "");
     private final ReadOnlyStringWrapper lastScan = new ReadOnlyStringWrapper(this, "lastScan", "not scanned yet");
@@ -77,7 +78,17 @@ public final class ExplorerViewModel {
         this.zone = zone;
         search.addListener((o, a, b) -> visibleRows.setPredicate(r -> ProcessRows.matches(r, b)));
         selection.addListener((o, a, b) -> inspection.set(Inspection.of(graph.get(), b)));
+        // a plan on screen follows the basis (another CRIU, a calibration): planned again, not left on the old one
+        criuBasis.addListener((o, a, b) -> {
+            if (a != null && !a.equals(b)) plan.basisChanged();
+        });
     }
+
+    /**
+     * "Only what blocks this dump": with a plan on screen the graph draws only its failing and
+     * undecided crossings and objects, the processes they touch and those between them and the root.
+     */
+    public BooleanProperty onlyBlockingProperty() { return onlyBlocking; }
 
     public PlanViewModel plan() { return plan; }
 
@@ -165,6 +176,12 @@ public final class ExplorerViewModel {
                 if (sk != null) {
                     sk.holders().forEach(h -> ps.add(h.pid()));
                     var peer = g.peerOf(sk);
+                    if (peer != null) peer.holders().forEach(h -> ps.add(h.pid()));
+                }
+                var is = sk == null ? g.inetSocket(s.id()) : null;
+                if (is != null) {
+                    is.holders().forEach(h -> ps.add(h.pid()));
+                    var peer = g.peerOf(is);
                     if (peer != null) peer.holders().forEach(h -> ps.add(h.pid()));
                 }
                 yield ps;

@@ -33,7 +33,8 @@ public record Inspection(String title, List<Property> properties) {
         if (g == null || sel == null) return EMPTY;
         return switch (sel.kind()) {
             case PROCESS -> process(g, g.process(sel.pid()));
-            case SOCKET -> socket(g, g.socket(sel.id()));
+            case SOCKET -> g.socket(sel.id()) == null && g.inetSocket(sel.id()) != null
+                    ? inet(g, g.inetSocket(sel.id())) : socket(g, g.socket(sel.id()));
             case PIPE -> pipe(g, g.pipe(sel.id()));
         };
     }
@@ -52,6 +53,14 @@ public record Inspection(String title, List<Property> properties) {
         l.add(new Property("session", Integer.toString(p.sid()) + (p.isSessionLeader() ? " (leader)" : ""), null));
         l.add(new Property("tty", p.ttyNr() == 0 ? "none" : p.ttyNr() < 0 ? "unknown" : Long.toString(p.ttyNr()), null));
         l.add(new Property("net namespace", p.netNs() == 0 ? "unknown" : Long.toString(p.netNs()), null));
+        // what the node's badges stand for: locks, SysV IPC, namespaces apart from CRIU's, listening sockets
+        org.criuatlas.ui.graph.ObjectMarks.Mark mark = org.criuatlas.ui.graph.ObjectMarks.of(g).get(p.pid());
+        if (mark != null) {
+            for (String line : mark.text().split("\n")) {
+                int c = line.indexOf(": ");
+                l.add(new Property(c < 0 ? "badge" : line.substring(0, c), c < 0 ? line : line.substring(c + 2), null));
+            }
+        }
         for (int c : g.children(p.pid())) {
             ProcessInfo cp = g.process(c);
             l.add(new Property("child", cp.comm() + " (" + c + ")", SelectedItem.process(c)));
@@ -64,6 +73,8 @@ public record Inspection(String title, List<Property> properties) {
                 UnixSocket s = g.socket(f.inode());
                 if (s != null) extra = "  " + s.type().label() + " " + s.state().label()
                         + (s.name().isNamed() ? " " + s.name().display() : "");
+                org.criuatlas.model.InetSocket is = s == null ? g.inetSocket(f.inode()) : null;
+                if (is != null) extra = "  " + is.describe();
             }
             l.add(new Property("fd " + f.fd(), f.target() + (f.mode().name().startsWith("UNK") ? "" : "  " + f.mode().name().toLowerCase()) + extra, link));
         }
@@ -100,6 +111,26 @@ public record Inspection(String title, List<Property> properties) {
             l.add(new Property("other end", DanglingEnds.socketNote(s, peer, s.peer(), where(g), g.meta().privileged()), null));
         }
         return new Inspection("unix socket " + s.ino(), l);
+    }
+
+    /** A TCP/UDP socket: its addresses and state as {@code ss} prints them, its local peer, who holds both. */
+    private static Inspection inet(IpcGraph g, org.criuatlas.model.InetSocket s) {
+        List<Property> l = new ArrayList<>();
+        l.add(new Property("inode", Long.toString(s.ino()), null));
+        l.add(new Property("protocol", s.protocol().label() + (s.family() == org.criuatlas.model.InetFamily.IPV6 ? "6" : ""), null));
+        l.add(new Property("state", s.state().ssLabel, null));
+        l.add(new Property("local", s.local().display(), null));
+        l.add(new Property("remote", s.hasRemote() ? s.remote().display() : "none", null));
+        org.criuatlas.model.InetSocket peer = g.peerOf(s);
+        l.add(new Property("peer", peer != null ? peer.key() + " (on this host)" : s.hasRemote() ? "not on this host (remote endpoint)"
+                : "none", peer == null ? null : SelectedItem.socket(peer.ino())));
+        l.add(new Property("receive queue", Long.toString(s.recvQueue()), null));
+        l.add(new Property("send queue", Long.toString(s.sendQueue()), null));
+        l.add(new Property("net namespace", Long.toString(s.netNs()), null));
+        holders(g, "holder", s.holders(), l);
+        if (s.holders().isEmpty()) l.add(new Property("holder", "no visible process", null));
+        if (peer != null) holders(g, "peer holder", peer.holders(), l);
+        return new Inspection(s.protocol().label() + " socket " + s.ino(), l);
     }
 
     private static Inspection pipe(IpcGraph g, Pipe p) {

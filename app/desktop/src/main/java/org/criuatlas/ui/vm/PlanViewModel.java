@@ -173,6 +173,16 @@ public final class PlanViewModel {
         recompute();
     }
 
+    /**
+     * What plans are based on changed (another CRIU, a calibration done): the plan on screen is made
+     * again, so its verdicts and its basis are the new ones, not those of when it was first made.
+     */
+    public void basisChanged() {
+        if (graph == null || rootPid.get() < 0) return;
+        version++;
+        recompute();
+    }
+
     /** A new snapshot: the plan follows it (and ends when its root has gone). */
     public void graphChanged(IpcGraph g) {
         graphChanged(g, null, null);
