@@ -72,8 +72,9 @@ public final class ExplorerView extends BorderPane {
         graph.renderProperty().bind(vm.renderProperty());
         ObjectBinding<GraphPaint> paint = Bindings.createObjectBinding(
                 () -> GraphPaint.of(vm.renderProperty().get(), vm.getSelection(), vm.plan().getOutcome(),
-                        vm.marksVisibleProperty().get()),
-                vm.renderProperty(), vm.selectionProperty(), vm.plan().outcomeProperty(), vm.marksVisibleProperty());
+                        vm.marksVisibleProperty().get(), vm.restoreMarksProperty().get()),
+                vm.renderProperty(), vm.selectionProperty(), vm.plan().outcomeProperty(), vm.marksVisibleProperty(),
+                vm.restoreMarksProperty());
         graph.paintProperty().bind(paint);
         graph.setOnSelect(vm::select);
         graph.setOnFocusSubtree(vm::focusSubtree);
@@ -138,6 +139,9 @@ public final class ExplorerView extends BorderPane {
     public double[] tableTopRow() { return table.topRow(); }
 
     public PlanPanel planPanel() { return planPanel; }
+
+    /** What the process menu's "Checkpoint container…" and "Restore container…" open. */
+    void setContainerActions(ProcessTable.ContainerActions a) { table.setContainerActions(a); }
 
     public SplitPane mainSplit() { return main; }
 

@@ -54,6 +54,7 @@ public final class PlanPanel extends BorderPane {
     private final Button dump = new Button("Dump\u2026");
     private final Tooltip dumpHint = new Tooltip("Dump needs a plan, CRIU and root");
     private final Button makeDumpable = new Button("Make it dumpable\u2026");
+    private final ContainerPlanBar containerBar;
 
     public PlanPanel(ExplorerViewModel vm) {
         this.vm = vm;
@@ -117,7 +118,8 @@ public final class PlanPanel extends BorderPane {
         commandLine.setFillHeight(false);
         HBox verdictLine = new HBox(8, verdictBadge, verdict, notice);
         verdictLine.setAlignment(Pos.CENTER_LEFT);
-        VBox top = new VBox(4, verdictLine, criuLine, commandLine);
+        containerBar = new ContainerPlanBar(plan);
+        VBox top = new VBox(4, containerBar, verdictLine, criuLine, commandLine);
         top.setPadding(new Insets(6, 8, 6, 8));
         setTop(top);
 
@@ -138,6 +140,11 @@ public final class PlanPanel extends BorderPane {
         dump.disableProperty().bind(javafx.beans.binding.Bindings.not(enabled));
         dumpHint.textProperty().bind(why);
         dump.setOnAction(e -> onDump.run());
+    }
+
+    /** Makes the container plan's "Checkpoint container…" work. */
+    public void enableContainerCheckpoint(java.util.function.Consumer<org.criuatlas.plan.container.ContainerCheckpoint> onCheckpoint) {
+        containerBar.setOnCheckpoint(onCheckpoint);
     }
 
     /** Makes "Make it dumpable…" work: shown while the plan fails, {@code onAsk} opens the suggestions. */

@@ -16,29 +16,46 @@ import java.util.Map;
  * pass over nodes and edges), so a tick in the plan panel repaints at once. Pure.
  */
 public final class GraphPaint {
-    public static final byte SELECTED = 1, IN_PLAN = 2, PLAN_ROOT = 4;
+    public static final byte SELECTED = 1, IN_PLAN = 2, PLAN_ROOT = 4,
+            /** The restore preview found something about this process (its pid in use, a file it holds...). */
+            CONFLICT = 8,
+            /** ... and it blocks the restore (else it only warns). */
+            CONFLICT_BLOCKS = 16;
     /** Edge decorations; verdicts are 1..4 in {@link Verdict} order. */
     public static final byte E_NONE = 0, E_FAIL = 1, E_OBLIGATION = 2, E_RESOLVED = 3, E_UNKNOWN = 4, E_INSIDE = 5,
-            E_SELECTED = 6;
+            E_SELECTED = 6,
+            /** A restore conflict on this socket (its path gone or taken): blocks / warns. */
+            E_CONFLICT = 7, E_CONFLICT_WARN = 8;
 
     /** A verdict marker for one crossing: placed on its edge, or on the inside node when no edge is drawn. */
     public record Badge(CrossingRow crossing, int edge, int node) {}
+
+    /** A restore conflict's caption on the graph: at a node, or at an edge's middle when {@code edge >= 0}. */
+    public record Tag(String text, boolean blocks, int node, int edge) {}
 
     public final byte[] nodeFlags;
     public final byte[] edgeMark;
     public final boolean planActive;
     public final boolean showMarks;
     public final List<Badge> badges;
+    /** The restore preview's captions (empty without a preview). */
+    public final List<Tag> tags;
 
-    private GraphPaint(byte[] nodeFlags, byte[] edgeMark, boolean planActive, boolean showMarks, List<Badge> badges) {
+    private GraphPaint(byte[] nodeFlags, byte[] edgeMark, boolean planActive, boolean showMarks, List<Badge> badges, List<Tag> tags) {
         this.nodeFlags = nodeFlags;
         this.edgeMark = edgeMark;
         this.planActive = planActive;
         this.showMarks = showMarks;
         this.badges = List.copyOf(badges);
+        this.tags = List.copyOf(tags);
     }
 
     public static GraphPaint of(RenderGraph rg, SelectedItem sel, PlanOutcome plan, boolean showMarks) {
+        return of(rg, sel, plan, showMarks, RestoreMarks.NONE);
+    }
+
+    /** With the restore preview's conflicts marked on the processes and sockets they concern. */
+    public static GraphPaint of(RenderGraph rg, SelectedItem sel, PlanOutcome plan, boolean showMarks, RestoreMarks marks) {
         byte[] nf = new byte[rg.nodeCount];
         byte[] em = new byte[rg.edgeCount];
         List<Badge> badges = new ArrayList<>();
@@ -86,7 +103,27 @@ public final class GraphPaint {
                 }
             }
         }
-        return new GraphPaint(nf, em, plan != null, showMarks, badges);
+        List<Tag> tags = new ArrayList<>();
+        if (marks != null && !marks.isEmpty()) {
+            for (var m : marks.pids().entrySet()) {
+                int i = rg.indexOf(m.getKey());
+                if (i < 0) continue;
+                nf[i] |= CONFLICT;
+                if (m.getValue()) nf[i] |= CONFLICT_BLOCKS;
+                tags.add(new Tag(String.join("\n", marks.captions().getOrDefault(m.getKey(), List.of())), m.getValue(), i, -1));
+            }
+            java.util.Set<String> tagged = new java.util.HashSet<>();
+            for (int e = 0; e < rg.edgeCount; e++) {
+                if (rg.type[e] == RenderGraph.PARENT) continue;
+                String k = rg.key[e] != null && marks.keys().containsKey(rg.key[e]) ? rg.key[e]
+                        : rg.peerKey[e] != null && marks.keys().containsKey(rg.peerKey[e]) ? rg.peerKey[e] : null;
+                if (k == null) continue;
+                boolean blocks = marks.keys().get(k);
+                em[e] = blocks ? E_CONFLICT : E_CONFLICT_WARN;
+                if (tagged.add(k)) tags.add(new Tag(String.join("\n", marks.keyCaptions().getOrDefault(k, List.of())), blocks, -1, e));
+            }
+        }
+        return new GraphPaint(nf, em, plan != null, showMarks, badges, tags);
     }
 
     static byte verdictMark(Verdict v) {
