@@ -42,6 +42,8 @@ public final class PodmanSetup {
 
     /** The checkout: the first folder at or above the working directory that holds scripts/setup-podman.sh. */
     public static Path repo() {
+        String r = System.getProperty("criuatlas.repo");
+        if (r != null && Files.isRegularFile(Path.of(r, "scripts/setup-podman.sh"))) return Path.of(r).toAbsolutePath().normalize();
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
             if (Files.isRegularFile(d.resolve("scripts/setup-podman.sh"))) return d;
         }

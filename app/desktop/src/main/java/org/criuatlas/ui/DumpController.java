@@ -74,13 +74,16 @@ final class DumpController implements GraphPin, PlanIntents {
         BooleanBinding root = Bindings.createBooleanBinding(
                 () -> vm.getGraph() != null && vm.getGraph().meta().privileged(), vm.graphProperty());
         BooleanBinding haveCriu = Bindings.createBooleanBinding(() -> vm.criuStatusProperty().get().found(), vm.criuStatusProperty());
+        // a container is checkpointed by podman (runc gives CRIU its root, mounts and namespaces), not by a plain dump
+        BooleanBinding plain = vm.plan().containerProperty().isNull();
         StringBinding why = Bindings.createStringBinding(() -> {
+            if (!plain.get()) return "A container is checkpointed by podman: \"Checkpoint container\u2026\" above";
             if (!haveCriu.get()) return "CRIU was not found (scripts/provision-criu.sh)";
             if (!root.get()) return "Dumping needs root";
             if (!planned.get()) return "Plan a subtree first (right-click a process)";
             return "Dump the planned subtree with CRIU";
-        }, haveCriu, root, planned);
-        window.view().planPanel().enableDump(planned.and(root).and(haveCriu), why, this::openDump);
+        }, haveCriu, root, planned, plain);
+        window.view().planPanel().enableDump(planned.and(root).and(haveCriu).and(plain), why, this::openDump);
     }
 
     /** "Dump…": the dump window for the current plan, with a new folder suggested under the host's dumps folder. */
