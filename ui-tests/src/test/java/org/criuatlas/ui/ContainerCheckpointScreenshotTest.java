@@ -124,7 +124,7 @@ class ContainerCheckpointScreenshotTest {
                     ((Label) cd.stage().getScene().lookup("#" + ContainerDialog.ID_COMMAND)).getText());
             robot.clickOn(cd.stage().getScene().lookup("#" + ContainerDialog.ID_START));
             waitUntil(20, () -> cd.runningProperty().get() || cd.outcomeProperty().get() != null);
-            if (cd.runningProperty().get()) UiTestSupport.screenshot(cd.stage(), "container-checkpoint-running");
+            if (cd.runningProperty().get()) UiTestSupport.screenshotsLightAndDark(cd.stage(), services.themes(), "container-checkpoint-running");
             waitUntil(180, () -> cd.outcomeProperty().get() != null);
             ContainerOutcome done = cd.outcomeProperty().get();
             assertTrue(done.ok(), done.toString());
