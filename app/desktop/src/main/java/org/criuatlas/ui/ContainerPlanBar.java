@@ -17,15 +17,14 @@ import java.util.function.Consumer;
 
 /**
  * The plan panel's lines for a container's checkpoint: which container, podman's options as controls
- * (leave running, TCP connections, file locks), the options podman and runc pass to CRIU that nobody
- * picks (said as assumed), and "Checkpoint container…". Shown only while a container's checkpoint is planned.
+ * (leave running, TCP connections, file locks) and "Checkpoint container…"; the plan panel lists the options
+ * podman and runc pass to CRIU that nobody picks, as assumed. Shown only while a container's checkpoint is planned.
  */
 final class ContainerPlanBar extends VBox {
-    private final CheckBox leave = new CheckBox("Leave running");
-    private final CheckBox tcp = new CheckBox("TCP connections (--tcp-established)");
-    private final CheckBox locks = new CheckBox("File locks (--file-locks)");
+    private final CheckBox leave = new CheckBox("--leave-running");
+    private final CheckBox tcp = new CheckBox("--tcp-established");
+    private final CheckBox locks = new CheckBox("--file-locks");
     private final Label title = new Label();
-    private final Label assumed = new Label();
     private final Button checkpoint = new Button("Checkpoint container\u2026");
     private Consumer<ContainerCheckpoint> onCheckpoint = c -> {};
     private boolean syncing;
@@ -37,19 +36,16 @@ final class ContainerPlanBar extends VBox {
         setPadding(new Insets(6, 8, 6, 8));
         title.getStyleClass().add(Styles.TITLE);
         title.setWrapText(true);
-        assumed.setId(Styles.ID_PLAN_CONTAINER_ASSUMED);
-        assumed.setWrapText(true);
-        assumed.getStyleClass().add(Styles.MUTED);
-        assumed.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> {
-            String a = plan.containerAssumedProperty().get();
-            return a.isEmpty() ? "" : "Assumed (podman and runc pass these to CRIU whatever is ticked):\n  " + a.replace("\n", "\n  ");
-        }, plan.containerAssumedProperty()));
         checkpoint.setId(Styles.ID_PLAN_CONTAINER_CHECKPOINT);
         checkpoint.setOnAction(e -> {
             ContainerCheckpoint c = plan.containerProperty().get();
             if (c != null) onCheckpoint.accept(c);
         });
+        leave.setTooltip(new javafx.scene.control.Tooltip("podman container checkpoint --leave-running: the container keeps running"));
+        tcp.setTooltip(new javafx.scene.control.Tooltip("podman container checkpoint --tcp-established: dump established TCP connections"));
+        locks.setTooltip(new javafx.scene.control.Tooltip("podman container checkpoint --file-locks: dump file locks"));
         for (CheckBox b : new CheckBox[]{leave, tcp, locks}) {
+            b.setMinWidth(Region.USE_PREF_SIZE);
             b.setOnAction(e -> {
                 if (!syncing) plan.setContainerOptions(leave.isSelected(), tcp.isSelected(), locks.isSelected());
             });
@@ -59,9 +55,12 @@ final class ContainerPlanBar extends VBox {
         locks.setId("container-opt-file-locks");
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
-        HBox options = new HBox(12, new Label("podman:"), leave, tcp, locks, spring, checkpoint);
+        checkpoint.setMinWidth(Region.USE_PREF_SIZE);
+        Label podman = new Label("podman options:");
+        podman.setMinWidth(Region.USE_PREF_SIZE);
+        HBox options = new HBox(12, podman, leave, tcp, locks, spring, checkpoint);
         options.setAlignment(Pos.CENTER_LEFT);
-        getChildren().setAll(title, options, assumed);
+        getChildren().setAll(title, options);
         managedProperty().bind(visibleProperty());
         plan.containerProperty().addListener((o, a, b) -> show(b));
         show(plan.containerProperty().get());
@@ -84,6 +83,6 @@ final class ContainerPlanBar extends VBox {
         }
         title.setText("Checkpoint of container " + c.container().name() + " (" + c.container().engine() + ", conmon "
                 + c.container().monitorPid() + ", init " + c.container().initPid()
-                + "): podman runs runc, which runs CRIU on the container's init; the planner below uses their options.");
+                + "): podman runs runc, which runs CRIU on the container's init; the plan uses their options (listed below as assumed).");
     }
 }

@@ -129,6 +129,13 @@ public final class PlanPanel extends BorderPane {
         setCenter(scroll);
 
         plan.outcomeProperty().addListener((o, a, b) -> rebuild(b));
+        // a container's assumed options change with podman's check boxes, which may leave the plan itself as it was
+        plan.containerAssumedProperty().addListener((o, a, b) -> {
+            shownOutcome = null;
+            rebuild(plan.getOutcome());
+        });
+        // a container's plan has two commands: podman's, and the CRIU one runc runs
+        command.prefRowCountProperty().bind(javafx.beans.binding.Bindings.when(plan.containerProperty().isNull()).then(2).otherwise(4));
         rebuild(plan.getOutcome());
     }
 
@@ -181,6 +188,14 @@ public final class PlanPanel extends BorderPane {
         verdict.getStyleClass().add(Styles.verdict(o.verdict()));
         verdictBadge.setVerdict(o.verdict());
 
+        String assumed = plan.containerAssumedProperty().get();
+        if (!assumed.isEmpty()) {
+            rows.getChildren().add(section("Assumed: what podman and runc pass to CRIU, whatever is ticked"));
+            Label l = new Label("  " + assumed.replace("\n", "\n  "));
+            l.setId(Styles.ID_PLAN_CONTAINER_ASSUMED);
+            l.setWrapText(true);
+            rows.getChildren().add(l);
+        }
         List<PlanCheck> checks = o.checks();
         if (!checks.isEmpty()) {
             rows.getChildren().add(section("Checks on the whole tree"));

@@ -60,7 +60,7 @@ class RestorePreviewGraphScreenshotTest {
 
                 main = UiTestSupport.openMain(stage, services, services.host()::scan);
                 MainWindow m = main;
-                ImageWindow iw = main.openImages(images).get(60, TimeUnit.SECONDS);
+                ImageWindow iw = fx(() -> m.openImages(images)).get(60, TimeUnit.SECONDS);
                 Stage is = iw.window().stage();
                 fx(() -> {
                     is.setWidth(1400);
@@ -90,12 +90,13 @@ class RestorePreviewGraphScreenshotTest {
                 }
                 waitUntil(10, () -> g.conflictCaptions().stream().anyMatch(c -> c.contains("pid " + client.pid + " in use"))
                         && g.conflictCaptions().stream().anyMatch(c -> c.contains("socket path gone: " + sock)));
+                UiTestSupport.screenshotsLightAndDark(is, services.themes(), "restore-preview-graph");
                 // the legend says what the marks mean
                 TitledPane legend = (TitledPane) is.getScene().lookup("#" + Styles.ID_LEGEND);
                 fx(() -> legend.setExpanded(true));
                 assertTrue(fx(() -> legend.getContent().lookupAll(".label").stream()
                         .anyMatch(n -> ((javafx.scene.control.Label) n).getText().startsWith("restore conflict"))));
-                UiTestSupport.screenshotsLightAndDark(is, services.themes(), "restore-preview-graph");
+                UiTestSupport.screenshotsLightAndDark(is, services.themes(), "restore-preview-graph-legend");
                 fx(() -> board.model().close());
             }
         } finally {

@@ -42,25 +42,31 @@ final class ConflictTags {
                 continue;
             }
             GraphPaint.Tag t = tags.get(i);
-            double x, y;
-            if (t.node() >= 0 && t.node() < g.nodeCount) {
-                x = vp.toScreenX(g.x[t.node()]) + r + 10;
-                y = vp.toScreenY(g.y[t.node()]) - r - 26;
-            } else if (t.edge() >= 0 && t.edge() < g.edgeCount) {
-                int e = t.edge();
-                x = (vp.toScreenX(g.x[g.from[e]]) + vp.toScreenX(g.x[g.to[e]])) / 2 + 6;
-                y = (vp.toScreenY(g.y[g.from[e]]) + vp.toScreenY(g.y[g.to[e]])) / 2 + 6;
-            } else {
-                l.setVisible(false);
-                continue;
-            }
             if (!t.text().equals(l.getText())) {
                 l.setText(t.text());
                 l.setAccessibleText("Restore conflict: " + t.text());
             }
             l.getStyleClass().removeAll(STYLE_BLOCKS, STYLE_WARNS);
             l.getStyleClass().add(t.blocks() ? STYLE_BLOCKS : STYLE_WARNS);
+            // unmanaged: sized here, after its style is known (a fresh label has no skin yet)
+            l.applyCss();
             l.autosize();
+            double x, y;
+            if (t.node() >= 0 && t.node() < g.nodeCount) {
+                // above left of the process: its label is below it, its children and outside ends to its right
+                double nx = vp.toScreenX(g.x[t.node()]), ny = vp.toScreenY(g.y[t.node()]);
+                x = nx - r - 6 - l.getWidth();
+                if (x < 4) x = nx + r + 8;
+                y = ny - r - 6 - l.getHeight();
+            } else if (t.edge() >= 0 && t.edge() < g.edgeCount) {
+                // below the socket's edge, clear of the labels under its two ends
+                int e = t.edge();
+                x = (vp.toScreenX(g.x[g.from[e]]) + vp.toScreenX(g.x[g.to[e]])) / 2 + 4;
+                y = Math.max(vp.toScreenY(g.y[g.from[e]]), vp.toScreenY(g.y[g.to[e]])) + r + 20;
+            } else {
+                l.setVisible(false);
+                continue;
+            }
             l.relocate(Math.round(x), Math.round(y));
             l.setVisible(true);
         }

@@ -105,13 +105,8 @@ public final class GraphPaint {
         }
         List<Tag> tags = new ArrayList<>();
         if (marks != null && !marks.isEmpty()) {
-            for (var m : marks.pids().entrySet()) {
-                int i = rg.indexOf(m.getKey());
-                if (i < 0) continue;
-                nf[i] |= CONFLICT;
-                if (m.getValue()) nf[i] |= CONFLICT_BLOCKS;
-                tags.add(new Tag(String.join("\n", marks.captions().getOrDefault(m.getKey(), List.of())), m.getValue(), i, -1));
-            }
+            // sockets first: a caption shown on a socket's edge is not repeated at its holder
+            java.util.Set<String> onEdges = new java.util.HashSet<>();
             java.util.Set<String> tagged = new java.util.HashSet<>();
             for (int e = 0; e < rg.edgeCount; e++) {
                 if (rg.type[e] == RenderGraph.PARENT) continue;
@@ -120,7 +115,17 @@ public final class GraphPaint {
                 if (k == null) continue;
                 boolean blocks = marks.keys().get(k);
                 em[e] = blocks ? E_CONFLICT : E_CONFLICT_WARN;
-                if (tagged.add(k)) tags.add(new Tag(String.join("\n", marks.keyCaptions().getOrDefault(k, List.of())), blocks, -1, e));
+                List<String> words = marks.keyCaptions().getOrDefault(k, List.of());
+                onEdges.addAll(words);
+                if (tagged.add(k)) tags.add(new Tag(String.join("\n", words), blocks, -1, e));
+            }
+            for (var m : marks.pids().entrySet()) {
+                int i = rg.indexOf(m.getKey());
+                if (i < 0) continue;
+                nf[i] |= CONFLICT;
+                if (m.getValue()) nf[i] |= CONFLICT_BLOCKS;
+                List<String> words = marks.captions().getOrDefault(m.getKey(), List.of()).stream().filter(w -> !onEdges.contains(w)).toList();
+                if (!words.isEmpty()) tags.add(new Tag(String.join("\n", words), m.getValue(), i, -1));
             }
         }
         return new GraphPaint(nf, em, plan != null, showMarks, badges, tags);

@@ -261,8 +261,9 @@ public final class PlanViewModel {
         ContainerCheckpoint c = container.get();
         if (c != null) {
             PlanOutcome o = planner.plan(graph, rootPid.get(), Map.copyOf(choices), c.objects(graph));
-            outcome.set(o);
+            // before the outcome: the panel lists the assumed options when the outcome arrives
             containerAssumed.set(String.join("\n", c.assumed(graph).stream().map(ContainerCheckpoint.Assumed::text).toList()));
+            outcome.set(o);
             commandText.set(ContainerCheckpoint.shellLine(c.podmanCommand(java.nio.file.Path.of(c.container().name() + ".tar.zst")))
                     + "\n# podman runs runc, which runs CRIU as: " + o.commandText());
             verdictText.set("Container " + c.container().name() + ": " + o.verdictText());
