@@ -74,15 +74,22 @@ final class ContainerController {
         } else if (o.kind() != ContainerOutcome.Kind.CANCELLED) {
             List<Integer> pids = new ArrayList<>(List.of(c.monitorPid()));
             if (c.initPid() > 0) pids.add(c.initPid());
-            pins.pin(List.of(), pids, "checkpoint of container " + c.name() + " failed: " + o.reason());
+            pins.pin(List.of(), pids, "checkpoint of container " + c.name() + " failed: " + firstSentence(o.reason()));
         }
         window.refresh().refreshNow();
     }
 
     private void restored(ContainerMonitor c, ContainerOutcome o) {
         if (!o.ok() && c != null && o.kind() != ContainerOutcome.Kind.CANCELLED)
-            pins.pin(List.of(), List.of(c.monitorPid()), "restore of container " + c.name() + " failed: " + o.reason());
+            pins.pin(List.of(), List.of(c.monitorPid()), "restore of container " + c.name() + " failed: " + firstSentence(o.reason()));
         window.refresh().refreshNow();
+    }
+
+    /** The reason's first sentence (the banner is one line; the dialog keeps the whole reason). */
+    static String firstSentence(String reason) {
+        if (reason == null) return "";
+        int dot = reason.indexOf(". ");
+        return dot > 0 && dot < 200 ? reason.substring(0, dot + 1) : reason.length() > 200 ? reason.substring(0, 200) + "\u2026" : reason;
     }
 
     boolean running() {

@@ -178,7 +178,8 @@ public final class PlanPanel extends BorderPane {
         verdict.getStyleClass().removeIf(s -> s.startsWith("verdict-"));
         rows.getChildren().clear();
         verdictBadge.setVisible(o != null);
-        makeDumpable.setVisible(o != null && o.verdict() == Verdict.FAIL);
+        // a container's fixes are podman's check boxes: the suggestions plan plain dumps
+        makeDumpable.setVisible(o != null && o.verdict() == Verdict.FAIL && plan.containerProperty().get() == null);
         String first = o == null ? null : o.firstErrorLine();
         criuLine.setVisible(first != null);
         criuLine.setText(first == null ? "" : o.failingCount() > 1

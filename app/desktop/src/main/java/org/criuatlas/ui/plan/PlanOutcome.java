@@ -41,7 +41,9 @@ public record PlanOutcome(DumpPlan plan, Set<Integer> pids, List<CrossingRow> cr
         long checks = plan.checks().stream().filter(PlanCheck::blocks).count();
         int obligations = plan.obligations().size();
         return switch (plan.outcome()) {
-            case DUMP_FAILS -> "Dump will fail: " + (fails > 0 ? plural(fails, "edge") + " to resolve" : plural(checks, "problem"));
+            // no failing edge and no failing check: objects fail it (a TCP connection, a lock...), counted by the planner's reasons
+            case DUMP_FAILS -> "Dump will fail: " + (fails > 0 ? plural(fails, "edge") + " to resolve"
+                    : plural(checks > 0 ? checks : Math.max(1, failingCount()), "problem"));
             case UNKNOWN -> "Cannot tell: " + (checks > 0 ? plural(checks, "check") : plural(
                     crossings.stream().filter(c -> c.verdict() == Verdict.UNKNOWN).count(), "edge")) + " the snapshot cannot decide";
             case DUMPS_BREAKS_AT_RESTORE -> "Dump OK, but " + plural(crossings.stream().filter(c -> c.verdict() == Verdict.OBLIGATION)
