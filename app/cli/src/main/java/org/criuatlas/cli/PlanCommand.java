@@ -81,6 +81,8 @@ public final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if ((container == null) == pids.isEmpty())
+            throw new CliException(ExitCode.USAGE, "plan needs --pid PID or --container NAME (one of them)");
         for (String key : inherit)
             if (ObjectKey.parse(key).isEmpty())
                 throw new CliException(ExitCode.USAGE, "--inherit wants socket:[INO] or pipe:[INO]; got " + key);
@@ -93,8 +95,6 @@ public final class PlanCommand implements Callable<Integer> {
     }
 
     private int plan(IpcGraph g, java.util.function.IntPredicate exists, int self) {
-        if ((container == null) == pids.isEmpty())
-            throw new CliException(ExitCode.USAGE, "plan needs --pid PID or --container NAME (one of them)");
         if (container != null) return planContainer(g, exists, self);
         for (int pid : pids) if (!exists.test(pid)) throw new CliException(ExitCode.NOT_FOUND, "no process " + pid
                 + (host.remote() ? " on " + host.name() : ""));
