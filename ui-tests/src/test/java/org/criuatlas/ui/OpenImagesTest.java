@@ -176,7 +176,7 @@ class OpenImagesTest {
         assertArchiveView(shown.get(1), archive, dir);
     }
 
-    /** The archive's dump in the image view: its processes, titled by the archive, Restore left to podman. */
+    /** The archive's dump in the image view: its processes, titled by the archive, its restore is podman's ("Restore container…"). */
     private void assertArchiveView(ImageWindow iw, Path archive, Path dir) throws Exception {
         Stage s = iw.window().stage();
         assertTrue(fx(s::isShowing));
@@ -187,7 +187,8 @@ class OpenImagesTest {
         assertTrue(texts.stream().anyMatch(t -> t.startsWith("Images: " + archive + " ")), texts.toString());
         waitUntil(20, () -> table(s).getItems().size() == 3);
         Node restore = fx(() -> s.getScene().getRoot().lookup("#" + MainWindow.ID_IMAGES_RESTORE));
-        assertTrue(fx(restore::isDisabled), "a container archive is restored by podman, not from here");
+        assertFalse(fx(restore::isDisabled), "a container archive is restored by podman, from here");
+        assertEquals("Restore container\u2026", fx(() -> ((javafx.scene.control.Button) restore).getText()));
     }
 
     @Test

@@ -32,9 +32,15 @@ import java.util.concurrent.Callable;
         description = "Predict what 'criu dump -t PID' will do: every connection that leaves the tree, the error CRIU"
                 + " would print, the fixes and what the restore will need. Exit 0 only if the dump would succeed as planned.")
 public final class PlanCommand implements Callable<Integer> {
-    @Option(names = "--pid", required = true, paramLabel = "PID",
+    @Option(names = "--pid", paramLabel = "PID",
             description = "Root of a dump (the process and all its descendants); repeat for several dumps.")
     List<Integer> pids = new ArrayList<>();
+
+    @Option(names = "--container", paramLabel = "NAME",
+            description = "Plan a podman container's checkpoint instead of --pid: the container (by name, or id prefix) as its"
+                    + " conmon names it in the live graph, its init as the root, with the options podman and runc pass to CRIU"
+                    + " (--tcp-established and --file-locks as given).")
+    String container;
 
     @Option(names = "--external", paramLabel = "KEY", split = ",", converter = ExternalKey.Plan.class,
             description = "Mark an object external: a unix socket as unix[INO] or INO (INO = the end inside the dump),"
@@ -75,6 +81,8 @@ public final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if ((container == null) == pids.isEmpty())
+            throw new CliException(ExitCode.USAGE, "plan needs --pid PID or --container NAME (one of them)");
         for (String key : inherit)
             if (ObjectKey.parse(key).isEmpty())
                 throw new CliException(ExitCode.USAGE, "--inherit wants socket:[INO] or pipe:[INO]; got " + key);
@@ -87,6 +95,7 @@ public final class PlanCommand implements Callable<Integer> {
     }
 
     private int plan(IpcGraph g, java.util.function.IntPredicate exists, int self) {
+        if (container != null) return planContainer(g, exists, self);
         for (int pid : pids) if (!exists.test(pid)) throw new CliException(ExitCode.NOT_FOUND, "no process " + pid
                 + (host.remote() ? " on " + host.name() : ""));
         java.util.Set<Long> unix = new HashSet<>();
@@ -110,6 +119,29 @@ public final class PlanCommand implements Callable<Integer> {
         PlanSet set = DumpPlanner.planAll(g, new Selection(pids, new HashSet<>(include), new HashSet<>(exclude)), d,
                 exists::test, host.remote() ? org.criuatlas.plan.CriuTarget.RULES : org.criuatlas.plan.CriuTarget.detect());
         System.out.print(json ? Json.write(PlanJson.of(set)) + "\n" : PlanReport.text(set, g));
+        return set.willSucceed() ? ExitCode.OK.code : ExitCode.CHECK_SAYS_NO.code;
+    }
+
+    /** {@code --container NAME}: the container's init with podman's and runc's options, said as assumed. */
+    private int planContainer(IpcGraph g, java.util.function.IntPredicate exists, int self) {
+        org.criuatlas.plan.container.ContainerMonitor c = org.criuatlas.plan.container.ContainerMonitor.named(g, container)
+                .orElseThrow(() -> new CliException(ExitCode.NOT_FOUND, "no container " + container + " in the live graph"
+                        + " (its conmon names it; podman ps lists the running ones)"));
+        if (c.initPid() < 0) throw new CliException(ExitCode.NOT_FOUND, "container " + container + " has no running process");
+        var cc = new org.criuatlas.plan.container.ContainerCheckpoint(c, false, objects.tcpEstablished, objects.fileLocks);
+        Decisions d = cc.decisions(g);
+        PlanSet set = DumpPlanner.planAll(g, new Selection(List.of(c.initPid()), java.util.Set.of(), java.util.Set.of()), d,
+                exists::test, host.remote() ? org.criuatlas.plan.CriuTarget.RULES : org.criuatlas.plan.CriuTarget.detect());
+        if (json) {
+            System.out.println(Json.write(PlanJson.of(set)));
+        } else {
+            System.out.println("Container " + c.label() + ", init " + c.initPid() + ": "
+                    + org.criuatlas.plan.container.ContainerCheckpoint.shellLine(cc.podmanCommand(java.nio.file.Path.of(c.name() + ".tar.zst"))));
+            System.out.println("Assumed (podman and runc pass these to CRIU):");
+            for (var a : cc.assumed(g)) System.out.println("  " + a.text());
+            System.out.println();
+            System.out.print(PlanReport.text(set, g));
+        }
         return set.willSucceed() ? ExitCode.OK.code : ExitCode.CHECK_SAYS_NO.code;
     }
 }

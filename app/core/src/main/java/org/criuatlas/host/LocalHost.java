@@ -101,6 +101,7 @@ public final class LocalHost implements Host {
 
     private final Parts parts;
     private final ImageTransfer transfer = new ImageTransfer();
+    private final Podman podman;
     private final Set<HostOperation<?>> running = ConcurrentHashMap.newKeySet();
     private volatile CriuStatus lastStatus;
 
@@ -109,7 +110,13 @@ public final class LocalHost implements Host {
     }
 
     public LocalHost(Parts parts) {
+        this(parts, Podman.fromEnvironment());
+    }
+
+    /** With the podman container checkpoints and restores run (its binary and extra environment). */
+    public LocalHost(Parts parts, Podman podman) {
         this.parts = Objects.requireNonNull(parts);
+        this.podman = Objects.requireNonNull(podman);
     }
 
     // ---- quick questions ---------------------------------------------------------------------
@@ -473,6 +480,16 @@ public final class LocalHost implements Host {
                 result.completeExceptionally(e);
             }
         });
+        return op;
+    }
+
+    // ---- containers --------------------------------------------------------------------------
+
+    /** podman itself, on the work executor (never re-implemented): see {@link Podman}. */
+    @Override
+    public HostOperation<ContainerOutcome> container(ContainerRequest request, Consumer<HostEvent> events) {
+        HostOperation<ContainerOutcome> op = podman.run(request, safe(events), parts.work());
+        track(op);
         return op;
     }
 

@@ -75,20 +75,23 @@ final class DumpController implements GraphPin, PlanIntents {
         BooleanBinding root = Bindings.createBooleanBinding(
                 () -> vm.getGraph() != null && vm.getGraph().meta().privileged(), vm.graphProperty());
         BooleanBinding haveCriu = Bindings.createBooleanBinding(() -> vm.criuStatusProperty().get().found(), vm.criuStatusProperty());
+        // a container is checkpointed by podman (runc gives CRIU its root, mounts and namespaces), not by a plain dump
+        BooleanBinding plain = vm.plan().containerProperty().isNull();
         StringBinding why = Bindings.createStringBinding(() -> {
+            if (!plain.get()) return "A container is checkpointed by podman: \"Checkpoint container\u2026\" above";
             if (!haveCriu.get()) return "CRIU was not found (scripts/provision-criu.sh)";
             if (!root.get()) return "Dumping needs root";
             if (!planned.get()) return "Plan a subtree first (right-click a process)";
             return "Dump the planned subtree with CRIU";
-        }, haveCriu, root, planned);
-        window.view().planPanel().enableDump(planned.and(root).and(haveCriu), why, this::openDump);
+        }, haveCriu, root, planned, plain);
+        window.view().planPanel().enableDump(planned.and(root).and(haveCriu).and(plain), why, this::openDump);
         BooleanBinding dumps = Bindings.createBooleanBinding(() -> vm.plan().getOutcome() != null && vm.plan().getOutcome().plan().willSucceed(),
                 vm.plan().outcomeProperty());
         StringBinding whyNotMove = Bindings.createStringBinding(() -> {
             if (!dumps.get() && planned.get()) return "The plan's dump would fail: make it dumpable first";
             return why.get().startsWith("Dump the planned") ? "Move the planned subtree to another host (this machine or ssh)" : why.get();
         }, why, dumps, planned);
-        window.view().planPanel().enableMove(planned.and(root).and(haveCriu).and(dumps), whyNotMove, this::openMove);
+        window.view().planPanel().enableMove(planned.and(root).and(haveCriu).and(dumps).and(plain), whyNotMove, this::openMove);
     }
 
     /** "Move to host…": the move dialog for the current plan and the graph it was made from. */

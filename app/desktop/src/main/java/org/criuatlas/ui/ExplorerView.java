@@ -72,9 +72,9 @@ public final class ExplorerView extends BorderPane {
         graph.renderProperty().bind(vm.renderProperty());
         ObjectBinding<GraphPaint> paint = Bindings.createObjectBinding(
                 () -> GraphPaint.of(vm.renderProperty().get(), vm.getSelection(), vm.plan().getOutcome(),
-                        vm.marksVisibleProperty().get(), vm.onlyBlockingProperty().get()),
+                        vm.marksVisibleProperty().get(), vm.onlyBlockingProperty().get(), vm.restoreMarksProperty().get()),
                 vm.renderProperty(), vm.selectionProperty(), vm.plan().outcomeProperty(), vm.marksVisibleProperty(),
-                vm.onlyBlockingProperty());
+                vm.onlyBlockingProperty(), vm.restoreMarksProperty());
         graph.paintProperty().bind(paint);
         // "only what blocks this dump": show what is kept; turned off, the view goes back to where the person was
         vm.onlyBlockingProperty().addListener((o, a, on) -> {
@@ -167,6 +167,9 @@ public final class ExplorerView extends BorderPane {
     public double[] tableTopRow() { return table.topRow(); }
 
     public PlanPanel planPanel() { return planPanel; }
+
+    /** What the process menu's "Checkpoint container…" and "Restore container…" open. */
+    void setContainerActions(ProcessTable.ContainerActions a) { table.setContainerActions(a); }
 
     public SplitPane mainSplit() { return main; }
 

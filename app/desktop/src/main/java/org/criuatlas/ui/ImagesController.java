@@ -42,6 +42,8 @@ final class ImagesController {
     private final AtlasApp.Window main;
     private final WindowServices services;
     private final Consumer<ImageWindow> openRestore;
+    /** An archive's "Restore container…": podman restores it (set by the main window). */
+    private Consumer<Path> restoreArchive = p -> {};
     private final HBox progressBanner;
     private final Label progressText = new Label();
     private final List<ImageWindow> imageWindows = new ArrayList<>();
@@ -66,6 +68,8 @@ final class ImagesController {
     }
 
     Node progressBanner() { return progressBanner; }
+
+    void setRestoreArchive(Consumer<Path> c) { restoreArchive = c == null ? p -> {} : c; }
 
     List<ImageWindow> imageWindows() { return List.copyOf(imageWindows); }
 
@@ -186,14 +190,17 @@ final class ImagesController {
         ImageWindow iw = new ImageWindow(w, dump);
         Label title = new Label("Images: " + dump.dir() + "  \u2014  " + g.processes().size() + " process(es), offline view of the dump");
         title.getStyleClass().add(Styles.TITLE);
-        Button restore = new Button("Restore\u2026");
-        restore.setId(MainWindow.ID_IMAGES_RESTORE);
         // a container archive is restored by its engine (podman container restore --import), not by CRIU alone
+        Button restore = new Button(read.archive() ? "Restore container\u2026" : "Restore\u2026");
+        restore.setId(MainWindow.ID_IMAGES_RESTORE);
         restore.disableProperty().bind(javafx.beans.binding.Bindings.createBooleanBinding(
-                () -> read.archive() || !main.vm().criuStatusProperty().get().found(), main.vm().criuStatusProperty()));
+                () -> !read.archive() && !main.vm().criuStatusProperty().get().found(), main.vm().criuStatusProperty()));
         if (read.archive())
-            restore.setTooltip(new javafx.scene.control.Tooltip("A container archive is restored by podman: podman container restore --import"));
-        restore.setOnAction(e -> openRestore.accept(iw));
+            restore.setTooltip(new javafx.scene.control.Tooltip("podman restores a container archive: podman container restore --import"));
+        restore.setOnAction(e -> {
+            if (read.archive()) restoreArchive.accept(dump.dir());
+            else openRestore.accept(iw);
+        });
         Button back = new Button("Back to live");
         back.setId(MainWindow.ID_IMAGES_BACK);
         back.setOnAction(e -> {

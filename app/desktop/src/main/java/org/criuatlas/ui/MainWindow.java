@@ -46,6 +46,7 @@ public final class MainWindow {
     public static final String ID_ABOUT = "menu-about";
     public static final String ID_SETUP_CRIU = "menu-setup-criu";
     public static final String ID_CALIBRATE = "menu-calibrate";
+    public static final String ID_RESTORE_CONTAINER = "menu-file-restore-container";
     public static final String ID_PIN_BANNER = DumpController.ID_PIN_BANNER;
     public static final String ID_IMAGES_BANNER = "images-banner";
     public static final String ID_IMAGES_OBLIGATIONS = "images-obligations";
@@ -76,6 +77,7 @@ public final class MainWindow {
     private final DemoController demos;
     private final SuggestController suggestions;
     private final ExportController exports;
+    private final ContainerController containers;
     private boolean closing;
     private Alert confirmQuit;
 
@@ -89,6 +91,8 @@ public final class MainWindow {
         this.demos = new DemoController(window, services, watch);
         this.suggestions = new SuggestController(window, services);
         this.exports = new ExportController(window, services);
+        this.containers = new ContainerController(window, services, dumps);
+        images.setRestoreArchive(a -> containers.restore(null, a));
     }
 
     /** Puts the controllers and the menu bar on {@code window}. On the FX thread. */
@@ -127,6 +131,9 @@ public final class MainWindow {
             File f = fc.showOpenDialog(window.stage());
             if (f != null) openLog(f.toPath());
         });
+        MenuItem restoreContainer = new MenuItem("Restore container from archive\u2026");
+        restoreContainer.setId(ID_RESTORE_CONTAINER);
+        restoreContainer.setOnAction(e -> containers.restore(null, null));
         MenuItem export = new MenuItem("Export\u2026");
         export.setId(ID_EXPORT);
         export.setAccelerator(new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN));
@@ -135,7 +142,8 @@ public final class MainWindow {
         quit.setId(ID_QUIT);
         quit.setAccelerator(new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN));
         quit.setOnAction(e -> quit());
-        Menu file = new Menu("File", null, openImages, openArchive, openLog, new SeparatorMenuItem(), export,
+        Menu file = new Menu("File", null, openImages, openArchive, openLog, new SeparatorMenuItem(), restoreContainer,
+                new SeparatorMenuItem(), export,
                 new SeparatorMenuItem(), quit);
 
         MenuItem light = new MenuItem("Light theme");
@@ -239,7 +247,7 @@ public final class MainWindow {
 
     private void closeRequested(WindowEvent e) {
         if (closing) return;
-        boolean busy = dumps.dumpRunning() || restores.restoreRunning();
+        boolean busy = dumps.dumpRunning() || restores.restoreRunning() || containers.running();
         if (busy) {
             // never close under a running dump: ask, and keep the window until the answer
             e.consume();
@@ -250,6 +258,7 @@ public final class MainWindow {
         window.saveState();
         images.closeAll();
         restores.closeAll();
+        containers.closeAll();
         window.close();
         services.exitApplication().run();
     }
@@ -265,6 +274,7 @@ public final class MainWindow {
             if (confirmQuit.getResult() != stop) return;
             dumps.cancelRunning();
             restores.closeAll();
+            containers.closeAll();
             // the close path again, once nothing runs: the cancel's outcome arrives on the FX thread
             whenIdle(this::quit);
         });
@@ -273,7 +283,7 @@ public final class MainWindow {
 
     /** Runs {@code then} once no dump or restore of this window runs (checked after each of their changes). */
     private void whenIdle(Runnable then) {
-        if (!dumps.dumpRunning() && !restores.restoreRunning()) {
+        if (!dumps.dumpRunning() && !restores.restoreRunning() && !containers.running()) {
             then.run();
             return;
         }
@@ -335,6 +345,17 @@ public final class MainWindow {
     public void setOnRestoreBoard(Consumer<RestoreBoard> c) { restores.setOnRestoreBoard(c); }
 
     public void openDump() { dumps.openDump(); }
+
+    /** "Checkpoint container…" of {@code c} (what the process menu and the container plan open). */
+    public org.criuatlas.ui.container.ContainerDialog checkpointContainer(org.criuatlas.plan.container.ContainerMonitor c) {
+        return containers.checkpoint(c);
+    }
+
+    /** "Restore container…" from {@code archive} (null: the person names it). */
+    public org.criuatlas.ui.container.ContainerDialog restoreContainer(Path archive) { return containers.restore(null, archive); }
+
+    /** Tests: sees every container dialog the window opens (menus included). */
+    public void setOnContainerDialog(Consumer<org.criuatlas.ui.container.ContainerDialog> c) { containers.setOnDialog(c); }
 
     /** "Make it dumpable…" of the plan panel: the suggestions window (its search runs in the background). */
     public Stage openSuggestions() { return suggestions.open(); }

@@ -60,6 +60,7 @@ public final class PlanPanel extends BorderPane {
     private final Button makeDumpable = new Button("Make it dumpable\u2026");
     private final CheckBox onlyBlocking = new CheckBox("Only what blocks this dump");
     private final Label basis = new Label();
+    private final ContainerPlanBar containerBar;
 
     public PlanPanel(ExplorerViewModel vm) {
         this.vm = vm;
@@ -147,7 +148,8 @@ public final class PlanPanel extends BorderPane {
         HBox.setHgrow(spring, Priority.ALWAYS);
         HBox verdictLine = new HBox(8, verdictBadge, verdict, notice, spring, basis, onlyBlocking);
         verdictLine.setAlignment(Pos.CENTER_LEFT);
-        VBox top = new VBox(4, verdictLine, criuLine, commandLine);
+        containerBar = new ContainerPlanBar(plan);
+        VBox top = new VBox(4, containerBar, verdictLine, criuLine, commandLine);
         top.setPadding(new Insets(6, 8, 6, 8));
         setTop(top);
 
@@ -157,6 +159,13 @@ public final class PlanPanel extends BorderPane {
         setCenter(scroll);
 
         plan.outcomeProperty().addListener((o, a, b) -> rebuild(b));
+        // a container's assumed options change with podman's check boxes, which may leave the plan itself as it was
+        plan.containerAssumedProperty().addListener((o, a, b) -> {
+            shownOutcome = null;
+            rebuild(plan.getOutcome());
+        });
+        // a container's plan has two commands: podman's, and the CRIU one runc runs
+        command.prefRowCountProperty().bind(javafx.beans.binding.Bindings.when(plan.containerProperty().isNull()).then(2).otherwise(4));
         rebuild(plan.getOutcome());
     }
 
@@ -176,6 +185,11 @@ public final class PlanPanel extends BorderPane {
         move.disableProperty().bind(javafx.beans.binding.Bindings.not(enabled));
         moveHint.textProperty().bind(why);
         move.setOnAction(e -> onMove.run());
+    }
+
+    /** Makes the container plan's "Checkpoint container…" work. */
+    public void enableContainerCheckpoint(java.util.function.Consumer<org.criuatlas.plan.container.ContainerCheckpoint> onCheckpoint) {
+        containerBar.setOnCheckpoint(onCheckpoint);
     }
 
     /** Makes "Make it dumpable…" work: shown while the plan fails, {@code onAsk} opens the suggestions. */
@@ -202,7 +216,8 @@ public final class PlanPanel extends BorderPane {
         verdict.getStyleClass().removeIf(s -> s.startsWith("verdict-"));
         rows.getChildren().clear();
         verdictBadge.setVisible(o != null);
-        makeDumpable.setVisible(o != null && o.verdict() == Verdict.FAIL);
+        // a container's fixes are podman's check boxes: the suggestions plan plain dumps
+        makeDumpable.setVisible(o != null && o.verdict() == Verdict.FAIL && plan.containerProperty().get() == null);
         basis.setText(o == null || o.plan().basis().isEmpty() ? "" : "verdicts: " + o.plan().basis());
         String first = o == null ? null : o.firstErrorLine();
         criuLine.setVisible(first != null);
@@ -213,6 +228,14 @@ public final class PlanPanel extends BorderPane {
         verdict.getStyleClass().add(Styles.verdict(o.verdict()));
         verdictBadge.setVerdict(o.verdict());
 
+        String assumed = plan.containerAssumedProperty().get();
+        if (!assumed.isEmpty()) {
+            rows.getChildren().add(section("Assumed: what podman and runc pass to CRIU, whatever is ticked"));
+            Label l = new Label("  " + assumed.replace("\n", "\n  "));
+            l.setId(Styles.ID_PLAN_CONTAINER_ASSUMED);
+            l.setWrapText(true);
+            rows.getChildren().add(l);
+        }
         List<PlanCheck> checks = o.checks();
         if (!checks.isEmpty()) {
             rows.getChildren().add(section("Checks on the whole tree"));

@@ -41,6 +41,17 @@ final class ProcessTable extends TableView<ProcessRow> {
     private double anchorOffset;
     private boolean anchorPending;
     private boolean pointerInside;
+    /** What "Checkpoint container…" and "Restore container…" open (the main window's container controller). */
+    private ContainerActions containerActions;
+
+    /** The container commands of the process menu. */
+    interface ContainerActions {
+        void checkpoint(org.criuatlas.plan.container.ContainerMonitor c);
+
+        void restore(org.criuatlas.plan.container.ContainerMonitor c);
+    }
+
+    void setContainerActions(ContainerActions a) { containerActions = a; }
 
     ProcessTable(ExplorerViewModel vm) {
         this.vm = vm;
@@ -252,6 +263,27 @@ final class ProcessTable extends TableView<ProcessRow> {
         boolean planned = vm.plan().getOutcome() != null;
         add.setDisable(!planned);
         remove.setDisable(!planned || !vm.plan().getOutcome().pids().contains(pid));
-        return new ContextMenu(plan, add, remove, new SeparatorMenuItem(), focus);
+        ContextMenu m = new ContextMenu(plan, add, remove, new SeparatorMenuItem(), focus);
+        org.criuatlas.model.IpcGraph g = vm.getGraph();
+        var container = g == null ? java.util.Optional.<org.criuatlas.plan.container.ContainerMonitor>empty()
+                : org.criuatlas.plan.container.ContainerMonitor.of(g, pid);
+        if (container.isPresent()) {
+            // a container is a unit: its checkpoint is podman's, with runc's options
+            var c = container.get();
+            MenuItem planC = new MenuItem("Plan checkpoint of this container (" + c.name() + ")");
+            planC.setId(Styles.ID_MENU_PLAN_CONTAINER);
+            planC.setDisable(c.initPid() < 0);
+            planC.setOnAction(e -> vm.plan().planContainer(pid));
+            MenuItem checkpoint = new MenuItem("Checkpoint container\u2026");
+            checkpoint.setId(Styles.ID_MENU_CHECKPOINT_CONTAINER);
+            checkpoint.setDisable(containerActions == null || c.initPid() < 0);
+            checkpoint.setOnAction(e -> containerActions.checkpoint(c));
+            MenuItem restore = new MenuItem("Restore container\u2026");
+            restore.setId(Styles.ID_MENU_RESTORE_CONTAINER);
+            restore.setDisable(containerActions == null);
+            restore.setOnAction(e -> containerActions.restore(c));
+            m.getItems().addAll(0, java.util.List.of(planC, checkpoint, restore, new SeparatorMenuItem()));
+        }
+        return m;
     }
 }

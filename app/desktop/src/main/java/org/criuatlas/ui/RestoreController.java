@@ -48,10 +48,16 @@ final class RestoreController {
             services.demos().adoptRestored(pids);
             showRestored(pids);
         });
+        // the preview's conflicts drawn on the image view's graph, as each check of the machine comes back
+        var marks = iw.window().vm().restoreMarksProperty();
+        board.model().previewProperty().addListener((o, a, p) ->
+                marks.set(org.criuatlas.ui.graph.RestoreMarks.of(p, iw.dump().graph())));
+        marks.set(org.criuatlas.ui.graph.RestoreMarks.of(board.model().previewProperty().get(), iw.dump().graph()));
         Stage s = board.showInWindow(null, services.themes());
         boards.add(board);
         stages.add(s);
         s.addEventHandler(javafx.stage.WindowEvent.WINDOW_HIDDEN, e -> {
+            marks.set(org.criuatlas.ui.graph.RestoreMarks.NONE);
             boards.remove(board);
             stages.remove(s);
         });

@@ -45,6 +45,8 @@ class DesktopArchitectureTest {
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("org.criuatlas.bridge.criu.LibC")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("org.criuatlas.bridge.images.ImageReader")
                 .orShould().dependOnClassesThat().haveFullyQualifiedName("org.criuatlas.restore.RestoreRunner")
+                // containers: podman runs on the host (Host.container), never from the window itself
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("org.criuatlas.host.Podman")
                 .because("everything the window asks of a machine goes through org.criuatlas.host.Host (a bridge can answer it)")
                 .check(classes);
     }

@@ -40,6 +40,8 @@ final class GraphLegend {
         row = legendRow(grid, row, root, "dump root (square), planned subtree (filled)");
         row = legendRow(grid, row, outsideSample(p.obligation()), "other end outside the dump (dashed diamond)");
         row = legendRow(grid, row, outsideSample(p.unknown()), "other end: owner unknown (not visible)");
+        row = legendRow(grid, row, conflictSample(p), "restore conflict (image view): red ring blocks, amber warns;"
+                + " on a socket: wide line with a dashed core");
         Circle zombie = new Circle(6, Color.TRANSPARENT);
         zombie.setStroke(GraphViewSkin.toColor(p.nodeStroke()));
         zombie.setStrokeWidth(2);
@@ -125,6 +127,16 @@ final class GraphLegend {
         Rectangle r = new Rectangle(x, y, w, h);
         r.setFill(c);
         return r;
+    }
+
+    private static Node conflictSample(Palette p) {
+        Circle ring = new Circle(7, 7, 6, GraphViewSkin.toColor(p.nodeFill()));
+        ring.setStroke(GraphViewSkin.toColor(p.fail()));
+        ring.setStrokeWidth(3);
+        Circle warn = new Circle(23, 7, 6, GraphViewSkin.toColor(p.nodeFill()));
+        warn.setStroke(GraphViewSkin.toColor(p.obligation()));
+        warn.setStrokeWidth(3);
+        return new Pane(ring, warn);
     }
 
     private static Node badgeSample(org.criuatlas.ui.plan.Verdict v) {

@@ -16,13 +16,22 @@ import java.util.Map;
  * pass over nodes and edges), so a tick in the plan panel repaints at once. Pure.
  */
 public final class GraphPaint {
-    public static final byte SELECTED = 1, IN_PLAN = 2, PLAN_ROOT = 4;
+    public static final byte SELECTED = 1, IN_PLAN = 2, PLAN_ROOT = 4,
+            /** The restore preview found something about this process (its pid in use, a file it holds...). */
+            CONFLICT = 8,
+            /** ... and it blocks the restore (else it only warns). */
+            CONFLICT_BLOCKS = 16;
     /** Edge decorations; verdicts are 1..4 in {@link Verdict} order. */
     public static final byte E_NONE = 0, E_FAIL = 1, E_OBLIGATION = 2, E_RESOLVED = 3, E_UNKNOWN = 4, E_INSIDE = 5,
-            E_SELECTED = 6;
+            E_SELECTED = 6,
+            /** A restore conflict on this socket (its path gone or taken): blocks / warns. */
+            E_CONFLICT = 7, E_CONFLICT_WARN = 8;
 
     /** A verdict marker for one crossing: placed on its edge, or on the inside node when no edge is drawn. */
     public record Badge(CrossingRow crossing, int edge, int node) {}
+
+    /** A restore conflict's caption on the graph: at a node, or at an edge's middle when {@code edge >= 0}. */
+    public record Tag(String text, boolean blocks, int node, int edge) {}
 
     public final byte[] nodeFlags;
     public final byte[] edgeMark;
@@ -36,9 +45,11 @@ public final class GraphPaint {
     public final boolean[] keep;
     /** Processes: what the plan says about their own objects (locks, SysV IPC, namespaces, sockets), one per line; null for none. */
     public final String[] nodePlan;
+    /** The restore preview's captions (empty without a preview). */
+    public final List<Tag> tags;
 
     private GraphPaint(byte[] nodeFlags, byte[] edgeMark, boolean planActive, boolean showMarks, List<Badge> badges,
-                       boolean[] keep, String[] nodePlan) {
+                       boolean[] keep, String[] nodePlan, List<Tag> tags) {
         this.nodeFlags = nodeFlags;
         this.edgeMark = edgeMark;
         this.planActive = planActive;
@@ -46,14 +57,29 @@ public final class GraphPaint {
         this.badges = List.copyOf(badges);
         this.keep = keep;
         this.nodePlan = nodePlan;
+        this.tags = List.copyOf(tags);
     }
 
     public static GraphPaint of(RenderGraph rg, SelectedItem sel, PlanOutcome plan, boolean showMarks) {
-        return of(rg, sel, plan, showMarks, false);
+        return of(rg, sel, plan, showMarks, false, RestoreMarks.NONE);
     }
 
     /** @param onlyBlocking with a plan: draw only what blocks it (see {@link BlockingFilter}) */
     public static GraphPaint of(RenderGraph rg, SelectedItem sel, PlanOutcome plan, boolean showMarks, boolean onlyBlocking) {
+        return of(rg, sel, plan, showMarks, onlyBlocking, RestoreMarks.NONE);
+    }
+
+    /** With the restore preview's conflicts marked on the processes and sockets they concern. */
+    public static GraphPaint of(RenderGraph rg, SelectedItem sel, PlanOutcome plan, boolean showMarks, RestoreMarks marks) {
+        return of(rg, sel, plan, showMarks, false, marks);
+    }
+
+    /**
+     * @param onlyBlocking with a plan: draw only what blocks it (see {@link BlockingFilter})
+     * @param marks        the restore preview's conflicts (image view), or {@link RestoreMarks#NONE}
+     */
+    public static GraphPaint of(RenderGraph rg, SelectedItem sel, PlanOutcome plan, boolean showMarks, boolean onlyBlocking,
+                                RestoreMarks marks) {
         byte[] nf = new byte[rg.nodeCount];
         byte[] em = new byte[rg.edgeCount];
         List<Badge> badges = new ArrayList<>();
@@ -104,7 +130,32 @@ public final class GraphPaint {
                 }
             }
         }
-        return new GraphPaint(nf, em, plan != null, showMarks, badges, keep, nodePlan);
+        List<Tag> tags = new ArrayList<>();
+        if (marks != null && !marks.isEmpty()) {
+            // sockets first: a caption shown on a socket's edge is not repeated at its holder
+            java.util.Set<String> onEdges = new java.util.HashSet<>();
+            java.util.Set<String> tagged = new java.util.HashSet<>();
+            for (int e = 0; e < rg.edgeCount; e++) {
+                if (rg.type[e] == RenderGraph.PARENT) continue;
+                String k = rg.key[e] != null && marks.keys().containsKey(rg.key[e]) ? rg.key[e]
+                        : rg.peerKey[e] != null && marks.keys().containsKey(rg.peerKey[e]) ? rg.peerKey[e] : null;
+                if (k == null) continue;
+                boolean blocks = marks.keys().get(k);
+                em[e] = blocks ? E_CONFLICT : E_CONFLICT_WARN;
+                List<String> words = marks.keyCaptions().getOrDefault(k, List.of());
+                onEdges.addAll(words);
+                if (tagged.add(k)) tags.add(new Tag(String.join("\n", words), blocks, -1, e));
+            }
+            for (var m : marks.pids().entrySet()) {
+                int i = rg.indexOf(m.getKey());
+                if (i < 0) continue;
+                nf[i] |= CONFLICT;
+                if (m.getValue()) nf[i] |= CONFLICT_BLOCKS;
+                List<String> words = marks.captions().getOrDefault(m.getKey(), List.of()).stream().filter(w -> !onEdges.contains(w)).toList();
+                if (!words.isEmpty()) tags.add(new Tag(String.join("\n", words), m.getValue(), i, -1));
+            }
+        }
+        return new GraphPaint(nf, em, plan != null, showMarks, badges, keep, nodePlan, tags);
     }
 
     static byte verdictMark(Verdict v) {

@@ -92,6 +92,11 @@ public final class GraphView extends Control {
         return getSkin() instanceof GraphViewSkin s && s.framePending();
     }
 
+    /** The restore preview's captions drawn now (empty without a preview). */
+    public java.util.List<String> conflictCaptions() {
+        return getSkin() instanceof GraphViewSkin s ? s.conflictCaptions() : java.util.List.of();
+    }
+
     /** Frames put on screen so far; for the benchmark. */
     public long framesPresented() {
         return getSkin() instanceof GraphViewSkin s ? s.framesPresented : 0;

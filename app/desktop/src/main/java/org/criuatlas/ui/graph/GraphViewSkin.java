@@ -57,6 +57,7 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
     private Node legend;
     private final List<Text> labelPool = new ArrayList<>();
     private final List<VerdictBadge> badges = new ArrayList<>();
+    private final ConflictTags conflictTags = new ConflictTags(overlay);
     /** One raster thread for all graph views: drawing never runs on the FX thread while panning. */
     private static final java.util.concurrent.ExecutorService RASTER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "atlas-raster");
@@ -613,7 +614,11 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
             b.relocate(bx - b.getPrefWidth() / 2, by - b.getPrefHeight() / 2);
             b.setVisible(true);
         }
+        conflictTags.update(g, paint, vp);
     }
+
+    /** The restore conflicts' captions on screen now. */
+    List<String> conflictCaptions() { return conflictTags.shown(); }
 
     static Color toColor(int argb) {
         return Color.rgb((argb >> 16) & 255, (argb >> 8) & 255, argb & 255);

@@ -133,6 +133,12 @@ public final class Rasterizer {
                 case GraphPaint.E_OBLIGATION -> line(q[0], q[1], q[2], q[3], pal.obligation(), 4, dash);
                 case GraphPaint.E_RESOLVED -> line(q[0], q[1], q[2], q[3], pal.resolved(), 3, dash);
                 case GraphPaint.E_UNKNOWN -> line(q[0], q[1], q[2], q[3], pal.unknown(), 3, dash);
+                // a restore conflict: wide, with a dashed core (a crossing's failure has a solid one)
+                case GraphPaint.E_CONFLICT, GraphPaint.E_CONFLICT_WARN -> {
+                    int cc = mark == GraphPaint.E_CONFLICT ? pal.fail() : pal.obligation();
+                    line(q[0], q[1], q[2], q[3], cc, 6, dash);
+                    line(q[0], q[1], q[2], q[3], pal.background(), 2, new int[]{6, 4});
+                }
                 default -> line(q[0], q[1], q[2], q[3], pal.selected(), 3, dash);
             }
             int c = switch (mark) {
@@ -140,6 +146,8 @@ public final class Rasterizer {
                 case GraphPaint.E_OBLIGATION -> pal.obligation();
                 case GraphPaint.E_RESOLVED -> pal.resolved();
                 case GraphPaint.E_UNKNOWN -> pal.unknown();
+                case GraphPaint.E_CONFLICT -> pal.fail();
+                case GraphPaint.E_CONFLICT_WARN -> pal.obligation();
                 default -> pal.selected();
             };
             if (t == RenderGraph.PIPE) arrow(q[0], q[1], q[2], q[3], radius + 2, c, 10);
@@ -187,6 +195,11 @@ public final class Rasterizer {
             if (paint.showMarks && g.appeared[i]) {
                 ring(cx, cy, radius + 3, pal.appeared());
                 ring(cx, cy, radius + 4, pal.appeared());
+            }
+            if ((f & GraphPaint.CONFLICT) != 0) {
+                // a restore conflict: a thick ring in the failure (blocks) or the obligation (warns) colour, with a gap
+                int cc = (f & GraphPaint.CONFLICT_BLOCKS) != 0 ? pal.fail() : pal.obligation();
+                for (int r = radius + 5; r <= radius + 8; r++) ring(cx, cy, r, cc);
             }
             if ((f & GraphPaint.SELECTED) != 0) {
                 ring(cx, cy, radius + 3, pal.selected());

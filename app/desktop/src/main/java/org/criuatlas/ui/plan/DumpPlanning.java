@@ -20,6 +20,15 @@ public interface DumpPlanning {
     PlanOutcome plan(IpcGraph graph, int rootPid, Map<String, List<Choice>> choices);
 
     /**
+     * The plan with options for the objects besides the ticks (a container's checkpoint: what podman and
+     * runc pass to CRIU whatever is ticked); planners without them plan with the ticks alone.
+     */
+    default PlanOutcome plan(IpcGraph graph, int rootPid, Map<String, List<Choice>> choices,
+                             org.criuatlas.plan.Decisions.ObjectOptions objects) {
+        return plan(graph, rootPid, choices);
+    }
+
+    /**
      * "Make it dumpable": the cheapest sets of changes (a higher root, ticks) that make the plan of
      * {@code rootPid} with {@code choices} succeed, cheapest at restore first; empty when none is
      * found or the planner offers no search. Pure, any thread.

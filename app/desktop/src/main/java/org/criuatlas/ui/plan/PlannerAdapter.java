@@ -40,7 +40,12 @@ public final class PlannerAdapter implements DumpPlanning {
 
     @Override
     public PlanOutcome plan(IpcGraph g, int rootPid, Map<String, List<Choice>> choices) {
-        Decisions d = decisions(choices);
+        return plan(g, rootPid, choices, Decisions.ObjectOptions.NONE);
+    }
+
+    @Override
+    public PlanOutcome plan(IpcGraph g, int rootPid, Map<String, List<Choice>> choices, Decisions.ObjectOptions objects) {
+        Decisions d = decisions(choices).withObjects(objects == null ? Decisions.ObjectOptions.NONE : objects);
         DumpPlan p = DumpPlanner.plan(g, rootPid, d);
         List<CrossingRow> out = new ArrayList<>(p.crossings().size());
         for (org.criuatlas.plan.Crossing c : p.crossings()) out.add(crossing(g, c, d));

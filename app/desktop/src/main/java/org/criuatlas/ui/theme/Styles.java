@@ -118,6 +118,12 @@ public final class Styles {
     public static final String ID_MENU_ADD = "menu-add-to-plan";
     public static final String ID_MENU_REMOVE = "menu-remove-from-plan";
     public static final String ID_MENU_FOCUS = "menu-focus-subtree";
+    public static final String ID_MENU_PLAN_CONTAINER = "menu-plan-container";
+    public static final String ID_MENU_CHECKPOINT_CONTAINER = "menu-checkpoint-container";
+    public static final String ID_MENU_RESTORE_CONTAINER = "menu-restore-container";
+    public static final String ID_PLAN_CONTAINER = "plan-container";
+    public static final String ID_PLAN_CONTAINER_ASSUMED = "plan-container-assumed";
+    public static final String ID_PLAN_CONTAINER_CHECKPOINT = "plan-container-checkpoint";
 
     /** An id made from an object key: {@code socket:[123]} gives {@code prefix-socket-123}. */
     public static String idFor(String prefix, String key) {

@@ -46,6 +46,9 @@ public final class ExplorerViewModel {
     private final ReadOnlyObjectWrapper<Inspection> inspection = new ReadOnlyObjectWrapper<>(this, "inspection", Inspection.EMPTY);
     private final ReadOnlyObjectWrapper<GraphDiff> diff = new ReadOnlyObjectWrapper<>(this, "diff", GraphDiff.NONE);
     private final BooleanProperty marksVisible = new SimpleBooleanProperty(this, "marksVisible", false);
+    /** An image view's restore conflicts on this machine (the restore board's preview), drawn on the graph. */
+    private final javafx.beans.property.ObjectProperty<org.criuatlas.ui.graph.RestoreMarks> restoreMarks =
+            new javafx.beans.property.SimpleObjectProperty<>(this, "restoreMarks", org.criuatlas.ui.graph.RestoreMarks.NONE);
     private final Set<Integer> gone = new HashSet<>();
     private final BooleanProperty holdRows = new SimpleBooleanProperty(this, "holdRows", false);
     private final BooleanProperty showKernelThreads = new SimpleBooleanProperty(this, "showKernelThreads", false);
@@ -116,6 +119,9 @@ public final class ExplorerViewModel {
 
     /** True while the appeared/vanished marks of the last refresh are shown. */
     public BooleanProperty marksVisibleProperty() { return marksVisible; }
+
+    /** The restore preview's conflicts drawn on this (image) view; {@code RestoreMarks.NONE} when none. */
+    public javafx.beans.property.ObjectProperty<org.criuatlas.ui.graph.RestoreMarks> restoreMarksProperty() { return restoreMarks; }
 
     public BooleanProperty showKernelThreadsProperty() { return showKernelThreads; }
 

@@ -8,6 +8,8 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.plan.DumpPlanner;
+import org.criuatlas.plan.container.ContainerCheckpoint;
+import org.criuatlas.plan.container.ContainerMonitor;
 import org.criuatlas.ui.plan.Choice;
 import org.criuatlas.ui.plan.CrossingRow;
 import org.criuatlas.ui.plan.DumpPlanning;
@@ -34,6 +36,9 @@ public final class PlanViewModel {
     private final ReadOnlyStringWrapper commandText = new ReadOnlyStringWrapper(this, "commandText", "");
     private final ReadOnlyStringWrapper verdictText = new ReadOnlyStringWrapper(this, "verdictText", "No plan: right-click a process and choose \"Plan dump of this subtree\"");
     private final ReadOnlyStringWrapper notice = new ReadOnlyStringWrapper(this, "notice", "");
+    /** The container whose checkpoint is planned (podman's options), null for a plain subtree. */
+    private final ReadOnlyObjectWrapper<ContainerCheckpoint> container = new ReadOnlyObjectWrapper<>(this, "container");
+    private final ReadOnlyStringWrapper containerAssumed = new ReadOnlyStringWrapper(this, "containerAssumed", "");
 
     public PlanViewModel(DumpPlanning planner) {
         this.planner = planner;
@@ -52,10 +57,54 @@ public final class PlanViewModel {
     /** A one-line message about the last intent that could not be done as asked. */
     public ReadOnlyStringProperty noticeProperty() { return notice.getReadOnlyProperty(); }
 
+    /** The container whose checkpoint is planned, null when the plan is a plain subtree's. */
+    public ReadOnlyObjectProperty<ContainerCheckpoint> containerProperty() { return container.getReadOnlyProperty(); }
+
+    /** The options podman and runc pass to CRIU that nobody ticked, one per line ("" without a container plan). */
+    public ReadOnlyStringProperty containerAssumedProperty() { return containerAssumed.getReadOnlyProperty(); }
+
+    /**
+     * Intent: plan the checkpoint of the container {@code pid} belongs to (its monitor or a process in it):
+     * the planner on the container's init with the options podman and runc pass to CRIU, the standard
+     * streams to the monitor ticked as handed in at restore (runc does that).
+     */
+    public void planContainer(int pid) {
+        ContainerMonitor c = graph == null ? null : ContainerMonitor.of(graph, pid).orElse(null);
+        if (c == null) {
+            notice.set("pid " + pid + " is not in a container this snapshot shows");
+            return;
+        }
+        if (c.initPid() < 0) {
+            notice.set("container " + c.name() + " has no running process to checkpoint");
+            return;
+        }
+        ContainerCheckpoint was = container.get();
+        boolean same = was != null && was.container().monitorPid() == c.monitorPid();
+        setContainer(new ContainerCheckpoint(c, same && was.leaveRunning(), same && was.tcpEstablished(), same && was.fileLocks()));
+    }
+
+    /** Intent: podman's options for the planned container checkpoint. */
+    public void setContainerOptions(boolean leaveRunning, boolean tcpEstablished, boolean fileLocks) {
+        ContainerCheckpoint c = container.get();
+        if (c == null) return;
+        setContainer(new ContainerCheckpoint(c.container(), leaveRunning, tcpEstablished, fileLocks));
+    }
+
+    private void setContainer(ContainerCheckpoint c) {
+        version++;
+        choices.clear();
+        for (String key : c.decisions(graph).inheritAtRestore()) choices.put(key, List.of(Choice.INHERIT_PIPE));
+        container.set(c);
+        rootPid.set(c.container().initPid());
+        notice.set("");
+        recompute();
+    }
+
     /** Intent: dump {@code pid} and everything below it. */
     public void planSubtree(int pid) {
         if (graph == null || graph.process(pid) == null) return;
         version++;
+        container.set(null);
         choices.clear();
         rootPid.set(pid);
         notice.set("");
@@ -82,6 +131,7 @@ public final class PlanViewModel {
 
     private void moveRoot(int newRoot) {
         version++;
+        container.set(null);
         if (newRoot != rootPid.get()) notice.set("The dump now starts at pid " + newRoot + ", the nearest common ancestor");
         rootPid.set(newRoot);
         recompute();
@@ -100,6 +150,7 @@ public final class PlanViewModel {
     /** Intent: forget the plan. */
     public void clear() {
         version++;
+        container.set(null);
         rootPid.set(-1);
         choices.clear();
         notice.set("");
@@ -166,6 +217,7 @@ public final class PlanViewModel {
             return;
         }
         version++;
+        container.set(null);
         choices.clear();
         choices.putAll(s.choices());
         notice.set(s.root() != rootPid.get() ? "The dump now starts at pid " + s.root() + " (suggested)" : "Suggestion applied");
@@ -196,10 +248,12 @@ public final class PlanViewModel {
         this.graph = g;
         if (rootPid.get() >= 0 && (g == null || g.process(rootPid.get()) == null)) {
             notice.set("pid " + rootPid.get() + " has exited: the plan was cleared");
+            container.set(null);
             rootPid.set(-1);
             choices.clear();
             version++;
-        } else if (prepared != null && asked != null && asked.version() == version && asked.rootPid() == rootPid.get()) {
+        } else if (prepared != null && asked != null && asked.version() == version && asked.rootPid() == rootPid.get()
+                && container.get() == null) {
             show(prepared);
             return;
         }
@@ -209,10 +263,23 @@ public final class PlanViewModel {
     private void recompute() {
         if (graph == null || rootPid.get() < 0) {
             outcome.set(null);
+            containerAssumed.set("");
             commandText.set("");
             verdictText.set("No plan: right-click a process and choose \"Plan dump of this subtree\"");
             return;
         }
+        ContainerCheckpoint c = container.get();
+        if (c != null) {
+            PlanOutcome o = planner.plan(graph, rootPid.get(), Map.copyOf(choices), c.objects(graph));
+            // before the outcome: the panel lists the assumed options when the outcome arrives
+            containerAssumed.set(String.join("\n", c.assumed(graph).stream().map(ContainerCheckpoint.Assumed::text).toList()));
+            outcome.set(o);
+            commandText.set(ContainerCheckpoint.shellLine(c.podmanCommand(java.nio.file.Path.of(c.container().name() + ".tar.zst")))
+                    + "\n# podman runs runc, which runs CRIU as: " + o.commandText());
+            verdictText.set("Container " + c.container().name() + ": " + o.verdictText());
+            return;
+        }
+        containerAssumed.set("");
         show(planner.plan(graph, rootPid.get(), Map.copyOf(choices)));
     }
 

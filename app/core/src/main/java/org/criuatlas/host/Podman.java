@@ -1,0 +1,233 @@
+package org.criuatlas.host;
+
+import org.criuatlas.bridge.criu.log.CriuDiagnoser;
+import org.criuatlas.bridge.criu.log.CriuDiagnosis;
+import org.criuatlas.bridge.criu.log.CriuLogLine;
+import org.criuatlas.bridge.criu.log.CriuLogParser;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs podman itself for a container checkpoint or restore, on this machine: each line it prints becomes a
+ * {@link HostEvent.Step} ("podman", line); cancel stops podman (SIGTERM, then SIGKILL after a grace
+ * period; what podman had finished stays done). On failure the reason is said in plain words from
+ * podman's error line and CRIU's own log, which podman's runtime (runc) leaves in the container's work
+ * folder ({@code --work-path DIR}: {@code DIR/dump.log}, {@code DIR/restore.log}) and names in its error.
+ * <p>
+ * podman runs with this process's environment plus {@code extraEnv} (e.g. {@code CONTAINERS_CONF} and
+ * {@code CONTAINERS_STORAGE_CONF} of a private configuration, as scripts/setup-podman.sh prints them).
+ */
+public final class Podman {
+    /** The podman to run: {@code CRIU_ATLAS_PODMAN} when set, else {@code podman} on PATH. */
+    public static final String ENV = "CRIU_ATLAS_PODMAN";
+    static final int KEEP_LINES = 400;
+    static final long LOG_LIMIT = 16L << 20;
+    private static final Pattern WORK_PATH = Pattern.compile("--work-path[ =](\\S+)");
+    private static final Pattern LOG_FILE = Pattern.compile("(/\\S+/(?:dump|restore)\\.log)");
+
+    private final String binary;
+    private final Map<String, String> extraEnv;
+
+    public Podman(String binary, Map<String, String> extraEnv) {
+        this.binary = Objects.requireNonNull(binary);
+        this.extraEnv = Map.copyOf(extraEnv == null ? Map.of() : extraEnv);
+    }
+
+    /** podman from {@link #ENV} or PATH, with this process's environment. */
+    public static Podman fromEnvironment() {
+        String b = System.getenv(ENV);
+        return new Podman(b == null || b.isBlank() ? "podman" : b, Map.of());
+    }
+
+    /** The full command line of {@code r}. */
+    public List<String> command(ContainerRequest r) {
+        List<String> c = new ArrayList<>();
+        c.add(binary);
+        c.addAll(r.arguments());
+        return c;
+    }
+
+    /** Starts podman for {@code r} on {@code work}; the handle's result never completes exceptionally. */
+    public HostOperation<ContainerOutcome> run(ContainerRequest r, Consumer<HostEvent> events, Executor work) {
+        CompletableFuture<ContainerOutcome> result = new CompletableFuture<>();
+        AtomicReference<Process> proc = new AtomicReference<>();
+        AtomicBoolean cancelled = new AtomicBoolean();
+        HostOperation<ContainerOutcome> op = new HostOperation<>(result, () -> {
+            cancelled.set(true);
+            Process p = proc.get();
+            if (p != null) p.destroy();
+        });
+        try {
+            work.execute(() -> {
+                try {
+                    result.complete(runNow(r, events, proc, cancelled));
+                } catch (RuntimeException e) {
+                    result.complete(new ContainerOutcome(ContainerOutcome.Kind.FAILED, line(r), -1, List.of(),
+                            "podman could not run: " + e.getMessage(), null, List.of(), null, -1));
+                }
+            });
+        } catch (RuntimeException e) {
+            result.complete(new ContainerOutcome(ContainerOutcome.Kind.FAILED, line(r), -1, List.of(),
+                    "podman could not start: " + e.getMessage(), null, List.of(), null, -1));
+        }
+        return op;
+    }
+
+    private String line(ContainerRequest r) {
+        return org.criuatlas.plan.container.ContainerCheckpoint.shellLine(command(r));
+    }
+
+    private ContainerOutcome runNow(ContainerRequest r, Consumer<HostEvent> events, AtomicReference<Process> proc,
+                                    AtomicBoolean cancelled) {
+        String cmdLine = line(r);
+        events.accept(new HostEvent.Step("start", cmdLine, Instant.now()));
+        if (cancelled.get()) return new ContainerOutcome(ContainerOutcome.Kind.CANCELLED, cmdLine, -1, List.of(), null, null, List.of(), null, -1);
+        Deque<String> kept = new ArrayDeque<>();
+        Process p;
+        try {
+            if (r instanceof ContainerRequest.Checkpoint c && c.archive().getParent() != null) Files.createDirectories(c.archive().getParent());
+            ProcessBuilder pb = new ProcessBuilder(command(r)).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().putAll(extraEnv);
+            p = pb.start();
+        } catch (IOException e) {
+            return new ContainerOutcome(ContainerOutcome.Kind.FAILED, cmdLine, -1, List.of(), "podman could not be started ("
+                    + e.getMessage() + "): is it installed? (scripts/setup-podman.sh, or " + ENV + ")", null, List.of(), null, -1);
+        }
+        proc.set(p);
+        if (cancelled.get()) p.destroy();
+        Thread reaper = new Thread(() -> {
+            // a podman that ignores SIGTERM is killed after a grace period
+            try {
+                while (!p.waitFor(1, TimeUnit.SECONDS)) {
+                    if (cancelled.get() && !p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "atlas-podman-reaper");
+        reaper.setDaemon(true);
+        reaper.start();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String l; (l = in.readLine()) != null; ) {
+                kept.addLast(l);
+                if (kept.size() > KEEP_LINES) kept.removeFirst();
+                events.accept(new HostEvent.Step("podman", l, Instant.now()));
+            }
+        } catch (IOException e) {
+            kept.addLast("(reading podman's output failed: " + e.getMessage() + ")");
+        }
+        int exit;
+        try {
+            exit = p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroy();
+            exit = -1;
+        }
+        List<String> out = List.copyOf(kept);
+        if (exit == 0) {
+            String last = out.stream().filter(s -> !s.isBlank()).reduce((a, b) -> b).orElse("").trim();
+            long bytes = -1;
+            if (r instanceof ContainerRequest.Checkpoint c) {
+                try {
+                    bytes = Files.size(c.archive());
+                } catch (IOException e) {
+                    // shown as unknown
+                }
+                last = c.archive().toString();
+            }
+            return new ContainerOutcome(ContainerOutcome.Kind.DONE, cmdLine, 0, out, null, null, List.of(), last, bytes);
+        }
+        if (cancelled.get()) {
+            return new ContainerOutcome(ContainerOutcome.Kind.CANCELLED, cmdLine, exit, out,
+                    "cancelled: podman was stopped (exit " + exit + ")", null, List.of(), null, -1);
+        }
+        Path log = criuLog(out, r instanceof ContainerRequest.Restore);
+        List<CriuLogLine> lines = List.of();
+        if (log != null) {
+            try {
+                if (Files.size(log) <= LOG_LIMIT) lines = CriuLogParser.parse(log);
+            } catch (IOException | RuntimeException e) {
+                // the reason then comes from podman's output alone
+            }
+        }
+        return new ContainerOutcome(ContainerOutcome.Kind.FAILED, cmdLine, exit, out, explain(out, lines, exit), log,
+                errorTail(lines), null, -1);
+    }
+
+    /** CRIU's log named in podman's output: a {@code …/dump.log} / {@code …/restore.log} path, else the runtime's work path's. */
+    static Path criuLog(List<String> output, boolean restore) {
+        Path found = null;
+        for (String l : output) {
+            Matcher m = LOG_FILE.matcher(l);
+            while (m.find()) found = Path.of(m.group(1));
+            Matcher w = WORK_PATH.matcher(l);
+            if (found == null && w.find()) {
+                Path p = Path.of(w.group(1).replaceAll("[\"'`),]+$", "")).resolve(restore ? "restore.log" : "dump.log");
+                if (Files.isRegularFile(p)) found = p;
+            }
+        }
+        return found != null && Files.isRegularFile(found) ? found : null;
+    }
+
+    /**
+     * Plain words: CRIU's diagnosis when its log says what went wrong, else its last error line, with
+     * podman's own error line (without its "Error: " and the runtime's long command).
+     */
+    static String explain(List<String> output, List<CriuLogLine> log, int exit) {
+        String podman = null;
+        for (String l : output) {
+            String t = l.trim();
+            if (t.startsWith("Error: ")) podman = t.substring(7);
+        }
+        if (podman == null) {
+            for (String l : output) if (!l.isBlank() && !l.contains("RLIMIT_NOFILE")) podman = l.trim();
+        }
+        if (podman != null) podman = podman.replaceAll("`[^`]*`", "the runtime").replaceAll("\\s+", " ");
+        if (podman != null && podman.length() > 300) podman = podman.substring(0, 300) + "\u2026";
+        String criu = null;
+        if (!log.isEmpty()) {
+            List<CriuDiagnosis> ds = CriuDiagnoser.diagnose(log, true);
+            if (!ds.isEmpty()) criu = ds.get(0).text();
+            else {
+                List<String> errs = errorTail(log);
+                if (!errs.isEmpty()) criu = "CRIU's log ends with: " + errs.get(errs.size() - 1);
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        if (criu != null) b.append(criu);
+        if (podman != null) b.append(b.length() > 0 ? " (podman: " : "podman: ").append(podman).append(criu != null ? ")" : "");
+        if (b.length() == 0) b.append("podman ended with status ").append(exit).append(" and said nothing");
+        return b.toString();
+    }
+
+    /** The log's error lines (the harmless RLIMIT_NOFILE one left out), the last eight. */
+    static List<String> errorTail(List<CriuLogLine> log) {
+        List<String> errs = new ArrayList<>();
+        for (CriuLogLine l : log) {
+            String raw = l.raw();
+            if (l.isError() && !raw.contains("RLIMIT_NOFILE")) errs.add(raw.trim());
+        }
+        return errs.size() > 8 ? List.copyOf(errs.subList(errs.size() - 8, errs.size())) : errs;
+    }
+}

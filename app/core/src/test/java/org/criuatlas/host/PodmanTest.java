@@ -1,0 +1,98 @@
+package org.criuatlas.host;
+
+import org.criuatlas.testing.PodmanSetup;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The host runs podman itself for a container checkpoint, and says why it failed in plain words: from
+ * podman's own error line (a container that does not exist), and from CRIU's dump log that runc leaves in
+ * the container's work folder (a busybox container holding a TCP connection to this test, checkpointed
+ * without --tcp-established). Real podman, runc and CRIU from scripts/setup-podman.sh.
+ */
+@Tag("criu")
+class PodmanTest {
+    @TempDir
+    Path tmp;
+
+    private static LocalHost host(ExecutorService pool) throws Exception {
+        return new LocalHost(LocalHost.Parts.real(pool), new Podman("podman", PodmanSetup.env()));
+    }
+
+    @Test
+    void aMissingContainerIsSaidInPodmansWords() throws Exception {
+        ExecutorService pool = Executors.newCachedThreadPool();
+        String name = "atlas-missing-" + ProcessHandle.current().pid();
+        List<HostEvent> events = new CopyOnWriteArrayList<>();
+        try (LocalHost h = host(pool)) {
+            ContainerOutcome o = h.container(new ContainerRequest.Checkpoint(name, tmp.resolve("a.tar.zst"), false, false, false),
+                    events::add).result().get(2, TimeUnit.MINUTES);
+            assertEquals(ContainerOutcome.Kind.FAILED, o.kind(), o.toString());
+            assertNotEquals(0, o.exit());
+            assertTrue(o.reason().startsWith("podman: ") && o.reason().contains(name), o.reason());
+            assertTrue(o.reason().contains("no such container"), o.reason());
+            assertEquals("podman container checkpoint --export " + tmp.resolve("a.tar.zst") + " " + name, o.command());
+            // podman's lines came as events, in order, after the command
+            assertTrue(events.get(0) instanceof HostEvent.Step s && s.name().equals("start"), events.toString());
+            assertTrue(events.stream().anyMatch(e -> e instanceof HostEvent.Step s && s.name().equals("podman")
+                    && s.detail().contains("no such container")), events.toString());
+            assertFalse(Files.exists(tmp.resolve("a.tar.zst")));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aConnectedTcpSocketFailsTheCheckpointWithCriusReason() throws Exception {
+        var env = PodmanSetup.env();
+        String name = "atlas-tcp-" + ProcessHandle.current().pid();
+        PodmanSetup.podman("rm", "-f", "-t", "0", name);
+        ExecutorService pool = Executors.newCachedThreadPool();
+        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getByName("0.0.0.0")); LocalHost h = host(pool)) {
+            // the container's gateway is this machine: the container connects back to the test's server
+            var run = PodmanSetup.podman("run", "-d", "--name", name, env.get("ATLAS_PODMAN_IMAGE"), "sh", "-c",
+                    "gw=$(ip route | awk '/default/ {print $3}'); sleep 100000 | nc $gw " + server.getLocalPort());
+            assertEquals(0, run.code(), run.out());
+            server.setSoTimeout(60_000);
+            try (Socket accepted = server.accept()) {
+                assertTrue(accepted.isConnected());
+                ContainerOutcome o = h.container(new ContainerRequest.Checkpoint(name, tmp.resolve("tcp.tar.zst"), false, false, false),
+                        e -> {}).result().get(3, TimeUnit.MINUTES);
+                assertEquals(ContainerOutcome.Kind.FAILED, o.kind(), o.toString());
+                // CRIU's own words, found in the dump.log runc left in the container's work folder
+                assertNotNull(o.criuLog(), "dump.log found from podman's output: " + o.output());
+                assertEquals("dump.log", o.criuLog().getFileName().toString());
+                String log = Files.readString(o.criuLog());
+                assertFalse(o.criuLogTail().isEmpty(), "CRIU's error lines: " + o);
+                for (String l : o.criuLogTail()) assertTrue(log.contains(l), l);
+                if (log.contains("Connected TCP socket")) {
+                    // CRIU >= 4.2 on this kernel (4.1.1 stops earlier on any inet socket: criu-on-this-machine.md)
+                    assertTrue(o.criuLogTail().stream().anyMatch(l -> l.contains("Connected TCP socket")), o.criuLogTail().toString());
+                    assertTrue(o.reason().startsWith("A process in the dump holds a connected TCP socket."), o.reason());
+                    assertTrue(o.reason().contains("--tcp-established"), o.reason());
+                }
+                assertTrue(o.reason().contains("(podman: "), "podman's own line follows: " + o.reason());
+                // CRIU gave up: the container still runs
+                var state = PodmanSetup.podman("inspect", "--format", "{{.State.Status}}", name);
+                assertEquals("running", state.out());
+            }
+        } finally {
+            PodmanSetup.podman("rm", "-f", "-t", "0", name);
+            pool.shutdownNow();
+        }
+    }
+}
