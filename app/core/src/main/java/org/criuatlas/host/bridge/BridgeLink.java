@@ -194,6 +194,7 @@ public final class BridgeLink implements AutoCloseable {
     /** What to say when the bridge's stream ended. */
     private String ended() {
         Integer exit = exitStatus();
+        if (exit != null && stderr != null) stderr.awaitEnd(2000);
         String err = stderr == null ? "" : stderr.text();
         if (hello == null) {
             if (exit != null && exit == 127 || err.contains("not found") || err.contains("No such file")) {
@@ -230,6 +231,7 @@ public final class BridgeLink implements AutoCloseable {
 
     private String said() {
         if (stderr == null) return "";
+        if (process != null && !process.isAlive()) stderr.awaitEnd(2000);
         String t = stderr.text().strip();
         return t.isEmpty() ? "" : ". It said: " + t;
     }
@@ -268,6 +270,7 @@ public final class BridgeLink implements AutoCloseable {
     /** The last few KiB of the bridge's stderr, read on its own thread (a full pipe would block the bridge). */
     private static final class StderrTail {
         private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        private final Thread reader;
 
         StderrTail(InputStream in) {
             Thread t = new Thread(() -> {
@@ -290,6 +293,20 @@ public final class BridgeLink implements AutoCloseable {
             }, "bridge-stderr");
             t.setDaemon(true);
             t.start();
+            reader = t;
+        }
+
+        /**
+         * Waits (up to {@code millis}) until all the bridge wrote to stderr is read: once it has ended,
+         * its last words may still be in the pipe (seen in CI: "ended before it answered" without the
+         * "Unmatched argument" line that says why).
+         */
+        void awaitEnd(long millis) {
+            try {
+                reader.join(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         String text() {
