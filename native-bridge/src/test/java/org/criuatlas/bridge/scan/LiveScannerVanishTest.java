@@ -1,14 +1,11 @@
 package org.criuatlas.bridge.scan;
 
-import org.criuatlas.bridge.criu.LibC;
 import org.criuatlas.model.IpcGraph;
 import org.criuatlas.model.ScanProblem;
 import org.criuatlas.testing.ScriptProcs;
-import org.criuatlas.testing.TestProcs;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -27,53 +24,11 @@ class LiveScannerVanishTest {
             while True: time.sleep(1)
             """;
 
-    /** The real /proc, which kills {@code victim} right after its stat was read. */
-    static final class KillAfterStat implements ProcFs {
-        final NativeProcFs real = new NativeProcFs();
-        final int victim;
-
-        KillAfterStat(int victim) { this.victim = victim; }
-
-        @Override public int[] pids() throws ProcError { return real.pids(); }
-
-        @Override public byte[] readProc(String name) throws ProcError { return real.readProc(name); }
-
-        @Override
-        public Dir open(int pid) throws ProcError {
-            Dir d = real.open(pid);
-            if (pid != victim) return d;
-            return new Dir() {
-                @Override
-                public byte[] read(String name) throws ProcError {
-                    byte[] b = d.read(name);
-                    if (name.equals("stat")) {
-                        LibC.kill(victim, LibC.SIGKILL);
-                        assertTrue(TestProcs.waitGone(victim, Duration.ofSeconds(10)), "the victim was reaped");
-                    }
-                    return b;
-                }
-                @Override public String readlink(String name) throws ProcError { return d.readlink(name); }
-                @Override public int[] fds() throws ProcError { return d.fds(); }
-                @Override public String fdLink(int fd) throws ProcError { return d.fdLink(fd); }
-                @Override public FileStat fdStat(int fd) throws ProcError { return d.fdStat(fd); }
-                @Override public byte[] fdinfo(int fd) throws ProcError { return d.fdinfo(fd); }
-                @Override public String socketProtocol(int fd) throws ProcError { return d.socketProtocol(fd); }
-                @Override public void close() { d.close(); }
-            };
-        }
-
-        @Override public void close() { real.close(); }
-    }
-
     @Test
     void aProcessThatExitsWhileItIsReadIsAProblem() throws Exception {
         try (ScriptProcs py = ScriptProcs.start(Path.of("target", "scan-tests"), "vanish", HOLDER)) {
             int victim = py.pid();
-            IpcGraph g;
-            try (LiveScanner scanner = new LiveScanner(() -> new KillAfterStat(victim), new NativeKernelObjects(),
-                    ProcSyscalls.geteuid(), 1, LiveScanner.ownNamespaces())) {
-                g = scanner.scan();
-            }
+            IpcGraph g = SeamScans.killingAfterStat(victim);
             assertNull(g.process(victim), "no half-read process");
             List<ScanProblem> about = g.problems().stream().filter(p -> p.pid() == victim).toList();
             assertEquals(1, about.size(), about.toString());

@@ -51,7 +51,8 @@ public final class SeamScans {
                 byte[] b = d.read(name);
                 if (name.equals("stat")) {
                     LibC.kill(victim, LibC.SIGKILL);
-                    if (!TestProcs.waitGone(victim, Duration.ofSeconds(10))) throw new IllegalStateException(victim + " was not reaped");
+                    // an Error, so no per-process catch in the scanner can turn a victim that was not reaped into a scan problem
+                    if (!TestProcs.waitGone(victim, Duration.ofSeconds(10))) throw new AssertionError("the victim " + victim + " was not reaped");
                 }
                 return b;
             }
