@@ -299,7 +299,10 @@ public final class CriuSession implements AutoCloseable {
             Instant replied = Instant.now();
 
             worker.awaitExit(Duration.ofSeconds(10));
-            if (follower != null) follower.finish(5000);
+            // every line before the result: the follower reads to the end of a finished file, which
+            // is quick, but on a loaded machine its (batch-scheduled) thread may wait its turn for
+            // seconds (a CI run under load 16 passed 5 s and lost the last lines)
+            if (follower != null) follower.finish(60_000);
             worker.awaitOutput(Duration.ofSeconds(2));
 
             if (reply == null) {

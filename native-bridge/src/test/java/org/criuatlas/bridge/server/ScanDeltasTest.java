@@ -38,7 +38,12 @@ class ScanDeltasTest {
                 IpcGraph b = s.scan();
                 ScanDeltas.Encoded next = tx.encode(b, true);
                 assertNull(next.full());
-                assertTrue(next.delta().length * 2 < first.full().length, next.delta().length + " vs " + first.full().length);
+                // a delta is about what changed: on a quiet machine one process, on a busy one (a parallel
+                // build) many; the bound grows with the share of processes that are new or differ
+                long differ = b.processes().values().stream().filter(q -> !q.equals(a.process(q.pid()))).count();
+                double share = (double) differ / Math.max(1, b.processes().size());
+                assertTrue(next.delta().length < first.full().length * (0.45 + share),
+                        next.delta().length + " vs " + first.full().length + " with " + differ + " of " + b.processes().size() + " processes new or changed");
                 IpcGraph got = rx.decode(next.full(), next.delta(), next.generation(), next.base());
                 assertEquals(GraphWire.of(b), GraphWire.of(got), "the delta gives exactly the new graph");
                 assertNotNull(got.process((int) p.pid()));

@@ -146,6 +146,10 @@ public final class DanglingEnds {
 
     private static List<Integer> drawnPids(List<Holder> hs, IntPredicate drawn) {
         if (hs.isEmpty()) return List.of();
+        if (hs.size() == 1) {
+            int only = hs.get(0).pid();
+            return drawn.test(only) ? List.of(only) : List.of();
+        }
         TreeSet<Integer> pids = new TreeSet<>();
         for (Holder h : hs) if (drawn.test(h.pid())) pids.add(h.pid());
         return List.copyOf(pids);

@@ -67,6 +67,8 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
     /** Used only on the raster thread, between submit and present. */
     private final Rasterizer rasterRasterizer = new Rasterizer();
     private int[] rasterPixels = new int[0];
+    /** What {@link #rasterPixels} holds now (raster thread only): a pan by whole pixels moves it instead of drawing anew. */
+    private PanBlit.Drawn rasterDrawn;
     /** Used only on the FX thread (redrawNow). */
     private final Rasterizer fxRasterizer = new Rasterizer();
     private int[] fxPixels = new int[0];
@@ -463,10 +465,15 @@ public final class GraphViewSkin extends SkinBase<GraphView> {
             List<LabelPlacer.Placed> labels;
             int[] px;
             try {
-                px = rasterPixels.length >= f.w * f.h ? rasterPixels : (rasterPixels = new int[f.w * f.h]);
+                if (rasterPixels.length < f.w * f.h) {
+                    rasterPixels = new int[f.w * f.h];
+                    rasterDrawn = null;
+                }
+                px = rasterPixels;
                 labels = LabelPlacer.place(f.g, f.paint, f.vp, f.w, f.h, charWidth, lineHeight, f.ov);
-                rasterRasterizer.draw(px, f.w, f.h, f.g, f.paint, f.vp, f.pal, labels, f.ov, f.wx, f.wy);
+                rasterDrawn = PanBlit.frame(rasterRasterizer, px, rasterDrawn, f.g, f.paint, f.vp, f.pal, labels, f.ov, f.w, f.h, f.wx, f.wy);
             } catch (RuntimeException e) {
+                rasterDrawn = null;
                 javafx.application.Platform.runLater(() -> presented(f));
                 throw e;
             }

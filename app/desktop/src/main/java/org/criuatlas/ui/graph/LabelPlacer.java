@@ -190,7 +190,8 @@ public final class LabelPlacer {
         private static final int CELL = 32;
         private final Map<Long, List<double[]>> cells = new HashMap<>();
 
-        private static long cell(int cx, int cy) { return ((long) cx << 32) ^ (cy & 0xFFFFFFFFL); }
+        /** Not {@code cx << 32 ^ cy}: a Long hashes as high XOR low half, which would put a screen's cells in a few dozen buckets. */
+        private static long cell(int cx, int cy) { return cx * 1_000_003L + cy; }
 
         boolean free(double x, double y, double w, double h) {
             for (int cx = (int) Math.floor(x / CELL); cx <= (int) Math.floor((x + w) / CELL); cx++) {

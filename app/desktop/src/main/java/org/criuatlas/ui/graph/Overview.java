@@ -133,7 +133,8 @@ public final class Overview {
                 if (k != null) inner[k]++;
                 continue;
             }
-            long key = ((long) Math.min(ra, rb) << 32) | Math.max(ra, rb);
+            // min * n + max, not min << 32 | max: a Long hashes as high XOR low half (collisions for small indices)
+            long key = (long) Math.min(ra, rb) * g.nodeCount + Math.max(ra, rb);
             int[] c = bundles.computeIfAbsent(key, x -> new int[2]);
             c[0]++;
             c[1] |= 1 << g.type[e];
@@ -141,8 +142,8 @@ public final class Overview {
         int m = bundles.size(), k = 0;
         int[] ba = new int[m], bb = new int[m], bc = new int[m], bt = new int[m];
         for (Map.Entry<Long, int[]> e : bundles.entrySet()) {
-            ba[k] = (int) (e.getKey() >>> 32);
-            bb[k] = (int) (e.getKey() & 0xFFFFFFFFL);
+            ba[k] = (int) (e.getKey() / g.nodeCount);
+            bb[k] = (int) (e.getKey() % g.nodeCount);
             bc[k] = e.getValue()[0];
             bt[k] = e.getValue()[1];
             k++;

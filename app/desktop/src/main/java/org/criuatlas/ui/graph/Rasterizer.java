@@ -19,6 +19,13 @@ public final class Rasterizer {
     private int[] px = new int[0];
     private int w;
     private int h;
+    /**
+     * The rectangle being drawn, [clipX0, clipX1) x [clipY0, clipY1): the whole image, or one strip
+     * of it when a pan reuses the previous frame ({@link PanBlit}). Every pixel write checks it, and
+     * a primitive draws the same pixels whatever the clip, so strips meet the reused pixels
+     * without seams.
+     */
+    private int clipX0, clipY0, clipX1, clipY1;
 
     /** Stroke patterns (on, off in pixels), by edge type; null = solid. */
     private static final int[][] DASH = {
@@ -48,19 +55,33 @@ public final class Rasterizer {
      */
     public void draw(int[] target, int width, int height, RenderGraph g, GraphPaint paint, Viewport vp, Palette pal,
                      List<LabelPlacer.Placed> labels, Overview ov, float[] wx, float[] wy) {
+        drawRegion(target, width, height, 0, 0, width, height, g, paint, vp, pal, labels, ov, wx, wy);
+    }
+
+    /** Draws only the pixels of [x0, x1) x [y0, y1) (clipped to the image); the rest of {@code target} is left as it is. */
+    void drawRegion(int[] target, int width, int height, int rx0, int ry0, int rx1, int ry1, RenderGraph g, GraphPaint paint,
+                    Viewport vp, Palette pal, List<LabelPlacer.Placed> labels, Overview ov, float[] wx, float[] wy) {
         this.px = target;
         this.w = width;
         this.h = height;
-        Arrays.fill(px, 0, w * h, pal.background());
+        clipX0 = Math.max(0, rx0);
+        clipY0 = Math.max(0, ry0);
+        clipX1 = Math.min(width, rx1);
+        clipY1 = Math.min(height, ry1);
+        if (clipX0 >= clipX1 || clipY0 >= clipY1) return;
+        fillRect(clipX0, clipY0, clipX1 - clipX0, clipY1 - clipY0, pal.background());
         double s = vp.scale();
         int n = g.nodeCount;
         // screen coordinates once per frame
-        float[] sx = new float[n];
-        float[] sy = new float[n];
+        // on a grid of 1/1024 pixel: a pan by whole pixels moves every point by exactly that much, so
+        // every primitive draws the same pixels moved (see PanBlit); unrounded, a point a hair off a
+        // pixel boundary could land on either side of it after the pan
+        double[] sx = new double[n];
+        double[] sy = new double[n];
         float[] gx = wx != null ? wx : g.x, gy = wy != null ? wy : g.y;
         for (int i = 0; i < n; i++) {
-            sx[i] = (float) (gx[i] * s + vp.tx());
-            sy[i] = (float) (gy[i] * s + vp.ty());
+            sx[i] = grid(gx[i] * s + vp.tx());
+            sy[i] = grid(gy[i] * s + vp.ty());
         }
         int radius = nodeRadius(s);
         boolean plan = paint.planActive;
@@ -72,7 +93,7 @@ public final class Rasterizer {
             int x1 = (int) Math.ceil(g.boxX1[root] * s + vp.tx()) + radius + 4, y1 = (int) Math.ceil(g.boxY1[root] * s + vp.ty()) + radius + 4;
             if (x1 - x0 < 18) { int c = (x0 + x1) / 2; x0 = c - 9; x1 = c + 9; }
             if (y1 - y0 < 18) { int c = (y0 + y1) / 2; y0 = c - 9; y1 = c + 9; }
-            if (x1 < 0 || y1 < 0 || x0 > w || y0 > h) continue;
+            if (x1 < clipX0 || y1 < clipY0 || x0 > clipX1 || y0 > clipY1) continue;
             boolean inPlan = (paint.nodeFlags[root] & GraphPaint.IN_PLAN) != 0;
             fillRect(x0, y0, x1 - x0, y1 - y0, inPlan ? pal.planStroke() : pal.groupStroke());
             // a big group is a faint area (where it will open), a small one a solid block
@@ -106,7 +127,7 @@ public final class Rasterizer {
             if (!ov.shown(a) || !ov.shown(b)) continue;
             if (g.kind[a] == RenderGraph.GHOST || g.kind[b] == RenderGraph.GHOST) continue;
             byte t = g.type[e];
-            float[] q = ends(sx, sy, a, b, g.lane[e], laneGap);
+            double[] q = ends(sx, sy, a, b, g.lane[e], laneGap);
             int c = typeColour(t, pal);
             if (plan && mark != GraphPaint.E_INSIDE) c = pal.faded(c, 0.72);
             int lw = t == RenderGraph.PARENT ? 1 : s >= 0.5 ? 2 : 1;
@@ -123,7 +144,7 @@ public final class Rasterizer {
             if (!ov.shown(a) || !ov.shown(b)) continue;
             byte t = g.type[e];
             int[] dash = DASH[t];
-            float[] q = ends(sx, sy, a, b, g.lane[e], laneGap);
+            double[] q = ends(sx, sy, a, b, g.lane[e], laneGap);
             switch (mark) {
                 case GraphPaint.E_FAIL -> {
                     // a double stroke: wide red with a background core line
@@ -162,9 +183,9 @@ public final class Rasterizer {
         int[] inner = circleSpans(Math.max(0, radius - (radius >= 5 ? 2 : 1)));
         for (int i = 0; i < n; i++) {
             if (!ov.shown(i) || ov.isGroup(i)) continue;
-            int cx = Math.round(sx[i]);
-            int cy = Math.round(sy[i]);
-            if (cx < -radius - 4 || cy < -radius - 4 || cx > w + radius + 4 || cy > h + radius + 4) continue;
+            int cx = (int) Math.round(sx[i]);
+            int cy = (int) Math.round(sy[i]);
+            if (cx < clipX0 - radius - 10 || cy < clipY0 - radius - 10 || cx > clipX1 + radius + 10 || cy > clipY1 + radius + 10) continue;
             byte f = paint.nodeFlags[i];
             byte k = g.kind[i];
             if (k == RenderGraph.GHOST) {
@@ -229,6 +250,21 @@ public final class Rasterizer {
         return Math.max(3, Math.min(8, 10 * scale));
     }
 
+    /** {@link #ends(float[], float[], int, int, int, double)} in double, for the rasterizer. */
+    private static double[] ends(double[] sx, double[] sy, int a, int b, int lane, double gap) {
+        double x0 = sx[a], y0 = sy[a], x1 = sx[b], y1 = sy[b];
+        if (lane == 0) return new double[]{x0, y0, x1, y1};
+        double dx = x1 - x0, dy = y1 - y0, len = Math.hypot(dx, dy);
+        if (len < 1) return new double[]{x0, y0, x1, y1};
+        double ox = -dy / len * lane * gap, oy = dx / len * lane * gap;
+        return new double[]{grid(x0 + ox), grid(y0 + oy), grid(x1 + ox), grid(y1 + oy)};
+    }
+
+    /** A screen coordinate on the grid of 1/1024 pixel (exact in double, so whole-pixel moves are exact). */
+    private static double grid(double v) {
+        return Math.rint(v * 1024) / 1024;
+    }
+
     /** Screen end points of an edge, moved sideways by its lane so parallel edges stay apart. */
     public static float[] ends(float[] sx, float[] sy, int a, int b, int lane, double gap) {
         float x0 = sx[a], y0 = sy[a], x1 = sx[b], y1 = sy[b];
@@ -269,13 +305,18 @@ public final class Rasterizer {
         };
     }
 
-    /** A line of {@code width} pixels with a dash pattern, clipped to the image (Liang-Barsky). */
+    /**
+     * A line of {@code width} pixels with a dash pattern, clipped to the clip rectangle
+     * (Liang-Barsky). The pixels are stepped from the unclipped start in 32.32 fixed point, so the
+     * same line gives the same pixels whatever part of it is drawn (a strip after a pan meets the
+     * pixels it was shifted from), and the dash phase does not crawl while panning.
+     */
     void line(double x0, double y0, double x1, double y1, int colour, int width, int[] dash) {
         double dx = x1 - x0, dy = y1 - y0;
         double pad = width;
         double t0 = 0, t1 = 1;
         double[] p = {-dx, dx, -dy, dy};
-        double[] q = {x0 + pad, (w - 1 + pad) - x0, y0 + pad, (h - 1 + pad) - y0};
+        double[] q = {x0 - (clipX0 - pad), (clipX1 - 1 + pad) - x0, y0 - (clipY0 - pad), (clipY1 - 1 + pad) - y0};
         for (int i = 0; i < 4; i++) {
             if (p[i] == 0) {
                 if (q[i] < 0) return;
@@ -290,49 +331,48 @@ public final class Rasterizer {
                 }
             }
         }
-        double cx0 = x0 + t0 * dx, cy0 = y0 + t0 * dy, cx1 = x0 + t1 * dx, cy1 = y0 + t1 * dy;
         double adx = Math.abs(dx), ady = Math.abs(dy);
         boolean xMajor = adx >= ady;
-        // the dash phase continues from the unclipped start, so dashes do not crawl while panning
-        double phase = t0 * Math.max(adx, ady);
-        int steps = (int) Math.round(Math.max(Math.abs(cx1 - cx0), Math.abs(cy1 - cy0)));
+        long steps = Math.round(Math.max(adx, ady));
         if (steps == 0) {
-            plotThick((int) Math.round(cx0), (int) Math.round(cy0), width, xMajor, colour);
+            plotThick((int) Math.floor(x0 + 0.5), (int) Math.floor(y0 + 0.5), width, xMajor, colour);
             return;
         }
-        double sx = (cx1 - cx0) / steps, sy = (cy1 - cy0) / steps;
-        // 16.16 fixed point: one add and one shift per pixel instead of a Math.round (a third of the frame at 10k edges)
-        int fx = (int) Math.floor(cx0 * 65536 + 32768), fy = (int) Math.floor(cy0 * 65536 + 32768);
-        int dfx = (int) Math.round(sx * 65536), dfy = (int) Math.round(sy * 65536);
+        // the steps of the unclipped line that the clipped part covers (one more each side: the pixel test decides)
+        long first = Math.max(0, (long) Math.floor(t0 * steps) - 1), last = Math.min(steps, (long) Math.ceil(t1 * steps) + 1);
+        final double one = 4294967296.0; // 2^32
+        long dfx = Math.round(dx / steps * one), dfy = Math.round(dy / steps * one);
+        long fx = (long) Math.floor((x0 + 0.5) * one) + first * dfx, fy = (long) Math.floor((y0 + 0.5) * one) + first * dfy;
         // the dash state advances with the steps rather than being looked up per pixel
         int di = 0, left = Integer.MAX_VALUE;
         if (dash != null) {
             int period = 0;
             for (int d : dash) period += d;
-            int d = Math.floorMod((int) phase, period);
+            int d = (int) Math.floorMod(first, (long) period);
             while (d >= dash[di]) d -= dash[di++];
             left = dash[di] - d;
         }
         int half = (width - 1) / 2;
         int[] px = this.px;
-        int w = this.w, h = this.h;
-        for (int i = 0; i <= steps; i++, fx += dfx, fy += dfy) {
+        int w = this.w;
+        int cx0 = clipX0, cy0 = clipY0, cx1 = clipX1, cy1 = clipY1;
+        for (long i = first; i <= last; i++, fx += dfx, fy += dfy) {
             boolean draw = (di & 1) == 0;
             if (dash != null && --left == 0) {
                 di = di + 1 == dash.length ? 0 : di + 1;
                 left = dash[di];
             }
             if (!draw) continue;
-            int ix = fx >> 16, iy = fy >> 16;
+            int ix = (int) (fx >> 32), iy = (int) (fy >> 32);
             if (width == 1) {
-                if (ix >= 0 && iy >= 0 && ix < w && iy < h) px[iy * w + ix] = colour;
+                if (ix >= cx0 && iy >= cy0 && ix < cx1 && iy < cy1) px[iy * w + ix] = colour;
             } else if (xMajor) {
-                if (ix < 0 || ix >= w) continue;
-                int ya = Math.max(0, iy - half), yb = Math.min(h, iy + width - half);
+                if (ix < cx0 || ix >= cx1) continue;
+                int ya = Math.max(cy0, iy - half), yb = Math.min(cy1, iy + width - half);
                 for (int y = ya; y < yb; y++) px[y * w + ix] = colour;
             } else {
-                if (iy < 0 || iy >= h) continue;
-                int xa = Math.max(0, ix - half), xb = Math.min(w, ix + width - half);
+                if (iy < cy0 || iy >= cy1) continue;
+                int xa = Math.max(cx0, ix - half), xb = Math.min(cx1, ix + width - half);
                 int row = iy * w;
                 for (int x = xa; x < xb; x++) px[row + x] = colour;
             }
@@ -348,11 +388,11 @@ public final class Rasterizer {
     }
 
     private void set(int x, int y, int c) {
-        if (x >= 0 && y >= 0 && x < w && y < h) px[y * w + x] = c;
+        if (x >= clipX0 && y >= clipY0 && x < clipX1 && y < clipY1) px[y * w + x] = c;
     }
 
     void fillRect(int x, int y, int rw, int rh, int c) {
-        int xa = Math.max(0, x), ya = Math.max(0, y), xb = Math.min(w, x + rw), yb = Math.min(h, y + rh);
+        int xa = Math.max(clipX0, x), ya = Math.max(clipY0, y), xb = Math.min(clipX1, x + rw), yb = Math.min(clipY1, y + rh);
         for (int yy = ya; yy < yb; yy++) Arrays.fill(px, yy * w + xa, Math.max(yy * w + xa, yy * w + xb), c);
     }
 
@@ -371,9 +411,9 @@ public final class Rasterizer {
         int r = (span.length - 1) / 2;
         for (int dy = -r; dy <= r; dy++) {
             int y = cy + dy;
-            if (y < 0 || y >= h) continue;
+            if (y < clipY0 || y >= clipY1) continue;
             int hw = span[dy + r];
-            int xa = Math.max(0, cx - hw), xb = Math.min(w - 1, cx + hw);
+            int xa = Math.max(clipX0, cx - hw), xb = Math.min(clipX1 - 1, cx + hw);
             if (xa <= xb) Arrays.fill(px, y * w + xa, y * w + xb + 1, c);
         }
     }

@@ -149,10 +149,10 @@ public final class RenderGraph {
         name = new String[edgeCount];
         info = new String[edgeCount];
         lane = new byte[edgeCount];
-        Map<Long, Integer> perPair = new HashMap<>();
+        Map<Long, Integer> perPair = new HashMap<>(edgeCount * 2);
         for (int i = 0; i < edgeCount; i++) {
             Edge e0 = edges.get(i);
-            long pair = ((long) Math.min(e0.from, e0.to) << 32) | Math.max(e0.from, e0.to);
+            long pair = pairKey(e0.from, e0.to, nodeCount);
             int k = perPair.merge(pair, 1, Integer::sum) - 1;
             // 0, 1, -1, 2, -2, ... capped so a hundred edges between two processes stay near their line
             int l = Math.min(6, (k + 1) / 2) * (k % 2 == 1 ? 1 : -1);
@@ -208,16 +208,25 @@ public final class RenderGraph {
             boxX1[p] = Math.max(boxX1[p], boxX1[i]);
             boxY1[p] = Math.max(boxY1[p], boxY1[i]);
         }
-        java.util.Set<Long> pairs = new java.util.HashSet<>();
+        java.util.Set<Long> pairs = new java.util.HashSet<>(edgeCount * 2);
         for (int e = 0; e < edgeCount; e++) {
             if (type[e] == PARENT) continue;
             int a = from[e], b = to[e];
             if (a == b || isOutside(kind[a]) || isOutside(kind[b])) continue;
-            if (pairs.add(((long) Math.min(a, b) << 32) | Math.max(a, b))) {
+            if (pairs.add(pairKey(a, b, nodeCount))) {
                 peers[a]++;
                 peers[b]++;
             }
         }
+    }
+
+    /**
+     * One number per unordered pair of node indices. Not {@code min << 32 | max}: a Long hashes as
+     * its high half XOR its low half, so every pair of small indices would land in a few thousand
+     * buckets (measured: the hash maps treeified and took most of a refresh's preparation).
+     */
+    private static long pairKey(int a, int b, int nodeCount) {
+        return (long) Math.min(a, b) * nodeCount + Math.max(a, b);
     }
 
     public static final RenderGraph EMPTY = new RenderGraph(List.of(), List.of());

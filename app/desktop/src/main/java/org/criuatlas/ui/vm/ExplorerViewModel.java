@@ -36,6 +36,8 @@ import java.util.Set;
  */
 public final class ExplorerViewModel {
     private final ReadOnlyObjectWrapper<IpcGraph> graph = new ReadOnlyObjectWrapper<>(this, "graph");
+    /** What a search matches in the current snapshot, made as the search needs it. */
+    private SearchIndex searchIndex = SearchIndex.EMPTY;
     private final ReadOnlyObjectWrapper<RenderGraph> render = new ReadOnlyObjectWrapper<>(this, "render", RenderGraph.EMPTY);
     private final ObservableList<ProcessRow> rows = FXCollections.observableArrayList();
     // one wrapper: listeners on a fresh unmodifiable wrapper per call are weak and vanish with it at GC
@@ -79,7 +81,7 @@ public final class ExplorerViewModel {
     public ExplorerViewModel(PlanViewModel plan, ZoneId zone) {
         this.plan = plan;
         this.zone = zone;
-        search.addListener((o, a, b) -> visibleRows.setPredicate(r -> ProcessRows.matches(r, b)));
+        search.addListener((o, a, b) -> visibleRows.setPredicate(r -> ProcessRows.matches(r, searchIndex, b)));
         selection.addListener((o, a, b) -> inspection.set(Inspection.of(graph.get(), b)));
         // a plan on screen follows the basis (another CRIU, a calibration): planned again, not left on the old one
         criuBasis.addListener((o, a, b) -> {
@@ -276,6 +278,7 @@ public final class ExplorerViewModel {
     /** A prepared snapshot arrives (on the FX thread in the app). */
     public void apply(Prepared p) {
         graph.set(p.graph());
+        searchIndex = new SearchIndex(p.graph());
         updateRows(p.rows());
         diff.set(p.diff());
         marksVisible.set(!p.diff().isEmpty());

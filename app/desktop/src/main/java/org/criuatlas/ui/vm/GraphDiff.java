@@ -1,9 +1,12 @@
 package org.criuatlas.ui.vm;
 
 import org.criuatlas.model.IpcGraph;
+import org.criuatlas.model.ObjectKey;
 
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.LongConsumer;
 
 /**
  * What changed between two snapshots: processes and objects that appeared or vanished.
@@ -31,20 +34,17 @@ public record GraphDiff(Set<Integer> appearedPids, Set<Integer> vanishedPids, Se
         app.removeAll(before.processes().keySet());
         Set<Integer> van = new HashSet<>(before.processes().keySet());
         van.removeAll(after.processes().keySet());
-        Set<String> appK = keys(after);
-        Set<String> vanK = keys(before);
-        Set<String> common = new HashSet<>(appK);
-        common.retainAll(vanK);
-        appK.removeAll(common);
-        vanK.removeAll(common);
+        // by inode, per kind (the maps are keyed by it): a key string only for what changed
+        Set<String> appK = new HashSet<>(), vanK = new HashSet<>();
+        onlyIn(after.sockets(), before.sockets(), ino -> appK.add(ObjectKey.ofSocket(ino).text()));
+        onlyIn(before.sockets(), after.sockets(), ino -> vanK.add(ObjectKey.ofSocket(ino).text()));
+        onlyIn(after.pipes(), before.pipes(), ino -> appK.add(ObjectKey.ofPipe(ino).text()));
+        onlyIn(before.pipes(), after.pipes(), ino -> vanK.add(ObjectKey.ofPipe(ino).text()));
         return new GraphDiff(app, van, appK, vanK);
     }
 
-    private static Set<String> keys(IpcGraph g) {
-        Set<String> s = new HashSet<>();
-        g.sockets().values().forEach(x -> s.add(x.key()));
-        g.pipes().values().forEach(x -> s.add(x.key()));
-        return s;
+    private static void onlyIn(Map<Long, ?> a, Map<Long, ?> b, LongConsumer found) {
+        for (Long ino : a.keySet()) if (!b.containsKey(ino)) found.accept(ino);
     }
 
     public boolean isEmpty() {

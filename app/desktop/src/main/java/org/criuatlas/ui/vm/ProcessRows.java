@@ -48,11 +48,24 @@ public final class ProcessRows {
     static ProcessRow row(IpcGraph g, ProcessInfo p, int depth) {
         int sockets = 0;
         int pipes = 0;
+        long fds = 17;
+        for (FdInfo f : p.fds()) {
+            FdKind k = f.kind();
+            if (k == FdKind.SOCKET) sockets++;
+            else if (k == FdKind.PIPE || k == FdKind.FIFO) pipes++;
+            fds = fds * 31 + k.ordinal();
+            fds = fds * 1_000_003 + f.inode();
+            if (k == FdKind.REGULAR || k == FdKind.DIRECTORY || k == FdKind.TTY) fds = fds * 31 + java.util.Objects.hashCode(f.target());
+        }
+        return new ProcessRow(p.pid(), p.ppid(), depth, p.comm(), p.commandText(), p.uid(), sockets, pipes, fds);
+    }
+
+    /** What the search box matches for {@code p} in {@code g}, lower case: pid, command, socket and pipe inodes and keys, names, peers' names, paths. */
+    static String searchText(IpcGraph g, ProcessInfo p) {
         StringBuilder search = new StringBuilder();
         search.append(p.pid()).append(' ').append(p.comm()).append(' ').append(String.join(" ", p.cmdline()));
         for (FdInfo f : p.fds()) {
             if (f.kind() == FdKind.SOCKET) {
-                sockets++;
                 search.append(" socket:[").append(f.inode()).append("] ").append(f.inode());
                 UnixSocket s = g.socket(f.inode());
                 if (s != null) {
@@ -61,7 +74,6 @@ public final class ProcessRows {
                     if (peer != null && peer.name().isNamed()) search.append(' ').append(peer.name().display());
                 }
             } else if (f.kind() == FdKind.PIPE || f.kind() == FdKind.FIFO) {
-                pipes++;
                 search.append(" pipe:[").append(f.inode()).append("] ").append(f.inode());
                 Pipe pp = g.pipe(f.inode());
                 if (pp != null && pp.isFifo()) search.append(' ').append(pp.fifoPath());
@@ -69,20 +81,20 @@ public final class ProcessRows {
                 search.append(' ').append(f.target());
             }
         }
-        return new ProcessRow(p.pid(), p.ppid(), depth, p.comm(), p.commandText(), p.uid(), sockets, pipes,
-                search.toString().toLowerCase(Locale.ROOT));
+        return search.toString().toLowerCase(Locale.ROOT);
     }
 
     /**
      * Does {@code row} match the search text? Every word must match: a number matches the pid or an
      * inode exactly, other words match anywhere in the command, names and paths.
      */
-    public static boolean matches(ProcessRow row, String query) {
+    public static boolean matches(ProcessRow row, SearchIndex index, String query) {
         if (query == null || query.isBlank()) return true;
+        String text = index.text(row.pid());
         for (String w : query.toLowerCase(Locale.ROOT).trim().split("\\s+")) {
             if (w.chars().allMatch(Character::isDigit)) {
-                if (!(Integer.toString(row.pid()).equals(w) || containsWord(row.searchText(), w))) return false;
-            } else if (!row.searchText().contains(w)) {
+                if (!(Integer.toString(row.pid()).equals(w) || containsWord(text, w))) return false;
+            } else if (!text.contains(w)) {
                 return false;
             }
         }

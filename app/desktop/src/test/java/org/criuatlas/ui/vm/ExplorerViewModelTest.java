@@ -71,6 +71,40 @@ class ExplorerViewModelTest {
         assertEquals(4, vm.visibleRows().size());
     }
 
+    /**
+     * The same processes, 102 bound to {@code path}: same counts in every row. Made in another
+     * order for another path, so 102's socket has another inode, as a new socket of a real process has.
+     */
+    private static IpcGraph boundAt(String path) {
+        SyntheticGraphs.Builder b = new SyntheticGraphs.Builder(true);
+        b.process(1, 0, "init", "/sbin/init");
+        b.process(101, 1, "worker", "worker");
+        b.process(102, 1, "helper", "helper");
+        boolean first = path.contains("helper");
+        if (first) b.bound(102, SocketType.STREAM, path);
+        b.pair(101, 101, SocketType.STREAM, null);
+        if (!first) b.bound(102, SocketType.STREAM, path);
+        return b.build();
+    }
+
+    @Test
+    void aSearchInProgressFollowsARefreshThatChangesOnlyWhatARowDoesNotShow() {
+        // the row of 102 shows the same counts before and after: only its socket (inode, name) changed
+        World w = world(boundAt("/run/helper.sock"));
+        ExplorerViewModel vm = w.vm();
+        vm.searchProperty().set("/run/other.sock");
+        assertTrue(vm.visibleRows().isEmpty());
+        w.next().add(boundAt("/run/other.sock"));
+        w.next().remove(0);
+        w.refresh().refreshNow();
+        assertEquals(List.of(102), vm.visibleRows().stream().map(ProcessRow::pid).toList(), "the new socket's name is found");
+        vm.searchProperty().set("/run/helper.sock");
+        assertTrue(vm.visibleRows().isEmpty(), "the old name is not");
+        long ino = vm.getGraph().process(102).fds().get(0).inode();
+        vm.searchProperty().set(Long.toString(ino));
+        assertEquals(List.of(102), vm.visibleRows().stream().map(ProcessRow::pid).toList(), "nor is the new inode missed");
+    }
+
     @Test
     void selectionDrivesTheInspectorAndLinksJump() {
         World w = world(dangling(false));
