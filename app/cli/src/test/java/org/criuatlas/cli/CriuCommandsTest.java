@@ -3,6 +3,7 @@ package org.criuatlas.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.criuatlas.bridge.criu.LibC;
+import org.criuatlas.bridge.criu.UnixSockets;
 import org.criuatlas.testing.EchoPair;
 import org.criuatlas.testing.TestProcs;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,7 +80,7 @@ class CriuCommandsTest {
             assertTrue(TestProcs.waitGone(echo.pid, Duration.ofSeconds(10)));
             pair.closeOurs();
 
-            fresh = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+            fresh = UnixSockets.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
             Run bad = run("restore", "--images", images.toString(), "--inherit-fd", "socket[" + inside + "]");
             assertEquals(2, bad.exit(), "malformed --inherit-fd is a usage error");
             Run restore = run("restore", "--images", images.toString(), "--inherit-fd", fresh[1] + ":socket:[" + inside + "]", "--json");

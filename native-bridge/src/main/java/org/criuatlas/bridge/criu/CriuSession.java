@@ -274,7 +274,7 @@ public final class CriuSession implements AutoCloseable {
             }
             CriuRpc.criu_req req = RpcConversation.request(request, options, imagesFd, workFd, logName);
 
-            int[] sp = LibC.socketpair(LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC);
+            int[] sp = UnixSockets.socketpair(LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC);
             ours = sp[0];
             theirs = sp[1];
             TreeSet<Integer> taken = new TreeSet<>(handIn.keySet());
