@@ -1,12 +1,6 @@
 package org.criuatlas.bridge.criu;
 
-import org.criuatlas.bridge.criu.log.CriuDiagnoser;
-import org.criuatlas.bridge.criu.log.CriuDiagnosis;
-import org.criuatlas.bridge.criu.log.CriuLogLine;
-import org.criuatlas.bridge.criu.log.CriuLogParser;
 import org.criuatlas.bridge.criu.proto.CriuRpc;
-import org.criuatlas.bridge.images.CriuStats;
-import org.criuatlas.bridge.images.ImageFormatException;
 import org.criuatlas.bridge.proc.LiveProcesses;
 import org.criuatlas.bridge.proc.ProcStat;
 import org.criuatlas.bridge.trust.SafeFolders;
@@ -311,7 +305,12 @@ public final class CriuSession implements AutoCloseable {
                 throw new CriuException.WorkerDied(request.word, worker.describeExit(), worker.outputTail(),
                         follower != null ? follower.tail() : List.of());
             }
-            CriuResult res = toResult(reply, follower, worker, Duration.between(started, replied));
+            List<CriuEvent.Stage> st;
+            synchronized (stages) {
+                st = List.copyOf(stages);
+            }
+            CriuResult res = CriuReplies.result(request, options, tempDir == null, reply, follower, worker, st,
+                    Duration.between(started, replied));
             if (request == Request.DUMP && res.success())
                 Files.deleteIfExists(options.imagesDir().resolve(INCOMPLETE_MARKER));
             if (cancelRequested && !res.success()) {
@@ -348,42 +347,6 @@ public final class CriuSession implements AutoCloseable {
             stages.add(st);
         }
         emit(st);
-    }
-
-    private CriuResult toResult(CriuRpc.criu_resp r, CriuLogFollower follower, CriuWorker worker, Duration elapsed)
-            throws ImageFormatException {
-        boolean success = r.getSuccess();
-        Integer restoredPid = r.hasRestore() && r.getRestore().hasPid() ? r.getRestore().getPid() : null;
-        CriuVersion version = null;
-        if (r.hasVersion()) {
-            var v = r.getVersion();
-            version = new CriuVersion(v.getMajorNumber(), v.getMinorNumber(), v.getSublevel(), v.hasGitid() ? v.getGitid() : null);
-        }
-        CriuStats stats = null;
-        Path statsDir = options.workDir() != null ? options.workDir() : options.imagesDir();
-        if (statsDir != null && request == Request.DUMP)
-            stats = CriuStats.read(statsDir.resolve(CriuStats.DUMP_FILE)).orElse(null);
-        if (statsDir != null && request == Request.RESTORE)
-            stats = CriuStats.read(statsDir.resolve(CriuStats.RESTORE_FILE)).orElse(null);
-        List<CriuLogLine> lines = new ArrayList<>();
-        if (follower != null) lines.addAll(follower.linesForDiagnosis());
-        // Errors raised before criu opened its log go to its stderr: diagnose those too.
-        List<String> output = worker.outputTail();
-        int n = 0;
-        for (String s : output) lines.add(CriuLogParser.parseLine(--n, s));
-        List<CriuDiagnosis> diagnoses = CriuDiagnoser.diagnose(lines, !success);
-        Path logFile = null;
-        if (follower != null && tempDir == null) { // CHECK's temp dir is removed
-            Path dir = options.workDir() != null ? options.workDir() : options.imagesDir();
-            logFile = dir.resolve(options.logFile() != null ? options.logFile() : defaultLogFile(request));
-        }
-        List<CriuEvent.Stage> st;
-        synchronized (stages) {
-            st = List.copyOf(stages);
-        }
-        return new CriuResult(request.word, success, restoredPid, version, r.hasCrErrno() ? r.getCrErrno() : null,
-                r.hasCrErrmsg() ? r.getCrErrmsg().strip() : null, stats, diagnoses, st, logFile, output,
-                worker.describeExit(), elapsed);
     }
 
     private void emit(CriuEvent e) {
