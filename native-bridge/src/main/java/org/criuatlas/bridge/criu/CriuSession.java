@@ -142,9 +142,7 @@ public final class CriuSession implements AutoCloseable {
         try {
             return result.get();
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            cancel();
-            throw new CriuException.Cancelled(request.word, "interrupted");
+            throw interrupted();
         } catch (ExecutionException e) {
             throw unwrap(e);
         }
@@ -163,12 +161,17 @@ public final class CriuSession implements AutoCloseable {
             }
             throw new CriuException.Cancelled(request.word, "no reply within " + timeout.toSeconds() + " s");
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            cancel();
-            throw new CriuException.Cancelled(request.word, "interrupted");
+            throw interrupted();
         } catch (ExecutionException e) {
             throw unwrap(e);
         }
+    }
+
+    /** A wait for the result was interrupted: the thread stays interrupted and the request is cancelled. */
+    private CriuException interrupted() {
+        Thread.currentThread().interrupt();
+        cancel();
+        return new CriuException.Cancelled(request.word, "interrupted");
     }
 
     public CompletableFuture<CriuResult> future() {
