@@ -17,11 +17,7 @@ import javafx.scene.control.TabPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
-import javafx.scene.input.Clipboard;
-import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.ColumnConstraints;
-import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -118,7 +114,7 @@ final class RestoreBoardView extends BorderPane {
         copy.setId(COPY_CLI);
         copy.setMinWidth(Region.USE_PREF_SIZE);
         copy.setTooltip(new Tooltip("Copy the equivalent criu command line"));
-        copy.setOnAction(e -> copyText(model.commandLineProperty().get()));
+        copy.setOnAction(e -> BoardControls.copyText(model.commandLineProperty().get()));
         HBox cliBox = new HBox(6, cli, copy);
         HBox.setHgrow(cli, Priority.ALWAYS);
 
@@ -276,22 +272,6 @@ final class RestoreBoardView extends BorderPane {
         Label l = new Label(text);
         l.getStyleClass().add(Styles.TITLE);
         return l;
-    }
-
-    /** A grid of two columns: names as wide as they need, values taking the rest (and wrapping in it). */
-    static void nameAndValueColumns(GridPane grid) {
-        ColumnConstraints names = new ColumnConstraints();
-        names.setMinWidth(Region.USE_PREF_SIZE);
-        ColumnConstraints values = new ColumnConstraints();
-        values.setHgrow(Priority.ALWAYS);
-        values.setMinWidth(0);
-        grid.getColumnConstraints().addAll(names, values);
-    }
-
-    static void copyText(String s) {
-        ClipboardContent cc = new ClipboardContent();
-        cc.putString(s);
-        Clipboard.getSystemClipboard().setContent(cc);
     }
 
     private void rebuildRows() {

@@ -43,7 +43,7 @@ final class TrustPanel {
         reasons.setId(TRUST_REASONS);
         reasons.setHgap(12);
         reasons.setVgap(4);
-        RestoreBoardView.nameAndValueColumns(reasons);
+        BoardControls.nameAndValueColumns(reasons);
         Button anyway = new Button("Restore anyway");
         anyway.setId(TRUST_RESTORE_ANYWAY);
         anyway.setMinWidth(Region.USE_PREF_SIZE);

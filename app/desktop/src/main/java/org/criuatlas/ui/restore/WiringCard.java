@@ -144,7 +144,7 @@ final class WiringCard {
         GridPane details = new GridPane();
         details.setHgap(10);
         details.setVgap(6);
-        RestoreBoardView.nameAndValueColumns(details);
+        BoardControls.nameAndValueColumns(details);
         details.addRow(0, fieldName("Replacement"), replacement);
         details.addRow(1, fieldName("criu fd"), fdBox);
         details.addRow(2, fieldName("Other end"), destBox);
