@@ -3,6 +3,7 @@ package org.criuatlas.host;
 import org.criuatlas.bridge.criu.CriuException;
 import org.criuatlas.bridge.criu.CriuListener;
 import org.criuatlas.bridge.criu.CriuOptions;
+import org.criuatlas.bridge.criu.CriuRequest;
 import org.criuatlas.bridge.criu.CriuResult;
 import org.criuatlas.bridge.criu.CriuSession;
 import org.criuatlas.restore.RestoreEvent;
@@ -14,7 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -23,13 +26,24 @@ import java.util.function.Supplier;
  * runner's job) once it exists.
  */
 final class LocalCriuRuns {
-    private final LocalHost.Parts parts;
+    /** How long a stopped task may take to be woken after a dump gave up (the kernel wakes a dead tracer's tracees asynchronously). */
+    static final Duration SETTLE = Duration.ofMillis(1500);
+
+    private final Executor work;
+    private final Function<Path, DumpRunner> dumps;
+    private final TargetProbe probe;
     private final Supplier<Path> criu;
     private final Consumer<HostOperation<?>> track;
 
-    /** {@code criu}: the criu to run, null when there is none; {@code track}: told of every operation started. */
-    LocalCriuRuns(LocalHost.Parts parts, Supplier<Path> criu, Consumer<HostOperation<?>> track) {
-        this.parts = parts;
+    /**
+     * {@code work}, {@code dumps} and {@code probe} as in {@link LocalHost.Parts}; {@code criu}: the
+     * criu to run, null when there is none; {@code track}: told of every operation started.
+     */
+    LocalCriuRuns(Executor work, Function<Path, DumpRunner> dumps, TargetProbe probe, Supplier<Path> criu,
+                  Consumer<HostOperation<?>> track) {
+        this.work = work;
+        this.dumps = dumps;
+        this.probe = probe;
         this.criu = criu;
         this.track = track;
     }
@@ -44,7 +58,7 @@ final class LocalCriuRuns {
         HostOperation<DumpOutcome> op = job.operation(result);
         track.accept(op);
         try {
-            parts.work().execute(() -> {
+            work.execute(() -> {
                 try {
                     result.complete(runDump(job, request, ev));
                 } catch (Throwable t) {
@@ -69,7 +83,7 @@ final class LocalCriuRuns {
             return new DumpOutcome.FolderRefused(null, "Could not create the images folder: " + e.getMessage());
         }
         CriuOptions opts = req.options().withImagesDir(dir);
-        Path log = dir.resolve(opts.logFile() != null ? opts.logFile() : CriuSession.defaultLogFile(CriuSession.Request.DUMP));
+        Path log = dir.resolve(opts.logFile() != null ? opts.logFile() : CriuRequest.DUMP.defaultLogFile());
         ev.accept(new HostEvent.ImagesFolderReady(dir, log, Instant.now()));
 
         Path criu = this.criu.get();
@@ -81,7 +95,7 @@ final class LocalCriuRuns {
             if (criu == null) {
                 problem = "CRIU was not found on this machine (scripts/provision-criu.sh).";
             } else if (!job.cancelled()) {
-                DumpRunner.Running running = parts.dumps().apply(criu).start(opts, listener);
+                DumpRunner.Running running = dumps.apply(criu).start(opts, listener);
                 job.attach(running);
                 r = running.await();
             } else {
@@ -101,7 +115,7 @@ final class LocalCriuRuns {
 
         boolean success = r != null && r.success() && !cancelled;
         // never assumed: read /proc now (a success without leave-running ends the tree on purpose)
-        TargetState t = parts.probe().check(req.root(), req.processes(), success ? Duration.ZERO : LocalHost.SETTLE);
+        TargetState t = probe.check(req.root(), req.processes(), success ? Duration.ZERO : SETTLE);
         Path logFile = r != null && r.logFile() != null ? r.logFile() : log;
         if (cancelled) return new DumpOutcome.Cancelled(dir, logFile, t);
         if (problem != null) return new DumpOutcome.Broken(dir, logFile, problem, t);
@@ -128,7 +142,7 @@ final class LocalCriuRuns {
             return new HostOperation<>(CompletableFuture.completedFuture(
                     new RestoreResult.Failed("CRIU was not found on this machine (scripts/provision-criu.sh).", null)), () -> {});
         }
-        RestoreRunner runner = new RestoreRunner(criu, parts.work());
+        RestoreRunner runner = new RestoreRunner(criu, work);
         Consumer<RestoreEvent> forward = e -> {
             if (e instanceof RestoreEvent.Step s) ev.accept(new HostEvent.Step(s.name(), s.detail(), s.at()));
             else if (e instanceof RestoreEvent.Criu c) ev.accept(new HostEvent.Criu(c.event(), c.at()));
@@ -137,7 +151,7 @@ final class LocalCriuRuns {
         // the trust gate reads the file system: on the work executor, before criu is ever spawned
         CompletableFuture<RestoreGate.Verdict> gate = request.trustConfirmed()
                 ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.supplyAsync(() -> RestoreGate.check(request.plan().imagesDir()), parts.work());
+                : CompletableFuture.supplyAsync(() -> RestoreGate.check(request.plan().imagesDir()), work);
         CompletableFuture<RestoreResult> result = gate.thenCompose(verdict -> {
             if (verdict != null && !verdict.trusted()) {
                 ev.accept(new HostEvent.Step("trust", verdict.explain(), Instant.now()));

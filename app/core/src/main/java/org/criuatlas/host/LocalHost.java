@@ -38,7 +38,7 @@ import java.util.function.Supplier;
  */
 public final class LocalHost implements Host {
     /** How long a stopped task may take to be woken after a dump gave up (the kernel wakes a dead tracer's tracees asynchronously). */
-    public static final Duration SETTLE = Duration.ofMillis(1500);
+    public static final Duration SETTLE = LocalCriuRuns.SETTLE;
 
     /**
      * What this host is made of; tests replace criu and /proc with scripted stand-ins.
@@ -100,7 +100,7 @@ public final class LocalHost implements Host {
     public LocalHost(Parts parts, Podman podman) {
         this.parts = Objects.requireNonNull(parts);
         this.podman = Objects.requireNonNull(podman);
-        this.criuRuns = new LocalCriuRuns(parts, this::criu, this::track);
+        this.criuRuns = new LocalCriuRuns(parts.work(), parts.dumps(), parts.probe(), this::criu, this::track);
     }
 
     // ---- quick questions ---------------------------------------------------------------------
