@@ -1,6 +1,5 @@
 package org.criuatlas.bridge.criu;
 
-import org.criuatlas.bridge.criu.CriuSession.Request;
 import org.criuatlas.bridge.criu.log.CriuDiagnoser;
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.bridge.criu.log.CriuLogLine;
@@ -24,7 +23,7 @@ final class CriuReplies {
      * criu's own output, and the log file's path when it is kept ({@code logKept}: not CHECK's
      * temporary directory).
      */
-    static CriuResult result(Request request, CriuOptions options, boolean logKept, CriuRpc.criu_resp r,
+    static CriuResult result(CriuRequest request, CriuOptions options, boolean logKept, CriuRpc.criu_resp r,
                              CriuLogFollower follower, CriuWorker worker, List<CriuEvent.Stage> st, Duration elapsed)
             throws ImageFormatException {
         boolean success = r.getSuccess();
@@ -36,9 +35,9 @@ final class CriuReplies {
         }
         CriuStats stats = null;
         Path statsDir = options.workDir() != null ? options.workDir() : options.imagesDir();
-        if (statsDir != null && request == Request.DUMP)
+        if (statsDir != null && request == CriuRequest.DUMP)
             stats = CriuStats.read(statsDir.resolve(CriuStats.DUMP_FILE)).orElse(null);
-        if (statsDir != null && request == Request.RESTORE)
+        if (statsDir != null && request == CriuRequest.RESTORE)
             stats = CriuStats.read(statsDir.resolve(CriuStats.RESTORE_FILE)).orElse(null);
         List<CriuLogLine> lines = new ArrayList<>();
         if (follower != null) lines.addAll(follower.linesForDiagnosis());
@@ -50,7 +49,7 @@ final class CriuReplies {
         Path logFile = null;
         if (follower != null && logKept) { // CHECK's temp dir is removed
             Path dir = options.workDir() != null ? options.workDir() : options.imagesDir();
-            logFile = dir.resolve(options.logFile() != null ? options.logFile() : CriuSession.defaultLogFile(request));
+            logFile = dir.resolve(options.logFile() != null ? options.logFile() : request.defaultLogFile());
         }
         return new CriuResult(request.word, success, restoredPid, version, r.hasCrErrno() ? r.getCrErrno() : null,
                 r.hasCrErrmsg() ? r.getCrErrmsg().strip() : null, stats, diagnoses, st, logFile, output,

@@ -36,15 +36,8 @@ public final class CriuSession implements AutoCloseable {
     /** Written into an images dir while a dump runs; removed only when the dump succeeded. */
     public static final String INCOMPLETE_MARKER = ".criu-atlas-incomplete";
 
-    public enum Request {
-        VERSION("version"), CHECK("check"), FEATURE_CHECK("feature-check"), DUMP("dump"), RESTORE("restore");
-        final String word;
-        Request(String word) { this.word = word; }
-        public String word() { return word; }
-    }
-
     private final Path criu;
-    private final Request request;
+    private final CriuRequest request;
     private final CriuOptions options;
     private final Map<Integer, Integer> handIn;
     private final CriuListener listener;
@@ -60,7 +53,7 @@ public final class CriuSession implements AutoCloseable {
     private RpcConversation conversation; // guarded by control
     private Path tempDir;
 
-    private CriuSession(Path criu, Request request, CriuOptions options, Map<Integer, Integer> handIn, CriuListener listener) {
+    private CriuSession(Path criu, CriuRequest request, CriuOptions options, Map<Integer, Integer> handIn, CriuListener listener) {
         this.criu = criu;
         this.request = request;
         this.options = options == null ? CriuOptions.defaults() : options;
@@ -76,7 +69,7 @@ public final class CriuSession implements AutoCloseable {
      * @param handIn criu fd number → fd in this process to place there (for inherit-fd); the fds
      *               stay ours (criu gets copies) and must stay open until criu has started
      */
-    public static CriuSession start(Path criu, Request request, CriuOptions options, Map<Integer, Integer> handIn,
+    public static CriuSession start(Path criu, CriuRequest request, CriuOptions options, Map<Integer, Integer> handIn,
                                     CriuListener listener) {
         CriuSession s = new CriuSession(criu, request, options, handIn, listener);
         s.validate();
@@ -87,30 +80,30 @@ public final class CriuSession implements AutoCloseable {
     }
 
     public static CriuSession dump(Path criu, CriuOptions options, CriuListener listener) {
-        return start(criu, Request.DUMP, options, Map.of(), listener);
+        return start(criu, CriuRequest.DUMP, options, Map.of(), listener);
     }
 
     public static CriuSession restore(Path criu, CriuOptions options, Map<Integer, Integer> handIn, CriuListener listener) {
-        return start(criu, Request.RESTORE, options, handIn, listener);
+        return start(criu, CriuRequest.RESTORE, options, handIn, listener);
     }
 
     /** VERSION, blocking. */
     public static CriuResult version(Path criu) {
-        try (CriuSession s = start(criu, Request.VERSION, null, Map.of(), null)) {
+        try (CriuSession s = start(criu, CriuRequest.VERSION, null, Map.of(), null)) {
             return s.await(Duration.ofSeconds(30));
         }
     }
 
     /** CHECK with opts (CRIU ≤ 4.1.1 fails CHECK without them), blocking. */
     public static CriuResult check(Path criu, CriuListener listener) {
-        try (CriuSession s = start(criu, Request.CHECK, CriuOptions.defaults().withLogLevel(4), Map.of(), listener)) {
+        try (CriuSession s = start(criu, CriuRequest.CHECK, CriuOptions.defaults().withLogLevel(4), Map.of(), listener)) {
             return s.await(Duration.ofSeconds(60));
         }
     }
 
     /** FEATURE_CHECK asking for all three features, blocking. */
     public static CriuResult featureCheck(Path criu) {
-        try (CriuSession s = start(criu, Request.FEATURE_CHECK, null, Map.of(), null)) {
+        try (CriuSession s = start(criu, CriuRequest.FEATURE_CHECK, null, Map.of(), null)) {
             return s.await(Duration.ofSeconds(30));
         }
     }
@@ -129,11 +122,6 @@ public final class CriuSession implements AutoCloseable {
     /** True when {@code imagesDir} holds the mark of a dump that did not finish successfully. */
     public static boolean isIncomplete(Path imagesDir) {
         return Files.exists(imagesDir.resolve(INCOMPLETE_MARKER));
-    }
-
-    /** The log file name used when the options name none. */
-    public static String defaultLogFile(Request r) {
-        return r.word + ".log";
     }
 
     // ---- control -----------------------------------------------------------------------------
@@ -205,7 +193,7 @@ public final class CriuSession implements AutoCloseable {
         return workerPid;
     }
 
-    public Request request() {
+    public CriuRequest request() {
         return request;
     }
 
@@ -225,11 +213,11 @@ public final class CriuSession implements AutoCloseable {
     // ---- the session thread ------------------------------------------------------------------
 
     private void validate() {
-        if ((request == Request.DUMP || request == Request.RESTORE) && options.imagesDir() == null)
+        if ((request == CriuRequest.DUMP || request == CriuRequest.RESTORE) && options.imagesDir() == null)
             throw new IllegalArgumentException(request.word + " needs an images directory");
-        if (request == Request.DUMP && options.pid() <= 0)
+        if (request == CriuRequest.DUMP && options.pid() <= 0)
             throw new IllegalArgumentException("dump needs the pid of the tree's root");
-        if (request == Request.RESTORE && !Files.isDirectory(options.imagesDir()))
+        if (request == CriuRequest.RESTORE && !Files.isDirectory(options.imagesDir()))
             throw new IllegalArgumentException("no images directory at " + options.imagesDir());
         for (var e : handIn.entrySet()) {
             if (e.getKey() < 3) throw new IllegalArgumentException("criu fd " + e.getKey() + " is taken by criu's stdio; use 3 or more");
@@ -250,19 +238,19 @@ public final class CriuSession implements AutoCloseable {
         try {
             Path imagesDir = options.imagesDir();
             Path workDir = options.workDir();
-            if (request == Request.CHECK) {
+            if (request == CriuRequest.CHECK) {
                 tempDir = Files.createTempDirectory("criu-atlas-check");
                 imagesDir = tempDir;
             }
-            if (request == Request.DUMP) {
+            if (request == CriuRequest.DUMP) {
                 // new and 0700, or an existing folder of ours nobody else can write into; the marker never through a link
                 imagesDir = SafeFolders.prepareDumpFolder(imagesDir);
                 SafeFolders.writeMarker(imagesDir, INCOMPLETE_MARKER,
                         "A CRIU Atlas dump into this directory started at " + started + " and has not finished successfully.\n");
             }
             if (workDir != null) Files.createDirectories(workDir);
-            boolean needsOpts = request == Request.CHECK || request == Request.DUMP || request == Request.RESTORE;
-            String logName = options.logFile() != null ? options.logFile() : defaultLogFile(request);
+            boolean needsOpts = request == CriuRequest.CHECK || request == CriuRequest.DUMP || request == CriuRequest.RESTORE;
+            String logName = options.logFile() != null ? options.logFile() : request.defaultLogFile();
             if (needsOpts) {
                 imagesFd = LibC.openDirectory(imagesDir.toString());
                 if (workDir != null) workFd = LibC.openDirectory(workDir.toString());
@@ -283,7 +271,7 @@ public final class CriuSession implements AutoCloseable {
             LibC.close(theirs);
             theirs = -1;
             // criu freezes nothing before it has the request: the walk overlaps its start-up
-            if (request == Request.DUMP) recovery = FrozenTreeRecovery.snapshot(options.pid());
+            if (request == CriuRequest.DUMP) recovery = FrozenTreeRecovery.snapshot(options.pid());
 
             conv = new RpcConversation(ours, worker, this::stage);
             synchronized (control) {
@@ -300,7 +288,7 @@ public final class CriuSession implements AutoCloseable {
             worker.awaitOutput(Duration.ofSeconds(2));
 
             if (reply == null) {
-                if (request == Request.DUMP) {
+                if (request == CriuRequest.DUMP) {
                     released = recovery.release();
                     if (!released.isEmpty()) worker.note("criu-atlas: sent SIGCONT to tasks the killed dump left stopped: " + released);
                 }
@@ -314,7 +302,7 @@ public final class CriuSession implements AutoCloseable {
             }
             CriuResult res = CriuReplies.result(request, options, tempDir == null, reply, follower, worker, st,
                     Duration.between(started, replied));
-            if (request == Request.DUMP && res.success())
+            if (request == CriuRequest.DUMP && res.success())
                 Files.deleteIfExists(options.imagesDir().resolve(INCOMPLETE_MARKER));
             if (cancelRequested && !res.success()) {
                 emit(new CriuEvent.Finished(res, Instant.now()));
@@ -325,7 +313,7 @@ public final class CriuSession implements AutoCloseable {
         } catch (Throwable t) {
             if (worker != null && !worker.reaped()) {
                 worker.killAndReap();
-                if (request == Request.DUMP) released = recovery.release();
+                if (request == CriuRequest.DUMP) released = recovery.release();
             }
             // Stopping a worker makes its leftovers (a half-written stats file, a reset socket) fail to read:
             // that is still the cancel the caller asked for.

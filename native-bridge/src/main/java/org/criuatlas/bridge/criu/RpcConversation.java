@@ -36,7 +36,7 @@ final class RpcConversation implements AutoCloseable {
     }
 
     /** The request criu gets for {@code request} with {@code options} (dirs as our fds, the log by name). */
-    static CriuRpc.criu_req request(CriuSession.Request request, CriuOptions options, int imagesFd, int workFd, String logName) {
+    static CriuRpc.criu_req request(CriuRequest request, CriuOptions options, int imagesFd, int workFd, String logName) {
         CriuRpc.criu_req.Builder b = CriuRpc.criu_req.newBuilder();
         switch (request) {
             case VERSION -> b.setType(CriuRpc.criu_req_type.VERSION);
@@ -60,7 +60,7 @@ final class RpcConversation implements AutoCloseable {
                 if (options.linkRemap()) o.setLinkRemap(true);
                 if (options.ghostLimit() > 0) o.setGhostLimit((int) options.ghostLimit());
                 o.addAllExternal(options.external());
-                if (request == CriuSession.Request.DUMP) {
+                if (request == CriuRequest.DUMP) {
                     b.setType(CriuRpc.criu_req_type.DUMP);
                     o.setPid(options.pid());
                     if (options.leaveRunning()) o.setLeaveRunning(true);
