@@ -2,60 +2,23 @@ package org.criuatlas.model;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The edges {@link IpcGraph#edges()} derives from a snapshot: who is tied to whom, and through what. */
+/**
+ * The list {@link IpcGraph#edges()} fills, one kind of tie at a time: a parent and its child, the
+ * holders of two connected sockets, the writers and readers of a pipe, the processes sharing one
+ * object. Each pair of processes gets one edge per object; edges inside one process are left out.
+ */
 final class GraphEdges {
-    private GraphEdges() {}
+    private final List<GraphEdge> out = new ArrayList<>();
 
-    static List<GraphEdge> of(IpcGraph g) {
-        Map<Integer, ProcessInfo> processes = g.processes();
-        List<GraphEdge> out = new ArrayList<>();
-        for (ProcessInfo p : processes.values()) {
-            if (p.ppid() != 0 && processes.containsKey(p.ppid()) && p.ppid() != p.pid()) {
-                out.add(new GraphEdge(GraphEdge.Kind.PARENT_CHILD, p.ppid(), p.pid(), null, null));
-            }
-        }
-        for (UnixSocket s : g.sockets().values()) {
-            addShared(out, s.key(), s.holders());
-            UnixSocket peer = g.peerOf(s);
-            if (peer == null) continue;
-            // a mutual pair is emitted once, from its lower inode
-            if (peer.peer() == s.ino() && peer.ino() < s.ino()) continue;
-            addPeers(out, s.key(), s.holders(), peer.key(), peer.holders());
-        }
-        for (InetSocket s : g.inetSockets()) {
-            if (s.ino() == 0) continue;
-            addShared(out, s.key(), s.holders());
-            InetSocket peer = g.peerOf(s);
-            if (peer == null) continue;
-            if (peer.peer() == s.ino() && peer.ino() < s.ino()) continue;
-            addPeers(out, s.key(), s.holders(), peer.key(), peer.holders());
-        }
-        for (NetlinkSocket s : g.netlinkSockets().values()) addShared(out, s.key(), s.holders());
-        for (PacketSocket s : g.packetSockets().values()) addShared(out, s.key(), s.holders());
-        for (Pipe p : g.pipes().values()) {
-            addShared(out, p.key(), union(p.readers(), p.writers()));
-            Set<Long> seen = new TreeSet<>();
-            for (Holder w : p.writers()) {
-                for (Holder r : p.readers()) {
-                    if (w.pid() == r.pid()) continue;
-                    if (!seen.add(((long) w.pid() << 32) | r.pid())) continue;
-                    out.add(new GraphEdge(GraphEdge.Kind.PIPE, w.pid(), r.pid(), p.key(), p.key()));
-                }
-            }
-        }
-        for (SysvSharedMemory m : g.sysvShm()) {
-            List<Holder> hs = new ArrayList<>(m.attachedPids().size());
-            for (int pid : m.attachedPids()) hs.add(new Holder(pid, -1));
-            addShared(out, m.objectKey(), hs);
-        }
-        return out;
+    void parentChild(int parent, int child) {
+        out.add(new GraphEdge(GraphEdge.Kind.PARENT_CHILD, parent, child, null, null));
     }
 
-    private static void addPeers(List<GraphEdge> out, String key, List<Holder> holders, String peerKey, List<Holder> peerHolders) {
+    /** Every holder of one end to every holder of the other, in another process. */
+    void peers(String key, List<Holder> holders, String peerKey, List<Holder> peerHolders) {
         Set<Long> seen = new TreeSet<>();
         for (Holder a : holders) {
             for (Holder b : peerHolders) {
@@ -66,13 +29,28 @@ final class GraphEdges {
         }
     }
 
-    private static List<Holder> union(List<Holder> a, List<Holder> b) {
-        List<Holder> u = new ArrayList<>(a);
-        u.addAll(b);
-        return u;
+    /** The pipe as shared by all its ends, and from each writer to each reader in another process. */
+    void pipe(Pipe p) {
+        shared(p.key(), union(p.readers(), p.writers()));
+        Set<Long> seen = new TreeSet<>();
+        for (Holder w : p.writers()) {
+            for (Holder r : p.readers()) {
+                if (w.pid() == r.pid()) continue;
+                if (!seen.add(((long) w.pid() << 32) | r.pid())) continue;
+                out.add(new GraphEdge(GraphEdge.Kind.PIPE, w.pid(), r.pid(), p.key(), p.key()));
+            }
+        }
     }
 
-    private static void addShared(List<GraphEdge> out, String key, List<Holder> holders) {
+    /** The segment as shared by the processes attached to it. */
+    void sharedMemory(SysvSharedMemory m) {
+        List<Holder> hs = new ArrayList<>(m.attachedPids().size());
+        for (int pid : m.attachedPids()) hs.add(new Holder(pid, -1));
+        shared(m.objectKey(), hs);
+    }
+
+    /** From the lowest pid among the holders to each other pid holding the object. */
+    void shared(String key, List<Holder> holders) {
         if (holders.size() < 2) return;
         Set<Integer> pids = new TreeSet<>();
         for (Holder h : holders) pids.add(h.pid());
@@ -82,5 +60,15 @@ final class GraphEdges {
             if (first == null) first = pid;
             else out.add(new GraphEdge(GraphEdge.Kind.SHARED, first, pid, key, key));
         }
+    }
+
+    List<GraphEdge> list() {
+        return out;
+    }
+
+    private static List<Holder> union(List<Holder> a, List<Holder> b) {
+        List<Holder> u = new ArrayList<>(a);
+        u.addAll(b);
+        return u;
     }
 }

@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * netlink and packet sockets, pipes, file locks, SysV IPC and the mounts files live on. Built once
  * by a live scan or an image reader; every view and planner reads it, nobody changes it.
  *
- * <p>The derivations that need more than a loop live in their own classes: the edges
+ * <p>The derivations that need more than a loop live in their own classes: the kinds of edges
  * ({@link GraphEdges}), the inet peers ({@link InetPeers}) and the inode order ({@link InodeOrder}).
  */
 public final class IpcGraph {
@@ -302,7 +302,31 @@ public final class IpcGraph {
      * processes (any socket, a pipe, a SysV shared-memory segment). Edges inside one process are left out.
      */
     public List<GraphEdge> edges() {
-        return GraphEdges.of(this);
+        GraphEdges out = new GraphEdges();
+        for (ProcessInfo p : processes.values()) {
+            if (p.ppid() != 0 && processes.containsKey(p.ppid()) && p.ppid() != p.pid()) out.parentChild(p.ppid(), p.pid());
+        }
+        for (UnixSocket s : sockets.values()) {
+            out.shared(s.key(), s.holders());
+            UnixSocket peer = peerOf(s);
+            if (peer == null) continue;
+            // a mutual pair is emitted once, from its lower inode
+            if (peer.peer() == s.ino() && peer.ino() < s.ino()) continue;
+            out.peers(s.key(), s.holders(), peer.key(), peer.holders());
+        }
+        for (InetSocket s : inetSockets) {
+            if (s.ino() == 0) continue;
+            out.shared(s.key(), s.holders());
+            InetSocket peer = peerOf(s);
+            if (peer == null) continue;
+            if (peer.peer() == s.ino() && peer.ino() < s.ino()) continue;
+            out.peers(s.key(), s.holders(), peer.key(), peer.holders());
+        }
+        for (NetlinkSocket s : netlinkSockets.values()) out.shared(s.key(), s.holders());
+        for (PacketSocket s : packetSockets.values()) out.shared(s.key(), s.holders());
+        for (Pipe p : pipes.values()) out.pipe(p);
+        for (SysvSharedMemory m : sysvShm) out.sharedMemory(m);
+        return out.list();
     }
 
     /** Counts for status bars and logs. */
