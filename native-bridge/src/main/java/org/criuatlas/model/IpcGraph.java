@@ -12,16 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * One immutable snapshot of processes, their fds and every object between them: unix, inet,
  * netlink and packet sockets, pipes, file locks, SysV IPC and the mounts files live on. Built once
  * by a live scan or an image reader; every view and planner reads it, nobody changes it.
  *
- * <p>Over 400 lines because it is the one place that holds the snapshot and derives its edges,
- * remote endpoints and sessions; the derivations that need more than a loop live in their own
- * classes ({@link InetPeers}).
+ * <p>The derivations that need more than a loop live in their own classes: the kinds of edges
+ * ({@link GraphEdges}), the inet peers ({@link InetPeers}) and the inode order ({@link InodeOrder}).
  */
 public final class IpcGraph {
     /** Where a snapshot came from. */
@@ -69,15 +67,15 @@ public final class IpcGraph {
         Map<Integer, ProcessInfo> pm = new TreeMap<>();
         for (ProcessInfo p : b.processes) pm.put(p.pid(), p);
         this.processes = Collections.unmodifiableMap(pm);
-        this.sockets = byIno(b.unixSockets, UnixSocket::ino);
-        this.pipes = byIno(b.pipes, Pipe::ino);
-        this.inetSockets = inetInOrder(b.inetSockets);
+        this.sockets = InodeOrder.byIno(b.unixSockets, UnixSocket::ino);
+        this.pipes = InodeOrder.byIno(b.pipes, Pipe::ino);
+        this.inetSockets = InodeOrder.inetInOrder(b.inetSockets);
         List<InetSocket> inet = inetSockets;
         Map<Long, InetSocket> ib = new HashMap<>(inet.size() * 2);
         for (InetSocket s : inet) if (s.ino() != 0) ib.put(s.ino(), s);
         this.inetByIno = Collections.unmodifiableMap(ib);
-        this.netlinkSockets = byIno(b.netlinkSockets, NetlinkSocket::ino);
-        this.packetSockets = byIno(b.packetSockets, PacketSocket::ino);
+        this.netlinkSockets = InodeOrder.byIno(b.netlinkSockets, NetlinkSocket::ino);
+        this.packetSockets = InodeOrder.byIno(b.packetSockets, PacketSocket::ino);
         this.fileLocks = List.copyOf(b.fileLocks);
         this.sysvShm = List.copyOf(b.sysvShm);
         this.sysvSemaphores = List.copyOf(b.sysvSemaphores);
@@ -92,67 +90,6 @@ public final class IpcGraph {
         }
         ch.replaceAll((k, v) -> List.copyOf(v));
         this.children = ch;
-    }
-
-    private static final Comparator<InetSocket> NO_INODE_ORDER = Comparator.comparingLong(InetSocket::netNs)
-            .thenComparing(s -> s.local().display())
-            .thenComparing(s -> s.remote().display());
-
-    /** By inode; the inode-less ones (TIME-WAIT, not yet accepted) first, by namespace and endpoints. */
-    private static List<InetSocket> inetInOrder(Collection<InetSocket> all) {
-        List<InetSocket> noInode = new ArrayList<>();
-        List<InetSocket> rest = new ArrayList<>(all.size());
-        for (InetSocket s : all) (s.ino() == 0 ? noInode : rest).add(s);
-        noInode.sort(NO_INODE_ORDER);
-        long[] keys = new long[rest.size()];
-        for (int i = 0; i < keys.length; i++) keys[i] = rest.get(i).ino();
-        List<InetSocket> out = new ArrayList<>(all.size());
-        out.addAll(noInode);
-        for (int i : ascending(keys)) out.add(rest.get(i));
-        return List.copyOf(out);
-    }
-
-    /**
-     * By inode, iterating in inode order: sorted once, then a hash map that keeps that order (a
-     * TreeMap costs a tree insert per socket, and a scan has tens of thousands). The last of
-     * several items with the same inode wins, as with Map.put.
-     */
-    private static <T> Map<Long, T> byIno(Collection<T> items, java.util.function.ToLongFunction<T> ino) {
-        @SuppressWarnings("unchecked") T[] a = (T[]) items.toArray();
-        long[] keys = new long[a.length];
-        for (int i = 0; i < a.length; i++) keys[i] = ino.applyAsLong(a[i]);
-        Map<Long, T> m = new java.util.LinkedHashMap<>(Math.max(16, (int) (a.length / 0.75f) + 1));
-        for (int i : ascending(keys)) m.put(keys[i], a[i]);
-        return Collections.unmodifiableMap(m);
-    }
-
-    /**
-     * The indexes of {@code keys} in ascending key order, stable. Packs key and index into one long
-     * and sorts primitives when they fit (always, for inodes below 2^40 and fewer than 2^23 items):
-     * sorting boxed indexes with a comparator made the JIT recompile TimSort on every scan.
-     */
-    static int[] ascending(long[] keys) {
-        int n = keys.length;
-        int[] order = new int[n];
-        boolean sorted = true, packable = n < (1 << 23);
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-            if (i > 0 && keys[i - 1] > keys[i]) sorted = false;
-            if (keys[i] < 0 || keys[i] >= (1L << 40)) packable = false;
-        }
-        if (sorted) return order;
-        if (packable) {
-            long[] packed = new long[n];
-            for (int i = 0; i < n; i++) packed[i] = (keys[i] << 23) | i;
-            java.util.Arrays.sort(packed);
-            for (int i = 0; i < n; i++) order[i] = (int) (packed[i] & ((1 << 23) - 1));
-            return order;
-        }
-        Integer[] boxed = new Integer[n];
-        for (int i = 0; i < n; i++) boxed[i] = i;
-        java.util.Arrays.sort(boxed, (x, y) -> keys[x] != keys[y] ? Long.compare(keys[x], keys[y]) : Integer.compare(x, y));
-        for (int i = 0; i < n; i++) order[i] = boxed[i];
-        return order;
     }
 
     /** The snapshot as the first version of the model had it: processes, unix sockets and pipes. */
@@ -365,76 +302,31 @@ public final class IpcGraph {
      * processes (any socket, a pipe, a SysV shared-memory segment). Edges inside one process are left out.
      */
     public List<GraphEdge> edges() {
-        List<GraphEdge> out = new ArrayList<>();
+        GraphEdges out = new GraphEdges();
         for (ProcessInfo p : processes.values()) {
-            if (p.ppid() != 0 && processes.containsKey(p.ppid()) && p.ppid() != p.pid()) {
-                out.add(new GraphEdge(GraphEdge.Kind.PARENT_CHILD, p.ppid(), p.pid(), null, null));
-            }
+            if (p.ppid() != 0 && processes.containsKey(p.ppid()) && p.ppid() != p.pid()) out.parentChild(p.ppid(), p.pid());
         }
         for (UnixSocket s : sockets.values()) {
-            addShared(out, s.key(), s.holders());
+            out.shared(s.key(), s.holders());
             UnixSocket peer = peerOf(s);
             if (peer == null) continue;
             // a mutual pair is emitted once, from its lower inode
             if (peer.peer() == s.ino() && peer.ino() < s.ino()) continue;
-            addPeers(out, s.key(), s.holders(), peer.key(), peer.holders());
+            out.peers(s.key(), s.holders(), peer.key(), peer.holders());
         }
         for (InetSocket s : inetSockets) {
             if (s.ino() == 0) continue;
-            addShared(out, s.key(), s.holders());
+            out.shared(s.key(), s.holders());
             InetSocket peer = peerOf(s);
             if (peer == null) continue;
             if (peer.peer() == s.ino() && peer.ino() < s.ino()) continue;
-            addPeers(out, s.key(), s.holders(), peer.key(), peer.holders());
+            out.peers(s.key(), s.holders(), peer.key(), peer.holders());
         }
-        for (NetlinkSocket s : netlinkSockets.values()) addShared(out, s.key(), s.holders());
-        for (PacketSocket s : packetSockets.values()) addShared(out, s.key(), s.holders());
-        for (Pipe p : pipes.values()) {
-            addShared(out, p.key(), union(p.readers(), p.writers()));
-            Set<Long> seen = new TreeSet<>();
-            for (Holder w : p.writers()) {
-                for (Holder r : p.readers()) {
-                    if (w.pid() == r.pid()) continue;
-                    if (!seen.add(((long) w.pid() << 32) | r.pid())) continue;
-                    out.add(new GraphEdge(GraphEdge.Kind.PIPE, w.pid(), r.pid(), p.key(), p.key()));
-                }
-            }
-        }
-        for (SysvSharedMemory m : sysvShm) {
-            List<Holder> hs = new ArrayList<>(m.attachedPids().size());
-            for (int pid : m.attachedPids()) hs.add(new Holder(pid, -1));
-            addShared(out, m.objectKey(), hs);
-        }
-        return out;
-    }
-
-    private static void addPeers(List<GraphEdge> out, String key, List<Holder> holders, String peerKey, List<Holder> peerHolders) {
-        Set<Long> seen = new TreeSet<>();
-        for (Holder a : holders) {
-            for (Holder b : peerHolders) {
-                if (a.pid() == b.pid()) continue;
-                if (!seen.add(((long) a.pid() << 32) | b.pid())) continue;
-                out.add(new GraphEdge(GraphEdge.Kind.SOCKET_PEER, a.pid(), b.pid(), key, peerKey));
-            }
-        }
-    }
-
-    private static List<Holder> union(List<Holder> a, List<Holder> b) {
-        List<Holder> u = new ArrayList<>(a);
-        u.addAll(b);
-        return u;
-    }
-
-    private static void addShared(List<GraphEdge> out, String key, List<Holder> holders) {
-        if (holders.size() < 2) return;
-        Set<Integer> pids = new TreeSet<>();
-        for (Holder h : holders) pids.add(h.pid());
-        if (pids.size() < 2) return;
-        Integer first = null;
-        for (int pid : pids) {
-            if (first == null) first = pid;
-            else out.add(new GraphEdge(GraphEdge.Kind.SHARED, first, pid, key, key));
-        }
+        for (NetlinkSocket s : netlinkSockets.values()) out.shared(s.key(), s.holders());
+        for (PacketSocket s : packetSockets.values()) out.shared(s.key(), s.holders());
+        for (Pipe p : pipes.values()) out.pipe(p);
+        for (SysvSharedMemory m : sysvShm) out.sharedMemory(m);
+        return out.list();
     }
 
     /** Counts for status bars and logs. */

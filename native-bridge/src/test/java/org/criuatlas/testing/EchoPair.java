@@ -1,6 +1,7 @@
 package org.criuatlas.testing;
 
 import org.criuatlas.bridge.criu.LibC;
+import org.criuatlas.bridge.criu.UnixSockets;
 
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ public final class EchoPair implements AutoCloseable {
 
     /** Starts the worker; our copy of its end is closed, so only the worker holds it. */
     public static EchoPair start() {
-        int[] sp = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+        int[] sp = UnixSockets.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
         try {
             TestProcs.Proc echo = TestProcs.python(TestProcs.ECHO_FD3, List.of(), Map.of(3, sp[1]), null);
             return new EchoPair(echo, TestProcs.inode(sp[1]), TestProcs.inode(sp[0]), sp[0]);

@@ -1,6 +1,7 @@
 package org.criuatlas.testing;
 
 import org.criuatlas.bridge.criu.LibC;
+import org.criuatlas.bridge.criu.PosixSpawn;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,7 +55,7 @@ public final class ScriptProcs implements AutoCloseable {
             argv.addAll(List.of(args));
             int fd = LibC.open(out.toString(), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND | LibC.O_CLOEXEC, 0644);
             try {
-                p = new TestProcs.Proc(LibC.spawn(argv.toArray(new String[0]),
+                p = new TestProcs.Proc(PosixSpawn.spawn(argv.toArray(new String[0]),
                         new String[] {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "PYTHONDONTWRITEBYTECODE=1"}, new int[0][], fd, true));
             } finally {
                 LibC.close(fd);

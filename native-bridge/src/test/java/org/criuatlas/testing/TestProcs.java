@@ -3,7 +3,10 @@ package org.criuatlas.testing;
 import org.criuatlas.bridge.criu.CriuSession;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
+import org.criuatlas.bridge.criu.FdEvents;
 import org.criuatlas.bridge.criu.LibC;
+import org.criuatlas.bridge.criu.PosixSpawn;
+import org.criuatlas.bridge.criu.UnixSockets;
 import org.criuatlas.bridge.os.Processes;
 
 import java.io.IOException;
@@ -145,7 +148,7 @@ public final class TestProcs {
                 : LibC.open(output.toString(), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND | LibC.O_CLOEXEC, 0644);
         try {
             String[] env = {"PATH=/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE=1"};
-            return new Proc(LibC.spawn(argv.toArray(new String[0]), env, placements, out, true));
+            return new Proc(PosixSpawn.spawn(argv.toArray(new String[0]), env, placements, out, true));
         } finally {
             LibC.close(out);
         }
@@ -200,13 +203,13 @@ public final class TestProcs {
     /** Writes {@code msg} to a blocking stream socket and reads the same number of bytes back. */
     public static String roundTrip(int fd, String msg, Duration max) {
         byte[] out = msg.getBytes();
-        LibC.send(fd, out, 0);
+        UnixSockets.send(fd, out, 0);
         StringBuilder got = new StringBuilder();
         Instant end = Instant.now().plus(max);
         while (got.length() < out.length && Instant.now().isBefore(end)) {
-            if (!LibC.pollIn(fd, 100)) continue;
+            if (!FdEvents.pollIn(fd, 100)) continue;
             byte[] buf = new byte[4096];
-            int n = LibC.recv(fd, buf, LibC.MSG_DONTWAIT);
+            int n = UnixSockets.recv(fd, buf, LibC.MSG_DONTWAIT);
             if (n <= 0) break;
             got.append(new String(buf, 0, n));
         }

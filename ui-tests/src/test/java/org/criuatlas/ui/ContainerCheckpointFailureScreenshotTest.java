@@ -5,20 +5,16 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
 import javafx.stage.Stage;
 import org.criuatlas.host.ContainerOutcome;
-import org.criuatlas.host.LocalHost;
-import org.criuatlas.host.Podman;
 import org.criuatlas.testing.PodmanSetup;
 import org.criuatlas.ui.container.ContainerDialog;
 import org.criuatlas.ui.graph.GraphView;
 import org.criuatlas.ui.graph.SelectedItem;
-import org.criuatlas.ui.plan.PlannerAdapter;
 import org.criuatlas.ui.plan.Verdict;
 import org.criuatlas.ui.theme.Styles;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -27,8 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 
 import static org.criuatlas.ui.UiTestSupport.fx;
 import static org.criuatlas.ui.UiTestSupport.waitUntil;
@@ -48,17 +42,12 @@ class ContainerCheckpointFailureScreenshotTest {
 
     @Test
     void aTcpConnectionFailsTheCheckpointAsPlannedAndIsPinnedOnTheContainer() throws Exception {
-        Map<String, String> env = PodmanSetup.env();
         String name = "atlas-tcp-ui-" + ProcessHandle.current().pid();
-        PodmanSetup.podman("rm", "-f", "-t", "0", name);
-        Stage stage = UiTestSupport.primaryStage();
-        ExecutorService pool = WindowServices.newPool();
-        LocalHost host = new LocalHost(LocalHost.Parts.real(pool), new Podman("podman", env));
-        WindowServices services = new WindowServices(host, pool, org.criuatlas.ui.fx.FxThread.EXECUTOR,
-                new PlannerAdapter(tmp.resolve("dumps")), new org.criuatlas.ui.demos.DemoRunner(), new org.criuatlas.ui.theme.Themes(),
-                () -> {}, null);
-        MainWindow main = null;
-        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getByName("0.0.0.0"))) {
+        try (PodmanWindow pw = PodmanWindow.start(tmp, name);
+             ServerSocket server = new ServerSocket(0, 5, InetAddress.getByName("0.0.0.0"))) {
+            Map<String, String> env = pw.env;
+            Stage stage = pw.stage;
+            WindowServices services = pw.services;
             var run = PodmanSetup.podman("run", "-d", "--name", name, env.get("ATLAS_PODMAN_IMAGE"), "sh", "-c",
                     "gw=$(ip route | awk '/default/ {print $3}'); sleep 100000 | nc $gw " + server.getLocalPort());
             assertEquals(0, run.code(), run.out());
@@ -66,10 +55,9 @@ class ContainerCheckpointFailureScreenshotTest {
             try (Socket accepted = server.accept()) {
                 String[] pids = PodmanSetup.podman("inspect", "--format", "{{.State.ConmonPid}} {{.State.Pid}}", name).out().split("\\s+");
                 int conmon = Integer.parseInt(pids[0]), init = Integer.parseInt(pids[1]);
-                main = UiTestSupport.openMain(stage, services, host::scan);
+                MainWindow main = pw.open();
                 AtlasApp.Window w = main.window();
-                List<ContainerDialog> dialogs = new CopyOnWriteArrayList<>();
-                main.setOnContainerDialog(dialogs::add);
+                List<ContainerDialog> dialogs = pw.dialogs;
                 // nc, the process holding the connection, inside the container
                 waitUntil(60, () -> w.vm().getGraph() != null && w.vm().getGraph().processes().values().stream()
                         .anyMatch(p -> p.comm().equals("nc") && w.vm().getGraph().process(p.ppid()) != null
@@ -113,19 +101,6 @@ class ContainerCheckpointFailureScreenshotTest {
                 fx(() -> cd.stage().close());
                 UiTestSupport.screenshotsLightAndDark(stage, services.themes(), "container-checkpoint-failed-pinned");
             }
-        } finally {
-            PodmanSetup.podman("rm", "-f", "-t", "0", name);
-            if (main != null) {
-                MainWindow m = main;
-                FxToolkit.setupFixture(() -> {
-                    for (javafx.stage.Window win : List.copyOf(javafx.stage.Window.getWindows()))
-                        if (win != stage && win instanceof Stage s) s.close();
-                    m.window().close();
-                    stage.hide();
-                });
-            }
-            host.close();
-            pool.shutdownNow();
         }
     }
 }

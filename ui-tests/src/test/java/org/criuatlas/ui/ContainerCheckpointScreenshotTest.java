@@ -7,29 +7,23 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
 import javafx.stage.Stage;
 import org.criuatlas.host.ContainerOutcome;
-import org.criuatlas.host.LocalHost;
-import org.criuatlas.host.Podman;
 import org.criuatlas.plan.container.ContainerCheckpoint;
 import org.criuatlas.plan.container.ContainerMonitor;
 import org.criuatlas.testing.PodmanSetup;
 import org.criuatlas.ui.container.ContainerDialog;
 import org.criuatlas.ui.graph.GraphView;
 import org.criuatlas.ui.graph.SelectedItem;
-import org.criuatlas.ui.plan.PlannerAdapter;
 import org.criuatlas.ui.theme.Styles;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 
 import static org.criuatlas.ui.UiTestSupport.fx;
 import static org.criuatlas.ui.UiTestSupport.waitUntil;
@@ -59,29 +53,21 @@ class ContainerCheckpointScreenshotTest {
 
     @Test
     void aCounterContainerIsPlannedCheckpointedAndRestoredFromTheWindow() throws Exception {
-        Map<String, String> env = PodmanSetup.env();
         long me = ProcessHandle.current().pid();
         String name = "atlas-counter-" + me, restored = "atlas-counter-" + me + "-again";
-        PodmanSetup.podman("rm", "-f", "-t", "0", name);
-        PodmanSetup.podman("rm", "-f", "-t", "0", restored);
-        Stage stage = UiTestSupport.primaryStage();
-        ExecutorService pool = WindowServices.newPool();
-        LocalHost host = new LocalHost(LocalHost.Parts.real(pool), new Podman("podman", env));
-        WindowServices services = new WindowServices(host, pool, org.criuatlas.ui.fx.FxThread.EXECUTOR,
-                new PlannerAdapter(tmp.resolve("dumps")), new org.criuatlas.ui.demos.DemoRunner(), new org.criuatlas.ui.theme.Themes(),
-                () -> {}, null);
-        MainWindow main = null;
-        try {
+        try (PodmanWindow pw = PodmanWindow.start(tmp, name, restored)) {
+            Map<String, String> env = pw.env;
+            Stage stage = pw.stage;
+            WindowServices services = pw.services;
             var run = PodmanSetup.podman("run", "-d", "--name", name, env.get("ATLAS_PODMAN_IMAGE"), "sh", "-c",
                     "i=0; while :; do i=$((i+1)); echo $i; sleep 0.2; done");
             assertEquals(0, run.code(), run.out());
             String[] pids = PodmanSetup.podman("inspect", "--format", "{{.State.ConmonPid}} {{.State.Pid}}", name).out().split("\\s+");
             int conmon = Integer.parseInt(pids[0]), init = Integer.parseInt(pids[1]);
 
-            main = UiTestSupport.openMain(stage, services, host::scan);
+            MainWindow main = pw.open();
             AtlasApp.Window w = main.window();
-            List<ContainerDialog> dialogs = new CopyOnWriteArrayList<>();
-            main.setOnContainerDialog(dialogs::add);
+            List<ContainerDialog> dialogs = pw.dialogs;
             waitUntil(60, () -> w.vm().getGraph() != null && w.vm().getGraph().process(init) != null
                     && w.vm().criuStatusProperty().get() != null);
             // the live graph names the container on its conmon
@@ -169,20 +155,6 @@ class ContainerCheckpointScreenshotTest {
             // and the live graph shows the restored container under its name
             fx(() -> w.refresh().refreshNow());
             waitUntil(60, () -> w.vm().getGraph() != null && ContainerMonitor.named(w.vm().getGraph(), restored).isPresent());
-        } finally {
-            PodmanSetup.podman("rm", "-f", "-t", "0", name);
-            PodmanSetup.podman("rm", "-f", "-t", "0", restored);
-            if (main != null) {
-                MainWindow m = main;
-                FxToolkit.setupFixture(() -> {
-                    for (javafx.stage.Window win : List.copyOf(javafx.stage.Window.getWindows()))
-                        if (win != stage && win instanceof Stage s) s.close();
-                    m.window().close();
-                    stage.hide();
-                });
-            }
-            host.close();
-            pool.shutdownNow();
         }
     }
 }

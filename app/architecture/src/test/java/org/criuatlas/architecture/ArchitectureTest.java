@@ -49,10 +49,15 @@ class ArchitectureTest {
                     || c.getName().equals("org.criuatlas.ui.bench.RenderBenchmark")
                     || c.getName().startsWith("org.criuatlas.ui.bench.RenderBenchmark$"));
 
-    /** The one binding of libc and the classes nested in it (SyscallException, the JNA interface). */
+    /**
+     * The one binding of libc and the classes nested in it (SyscallException, the JNA interface), with
+     * the classes that group its calls by area (sockets, waiting on fds, posix_spawn).
+     */
+    static final java.util.List<String> LIBC_CLASSES = java.util.List.of("org.criuatlas.bridge.criu.LibC",
+            "org.criuatlas.bridge.criu.UnixSockets", "org.criuatlas.bridge.criu.FdEvents", "org.criuatlas.bridge.criu.PosixSpawn");
     static final DescribedPredicate<JavaClass> LIBC = DescribedPredicate.describe(
-            "org.criuatlas.bridge.criu.LibC",
-            c -> c.getName().equals("org.criuatlas.bridge.criu.LibC") || c.getName().startsWith("org.criuatlas.bridge.criu.LibC$"));
+            "org.criuatlas.bridge.criu.LibC (and UnixSockets, FdEvents, PosixSpawn)",
+            c -> LIBC_CLASSES.stream().anyMatch(n -> c.getName().equals(n) || c.getName().startsWith(n + "$")));
 
     /**
      * Desktop classes that still print to the standard streams, each for a reason the desktop module

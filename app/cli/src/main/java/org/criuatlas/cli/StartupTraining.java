@@ -1,6 +1,7 @@
 package org.criuatlas.cli;
 
 import org.criuatlas.bridge.criu.CriuException;
+import org.criuatlas.bridge.criu.CriuRequest;
 import org.criuatlas.bridge.criu.CriuSession;
 import org.criuatlas.bridge.criu.log.CriuDiagnoser;
 import org.criuatlas.bridge.criu.log.CriuLogParser;
@@ -43,7 +44,7 @@ public final class StartupTraining {
                     .toByteArray());
             CriuDiagnoser.diagnose(CriuLogParser.parse("(00.000001) Error (criu/sk-unix.c:874): unix: External socket is used.\n"
                     + "(00.000002)  4242: pie: 4242: Warn  (x.c:1): y\n"), true);
-            for (CriuSession.Request r : List.of(CriuSession.Request.VERSION, CriuSession.Request.CHECK)) {
+            for (CriuRequest r : List.of(CriuRequest.VERSION, CriuRequest.CHECK)) {
                 try (CriuSession s = CriuSession.start(Path.of("/bin/false"), r, null, Map.of(), e -> { })) {
                     s.await(Duration.ofSeconds(20));
                 } catch (CriuException expected) {

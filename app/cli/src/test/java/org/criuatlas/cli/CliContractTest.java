@@ -10,11 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -41,26 +37,6 @@ class CliContractTest {
     @TempDir
     Path tmp;
 
-    record Run(int exit, String out, String err) {}
-
-    /** In-process, as {@code ./criu-atlas ARGS} runs it (stdout and stderr captured). */
-    static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            CommandLine cl = AtlasCommand.commandLine();
-            cl.setOut(new PrintWriter(System.out, true));
-            cl.setErr(new PrintWriter(System.err, true));
-            int exit = cl.execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void everyCommandAndSubcommandAnswersHelpWithExitZero() {
         List<List<String>> paths = new ArrayList<>();
@@ -69,7 +45,7 @@ class CliContractTest {
         for (List<String> path : paths) {
             List<String> args = new ArrayList<>(path);
             args.add("--help");
-            Run r = run(args.toArray(String[]::new));
+            CliRun.Result r = CliRun.run(args.toArray(String[]::new));
             assertEquals(0, r.exit(), args + " --help: " + r.err());
             assertTrue(r.out().startsWith("Usage: criu-atlas"), args + ": " + r.out());
             assertEquals("", r.err(), args + " printed on stderr");
@@ -103,17 +79,17 @@ class CliContractTest {
 
     @Test
     void aWrongCommandLineIsAUsageErrorWithoutAStackTrace() {
-        Run unknown = run("plan", "--no-such-option");
+        CliRun.Result unknown = CliRun.run("plan", "--no-such-option");
         assertEquals(ExitCode.USAGE.code, unknown.exit());
-        Run missing = run("plan");
+        CliRun.Result missing = CliRun.run("plan");
         assertEquals(ExitCode.USAGE.code, missing.exit());
         assertTrue(missing.err().contains("--pid"), missing.err());
-        Run badExternal = run("plan", "--pid", "1", "--external", "pipe:[5]");
+        CliRun.Result badExternal = CliRun.run("plan", "--pid", "1", "--external", "pipe:[5]");
         assertEquals(ExitCode.USAGE.code, badExternal.exit());
         assertTrue(badExternal.err().contains("unix[INO] or INO"), badExternal.err());
-        Run badInherit = run("restore", "--images", tmp.toString(), "--inherit-fd", "socket:[5]");
+        CliRun.Result badInherit = CliRun.run("restore", "--images", tmp.toString(), "--inherit-fd", "socket:[5]");
         assertEquals(ExitCode.USAGE.code, badInherit.exit());
-        for (Run r : List.of(unknown, missing, badExternal, badInherit)) assertNoStackTrace(r);
+        for (CliRun.Result r : List.of(unknown, missing, badExternal, badInherit)) assertNoStackTrace(r);
     }
 
     @Test
@@ -123,7 +99,7 @@ class CliContractTest {
                 new String[] {"dump", "--pid", "" + none, "--images", tmp.resolve("d").toString()},
                 new String[] {"show", tmp.resolve("missing").toString()}, new String[] {"show", tmp.toString()},
                 new String[] {"restore", "--images", tmp.resolve("missing").toString()})) {
-            Run r = run(args);
+            CliRun.Result r = CliRun.run(args);
             assertEquals(ExitCode.NOT_FOUND.code, r.exit(), Arrays.toString(args) + ": " + r.err());
             assertEquals(1, r.err().lines().count(), "one line: " + r.err());
             assertTrue(r.err().startsWith("criu-atlas " + args[0] + ": "), r.err());
@@ -134,7 +110,7 @@ class CliContractTest {
     @Test
     void aDamagedImageIsUnreadable() throws IOException {
         Files.write(tmp.resolve("inventory.img"), new byte[] {1, 2, 3});
-        Run r = run("show", tmp.toString());
+        CliRun.Result r = CliRun.run("show", tmp.toString());
         assertEquals(ExitCode.UNREADABLE.code, r.exit(), r.err());
         assertTrue(r.err().contains("inventory.img"), r.err());
         assertNoStackTrace(r);
@@ -153,10 +129,10 @@ class CliContractTest {
         try (Fd.Pair pair = Fd.socketPair(SocketType.STREAM);
              ChildProcess held = ChildProcess.startShell("exec sleep 600", Map.of("PATH", "/usr/bin:/bin"), pair.second(), null, null)) {
             try {
-                Run yes = run("plan", "--pid", "" + lone);
+                CliRun.Result yes = CliRun.run("plan", "--pid", "" + lone);
                 assertEquals(ExitCode.OK.code, yes.exit(), yes.out() + yes.err());
                 // its stdin is a socketpair end whose peer this JVM (outside the tree) holds: CRIU refuses
-                Run no = run("plan", "--pid", "" + held.pid());
+                CliRun.Result no = CliRun.run("plan", "--pid", "" + held.pid());
                 assertEquals(ExitCode.CHECK_SAYS_NO.code, no.exit(), no.out());
                 assertTrue(no.out().contains("External socket is used"), no.out());
                 assertEquals("", no.err());
@@ -173,7 +149,7 @@ class CliContractTest {
         assertEquals(ExitCode.NOT_PERMITTED, e.exitCode());
         assertDoesNotThrow(() -> CriuRunOutput.requireRoot("dump", 0));
         if (LiveProcesses.effectiveUid() != 0) {
-            Run r = run("check");
+            CliRun.Result r = CliRun.run("check");
             assertEquals(ExitCode.NOT_PERMITTED.code, r.exit(), r.err());
         }
     }
@@ -182,21 +158,21 @@ class CliContractTest {
     void noCriuAndASilentCriuHaveTheirOwnCodes() throws Exception {
         Requirements.requireRoot(); // check runs criu as root
         Path home = Files.createDirectories(tmp.resolve("home"));
-        Run none = runMain(Map.of("CRIU_ATLAS_CRIU", tmp.resolve("no-criu").toString(), "HOME", home.toString()), "which-criu");
+        CliRun.Result none = runMain(Map.of("CRIU_ATLAS_CRIU", tmp.resolve("no-criu").toString(), "HOME", home.toString()), "which-criu");
         assertEquals(ExitCode.NO_CRIU.code, none.exit(), none.err());
         assertTrue(none.err().contains("provision-criu.sh"), none.err());
 
         Path fake = tmp.resolve("criu");
         Files.writeString(fake, "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'Version: 4.2.1'; exit 0; fi\nexit 1\n");
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Run silent = runMain(Map.of("CRIU_ATLAS_CRIU", fake.toString(), "HOME", home.toString()), "check");
+        CliRun.Result silent = runMain(Map.of("CRIU_ATLAS_CRIU", fake.toString(), "HOME", home.toString()), "check");
         assertEquals(ExitCode.CRIU_NO_REPLY.code, silent.exit(), silent.out() + silent.err());
         assertEquals(1, silent.err().lines().count(), silent.err());
         assertNoStackTrace(silent);
     }
 
     /** {@code java org.criuatlas.Main ARGS} in a fresh JVM with {@code env} added (the locator reads the environment). */
-    private Run runMain(Map<String, String> env, String... args) throws Exception {
+    private CliRun.Result runMain(Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dcriuatlas.stateDir=" + tmp.resolve("state"), "-cp", System.getProperty("java.class.path"), "org.criuatlas.Main"));
         cmd.addAll(List.of(args));
@@ -205,10 +181,10 @@ class CliContractTest {
         Path out = tmp.resolve("main.out"), err = tmp.resolve("main.err");
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "criu-atlas " + String.join(" ", args) + " did not end");
-        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        return new CliRun.Result(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
-    private static void assertNoStackTrace(Run r) {
+    private static void assertNoStackTrace(CliRun.Result r) {
         assertFalse(r.err().contains("\tat ") || r.err().contains("Exception:"), "stack trace on stderr: " + r.err());
     }
 }

@@ -3,19 +3,15 @@ package org.criuatlas.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.criuatlas.bridge.criu.LibC;
+import org.criuatlas.bridge.criu.UnixSockets;
 import org.criuatlas.testing.EchoPair;
 import org.criuatlas.testing.TestProcs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -24,31 +20,14 @@ class CriuCommandsTest {
     @TempDir
     Path tmp;
 
-    /** {@code out}: stdout (the result); {@code err}: stderr (stage events, log lines, one-line failures). */
-    record Run(int exit, String out, String err) {}
-
     @BeforeEach
     void setUp() {
         TestProcs.criuAsSubreaper();
     }
 
-    private static synchronized Run run(String... args) {
-        PrintStream old = System.out, oldErr = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int exit = AtlasCommand.commandLine(args).execute(args);
-            return new Run(exit, buf.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(old);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void checkReportsVersionAndHealth() throws Exception {
-        Run r = run("check", "--json");
+        CliRun.Result r = CliRun.run("check", "--json");
         assertEquals(0, r.exit(), r.out());
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertEquals("check", j.get("command").asText());
@@ -64,14 +43,14 @@ class CriuCommandsTest {
             long inside = pair.inside, outside = pair.outside;
             Path images = tmp.resolve("img");
 
-            Run refused = run("dump", "--pid", "" + echo.pid, "--images", tmp.resolve("refused").toString(), "--leave-running", "--json");
+            CliRun.Result refused = CliRun.run("dump", "--pid", "" + echo.pid, "--images", tmp.resolve("refused").toString(), "--leave-running", "--json");
             assertEquals(1, refused.exit(), refused.out());
             JsonNode d0 = new ObjectMapper().readTree(refused.out()).at("/diagnoses/0");
             assertEquals("EXTERNAL_SOCKET_USED", d0.get("kind").asText());
             assertEquals(inside, d0.get("dumpedIno").asLong());
             assertEquals(outside, d0.get("outsideIno").asLong());
 
-            Run dump = run("dump", "--pid", "" + echo.pid, "--images", images.toString(), "--external", "unix[" + inside + "]");
+            CliRun.Result dump = CliRun.run("dump", "--pid", "" + echo.pid, "--images", images.toString(), "--external", "unix[" + inside + "]");
             assertEquals(0, dump.exit(), dump.out() + dump.err());
             assertTrue(dump.err().contains("stage post-dump"), "progress on stderr: " + dump.err());
             assertFalse(dump.out().contains("stage post-dump"), "stdout holds the result only");
@@ -79,10 +58,10 @@ class CriuCommandsTest {
             assertTrue(TestProcs.waitGone(echo.pid, Duration.ofSeconds(10)));
             pair.closeOurs();
 
-            fresh = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
-            Run bad = run("restore", "--images", images.toString(), "--inherit-fd", "socket[" + inside + "]");
+            fresh = UnixSockets.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+            CliRun.Result bad = CliRun.run("restore", "--images", images.toString(), "--inherit-fd", "socket[" + inside + "]");
             assertEquals(2, bad.exit(), "malformed --inherit-fd is a usage error");
-            Run restore = run("restore", "--images", images.toString(), "--inherit-fd", fresh[1] + ":socket:[" + inside + "]", "--json");
+            CliRun.Result restore = CliRun.run("restore", "--images", images.toString(), "--inherit-fd", fresh[1] + ":socket:[" + inside + "]", "--json");
             assertEquals(0, restore.exit(), restore.out());
             JsonNode j = new ObjectMapper().readTree(restore.out());
             assertEquals(echo.pid, j.get("restoredPid").asInt());

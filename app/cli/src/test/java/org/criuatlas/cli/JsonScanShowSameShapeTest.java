@@ -157,7 +157,7 @@ class JsonScanShowSameShapeTest {
 
     /** Runs a command in-process and returns its stdout, failing with stderr when it does not exit 0. */
     private static String json(String... args) {
-        CliContractTest.Run r = CliContractTest.run(args);
+        CliRun.Result r = CliRun.run(args);
         assertEquals(0, r.exit(), () -> String.join(" ", args) + ": " + r.err());
         return r.out();
     }

@@ -99,7 +99,7 @@ class TcpPlanDumpCriuTest {
         assertTrue(ss().lines().anyMatch(l -> l.startsWith("ESTAB") && l.contains("127.0.0.1:" + port + " ") && l.contains("pid=" + server + ",")),
                 ss());
 
-        CliContractTest.Run plain = CliContractTest.run("plan", "--pid", "" + server, "--json");
+        CliRun.Result plain = CliRun.run("plan", "--pid", "" + server, "--json");
         assertEquals(ExitCode.CHECK_SAYS_NO.code, plain.exit(), plain.out() + plain.err());
         JsonNode plan = new ObjectMapper().readTree(plain.out());
         assertTrue(plan.toString().contains(TCP_LINE), "the plan names CRIU's line: " + plain.out());
@@ -111,7 +111,7 @@ class TcpPlanDumpCriuTest {
         assertEquals("TCP_CONNECTED", tcp.get("withoutHelp").get("error").get("kind").asText());
         assertFalse(plan.get("plans").get(0).get("basis").asText().isBlank(), "the plan says what it is based on");
 
-        CliContractTest.Run failed = CliContractTest.run("dump", "--pid", "" + server, "--images", tmp.resolve("d0").toString(), "--leave-running");
+        CliRun.Result failed = CliRun.run("dump", "--pid", "" + server, "--images", tmp.resolve("d0").toString(), "--leave-running");
         assertEquals(ExitCode.CRIU_FAILED.code, failed.exit(), failed.out() + failed.err());
         assertTrue((failed.out() + failed.err()).contains(TCP_LINE), "CRIU printed the planned line: " + failed.out() + failed.err());
         assertTrue(org.criuatlas.bridge.proc.LiveProcesses.exists(server), "a failed dump leaves the server running");
@@ -119,10 +119,10 @@ class TcpPlanDumpCriuTest {
         // CRIU locks the connection with iptables for --tcp-established: the plan knows whether CRIU finds it here
         boolean lockable = !NetworkTools.missing().contains(NetworkTools.IPTABLES);
         if (!lockable) {
-            CliContractTest.Run p = CliContractTest.run("plan", "--pid", "" + server, "--tcp-established");
+            CliRun.Result p = CliRun.run("plan", "--pid", "" + server, "--tcp-established");
             assertEquals(ExitCode.CHECK_SAYS_NO.code, p.exit(), "no iptables here: " + p.out() + p.err());
             assertTrue(p.out().contains(LOCK_LINE), "the plan names the lock failure: " + p.out());
-            CliContractTest.Run d = CliContractTest.run("dump", "--pid", "" + server, "--images", tmp.resolve("d-nolock").toString(),
+            CliRun.Result d = CliRun.run("dump", "--pid", "" + server, "--images", tmp.resolve("d-nolock").toString(),
                     "--leave-running", "--tcp-established");
             assertEquals(ExitCode.CRIU_FAILED.code, d.exit(), d.out() + d.err());
             assertTrue((d.out() + d.err()).contains(LOCK_LINE), "CRIU failed as planned: " + d.out() + d.err());
@@ -140,11 +140,11 @@ class TcpPlanDumpCriuTest {
         }
 
         for (String flag : lockable ? List.of("--tcp-established", "--tcp-close") : List.of("--tcp-close")) {
-            CliContractTest.Run p = CliContractTest.run("plan", "--pid", "" + server, flag);
+            CliRun.Result p = CliRun.run("plan", "--pid", "" + server, flag);
             assertEquals(ExitCode.OK.code, p.exit(), flag + ": " + p.out() + p.err());
             assertTrue(p.out().contains("criu dump -t " + server) && p.out().contains(flag), "the command carries " + flag + ": " + p.out());
             Path images = tmp.resolve("d" + flag.substring(2));
-            CliContractTest.Run d = CliContractTest.run("dump", "--pid", "" + server, "--images", images.toString(), "--leave-running", flag);
+            CliRun.Result d = CliRun.run("dump", "--pid", "" + server, "--images", images.toString(), "--leave-running", flag);
             assertEquals(ExitCode.OK.code, d.exit(), flag + ": " + d.out() + d.err());
             assertTrue(Files.isRegularFile(images.resolve("inventory.img")), "images written with " + flag);
             assertTrue(org.criuatlas.bridge.proc.LiveProcesses.exists(server), "--leave-running: the server still runs after the dump with " + flag);

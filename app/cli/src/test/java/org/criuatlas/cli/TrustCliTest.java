@@ -88,7 +88,7 @@ class TrustCliTest {
         int pid = lone();
         Path images = tmp.resolve("dump");
         try {
-            CliContractTest.Run dump = CliContractTest.run("dump", "--pid", "" + pid, "--images", images.toString());
+            CliRun.Result dump = CliRun.run("dump", "--pid", "" + pid, "--images", images.toString());
             assertEquals(0, dump.exit(), dump.out() + dump.err());
         } finally {
             Processes.signal(pid, Processes.Signal.KILL);
@@ -141,7 +141,7 @@ class TrustCliTest {
         Path open = Files.createDirectory(tmp.resolve("open"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
         int self = (int) ProcessHandle.current().pid();
-        CliContractTest.Run r = CliContractTest.run("dump", "--pid", "" + self, "--images", open.toString(), "--leave-running");
+        CliRun.Result r = CliRun.run("dump", "--pid", "" + self, "--images", open.toString(), "--leave-running");
         assertEquals(ExitCode.NOT_TRUSTED.code, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains("writable by other users (mode 0777)"), r.err());
         assertEquals("777", exec("stat", "-c", "%a", open.toString()).out());
@@ -156,7 +156,7 @@ class TrustCliTest {
         Path theirs = Files.createDirectory(tmp.resolve("theirs"));
         exec("chown", "nobody", theirs.toString());
         int self = (int) ProcessHandle.current().pid();
-        CliContractTest.Run r = CliContractTest.run("dump", "--pid", "" + self, "--images", theirs.toString(), "--leave-running");
+        CliRun.Result r = CliRun.run("dump", "--pid", "" + self, "--images", theirs.toString(), "--leave-running");
         assertEquals(ExitCode.NOT_TRUSTED.code, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains("belongs to nobody"), r.err());
     }

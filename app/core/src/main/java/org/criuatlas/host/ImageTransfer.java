@@ -47,7 +47,7 @@ public final class ImageTransfer {
     /** What is at each path now, not following a last link (a socket file, a regular file with size and mtime). */
     public static Map<String, RestorePreviewer.LiveFile> stat(List<String> paths) {
         Map<String, RestorePreviewer.LiveFile> out = new LinkedHashMap<>();
-        for (String p : paths) out.put(p, LocalHost.liveFile(p));
+        for (String p : paths) out.put(p, LocalImages.liveFile(p));
         return out;
     }
 

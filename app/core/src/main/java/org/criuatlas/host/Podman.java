@@ -21,8 +21,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,17 +68,12 @@ public final class Podman {
     /** Starts podman for {@code r} on {@code work}; the handle's result never completes exceptionally. */
     public HostOperation<ContainerOutcome> run(ContainerRequest r, Consumer<HostEvent> events, Executor work) {
         CompletableFuture<ContainerOutcome> result = new CompletableFuture<>();
-        AtomicReference<Process> proc = new AtomicReference<>();
-        AtomicBoolean cancelled = new AtomicBoolean();
-        HostOperation<ContainerOutcome> op = new HostOperation<>(result, () -> {
-            cancelled.set(true);
-            Process p = proc.get();
-            if (p != null) p.destroy();
-        });
+        LateCancel<Process> cancel = new LateCancel<>(Process::destroy);
+        HostOperation<ContainerOutcome> op = cancel.operation(result);
         try {
             work.execute(() -> {
                 try {
-                    result.complete(runNow(r, events, proc, cancelled));
+                    result.complete(runNow(r, events, cancel));
                 } catch (RuntimeException e) {
                     result.complete(new ContainerOutcome(ContainerOutcome.Kind.FAILED, line(r), -1, List.of(),
                             "podman could not run: " + e.getMessage(), null, List.of(), null, -1));
@@ -97,11 +90,10 @@ public final class Podman {
         return org.criuatlas.plan.container.ContainerCheckpoint.shellLine(command(r));
     }
 
-    private ContainerOutcome runNow(ContainerRequest r, Consumer<HostEvent> events, AtomicReference<Process> proc,
-                                    AtomicBoolean cancelled) {
+    private ContainerOutcome runNow(ContainerRequest r, Consumer<HostEvent> events, LateCancel<Process> cancel) {
         String cmdLine = line(r);
         events.accept(new HostEvent.Step("start", cmdLine, Instant.now()));
-        if (cancelled.get()) return new ContainerOutcome(ContainerOutcome.Kind.CANCELLED, cmdLine, -1, List.of(), null, null, List.of(), null, -1);
+        if (cancel.cancelled()) return new ContainerOutcome(ContainerOutcome.Kind.CANCELLED, cmdLine, -1, List.of(), null, null, List.of(), null, -1);
         Deque<String> kept = new ArrayDeque<>();
         Process p;
         try {
@@ -113,13 +105,12 @@ public final class Podman {
             return new ContainerOutcome(ContainerOutcome.Kind.FAILED, cmdLine, -1, List.of(), "podman could not be started ("
                     + e.getMessage() + "): is it installed? (scripts/setup-podman.sh, or " + ENV + ")", null, List.of(), null, -1);
         }
-        proc.set(p);
-        if (cancelled.get()) p.destroy();
+        cancel.attach(p);
         Thread reaper = new Thread(() -> {
             // a podman that ignores SIGTERM is killed after a grace period
             try {
                 while (!p.waitFor(1, TimeUnit.SECONDS)) {
-                    if (cancelled.get() && !p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly();
+                    if (cancel.cancelled() && !p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -158,7 +149,7 @@ public final class Podman {
             }
             return new ContainerOutcome(ContainerOutcome.Kind.DONE, cmdLine, 0, out, null, null, List.of(), last, bytes);
         }
-        if (cancelled.get()) {
+        if (cancel.cancelled()) {
             return new ContainerOutcome(ContainerOutcome.Kind.CANCELLED, cmdLine, exit, out,
                     "cancelled: podman was stopped (exit " + exit + ")", null, List.of(), null, -1);
         }

@@ -1,5 +1,7 @@
 package org.criuatlas.plan;
 
+import org.criuatlas.bridge.criu.FdEvents;
+import org.criuatlas.bridge.criu.UnixSockets;
 import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.bridge.criu.CriuOptions;
 import org.criuatlas.bridge.criu.CriuResult;
@@ -203,7 +205,7 @@ class PlanRealMatrixTest {
                 Real real = dump(criu, plan.options(), img);
                 assertTrue(real.ok(), real.error());
                 killAndWait(t, APP);
-                int[] fresh = inherit ? LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC) : null;
+                int[] fresh = inherit ? UnixSockets.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC) : null;
                 try {
                     CriuResult r = restore(criu, t, img, key, fresh == null ? -1 : fresh[1]);
                     if (inherit) {
@@ -295,13 +297,13 @@ class PlanRealMatrixTest {
     }
 
     static String roundTrip(int fd, String msg) {
-        LibC.send(fd, msg.getBytes(StandardCharsets.UTF_8), LibC.MSG_NOSIGNAL);
+        UnixSockets.send(fd, msg.getBytes(StandardCharsets.UTF_8), LibC.MSG_NOSIGNAL);
         StringBuilder got = new StringBuilder();
         byte[] buf = new byte[256];
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (got.length() < msg.length() && System.nanoTime() < end) {
-            if (!LibC.pollIn(fd, 200)) continue;
-            int n = LibC.recv(fd, buf, 0);
+            if (!FdEvents.pollIn(fd, 200)) continue;
+            int n = UnixSockets.recv(fd, buf, 0);
             if (n <= 0) break;
             got.append(new String(buf, 0, n, StandardCharsets.UTF_8));
         }

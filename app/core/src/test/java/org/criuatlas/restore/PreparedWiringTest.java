@@ -2,7 +2,9 @@ package org.criuatlas.restore;
 
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
+import org.criuatlas.bridge.criu.FdEvents;
 import org.criuatlas.bridge.criu.LibC;
+import org.criuatlas.bridge.criu.UnixSockets;
 import org.criuatlas.plan.restore.Destination;
 import org.criuatlas.plan.restore.RestoreWiringPlan;
 import org.criuatlas.plan.restore.WiringFixtures;
@@ -79,7 +81,7 @@ class PreparedWiringTest {
         StringBuilder b = new StringBuilder();
         Instant end = Instant.now().plusSeconds(5);
         while (b.length() < n && Instant.now().isBefore(end)) {
-            if (!LibC.pollIn(fd, 100)) continue;
+            if (!FdEvents.pollIn(fd, 100)) continue;
             byte[] buf = new byte[4096];
             int r = LibC.read(fd, buf);
             if (r <= 0) break;
@@ -109,7 +111,7 @@ class PreparedWiringTest {
                 ConsoleEnd c = live.console(key);
                 c.send("hi there");
                 assertEquals("hi there", recvAll(criu, 8));
-                LibC.send(criu, "yo".getBytes(), 0);
+                UnixSockets.send(criu, "yo".getBytes(), 0);
                 waitFor(() -> c.transcript().equals("yo"), "console receives");
                 assertEquals(2, c.bytesReceived());
                 assertEquals(8, c.bytesSent());
@@ -134,8 +136,8 @@ class PreparedWiringTest {
                 ConsoleEnd c = live.console(key);
                 c.send("one");
                 c.send("two");
-                assertArrayEquals("one".getBytes(), LibC.recvPacket(criu));
-                assertArrayEquals("two".getBytes(), LibC.recvPacket(criu));
+                assertArrayEquals("one".getBytes(), UnixSockets.recvPacket(criu));
+                assertArrayEquals("two".getBytes(), UnixSockets.recvPacket(criu));
             } finally {
                 LibC.close(criu);
             }
@@ -152,7 +154,7 @@ class PreparedWiringTest {
         try (w; Wiring live = w.start()) {
             CommandEnd cmd = (CommandEnd) live.ends().stream().filter(e -> e.key().equals(key)).findFirst().orElseThrow();
             assertTrue(cmd.pid() > 0);
-            LibC.send(criu, "through cat".getBytes(), 0);
+            UnixSockets.send(criu, "through cat".getBytes(), 0);
             assertEquals("through cat", recvAll(criu, 11));
             LibC.close(criu);
             criu = -1;
@@ -205,7 +207,7 @@ class PreparedWiringTest {
             int criu = criuSide(w, key, WiringFixtures.plan());
             try (w; Wiring live = w.start()) {
                 RelayEnd relay = (RelayEnd) live.ends().stream().filter(e -> e.key().equals(key)).findFirst().orElseThrow();
-                LibC.send(criu, "via the relay".getBytes(), 0);
+                UnixSockets.send(criu, "via the relay".getBytes(), 0);
                 assertEquals("via the relay", recvAll(criu, 13));
                 // the relay counts after its write returns: the echo can reach us before that
                 waitFor(() -> relay.bytesFromPath() == 13, "the relay counted the bytes back");

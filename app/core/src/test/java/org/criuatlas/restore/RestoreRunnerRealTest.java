@@ -5,6 +5,8 @@ import org.criuatlas.bridge.criu.CriuResult;
 import org.criuatlas.bridge.criu.CriuSession;
 import org.awaitility.Awaitility;
 import org.criuatlas.bridge.criu.LibC;
+import org.criuatlas.bridge.criu.PosixSpawn;
+import org.criuatlas.bridge.criu.UnixSockets;
 import org.criuatlas.bridge.os.Processes;
 import org.criuatlas.bridge.images.ImageDump;
 import org.criuatlas.bridge.images.ImageReader;
@@ -83,7 +85,7 @@ class RestoreRunnerRealTest {
         String[] argv = {"/usr/bin/python3", "-c", ECHO_FD3};
         int out = LibC.open("/dev/null", LibC.O_WRONLY);
         try {
-            int pid = LibC.spawn(argv, new String[] {"PATH=/usr/bin:/bin"}, new int[][] {{fd, 3}}, out, true);
+            int pid = PosixSpawn.spawn(argv, new String[] {"PATH=/usr/bin:/bin"}, new int[][] {{fd, 3}}, out, true);
             toKill.add(pid);
             return pid;
         } finally {
@@ -93,7 +95,7 @@ class RestoreRunnerRealTest {
 
     /** Dumps a worker that echoes on a socketpair end; returns the images (worker gone) and its pid. */
     private Map.Entry<ImageDump, Integer> dumpSeed() throws Exception {
-        int[] sp = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+        int[] sp = UnixSockets.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
         try {
             int pid = startWorker(sp[1]);
             long inside = TestProcs.inode(sp[1]);
@@ -242,7 +244,7 @@ class RestoreRunnerRealTest {
             int out = LibC.open("/dev/null", LibC.O_WRONLY);
             int p;
             try {
-                p = LibC.spawn(new String[] {"/bin/sleep", "600"}, new String[0], new int[0][], out, true);
+                p = PosixSpawn.spawn(new String[] {"/bin/sleep", "600"}, new String[0], new int[0][], out, true);
             } finally {
                 LibC.close(out);
             }

@@ -26,14 +26,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import static org.criuatlas.bridge.images.FdDecoder.FD_INETSK;
+import static org.criuatlas.bridge.images.FdDecoder.FD_NETLINKSK;
+import static org.criuatlas.bridge.images.FdDecoder.FD_PACKETSK;
+import static org.criuatlas.bridge.images.FdDecoder.FD_REG;
+
 /**
  * What checkpointctl's inspect shows beyond the graph: each process's command line, environment,
  * cwd and root, and every socket of any family (inet addresses and ports, TCP state). Reads
  * files.img (for reg paths and inet sockets) and fs-PID.img from the images already in memory.
  */
 final class DumpDetails {
-    private static final int FD_REG = 1, FD_INETSK = 4, FD_NETLINKSK = 13, FD_PACKETSK = 10;
-
     record Result(Map<Integer, ProcessDetails> processes, List<SocketDetails> sockets) {}
 
     private DumpDetails() {}

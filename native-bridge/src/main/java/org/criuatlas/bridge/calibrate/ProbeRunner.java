@@ -4,6 +4,7 @@ import org.criuatlas.bridge.calibrate.ProbeCatalogue.Kind;
 import org.criuatlas.bridge.calibrate.ProbeCatalogue.Variant;
 import org.criuatlas.bridge.criu.CriuException;
 import org.criuatlas.bridge.criu.CriuOptions;
+import org.criuatlas.bridge.criu.CriuRequest;
 import org.criuatlas.bridge.criu.CriuResult;
 import org.criuatlas.bridge.criu.CriuSession;
 import org.criuatlas.bridge.criu.LibC;
@@ -165,7 +166,7 @@ final class ProbeRunner {
         long millis = (System.nanoTime() - start) / 1_000_000;
         boolean intact = sameStates(before);
         CalibrationEntry e = new CalibrationEntry(kind.id(), v.id(), v.role(), v.options().flags(), outcome,
-                FirstError.of(images.resolve(CriuSession.defaultLogFile(CriuSession.Request.DUMP))), intact,
+                FirstError.of(images.resolve(CriuRequest.DUMP.defaultLogFile())), intact,
                 imageFiles(images), millis, null, null, note);
         try {
             observer.afterDump(e, t, images, root);

@@ -50,7 +50,7 @@ public final class CriuCommandLine {
     public static List<String> dumpArgs(CriuOptions o) {
         if (o.pid() <= 0) throw new IllegalArgumentException("a dump needs the pid of the tree's root");
         List<String> a = new ArrayList<>(List.of("dump", "-t", Integer.toString(o.pid())));
-        common(o, a, CriuSession.Request.DUMP);
+        common(o, a, CriuRequest.DUMP);
         if (o.leaveRunning()) a.add("--leave-running");
         for (String e : o.external()) {
             a.add("--external");
@@ -61,7 +61,7 @@ public final class CriuCommandLine {
 
     public static List<String> restoreArgs(CriuOptions o) {
         List<String> a = new ArrayList<>(List.of("restore"));
-        common(o, a, CriuSession.Request.RESTORE);
+        common(o, a, CriuRequest.RESTORE);
         a.add("--restore-detached");
         if (o.restoreSibling()) a.add("--restore-sibling");
         for (String e : o.external()) {
@@ -75,7 +75,7 @@ public final class CriuCommandLine {
         return a;
     }
 
-    private static void common(CriuOptions o, List<String> a, CriuSession.Request r) {
+    private static void common(CriuOptions o, List<String> a, CriuRequest r) {
         if (o.imagesDir() == null) throw new IllegalArgumentException("no images directory");
         a.add("-D");
         a.add(o.imagesDir().toString());
@@ -84,7 +84,7 @@ public final class CriuCommandLine {
             a.add(o.workDir().toString());
         }
         a.add("-o");
-        a.add(o.logFile() != null ? o.logFile() : CriuSession.defaultLogFile(r));
+        a.add(o.logFile() != null ? o.logFile() : r.defaultLogFile());
         a.add("-v" + o.logLevel());
         if (o.shellJob()) a.add("--shell-job");
         if (o.tcpEstablished()) a.add("--tcp-established");

@@ -64,9 +64,9 @@ public final class CriuLogFollower implements AutoCloseable {
     private CriuLogFollower(Path log, Consumer<CriuLogLine> onLine) throws IOException {
         this.log = log;
         this.onLine = onLine;
-        this.inotify = LibC.inotifyInit();
+        this.inotify = FdEvents.inotifyInit();
         try {
-            LibC.inotifyAddWatch(inotify, log.toString(), LibC.IN_MODIFY);
+            FdEvents.inotifyAddWatch(inotify, log.toString(), LibC.IN_MODIFY);
             this.wake = LibC.pipe(LibC.O_CLOEXEC | LibC.O_NONBLOCK);
         } catch (RuntimeException e) {
             LibC.close(inotify);
@@ -147,7 +147,7 @@ public final class CriuLogFollower implements AutoCloseable {
                     }
                 }
                 if (last) break;
-                LibC.pollInAny(-1, inotify, wake[0]);
+                FdEvents.pollInAny(-1, inotify, wake[0]);
                 drain(inotify, events); // IN_MODIFY events only say "read on"
             }
             if (partialLen > 0) line(new String(partial, 0, partialLen, StandardCharsets.UTF_8));

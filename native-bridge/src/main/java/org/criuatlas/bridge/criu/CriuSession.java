@@ -1,12 +1,6 @@
 package org.criuatlas.bridge.criu;
 
-import org.criuatlas.bridge.criu.log.CriuDiagnoser;
-import org.criuatlas.bridge.criu.log.CriuDiagnosis;
-import org.criuatlas.bridge.criu.log.CriuLogLine;
-import org.criuatlas.bridge.criu.log.CriuLogParser;
 import org.criuatlas.bridge.criu.proto.CriuRpc;
-import org.criuatlas.bridge.images.CriuStats;
-import org.criuatlas.bridge.images.ImageFormatException;
 import org.criuatlas.bridge.proc.LiveProcesses;
 import org.criuatlas.bridge.proc.ProcStat;
 import org.criuatlas.bridge.trust.SafeFolders;
@@ -42,15 +36,8 @@ public final class CriuSession implements AutoCloseable {
     /** Written into an images dir while a dump runs; removed only when the dump succeeded. */
     public static final String INCOMPLETE_MARKER = ".criu-atlas-incomplete";
 
-    public enum Request {
-        VERSION("version"), CHECK("check"), FEATURE_CHECK("feature-check"), DUMP("dump"), RESTORE("restore");
-        final String word;
-        Request(String word) { this.word = word; }
-        public String word() { return word; }
-    }
-
     private final Path criu;
-    private final Request request;
+    private final CriuRequest request;
     private final CriuOptions options;
     private final Map<Integer, Integer> handIn;
     private final CriuListener listener;
@@ -66,7 +53,7 @@ public final class CriuSession implements AutoCloseable {
     private RpcConversation conversation; // guarded by control
     private Path tempDir;
 
-    private CriuSession(Path criu, Request request, CriuOptions options, Map<Integer, Integer> handIn, CriuListener listener) {
+    private CriuSession(Path criu, CriuRequest request, CriuOptions options, Map<Integer, Integer> handIn, CriuListener listener) {
         this.criu = criu;
         this.request = request;
         this.options = options == null ? CriuOptions.defaults() : options;
@@ -82,7 +69,7 @@ public final class CriuSession implements AutoCloseable {
      * @param handIn criu fd number → fd in this process to place there (for inherit-fd); the fds
      *               stay ours (criu gets copies) and must stay open until criu has started
      */
-    public static CriuSession start(Path criu, Request request, CriuOptions options, Map<Integer, Integer> handIn,
+    public static CriuSession start(Path criu, CriuRequest request, CriuOptions options, Map<Integer, Integer> handIn,
                                     CriuListener listener) {
         CriuSession s = new CriuSession(criu, request, options, handIn, listener);
         s.validate();
@@ -93,30 +80,30 @@ public final class CriuSession implements AutoCloseable {
     }
 
     public static CriuSession dump(Path criu, CriuOptions options, CriuListener listener) {
-        return start(criu, Request.DUMP, options, Map.of(), listener);
+        return start(criu, CriuRequest.DUMP, options, Map.of(), listener);
     }
 
     public static CriuSession restore(Path criu, CriuOptions options, Map<Integer, Integer> handIn, CriuListener listener) {
-        return start(criu, Request.RESTORE, options, handIn, listener);
+        return start(criu, CriuRequest.RESTORE, options, handIn, listener);
     }
 
     /** VERSION, blocking. */
     public static CriuResult version(Path criu) {
-        try (CriuSession s = start(criu, Request.VERSION, null, Map.of(), null)) {
+        try (CriuSession s = start(criu, CriuRequest.VERSION, null, Map.of(), null)) {
             return s.await(Duration.ofSeconds(30));
         }
     }
 
     /** CHECK with opts (CRIU ≤ 4.1.1 fails CHECK without them), blocking. */
     public static CriuResult check(Path criu, CriuListener listener) {
-        try (CriuSession s = start(criu, Request.CHECK, CriuOptions.defaults().withLogLevel(4), Map.of(), listener)) {
+        try (CriuSession s = start(criu, CriuRequest.CHECK, CriuOptions.defaults().withLogLevel(4), Map.of(), listener)) {
             return s.await(Duration.ofSeconds(60));
         }
     }
 
     /** FEATURE_CHECK asking for all three features, blocking. */
     public static CriuResult featureCheck(Path criu) {
-        try (CriuSession s = start(criu, Request.FEATURE_CHECK, null, Map.of(), null)) {
+        try (CriuSession s = start(criu, CriuRequest.FEATURE_CHECK, null, Map.of(), null)) {
             return s.await(Duration.ofSeconds(30));
         }
     }
@@ -137,20 +124,13 @@ public final class CriuSession implements AutoCloseable {
         return Files.exists(imagesDir.resolve(INCOMPLETE_MARKER));
     }
 
-    /** The log file name used when the options name none. */
-    public static String defaultLogFile(Request r) {
-        return r.word + ".log";
-    }
-
     // ---- control -----------------------------------------------------------------------------
 
     public CriuResult await() {
         try {
             return result.get();
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            cancel();
-            throw new CriuException.Cancelled(request.word, "interrupted");
+            throw interrupted();
         } catch (ExecutionException e) {
             throw unwrap(e);
         }
@@ -169,12 +149,17 @@ public final class CriuSession implements AutoCloseable {
             }
             throw new CriuException.Cancelled(request.word, "no reply within " + timeout.toSeconds() + " s");
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            cancel();
-            throw new CriuException.Cancelled(request.word, "interrupted");
+            throw interrupted();
         } catch (ExecutionException e) {
             throw unwrap(e);
         }
+    }
+
+    /** A wait for the result was interrupted: the thread stays interrupted and the request is cancelled. */
+    private CriuException interrupted() {
+        Thread.currentThread().interrupt();
+        cancel();
+        return new CriuException.Cancelled(request.word, "interrupted");
     }
 
     public CompletableFuture<CriuResult> future() {
@@ -208,7 +193,7 @@ public final class CriuSession implements AutoCloseable {
         return workerPid;
     }
 
-    public Request request() {
+    public CriuRequest request() {
         return request;
     }
 
@@ -228,11 +213,11 @@ public final class CriuSession implements AutoCloseable {
     // ---- the session thread ------------------------------------------------------------------
 
     private void validate() {
-        if ((request == Request.DUMP || request == Request.RESTORE) && options.imagesDir() == null)
+        if ((request == CriuRequest.DUMP || request == CriuRequest.RESTORE) && options.imagesDir() == null)
             throw new IllegalArgumentException(request.word + " needs an images directory");
-        if (request == Request.DUMP && options.pid() <= 0)
+        if (request == CriuRequest.DUMP && options.pid() <= 0)
             throw new IllegalArgumentException("dump needs the pid of the tree's root");
-        if (request == Request.RESTORE && !Files.isDirectory(options.imagesDir()))
+        if (request == CriuRequest.RESTORE && !Files.isDirectory(options.imagesDir()))
             throw new IllegalArgumentException("no images directory at " + options.imagesDir());
         for (var e : handIn.entrySet()) {
             if (e.getKey() < 3) throw new IllegalArgumentException("criu fd " + e.getKey() + " is taken by criu's stdio; use 3 or more");
@@ -253,19 +238,19 @@ public final class CriuSession implements AutoCloseable {
         try {
             Path imagesDir = options.imagesDir();
             Path workDir = options.workDir();
-            if (request == Request.CHECK) {
+            if (request == CriuRequest.CHECK) {
                 tempDir = Files.createTempDirectory("criu-atlas-check");
                 imagesDir = tempDir;
             }
-            if (request == Request.DUMP) {
+            if (request == CriuRequest.DUMP) {
                 // new and 0700, or an existing folder of ours nobody else can write into; the marker never through a link
                 imagesDir = SafeFolders.prepareDumpFolder(imagesDir);
                 SafeFolders.writeMarker(imagesDir, INCOMPLETE_MARKER,
                         "A CRIU Atlas dump into this directory started at " + started + " and has not finished successfully.\n");
             }
             if (workDir != null) Files.createDirectories(workDir);
-            boolean needsOpts = request == Request.CHECK || request == Request.DUMP || request == Request.RESTORE;
-            String logName = options.logFile() != null ? options.logFile() : defaultLogFile(request);
+            boolean needsOpts = request == CriuRequest.CHECK || request == CriuRequest.DUMP || request == CriuRequest.RESTORE;
+            String logName = options.logFile() != null ? options.logFile() : request.defaultLogFile();
             if (needsOpts) {
                 imagesFd = LibC.openDirectory(imagesDir.toString());
                 if (workDir != null) workFd = LibC.openDirectory(workDir.toString());
@@ -274,7 +259,7 @@ public final class CriuSession implements AutoCloseable {
             }
             CriuRpc.criu_req req = RpcConversation.request(request, options, imagesFd, workFd, logName);
 
-            int[] sp = LibC.socketpair(LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC);
+            int[] sp = UnixSockets.socketpair(LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC);
             ours = sp[0];
             theirs = sp[1];
             TreeSet<Integer> taken = new TreeSet<>(handIn.keySet());
@@ -286,7 +271,7 @@ public final class CriuSession implements AutoCloseable {
             LibC.close(theirs);
             theirs = -1;
             // criu freezes nothing before it has the request: the walk overlaps its start-up
-            if (request == Request.DUMP) recovery = FrozenTreeRecovery.snapshot(options.pid());
+            if (request == CriuRequest.DUMP) recovery = FrozenTreeRecovery.snapshot(options.pid());
 
             conv = new RpcConversation(ours, worker, this::stage);
             synchronized (control) {
@@ -306,7 +291,7 @@ public final class CriuSession implements AutoCloseable {
             worker.awaitOutput(Duration.ofSeconds(2));
 
             if (reply == null) {
-                if (request == Request.DUMP) {
+                if (request == CriuRequest.DUMP) {
                     released = recovery.release();
                     if (!released.isEmpty()) worker.note("criu-atlas: sent SIGCONT to tasks the killed dump left stopped: " + released);
                 }
@@ -314,8 +299,13 @@ public final class CriuSession implements AutoCloseable {
                 throw new CriuException.WorkerDied(request.word, worker.describeExit(), worker.outputTail(),
                         follower != null ? follower.tail() : List.of());
             }
-            CriuResult res = toResult(reply, follower, worker, Duration.between(started, replied));
-            if (request == Request.DUMP && res.success())
+            List<CriuEvent.Stage> st;
+            synchronized (stages) {
+                st = List.copyOf(stages);
+            }
+            CriuResult res = CriuReplies.result(request, options, tempDir == null, reply, follower, worker, st,
+                    Duration.between(started, replied));
+            if (request == CriuRequest.DUMP && res.success())
                 Files.deleteIfExists(options.imagesDir().resolve(INCOMPLETE_MARKER));
             if (cancelRequested && !res.success()) {
                 emit(new CriuEvent.Finished(res, Instant.now()));
@@ -326,7 +316,7 @@ public final class CriuSession implements AutoCloseable {
         } catch (Throwable t) {
             if (worker != null && !worker.reaped()) {
                 worker.killAndReap();
-                if (request == Request.DUMP) released = recovery.release();
+                if (request == CriuRequest.DUMP) released = recovery.release();
             }
             // Stopping a worker makes its leftovers (a half-written stats file, a reset socket) fail to read:
             // that is still the cancel the caller asked for.
@@ -351,42 +341,6 @@ public final class CriuSession implements AutoCloseable {
             stages.add(st);
         }
         emit(st);
-    }
-
-    private CriuResult toResult(CriuRpc.criu_resp r, CriuLogFollower follower, CriuWorker worker, Duration elapsed)
-            throws ImageFormatException {
-        boolean success = r.getSuccess();
-        Integer restoredPid = r.hasRestore() && r.getRestore().hasPid() ? r.getRestore().getPid() : null;
-        CriuVersion version = null;
-        if (r.hasVersion()) {
-            var v = r.getVersion();
-            version = new CriuVersion(v.getMajorNumber(), v.getMinorNumber(), v.getSublevel(), v.hasGitid() ? v.getGitid() : null);
-        }
-        CriuStats stats = null;
-        Path statsDir = options.workDir() != null ? options.workDir() : options.imagesDir();
-        if (statsDir != null && request == Request.DUMP)
-            stats = CriuStats.read(statsDir.resolve(CriuStats.DUMP_FILE)).orElse(null);
-        if (statsDir != null && request == Request.RESTORE)
-            stats = CriuStats.read(statsDir.resolve(CriuStats.RESTORE_FILE)).orElse(null);
-        List<CriuLogLine> lines = new ArrayList<>();
-        if (follower != null) lines.addAll(follower.linesForDiagnosis());
-        // Errors raised before criu opened its log go to its stderr: diagnose those too.
-        List<String> output = worker.outputTail();
-        int n = 0;
-        for (String s : output) lines.add(CriuLogParser.parseLine(--n, s));
-        List<CriuDiagnosis> diagnoses = CriuDiagnoser.diagnose(lines, !success);
-        Path logFile = null;
-        if (follower != null && tempDir == null) { // CHECK's temp dir is removed
-            Path dir = options.workDir() != null ? options.workDir() : options.imagesDir();
-            logFile = dir.resolve(options.logFile() != null ? options.logFile() : defaultLogFile(request));
-        }
-        List<CriuEvent.Stage> st;
-        synchronized (stages) {
-            st = List.copyOf(stages);
-        }
-        return new CriuResult(request.word, success, restoredPid, version, r.hasCrErrno() ? r.getCrErrno() : null,
-                r.hasCrErrmsg() ? r.getCrErrmsg().strip() : null, stats, diagnoses, st, logFile, output,
-                worker.describeExit(), elapsed);
     }
 
     private void emit(CriuEvent e) {

@@ -53,7 +53,7 @@ final class CriuWorker implements AutoCloseable {
         int[] pipe = LibC.pipe(LibC.O_CLOEXEC);
         int pid;
         try {
-            pid = LibC.spawn(argv, envp, placements.toArray(new int[0][]), pipe[1]);
+            pid = PosixSpawn.spawn(argv, envp, placements.toArray(new int[0][]), pipe[1]);
         } catch (RuntimeException e) {
             LibC.close(pipe[0]);
             throw e;
@@ -62,7 +62,7 @@ final class CriuWorker implements AutoCloseable {
         }
         int exitFd;
         try {
-            exitFd = LibC.pidfdOpen(pid);
+            exitFd = FdEvents.pidfdOpen(pid);
         } catch (RuntimeException e) {
             LibC.kill(-pid, LibC.SIGKILL);
             LibC.waitpid(pid, 0);
@@ -98,7 +98,7 @@ final class CriuWorker implements AutoCloseable {
      */
     synchronized Integer awaitExit(Duration max) {
         if (reaped) return exitStatus;
-        if (LibC.pollInAny((int) Math.min(Integer.MAX_VALUE, max.toMillis()), exitFd) == 0) kill();
+        if (FdEvents.pollInAny((int) Math.min(Integer.MAX_VALUE, max.toMillis()), exitFd) == 0) kill();
         try {
             exitStatus = LibC.waitpid(pid, 0);
         } catch (LibC.SyscallException e) {

@@ -36,7 +36,7 @@ final class RpcConversation implements AutoCloseable {
     }
 
     /** The request criu gets for {@code request} with {@code options} (dirs as our fds, the log by name). */
-    static CriuRpc.criu_req request(CriuSession.Request request, CriuOptions options, int imagesFd, int workFd, String logName) {
+    static CriuRpc.criu_req request(CriuRequest request, CriuOptions options, int imagesFd, int workFd, String logName) {
         CriuRpc.criu_req.Builder b = CriuRpc.criu_req.newBuilder();
         switch (request) {
             case VERSION -> b.setType(CriuRpc.criu_req_type.VERSION);
@@ -60,7 +60,7 @@ final class RpcConversation implements AutoCloseable {
                 if (options.linkRemap()) o.setLinkRemap(true);
                 if (options.ghostLimit() > 0) o.setGhostLimit((int) options.ghostLimit());
                 o.addAllExternal(options.external());
-                if (request == CriuSession.Request.DUMP) {
+                if (request == CriuRequest.DUMP) {
                     b.setType(CriuRpc.criu_req_type.DUMP);
                     o.setPid(options.pid());
                     if (options.leaveRunning()) o.setLeaveRunning(true);
@@ -106,7 +106,7 @@ final class RpcConversation implements AutoCloseable {
     /** Sends the request; a worker that is already gone is reported by {@link #converse}. */
     void send(CriuRpc.criu_req req) {
         try {
-            LibC.send(sock, req.toByteArray(), 0);
+            UnixSockets.send(sock, req.toByteArray(), 0);
         } catch (LibC.SyscallException e) {
             // EPIPE/ECONNRESET: the worker is already gone; converse() reports it with its output.
             if (e.errno() != LibC.EPIPE && e.errno() != LibC.ECONNRESET) throw e;
@@ -126,16 +126,16 @@ final class RpcConversation implements AutoCloseable {
                     timeout = (int) Math.min(Integer.MAX_VALUE, left);
                 }
             }
-            int ready = LibC.pollInAny(timeout, sock, worker.exitFd(), wake[0]);
+            int ready = FdEvents.pollInAny(timeout, sock, worker.exitFd(), wake[0]);
             if ((ready & 4) != 0) drainWake();
             if ((ready & 1) == 0) {
                 // The worker exited with nothing (more) queued for us: a reply it sent before would be readable.
-                if ((ready & 2) != 0 && LibC.pollInAny(0, sock) == 0) return null;
+                if ((ready & 2) != 0 && FdEvents.pollInAny(0, sock) == 0) return null;
                 continue;
             }
             byte[] pkt;
             try {
-                pkt = LibC.recvPacket(sock);
+                pkt = UnixSockets.recvPacket(sock);
             } catch (LibC.SyscallException e) {
                 // A worker that dies with our answer unread resets the connection instead of closing it.
                 if (e.errno() == LibC.ECONNRESET) return null;
@@ -163,7 +163,7 @@ final class RpcConversation implements AutoCloseable {
             CriuRpc.criu_req ack = CriuRpc.criu_req.newBuilder().setType(CriuRpc.criu_req_type.NOTIFY)
                     .setNotifySuccess(ok).build();
             try {
-                LibC.send(sock, ack.toByteArray(), 0);
+                UnixSockets.send(sock, ack.toByteArray(), 0);
             } catch (LibC.SyscallException e) {
                 return null; // worker gone: reported as such
             }

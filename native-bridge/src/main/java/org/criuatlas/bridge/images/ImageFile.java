@@ -81,23 +81,16 @@ public final class ImageFile implements AutoCloseable {
                     throw new ImageFormatException(Kind.IO, path, -1, "cannot open: errno " + e.getErrorCode(), e);
             }
         }
-        try {
-            long[] st = ImageSyscalls.fstat(fd);
-            if (st[0] != ImageSyscalls.S_IFREG) {
-                throw new ImageFormatException(Kind.NOT_REGULAR_FILE, path, -1, "is " + ImageSyscalls.typeName(st[0])
+        return ImageSyscalls.statOpened(fd, path, (type, size) -> {
+            if (type != ImageSyscalls.S_IFREG) {
+                throw new ImageFormatException(Kind.NOT_REGULAR_FILE, path, -1, "is " + ImageSyscalls.typeName(type)
                         + "; images are read only from regular files");
             }
-            ImageFile f = new ImageFile(path, fd, st[1], control);
+            ImageFile f = new ImageFile(path, fd, size, control);
             // small files (nearly all of them) in one read
-            f.buf = new byte[(int) Math.min(st[1], WINDOW)];
+            f.buf = new byte[(int) Math.min(size, WINDOW)];
             return f;
-        } catch (LastErrorException e) {
-            ImageSyscalls.close(fd);
-            throw new ImageFormatException(Kind.IO, path, -1, "cannot stat: errno " + e.getErrorCode(), e);
-        } catch (ImageFormatException | RuntimeException e) {
-            ImageSyscalls.close(fd);
-            throw e;
-        }
+        });
     }
 
     /** An image held in memory (one read from an archive); {@code path} names it in errors. */

@@ -60,6 +60,29 @@ final class ImageSyscalls {
         return new long[] {mode & S_IFMT, size};
     }
 
+    /** What to make of a file just opened, from its type word (S_IFMT bits) and size. */
+    @FunctionalInterface
+    interface OpenedFile<T> {
+        T make(long type, long size) throws ImageFormatException;
+    }
+
+    /**
+     * Stats {@code fd}, just opened for {@code path}, and hands its type and size to {@code then};
+     * when the stat or {@code then} fails, the fd is closed before the error goes on.
+     */
+    static <T> T statOpened(int fd, java.nio.file.Path path, OpenedFile<T> then) throws ImageFormatException {
+        try {
+            long[] st = fstat(fd);
+            return then.make(st[0], st[1]);
+        } catch (LastErrorException e) {
+            close(fd);
+            throw new ImageFormatException(ImageFormatException.Kind.IO, path, -1, "cannot stat: errno " + e.getErrorCode(), e);
+        } catch (ImageFormatException | RuntimeException e) {
+            close(fd);
+            throw e;
+        }
+    }
+
     static String typeName(long fmt) {
         return switch ((int) fmt) {
             case S_IFDIR -> "a directory";

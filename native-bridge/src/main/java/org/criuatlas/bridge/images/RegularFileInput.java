@@ -49,20 +49,13 @@ public final class RegularFileInput extends InputStream {
                 default -> new ImageFormatException(Kind.IO, path, -1, "cannot open: errno " + e.getErrorCode(), e);
             };
         }
-        try {
-            long[] st = ImageSyscalls.fstat(fd);
-            if (st[0] != ImageSyscalls.S_IFREG) {
-                throw new ImageFormatException(st[0] == ImageSyscalls.S_IFDIR ? Kind.NOT_A_DUMP : Kind.NOT_REGULAR_FILE, path, -1,
-                        "is " + ImageSyscalls.typeName(st[0]) + ", not a regular file");
+        return ImageSyscalls.statOpened(fd, path, (type, size) -> {
+            if (type != ImageSyscalls.S_IFREG) {
+                throw new ImageFormatException(type == ImageSyscalls.S_IFDIR ? Kind.NOT_A_DUMP : Kind.NOT_REGULAR_FILE, path, -1,
+                        "is " + ImageSyscalls.typeName(type) + ", not a regular file");
             }
-            return new RegularFileInput(path, fd, st[1]);
-        } catch (LastErrorException e) {
-            ImageSyscalls.close(fd);
-            throw new ImageFormatException(Kind.IO, path, -1, "cannot stat: errno " + e.getErrorCode(), e);
-        } catch (ImageFormatException | RuntimeException e) {
-            ImageSyscalls.close(fd);
-            throw e;
-        }
+            return new RegularFileInput(path, fd, size);
+        });
     }
 
     public Path path() { return path; }

@@ -1,6 +1,7 @@
 package org.criuatlas.bridge.os;
 
 import org.criuatlas.bridge.criu.LibC;
+import org.criuatlas.bridge.criu.PosixSpawn;
 
 import java.time.Duration;
 import java.util.Map;
@@ -39,7 +40,7 @@ public final class ChildProcess implements AutoCloseable {
      */
     public static ChildProcess startShell(String command, Map<String, String> environment, Fd stdin, Fd stdout, Fd stderr) {
         String[] env = environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-        int pid = Fd.callInt(() -> LibC.spawnShell(command, env, num(stdin), num(stdout), num(stderr)));
+        int pid = Fd.callInt(() -> PosixSpawn.spawnShell(command, env, num(stdin), num(stdout), num(stderr)));
         return new ChildProcess(pid);
     }
 

@@ -1,6 +1,8 @@
 package org.criuatlas.bridge.os;
 
+import org.criuatlas.bridge.criu.FdEvents;
 import org.criuatlas.bridge.criu.LibC;
+import org.criuatlas.bridge.criu.UnixSockets;
 import org.criuatlas.model.SocketType;
 
 import java.nio.file.Path;
@@ -81,14 +83,14 @@ public final class Fd implements AutoCloseable {
     /** socketpair(AF_UNIX, type | SOCK_CLOEXEC). */
     public static Pair socketPair(SocketType type) {
         Kind k = Kind.of(type);
-        int[] sv = call(() -> LibC.socketpair(type.linuxValue | LibC.SOCK_CLOEXEC));
+        int[] sv = call(() -> UnixSockets.socketpair(type.linuxValue | LibC.SOCK_CLOEXEC));
         return new Pair(new Fd(sv[0], k), new Fd(sv[1], k));
     }
 
     /** A new unix socket of {@code type} connected to the filesystem socket {@code path}. */
     public static Fd connectUnix(String path, SocketType type) {
         Kind k = Kind.of(type);
-        return new Fd(callInt(() -> LibC.connectUnix(path, type.linuxValue)), k);
+        return new Fd(callInt(() -> UnixSockets.connectUnix(path, type.linuxValue)), k);
     }
 
     /** Opens (creating, mode 0600) {@code file} for appending. */
@@ -120,8 +122,8 @@ public final class Fd implements AutoCloseable {
      */
     public byte[] receive(byte[] buf) {
         int fd = number();
-        if (kind.packets()) return call(() -> LibC.recvPacket(fd));
-        int n = callInt(() -> kind.socket() ? LibC.recv(fd, buf, 0) : LibC.read(fd, buf));
+        if (kind.packets()) return call(() -> UnixSockets.recvPacket(fd));
+        int n = callInt(() -> kind.socket() ? UnixSockets.recv(fd, buf, 0) : LibC.read(fd, buf));
         return n <= 0 ? null : Arrays.copyOf(buf, n);
     }
 
@@ -132,13 +134,13 @@ public final class Fd implements AutoCloseable {
     public void sendAll(byte[] data) {
         int fd = number();
         if (kind.packets()) {
-            callInt(() -> LibC.send(fd, data, 0));
+            callInt(() -> UnixSockets.send(fd, data, 0));
             return;
         }
         int off = 0;
         while (off < data.length) {
             byte[] rest = off == 0 ? data : Arrays.copyOfRange(data, off, data.length);
-            int n = callInt(() -> kind.socket() ? LibC.send(fd, rest, 0) : LibC.write(fd, rest));
+            int n = callInt(() -> kind.socket() ? UnixSockets.send(fd, rest, 0) : LibC.write(fd, rest));
             if (n <= 0) throw new SyscallException(kind.socket() ? "send" : "write", LibC.EPIPE, "wrote nothing");
             off += n;
         }
@@ -147,7 +149,7 @@ public final class Fd implements AutoCloseable {
     /** Tells the peer no more data comes (shutdown(SHUT_WR)); false when it was not connected or is closed. */
     public boolean shutdownOutput() {
         int n = number.get();
-        return n >= 0 && LibC.shutdown(n, LibC.SHUT_WR);
+        return n >= 0 && UnixSockets.shutdown(n, LibC.SHUT_WR);
     }
 
     /** Waits at most {@code timeout} until a read would not block (data, end of input or an error). */
@@ -162,7 +164,7 @@ public final class Fd implements AutoCloseable {
     public static List<Fd> readable(Duration timeout, Fd... fds) {
         if (fds.length == 0 || fds.length > 2) throw new IllegalArgumentException("one or two fds");
         int ms = (int) Math.min(Integer.MAX_VALUE, Math.max(0, timeout.toMillis()));
-        int bits = callInt(() -> LibC.pollIn(fds[0].number(), fds.length > 1 ? fds[1].number() : -1, ms));
+        int bits = callInt(() -> FdEvents.pollIn(fds[0].number(), fds.length > 1 ? fds[1].number() : -1, ms));
         List<Fd> ready = new ArrayList<>(2);
         for (int i = 0; i < fds.length; i++) if ((bits & (1 << i)) != 0) ready.add(fds[i]);
         return ready;

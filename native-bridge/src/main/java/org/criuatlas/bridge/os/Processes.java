@@ -1,5 +1,6 @@
 package org.criuatlas.bridge.os;
 
+import org.criuatlas.bridge.criu.FdEvents;
 import org.criuatlas.bridge.criu.LibC;
 import org.criuatlas.bridge.proc.LiveProcesses;
 
@@ -78,7 +79,7 @@ public final class Processes {
     public static boolean awaitExit(int pid, Duration timeout) {
         int pidfd;
         try {
-            pidfd = LibC.pidfdOpen(pid);
+            pidfd = FdEvents.pidfdOpen(pid);
         } catch (LibC.SyscallException e) {
             if (e.errno() == LibC.ESRCH) return true;
             throw Fd.translate(e);

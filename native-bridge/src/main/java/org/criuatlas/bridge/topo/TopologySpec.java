@@ -9,22 +9,28 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
+
+import static org.criuatlas.bridge.topo.SpecWords.addressWord;
+import static org.criuatlas.bridge.topo.SpecWords.checkFd;
+import static org.criuatlas.bridge.topo.SpecWords.checkRole;
+import static org.criuatlas.bridge.topo.SpecWords.inetWord;
+import static org.criuatlas.bridge.topo.SpecWords.requireName;
+import static org.criuatlas.bridge.topo.SpecWords.requireWord;
+import static org.criuatlas.bridge.topo.SpecWords.typeWord;
 
 /**
  * What atlas-topo should build, written in its line-based spec language (see
  * {@code resources/topology/README.md}). A builder: each call appends one statement; {@link #fd}
- * and {@link #talk} add options to a statement made earlier. Names are checked here so a typo
- * fails in Java with a clear message rather than in the director. It is long because it mirrors
- * the whole spec language, one small method per statement; splitting it would split that mirror.
+ * and {@link #talk} add options to a statement made earlier. Names and words are checked
+ * ({@link SpecWords}) so a typo fails in Java with a clear message rather than in the director.
+ * A little over 400 lines because it mirrors the whole spec language, one small method per
+ * statement, on one builder.
  */
 public final class TopologySpec {
     /** A socket file the director creates in the topology's own temporary directory. */
     public static final SocketName AUTO_PATH = SocketName.path("auto");
     /** An abstract name made unique by the director ({@code atlas-topo-<pid>-<object>}). */
     public static final SocketName AUTO_ABSTRACT = SocketName.abstractName("auto");
-
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.@+-]{1,200}");
 
     private final List<StringBuilder> statements = new ArrayList<>();
     private final Map<String, StringBuilder> objectStatements = new HashMap<>();
@@ -47,38 +53,6 @@ public final class TopologySpec {
     /** A top-level process that stays in the director's session (no setsid). */
     public TopologySpec processInDirectorSession(String name) {
         return addProcess(name, null, false);
-    }
-
-    /** What a process is or does beyond holding its ends (see resources/topology/README.md). */
-    public enum ProcOption {
-        /** Its own network namespace (loopback up); sockets it holds are made inside it. */
-        NETNS("netns"),
-        /** Its own IPC namespace: SysV objects it makes live there. */
-        IPCNS("ipcns"),
-        /** Its own mount namespace (everything private). */
-        MNTNS("mntns"),
-        /** Its own mount namespace with a tmpfs at {@code DIR/NAME.mnt} (files {@code on=mnt} live there). */
-        TMPFS("tmpfs"),
-        /** Its own UTS namespace, hostname = its name. */
-        UTSNS("utsns"),
-        /** Its children are in a new pid namespace (the first one is its pid 1). */
-        PIDNS("pidns"),
-        /** Stops itself (SIGSTOP) once set up. */
-        STOPPED("stopped"),
-        /** Traced by its parent (PTRACE_TRACEME once set up). */
-        TRACED("traced"),
-        /** Exits once set up; its parent never reaps it. Holds nothing. */
-        ZOMBIE("zombie"),
-        /** A seccomp filter (mode 2) that allows everything but acct(2). */
-        SECCOMP("seccomp"),
-        /** Its cwd is a directory it made and removed. */
-        DELETED_CWD("cwd=deleted");
-
-        final String word;
-
-        ProcOption(String word) {
-            this.word = word;
-        }
     }
 
     /** A top-level process (own session) with options. */
@@ -448,61 +422,5 @@ public final class TopologySpec {
 
     private void requireObject(String name) {
         if (!objectStatements.containsKey(name)) throw new IllegalArgumentException("unknown object '" + name + "' (declare it first)");
-    }
-
-    private static void requireName(String name) {
-        if (name == null || !NAME.matcher(name).matches())
-            throw new IllegalArgumentException("bad name '" + name + "': use letters, digits and _.@+-");
-    }
-
-    private static void requireWord(String s, String what) {
-        if (s.isEmpty() || s.chars().anyMatch(c -> c <= ' ' || c == '#'))
-            throw new IllegalArgumentException(what + " must not contain spaces or '#': '" + s + "'");
-    }
-
-    private static String checkRole(String role) {
-        return switch (role) {
-            case "a", "b", "listen", "server", "client", "accepted", "write", "read", "sock", "master", "slave", "fd" -> role;
-            default -> throw new IllegalArgumentException("unknown end '" + role + "'");
-        };
-    }
-
-    private static int checkFd(int fd) {
-        if (fd < 3 || fd > (1 << 20)) throw new IllegalArgumentException("fd must be 3.." + (1 << 20) + ": " + fd);
-        return fd;
-    }
-
-    private static final Pattern INET = Pattern.compile("(\\d{1,3}(\\.\\d{1,3}){3}|\\[[0-9A-Fa-f:.]+\\]):\\d{1,5}");
-
-    private static String inetWord(String address) {
-        if (address == null || !INET.matcher(address).matches())
-            throw new IllegalArgumentException("expected IP:PORT or [IPV6]:PORT, got '" + address + "'");
-        return address;
-    }
-
-    private static String typeWord(SocketType type, boolean dgramAllowed) {
-        return switch (type) {
-            case STREAM -> "stream";
-            case SEQPACKET -> "seqpacket";
-            case DGRAM -> {
-                if (!dgramAllowed) throw new IllegalArgumentException("dgram not allowed here");
-                yield "dgram";
-            }
-            default -> throw new IllegalArgumentException("unsupported socket type " + type);
-        };
-    }
-
-    private static String addressWord(SocketName address) {
-        String word = switch (address.kind()) {
-            case PATH -> {
-                if (!address.value().equals("auto") && !address.value().startsWith("/"))
-                    throw new IllegalArgumentException("socket path must be absolute: " + address.value());
-                yield "path=" + address.value();
-            }
-            case ABSTRACT -> "abstract=" + address.value();
-            case NONE -> throw new IllegalArgumentException("a server needs a name: SocketName.path(...) or abstractName(...)");
-        };
-        requireWord(address.value(), "socket name");
-        return word;
     }
 }

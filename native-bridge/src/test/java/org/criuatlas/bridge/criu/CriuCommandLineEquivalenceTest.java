@@ -36,7 +36,7 @@ class CriuCommandLineEquivalenceTest {
         int[][] placements = fds.entrySet().stream().map(e -> new int[] {e.getValue(), e.getKey()}).toArray(int[][]::new);
         int out = LibC.open(output.toString(), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_TRUNC | LibC.O_CLOEXEC, 0644);
         try {
-            int pid = LibC.spawn(new String[] {"/bin/bash", "-c", command}, new String[] {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"},
+            int pid = PosixSpawn.spawn(new String[] {"/bin/bash", "-c", command}, new String[] {"PATH=/usr/sbin:/usr/bin:/sbin:/bin"},
                     placements, out, true);
             int st = LibC.waitpid(pid, 0);
             assertEquals(0, st & 0x7f, "bash was not killed");
@@ -83,7 +83,7 @@ class CriuCommandLineEquivalenceTest {
             assertTrue(TestProcs.waitGone(echo.pid, Duration.ofSeconds(10)));
             pair.closeOurs();
 
-            fresh = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+            fresh = UnixSockets.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
             CriuOptions ro = CriuOptions.defaults().withImagesDir(images)
                     .withInheritFds(List.of(new CriuOptions.InheritFd("socket:[" + inside + "]", 10)));
             String restoreCmd = CriuCommandLine.restore(criu, ro, Map.of(10, 20));

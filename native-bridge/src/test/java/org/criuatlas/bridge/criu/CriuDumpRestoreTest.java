@@ -80,7 +80,7 @@ class CriuDumpRestoreTest {
     /** 3. One end of a socketpair held outside: typed diagnosis naming both inodes; nothing lost. */
     @Test
     void externalSocketpairGivesTypedDiagnosisAndTargetKeepsAnswering() throws Exception {
-        int[] sp = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+        int[] sp = UnixSockets.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
         try (var echo = TestProcs.python(TestProcs.ECHO_FD3, List.of(), Map.of(3, sp[1]), null)) {
             long outside = TestProcs.inode(sp[0]);
             long inside = TestProcs.inode(sp[1]);
@@ -108,7 +108,7 @@ class CriuDumpRestoreTest {
     /** 4. The seed scenario: dump with external unix[ino], restore with inherit_fd of a NEW socketpair end. */
     @Test
     void seedScenarioExternalThenInheritFd() throws Exception {
-        int[] sp = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+        int[] sp = UnixSockets.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
         int[] fresh = null;
         try (var echo = TestProcs.python(TestProcs.ECHO_FD3, List.of(), Map.of(3, sp[1]), null)) {
             long inside = TestProcs.inode(sp[1]);
@@ -124,7 +124,7 @@ class CriuDumpRestoreTest {
             LibC.close(sp[0]);
             sp[0] = -1;
 
-            fresh = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+            fresh = UnixSockets.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
             List<CriuEvent> events = new CopyOnWriteArrayList<>();
             CriuOptions ro = CriuOptions.defaults().withImagesDir(images)
                     .withInheritFds(List.of(new CriuOptions.InheritFd("socket:[" + inside + "]", 10)));

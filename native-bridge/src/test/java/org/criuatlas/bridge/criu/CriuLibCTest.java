@@ -19,15 +19,15 @@ class CriuLibCTest {
 
     @Test
     void seqpacketKeepsMessageBoundariesAndReportsEof() {
-        int[] sp = LibC.socketpair(LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC);
+        int[] sp = UnixSockets.socketpair(LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC);
         try {
-            LibC.send(sp[0], new byte[] {1, 2, 3}, 0);
-            LibC.send(sp[0], new byte[5000], 0);
-            assertArrayEquals(new byte[] {1, 2, 3}, LibC.recvPacket(sp[1]));
-            assertEquals(5000, LibC.recvPacket(sp[1]).length, "sized with MSG_PEEK|MSG_TRUNC");
+            UnixSockets.send(sp[0], new byte[] {1, 2, 3}, 0);
+            UnixSockets.send(sp[0], new byte[5000], 0);
+            assertArrayEquals(new byte[] {1, 2, 3}, UnixSockets.recvPacket(sp[1]));
+            assertEquals(5000, UnixSockets.recvPacket(sp[1]).length, "sized with MSG_PEEK|MSG_TRUNC");
             LibC.close(sp[0]);
             sp[0] = -1;
-            assertNull(LibC.recvPacket(sp[1]), "EOF");
+            assertNull(UnixSockets.recvPacket(sp[1]), "EOF");
         } finally {
             LibC.close(sp[0]);
             LibC.close(sp[1]);
@@ -36,14 +36,14 @@ class CriuLibCTest {
 
     @Test
     void spawnPlacesFdsEvenWhenNumbersClashAndLeaksNothing() throws Exception {
-        int[] a = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
-        int[] b = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+        int[] a = UnixSockets.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+        int[] b = UnixSockets.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
         Path out = tmp.resolve("out");
         int outFd = LibC.open(out.toString(), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_CLOEXEC, 0644);
         try {
             // Swap-like placement: a[1] goes where b[1] sits and b[1] to a fixed number; both CLOEXEC.
             int[][] placements = {{a[1], b[1]}, {b[1], 9}};
-            int pid = LibC.spawn(new String[] {"/bin/bash", "-c",
+            int pid = PosixSpawn.spawn(new String[] {"/bin/bash", "-c",
                     "echo A >&" + b[1] + "; echo B >&9; ls /proc/self/fd"}, new String[] {"PATH=/usr/bin:/bin"}, placements, outFd);
             int st = LibC.waitpid(pid, 0);
             assertEquals("exit 0", LibC.describeWaitStatus(st));
@@ -60,14 +60,14 @@ class CriuLibCTest {
 
     @Test
     void spawnShellPlacesStdioAndDevNullAndLeaksNothing() throws Exception {
-        int[] in = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+        int[] in = UnixSockets.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
         Path out = tmp.resolve("shell-out");
         int outFd = LibC.open(out.toString(), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_CLOEXEC, 0644);
         try {
             LibC.write(in[0], "hello\n".getBytes());
-            LibC.shutdown(in[0], LibC.SHUT_WR);
+            UnixSockets.shutdown(in[0], LibC.SHUT_WR);
             // stderr -1 = /dev/null: the message to stderr must not reach the output file
-            int pid = LibC.spawnShell("cat; echo lost >&2; ls /proc/self/fd", new String[] {"PATH=/usr/bin:/bin"},
+            int pid = PosixSpawn.spawnShell("cat; echo lost >&2; ls /proc/self/fd", new String[] {"PATH=/usr/bin:/bin"},
                     in[1], outFd, -1);
             assertEquals("exit 0", LibC.describeWaitStatus(LibC.waitpid(pid, 0)));
             String[] lines = Files.readString(out).trim().split("\\s+");
@@ -81,15 +81,15 @@ class CriuLibCTest {
 
     @Test
     void pollInTellsWhichOfTwoFdsIsReadable() {
-        int[] a = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
-        int[] b = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+        int[] a = UnixSockets.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+        int[] b = UnixSockets.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
         try {
-            assertEquals(0, LibC.pollIn(a[1], b[1], 10), "nothing to read: timeout");
-            LibC.send(b[0], new byte[] {1}, 0);
-            assertEquals(2, LibC.pollIn(a[1], b[1], 1000));
-            assertTrue(LibC.shutdown(a[0], LibC.SHUT_WR));
-            assertEquals(3, LibC.pollIn(a[1], b[1], 1000), "a hung up counts as readable");
-            assertTrue(LibC.pollIn(a[1], 1000));
+            assertEquals(0, FdEvents.pollIn(a[1], b[1], 10), "nothing to read: timeout");
+            UnixSockets.send(b[0], new byte[] {1}, 0);
+            assertEquals(2, FdEvents.pollIn(a[1], b[1], 1000));
+            assertTrue(UnixSockets.shutdown(a[0], LibC.SHUT_WR));
+            assertEquals(3, FdEvents.pollIn(a[1], b[1], 1000), "a hung up counts as readable");
+            assertTrue(FdEvents.pollIn(a[1], 1000));
         } finally {
             for (int fd : new int[] {a[0], a[1], b[0], b[1]}) LibC.close(fd);
         }
@@ -97,15 +97,15 @@ class CriuLibCTest {
 
     @Test
     void pollInAnyReportsEachReadyFdByItsPosition() {
-        int[] a = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
-        int[] b = LibC.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+        int[] a = UnixSockets.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
+        int[] b = UnixSockets.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
         int[] c = LibC.pipe(LibC.O_CLOEXEC);
         try {
-            assertEquals(0, LibC.pollInAny(0, a[1], b[1], c[0]), "nothing to read: timeout");
+            assertEquals(0, FdEvents.pollInAny(0, a[1], b[1], c[0]), "nothing to read: timeout");
             LibC.write(c[1], new byte[] {1});
-            assertEquals(4, LibC.pollInAny(1000, a[1], b[1], c[0]));
-            LibC.send(a[0], new byte[] {1}, 0);
-            assertEquals(5, LibC.pollInAny(-1, a[1], b[1], c[0]), "no limit: returns as soon as one is ready");
+            assertEquals(4, FdEvents.pollInAny(1000, a[1], b[1], c[0]));
+            UnixSockets.send(a[0], new byte[] {1}, 0);
+            assertEquals(5, FdEvents.pollInAny(-1, a[1], b[1], c[0]), "no limit: returns as soon as one is ready");
         } finally {
             for (int fd : new int[] {a[0], a[1], b[0], b[1], c[0], c[1]}) LibC.close(fd);
         }
@@ -115,21 +115,21 @@ class CriuLibCTest {
     void pidfdPollsReadableOnceTheChildHasExitedAndLeavesItToBeReaped() {
         int[] in = LibC.pipe(LibC.O_CLOEXEC);
         // the child blocks reading its stdin until we close the write end: it cannot exit before we say so
-        int pid = LibC.spawnShell("read x; exit 7", new String[] {"PATH=/usr/bin:/bin"}, in[0], -1, -1);
+        int pid = PosixSpawn.spawnShell("read x; exit 7", new String[] {"PATH=/usr/bin:/bin"}, in[0], -1, -1);
         LibC.close(in[0]);
-        int pidfd = LibC.pidfdOpen(pid);
+        int pidfd = FdEvents.pidfdOpen(pid);
         try {
-            assertEquals(0, LibC.pollInAny(50, pidfd), "still running");
+            assertEquals(0, FdEvents.pollInAny(50, pidfd), "still running");
             LibC.close(in[1]);
             in[1] = -1;
-            assertEquals(1, LibC.pollInAny(10_000, pidfd), "readable once it exited");
+            assertEquals(1, FdEvents.pollInAny(10_000, pidfd), "readable once it exited");
             assertTrue(Files.exists(Path.of("/proc/" + pid)), "exited but not reaped: a zombie keeps its pid");
             assertEquals("exit 7", LibC.describeWaitStatus(LibC.waitpid(pid, LibC.WNOHANG)), "reaped at once, no wait");
         } finally {
             LibC.close(pidfd);
             LibC.close(in[1]);
         }
-        LibC.SyscallException e = assertThrows(LibC.SyscallException.class, () -> LibC.pidfdOpen(pid));
+        LibC.SyscallException e = assertThrows(LibC.SyscallException.class, () -> FdEvents.pidfdOpen(pid));
         assertTrue(e.getMessage().startsWith("pidfd_open(" + pid + ") failed"), e.getMessage());
     }
 
@@ -137,12 +137,12 @@ class CriuLibCTest {
     void inotifyReportsAWriteToTheWatchedFile() throws Exception {
         Path f = tmp.resolve("watched.log");
         Files.writeString(f, "");
-        int in = LibC.inotifyInit();
+        int in = FdEvents.inotifyInit();
         try {
-            LibC.inotifyAddWatch(in, f.toString(), LibC.IN_MODIFY);
-            assertEquals(0, LibC.pollInAny(0, in), "nothing written yet");
+            FdEvents.inotifyAddWatch(in, f.toString(), LibC.IN_MODIFY);
+            assertEquals(0, FdEvents.pollInAny(0, in), "nothing written yet");
             Files.writeString(f, "a line\n", java.nio.file.StandardOpenOption.APPEND);
-            assertEquals(1, LibC.pollInAny(5000, in));
+            assertEquals(1, FdEvents.pollInAny(5000, in));
             byte[] ev = new byte[256];
             int n = LibC.read(in, ev);
             assertTrue(n >= 16, "one struct inotify_event: " + n);
@@ -150,7 +150,7 @@ class CriuLibCTest {
         } finally {
             LibC.close(in);
         }
-        assertThrows(LibC.SyscallException.class, () -> LibC.inotifyAddWatch(LibC.inotifyInit(), tmp.resolve("none").toString(), LibC.IN_MODIFY));
+        assertThrows(LibC.SyscallException.class, () -> FdEvents.inotifyAddWatch(FdEvents.inotifyInit(), tmp.resolve("none").toString(), LibC.IN_MODIFY));
     }
 
     @Test
@@ -176,14 +176,14 @@ class CriuLibCTest {
     @Test
     void connectUnixNamesThePathWhenNobodyListens() {
         String path = tmp.resolve("no-listener.sock").toString();
-        LibC.SyscallException e = assertThrows(LibC.SyscallException.class, () -> LibC.connectUnix(path, LibC.SOCK_DGRAM));
+        LibC.SyscallException e = assertThrows(LibC.SyscallException.class, () -> UnixSockets.connectUnix(path, LibC.SOCK_DGRAM));
         assertTrue(e.getMessage().startsWith("connect(" + path + ") failed"), e.getMessage());
     }
 
     private static String read(int fd) {
-        assertTrue(LibC.pollIn(fd, 5000));
+        assertTrue(FdEvents.pollIn(fd, 5000));
         byte[] buf = new byte[100];
-        int n = LibC.recv(fd, buf, LibC.MSG_DONTWAIT);
+        int n = UnixSockets.recv(fd, buf, LibC.MSG_DONTWAIT);
         return new String(buf, 0, n);
     }
 
@@ -192,7 +192,7 @@ class CriuLibCTest {
         LibC.SyscallException e = assertThrows(LibC.SyscallException.class, () -> LibC.openDirectory("/nonexistent/dir"));
         assertTrue(e.getMessage().startsWith("open(/nonexistent/dir) failed: No such file or directory"), e.getMessage());
         assertEquals(2, e.errno());
-        LibC.SyscallException sp = assertThrows(LibC.SyscallException.class, () -> LibC.spawn(new String[] {"/nonexistent"}, new String[0], new int[0][], 1));
+        LibC.SyscallException sp = assertThrows(LibC.SyscallException.class, () -> PosixSpawn.spawn(new String[] {"/nonexistent"}, new String[0], new int[0][], 1));
         assertTrue(sp.getMessage().startsWith("posix_spawn(/nonexistent)"), sp.getMessage());
     }
 }

@@ -33,7 +33,7 @@ class CriuWorkerFailureTest {
     @Test
     void workerThatExitsWithoutReplyingIsWorkerDiedWithItsStderr() throws Exception {
         Path fake = fakeCriu("echo \"RPC error: Invalid req\" >&2; exit 255");
-        try (CriuSession s = CriuSession.start(fake, CriuSession.Request.VERSION, null, Map.of(), null)) {
+        try (CriuSession s = CriuSession.start(fake, CriuRequest.VERSION, null, Map.of(), null)) {
             CriuException.WorkerDied e = assertThrows(CriuException.WorkerDied.class, () -> s.await(Duration.ofSeconds(20)));
             assertEquals("exit 255", e.exit());
             assertEquals(List.of("RPC error: Invalid req"), e.outputTail());
@@ -44,7 +44,7 @@ class CriuWorkerFailureTest {
     @Test
     void workerThatHangsIsKilledOnTimeout() throws Exception {
         Path fake = fakeCriu("exec sleep 600");
-        CriuSession s = CriuSession.start(fake, CriuSession.Request.VERSION, null, Map.of(), null);
+        CriuSession s = CriuSession.start(fake, CriuRequest.VERSION, null, Map.of(), null);
         assertThrows(CriuException.Cancelled.class, () -> s.await(Duration.ofMillis(500)));
         int pid = s.workerPid();
         assertTrue(TestProcs.waitGone(pid, Duration.ofSeconds(5)), "worker killed and reaped");

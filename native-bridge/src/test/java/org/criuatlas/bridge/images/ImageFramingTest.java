@@ -129,7 +129,7 @@ class ImageFramingTest {
 
         Path d2 = SyntheticDump.write(tmp.resolve("d2"));
         SyntheticDump.w(d2, "fdinfo-2.img", SyntheticDump.image(ImageMagic.COMMON, ImageMagic.FDINFO,
-                java.util.List.of(SyntheticDump.fd(7, 999, ImageReader.FD_UNIXSK))));
+                java.util.List.of(SyntheticDump.fd(7, 999, FdDecoder.FD_UNIXSK))));
         e = assertThrows(ImageFormatException.class, () -> ImageReader.read(d2));
         assertEquals(Kind.INCONSISTENT, e.kind());
         assertTrue(e.getMessage().contains("999"), e.getMessage());

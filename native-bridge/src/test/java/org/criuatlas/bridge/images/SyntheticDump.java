@@ -44,13 +44,13 @@ public final class SyntheticDump {
     }
 
     static CriuImages.FileEntry usk(int id, int ino, int type, int state, int peer, int uflags, String name) {
-        return CriuImages.FileEntry.newBuilder().setType(ImageReader.FD_UNIXSK).setId(id)
+        return CriuImages.FileEntry.newBuilder().setType(FdDecoder.FD_UNIXSK).setId(id)
                 .setUsk(CriuImages.UnixSkEntry.newBuilder().setId(id).setIno(ino).setType(type).setState(state).setFlags(2)
                         .setUflags(uflags).setPeer(peer).setName(ByteString.copyFrom(name, StandardCharsets.UTF_8))).build();
     }
 
     static CriuImages.FileEntry pipe(int id, int pipeId, int flags) {
-        return CriuImages.FileEntry.newBuilder().setType(ImageReader.FD_PIPE).setId(id)
+        return CriuImages.FileEntry.newBuilder().setType(FdDecoder.FD_PIPE).setId(id)
                 .setPipe(CriuImages.PipeEntry.newBuilder().setId(id).setPipeId(pipeId).setFlags(flags)).build();
     }
 
@@ -76,9 +76,9 @@ public final class SyntheticDump {
                     CriuImages.TaskKobjIdsEntry.newBuilder().setFilesId(pid - 99).build())));
         }
         w(dir, "fdinfo-1.img", image(ImageMagic.COMMON, ImageMagic.FDINFO, List.of(
-                fd(3, 10, ImageReader.FD_UNIXSK), fd(4, 20, ImageReader.FD_PIPE), fd(5, 12, ImageReader.FD_UNIXSK))));
+                fd(3, 10, FdDecoder.FD_UNIXSK), fd(4, 20, FdDecoder.FD_PIPE), fd(5, 12, FdDecoder.FD_UNIXSK))));
         w(dir, "fdinfo-2.img", image(ImageMagic.COMMON, ImageMagic.FDINFO, List.of(
-                fd(3, 11, ImageReader.FD_UNIXSK), fd(4, 21, ImageReader.FD_PIPE))));
+                fd(3, 11, FdDecoder.FD_UNIXSK), fd(4, 21, FdDecoder.FD_PIPE))));
         w(dir, "files.img", image(ImageMagic.COMMON, ImageMagic.FILES, List.of(
                 usk(10, 5000, 1, 1, 5001, 0, ""), usk(11, 5001, 1, 1, 5000, 0, ""),
                 usk(12, 5002, 1, 1, 5003, 0, ""), usk(13, 5003, 2, 10, 0, 1, ""),

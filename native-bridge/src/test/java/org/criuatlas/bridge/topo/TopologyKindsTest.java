@@ -4,7 +4,6 @@ import org.criuatlas.bridge.topo.TopologySpec.Deleted;
 import org.criuatlas.bridge.topo.TopologySpec.FdKind;
 import org.criuatlas.bridge.topo.TopologySpec.FileOn;
 import org.criuatlas.bridge.topo.TopologySpec.LockType;
-import org.criuatlas.bridge.topo.TopologySpec.ProcOption;
 import org.criuatlas.testing.Requirements;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

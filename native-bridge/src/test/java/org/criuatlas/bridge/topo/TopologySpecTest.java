@@ -57,7 +57,7 @@ class TopologySpecTest {
     @Test
     void writesTheOtherKindsAndProcessOptions() {
         String text = new TopologySpec()
-                .process("a", TopologySpec.ProcOption.NETNS).process("b", "a", TopologySpec.ProcOption.TRACED).threads("b", 3)
+                .process("a", ProcOption.NETNS).process("b", "a", ProcOption.TRACED).threads("b", 3)
                 .tcpListen("l", "a", "127.0.0.1:0").tcpConnectHalfClosed("c", "b", "l", "accepted")
                 .udp("u", "a", "[::1]:0").udpConnected("v", "b", "[::1]:0", "u")
                 .file("f", "b", TopologySpec.FileOn.SHM, TopologySpec.Deleted.LINKED, 4096)
@@ -78,7 +78,7 @@ class TopologySpecTest {
                 sem s a undo
                 """, text);
         TopologySpec s = new TopologySpec().process("a");
-        assertMessage("needs a parent", () -> s.process("z", TopologySpec.ProcOption.ZOMBIE));
+        assertMessage("needs a parent", () -> s.process("z", ProcOption.ZOMBIE));
         assertMessage("expected IP:PORT", () -> s.tcpListen("l", "a", "localhost:80"));
         assertMessage("flock locks the whole file", () -> s.file("f", "a").lock("k", "a", "f", TopologySpec.LockType.FLOCK, false, 1, 0));
     }

@@ -21,6 +21,7 @@ import javafx.stage.DirectoryChooser;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 import org.criuatlas.plan.DumpPlan;
+import org.criuatlas.ui.fx.BugReportSave;
 import org.criuatlas.ui.theme.Styles;
 import org.criuatlas.ui.theme.Themes;
 
@@ -217,11 +218,7 @@ public final class DumpDialog extends BorderPane {
     }
 
     private static java.io.File chooseBugReport(javafx.stage.Window owner) {
-        javafx.stage.FileChooser fc = new javafx.stage.FileChooser();
-        fc.setTitle("Save a bug report");
-        fc.setInitialFileName("criu-atlas-bug.tar.gz");
-        fc.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("Bug report (*.tar.gz)", "*.tar.gz"));
-        return fc.showSaveDialog(owner);
+        return BugReportSave.chooseFile(owner, "criu-atlas-bug.tar.gz");
     }
 
     private void choose(String text) {

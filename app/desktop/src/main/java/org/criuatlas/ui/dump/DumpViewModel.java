@@ -30,6 +30,7 @@ import org.criuatlas.host.TargetState;
 import org.criuatlas.plan.DumpCommand;
 import org.criuatlas.plan.DumpPlan;
 import org.criuatlas.ui.fx.Batched;
+import org.criuatlas.ui.fx.BugReportSave;
 import org.criuatlas.ui.fx.LatestOnly;
 
 import java.nio.file.Path;
@@ -52,9 +53,10 @@ import java.util.function.Consumer;
  * called there too. Questions to the host (is this folder usable?) run on {@code background}; the
  * dump itself is a {@link HostOperation}: its events are coalesced per UI turn.
  * <p>
- * About 400 lines: one dump's whole life (folder, settings, attempts, outcome, fix and retry) is one
- * state machine over one set of properties; its parts (folder rules, the run, the timeline, the
- * failures) already live in the host, {@link StageTimeline} and {@link DumpFailure}.
+ * A little over 400 lines on purpose: one dump's whole life (folder, settings, attempts, outcome, fix
+ * and retry) is one state machine over one set of properties; its parts (folder rules, the run, the
+ * timeline, the failures, saving a bug report) already live in the host, {@link StageTimeline},
+ * {@link DumpFailure} and {@link org.criuatlas.ui.fx.BugReportSave}.
  */
 public final class DumpViewModel {
     public enum Phase {
@@ -291,22 +293,13 @@ public final class DumpViewModel {
         Path log = logFile.get();
         String cmd = command.get();
         Path dir = imagesDir.get() != null ? imagesDir.get() : lastAttemptDir;
-        java.util.concurrent.CompletableFuture<Path> done = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                org.criuatlas.model.IpcGraph live = services.host().scanSubtrees(java.util.Set.of(p.root()));
-                org.criuatlas.share.BugBundle b = org.criuatlas.share.BugReport.collect(new org.criuatlas.share.BugReport.Request(
-                        "dump of pid " + p.root(), live, new org.criuatlas.plan.PlanSet(List.of(p), List.of(), p.root()),
-                        log != null && java.nio.file.Files.isRegularFile(log) ? log : null, cmd, dir, commandLines, environment,
-                        org.criuatlas.bridge.AtlasVersion.version()));
-                b.writeTarGz(out);
-                return out;
-            } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        }, services.background());
-        done.whenComplete((o, err) -> services.ui().execute(() -> message.set(err == null ? "Bug report saved to " + o
-                : "Could not save the bug report: " + (err.getCause() != null ? err.getCause().getMessage() : err.getMessage()))));
-        return done;
+        return BugReportSave.save(() -> {
+            org.criuatlas.model.IpcGraph live = services.host().scanSubtrees(java.util.Set.of(p.root()));
+            return org.criuatlas.share.BugReport.collect(new org.criuatlas.share.BugReport.Request(
+                    "dump of pid " + p.root(), live, new org.criuatlas.plan.PlanSet(List.of(p), List.of(), p.root()),
+                    log != null && java.nio.file.Files.isRegularFile(log) ? log : null, cmd, dir, commandLines, environment,
+                    org.criuatlas.bridge.AtlasVersion.version()));
+        }, out, services.background(), services.ui(), message::set);
     }
 
     // ---- the run -----------------------------------------------------------------------------

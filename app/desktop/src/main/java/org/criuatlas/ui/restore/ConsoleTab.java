@@ -110,7 +110,7 @@ final class ConsoleTab {
         Button copy = new Button("Copy transcript");
         copy.setId(CONSOLE_COPY);
         copy.setMinWidth(Region.USE_PREF_SIZE);
-        copy.setOnAction(e -> RestoreBoardView.copyText(c.transcript().text()));
+        copy.setOnAction(e -> BoardControls.copyText(c.transcript().text()));
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
         HBox legend = new HBox(14, sentKey, receivedKey, gap, copy);

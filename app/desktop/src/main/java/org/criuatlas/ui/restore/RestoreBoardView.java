@@ -8,34 +8,27 @@ import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
-import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
-import javafx.scene.input.Clipboard;
-import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.ColumnConstraints;
-import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.scene.text.Font;
-import javafx.util.StringConverter;
-import org.criuatlas.plan.restore.Destination;
+import org.criuatlas.ui.fx.BugReportSave;
 import org.criuatlas.ui.theme.Styles;
 import org.criuatlas.ui.restore.vm.ConsoleModel;
-import org.criuatlas.ui.restore.vm.ConsoleTranscript;
 import org.criuatlas.ui.restore.vm.RestoreBoardModel;
+import org.criuatlas.ui.restore.vm.RestoreBoardWords;
 import org.criuatlas.ui.restore.vm.WiringRowModel;
 
 import java.util.ArrayList;
@@ -54,15 +47,8 @@ final class RestoreBoardView extends BorderPane {
     private final VBox cards = new VBox(8);
     private final TabPane consoleTabs = new TabPane();
     /** Asks where to save a bug report (null = cancelled); tests replace the OS dialog, which cannot run headless. */
-    java.util.function.Function<javafx.stage.Window, java.io.File> bugReportChooser = RestoreBoardView::chooseBugReport;
-
-    private static java.io.File chooseBugReport(javafx.stage.Window owner) {
-        javafx.stage.FileChooser fc = new javafx.stage.FileChooser();
-        fc.setTitle("Save a bug report");
-        fc.setInitialFileName("criu-atlas-restore-bug.tar.gz");
-        fc.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("Bug report (*.tar.gz)", "*.tar.gz"));
-        return fc.showSaveDialog(owner);
-    }
+    java.util.function.Function<javafx.stage.Window, java.io.File> bugReportChooser =
+            owner -> BugReportSave.chooseFile(owner, "criu-atlas-restore-bug.tar.gz");
 
     RestoreBoardView(RestoreBoardModel model, String title) {
         this.model = model;
@@ -76,7 +62,7 @@ final class RestoreBoardView extends BorderPane {
         status.setId(STATUS);
         status.setWrapText(true);
         status.textProperty().bind(model.statusProperty());
-        VBox head = new VBox(4, heading, status, trustPanel());
+        VBox head = new VBox(4, heading, status, TrustPanel.of(model));
         head.setPadding(new Insets(0, 0, 6, 0));
         setTop(head);
 
@@ -128,7 +114,7 @@ final class RestoreBoardView extends BorderPane {
         copy.setId(COPY_CLI);
         copy.setMinWidth(Region.USE_PREF_SIZE);
         copy.setTooltip(new Tooltip("Copy the equivalent criu command line"));
-        copy.setOnAction(e -> copyText(model.commandLineProperty().get()));
+        copy.setOnAction(e -> BoardControls.copyText(model.commandLineProperty().get()));
         HBox cliBox = new HBox(6, cli, copy);
         HBox.setHgrow(cli, Priority.ALWAYS);
 
@@ -198,7 +184,7 @@ final class RestoreBoardView extends BorderPane {
             for (String line : model.conflictLines()) {
                 Label l = new Label(line);
                 l.setWrapText(true);
-                boolean trust = line.startsWith(RestoreBoardModel.TRUST_LINE_START);
+                boolean trust = line.startsWith(RestoreBoardWords.TRUST_LINE_START);
                 l.getStyleClass().add(line.startsWith("\u2716") ? Styles.ERROR_TEXT : trust ? Styles.NOTICE : Styles.MUTED);
                 if (line.startsWith("\u2716")) l.getStyleClass().add(STYLE_ERROR);
                 if (trust) l.setId(PREVIEW_TRUST);
@@ -282,252 +268,22 @@ final class RestoreBoardView extends BorderPane {
         setCenter(split);
     }
 
-    /**
-     * Shown when the host's trust gate refused the images folder (criu was not started): why, one
-     * reason a row with the path concerned, and "Restore anyway" / "Cancel". Inline, so nothing waits
-     * on the FX thread; the restore that follows runs on the host like any other.
-     */
-    private Node trustPanel() {
-        Label title = new Label("\u26a0 Restore from a folder that is not trusted?");
-        title.getStyleClass().add(Styles.CONFIRM_TITLE);
-        title.setWrapText(true);
-        Label folder = new Label();
-        folder.setId(TRUST_FOLDER);
-        folder.setWrapText(true);
-        folder.getStyleClass().add(Styles.MONOSPACE);
-        Label intro = new Label("CRIU restores whatever the images say, as root: anyone who could change this folder"
-                + " could run code as root. criu was not started. Restore only if you know where these images come from.");
-        intro.setWrapText(true);
-        GridPane reasons = new GridPane();
-        reasons.setId(TRUST_REASONS);
-        reasons.setHgap(12);
-        reasons.setVgap(4);
-        ColumnConstraints names = new ColumnConstraints();
-        names.setMinWidth(Region.USE_PREF_SIZE);
-        ColumnConstraints texts = new ColumnConstraints();
-        texts.setHgrow(Priority.ALWAYS);
-        texts.setMinWidth(0);
-        reasons.getColumnConstraints().addAll(names, texts);
-        Button anyway = new Button("Restore anyway");
-        anyway.setId(TRUST_RESTORE_ANYWAY);
-        anyway.setMinWidth(Region.USE_PREF_SIZE);
-        anyway.getStyleClass().add(Styles.TITLE);
-        anyway.setTooltip(new Tooltip("Restore from this folder as root, as it is"));
-        anyway.setOnAction(e -> model.confirmRestore());
-        Button cancel = new Button("Cancel");
-        cancel.setId(TRUST_CANCEL);
-        cancel.setMinWidth(Region.USE_PREF_SIZE);
-        cancel.setOnAction(e -> model.declineRestore());
-        HBox buttons = new HBox(10, anyway, cancel);
-        buttons.setAlignment(Pos.CENTER_LEFT);
-        buttons.setPadding(new Insets(4, 0, 0, 0));
-        VBox panel = new VBox(6, title, folder, intro, reasons, buttons);
-        panel.setId(TRUST_PANEL);
-        panel.getStyleClass().add(Styles.CONFIRM_CARD);
-        Runnable fill = () -> {
-            org.criuatlas.host.RestoreGate.Verdict v = model.confirmationProperty().get();
-            reasons.getChildren().clear();
-            panel.setVisible(v != null);
-            panel.setManaged(v != null);
-            if (v == null) return;
-            folder.setText("Images folder: " + v.folder());
-            int row = 0;
-            for (RestoreBoardModel.TrustReason r : RestoreBoardModel.trustReasons(v)) {
-                Label name = new Label(r.title());
-                name.getStyleClass().add(Styles.TITLE);
-                Label text = new Label(r.text());
-                text.setWrapText(true);
-                text.setMinWidth(0);
-                VBox what = new VBox(1, text);
-                if (!r.path().isEmpty() && !r.text().contains(r.path())) {
-                    Label path = new Label(r.path());
-                    path.getStyleClass().addAll(Styles.MONOSPACE, Styles.SMALL, Styles.MUTED);
-                    path.setWrapText(true);
-                    path.setMinWidth(0);
-                    what.getChildren().add(path);
-                }
-                reasons.addRow(row++, name, what);
-            }
-        };
-        model.confirmationProperty().addListener((o, a, b) -> fill.run());
-        fill.run();
-        return panel;
-    }
-
     private static Label boldLabel(String text) {
         Label l = new Label(text);
         l.getStyleClass().add(Styles.TITLE);
         return l;
     }
 
-    static void copyText(String s) {
-        ClipboardContent cc = new ClipboardContent();
-        cc.putString(s);
-        Clipboard.getSystemClipboard().setContent(cc);
-    }
-
-    private static final StringConverter<Destination.Kind> KIND_TEXT = new StringConverter<>() {
-        @Override public String toString(Destination.Kind k) { return k == null ? "" : destinationText(k); }
-        @Override public Destination.Kind fromString(String s) { return null; }
-    };
-
     private void rebuildRows() {
         List<WiringRowModel> rows = new ArrayList<>(model.rows());
         List<Node> built = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) built.add(card(i, rows.get(i)));
+        for (int i = 0; i < rows.size(); i++) built.add(WiringCard.of(model, i, rows.get(i)));
         if (built.isEmpty()) {
             Label none = new Label("Nothing to hand in: the image has no inherited objects. Type a key below to add one.");
             none.setWrapText(true);
             built.add(none);
         }
         cards.getChildren().setAll(built);
-    }
-
-    /** One obligation: the key and what it was on top; the replacement, criu fd and other end below. */
-    private Node card(int i, WiringRowModel r) {
-        TextField key = new TextField(r.keyProperty().get());
-        key.setId(rowKey(i));
-        key.setPrefColumnCount(15);
-        key.setMinWidth(Region.USE_PREF_SIZE);
-        key.setTooltip(new Tooltip("The image object handed in: socket:[INO] or pipe:[INO]"));
-        Label object = new Label();
-        object.setWrapText(true);
-        object.setMinWidth(0);
-        object.setMaxWidth(Double.MAX_VALUE);
-        object.textProperty().bind(r.objectProperty());
-        Runnable commitKey = () -> {
-            model.commitKey(i, key.getText());
-            key.setText(r.keyProperty().get()); // a refused key goes back; the reason shows below
-        };
-        key.setOnAction(e -> commitKey.run());
-        key.focusedProperty().addListener((o, was, now) -> {
-            if (!now && !key.getText().equals(r.keyProperty().get())) commitKey.run();
-        });
-        r.keyProperty().addListener((o, a, b) -> key.setText(b));
-        Button remove = new Button("Remove");
-        remove.setId(rowRemove(i));
-        remove.setMinWidth(Region.USE_PREF_SIZE);
-        remove.setTooltip(new Tooltip("Do not hand this object in"));
-        remove.setOnAction(e -> model.removeRow(i));
-        HBox top = new HBox(10, key, object, remove);
-        top.setAlignment(Pos.TOP_LEFT);
-        HBox.setHgrow(object, Priority.ALWAYS);
-        object.setPadding(new Insets(4, 0, 0, 0));
-
-        Label replacement = new Label();
-        replacement.setWrapText(true);
-        replacement.setMinWidth(0);
-        replacement.textProperty().bind(r.replacementProperty());
-
-        TextField fd = new TextField(r.criuFdProperty().get());
-        fd.setId(rowFd(i));
-        fd.setPrefColumnCount(4);
-        fd.setMinWidth(Region.USE_PREF_SIZE);
-        fd.setTooltip(new Tooltip("The fd number criu is given this end at (criu's own fd, not the task's)"));
-        Runnable commitFd = () -> {
-            model.commitFd(i, fd.getText());
-            fd.setText(r.criuFdProperty().get()); // a clash never reaches the plan
-        };
-        fd.setOnAction(e -> commitFd.run());
-        fd.focusedProperty().addListener((o, was, now) -> {
-            if (!now && !fd.getText().equals(r.criuFdProperty().get())) commitFd.run();
-        });
-        r.criuFdProperty().addListener((o, a, b) -> fd.setText(b));
-        Label inherit = new Label();
-        inherit.textProperty().bind(r.inheritProperty());
-        inherit.setMinWidth(0);
-        inherit.getStyleClass().addAll(Styles.MONOSPACE, Styles.MUTED);
-        HBox fdBox = new HBox(10, fd, inherit);
-        fdBox.setAlignment(Pos.CENTER_LEFT);
-
-        ChoiceBox<Destination.Kind> dest = new ChoiceBox<>();
-        dest.setId(rowDestination(i));
-        dest.setConverter(KIND_TEXT);
-        dest.setMinWidth(Region.USE_PREF_SIZE);
-        TextField arg = new TextField(r.argumentProperty().get());
-        arg.setId(rowArgument(i));
-        arg.setMinWidth(160);
-        arg.setPrefColumnCount(30);
-        arg.setMaxWidth(Double.MAX_VALUE);
-        boolean[] updating = {false};
-        Runnable syncDest = () -> {
-            updating[0] = true;
-            List<Destination.Kind> kinds = new ArrayList<>(List.of(Destination.Kind.CONSOLE, Destination.Kind.COMMAND,
-                    Destination.Kind.UNIX_PATH));
-            if (r.reconnectPossibleProperty().get()) kinds.add(Destination.Kind.RECONNECT);
-            kinds.add(Destination.Kind.NONE);
-            dest.getItems().setAll(kinds);
-            dest.setValue(r.destinationProperty().get());
-            Destination.Kind k = r.destinationProperty().get();
-            boolean named = k == Destination.Kind.COMMAND || k == Destination.Kind.UNIX_PATH;
-            arg.setVisible(named); // only a command or a path needs typing
-            arg.setDisable(!named);
-            arg.setPromptText(k == Destination.Kind.COMMAND ? "command line, e.g. cat -n"
-                    : k == Destination.Kind.UNIX_PATH ? "/path/to/socket" : "");
-            arg.setText(r.argumentProperty().get());
-            updating[0] = false;
-        };
-        arg.managedProperty().bind(arg.visibleProperty());
-        syncDest.run();
-        r.destinationProperty().addListener((o, a, b) -> syncDest.run());
-        r.argumentProperty().addListener((o, a, b) -> syncDest.run());
-        r.reconnectPossibleProperty().addListener((o, a, b) -> syncDest.run());
-        dest.valueProperty().addListener((o, a, b) -> {
-            if (updating[0] || b == null) return;
-            model.chooseDestination(i, b, b == Destination.Kind.COMMAND || b == Destination.Kind.UNIX_PATH ? arg.getText() : "");
-            syncDest.run();
-        });
-        Runnable commitArg = () -> {
-            Destination.Kind k = r.destinationProperty().get();
-            if (arg.getText().equals(r.argumentProperty().get())) return;
-            model.chooseDestination(i, k, arg.getText());
-        };
-        arg.setOnAction(e -> commitArg.run());
-        arg.focusedProperty().addListener((o, was, now) -> { if (!now) commitArg.run(); });
-        HBox destBox = new HBox(10, dest, arg);
-        destBox.setAlignment(Pos.CENTER_LEFT);
-        HBox.setHgrow(arg, Priority.ALWAYS);
-
-        GridPane details = new GridPane();
-        details.setHgap(10);
-        details.setVgap(6);
-        ColumnConstraints names = new ColumnConstraints();
-        names.setMinWidth(Region.USE_PREF_SIZE);
-        ColumnConstraints values = new ColumnConstraints();
-        values.setHgrow(Priority.ALWAYS);
-        values.setMinWidth(0);
-        details.getColumnConstraints().addAll(names, values);
-        details.addRow(0, fieldName("Replacement"), replacement);
-        details.addRow(1, fieldName("criu fd"), fdBox);
-        details.addRow(2, fieldName("Other end"), destBox);
-
-        Label message = new Label();
-        message.setId(rowMessage(i));
-        message.setWrapText(true);
-        message.setMinWidth(0);
-        message.textProperty().bind(r.messageProperty());
-        Runnable styleMsg = () -> {
-            message.getStyleClass().removeAll(STYLE_ERROR, STYLE_NOTE);
-            message.getStyleClass().removeAll(Styles.ERROR_TEXT, Styles.NOTICE);
-            message.getStyleClass().add(r.errorProperty().get() ? STYLE_ERROR : STYLE_NOTE);
-            message.getStyleClass().add(r.errorProperty().get() ? Styles.ERROR_TEXT : Styles.NOTICE);
-        };
-        styleMsg.run();
-        r.errorProperty().addListener((o, a, b) -> styleMsg.run());
-        message.visibleProperty().bind(r.messageProperty().isNotEmpty());
-        message.managedProperty().bind(message.visibleProperty());
-
-        VBox card = new VBox(8, top, details, message);
-        card.setId(rowCard(i));
-        card.getStyleClass().addAll(STYLE_CARD, Styles.CARD);
-        return card;
-    }
-
-    private static Label fieldName(String text) {
-        Label l = new Label(text);
-        l.getStyleClass().add(Styles.MUTED);
-        l.setMinWidth(Region.USE_PREF_SIZE);
-        return l;
     }
 
     private void rebuildConsoles() {

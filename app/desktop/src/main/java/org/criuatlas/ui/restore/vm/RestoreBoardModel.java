@@ -22,6 +22,7 @@ import org.criuatlas.plan.restore.RestoreWiringPlan;
 import org.criuatlas.plan.restore.WiringProblem;
 import org.criuatlas.plan.restore.WiringRow;
 import org.criuatlas.ui.fx.Batched;
+import org.criuatlas.ui.fx.BugReportSave;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -322,26 +323,8 @@ public final class RestoreBoardModel implements AutoCloseable {
         Path log = lastLog;
         String cmd = commandLine.get();
         RestorePreview pv = preview.get();
-        java.util.concurrent.CompletableFuture<Path> done = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                org.criuatlas.share.BugBundle b = org.criuatlas.share.BugReport.collect(new org.criuatlas.share.BugReport.Request(
-                        "restore of " + plan.get().imagesDir(), null, null, log != null && java.nio.file.Files.isRegularFile(log) ? log : null,
-                        cmd, plan.get().imagesDir(), true, environment, org.criuatlas.bridge.AtlasVersion.version()));
-                if (pv != null) {
-                    List<org.criuatlas.share.BugBundle.Entry> es = new java.util.ArrayList<>(b.entries());
-                    es.add(org.criuatlas.share.BugBundle.Entry.text("restore-preview.json",
-                            org.criuatlas.json.Json.write(org.criuatlas.json.PreviewJson.of(pv)) + "\n", "how the images met this machine before the restore"));
-                    b = new org.criuatlas.share.BugBundle(b.folder(), es);
-                }
-                b.writeTarGz(out);
-                return out;
-            } catch (Exception e) {
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        }, background);
-        done.whenComplete((o, err) -> ui.execute(() -> status.set(err == null ? "Bug report saved to " + o
-                : "Could not save the bug report: " + (err.getCause() != null ? err.getCause().getMessage() : err.getMessage()))));
-        return done;
+        return BugReportSave.save(() -> RestoreBugReport.collect(environment, plan.get().imagesDir(), log, cmd, pv),
+                out, background, ui, status::set);
     }
 
     // ---- the machine now -----------------------------------------------------------------------
@@ -383,7 +366,7 @@ public final class RestoreBoardModel implements AutoCloseable {
         boolean untrusted = verdict != null && !verdict.trusted() && !(p == null
                 && verdict.findings().stream().allMatch(f -> f.concern() == RestoreGate.Concern.UNREADABLE));
         List<String> lines = new java.util.ArrayList<>();
-        if (untrusted) lines.add(trustLine(verdict));
+        if (untrusted) lines.add(RestoreBoardWords.trustLine(verdict));
         String asks = untrusted ? " The images folder is not trusted: Restore asks first." : "";
         if (p == null) {
             previewStatus.set("Could not compare the images with this machine: " + error + asks);
@@ -391,69 +374,12 @@ public final class RestoreBoardModel implements AutoCloseable {
             return;
         }
         preview.set(p);
-        p.conflicts().stream().map(RestoreBoardModel::conflictLine).forEach(lines::add);
+        p.conflicts().stream().map(RestoreBoardWords::conflictLine).forEach(lines::add);
         conflictLines.setAll(lines);
         long blocks = p.conflicts().stream().filter(c -> c.severity() == RestorePreview.Severity.BLOCKS).count();
         previewStatus.set((p.conflicts().isEmpty() ? "Nothing on this machine stands in the way of the restore."
                 : p.conflicts().size() + (p.conflicts().size() == 1 ? " conflict" : " conflicts") + " on this machine"
                 + (blocks > 0 ? ": " + blocks + " would make the restore fail as things stand." : ", none blocking.")) + asks);
-    }
-
-    /** How the preview list starts the line of an untrusted images folder. */
-    public static final String TRUST_LINE_START = "\u26a0 asks first: folder not trusted";
-
-    /** The gate's refusal as a line of the preview list: the folder, each reason, and that Restore will ask. */
-    public static String trustLine(RestoreGate.Verdict v) {
-        StringBuilder b = new StringBuilder(TRUST_LINE_START).append(" \u2014 ").append(v.folder());
-        for (TrustReason r : trustReasons(v)) b.append("\n   ").append(r.title()).append(": ").append(r.text());
-        return b.append("\n   Restore runs the images as root; it lists these reasons and asks before criu starts.").toString();
-    }
-
-    /**
-     * One reason the gate gave, in words for the confirmation panel.
-     *
-     * @param title the kind of concern (owner, mode, incomplete dump...)
-     * @param text  the gate's sentence
-     * @param path  the file or folder concerned ("" for a count of further findings)
-     */
-    public record TrustReason(RestoreGate.Concern concern, String title, String text, String path) {}
-
-    /** The verdict's findings, at most {@link #TRUST_REASONS_PER_KIND} of a kind and then a count. */
-    public static List<TrustReason> trustReasons(RestoreGate.Verdict v) {
-        List<TrustReason> out = new java.util.ArrayList<>();
-        for (RestoreGate.Concern c : RestoreGate.Concern.values()) {
-            List<RestoreGate.Finding> of = v.findings().stream().filter(f -> f.concern() == c).toList();
-            of.stream().limit(TRUST_REASONS_PER_KIND).forEach(f -> out.add(new TrustReason(c, concernTitle(c), f.why(), f.path().toString())));
-            if (of.size() > TRUST_REASONS_PER_KIND)
-                out.add(new TrustReason(c, concernTitle(c), "\u2026 and " + (of.size() - TRUST_REASONS_PER_KIND) + " more like that", ""));
-        }
-        return out;
-    }
-
-    static final int TRUST_REASONS_PER_KIND = 6;
-
-    public static String concernTitle(RestoreGate.Concern c) {
-        return switch (c) {
-            case FOREIGN_OWNER -> "Owner";
-            case WRITABLE_BY_OTHERS -> "Mode";
-            case NOT_A_PLAIN_FILE -> "Not a plain file";
-            case INCOMPLETE_DUMP -> "Incomplete dump";
-            case UNREADABLE -> "Could not be examined";
-        };
-    }
-
-    /** A conflict for the board: severity, subject, what the image says, what is there now, what to do. */
-    public static String conflictLine(RestorePreview.Conflict c) {
-        String what = switch (c.kind()) {
-            case PID_TAKEN -> "pid in use";
-            case SOCKET_PATH_MISSING -> "socket path gone";
-            case SOCKET_PATH_EXISTS -> "socket path taken";
-            case FILE_MISSING -> "file missing";
-            case FILE_SIZE_CHANGED -> "file size changed";
-            case FILE_MODIFIED -> "file modified";
-        };
-        return (c.severity() == RestorePreview.Severity.BLOCKS ? "\u2716 blocks: " : "\u26a0 warns: ") + what + " \u2014 " + c.subject()
-                + "\n   image: " + c.image() + "\n   now: " + c.live() + "\n   " + c.advice();
     }
 
     /** Cancels a running restore and closes the kept ends (the restored processes see them close). */

@@ -64,8 +64,8 @@ class RestoreBoardTrustTest {
         assertFalse(m.failedProperty().get(), "a question, not a failure");
         assertTrue(m.statusProperty().get().contains("criu was not started"), m.statusProperty().get());
 
-        List<RestoreBoardModel.TrustReason> reasons = RestoreBoardModel.trustReasons(verdict);
-        assertEquals(List.of("Owner", "Mode", "Incomplete dump"), reasons.stream().map(RestoreBoardModel.TrustReason::title).toList());
+        List<RestoreBoardWords.TrustReason> reasons = RestoreBoardWords.trustReasons(verdict);
+        assertEquals(List.of("Owner", "Mode", "Incomplete dump"), reasons.stream().map(RestoreBoardWords.TrustReason::title).toList());
         assertEquals(folder.resolve("pages-1.img").toString(), reasons.get(1).path());
 
         m.confirmRestore();
@@ -101,7 +101,7 @@ class RestoreBoardTrustTest {
         m.checkMachine();
         assertSame(verdict, m.trustProperty().get());
         String line = m.conflictLines().get(0);
-        assertTrue(line.startsWith(RestoreBoardModel.TRUST_LINE_START + " \u2014 " + folder), line);
+        assertTrue(line.startsWith(RestoreBoardWords.TRUST_LINE_START + " \u2014 " + folder), line);
         assertTrue(line.contains("Owner: the folder belongs to mallory"), line);
         assertTrue(line.contains("Mode: pages-1.img is writable by other users (mode 0666)"), line);
         assertTrue(line.contains("Incomplete dump: it holds an incomplete dump"), line);

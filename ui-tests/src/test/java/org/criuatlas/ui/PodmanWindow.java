@@ -1,0 +1,81 @@
+package org.criuatlas.ui;
+
+import javafx.stage.Stage;
+import org.criuatlas.host.LocalHost;
+import org.criuatlas.host.Podman;
+import org.criuatlas.testing.PodmanSetup;
+import org.criuatlas.ui.container.ContainerDialog;
+import org.criuatlas.ui.plan.PlannerAdapter;
+import org.testfx.api.FxToolkit;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The fixture of the container window tests: this machine as the host, with real podman, runc and CRIU
+ * (scripts/setup-podman.sh), and the main window on it once {@link #open() opened}, collecting the
+ * container dialogs it opens. The test's containers are removed when it starts and when it is closed;
+ * closing also closes every window and stops the host.
+ */
+final class PodmanWindow implements AutoCloseable {
+    /** podman's environment (its private configuration), as scripts/setup-podman.sh prints it. */
+    final Map<String, String> env;
+    final Stage stage;
+    final LocalHost host;
+    final WindowServices services;
+    /** The container dialogs the window opened, in order. */
+    final List<ContainerDialog> dialogs = new CopyOnWriteArrayList<>();
+    private final ExecutorService pool;
+    private final List<String> containers;
+    private MainWindow main;
+
+    private PodmanWindow(Path tmp, List<String> containers) throws Exception {
+        this.env = PodmanSetup.env();
+        this.containers = containers;
+        removeContainers();
+        this.stage = UiTestSupport.primaryStage();
+        this.pool = WindowServices.newPool();
+        this.host = new LocalHost(LocalHost.Parts.real(pool), new Podman("podman", env));
+        this.services = new WindowServices(host, pool, org.criuatlas.ui.fx.FxThread.EXECUTOR,
+                new PlannerAdapter(tmp.resolve("dumps")), new org.criuatlas.ui.demos.DemoRunner(), new org.criuatlas.ui.theme.Themes(),
+                () -> {}, null);
+    }
+
+    /** The host and services, with no container of these names left from an earlier run; dumps go under {@code tmp}. */
+    static PodmanWindow start(Path tmp, String... containers) throws Exception {
+        return new PodmanWindow(tmp, List.of(containers));
+    }
+
+    /** Opens the main window on the live graph of the host. */
+    MainWindow open() throws Exception {
+        main = UiTestSupport.openMain(stage, services, host::scan);
+        main.setOnContainerDialog(dialogs::add);
+        return main;
+    }
+
+    private void removeContainers() throws Exception {
+        for (String c : containers) PodmanSetup.podman("rm", "-f", "-t", "0", c);
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            removeContainers();
+            if (main != null) {
+                MainWindow m = main;
+                FxToolkit.setupFixture(() -> {
+                    for (javafx.stage.Window win : List.copyOf(javafx.stage.Window.getWindows()))
+                        if (win != stage && win instanceof Stage s) s.close();
+                    m.window().close();
+                    stage.hide();
+                });
+            }
+        } finally {
+            host.close();
+            pool.shutdownNow();
+        }
+    }
+}
