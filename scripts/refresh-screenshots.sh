@@ -29,7 +29,7 @@ if [ "${1:-}" != "--copy-only" ]; then
   fi
   trap '[ -n "${xvfb_pid:-}" ] && kill "$xvfb_pid" 2>/dev/null || true' EXIT
   rm -rf "$out"
-  mvn -B -ntp -pl ui-tests -am verify -Dtest='*ScreenshotTest' -Dsurefire.failIfNoSpecifiedTests=false -Dui.skipHeadless=true
+  ./mvnw -B -ntp -pl ui-tests -am verify -Dtest='*ScreenshotTest' -Dsurefire.failIfNoSpecifiedTests=false -Dui.skipHeadless=true
 fi
 
 shopt -s nullglob
@@ -40,4 +40,11 @@ if [ ${#pngs[@]} -eq 0 ]; then
 fi
 mkdir -p docs/screenshots
 cp -v "${pngs[@]}" docs/screenshots/
+# the dark gallery (docs/dark-mode.md): the windows as the last full UI test run took them
+for f in docs/screenshots/dark/*.png; do
+  name=$(basename "$f")
+  for src in "$here/ui-tests/target/screenshots/$name" "$out/$name"; do
+    if [ -f "$src" ]; then cp -v "$src" "$f"; break; fi
+  done
+done
 echo "refresh-screenshots: ${#pngs[@]} screenshots copied to docs/screenshots; review with 'git diff --stat docs/screenshots' and commit what you want" >&2

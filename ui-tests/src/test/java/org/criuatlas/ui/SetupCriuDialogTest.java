@@ -61,5 +61,6 @@ class SetupCriuDialogTest {
         assertEquals("Close", fx(() -> ((Button) dialog.getScene().lookup("#" + CriuSetupDialog.ID_CANCEL)).getText()));
         assertTrue(fx(() -> dialog.getScene().getStylesheets().contains(org.criuatlas.ui.theme.Theme.DARK.stylesheetUrl())),
                 "the dialog opens in the window's theme");
+        UiTestSupport.screenshotsLightAndDark(dialog, main.services().themes(), "setup-criu-dialog");
     }
 }

@@ -170,7 +170,7 @@ public final class RenderBenchmark implements java.util.concurrent.Callable<Inte
             view.viewportProperty().set(view.getViewport().panBy(v, v / 2.0));
         }, () -> view.lastFrameMillis(), raster, view);
         System.out.printf("on screen, GraphView: FX-thread work per presented frame median %.1f ms (p95 %.1f); "
-                + "interval between presented frames median %.1f ms (p95 %.1f) (goal <= 20 ms)%n", median(raster), p95(raster), median(pulse), p95(pulse));
+                + "interval between presented frames median %.1f ms (p95 %.1f) (goal <= 16 ms)%n", median(raster), p95(raster), median(pulse), p95(pulse));
         // CPU is what other processes cannot take away: the whole JVM's CPU per frame (all threads, GC included)
         System.out.printf("on screen, GraphView: process CPU per presented frame %.1f ms over %d frames (machine load %.1f on %d cores)%n",
                 (os.getProcessCpuTime() - cpu0) / 1e6 / Math.max(1, view.framesPresented() - frames0), view.framesPresented() - frames0,
