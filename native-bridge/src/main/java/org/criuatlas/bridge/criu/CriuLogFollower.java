@@ -26,13 +26,18 @@ import java.util.function.Consumer;
  * lines for a 1,000-process restore) stays in memory and nothing reads it again.
  *
  * <p>The thread sleeps in poll(2) until inotify reports a write to the log (or {@link #finish} wakes
- * it), never on a timer. It is its own inotify reader rather than the JDK's WatchService: that one
+ * it), then lets {@value #BATCH_MS} ms of lines gather before it reads them: CRIU writes a line per
+ * write(2), and waking for each made a 100-process dump 1.23x the criu command line (with the
+ * follower off 1.00x, batched 1.11-1.19x; bench criu, CRIU 4.2.1, -v4). {@link #finish} cuts the
+ * wait short, so the last lines are never late. It is its own inotify reader rather than the JDK's WatchService: that one
  * watches whole directories (every image file too) and wakes a thread of its own on each write,
  * which then preempts CRIU; this thread runs as SCHED_BATCH, so a wake-up never preempts CRIU and
  * lines wait a moment while CRIU's processes want the CPU.
  */
 public final class CriuLogFollower implements AutoCloseable {
     public static final int TAIL = 25;
+    /** Lines are read at most this long after CRIU wrote them, in batches (a log tail needs no more). */
+    static final int BATCH_MS = 100;
 
     private final Path log;
     private final Consumer<CriuLogLine> onLine;
@@ -148,6 +153,9 @@ public final class CriuLogFollower implements AutoCloseable {
                 }
                 if (last) break;
                 FdEvents.pollInAny(-1, inotify, wake[0]);
+                // CRIU writes its log a line per write(2): read them in batches, at most one read per
+                // BATCH_MS, so this thread wakes a few times a second rather than once per line
+                if (!finishing) FdEvents.pollInAny(BATCH_MS, wake[0]);
                 drain(inotify, events); // IN_MODIFY events only say "read on"
             }
             if (partialLen > 0) line(new String(partial, 0, partialLen, StandardCharsets.UTF_8));
