@@ -14,20 +14,28 @@ import java.util.Map;
 final class InodeOrder {
     private InodeOrder() {}
 
-    private static final Comparator<InetSocket> NO_INODE_ORDER = Comparator.comparingLong(InetSocket::netNs)
-            .thenComparing(s -> s.local().display())
-            .thenComparing(s -> s.remote().display());
+    /** An inode-less socket with the text of its endpoints, made once rather than in every comparison. */
+    private record NoInode(InetSocket socket, String local, String remote) {
+        NoInode(InetSocket s) { this(s, s.local().display(), s.remote().display()); }
+    }
+
+    private static final Comparator<NoInode> NO_INODE_ORDER = Comparator.comparingLong((NoInode n) -> n.socket().netNs())
+            .thenComparing(NoInode::local)
+            .thenComparing(NoInode::remote);
 
     /** By inode; the inode-less ones (TIME-WAIT, not yet accepted) first, by namespace and endpoints. */
     static List<InetSocket> inetInOrder(Collection<InetSocket> all) {
-        List<InetSocket> noInode = new ArrayList<>();
+        List<NoInode> noInode = new ArrayList<>();
         List<InetSocket> rest = new ArrayList<>(all.size());
-        for (InetSocket s : all) (s.ino() == 0 ? noInode : rest).add(s);
+        for (InetSocket s : all) {
+            if (s.ino() == 0) noInode.add(new NoInode(s));
+            else rest.add(s);
+        }
         noInode.sort(NO_INODE_ORDER);
         long[] keys = new long[rest.size()];
         for (int i = 0; i < keys.length; i++) keys[i] = rest.get(i).ino();
         List<InetSocket> out = new ArrayList<>(all.size());
-        out.addAll(noInode);
+        for (NoInode n : noInode) out.add(n.socket());
         for (int i : ascending(keys)) out.add(rest.get(i));
         return List.copyOf(out);
     }

@@ -8,8 +8,11 @@ public enum SocketState {
 
     SocketState(int v) { this.linuxValue = v; }
 
+    /** values() copies its array on every call: one per socket of a dump. */
+    private static final SocketState[] ALL = values();
+
     public static SocketState fromLinux(int v) {
-        for (SocketState s : values()) if (s.linuxValue == v) return s;
+        for (SocketState s : ALL) if (s.linuxValue == v) return s;
         return OTHER;
     }
 

@@ -8,8 +8,11 @@ public enum SocketType {
 
     SocketType(int v) { this.linuxValue = v; }
 
+    /** values() copies its array on every call: one per socket of a dump. */
+    private static final SocketType[] ALL = values();
+
     public static SocketType fromLinux(int v) {
-        for (SocketType t : values()) if (t.linuxValue == v) return t;
+        for (SocketType t : ALL) if (t.linuxValue == v) return t;
         return UNKNOWN;
     }
 

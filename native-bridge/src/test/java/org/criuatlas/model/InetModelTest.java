@@ -91,6 +91,22 @@ class InetModelTest {
     }
 
     @Test
+    void inodeLessSocketsComeFirstByNamespaceThenEndpointTextThenByInode() {
+        // text order, not numeric: "10.0.0.2" sorts before "9.0.0.1", and ":*" (port 0) before ":80"
+        InetSocket tw1 = inet(0, "9.0.0.1", 80, "9.0.0.7", 5000, InetState.TIME_WAIT, List.of());
+        InetSocket tw2 = inet(0, "10.0.0.2", 80, "9.0.0.7", 5000, InetState.TIME_WAIT, List.of());
+        InetSocket tw3 = inet(0, "10.0.0.2", 80, "10.0.0.7", 6000, InetState.TIME_WAIT, List.of());
+        InetSocket tw4 = inet(0, "10.0.0.2", 0, "10.0.0.7", 6000, InetState.TIME_WAIT, List.of());
+        InetSocket otherNs = new InetSocket(0, InetFamily.IPV4, InetProtocol.TCP, 6, InetState.TIME_WAIT,
+                new InetEndpoint("1.1.1.1", 1), new InetEndpoint("1.1.1.2", 2), 0, 0, 0, 0, 3, 0, List.of());
+        InetSocket b = inet(20, "127.0.0.1", 1, "127.0.0.1", 2, InetState.ESTABLISHED, List.of());
+        InetSocket a = inet(19, "127.0.0.1", 2, "127.0.0.1", 1, InetState.ESTABLISHED, List.of());
+        IpcGraph g = IpcGraph.builder(new IpcGraph.Meta(IpcGraph.Source.LIVE, "h", Instant.EPOCH, true, 0))
+                .inetSockets(List.of(b, tw1, tw4, a, tw2, otherNs, tw3)).build();
+        assertEquals(List.of(otherNs, tw4, tw3, tw2, tw1, a, b), g.inetSockets());
+    }
+
+    @Test
     void sessionsAndControllingTerminals() {
         long pts3 = (136 << 8) | 3;
         ProcessInfo leader = new ProcessInfo(50, 1, "bash", List.of(), 0, 'S', 50, 50, pts3, 0, List.of(), true,

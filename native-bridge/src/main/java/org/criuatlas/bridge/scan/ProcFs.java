@@ -40,6 +40,14 @@ interface ProcFs extends AutoCloseable {
         /** A link under the process directory ("ns/net", "cwd"). */
         String readlink(String name) throws ProcError;
 
+        /**
+         * The inode a namespace link under the process directory names ("ns/net" reading
+         * {@code net:[4026531840]}), 0 when the link is not of that form.
+         */
+        default long namespaceInode(String name) throws ProcError {
+            return org.criuatlas.bridge.proc.FdLink.namespaceInode(readlink(name));
+        }
+
         /** The fd numbers in fd/, in directory order. */
         int[] fds() throws ProcError;
 

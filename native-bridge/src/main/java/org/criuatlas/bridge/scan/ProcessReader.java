@@ -107,7 +107,7 @@ final class ProcessReader {
             long[] ns = new long[NS.length];
             for (int i = 0; i < NS.length; i++) {
                 try {
-                    ns[i] = FdLink.namespaceInode(d.readlink(NS_LINKS[i]));
+                    ns[i] = d.namespaceInode(NS_LINKS[i]);
                 } catch (ProcError e) {
                     // ENOENT: a zombie (it has no namespaces left) or a namespace type this kernel does
                     // not have; EACCES: another user's process
