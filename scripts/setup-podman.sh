@@ -49,7 +49,7 @@ if ((${#missing[@]} > 0)); then
 fi
 command -v podman >/dev/null || die "podman is not on PATH after installing it"
 
-criu=$(CRIU_ATLAS_HOME=$ATLAS_HOME bash "$here/provision-criu.sh") || die "no CRIU >= 4 (provision-criu.sh failed)"
+criu=$(CRIU_ATLAS_HOME=$ATLAS_HOME bash "$here/provision-criu.sh" --no-record) || die "no CRIU >= 4 (provision-criu.sh failed)"
 [[ -x $criu ]] || die "provision-criu.sh printed '$criu', which is not executable"
 
 mkdir -p "$STATE"

@@ -41,6 +41,11 @@ for v in ${CRIU_ATLAS_ALSO_TEST-4.1.1}; do
   echo "test.sh: the CRIU-tagged tests also run on CRIU $v at ${also[-1]#*=}" >&2
 done
 
+# The CRIU the user's own runs use (recorded by the default provision above): no test may change it,
+# not even the passes on another version (checked at the end).
+recorded_criu() { cat "${CRIU_ATLAS_HOME:-$HOME/.cache/criu-atlas}/criu-path" 2>/dev/null || true; }
+recorded_before=$(recorded_criu)
+
 # An X server for the tests that take real-window screenshots (the rest run headless on Monocle).
 xvfb_pid=
 if [ -z "${DISPLAY:-}" ] && command -v Xvfb >/dev/null; then
@@ -72,6 +77,10 @@ for entry in "${also[@]}"; do
   CRIU_ATLAS_CRIU=${entry#*=} ./mvnw -B -ntp -pl native-bridge,app/core,app/desktop -am test -Dsurefire.groups=criu \
     -Dsurefire.failIfNoSpecifiedTests=false "-Dsurefire.reportsDirectory=target/surefire-reports-criu-$v"
 done
+if [ "$(recorded_criu)" != "$recorded_before" ]; then
+  echo "test.sh: the tests changed the recorded CRIU from '$recorded_before' to '$(recorded_criu)'" >&2
+  exit 1
+fi
 # the package and the launcher, as a user gets them (each starts its own Xvfb)
 env -u DISPLAY bash installers/test-deb.sh
 env -u DISPLAY bash scripts/test-front-door.sh

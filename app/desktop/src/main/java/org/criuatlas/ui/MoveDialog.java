@@ -42,6 +42,9 @@ import java.util.concurrent.CompletionException;
  * nothing blocks, Move: dump, transfer (bytes and files), restore and check, each with its own
  * progress bar; Cancel stops at any stage (before the dump the tree runs on; after it, its images
  * stay on this host). Every host call runs on the window's background executor.
+ *
+ * <p>Just over 400 lines because it is one dialog with five stages whose controls (progress bars,
+ * Check, Move, Cancel) change together; the work itself is {@link Migration}'s.
  */
 public final class MoveDialog {
     public static final String ID = "move";

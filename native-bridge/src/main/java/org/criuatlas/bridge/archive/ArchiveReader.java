@@ -41,6 +41,9 @@ import java.util.regex.Pattern;
  * extraction would let the later one win), the number of members and the bytes kept or decoded are
  * capped ({@link Limits}), and {@link ImageReadControl#cancel()} stops the stream. A damaged stream
  * is {@link Kind#CORRUPT_ARCHIVE}, a cut one {@link Kind#TRUNCATED}. Nothing is ever written.
+ *
+ * <p>Just over 400 lines because the single pass (member checks, limits, which pages to keep, the
+ * second pass for out-of-order archives) has to be read as one piece to be trusted.
  */
 public final class ArchiveReader {
     static final String CHECKPOINT_DIR = "checkpoint";

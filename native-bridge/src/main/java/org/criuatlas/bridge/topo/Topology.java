@@ -31,6 +31,10 @@ import java.util.concurrent.TimeoutException;
  * the director kills and reaps every process, then this class double-checks each pid by itself,
  * including pids {@link #adopt adopted} after a CRIU restore. If the JVM dies, the director sees
  * EOF on its stdin and tears down the same way.
+ *
+ * <p>Just over 400 lines because start-up (director, manifest, exit codes) and teardown (kill,
+ * reap, double-check, adopted pids) must see the same process table; split, each half would need
+ * the other's private state.
  */
 public final class Topology implements AutoCloseable {
 

@@ -30,6 +30,10 @@ import java.util.Set;
  * Atlas talks to criu over; new rows get numbers from {@value #FIRST_FD} up. Two rows never share
  * a number: an edit that would clash is rejected.
  *
+ * <p>Just over 400 lines because every edit (add, remove, renumber, re-target, options) must
+ * re-check the same invariants; the rows and blockers themselves are {@link WiringRow} and its
+ * helpers.
+ *
  * @param imagesDir      the image directory (never written to: the log and stats go to {@code workDir})
  * @param workDir        criu's work dir for restore.log and stats-restore; null until chosen
  * @param graph          the dump's graph

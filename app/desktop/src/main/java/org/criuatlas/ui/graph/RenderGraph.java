@@ -19,6 +19,9 @@ import java.util.function.Predicate;
  * What the graph view draws, flattened into arrays so the rasterizer loops over primitives
  * instead of objects: node positions in world pixels and edges by node index. Immutable once
  * built; built off the FX thread for every refresh.
+ *
+ * <p>Just over 400 lines because the arrays and the one pass that fills them (nodes, edges, pair
+ * keys, dangling ends, ghosts) belong together: the rasterizer's speed depends on their layout.
  */
 public final class RenderGraph {
     /** Edge types; each has its own stroke pattern (see {@link Rasterizer}). */
