@@ -211,12 +211,15 @@ class DumpDialogTest {
         assertTrue(started.get(1).external().contains("unix[" + INSIDE + "]"));
         String summary = robot.lookup("#" + DumpDialog.ID_SUMMARY).queryAs(Label.class).getText();
         assertTrue(summary.contains("42.0 ms") && summary.contains("953 pages"), summary);
-        // the theme switches above restyle and re-lay out the window: click only once that has settled, so the
-        // robot aims at where the button is, not where it was (a missed click under load in CI)
-        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        // The dialog then checks the folder it dumped into, in the background, and says it now holds images
+        // (a row of choices appears above, moving the buttons below). Click once that is in: a click aimed while
+        // the row was still coming missed the button under load (CI, reproduced with 3 busy loops on 2 cores).
+        Path dumped = sub.resolveSibling(sub.getFileName() + "-2");
+        waitUntil(20, () -> dumped.equals(vm.folderCheck().folder()) && vm.folderCheck().needsChoice());
+        assertTrue(robot.lookup("#" + DumpDialog.ID_START).queryButton().isDisabled(), "no second dump into the images");
         robot.clickOn("#" + DumpDialog.ID_OPEN_IMAGES);
         waitUntil(20, () -> !opened.isEmpty());
-        assertEquals(sub.resolveSibling(sub.getFileName() + "-2"), opened.get(0));
+        assertEquals(dumped, opened.get(0));
         assertEquals("mine", Files.readString(busy.resolve("keep.txt")));
     }
 
