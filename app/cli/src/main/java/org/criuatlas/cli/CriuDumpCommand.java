@@ -47,7 +47,7 @@ public final class CriuDumpCommand implements Callable<Integer> {
         }
         if (!LiveProcesses.exists(pid)) throw new CliException(ExitCode.NOT_FOUND, "no process " + pid);
         CriuRunOutput.requireRoot("dump");
-        Path criu = CriuRunOutput.locateCriu().path();
+        Path criu = CriuRunOutput.locateCriuPath();
         if (Files.exists(images) && !Files.isDirectory(images, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(images))
             throw CriuRunOutput.usage(images + " is not a folder: --images wants the folder for the dump's images");
         try {

@@ -78,7 +78,7 @@ public final class CriuRestoreCommand implements Callable<Integer> {
                 throw new CliException(ExitCode.NOT_TRUSTED, verdict.explain() + " Restore anyway only if you trust it: add --trust-folder.");
             System.err.println("criu-atlas restore: going on because of --trust-folder: " + verdict.explain());
         }
-        Path criu = CriuRunOutput.locateCriu().path();
+        Path criu = CriuRunOutput.locateCriuPath();
         return CriuRunOutput.run("restore", run, listener -> {
             CriuOptions o = CriuOptions.defaults().withImagesDir(images.toAbsolutePath()).withWorkDir(run.absoluteWorkDir())
                     .withInheritFds(fds).withExtUnixSk(extUnixSk).withShellJob(shellJob).withTcpEstablished(tcp)

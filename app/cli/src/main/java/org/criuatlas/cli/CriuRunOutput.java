@@ -1,5 +1,6 @@
 package org.criuatlas.cli;
 
+
 import org.criuatlas.bridge.criu.CriuEvent;
 import org.criuatlas.bridge.criu.CriuException;
 import org.criuatlas.bridge.criu.CriuListener;
@@ -13,6 +14,7 @@ import org.criuatlas.json.CriuRunJson;
 import org.criuatlas.json.Json;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Instant;
 
 /**
@@ -29,6 +31,12 @@ final class CriuRunOutput {
     /** The criu to run, or a {@link ExitCode#NO_CRIU} failure that tells the user how to get one. */
     static CriuLocator.Located locateCriu() {
         return CriuLocator.locate().orElseThrow(() -> new CliException(ExitCode.NO_CRIU,
+                "criu not found: set " + CriuLocator.ENV + " to a criu >= 4, or run scripts/provision-criu.sh"));
+    }
+
+    /** The criu to run, as {@link #locateCriu()} would choose it, without asking its version when a setting names it. */
+    static Path locateCriuPath() {
+        return CriuLocator.locatePath().orElseThrow(() -> new CliException(ExitCode.NO_CRIU,
                 "criu not found: set " + CriuLocator.ENV + " to a criu >= 4, or run scripts/provision-criu.sh"));
     }
 

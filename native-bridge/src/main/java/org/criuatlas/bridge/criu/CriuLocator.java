@@ -81,20 +81,11 @@ public final class CriuLocator {
         if (prop != null && !prop.isBlank())
             return executable(Path.of(prop)).map(p -> found(p, "-D" + PROPERTY, "the system property " + PROPERTY + " is set", recorded(home, p)));
         Path record = home.resolve("criu-path");
-        if (Files.isRegularFile(record)) {
-            try {
-                String p = Files.readString(record).trim();
-                if (!p.isEmpty()) {
-                    Optional<Path> exe = executable(Path.of(p));
-                    if (exe.isPresent())
-                        return Optional.of(found(exe.get(), record.toString(),
-                                "scripts/provision-criu.sh recorded it in " + record + " (" + ENV + " is not set)",
-                                recorded(home, exe.get())));
-                }
-            } catch (IOException ignored) {
-                // fall through to PATH
-            }
-        }
+        Optional<Path> exe = recordedPath(home);
+        if (exe.isPresent())
+            return Optional.of(found(exe.get(), record.toString(),
+                    "scripts/provision-criu.sh recorded it in " + record + " (" + ENV + " is not set)",
+                    recorded(home, exe.get())));
         // Fallbacks are only taken when they are CRIU >= 4: Debian 12's 3.17 fails on current kernels.
         if (pathVar != null) {
             for (String dir : pathVar.split(":")) {
@@ -113,6 +104,37 @@ public final class CriuLocator {
             if (l.isPresent()) return l;
         }
         return Optional.empty();
+    }
+
+    /**
+     * The criu {@link #locate()} would pick, without running it when the choice is a setting
+     * ($CRIU_ATLAS_CRIU, the property, the recorded path): a dump or restore needs only the path,
+     * and {@code criu --version} (a process start through the wrapper) was the largest part of a
+     * headless dump's own time. Only the PATH fallbacks, which must be CRIU >= 4, run it.
+     */
+    public static Optional<Path> locatePath() {
+        return locatePath(System.getenv(ENV), System.getProperty(PROPERTY), atlasHome(), System.getenv("PATH"));
+    }
+
+    /** {@link #locatePath()} with its inputs given (tests). */
+    static Optional<Path> locatePath(String env, String prop, Path home, String pathVar) {
+        if (env != null && !env.isBlank()) return executable(Path.of(env));
+        if (prop != null && !prop.isBlank()) return executable(Path.of(prop));
+        Optional<Path> rec = recordedPath(home);
+        if (rec.isPresent()) return rec;
+        return locate(env, prop, home, pathVar).map(Located::path);
+    }
+
+    /** The executable scripts/provision-criu.sh recorded in {@code criu-path}, if it is one. */
+    private static Optional<Path> recordedPath(Path home) {
+        Path record = home.resolve("criu-path");
+        if (!Files.isRegularFile(record)) return Optional.empty();
+        try {
+            String p = Files.readString(record).trim();
+            return p.isEmpty() ? Optional.empty() : executable(Path.of(p));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** The located binary, or an exception that tells the user how to provide one. */

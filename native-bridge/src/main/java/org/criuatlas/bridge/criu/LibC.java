@@ -116,9 +116,12 @@ public final class LibC {
     }
 
     // "libc.so.6", not "c": dlopen("libc.so") fails here (a linker script), after which JNA searches
-    // its path list for "c". (JNA's NativeLibrary still runs `ldconfig -p` once when it is loaded;
-    // CriuSession.prepare lets a command do that on another thread.)
-    static final C C = Native.load("libc.so.6", C.class);
+    // its path list for "c". JnaStart gives JNA that list, so it does not run `ldconfig -p` to find it.
+    static final C C;
+    static {
+        JnaStart.prepare();
+        C = Native.load("libc.so.6", C.class);
+    }
 
     private LibC() {}
 

@@ -12,6 +12,7 @@ import com.sun.jna.Pointer;
  */
 final class ProcSyscalls {
     static {
+        org.criuatlas.bridge.criu.JnaStart.prepare();
         Native.register(ProcSyscalls.class, NativeLibrary.getInstance("c"));
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -76,6 +77,41 @@ class CriuLocatorTest {
         assertEquals(good, l.path());
         assertEquals("PATH", l.via());
         assertTrue(l.why().contains("first criu >= 4 on PATH"), l.why());
+    }
+
+    /** A criu stand-in that leaves a mark each time it is run. */
+    private Path markingCriu(String dir, String version) throws IOException {
+        Path f = fakeCriu(dir, version);
+        Files.writeString(f, "#!/bin/sh\necho run >> '" + f.getParent().resolve("runs") + "'\necho 'Version: " + version + "'\n");
+        return f;
+    }
+
+    private long runs(Path criu) throws IOException {
+        Path marks = criu.getParent().resolve("runs");
+        return Files.exists(marks) ? Files.readAllLines(marks).size() : 0;
+    }
+
+    @Test
+    void thePathAloneIsTheSameChoiceWithoutRunningCriuForASetting() throws IOException {
+        Path env = markingCriu("env", "4.1.1");
+        Path rec = markingCriu("rec", "4.2.1");
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Files.writeString(home.resolve("criu-path"), rec + "\n");
+        assertEquals(Optional.of(env), CriuLocator.locatePath(env.toString(), null, home, null));
+        assertEquals(Optional.of(rec), CriuLocator.locatePath(null, null, home, null));
+        assertEquals(0, runs(env) + runs(rec), "a setting is taken as it is: criu is not run");
+        assertEquals(CriuLocator.locate(null, null, home, null).map(CriuLocator.Located::path), CriuLocator.locatePath(null, null, home, null));
+        assertEquals(1, runs(rec), "locate() itself asks criu its version");
+    }
+
+    @Test
+    void thePathAloneStillSkipsAnOldCriuOnPath() throws IOException {
+        Path old = markingCriu("old", "3.17.1");
+        Path good = markingCriu("good", "4.2.1");
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Files.writeString(home.resolve("criu-path"), tmp.resolve("missing/criu") + "\n");
+        assertEquals(Optional.of(good), CriuLocator.locatePath(null, null, home, old.getParent() + ":" + good.getParent()));
+        assertEquals(Optional.empty(), CriuLocator.locatePath(null, null, home, old.getParent().toString()).filter(p -> p.equals(old)));
     }
 
     @Test
