@@ -119,7 +119,7 @@ public final class LibC {
     // its path list for "c". JnaStart gives JNA that list, so it does not run `ldconfig -p` to find it.
     static final C C;
     static {
-        JnaStart.prepare();
+        org.criuatlas.bridge.jna.JnaStart.prepare();
         C = Native.load("libc.so.6", C.class);
     }
 

@@ -12,7 +12,7 @@ import com.sun.jna.NativeLibrary;
  */
 final class ImageSyscalls {
     static {
-        org.criuatlas.bridge.criu.JnaStart.prepare();
+        org.criuatlas.bridge.jna.JnaStart.prepare();
         Native.register(ImageSyscalls.class, NativeLibrary.getInstance("c"));
     }
 

@@ -12,7 +12,7 @@ import com.sun.jna.Pointer;
  */
 final class ProcSyscalls {
     static {
-        org.criuatlas.bridge.criu.JnaStart.prepare();
+        org.criuatlas.bridge.jna.JnaStart.prepare();
         Native.register(ProcSyscalls.class, NativeLibrary.getInstance("c"));
     }
 

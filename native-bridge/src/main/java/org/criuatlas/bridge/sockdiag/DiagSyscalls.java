@@ -11,7 +11,7 @@ import com.sun.jna.Pointer;
  */
 final class DiagSyscalls {
     static {
-        org.criuatlas.bridge.criu.JnaStart.prepare();
+        org.criuatlas.bridge.jna.JnaStart.prepare();
         Native.register(DiagSyscalls.class, NativeLibrary.getInstance("c"));
     }
 

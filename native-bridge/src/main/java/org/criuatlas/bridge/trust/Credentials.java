@@ -13,7 +13,7 @@ import java.util.OptionalInt;
  */
 public final class Credentials {
     static {
-        org.criuatlas.bridge.criu.JnaStart.prepare();
+        org.criuatlas.bridge.jna.JnaStart.prepare();
         Native.register(Credentials.class, NativeLibrary.getInstance("c"));
     }
 

@@ -1,4 +1,4 @@
-package org.criuatlas.bridge.criu;
+package org.criuatlas.bridge.jna;
 
 /**
  * Set before JNA's first native library: where the platform's libraries are, so JNA does not find

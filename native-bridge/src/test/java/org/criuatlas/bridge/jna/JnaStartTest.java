@@ -1,4 +1,6 @@
-package org.criuatlas.bridge.criu;
+package org.criuatlas.bridge.jna;
+
+import org.criuatlas.bridge.criu.LibC;
 
 import org.junit.jupiter.api.Test;
 
