@@ -199,7 +199,7 @@ public final class Podman {
         String criu = null;
         if (!log.isEmpty()) {
             List<CriuDiagnosis> ds = CriuDiagnoser.diagnose(log, true);
-            if (!ds.isEmpty()) criu = ds.get(0).text();
+            if (!ds.isEmpty()) criu = forPodman(ds.get(0));
             else {
                 List<String> errs = errorTail(log);
                 if (!errs.isEmpty()) criu = "CRIU's log ends with: " + errs.get(errs.size() - 1);
@@ -210,6 +210,24 @@ public final class Podman {
         if (podman != null) b.append(b.length() > 0 ? " (podman: " : "podman: ").append(podman).append(criu != null ? ")" : "");
         if (b.length() == 0) b.append("podman ended with status ").append(exit).append(" and said nothing");
         return b.toString();
+    }
+
+    /**
+     * A diagnosis in podman's terms: CRIU's fixes name criu options, and podman (through runc) offers only
+     * some of them ({@code --tcp-established}, {@code --file-locks}, {@code --leave-running}); it has no
+     * {@code --tcp-close} and no {@code --skip-in-flight}, so those are not suggested.
+     */
+    static String forPodman(CriuDiagnosis d) {
+        return switch (d.kind()) {
+            case TCP_CONNECTED -> d.what() + " Checkpoint with --tcp-established (the box in the plan, or podman container checkpoint"
+                    + " --tcp-established) and restore with --tcp-established too, where the container's addresses are the same and the"
+                    + " peer waits; podman cannot dump the connection closed instead (it has no --tcp-close).";
+            case TCP_LOCK_FAILED -> d.what() + " Install iptables on this host (apt-get install iptables): with --tcp-established"
+                    + " CRIU needs it, and podman offers no --tcp-close to do without.";
+            case TCP_IN_FLIGHT -> d.what() + " podman has no --skip-in-flight: checkpoint again once the listener has accepted the"
+                    + " connection (or the client has given up).";
+            default -> d.text();
+        };
     }
 
     /** The log's error lines (the harmless RLIMIT_NOFILE one left out), the last eight. */

@@ -142,7 +142,7 @@ public final class DumpPlanner {
         }
         Set<Integer> inside = g.subtree(root);
         List<PlanCheck> checks = new ArrayList<>();
-        TreeChecks.check(g, rp, inside, alive, checks);
+        TreeChecks.check(g, rp, inside, alive, d.objects().external(), checks);
         ScanChecks.check(g, inside, checks);
 
         List<Raw> raws = CrossingDiscovery.discover(g, rp, inside);

@@ -91,8 +91,13 @@ final class ObjectDiscovery {
                         Set.of(CriuErrorKind.NETWORK_LOCK), fixes,
                         List.of(note, "install the iptables package: CRIU runs iptables-restore to lock a network namespace it dumps"), -1));
             } else {
-                out.add(dumps("netns-root", "namespaces", what, root, -1,
-                        "CRIU dumps the whole namespace (interfaces, routes, sockets) and locks its network while dumping", fixes, note));
+                // an external namespace: CRIU's dump_net_ns writes only its key, nothing of its contents
+                out.add(new Found("netns-root", "namespaces", what, root, -1,
+                        o -> o.contains("--external net")
+                                ? Prediction.dumps("marked external: CRIU records only the key, not the namespace's interfaces, routes"
+                                        + " or firewall; the restore must be handed the namespace (--inherit-fd fd[N]:KEY)")
+                                : Prediction.dumps("CRIU dumps the whole namespace (interfaces, routes, sockets) and locks its network while dumping"),
+                        Set.of(), fixes, List.of(note), -1));
             }
         }
         if (differs(ns.ipc(), host.ipc()))

@@ -24,6 +24,14 @@ final class TreeChecks {
 
     /** Adds the checks of the whole subtree {@code inside} of the root {@code rp} to {@code out}. */
     static void check(IpcGraph g, ProcessInfo rp, Set<Integer> inside, IntPredicate alive, List<PlanCheck> out) {
+        check(g, rp, inside, alive, List.of(), out);
+    }
+
+    /**
+     * The same, knowing the objects the dump marks external ({@code --external} values): a network
+     * namespace marked external is not dumped, and the checks say so.
+     */
+    static void check(IpcGraph g, ProcessInfo rp, Set<Integer> inside, IntPredicate alive, java.util.Collection<String> external, List<PlanCheck> out) {
         int root = rp.pid();
         CriuError gone = CriuError.of(CriuErrorKind.PROCESS_GONE, "Unable to detach from " + root + ": No such process");
         if (!alive.test(root)) {
@@ -50,7 +58,16 @@ final class TreeChecks {
                         "the scan could not read the open files of pid " + pid + " (" + p.comm() + "): its connections are unknown"));
             }
             if (p.netNs() != 0 && hostNet != 0 && p.netNs() != hostNet) {
-                if (pid == root) {
+                String ext = externalNetKey(p.netNs(), external);
+                if (pid == root && ext != null) {
+                    // CRIU's dump_net_ns writes only the key of an external namespace; its restore looks the key
+                    // up among the inherited fds ("Unable to find an external netns" without it)
+                    out.add(new PlanCheck(PlanCheck.Kind.OTHER_NET_NAMESPACE, pid,
+                            Prediction.dumps("the root's network namespace is marked external: CRIU does not dump it"),
+                            "pid " + pid + " lives in its own network namespace, marked external (--external net[" + p.netNs() + "]:" + ext
+                                    + "): CRIU records only the key, not its interfaces, routes or firewall; the restore must be handed"
+                                    + " the namespace (--inherit-fd fd[N]:" + ext + ", which runc does for a container)"));
+                } else if (pid == root) {
                     // measured (CRIU 4.1.1 and 4.2.1): a root in its own network namespace dumps
                     out.add(new PlanCheck(PlanCheck.Kind.OTHER_NET_NAMESPACE, pid,
                             Prediction.dumps("the root has its own network namespace: CRIU dumps it"),
@@ -107,5 +124,12 @@ final class TreeChecks {
         if (init != null && init.netNs() != 0) return init.netNs();
         ProcessInfo parent = g.process(rp.ppid());
         return parent == null ? 0 : parent.netNs();
+    }
+
+    /** The key of {@code --external net[INO]:KEY} for this namespace inode, null when it is not marked external. */
+    static String externalNetKey(long netNs, java.util.Collection<String> external) {
+        String prefix = "net[" + netNs + "]:";
+        for (String e : external) if (e.startsWith(prefix) && e.length() > prefix.length()) return e.substring(prefix.length());
+        return null;
     }
 }

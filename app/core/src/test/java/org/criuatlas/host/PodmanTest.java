@@ -84,6 +84,8 @@ class PodmanTest {
                     assertTrue(o.criuLogTail().stream().anyMatch(l -> l.contains("Connected TCP socket")), o.criuLogTail().toString());
                     assertTrue(o.reason().startsWith("A process in the dump holds a connected TCP socket."), o.reason());
                     assertTrue(o.reason().contains("--tcp-established"), o.reason());
+                    // podman has no --tcp-close: the reason must not offer it
+                    assertFalse(o.reason().contains("Dump with --tcp-close") || o.reason().contains("or --tcp-close"), o.reason());
                 }
                 assertTrue(o.reason().contains("(podman: "), "podman's own line follows: " + o.reason());
                 // CRIU gave up: the container still runs

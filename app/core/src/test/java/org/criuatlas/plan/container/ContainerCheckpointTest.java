@@ -71,4 +71,21 @@ class ContainerCheckpointTest {
         assertEquals("podman container checkpoint --export '/tmp/a b.tar' web",
                 ContainerCheckpoint.shellLine(List.of("podman", "container", "checkpoint", "--export", "/tmp/a b.tar", "web")));
     }
+
+    @Test
+    void thePlanSaysRuncsExternalNetworkNamespaceIsNotDumped() {
+        IpcGraph g = graph(4026532500L);
+        ContainerCheckpoint c = new ContainerCheckpoint(ContainerMonitor.of(g, 500).orElseThrow(), false, false, false);
+        org.criuatlas.plan.DumpPlan plan = org.criuatlas.plan.DumpPlanner.plan(g, 501,
+                org.criuatlas.plan.Decisions.NONE.withObjects(c.objects(g)), pid -> true);
+        String check = plan.checks().stream().filter(k -> k.kind() == org.criuatlas.plan.PlanCheck.Kind.OTHER_NET_NAMESPACE)
+                .map(org.criuatlas.plan.PlanCheck::message).findFirst().orElseThrow();
+        assertTrue(check.contains("marked external (--external net[4026532500]:extRootNetNS)"), check);
+        assertFalse(check.contains("dumps the whole namespace"), check);
+        org.criuatlas.plan.ObjectVerdict ns = plan.objects().stream().filter(v -> v.kind().equals("netns-root")).findFirst().orElseThrow();
+        assertTrue(ns.withDecisions().why().startsWith("marked external: CRIU records only the key"), ns.withDecisions().why());
+        // the same process planned as a plain tree (nothing external): CRIU dumps the namespace, as before
+        org.criuatlas.plan.DumpPlan plain = org.criuatlas.plan.DumpPlanner.plan(g, 501, org.criuatlas.plan.Decisions.NONE, pid -> true);
+        assertTrue(plain.checks().stream().anyMatch(k -> k.message().contains("CRIU dumps the whole namespace")), plain.checks().toString());
+    }
 }
