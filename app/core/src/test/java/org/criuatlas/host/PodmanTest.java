@@ -97,4 +97,59 @@ class PodmanTest {
             pool.shutdownNow();
         }
     }
+
+    /**
+     * Cancel never ends a container. Cancelled once CRIU has dumped it (CRIU then stops it) but before podman
+     * exported the archive, podman used to leave the container exited, not checkpointed, without an archive:
+     * the workload gone. Now it is restored from podman's own images and counts on from where it was.
+     */
+    @Test
+    void aCheckpointCancelledAfterCriusDumpLeavesTheContainerRunning() throws Exception {
+        var env = PodmanSetup.env();
+        String name = "atlas-cancel-" + ProcessHandle.current().pid();
+        PodmanSetup.podman("rm", "-f", "-t", "0", name);
+        ExecutorService pool = Executors.newCachedThreadPool();
+        try (LocalHost h = host(pool)) {
+            var run = PodmanSetup.podman("run", "-d", "--name", name, env.get("ATLAS_PODMAN_IMAGE"), "sh", "-c",
+                    "i=0; while :; do i=$((i+1)); echo $i; sleep 0.1; done");
+            assertEquals(0, run.code(), run.out());
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> counted(name).size() >= 3);
+            Path dumpLog = Path.of(PodmanSetup.podman("inspect", "--format", "{{.StaticDir}}", name).out().trim()).resolve("dump.log");
+            Path archive = tmp.resolve("cancel.tar.zst");
+            List<HostEvent> events = new CopyOnWriteArrayList<>();
+            HostOperation<ContainerOutcome> op = h.container(new ContainerRequest.Checkpoint(name, archive, false, false, false), events::add);
+            // cancel in the window where CRIU is done (and has stopped the container) and podman is still exporting
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90)).pollInterval(java.time.Duration.ofMillis(5))
+                    .until(() -> Files.isRegularFile(dumpLog) && Files.readString(dumpLog).contains("Dumping finished successfully"));
+            op.cancel();
+            ContainerOutcome o = op.result().get(3, TimeUnit.MINUTES);
+            String state = PodmanSetup.podman("inspect", "--format", "{{.State.Status}} {{.State.Checkpointed}}", name).out().trim();
+            System.out.println("cancelled checkpoint: " + o.kind() + ", state " + state + ": " + o.reason());
+            if (o.kind() == ContainerOutcome.Kind.DONE) {
+                // the cancel came after podman had finished: the checkpoint is whole, and kept
+                assertEquals("exited true", state);
+                assertTrue(Files.size(archive) > 0);
+                return;
+            }
+            assertEquals(ContainerOutcome.Kind.CANCELLED, o.kind(), o.toString());
+            assertTrue(state.startsWith("running"), state + ": " + o);
+            assertTrue(o.reason().contains("restored from the images podman keeps"), "CRIU had dumped: restored, said so: " + o.reason());
+            assertTrue(events.stream().anyMatch(e -> e instanceof HostEvent.Step s && s.name().equals("restore-after-cancel")), events.toString());
+            // the same process counts on: no restart from 1, and the numbers go past the last one before the cancel
+            int before = counted(name).stream().mapToInt(Integer::intValue).max().orElseThrow();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> counted(name).stream()
+                    .mapToInt(Integer::intValue).max().orElse(0) > before + 2);
+            List<Integer> n = counted(name);
+            assertEquals(1, n.stream().filter(i -> i == 1).count(), "counted from 1 once only (a restart counts from 1 again): " + n);
+            for (int i = 1; i < n.size(); i++) assertEquals(n.get(i - 1) + 1, n.get(i), "consecutive: " + n);
+        } finally {
+            PodmanSetup.podman("rm", "-f", "-t", "0", name);
+            pool.shutdownNow();
+        }
+    }
+
+    /** The numbers the counter container printed, in order (podman logs). */
+    private static List<Integer> counted(String name) throws Exception {
+        return PodmanSetup.podman("logs", name).out().lines().map(String::trim).filter(l -> l.matches("\\d+")).map(Integer::valueOf).toList();
+    }
 }
