@@ -96,6 +96,8 @@ public final class Podman {
         events.accept(new HostEvent.Step("start", cmdLine, Instant.now()));
         if (cancel.cancelled()) return new ContainerOutcome(ContainerOutcome.Kind.CANCELLED, cmdLine, -1, List.of(), null, null, List.of(), null, -1);
         Deque<String> kept = new ArrayDeque<>();
+        // an archive podman begins and a cancel leaves unfinished is removed; a file that was there before is not touched
+        boolean archiveWasThere = r instanceof ContainerRequest.Checkpoint c0 && Files.exists(c0.archive(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
         Process p;
         try {
             if (r instanceof ContainerRequest.Checkpoint c && c.archive().getParent() != null) Files.createDirectories(c.archive().getParent());
@@ -137,7 +139,7 @@ public final class Podman {
             exit = -1;
         }
         List<String> out = List.copyOf(kept);
-        if (cancel.cancelled() && r instanceof ContainerRequest.Checkpoint c) return afterCancel(c, cmdLine, exit, out, events);
+        if (cancel.cancelled() && r instanceof ContainerRequest.Checkpoint c) return afterCancel(c, cmdLine, exit, out, events, archiveWasThere);
         if (exit == 0) {
             String last = out.stream().filter(s -> !s.isBlank()).reduce((a, b) -> b).orElse("").trim();
             long bytes = -1;
@@ -178,18 +180,17 @@ public final class Podman {
      * is kept and reported done.
      */
     private ContainerOutcome afterCancel(ContainerRequest.Checkpoint c, String cmdLine, int exit, List<String> out,
-                                         Consumer<HostEvent> events) {
+                                         Consumer<HostEvent> events, boolean archiveWasThere) {
         String state = inspect(c.container(), "{{.State.Status}} {{.State.Checkpointed}}");
-        boolean archive = Files.isRegularFile(c.archive());
+        boolean archive = Files.isRegularFile(c.archive(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
         if (state == null) {
             return new ContainerOutcome(ContainerOutcome.Kind.CANCELLED, cmdLine, exit, out, "podman was stopped (exit " + exit
                     + "), and its state of container " + c.container() + " could not be read: check it with podman inspect "
                     + c.container(), null, List.of(), null, -1);
         }
-        if (state.startsWith("running")) {
+        if (state.startsWith("running") && !(archive && c.leaveRunning() && state.endsWith("true"))) {
             return new ContainerOutcome(ContainerOutcome.Kind.CANCELLED, cmdLine, exit, out, "podman was stopped (exit " + exit
-                    + ") and container " + c.container() + " still runs" + (archive && !c.leaveRunning()
-                    ? "; " + c.archive() + " is not a finished checkpoint" : ""), null, List.of(), null, -1);
+                    + ") and container " + c.container() + " still runs" + unfinished(c, archive, archiveWasThere), null, List.of(), null, -1);
         }
         if (state.endsWith("true") && archive) {
             long bytes;
@@ -215,7 +216,7 @@ public final class Podman {
         all.add("$ " + restoreLine);
         all.addAll(restoreOut);
         String after = inspect(c.container(), "{{.State.Status}}");
-        String incomplete = archive ? "; " + c.archive() + " is not a finished checkpoint" : "";
+        String incomplete = unfinished(c, archive, archiveWasThere);
         if (rexit == 0 && "running".equals(after)) {
             return new ContainerOutcome(ContainerOutcome.Kind.CANCELLED, cmdLine, exit, all, "CRIU had already dumped container "
                     + c.container() + ", which stops it, when podman was stopped, before it exported the archive; the container was"
@@ -228,6 +229,18 @@ public final class Podman {
                 + " stopped container " + c.container() + ", and restoring it from podman's images failed" + podmanSaid
                 + "; the container is " + (after == null ? "in an unknown state" : after) + ": try " + restoreLine + incomplete,
                 null, List.of(), null, -1);
+    }
+
+    /** Removes the unfinished archive podman began (not a file that was there before); what to say about it. */
+    private static String unfinished(ContainerRequest.Checkpoint c, boolean archive, boolean archiveWasThere) {
+        if (!archive) return "";
+        if (archiveWasThere) return "; " + c.archive() + " was there before and may be incomplete now";
+        try {
+            Files.deleteIfExists(c.archive());
+            return "; the unfinished archive podman had begun was removed";
+        } catch (IOException e) {
+            return "; " + c.archive() + " is an unfinished archive (it could not be removed: " + e.getMessage() + ")";
+        }
     }
 
     /** {@code podman inspect --format FORMAT NAME}'s one line, null when podman fails. */

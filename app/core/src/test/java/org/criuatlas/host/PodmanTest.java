@@ -134,6 +134,7 @@ class PodmanTest {
             assertEquals(ContainerOutcome.Kind.CANCELLED, o.kind(), o.toString());
             assertTrue(state.startsWith("running"), state + ": " + o);
             assertTrue(o.reason().contains("restored from the images podman keeps"), "CRIU had dumped: restored, said so: " + o.reason());
+            assertFalse(Files.exists(archive), "the unfinished archive podman began is removed: " + o.reason());
             assertTrue(events.stream().anyMatch(e -> e instanceof HostEvent.Step s && s.name().equals("restore-after-cancel")), events.toString());
             // the same process counts on: no restart from 1, and the numbers go past the last one before the cancel
             int before = counted(name).stream().mapToInt(Integer::intValue).max().orElseThrow();

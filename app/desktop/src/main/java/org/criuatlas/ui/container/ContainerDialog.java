@@ -240,7 +240,7 @@ public final class ContainerDialog {
             status.setText("podman is running\u2026 (" + lines + (lines == 1 ? " line" : " lines") + " of output)");
         });
         op = host.container(r, e -> {
-            if (e instanceof HostEvent.Step s) out.add(s.name().equals("start") ? "$ " + s.detail() : s.detail());
+            if (e instanceof HostEvent.Step s) out.add(s.name().equals("start") || s.name().equals("restore-after-cancel") ? "$ " + s.detail() : s.detail());
         });
         op.result().whenComplete((o, err) -> ui.execute(() -> {
             out.flush();
