@@ -4,6 +4,8 @@ import org.criuatlas.bridge.criu.CriuCommandLine;
 import org.criuatlas.bridge.criu.CriuOptions;
 import org.criuatlas.bridge.criu.CriuSession;
 import org.criuatlas.host.RestoreGate;
+import org.criuatlas.bridge.images.ImageFormatException;
+import org.criuatlas.bridge.images.RestoreFlags;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,11 +48,11 @@ public final class CriuRestoreCommand implements Callable<Integer> {
             // a restore on DEST through its bridge: --images is a path there; this shell's fds cannot cross
             if (!inherit.isEmpty()) throw CriuRunOutput.usage("--inherit-fd hands this shell's fds to criu: they cannot reach "
                     + host.name() + "; with --host what the images need is wired by the bridge there (or use migrate --wire)");
-            if (tcp || fileLocks || extUnixSk || logLevel != 4) throw CriuRunOutput.usage("--tcp-established, --file-locks,"
-                    + " --ext-unix-sk and --log-level are not passed through --host yet");
+            if (extUnixSk || logLevel != 4) throw CriuRunOutput.usage("--ext-unix-sk and --log-level are not passed through --host yet"
+                    + " (--tcp-established and --file-locks are, and are added anyway when the images need them)");
             Path dir = RemoteCriuRun.remotePath(images, "--images");
             if (run.workDir != null) RemoteCriuRun.remotePath(run.workDir, "--work-dir");
-            return RemoteCriuRun.restore(host, dir, shellJob, sibling, trustFolder, preview, run);
+            return RemoteCriuRun.restore(host, dir, shellJob, sibling, tcp, fileLocks, trustFolder, preview, run);
         }
         List<CriuOptions.InheritFd> fds = new ArrayList<>();
         Map<Integer, Integer> handIn = new LinkedHashMap<>();
@@ -78,11 +80,22 @@ public final class CriuRestoreCommand implements Callable<Integer> {
                 throw new CliException(ExitCode.NOT_TRUSTED, verdict.explain() + " Restore anyway only if you trust it: add --trust-folder.");
             System.err.println("criu-atlas restore: going on because of --trust-folder: " + verdict.explain());
         }
+        // what the images hold decides two options (RestoreFlags: without them CRIU fails, or drops the locks silently)
+        RestoreFlags needs;
+        try {
+            needs = RestoreFlags.of(images);
+        } catch (ImageFormatException e) {
+            needs = RestoreFlags.NONE; // CRIU reads the images itself and says what is wrong with them
+        }
+        boolean tcpOn = tcp || needs.needsTcpEstablished(), locksOn = fileLocks || needs.needsFileLocks();
+        if (tcpOn != tcp || locksOn != fileLocks) {
+            for (String why : needs.reasons()) System.err.println("criu-atlas restore: " + why);
+        }
         Path criu = CriuRunOutput.locateCriuPath();
         return CriuRunOutput.run("restore", run, listener -> {
             CriuOptions o = CriuOptions.defaults().withImagesDir(images.toAbsolutePath()).withWorkDir(run.absoluteWorkDir())
-                    .withInheritFds(fds).withExtUnixSk(extUnixSk).withShellJob(shellJob).withTcpEstablished(tcp)
-                    .withFileLocks(fileLocks).withRestoreSibling(sibling).withLogLevel(logLevel);
+                    .withInheritFds(fds).withExtUnixSk(extUnixSk).withShellJob(shellJob).withTcpEstablished(tcpOn)
+                    .withFileLocks(locksOn).withRestoreSibling(sibling).withLogLevel(logLevel);
             return new CriuRunOutput.Started(CriuSession.restore(criu, o, handIn, listener), CriuCommandLine.restore(criu, o, handIn));
         });
     }

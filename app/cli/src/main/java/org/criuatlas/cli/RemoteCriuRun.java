@@ -67,8 +67,8 @@ final class RemoteCriuRun {
      * Restores the images in {@code images} on DEST with the default wiring (what the images need is
      * kept by the bridge there while this command runs; it waits while the tree runs when there is any).
      */
-    static int restore(HostOption host, Path images, boolean shellJob, boolean sibling, boolean trust, boolean preview,
-                       CriuRunOptions run) {
+    static int restore(HostOption host, Path images, boolean shellJob, boolean sibling, boolean tcp, boolean fileLocks, boolean trust,
+                       boolean preview, CriuRunOptions run) {
         try (BridgeHost h = host.connect()) {
             if (preview) {
                 RestorePreview p;
@@ -88,7 +88,9 @@ final class RemoteCriuRun {
                 throw new CliException(ExitCode.NOT_FOUND, "on " + host.name() + ": " + e.getMessage(), e);
             }
             RestoreWiringPlan plan = RestoreWiringPlan.of(opened.dump());
-            plan = plan.withShellJob(shellJob || plan.shellJob()).withRestoreSibling(sibling).withWorkDir(run.absoluteWorkDir());
+            plan = plan.withShellJob(shellJob || plan.shellJob()).withRestoreSibling(sibling).withWorkDir(run.absoluteWorkDir())
+                    .withTcpEstablished(tcp || plan.tcpEstablished()).withFileLocks(fileLocks || plan.fileLocks());
+            for (String why : opened.dump().restoreFlags().reasons()) System.err.println("criu-atlas restore: on " + host.name() + ", " + why);
             if (plan.blocked()) throw new CliException(ExitCode.CHECK_SAYS_NO, "the wiring cannot restore: " + String.join("; ", plan.blockingReasons()));
             var criu = h.criuStatus();
             String line = criu.found() ? plan.commandLine(criu.path()) : null;

@@ -73,4 +73,31 @@ class CriuCommandsTest {
             if (fresh != null) LibC.close(fresh[0]);
         }
     }
+
+    /** The images hold a flock: restore adds --file-locks by itself, says so, and the restored holder has its lock (/proc/locks). */
+    @Test
+    void restoreAddsFileLocksWhenTheImagesHoldALock() throws Exception {
+        var spec = new org.criuatlas.bridge.topo.TopologySpec().process("holder")
+                .file("f", "holder").lock("k", "holder", "f", org.criuatlas.bridge.topo.TopologySpec.LockType.FLOCK, true, 0, 0);
+        try (var t = org.criuatlas.bridge.topo.Topology.start(spec)) {
+            int pid = t.pid("holder");
+            assertEquals(1, locksOf(pid), "the kernel shows the flock");
+            Path images = tmp.resolve("locks");
+            CliRun.Result dump = CliRun.run("dump", "--pid", "" + pid, "--images", images.toString(), "--file-locks");
+            assertEquals(0, dump.exit(), dump.out() + dump.err());
+            assertTrue(TestProcs.waitGone(pid, Duration.ofSeconds(10)));
+            CliRun.Result restore = CliRun.run("restore", "--images", images.toString(), "--json");
+            assertEquals(0, restore.exit(), restore.out() + restore.err());
+            assertTrue(restore.err().contains("1 file lock was dumped: restored with --file-locks"), restore.err());
+            JsonNode j = new ObjectMapper().readTree(restore.out());
+            assertTrue(j.get("criuCommand").asText().contains("--file-locks"), j.get("criuCommand").asText());
+            assertEquals(pid, j.get("restoredPid").asInt());
+            assertEquals(1, locksOf(pid), "the restored holder holds its lock");
+        }
+    }
+
+    private static long locksOf(int pid) throws Exception {
+        return java.nio.file.Files.readAllLines(Path.of("/proc/locks")).stream().map(l -> l.trim().split("\\s+"))
+                .filter(f -> f.length > 4 && f[4].equals(Integer.toString(pid))).count();
+    }
 }

@@ -31,7 +31,7 @@ final class PlanVerdict {
             case NOT_SESSION_LEADER -> 6;
             case EXTERNAL_SOCKET_USED, HALF_STREAM_CONNECTION, NAMELESS_EXTERNAL_SOCKET -> 7;
             // restore errors: CriuError.of never makes one for a dump prediction
-            case EXTERNAL_SOCKET_IN_IMAGE, UNABLE_TO_OPEN_FD, PID_TAKEN, BAD_INHERIT_FD, RESTORED_TASK_CRASHED, OTHER_ERROR -> 8;
+            case EXTERNAL_SOCKET_IN_IMAGE, TCP_IN_IMAGE, UNABLE_TO_OPEN_FD, PID_TAKEN, BAD_INHERIT_FD, RESTORED_TASK_CRASHED, OTHER_ERROR -> 8;
         };
     }
 

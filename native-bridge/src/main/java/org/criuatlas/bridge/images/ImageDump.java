@@ -17,12 +17,20 @@ import java.util.List;
  * @param dumpStats    stats-dump, null when the directory has none (written to the work dir)
  * @param restoreStats stats-restore, null when the directory has none
  * @param imageCount   how many files the directory holds
+ * @param restoreFlags the options a restore needs because of what the dump holds (TCP connections, file locks)
  */
 public record ImageDump(Path dir, int imgVersion, String criuRunId, IpcGraph graph,
                         List<RestoreObligation> obligations, CriuStats.Dump dumpStats, CriuStats.Restore restoreStats,
-                        int imageCount) {
+                        int imageCount, RestoreFlags restoreFlags) {
     public ImageDump {
         obligations = List.copyOf(obligations);
         criuRunId = criuRunId == null ? "" : criuRunId;
+        restoreFlags = restoreFlags == null ? RestoreFlags.NONE : restoreFlags;
+    }
+
+    /** A dump whose restore needs no option because of what it holds. */
+    public ImageDump(Path dir, int imgVersion, String criuRunId, IpcGraph graph, List<RestoreObligation> obligations,
+                     CriuStats.Dump dumpStats, CriuStats.Restore restoreStats, int imageCount) {
+        this(dir, imgVersion, criuRunId, graph, obligations, dumpStats, restoreStats, imageCount, RestoreFlags.NONE);
     }
 }

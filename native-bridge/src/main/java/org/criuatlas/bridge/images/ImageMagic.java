@@ -24,6 +24,7 @@ public final class ImageMagic {
     public static final int FS = 0x51403912;
     public static final int MM = 0x57492820;
     public static final int PAGEMAP = 0x56084025;
+    public static final int FILE_LOCKS = 0x54323616;
 
     static String hex(int v) { return String.format("0x%08x", v); }
 }

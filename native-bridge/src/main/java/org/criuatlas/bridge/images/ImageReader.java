@@ -142,8 +142,9 @@ public final class ImageReader {
         IpcGraph graph = join(src, inventory, tasks, files, fdTables, pipeBytes, skQueues, t0);
         CriuStats.Dump ds = CriuStats.read(src, CriuStats.DUMP_FILE, control).map(CriuStats::dump).orElse(null);
         CriuStats.Restore rs = CriuStats.read(src, CriuStats.RESTORE_FILE, control).map(CriuStats::restore).orElse(null);
+        RestoreFlags flags = RestoreFlags.read(src, control, files.values());
         return new ImageDump(dir, inventory.getImgVersion(), inventory.getDumpCriuRunId(), graph,
-                ImageObligations.of(graph), ds, rs, src.fileCount());
+                ImageObligations.of(graph), ds, rs, src.fileCount(), flags);
     }
 
     private static InventoryEntry readInventory(ImageFile f) throws ImageFormatException {

@@ -162,6 +162,7 @@ public final class RestorePreviewer {
         if (dump.obligations().stream().anyMatch(o -> o.kind() == RestoreObligation.Kind.SHELL_JOB)) {
             afterwards.add("the tree was a shell job: it joins the restoring session and terminal (--shell-job)");
         }
+        afterwards.addAll(dump.restoreFlags().reasons());
         if (!g.processes().isEmpty()) {
             afterwards.add("the processes come back with their dumped pids; the root's parent is criu (or CRIU Atlas with --restore-sibling),"
                     + " not its old parent");

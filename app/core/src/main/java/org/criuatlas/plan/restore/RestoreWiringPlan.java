@@ -41,9 +41,12 @@ import java.util.Set;
  * @param rows           the wiring, in board order
  * @param shellJob       restore with {@code --shell-job} (the dump was a shell job)
  * @param restoreSibling restore the tree as a child of CRIU Atlas ({@code --restore-sibling})
+ * @param tcpEstablished restore with {@code --tcp-established} (the images hold connected TCP sockets)
+ * @param fileLocks      restore with {@code --file-locks} (the images hold file locks)
  */
 public record RestoreWiringPlan(Path imagesDir, Path workDir, IpcGraph graph, List<RestoreObligation> obligations,
-                                List<WiringRow> rows, boolean shellJob, boolean restoreSibling) {
+                                List<WiringRow> rows, boolean shellJob, boolean restoreSibling, boolean tcpEstablished,
+                                boolean fileLocks) {
     public static final int RPC_FD = 3;
     public static final int FIRST_FD = 10;
     /** criu's default soft RLIMIT_NOFILE is 1024. */
@@ -66,7 +69,10 @@ public record RestoreWiringPlan(Path imagesDir, Path workDir, IpcGraph graph, Li
     /** The default wiring for an image: every object gets a replacement kept in a console, except
      *  datagram sockets whose peer had a name, which reconnect by name. */
     public static RestoreWiringPlan of(ImageDump dump) {
-        return of(dump.dir(), dump.graph(), dump.obligations());
+        // what the images hold decides two options: without them CRIU fails (TCP) or drops the locks silently
+        return of(dump.dir(), dump.graph(), dump.obligations())
+                .withTcpEstablished(dump.restoreFlags().needsTcpEstablished())
+                .withFileLocks(dump.restoreFlags().needsFileLocks());
     }
 
     public static RestoreWiringPlan of(Path imagesDir, IpcGraph graph, List<RestoreObligation> obligations) {
@@ -86,25 +92,33 @@ public record RestoreWiringPlan(Path imagesDir, Path workDir, IpcGraph graph, Li
             boolean dgramNamed = r.peerNamed() && r.replacement().socketType() == SocketType.DGRAM;
             rows.add(r.withCriuFd(fd).withDestination(dgramNamed ? Destination.reconnect() : Destination.console()));
         }
-        return new RestoreWiringPlan(imagesDir, null, graph, obligations, rows, shell, false);
+        return new RestoreWiringPlan(imagesDir, null, graph, obligations, rows, shell, false, false, false);
     }
 
     // ---- edits -------------------------------------------------------------------------------
 
     public RestoreWiringPlan withWorkDir(Path dir) {
-        return new RestoreWiringPlan(imagesDir, dir, graph, obligations, rows, shellJob, restoreSibling);
+        return new RestoreWiringPlan(imagesDir, dir, graph, obligations, rows, shellJob, restoreSibling, tcpEstablished, fileLocks);
     }
 
     public RestoreWiringPlan withRestoreSibling(boolean v) {
-        return new RestoreWiringPlan(imagesDir, workDir, graph, obligations, rows, shellJob, v);
+        return new RestoreWiringPlan(imagesDir, workDir, graph, obligations, rows, shellJob, v, tcpEstablished, fileLocks);
     }
 
     public RestoreWiringPlan withShellJob(boolean v) {
-        return new RestoreWiringPlan(imagesDir, workDir, graph, obligations, rows, v, restoreSibling);
+        return new RestoreWiringPlan(imagesDir, workDir, graph, obligations, rows, v, restoreSibling, tcpEstablished, fileLocks);
+    }
+
+    public RestoreWiringPlan withTcpEstablished(boolean v) {
+        return new RestoreWiringPlan(imagesDir, workDir, graph, obligations, rows, shellJob, restoreSibling, v, fileLocks);
+    }
+
+    public RestoreWiringPlan withFileLocks(boolean v) {
+        return new RestoreWiringPlan(imagesDir, workDir, graph, obligations, rows, shellJob, restoreSibling, tcpEstablished, v);
     }
 
     private RestoreWiringPlan withRows(List<WiringRow> r) {
-        return new RestoreWiringPlan(imagesDir, workDir, graph, obligations, r, shellJob, restoreSibling);
+        return new RestoreWiringPlan(imagesDir, workDir, graph, obligations, r, shellJob, restoreSibling, tcpEstablished, fileLocks);
     }
 
     /** Places row {@code index}'s end at criu fd {@code fd}; refused when reserved, out of range or taken. */
@@ -307,13 +321,14 @@ public record RestoreWiringPlan(Path imagesDir, Path workDir, IpcGraph graph, Li
 
     // ---- output ------------------------------------------------------------------------------
 
-    /** What the restore sends criu: the images, the work dir, inherit-fds, ext-unix-sk for reconnects. */
+    /** What the restore sends criu: the images, the work dir, inherit-fds, ext-unix-sk for reconnects, the options the images need. */
     public CriuOptions options() {
         List<CriuOptions.InheritFd> inherit = inheritRows().stream()
                 .map(r -> new CriuOptions.InheritFd(r.key(), r.criuFd())).toList();
         boolean reconnect = rows.stream().anyMatch(r -> r.destination().kind() == Destination.Kind.RECONNECT);
         return CriuOptions.defaults().withImagesDir(imagesDir).withWorkDir(workDir).withLogFile(LOG_FILE)
-                .withShellJob(shellJob).withExtUnixSk(reconnect).withInheritFds(inherit).withRestoreSibling(restoreSibling);
+                .withShellJob(shellJob).withExtUnixSk(reconnect).withInheritFds(inherit).withRestoreSibling(restoreSibling)
+                .withTcpEstablished(tcpEstablished).withFileLocks(fileLocks);
     }
 
     /**

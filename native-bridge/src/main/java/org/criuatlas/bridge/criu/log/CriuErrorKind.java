@@ -104,6 +104,12 @@ public enum CriuErrorKind {
             "Detach the tracer (debugger, strace) first."),
     /** Restore: the images hold an external socket and nothing says how to reconnect it. */
     EXTERNAL_SOCKET_IN_IMAGE(Phase.RESTORE, "criu/sk-unix.c", "External socket found in image"),
+    /** Restore without --tcp-established of images holding an established TCP connection (measured, CRIU 4.2.1). */
+    TCP_IN_IMAGE(Phase.RESTORE, "criu/sk-inet.c:912", "inet: Connected TCP socket in image",
+            "The images hold an established TCP connection (the dump used --tcp-established), and this restore ran without"
+                    + " --tcp-established.",
+            "Restore with --tcp-established too (CRIU Atlas adds it when it has read the images); the connection's addresses"
+                    + " must be free here, and a peer outside the dump must still be waiting for it."),
     /** Restore: a file descriptor could not be re-opened; groups fd, file id. */
     UNABLE_TO_OPEN_FD(Phase.RESTORE, "criu/files.c", "Unable to open fd=(\\d+) id=(0x[0-9a-fA-F]+|\\d+)"),
     /** Restore: a pid the images need is in use; group 1 the pid. */
