@@ -188,7 +188,9 @@ public final class Podman {
                     + "), and its state of container " + c.container() + " could not be read: check it with podman inspect "
                     + c.container(), null, List.of(), null, -1);
         }
-        if (state.startsWith("running") && !(archive && c.leaveRunning() && state.endsWith("true"))) {
+        // (a --leave-running checkpoint podman finished looks the same: podman does not mark it checkpointed, measured; the
+        //  user asked to cancel, and a finished archive cannot be told from an unfinished one here, so it is not kept)
+        if (state.startsWith("running")) {
             return new ContainerOutcome(ContainerOutcome.Kind.CANCELLED, cmdLine, exit, out, "podman was stopped (exit " + exit
                     + ") and container " + c.container() + " still runs" + unfinished(c, archive, archiveWasThere), null, List.of(), null, -1);
         }
@@ -237,7 +239,7 @@ public final class Podman {
         if (archiveWasThere) return "; " + c.archive() + " was there before and may be incomplete now";
         try {
             Files.deleteIfExists(c.archive());
-            return "; the unfinished archive podman had begun was removed";
+            return "; the archive podman was writing was removed (it may not be whole)";
         } catch (IOException e) {
             return "; " + c.archive() + " is an unfinished archive (it could not be removed: " + e.getMessage() + ")";
         }
