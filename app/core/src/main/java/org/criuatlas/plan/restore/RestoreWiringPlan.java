@@ -360,6 +360,8 @@ public record RestoreWiringPlan(Path imagesDir, Path workDir, IpcGraph graph, Li
             if (r.destination().kind() == Destination.Kind.RECONNECT)
                 b.append("# ").append(r.key()).append(": reconnected by name (--ext-unix-sk), no fd\n");
         }
+        if (tcpEstablished) b.append("# --tcp-established: the images hold established TCP connections (without it CRIU refuses them)\n");
+        if (fileLocks) b.append("# --file-locks: the images hold file locks (without it CRIU restores the tree without them, and says nothing)\n");
         b.append(CriuCommandLine.restore(criu, options(), java.util.Map.of())).append(redirs);
         return b.toString();
     }
