@@ -79,4 +79,9 @@ public final class PodmanSetup {
         c.addAll(List.of(args));
         return run(c);
     }
+
+    /** The numbers a counter container printed (one per line, {@code podman logs}), in order. */
+    public static List<Long> counted(String container) throws IOException, InterruptedException {
+        return podman("logs", container).out().lines().map(String::trim).filter(l -> l.matches("\\d+")).map(Long::valueOf).toList();
+    }
 }

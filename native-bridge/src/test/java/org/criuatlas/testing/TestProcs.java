@@ -217,4 +217,10 @@ public final class TestProcs {
     }
 
     private TestProcs() {}
+
+    /** The lines of /proc/locks whose holder (the fifth column) is one of {@code pids}. */
+    public static long locksHeldBy(Collection<Integer> pids) throws IOException {
+        return Files.readAllLines(Path.of("/proc/locks")).stream().map(l -> l.trim().split("\\s+"))
+                .filter(f -> f.length > 4 && f[4].matches("\\d+") && pids.contains(Integer.parseInt(f[4]))).count();
+    }
 }

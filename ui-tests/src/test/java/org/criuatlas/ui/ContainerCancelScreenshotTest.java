@@ -90,19 +90,15 @@ class ContainerCancelScreenshotTest {
             UiTestSupport.screenshotsLightAndDark(cd.stage(), pw.services.themes(), "container-checkpoint-cancelled");
 
             // the same counter goes on: past the last number before the cancel, consecutive, never from 1 again
-            List<Integer> seen = counted(name);
-            int last = seen.get(seen.size() - 1);
+            List<Long> seen = PodmanSetup.counted(name);
+            long last = seen.get(seen.size() - 1);
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
-                List<Integer> c = counted(name);
+                List<Long> c = PodmanSetup.counted(name);
                 return c.get(c.size() - 1) > last + 2;
             });
-            List<Integer> n = counted(name);
-            assertEquals(1, n.get(0));
+            List<Long> n = PodmanSetup.counted(name);
+            assertEquals(1L, n.get(0));
             for (int i = 1; i < n.size(); i++) assertEquals(n.get(i - 1) + 1, n.get(i), "consecutive: " + n);
         }
-    }
-
-    private static List<Integer> counted(String name) throws Exception {
-        return PodmanSetup.podman("logs", name).out().lines().map(String::trim).filter(l -> l.matches("\\d+")).map(Integer::valueOf).toList();
     }
 }

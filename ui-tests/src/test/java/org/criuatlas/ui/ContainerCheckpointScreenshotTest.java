@@ -21,7 +21,6 @@ import org.testfx.api.FxRobot;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -43,13 +42,6 @@ class ContainerCheckpointScreenshotTest {
     private final FxRobot robot = new FxRobot();
     @TempDir
     Path tmp;
-
-    /** The counter's numbers in a container's log, in order. */
-    static List<Long> numbers(String log) {
-        List<Long> out = new ArrayList<>();
-        for (String l : log.split("\n")) if (l.trim().matches("\\d+")) out.add(Long.parseLong(l.trim()));
-        return out;
-    }
 
     @Test
     void aCounterContainerIsPlannedCheckpointedAndRestoredFromTheWindow() throws Exception {
@@ -120,7 +112,7 @@ class ContainerCheckpointScreenshotTest {
             UiTestSupport.screenshotsLightAndDark(cd.stage(), services.themes(), "container-checkpoint-done");
             // podman says so, and the counter stopped where the archive has it
             assertEquals("true", PodmanSetup.podman("inspect", "--format", "{{.State.Checkpointed}}", name).out());
-            List<Long> before = numbers(PodmanSetup.podman("logs", name).out());
+            List<Long> before = PodmanSetup.counted(name);
             assertFalse(before.isEmpty());
             long last = before.get(before.size() - 1);
             fx(() -> cd.stage().close());
@@ -145,8 +137,8 @@ class ContainerCheckpointScreenshotTest {
 
             // the counter goes on from where it stopped: no restart from 1, consecutive after the checkpoint's last
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
-                    .until(() -> numbers(PodmanSetup.podman("logs", restored).out()).stream().filter(n -> n > last).count() >= 5);
-            List<Long> after = numbers(PodmanSetup.podman("logs", restored).out());
+                    .until(() -> PodmanSetup.counted(restored).stream().filter(n -> n > last).count() >= 5);
+            List<Long> after = PodmanSetup.counted(restored);
             int first = -1;
             for (int i = 0; i < after.size(); i++) if (after.get(i) > last) { first = i; break; }
             assertEquals(last + 1, after.get(first), "the first number after the restore follows the checkpoint's last: " + after);

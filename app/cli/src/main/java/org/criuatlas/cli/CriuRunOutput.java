@@ -1,6 +1,5 @@
 package org.criuatlas.cli;
 
-
 import org.criuatlas.bridge.criu.CriuEvent;
 import org.criuatlas.bridge.criu.CriuException;
 import org.criuatlas.bridge.criu.CriuListener;
@@ -30,14 +29,16 @@ final class CriuRunOutput {
 
     /** The criu to run, or a {@link ExitCode#NO_CRIU} failure that tells the user how to get one. */
     static CriuLocator.Located locateCriu() {
-        return CriuLocator.locate().orElseThrow(() -> new CliException(ExitCode.NO_CRIU,
-                "criu not found: set " + CriuLocator.ENV + " to a criu >= 4, or run scripts/provision-criu.sh"));
+        return CriuLocator.locate().orElseThrow(CriuRunOutput::noCriu);
     }
 
     /** The criu to run, as {@link #locateCriu()} would choose it, without asking its version when a setting names it. */
     static Path locateCriuPath() {
-        return CriuLocator.locatePath().orElseThrow(() -> new CliException(ExitCode.NO_CRIU,
-                "criu not found: set " + CriuLocator.ENV + " to a criu >= 4, or run scripts/provision-criu.sh"));
+        return CriuLocator.locatePath().orElseThrow(CriuRunOutput::noCriu);
+    }
+
+    private static CliException noCriu() {
+        return new CliException(ExitCode.NO_CRIU, "criu not found: set " + CriuLocator.ENV + " to a criu >= 4, or run scripts/provision-criu.sh");
     }
 
     /** CRIU must run as root: say so before starting it, instead of letting it fail half-way. */

@@ -81,7 +81,7 @@ class CriuCommandsTest {
                 .file("f", "holder").lock("k", "holder", "f", org.criuatlas.bridge.topo.TopologySpec.LockType.FLOCK, true, 0, 0);
         try (var t = org.criuatlas.bridge.topo.Topology.start(spec)) {
             int pid = t.pid("holder");
-            assertEquals(1, locksOf(pid), "the kernel shows the flock");
+            assertEquals(1, TestProcs.locksHeldBy(java.util.Set.of(pid)), "the kernel shows the flock");
             Path images = tmp.resolve("locks");
             CliRun.Result dump = CliRun.run("dump", "--pid", "" + pid, "--images", images.toString(), "--file-locks");
             assertEquals(0, dump.exit(), dump.out() + dump.err());
@@ -92,12 +92,7 @@ class CriuCommandsTest {
             JsonNode j = new ObjectMapper().readTree(restore.out());
             assertTrue(j.get("criuCommand").asText().contains("--file-locks"), j.get("criuCommand").asText());
             assertEquals(pid, j.get("restoredPid").asInt());
-            assertEquals(1, locksOf(pid), "the restored holder holds its lock");
+            assertEquals(1, TestProcs.locksHeldBy(java.util.Set.of(pid)), "the restored holder holds its lock");
         }
-    }
-
-    private static long locksOf(int pid) throws Exception {
-        return java.nio.file.Files.readAllLines(Path.of("/proc/locks")).stream().map(l -> l.trim().split("\\s+"))
-                .filter(f -> f.length > 4 && f[4].equals(Integer.toString(pid))).count();
     }
 }

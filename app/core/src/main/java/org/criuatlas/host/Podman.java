@@ -101,9 +101,7 @@ public final class Podman {
         Process p;
         try {
             if (r instanceof ContainerRequest.Checkpoint c && c.archive().getParent() != null) Files.createDirectories(c.archive().getParent());
-            ProcessBuilder pb = new ProcessBuilder(command(r)).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            pb.environment().putAll(extraEnv);
-            p = pb.start();
+            p = processBuilder(command(r)).start();
         } catch (IOException e) {
             return new ContainerOutcome(ContainerOutcome.Kind.FAILED, cmdLine, -1, List.of(), "podman could not be started ("
                     + e.getMessage() + "): is it installed? (scripts/setup-podman.sh, or " + ENV + ")", null, List.of(), null, -1);
@@ -252,13 +250,18 @@ public final class Podman {
         return e == 0 && !out.isEmpty() ? out.get(out.size() - 1).trim() : null;
     }
 
+    /** podman's command {@code cmd} with {@link #extraEnv}, no input, its errors in its output. */
+    private ProcessBuilder processBuilder(List<String> cmd) {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().putAll(extraEnv);
+        return pb;
+    }
+
     /** Runs a short podman command to its end (its lines into {@code out}, and as events when given); its exit status, -1 when it could not run. */
     private int runQuietly(List<String> cmd, List<String> out, Consumer<HostEvent> events) {
         try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            pb.environment().putAll(extraEnv);
-            Process p = pb.start();
+            Process p = processBuilder(cmd).start();
             try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String l; (l = in.readLine()) != null; ) {
                     if (out.size() < KEEP_LINES) out.add(l);

@@ -22,14 +22,10 @@ import static org.criuatlas.plan.DumpPlanner.PIPE_LIMIT;
 final class TreeChecks {
     private TreeChecks() {}
 
-    /** Adds the checks of the whole subtree {@code inside} of the root {@code rp} to {@code out}. */
-    static void check(IpcGraph g, ProcessInfo rp, Set<Integer> inside, IntPredicate alive, List<PlanCheck> out) {
-        check(g, rp, inside, alive, List.of(), out);
-    }
-
     /**
-     * The same, knowing the objects the dump marks external ({@code --external} values): a network
-     * namespace marked external is not dumped, and the checks say so.
+     * Adds the checks of the whole subtree {@code inside} of the root {@code rp} to {@code out};
+     * {@code external} holds the dump's {@code --external} values (a network namespace marked external
+     * is not dumped, and the checks say so).
      */
     static void check(IpcGraph g, ProcessInfo rp, Set<Integer> inside, IntPredicate alive, java.util.Collection<String> external, List<PlanCheck> out) {
         int root = rp.pid();

@@ -113,7 +113,7 @@ class PodmanTest {
             var run = PodmanSetup.podman("run", "-d", "--name", name, env.get("ATLAS_PODMAN_IMAGE"), "sh", "-c",
                     "i=0; while :; do i=$((i+1)); echo $i; sleep 0.1; done");
             assertEquals(0, run.code(), run.out());
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> counted(name).size() >= 3);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> PodmanSetup.counted(name).size() >= 3);
             Path dumpLog = Path.of(PodmanSetup.podman("inspect", "--format", "{{.StaticDir}}", name).out().trim()).resolve("dump.log");
             Path archive = tmp.resolve("cancel.tar.zst");
             List<HostEvent> events = new CopyOnWriteArrayList<>();
@@ -137,20 +137,15 @@ class PodmanTest {
             assertFalse(Files.exists(archive), "the unfinished archive podman began is removed: " + o.reason());
             assertTrue(events.stream().anyMatch(e -> e instanceof HostEvent.Step s && s.name().equals("restore-after-cancel")), events.toString());
             // the same process counts on: no restart from 1, and the numbers go past the last one before the cancel
-            int before = counted(name).stream().mapToInt(Integer::intValue).max().orElseThrow();
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> counted(name).stream()
-                    .mapToInt(Integer::intValue).max().orElse(0) > before + 2);
-            List<Integer> n = counted(name);
+            long before = PodmanSetup.counted(name).stream().mapToLong(Long::longValue).max().orElseThrow();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> PodmanSetup.counted(name).stream()
+                    .mapToLong(Long::longValue).max().orElse(0) > before + 2);
+            List<Long> n = PodmanSetup.counted(name);
             assertEquals(1, n.stream().filter(i -> i == 1).count(), "counted from 1 once only (a restart counts from 1 again): " + n);
             for (int i = 1; i < n.size(); i++) assertEquals(n.get(i - 1) + 1, n.get(i), "consecutive: " + n);
         } finally {
             PodmanSetup.podman("rm", "-f", "-t", "0", name);
             pool.shutdownNow();
         }
-    }
-
-    /** The numbers the counter container printed, in order (podman logs). */
-    private static List<Integer> counted(String name) throws Exception {
-        return PodmanSetup.podman("logs", name).out().lines().map(String::trim).filter(l -> l.matches("\\d+")).map(Integer::valueOf).toList();
     }
 }

@@ -14,6 +14,7 @@ import org.criuatlas.bridge.topo.Topology;
 import org.criuatlas.bridge.topo.TopologySpec;
 import org.criuatlas.plan.restore.RestoreWiringPlan;
 import org.criuatlas.testing.Requirements;
+import org.criuatlas.testing.TestProcs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -65,12 +66,6 @@ class RestoreFlagsCriuTest {
         assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
     }
 
-    /** /proc/locks lines held by these pids. */
-    static long locksOf(Set<Integer> pids) throws Exception {
-        return Files.readAllLines(Path.of("/proc/locks")).stream().map(l -> l.trim().split("\\s+"))
-                .filter(f -> f.length > 4 && pids.contains(Integer.parseInt(f[4]))).count();
-    }
-
     /** Established TCP sockets of these pids, as ss lists them. */
     static long establishedOf(Set<Integer> pids) throws Exception {
         Process p = new ProcessBuilder("ss", "-tnpH", "state", "established").redirectErrorStream(true).start();
@@ -108,7 +103,7 @@ class RestoreFlagsCriuTest {
                 .file("f", "holder").lock("k", "holder", "f", TopologySpec.LockType.FLOCK, true, 0, 0);
         try (Topology t = Topology.start(spec)) {
             Set<Integer> tree = Set.of(t.pid("holder"), t.pid("kid"));
-            long locks = locksOf(tree);
+            long locks = TestProcs.locksHeldBy(tree);
             assertEquals(1, locks, "the kernel shows the holder's flock");
             ImageDump dump = dumpAndRead(t.pid("holder"), tree, CriuOptions.defaults().withFileLocks(true));
             assertEquals(new RestoreFlags(0, 1), dump.restoreFlags());
@@ -118,12 +113,12 @@ class RestoreFlagsCriuTest {
 
             // why: without --file-locks CRIU restores the tree, exits 0, and the lock is gone
             RestoreOutcome.Restored bare = restore(plan.withFileLocks(false).withWorkDir(tmp.resolve("work-bare")));
-            assertEquals(0, locksOf(tree), "restored without --file-locks: no lock, and no error");
+            assertEquals(0, TestProcs.locksHeldBy(tree), "restored without --file-locks: no lock, and no error");
             RestoreRunner.killAll(bare.pids());
             for (int pid : bare.pids()) assertTrue(Processes.awaitEnd(pid, Duration.ofSeconds(10)));
 
             restore(plan);
-            assertEquals(locks, locksOf(tree), "the restored holder holds its lock again");
+            assertEquals(locks, TestProcs.locksHeldBy(tree), "the restored holder holds its lock again");
         }
     }
 

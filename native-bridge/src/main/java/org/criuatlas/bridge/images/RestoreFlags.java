@@ -30,14 +30,6 @@ public record RestoreFlags(int connectedTcp, int fileLocks) {
 
     public boolean needsFileLocks() { return fileLocks > 0; }
 
-    /** The flags as criu spells them, in its order. */
-    public java.util.List<String> criuFlags() {
-        java.util.List<String> l = new java.util.ArrayList<>(2);
-        if (needsTcpEstablished()) l.add("--tcp-established");
-        if (needsFileLocks()) l.add("--file-locks");
-        return l;
-    }
-
     /** Plain words for each flag the images ask for (empty when none). */
     public java.util.List<String> reasons() {
         java.util.List<String> l = new java.util.ArrayList<>(2);

@@ -61,11 +61,6 @@ class RestoreFlagsBoardTest extends FxRobot {
         if (pool != null) pool.shutdownNow();
     }
 
-    static long locksOf(int pid) throws Exception {
-        return Files.readAllLines(Path.of("/proc/locks")).stream().map(l -> l.trim().split("\\s+"))
-                .filter(f -> f.length > 4 && f[4].equals(Integer.toString(pid))).count();
-    }
-
     @Test
     void aDumpWithAFileLockIsRestoredWithItsLock() throws Exception {
         Path criu = org.criuatlas.testing.TestProcs.criuAsSubreaper();
@@ -73,7 +68,7 @@ class RestoreFlagsBoardTest extends FxRobot {
                 .file("f", "holder").lock("k", "holder", "f", TopologySpec.LockType.FLOCK, true, 0, 0);
         try (Topology t = Topology.start(spec)) {
             int pid = t.pid("holder");
-            assertEquals(1, locksOf(pid), "the kernel shows the flock");
+            assertEquals(1, org.criuatlas.testing.TestProcs.locksHeldBy(List.of(pid)), "the kernel shows the flock");
             Path images = tmp.resolve("img");
             CriuResult d;
             try (var s = CriuSession.dump(criu, CriuOptions.defaults().withPid(pid).withImagesDir(images).withFileLocks(true), null)) {
@@ -102,7 +97,7 @@ class RestoreFlagsBoardTest extends FxRobot {
             UiTestSupport.waitUntil(90, () -> !board.model().restoredPidsProperty().get().isEmpty());
             List<Integer> back = board.model().restoredPidsProperty().get();
             assertEquals(List.of(pid), back);
-            assertEquals(1, locksOf(pid), "the restored holder holds its lock again");
+            assertEquals(1, org.criuatlas.testing.TestProcs.locksHeldBy(List.of(pid)), "the restored holder holds its lock again");
         }
     }
 }
