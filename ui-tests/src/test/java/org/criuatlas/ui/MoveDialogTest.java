@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.criuatlas.ui.UiTestSupport.*;
 import static org.junit.jupiter.api.Assertions.*;
@@ -35,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.*;
 @Tag("criu")
 class MoveDialogTest {
     static final Path OUT = Path.of("target", "move-dialog").toAbsolutePath();
-    static Path state;
+    static SshTestHost sshd;
     private final FxRobot robot = new FxRobot();
     private final List<Integer> restored = new ArrayList<>();
     private Stage stage;
@@ -43,28 +42,15 @@ class MoveDialogTest {
 
     @BeforeAll
     static void sshd() throws Exception {
-        Requirements.requireRoot();
         Requirements.requireCriu();
-        Path repo = Path.of(System.getProperty("criuatlas.repo", "..")).toAbsolutePath().normalize();
-        state = Path.of("target", "sshd").toAbsolutePath();
-        Process p = new ProcessBuilder("bash", repo.resolve("scripts/setup-sshd.sh").toString(), state.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes()).trim();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        Requirements.require(p.exitValue() == 0, "scripts/setup-sshd.sh could not start sshd: " + out);
-        System.setProperty("criuatlas.ssh.options", "-F " + state.resolve("ssh_config"));
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        System.setProperty("criuatlas.remote.command", String.join(" ", java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
-                System.getProperty("java.class.path"), "org.criuatlas.Main", "bridge"));
+        sshd = SshTestHost.start();
         Files.createDirectories(OUT);
         TestProcs.becomeSubreaper();
     }
 
     @AfterAll
     static void stopSshd() throws Exception {
-        Path repo = Path.of(System.getProperty("criuatlas.repo", "..")).toAbsolutePath().normalize();
-        new ProcessBuilder("bash", repo.resolve("scripts/setup-sshd.sh").toString(), "--stop", state.toString()).inheritIO().start()
-                .waitFor(30, TimeUnit.SECONDS);
+        if (sshd != null) sshd.stop();
     }
 
     @AfterEach
@@ -93,7 +79,7 @@ class MoveDialogTest {
             Stage d = fx(this::dialog);
 
             assertTrue(fx(() -> ((javafx.scene.control.RadioButton) d.getScene().lookup("#" + MoveDialog.ID_SSH)).isSelected()));
-            robot.clickOn(d.getScene().lookup("#" + MoveDialog.ID_DEST)).write("atlas-test");
+            robot.clickOn(d.getScene().lookup("#" + MoveDialog.ID_DEST)).write(SshTestHost.DEST);
             robot.clickOn(d.getScene().lookup("#" + MoveDialog.ID_SOURCE_DIR)).write(OUT.resolve("here").toString());
             robot.clickOn(d.getScene().lookup("#" + MoveDialog.ID_TARGET_DIR)).write(OUT.resolve("there").toString());
             robot.clickOn(d.getScene().lookup("#" + MoveDialog.ID_CHECK));

@@ -8,6 +8,21 @@ import org.criuatlas.ui.theme.Themes;
 
 /** Alerts of the window, owned by it and styled by the application's theme (never shown unstyled). */
 public final class Dialogs {
+    /** Help &gt; How to read the graph. */
+    static final String HOW_TO_READ = """
+            Boxes are processes, laid out as the process tree (parent left, children right).
+            Lines between processes are the objects they share: unix sockets (peer to peer), pipes (writer to \
+            reader) and terminals.
+
+            Right-click a process and choose "Plan dump of this subtree": the processes CRIU would dump are \
+            outlined, and every line that leaves them is coloured by what CRIU will do with it:
+              red     the dump fails on it (tick a fix in the plan panel)
+              amber   it dumps, but the restore must be handed something
+              green   a tick made it dump cleanly
+              grey    the snapshot cannot tell
+            A badge on a crossing line opens its row in the plan panel. "Dump…" runs the dump; a failure is \
+            pinned on the graph (yellow banner) with its fix as a button.""";
+
     private Dialogs() {}
 
     public static final String ID_CONFIRM_QUIT = "confirm-quit";

@@ -259,6 +259,14 @@ public final class ExplorerView extends BorderPane {
      * scan on the right, its progress bar running while a scan or preparation is under way.
      */
     private StatusBar buildStatusBar() {
+        Label host = statusLabel(Styles.ID_STATUS_HOST);
+        host.textProperty().bind(vm.hostLineProperty());
+        host.getStyleClass().add(Styles.STATUS_HOST);
+        Region hostGap = gap();
+        for (javafx.scene.Node n : new javafx.scene.Node[]{host, hostGap}) {
+            n.visibleProperty().bind(vm.hostLineProperty().isNotEmpty());
+            n.managedProperty().bind(n.visibleProperty());
+        }
         Label criu = statusLabel(Styles.ID_STATUS_CRIU);
         criu.textProperty().bind(vm.criuLineProperty());
         Label basis = statusLabel(Styles.ID_STATUS_BASIS);
@@ -282,14 +290,14 @@ public final class ExplorerView extends BorderPane {
         });
         // counts and times stay whole; the privilege / images line gives way, keeping its end
         // (an image directory's name and the dump's date) where a long path does not fit
-        for (Label l : new Label[]{criu, counts, scan}) l.setMinWidth(Region.USE_PREF_SIZE);
+        for (Label l : new Label[]{host, criu, counts, scan}) l.setMinWidth(Region.USE_PREF_SIZE);
         priv.setMinWidth(0);
         vm.liveProperty().addListener((o, a, b) ->
                 priv.setTextOverrun(b ? javafx.scene.control.OverrunStyle.ELLIPSIS : javafx.scene.control.OverrunStyle.LEADING_ELLIPSIS));
         StatusBar bar = statusBar;
         bar.setId(Styles.ID_STATUS_BAR);
         bar.setText("");
-        bar.getLeftItems().setAll(criu, gap(), basis, basisGap, priv);
+        bar.getLeftItems().setAll(host, hostGap, criu, gap(), basis, basisGap, priv);
         bar.getRightItems().setAll(counts, gap(), scan);
         bar.progressProperty().bind(javafx.beans.binding.Bindings.when(refresh.busyProperty().and(vm.liveProperty()))
                 .then(-1.0).otherwise(0.0));

@@ -55,20 +55,6 @@ public final class MainWindow {
     public static final String ID_IMAGES_PROGRESS = "images-progress";
     public static final String ID_LESSON_TAB = "lesson-tab";
 
-    static final String HOW_TO_READ = """
-            Boxes are processes, laid out as the process tree (parent left, children right).
-            Lines between processes are the objects they share: unix sockets (peer to peer), pipes (writer to \
-            reader) and terminals.
-
-            Right-click a process and choose "Plan dump of this subtree": the processes CRIU would dump are \
-            outlined, and every line that leaves them is coloured by what CRIU will do with it:
-              red     the dump fails on it (tick a fix in the plan panel)
-              amber   it dumps, but the restore must be handed something
-              green   a tick made it dump cleanly
-              grey    the snapshot cannot tell
-            A badge on a crossing line opens its row in the plan panel. "Dump…" runs the dump; a failure is \
-            pinned on the graph (yellow banner) with its fix as a button.""";
-
     private final AtlasApp.Window window;
     private final WindowServices services;
     private final DumpController dumps;
@@ -78,12 +64,17 @@ public final class MainWindow {
     private final SuggestController suggestions;
     private final ExportController exports;
     private final ContainerController containers;
+    private final HostsController hosts;
+    /** The ssh destination this window shows; null for this machine (the application's main window). */
+    private final String remote;
     private boolean closing;
     private Alert confirmQuit;
 
-    private MainWindow(AtlasApp.Window window, WindowServices services) {
+    private MainWindow(AtlasApp.Window window, WindowServices services, HostsController hosts, String remote) {
         this.window = window;
         this.services = services;
+        this.remote = remote;
+        this.hosts = hosts != null ? hosts : new HostsController(services, window.stage(), HostList.forApp());
         LiveWatch watch = new LiveWatch(window);
         this.restores = new RestoreController(window, services, watch);
         this.images = new ImagesController(window, services, iw -> restores.openRestore(iw));
@@ -95,9 +86,17 @@ public final class MainWindow {
         images.setRestoreArchive(a -> containers.restore(null, a));
     }
 
-    /** Puts the controllers and the menu bar on {@code window}. On the FX thread. */
+    /** Puts the controllers and the menu bar on {@code window}: the application's window on this machine. On the FX thread. */
     public static MainWindow install(AtlasApp.Window window, WindowServices services) {
-        MainWindow m = new MainWindow(window, services);
+        return install(window, services, null, null);
+    }
+
+    /**
+     * The same for another host's window ({@code remote}, its ssh destination; its services' host is that
+     * host's bridge), sharing the main window's {@code hosts}. On the FX thread.
+     */
+    static MainWindow install(AtlasApp.Window window, WindowServices services, HostsController hosts, String remote) {
+        MainWindow m = new MainWindow(window, services, hosts, remote);
         ExplorerView view = window.view();
         view.addTop(m.menuBar(), true);
         view.addTop(m.dumps.pinBanner(), false);
@@ -138,7 +137,8 @@ public final class MainWindow {
         export.setId(ID_EXPORT);
         export.setAccelerator(new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN));
         export.setOnAction(e -> exports.chooseAndExport());
-        MenuItem quit = new MenuItem("Quit");
+        // another host's window closes on its own; this machine's ends the application
+        MenuItem quit = new MenuItem(remote == null ? "Quit" : "Close window");
         quit.setId(ID_QUIT);
         quit.setAccelerator(new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN));
         quit.setOnAction(e -> quit());
@@ -157,7 +157,7 @@ public final class MainWindow {
         Menu view = new Menu("View", null, refresh, fit, new SeparatorMenuItem(), light, darkTheme);
 
         MenuItem read = new MenuItem("How to read the graph");
-        read.setOnAction(e -> Dialogs.info(window.stage(), services.themes(), "How to read the graph", HOW_TO_READ));
+        read.setOnAction(e -> Dialogs.info(window.stage(), services.themes(), "How to read the graph", Dialogs.HOW_TO_READ));
         MenuItem about = new MenuItem("About CRIU Atlas");
         about.setId(ID_ABOUT);
         about.setOnAction(e -> openAbout());
@@ -169,7 +169,8 @@ public final class MainWindow {
         calibrate.setOnAction(e -> openCalibrate());
         Menu help = new Menu("Help", null, read, setupCriu, calibrate, new SeparatorMenuItem(), about);
 
-        MenuBar bar = new MenuBar(file, view, demos.menu(), help);
+        // the demos start process trees on this machine: offered in this machine's window only
+        MenuBar bar = remote == null ? new MenuBar(file, view, hosts.menu(), demos.menu(), help) : new MenuBar(file, view, hosts.menu(), help);
         bar.setId(ID_MENU_BAR);
         return bar;
     }
@@ -247,8 +248,7 @@ public final class MainWindow {
 
     private void closeRequested(WindowEvent e) {
         if (closing) return;
-        boolean busy = dumps.dumpRunning() || restores.restoreRunning() || containers.running();
-        if (busy) {
+        if (busy() || (remote == null && !hosts.busyWindows().isEmpty())) {
             // never close under a running dump: ask, and keep the window until the answer
             e.consume();
             confirmQuit();
@@ -259,6 +259,7 @@ public final class MainWindow {
         images.closeAll();
         restores.closeAll();
         containers.closeAll();
+        if (remote == null) hosts.hideAll();
         window.close();
         services.exitApplication().run();
     }
@@ -267,14 +268,15 @@ public final class MainWindow {
         if (confirmQuit != null && confirmQuit.isShowing()) return;
         ButtonType stop = Dialogs.button("Cancel it and quit", false);
         ButtonType stay = Dialogs.button("Keep it running", true);
-        confirmQuit = Dialogs.confirm(window.stage(), services.themes(), "A dump or restore is running",
-                "Quitting cancels it: criu is told to stop and release the tree, which keeps running.", stop, stay);
+        String where = remote != null || busy() ? "" : " in the window of " + hosts.busyWindows().get(0).remote;
+        confirmQuit = Dialogs.confirm(window.stage(), services.themes(), "A dump or restore is running" + where,
+                (remote == null ? "Quitting" : "Closing this window") + " cancels it: criu is told to stop and release the tree, which keeps running.",
+                stop, stay);
         confirmQuit.getDialogPane().setId(Dialogs.ID_CONFIRM_QUIT);
         confirmQuit.setOnHidden(ev -> {
             if (confirmQuit.getResult() != stop) return;
-            dumps.cancelRunning();
-            restores.closeAll();
-            containers.closeAll();
+            cancelRunning();
+            if (remote == null) hosts.cancelAll();
             // the close path again, once nothing runs: the cancel's outcome arrives on the FX thread
             whenIdle(this::quit);
         });
@@ -283,13 +285,25 @@ public final class MainWindow {
 
     /** Runs {@code then} once no dump or restore of this window runs (checked after each of their changes). */
     private void whenIdle(Runnable then) {
-        if (!dumps.dumpRunning() && !restores.restoreRunning() && !containers.running()) {
+        if (!busy() && (remote != null || hosts.busyWindows().isEmpty())) {
             then.run();
             return;
         }
         javafx.animation.PauseTransition p = new javafx.animation.PauseTransition(javafx.util.Duration.millis(100));
         p.setOnFinished(e -> whenIdle(then));
         p.play();
+    }
+
+    /** A dump, restore or container action of this window runs. */
+    boolean busy() {
+        return dumps.dumpRunning() || restores.restoreRunning() || containers.running();
+    }
+
+    /** Cancels this window's dump and closes its restore boards and container dialogs (which cancel theirs). */
+    void cancelRunning() {
+        dumps.cancelRunning();
+        restores.closeAll();
+        containers.closeAll();
     }
 
     /** The quit confirmation while it shows (tests answer it). */
@@ -300,6 +314,7 @@ public final class MainWindow {
         Thread t = new Thread(() -> {
             services.demos().close();
             services.host().close();
+            hosts.closeBridges();
         }, "atlas-stop-demos");
         // a non-daemon thread keeps the JVM alive until the demos are gone
         t.setDaemon(false);
@@ -316,6 +331,12 @@ public final class MainWindow {
     public AtlasApp.Window window() { return window; }
 
     public WindowServices services() { return services; }
+
+    /** The Hosts menu's controller (shared by every window of the application). */
+    public HostsController hosts() { return hosts; }
+
+    /** The ssh destination this window shows, null for this machine. */
+    public String remote() { return remote; }
 
     ImagesController images() { return images; }
 

@@ -89,6 +89,14 @@ public final class BridgeLauncher {
 
     /** Starts {@code command} (a bridge on its stdin/stdout) and says hello. */
     public static BridgeHost spawn(List<String> command, String where, String how) {
+        return spawn(command, where, how, p -> { });
+    }
+
+    /**
+     * As {@link #spawn(List, String, String)}; {@code started} gets the process before the hello, so a
+     * caller can cancel a connection that hangs (destroying it ends the wait with a {@link BridgeException}).
+     */
+    public static BridgeHost spawn(List<String> command, String where, String how, java.util.function.Consumer<Process> started) {
         Process p;
         try {
             p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).redirectOutput(ProcessBuilder.Redirect.PIPE)
@@ -96,6 +104,7 @@ public final class BridgeLauncher {
         } catch (IOException e) {
             throw new BridgeException("cannot start " + command.get(0) + " for " + where + ": " + e.getMessage(), e);
         }
+        started.accept(p);
         BridgeLink link = new BridgeLink(p.getInputStream(), p.getOutputStream(), where, p);
         try {
             return new BridgeHost(link, how);
@@ -107,11 +116,16 @@ public final class BridgeLauncher {
 
     /** {@code ssh [options] DEST criu-atlas bridge}, options and command from the environment ({@value #SSH_OPTIONS_ENV}, {@value #REMOTE_COMMAND_ENV}). */
     public static BridgeHost ssh(String dest) {
+        return ssh(dest, p -> { });
+    }
+
+    /** As {@link #ssh(String)}; {@code started} gets the ssh process before the hello (to cancel a slow connection). */
+    public static BridgeHost ssh(String dest, java.util.function.Consumer<Process> started) {
         // the properties are for tests (a JVM cannot change its own environment)
         String opts = System.getProperty("criuatlas.ssh.options", System.getenv(SSH_OPTIONS_ENV));
         String remote = System.getProperty("criuatlas.remote.command", System.getenv(REMOTE_COMMAND_ENV));
-        return ssh(dest, opts == null || opts.isBlank() ? List.of() : words(opts),
-                remote == null || remote.isBlank() ? DEFAULT_REMOTE_COMMAND : remote);
+        return spawn(sshCommand(dest, opts == null || opts.isBlank() ? List.of() : words(opts),
+                remote == null || remote.isBlank() ? DEFAULT_REMOTE_COMMAND : remote), dest, "ssh " + dest, started);
     }
 
     public static BridgeHost ssh(String dest, List<String> sshOptions, String remoteCommand) {

@@ -28,6 +28,7 @@ public final class Styles {
     public static final String STATUS_BAR = "status-bar";
     public static final String STATUS_ITEM = "status-item";
     public static final String STATUS_ERROR = "status-error";
+    public static final String STATUS_HOST = "status-host";
     public static final String NOTICE = "notice";
     public static final String TITLE = "title";
     public static final String MUTED = "muted";
@@ -108,6 +109,7 @@ public final class Styles {
     public static final String ID_RELAYOUT = "relayout";
     public static final String ID_THEME = "dark-theme";
     public static final String ID_KERNEL_THREADS = "kernel-threads";
+    public static final String ID_STATUS_HOST = "status-host";
     public static final String ID_STATUS_CRIU = "status-criu";
     public static final String ID_STATUS_BASIS = "status-basis";
     public static final String ID_STATUS_PRIVILEGE = "status-privilege";

@@ -61,6 +61,8 @@ public final class ExplorerViewModel {
     private final javafx.beans.property.StringProperty criuBasis = new javafx.beans.property.SimpleStringProperty(this, "criuBasis", "");
     private final BooleanProperty onlyBlocking = new SimpleBooleanProperty(this, "onlyBlocking", false);
     private final ReadOnlyStringWrapper privilege = new ReadOnlyStringWrapper(this, "privilege", "");
+    /** Which machine a window shows when it is another host than this one ("root@server, kernel 6.18.4"); empty for this machine. */
+    private final javafx.beans.property.StringProperty hostLine = new javafx.beans.property.SimpleStringProperty(this, "hostLine", "");
     private final ReadOnlyStringWrapper counts = new ReadOnlyStringWrapper(this, "counts", "");
     private final ReadOnlyStringWrapper lastScan = new ReadOnlyStringWrapper(this, "lastScan", "not scanned yet");
     private final ReadOnlyStringWrapper scanError = new ReadOnlyStringWrapper(this, "scanError", "");
@@ -142,6 +144,8 @@ public final class ExplorerViewModel {
     public javafx.beans.binding.StringBinding criuLineProperty() { return criuLine; }
 
     public ReadOnlyStringProperty privilegeProperty() { return privilege.getReadOnlyProperty(); }
+
+    public javafx.beans.property.StringProperty hostLineProperty() { return hostLine; }
 
     public ReadOnlyStringProperty countsProperty() { return counts.getReadOnlyProperty(); }
 
