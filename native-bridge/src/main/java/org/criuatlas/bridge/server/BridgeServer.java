@@ -1,6 +1,7 @@
 package org.criuatlas.bridge.server;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import org.criuatlas.bridge.AtlasVersion;
 import org.criuatlas.bridge.server.BridgeVerbs.Refused;
 import org.criuatlas.bridge.server.FrameChannel.FrameException;
@@ -140,14 +141,16 @@ public final class BridgeServer implements AutoCloseable {
                 case SCAN -> {
                     List<Integer> roots = r.getScan().getRootsList();
                     RequestChecks.pids(roots, "scan roots");
-                    boolean wantDeltas = r.getScan().getDeltas();
+                    boolean wantDeltas = r.getScan().getDeltas(), binary = r.getScan().getBinary();
                     async(id, () -> {
                         LOG.log(System.Logger.Level.DEBUG, "{0}: scan{1}", peer, roots.isEmpty() ? "" : " of " + roots);
                         IpcGraph g = verbs.scan(new HashSet<>(roots));
-                        ScanDeltas.Encoded e = deltas.encode(g, wantDeltas);
+                        ScanDeltas.Encoded e = deltas.encode(g, wantDeltas, binary);
                         BridgeProto.GraphReply.Builder b = BridgeProto.GraphReply.newBuilder().setGeneration(e.generation()).setBase(e.base());
-                        if (e.full() != null) b.setFullJson(ByteString.copyFrom(e.full()));
-                        else b.setDeltaJson(ByteString.copyFrom(e.delta()));
+                        // the encoded bytes are this reply's alone: wrapped, not copied
+                        if (e.full() != null && e.binary()) b.setFullBinary(UnsafeByteOperations.unsafeWrap(e.full()));
+                        else if (e.full() != null) b.setFullJson(UnsafeByteOperations.unsafeWrap(e.full()));
+                        else b.setDeltaJson(UnsafeByteOperations.unsafeWrap(e.delta()));
                         send(Reply.newBuilder().setId(id).setLast(true).setGraph(b).build());
                     });
                 }

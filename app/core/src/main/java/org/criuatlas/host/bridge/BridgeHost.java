@@ -5,6 +5,8 @@ import org.criuatlas.bridge.calibrate.CalibrationEntry;
 import org.criuatlas.bridge.calibrate.CalibrationReport;
 import org.criuatlas.bridge.images.ImageFormatException;
 import org.criuatlas.bridge.server.BridgeJson;
+import org.criuatlas.bridge.server.GraphBinary;
+import org.criuatlas.bridge.server.GraphWire;
 import org.criuatlas.bridge.server.ScanDeltas;
 import org.criuatlas.bridge.server.proto.BridgeProto;
 import org.criuatlas.bridge.server.proto.BridgeProto.Reply;
@@ -84,14 +86,19 @@ public final class BridgeHost implements Host {
 
     /** A snapshot of {@code roots} and their descendants (everything when empty), as a delta after the first. */
     public IpcGraph scan(Set<Integer> roots) throws IOException {
+        // a whole graph in the binary form (a bridge older than it answers JSON, read below as before)
         BridgeProto.ScanRequest.Builder s = BridgeProto.ScanRequest.newBuilder().setDeltas(roots.isEmpty() && graphs.holds())
-                .addAllRoots(roots);
+                .addAllRoots(roots).setBinary(true);
         Reply r = link.call(Request.newBuilder().setScan(s));
         BridgeProto.GraphReply g = r.getGraph();
-        byte[] full = g.getFullJson().isEmpty() ? null : g.getFullJson().toByteArray();
-        byte[] delta = g.getDeltaJson().isEmpty() ? null : g.getDeltaJson().toByteArray();
-        if (!roots.isEmpty()) return BridgeJson.read(full, org.criuatlas.bridge.server.GraphWire.class).graph();
+        if (!roots.isEmpty()) {
+            return g.getFullBinary().isEmpty() ? BridgeJson.read(g.getFullJson().toByteArray(), GraphWire.class).graph()
+                    : GraphBinary.read(g.getFullBinary()).graph();
+        }
         try {
+            if (!g.getFullBinary().isEmpty()) return graphs.decodeBinary(g.getFullBinary(), g.getGeneration());
+            byte[] full = g.getFullJson().isEmpty() ? null : g.getFullJson().toByteArray();
+            byte[] delta = g.getDeltaJson().isEmpty() ? null : g.getDeltaJson().toByteArray();
             return graphs.decode(full, delta, g.getGeneration(), g.getBase());
         } catch (IOException e) {
             graphs.reset();
