@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -44,6 +45,12 @@ public final class BridgeServer implements AutoCloseable {
     private final ExecutorService work;
     private final AtomicLong framesRead = new AtomicLong();
     private final AtomicLong errorsSent = new AtomicLong();
+    /** Sends log batches that waited long enough ({@link LogBatches#MAX_DELAY_MS}). */
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "bridge-log-batches");
+        t.setDaemon(true);
+        return t;
+    });
 
     public BridgeServer(BridgeVerbs verbs) {
         this.verbs = Objects.requireNonNull(verbs, "verbs");
@@ -74,6 +81,7 @@ public final class BridgeServer implements AutoCloseable {
     @Override
     public void close() {
         work.shutdownNow();
+        timer.shutdownNow();
     }
 
     private final class Connection implements AutoCloseable {
@@ -163,18 +171,20 @@ public final class BridgeServer implements AutoCloseable {
                 }
                 case DUMP -> {
                     LOG.log(System.Logger.Level.INFO, "{0}: dump requested ({1} bytes of request)", peer, r.getDump().getRequestJson().size());
-                    track(id, verbs.dump(r.getDump().getRequestJson().toByteArray(), ev -> event(id, ev)));
+                    LogBatches batches = r.getDump().getLogBatches() ? batches(id) : null;
+                    track(id, verbs.dump(r.getDump().getRequestJson().toByteArray(), batches != null ? batches : ev -> event(id, ev)), batches);
                 }
                 case RESTORE -> {
                     LOG.log(System.Logger.Level.INFO, "{0}: restore requested", peer);
-                    track(id, verbs.restore(r.getRestore().getRequestJson().toByteArray(), ev -> event(id, ev)));
+                    LogBatches batches = r.getRestore().getLogBatches() ? batches(id) : null;
+                    track(id, verbs.restore(r.getRestore().getRequestJson().toByteArray(), batches != null ? batches : ev -> event(id, ev)), batches);
                 }
                 case CALIBRATE -> {
                     int par = r.getCalibrate().getParallelism();
                     if (r.getCalibrate().getKindsCount() > 1000) throw new Refused(Code.INVALID_REQUEST, "too many probe kinds");
                     if (par > RequestChecks.MAX_PARALLELISM) throw new Refused(Code.INVALID_REQUEST, "parallelism " + par + " (0.." + RequestChecks.MAX_PARALLELISM + ")");
                     LOG.log(System.Logger.Level.INFO, "{0}: calibration requested", peer);
-                    track(id, verbs.calibrate(r.getCalibrate(), ev -> event(id, ev)));
+                    track(id, verbs.calibrate(r.getCalibrate(), ev -> event(id, ev)), null);
                 }
                 case OPEN_IMAGES -> {
                     Path p = RequestChecks.path(r.getOpenImages().getPath(), "open images");
@@ -312,10 +322,16 @@ public final class BridgeServer implements AutoCloseable {
             }
         }
 
-        void track(long id, BridgeVerbs.Running op) {
+        /** A request's events with CRIU's log lines batched (the client set log_batches). */
+        LogBatches batches(long id) {
+            return new LogBatches(ev -> event(id, ev), b -> send(Reply.newBuilder().setId(id).setLast(false).setLog(b).build()), timer);
+        }
+
+        void track(long id, BridgeVerbs.Running op, LogBatches batches) {
             running.put(id, op);
             op.result().whenComplete((reply, t) -> {
                 running.remove(id);
+                if (batches != null) batches.flush(); // every line before the last reply
                 if (t != null) error(id, t instanceof Refused rf ? rf.code() : Code.FAILED, String.valueOf(t.getMessage()));
                 else send(Reply.newBuilder().setId(id).setLast(true).setJson(reply).build());
             });
