@@ -10,20 +10,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
  * {@code criu-atlas bench bridge}: a full scan through a local bridge process (frames on a pipe, the
- * graph as JSON, decoded into the model) against the same scan in this process, on a population of
- * real processes; then refreshes with deltas: bytes and time per refresh against a whole graph.
- * With {@code --stream-to DEST}: a dump-shaped image folder streamed from a bridge here to the bridge on
- * DEST against {@code scp -r} of the same folder ({@link StreamBenchmark}). Not measured yet: dump/restore
- * through the bridge against the criu CLI.
+ * graph in its binary form, decoded into the model) against the same scan in this process, on a
+ * population of real processes; then refreshes with deltas: bytes and time per refresh against a whole
+ * graph. Then dumps ({@code --leave-running}) and restores of real trees through the same bridge against
+ * the {@code criu} command line on the same trees, in balanced rounds ({@link CriuBenchmark} with its
+ * BRIDGE side). With {@code --stream-to DEST}: a dump-shaped image folder streamed from a bridge here to
+ * the bridge on DEST against {@code scp -r} of the same folder ({@link StreamBenchmark}).
  */
 @Command(name = "bridge", mixinStandardHelpOptions = true,
-        description = "Time a full scan through a local bridge process against the in-process scan, and refreshes with deltas.")
+        description = "Time a full scan through a local bridge process against the in-process scan, refreshes with deltas,"
+                + " and dumps and restores through the bridge against the criu command line.")
 public final class BridgeBenchmark implements Callable<Integer> {
     @Option(names = "--processes", description = "Processes to build (default: ${DEFAULT-VALUE}).")
     int processes = 1000;
@@ -50,6 +53,25 @@ public final class BridgeBenchmark implements Callable<Integer> {
     @Option(names = "--stream-only", description = "Skip the scan part.")
     boolean streamOnly;
 
+    @Option(names = "--dump-processes", split = ",", paramLabel = "N", description = "Tree sizes dumped and restored through the"
+            + " bridge and with the criu command line (default: ${DEFAULT-VALUE}; 0: none).")
+    List<Integer> dumpSizes = List.of(10, 100);
+
+    @Option(names = "--dump-rounds", description = "Timed rounds per tree size, each side starting half of them"
+            + " (default: ${DEFAULT-VALUE}).")
+    int dumpRounds = 6;
+
+    @Option(names = "--session", description = "Also dump and restore with the in-process session (the window running criu itself):"
+            + " what the bridge adds over it.")
+    boolean withSession;
+
+    @Option(names = "--plain-jvm", description = "Start the bridge with this JVM's class path and nothing else, not with the"
+            + " options ./criu-atlas starts it with (" + JvmOptions.FILE_NAME + ").")
+    boolean plainJvm;
+
+    @Option(names = {"-v", "--log-level"}, description = "CRIU log level of the dumps and restores on both sides (default: ${DEFAULT-VALUE}).")
+    int logLevel = 4;
+
     @Override
     public Integer call() throws Exception {
         if (streamTo != null) BridgeLauncher.checkDestination(streamTo);
@@ -65,11 +87,23 @@ public final class BridgeBenchmark implements Callable<Integer> {
             return 0;
         }
         System.out.println("load average at start: " + LiveProcesses.loadAverage());
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> bridge = List.of(java, "-cp", System.getProperty("java.class.path"), "org.criuatlas.Main", "bridge");
+        // as ./criu-atlas bridge starts it (the build's JVM options for short-lived commands), or as before with --plain-jvm
+        List<String> bridge = new ArrayList<>(plainJvm ? JvmOptions.plain() : JvmOptions.headless(null));
+        bridge.add("bridge");
+        System.out.println("bridge runs as: " + String.join(" ", bridge));
+        try (BridgeHost host = BridgeLauncher.spawn(bridge, "this machine", "bench")) {
+            scans(host);
+            if (streamTo != null) StreamBenchmark.run(host, streamTo, streamDir, streamMib, streamRounds);
+            List<Integer> sizes = dumpSizes.stream().filter(n -> n > 0).toList();
+            if (!sizes.isEmpty()) dumpsAndRestores(host, sizes);
+        }
+        System.out.println("load average at end: " + LiveProcesses.loadAverage());
+        return 0;
+    }
+
+    private void scans(BridgeHost host) throws Exception {
         try (Topology pop = Topology.population(processes, sockets);
-             LiveScanner scanner = new LiveScanner();
-             BridgeHost host = BridgeLauncher.spawn(bridge, "this machine", "bench")) {
+             LiveScanner scanner = new LiveScanner()) {
             long[] local = new long[iterations], remote = new long[iterations], delta = new long[iterations];
             long[] fullBytes = new long[iterations], deltaBytes = new long[iterations];
             // warm both sides (JIT, pools)
@@ -104,13 +138,34 @@ public final class BridgeBenchmark implements Callable<Integer> {
             System.out.printf("full scan through bridge:   %8.1f ms  %.2fx (goal <= 1.3x)  %,.0f bytes per refresh%n", rm, rm / lm, fb);
             System.out.printf("refresh with deltas:        %8.1f ms  %.2fx of in-process  %,.0f bytes per refresh (%.1f%% of a whole graph)%n",
                     dm, dm / lm, db, 100.0 * db / fb);
-            System.out.println("medians of " + iterations + "; through bridge = request, scan in the bridge process, JSON, frame on a pipe,"
-                    + " decode into the model here.");
-            if (streamTo != null) StreamBenchmark.run(host, streamTo, streamDir, streamMib, streamRounds);
+            System.out.printf("paired by iteration (through bridge / in process, same iteration): median %.2fx%n", pairedMedian(remote, local));
+            System.out.println("medians of " + iterations + "; through bridge = request, scan in the bridge process, the graph's binary form,"
+                    + " frame on a pipe, decode into the model here.");
         }
-        System.out.println("load average at end: " + LiveProcesses.loadAverage());
-        return 0;
     }
+
+    /** Dumps and restores of real trees through the bridge and with the criu command line, in balanced rounds. */
+    private void dumpsAndRestores(BridgeHost host, List<Integer> sizes) throws Exception {
+        System.out.println();
+        CriuBenchmark criu = new CriuBenchmark();
+        criu.sizes = sizes;
+        criu.runs = dumpRounds;
+        criu.logLevel = logLevel;
+        criu.tools = withSession ? List.of(CriuBenchmark.Tool.CLI, CriuBenchmark.Tool.SESSION, CriuBenchmark.Tool.BRIDGE)
+                : List.of(CriuBenchmark.Tool.CLI, CriuBenchmark.Tool.BRIDGE);
+        criu.bridge = new BridgeCriuSide(host, logLevel);
+        criu.call();
+        System.out.printf("the bridge's restore wall includes opening the images through it for the wiring plan: median %.0f ms%n",
+                criu.bridge.medianOpenMs());
+    }
+
+    private static double pairedMedian(long[] a, long[] b) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < a.length; i++) r[i] = (double) a[i] / b[i];
+        Arrays.sort(r);
+        return r[r.length / 2];
+    }
+
 
     private static double median(long[] v) {
         long[] s = v.clone();

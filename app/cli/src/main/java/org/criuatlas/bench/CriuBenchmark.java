@@ -62,15 +62,20 @@ public final class CriuBenchmark implements Callable<Integer> {
                     + " with the build's JVM options (" + JvmOptions.FILE_NAME + ") or else its class path.")
     Path launcher;
 
-    @Option(names = "--tools", split = ",", description = "Which sides to run (default: all): ${COMPLETION-CANDIDATES}.")
-    List<Tool> tools = List.of(Tool.values());
+    @Option(names = "--tools", split = ",", description = "Which sides to run (default: CLI,HEADLESS,SESSION): ${COMPLETION-CANDIDATES}.")
+    List<Tool> tools = List.of(Tool.CLI, Tool.HEADLESS, Tool.SESSION);
 
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Where the images go (default: a temporary directory, removed after).")
     Path workDir;
 
-    /** The three ways to dump and restore. */
+    /** The BRIDGE side, set by whoever started the bridge ({@link BridgeBenchmark}). */
+    BridgeCriuSide bridge;
+
+    /** The ways to dump and restore. */
     public enum Tool {
-        CLI("criu command line"), HEADLESS("criu-atlas dump/restore"), SESSION("in-process session");
+        CLI("criu command line"), HEADLESS("criu-atlas dump/restore"), SESSION("in-process session"),
+        /** Through a bridge process on this machine, as the window asks one ({@link BridgeCriuSide}); `bench bridge` runs it. */
+        BRIDGE("through a local bridge");
         final String label;
 
         Tool(String label) {
@@ -93,11 +98,12 @@ public final class CriuBenchmark implements Callable<Integer> {
         // frozen time 1.12-1.19x the CLI's listed second, 1.03-1.06x listed first), so the count is rounded up
         int asked = runs;
         runs = (runs + tools.size() - 1) / tools.size() * tools.size();
+        if (tools.contains(Tool.BRIDGE) && bridge == null) throw new IllegalArgumentException("the bridge side runs from `bench bridge`");
         System.out.println("load average at start: " + loadAverage());
         if (runs != asked) System.out.println("--runs " + asked + " rounded up to " + runs + ": every side starts as many rounds");
         System.out.println("criu: " + criu + " (" + CriuSession.version(criu).version() + "), log level -v" + logLevel
                 + ", dumps with --leave-running, " + runs + " rounds per size (tools in turn; first round of each size is a warm-up)");
-        System.out.println("headless commands run as: " + String.join(" ", headless) + " ...");
+        if (tools.contains(Tool.HEADLESS)) System.out.println("headless commands run as: " + String.join(" ", headless) + " ...");
         double startup = Double.NaN;
         if (tools.contains(Tool.HEADLESS)) {
             startup = jvmStartup(headless);
@@ -238,6 +244,7 @@ public final class CriuBenchmark implements Callable<Integer> {
             case CLI -> check(cliDump(criu, root, dir), "criu dump");
             case HEADLESS -> check(run(plus(headless, "dump", "--pid", Integer.toString(root), "-D", dir.toString(),
                     "--leave-running", "-v", Integer.toString(logLevel)), dir.resolveSibling(dir.getFileName() + ".out")), "criu-atlas dump");
+            case BRIDGE -> bridge.dump(root, dir);
             case SESSION -> {
                 CriuOptions o = CriuOptions.defaults().withPid(root).withImagesDir(dir).withLeaveRunning(true).withLogLevel(logLevel);
                 try (CriuSession s = CriuSession.dump(criu, o, new WindowLikeListener())) {
@@ -252,11 +259,13 @@ public final class CriuBenchmark implements Callable<Integer> {
     }
 
     private Sample restore(Tool t, Path criu, Path dir, List<String> headless) throws Exception {
+        CriuStats viaBridge = null; // a bridge's restore writes its stats into a work dir of its own: its result carries them
         long t0 = System.nanoTime();
         switch (t) {
             case CLI -> check(cliRestore(criu, dir), "criu restore");
             case HEADLESS -> check(run(plus(headless, "restore", "-D", dir.toString(), "-v", Integer.toString(logLevel)),
                     dir.resolveSibling(dir.getFileName() + "-restore.out")), "criu-atlas restore");
+            case BRIDGE -> viaBridge = bridge.restore(dir);
             case SESSION -> {
                 CriuOptions o = CriuOptions.defaults().withImagesDir(dir).withLogLevel(logLevel);
                 try (CriuSession s = CriuSession.restore(criu, o, Map.of(), new WindowLikeListener())) {
@@ -266,7 +275,8 @@ public final class CriuBenchmark implements Callable<Integer> {
             }
         }
         double wall = (System.nanoTime() - t0) / 1e6;
-        var st = CriuStats.read(dir.resolve(CriuStats.RESTORE_FILE)).orElseThrow(() -> new IllegalStateException("no stats-restore in " + dir));
+        var st = viaBridge != null ? viaBridge : CriuStats.read(dir.resolve(CriuStats.RESTORE_FILE))
+                .orElseThrow(() -> new IllegalStateException("no stats-restore in " + dir));
         return new Sample(wall, st.restore().restoreTimeUs() / 1000.0);
     }
 

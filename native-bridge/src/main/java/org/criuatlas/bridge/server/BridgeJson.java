@@ -17,6 +17,8 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import org.criuatlas.bridge.criu.log.CriuLogLine;
+import org.criuatlas.bridge.criu.log.CriuLogParser;
 import org.criuatlas.model.IpcGraph;
 
 import java.io.IOException;
@@ -94,6 +96,33 @@ public final class BridgeJson {
                 String s = p.getValueAsString();
                 if (s == null || s.indexOf('\0') >= 0) throw new IOException("not a path: " + s);
                 return Path.of(s);
+            }
+        });
+        // a CRIU log line is its number and its text: the rest is parsed from them again on arrival, as the
+        // log follower parsed it (a -v4 dump streams one per log line; the class has no creator Jackson could use)
+        m.addSerializer(CriuLogLine.class, new JsonSerializer<>() {
+            @Override
+            public void serialize(CriuLogLine v, JsonGenerator g, SerializerProvider p) throws IOException {
+                g.writeStartObject();
+                g.writeNumberField("number", v.number());
+                g.writeStringField("raw", v.raw());
+                g.writeEndObject();
+            }
+        });
+        m.addDeserializer(CriuLogLine.class, new JsonDeserializer<>() {
+            @Override
+            public CriuLogLine deserialize(JsonParser p, DeserializationContext c) throws IOException {
+                if (!p.isExpectedStartObjectToken()) throw new IOException("a CRIU log line is an object");
+                int number = 0;
+                String raw = null;
+                for (String f = p.nextFieldName(); f != null; f = p.nextFieldName()) {
+                    p.nextToken();
+                    if (f.equals("number")) number = p.getIntValue();
+                    else if (f.equals("raw")) raw = p.getValueAsString();
+                    else p.skipChildren(); // the parsed fields an older bridge wrote: parsed again here
+                }
+                if (raw == null) throw new IOException("a CRIU log line without its text");
+                return CriuLogParser.parseLine(number, raw);
             }
         });
         m.addSerializer(IpcGraph.class, new JsonSerializer<>() {

@@ -1,6 +1,7 @@
 package org.criuatlas.bridge.server;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import org.criuatlas.bridge.AtlasVersion;
 import org.criuatlas.bridge.server.BridgeVerbs.Refused;
 import org.criuatlas.bridge.server.FrameChannel.FrameException;
@@ -23,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -43,6 +45,12 @@ public final class BridgeServer implements AutoCloseable {
     private final ExecutorService work;
     private final AtomicLong framesRead = new AtomicLong();
     private final AtomicLong errorsSent = new AtomicLong();
+    /** Sends log batches that waited long enough ({@link LogBatches#MAX_DELAY_MS}). */
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "bridge-log-batches");
+        t.setDaemon(true);
+        return t;
+    });
 
     public BridgeServer(BridgeVerbs verbs) {
         this.verbs = Objects.requireNonNull(verbs, "verbs");
@@ -73,6 +81,7 @@ public final class BridgeServer implements AutoCloseable {
     @Override
     public void close() {
         work.shutdownNow();
+        timer.shutdownNow();
     }
 
     private final class Connection implements AutoCloseable {
@@ -140,14 +149,16 @@ public final class BridgeServer implements AutoCloseable {
                 case SCAN -> {
                     List<Integer> roots = r.getScan().getRootsList();
                     RequestChecks.pids(roots, "scan roots");
-                    boolean wantDeltas = r.getScan().getDeltas();
+                    boolean wantDeltas = r.getScan().getDeltas(), binary = r.getScan().getBinary();
                     async(id, () -> {
                         LOG.log(System.Logger.Level.DEBUG, "{0}: scan{1}", peer, roots.isEmpty() ? "" : " of " + roots);
                         IpcGraph g = verbs.scan(new HashSet<>(roots));
-                        ScanDeltas.Encoded e = deltas.encode(g, wantDeltas);
+                        ScanDeltas.Encoded e = deltas.encode(g, wantDeltas, binary);
                         BridgeProto.GraphReply.Builder b = BridgeProto.GraphReply.newBuilder().setGeneration(e.generation()).setBase(e.base());
-                        if (e.full() != null) b.setFullJson(ByteString.copyFrom(e.full()));
-                        else b.setDeltaJson(ByteString.copyFrom(e.delta()));
+                        // the encoded bytes are this reply's alone: wrapped, not copied
+                        if (e.full() != null && e.binary()) b.setFullBinary(UnsafeByteOperations.unsafeWrap(e.full()));
+                        else if (e.full() != null) b.setFullJson(UnsafeByteOperations.unsafeWrap(e.full()));
+                        else b.setDeltaJson(UnsafeByteOperations.unsafeWrap(e.delta()));
                         send(Reply.newBuilder().setId(id).setLast(true).setGraph(b).build());
                     });
                 }
@@ -160,18 +171,20 @@ public final class BridgeServer implements AutoCloseable {
                 }
                 case DUMP -> {
                     LOG.log(System.Logger.Level.INFO, "{0}: dump requested ({1} bytes of request)", peer, r.getDump().getRequestJson().size());
-                    track(id, verbs.dump(r.getDump().getRequestJson().toByteArray(), ev -> event(id, ev)));
+                    LogBatches batches = r.getDump().getLogBatches() ? batches(id) : null;
+                    track(id, verbs.dump(r.getDump().getRequestJson().toByteArray(), batches != null ? batches : ev -> event(id, ev)), batches);
                 }
                 case RESTORE -> {
                     LOG.log(System.Logger.Level.INFO, "{0}: restore requested", peer);
-                    track(id, verbs.restore(r.getRestore().getRequestJson().toByteArray(), ev -> event(id, ev)));
+                    LogBatches batches = r.getRestore().getLogBatches() ? batches(id) : null;
+                    track(id, verbs.restore(r.getRestore().getRequestJson().toByteArray(), batches != null ? batches : ev -> event(id, ev)), batches);
                 }
                 case CALIBRATE -> {
                     int par = r.getCalibrate().getParallelism();
                     if (r.getCalibrate().getKindsCount() > 1000) throw new Refused(Code.INVALID_REQUEST, "too many probe kinds");
                     if (par > RequestChecks.MAX_PARALLELISM) throw new Refused(Code.INVALID_REQUEST, "parallelism " + par + " (0.." + RequestChecks.MAX_PARALLELISM + ")");
                     LOG.log(System.Logger.Level.INFO, "{0}: calibration requested", peer);
-                    track(id, verbs.calibrate(r.getCalibrate(), ev -> event(id, ev)));
+                    track(id, verbs.calibrate(r.getCalibrate(), ev -> event(id, ev)), null);
                 }
                 case OPEN_IMAGES -> {
                     Path p = RequestChecks.path(r.getOpenImages().getPath(), "open images");
@@ -309,10 +322,16 @@ public final class BridgeServer implements AutoCloseable {
             }
         }
 
-        void track(long id, BridgeVerbs.Running op) {
+        /** A request's events with CRIU's log lines batched (the client set log_batches). */
+        LogBatches batches(long id) {
+            return new LogBatches(ev -> event(id, ev), b -> send(Reply.newBuilder().setId(id).setLast(false).setLog(b).build()), timer);
+        }
+
+        void track(long id, BridgeVerbs.Running op, LogBatches batches) {
             running.put(id, op);
             op.result().whenComplete((reply, t) -> {
                 running.remove(id);
+                if (batches != null) batches.flush(); // every line before the last reply
                 if (t != null) error(id, t instanceof Refused rf ? rf.code() : Code.FAILED, String.valueOf(t.getMessage()));
                 else send(Reply.newBuilder().setId(id).setLast(true).setJson(reply).build());
             });

@@ -69,6 +69,21 @@ public interface BridgeVerbs {
     /** Checks the received files against the source's list (names, sizes, SHA-256) and marks the folder complete. */
     BridgeProto.JsonReply finishImages(Path folder, byte[] filesJson) throws Refused;
 
+    /**
+     * Where a dump's or restore's events go. A CRIU log line may travel in a batch ({@link LogBatches}, when the
+     * client asked for them); otherwise, and by default, as the JSON event {@code asJson} makes.
+     */
+    interface Events extends Consumer<BridgeProto.JsonReply> {
+        default void logLine(org.criuatlas.bridge.criu.log.CriuLogLine line, java.time.Instant at, java.util.function.Supplier<BridgeProto.JsonReply> asJson) {
+            accept(asJson.get());
+        }
+
+        /** {@code events} as Events: itself, or sending every log line as JSON. */
+        static Events of(Consumer<BridgeProto.JsonReply> events) {
+            return events instanceof Events e ? e : events::accept;
+        }
+    }
+
     /** A long operation in flight. */
     interface Running {
         CompletableFuture<BridgeProto.JsonReply> result();

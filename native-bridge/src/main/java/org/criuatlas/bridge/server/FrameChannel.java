@@ -1,5 +1,7 @@
 package org.criuatlas.bridge.server;
 
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
@@ -20,6 +22,8 @@ import java.util.Objects;
 public final class FrameChannel implements AutoCloseable {
     /** The largest frame either side accepts: 16 MiB. */
     public static final int MAX_FRAME = 16 << 20;
+    /** The most a write holds before it goes to the stream: a pipe's capacity. */
+    private static final int WRITE_BUFFER = 64 * 1024;
 
     private final InputStream in;
     private final OutputStream out;
@@ -78,12 +82,20 @@ public final class FrameChannel implements AutoCloseable {
         return body;
     }
 
-    /** The next frame parsed by {@code parser}; null at a clean end of stream. */
+    /**
+     * The next frame parsed by {@code parser}; null at a clean end of stream. Its bytes fields are views
+     * of the frame read (no copy: a whole graph is megabytes), which nothing else holds.
+     */
     public <T> T read(Parser<T> parser) throws IOException {
         byte[] body = readFrame();
         if (body == null) return null;
         try {
-            return parser.parseFrom(body);
+            CodedInputStream cis = CodedInputStream.newInstance(body);
+            cis.enableAliasing(true);
+            cis.setSizeLimit(Integer.MAX_VALUE);
+            T m = parser.parseFrom(cis);
+            cis.checkLastTagWas(0);
+            return m;
         } catch (InvalidProtocolBufferException e) {
             throw new FrameException(FrameException.Kind.MALFORMED, "a frame of " + body.length + " bytes is not a valid message: "
                     + e.getMessage(), e);
@@ -107,20 +119,17 @@ public final class FrameChannel implements AutoCloseable {
         }
     }
 
-    /** Writes one frame and flushes. */
+    /** Writes one frame and flushes: the length, then the message serialised straight into the stream (no copy of it first). */
     public void write(MessageLite m) throws IOException {
-        byte[] body = m.toByteArray();
-        if (body.length > MAX_FRAME) throw new IOException("a reply of " + body.length + " bytes exceeds the frame limit of " + MAX_FRAME);
-        byte[] frame = new byte[4 + body.length];
-        frame[0] = (byte) (body.length >>> 24);
-        frame[1] = (byte) (body.length >>> 16);
-        frame[2] = (byte) (body.length >>> 8);
-        frame[3] = (byte) body.length;
-        System.arraycopy(body, 0, frame, 4, body.length);
+        int size = m.getSerializedSize();
+        if (size > MAX_FRAME) throw new IOException("a reply of " + size + " bytes exceeds the frame limit of " + MAX_FRAME);
         synchronized (writeLock) {
-            out.write(frame);
+            CodedOutputStream cos = CodedOutputStream.newInstance(out, Math.min(4 + size, WRITE_BUFFER));
+            cos.writeRawBytes(new byte[] {(byte) (size >>> 24), (byte) (size >>> 16), (byte) (size >>> 8), (byte) size});
+            m.writeTo(cos);
+            cos.flush();
             out.flush();
-            bytesOut += frame.length;
+            bytesOut += 4 + size;
         }
     }
 

@@ -44,22 +44,36 @@ public final class ScanDeltas {
         }
     }
 
-    /** What a scan reply carries: a whole graph or a delta, as JSON. */
-    public record Encoded(byte[] full, byte[] delta, long generation, long base) {}
+    /**
+     * What a scan reply carries: a whole graph or a delta; the delta is JSON, the whole graph JSON or, when
+     * {@code binary}, {@link GraphBinary}.
+     */
+    public record Encoded(byte[] full, byte[] delta, long generation, long base, boolean binary) {
+        public Encoded(byte[] full, byte[] delta, long generation, long base) {
+            this(full, delta, generation, base, false);
+        }
+    }
 
     /** The bridge's side. Not thread-safe: one per connection, used under its lock. */
     public static final class Sender {
         private GraphWire last;
         private long generation;
 
-        /** {@code g} as a whole graph when {@code deltas} is false or nothing was sent yet, else as a delta. */
+        /** {@code g} as a whole graph (JSON) when {@code deltas} is false or nothing was sent yet, else as a delta. */
         public synchronized Encoded encode(IpcGraph g, boolean deltas) {
+            return encode(g, deltas, false);
+        }
+
+        /** As {@link #encode(IpcGraph, boolean)}, a whole graph in {@link GraphBinary} when {@code binary}. */
+        public synchronized Encoded encode(IpcGraph g, boolean deltas, boolean binary) {
             GraphWire now = GraphWire.of(g);
             long base = generation;
             generation++;
             GraphWire before = last;
             last = now;
-            if (!deltas || before == null) return new Encoded(BridgeJson.write(now), null, generation, 0);
+            if (!deltas || before == null) {
+                return new Encoded(binary ? GraphBinary.write(now) : BridgeJson.write(now), null, generation, 0, binary);
+            }
             return new Encoded(null, BridgeJson.write(diff(before, now, base, generation)), generation, base);
         }
     }
@@ -87,6 +101,13 @@ public final class ScanDeltas {
             }
             GraphDelta d = BridgeJson.read(delta, GraphDelta.class);
             last = apply(last, d);
+            generation = gen;
+            return last.graph();
+        }
+
+        /** The graph a whole reply in {@link GraphBinary} describes (it becomes the base of the next delta). */
+        public synchronized IpcGraph decodeBinary(com.google.protobuf.ByteString full, long gen) throws IOException {
+            last = GraphBinary.read(full);
             generation = gen;
             return last.graph();
         }

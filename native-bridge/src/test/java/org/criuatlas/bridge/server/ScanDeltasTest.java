@@ -1,14 +1,16 @@
 package org.criuatlas.bridge.server;
 
+import com.google.protobuf.ByteString;
 import org.criuatlas.bridge.scan.LiveScanner;
 import org.criuatlas.model.IpcGraph;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** The graph's JSON on the wire loses nothing, and a delta applied to the graph it was made against gives the new graph. */
+/** The graph's JSON and binary form on the wire lose nothing, and a delta applied to the graph it was made against gives the new graph. */
 class ScanDeltasTest {
     @Test
     void aLiveGraphSurvivesTheWire() throws Exception {
@@ -22,6 +24,55 @@ class ScanDeltasTest {
             assertEquals(g.edges(), again.edges(), "the derived edges too");
             assertEquals(g.meta(), again.meta());
         }
+    }
+
+    @Test
+    void aLiveGraphSurvivesTheBinaryForm() throws Exception {
+        try (LiveScanner s = new LiveScanner()) {
+            GraphWire w = GraphWire.of(s.scan());
+            byte[] bin = GraphBinary.write(w);
+            assertEquals(w, GraphBinary.read(ByteString.copyFrom(bin)), "every record of a live scan equal after the binary form");
+            byte[] json = BridgeJson.write(w);
+            assertTrue(bin.length < json.length, bin.length + " bytes binary vs " + json.length + " JSON");
+            // a receiver holding a binary graph takes the next delta against it
+            ScanDeltas.Sender tx = new ScanDeltas.Sender();
+            ScanDeltas.Receiver rx = new ScanDeltas.Receiver();
+            ScanDeltas.Encoded first = tx.encode(w.graph(), true, true);
+            assertTrue(first.binary());
+            rx.decodeBinary(ByteString.copyFrom(first.full()), first.generation());
+            IpcGraph b = s.scan();
+            ScanDeltas.Encoded next = tx.encode(b, true, true);
+            assertNull(next.full(), "after a whole graph, a delta");
+            assertEquals(GraphWire.of(b), GraphWire.of(rx.decode(null, next.delta(), next.generation(), next.base())));
+        }
+    }
+
+    @Test
+    void aDamagedBinaryGraphIsAnIOException() throws Exception {
+        byte[] bin;
+        try (LiveScanner s = new LiveScanner()) {
+            bin = GraphBinary.write(GraphWire.of(s.scan()));
+        }
+        byte[] other = bin.clone();
+        other[0] = 2;
+        IOException format = assertThrows(IOException.class, () -> GraphBinary.read(ByteString.copyFrom(other)));
+        assertTrue(format.getMessage().contains("format 2"), format.getMessage());
+        assertThrows(IOException.class, () -> GraphBinary.read(ByteString.copyFrom(bin, 0, bin.length - 1)), "cut short");
+        byte[] longer = java.util.Arrays.copyOf(bin, bin.length + 1);
+        assertThrows(IOException.class, () -> GraphBinary.read(ByteString.copyFrom(longer)), "a byte too many");
+        // flipped bytes: either still a graph (a number changed) or an IOException, never anything else
+        java.util.Random r = new java.util.Random(12);
+        int refused = 0;
+        for (int i = 0; i < 300; i++) {
+            byte[] b = bin.clone();
+            for (int k = 0; k < 3; k++) b[r.nextInt(b.length)] ^= (byte) (1 + r.nextInt(255));
+            try {
+                GraphBinary.read(ByteString.copyFrom(b));
+            } catch (IOException e) {
+                refused++;
+            }
+        }
+        assertTrue(refused > 0, "some damage is seen");
     }
 
     @Test

@@ -80,6 +80,15 @@ class BridgeDumpRestoreTest {
             assertTrue(TestProcs.waitCounterAbove(counter, before + 2, Duration.ofSeconds(20)) > before + 2, "and works: its counter moves on");
             String log = host.readLog(d.logFile(), 64 << 20);
             assertTrue(log.contains("Dumping finished successfully"), "the dump's log reads through the bridge");
+            // criu's log lines came as events (several to a frame: the client asks for log batches), each once and in
+            // order, parsed here as the bridge's follower parsed them: the whole log the bridge reads back
+            List<org.criuatlas.bridge.criu.log.CriuLogLine> lines = events.stream()
+                    .filter(e -> e instanceof HostEvent.Criu c && c.event() instanceof org.criuatlas.bridge.criu.CriuEvent.LogLine)
+                    .map(e -> ((org.criuatlas.bridge.criu.CriuEvent.LogLine) ((HostEvent.Criu) e).event()).line()).toList();
+            assertFalse(lines.isEmpty(), "criu's log lines came through");
+            assertEquals(java.util.stream.IntStream.rangeClosed(1, lines.size()).boxed().toList(),
+                    lines.stream().map(org.criuatlas.bridge.criu.log.CriuLogLine::number).toList(), "each line once, in order");
+            assertEquals(org.criuatlas.bridge.criu.log.CriuLogParser.parse(log), lines, "every line of the dump's log");
         } finally {
             TestProcs.killAndReap(restored);
         }

@@ -289,6 +289,43 @@ class BridgeProtocolTest {
         }
     }
 
+    /**
+     * A whole graph comes in the binary form only to a client that asks (ScanRequest.binary); a client
+     * that does not (one older than the field) still gets JSON, and both describe the same processes.
+     */
+    @Test
+    void aWholeGraphIsBinaryOnlyWhenAsked() throws Exception {
+        Process p = new ProcessBuilder(BridgeProcesses.command()).redirectError(OUT.resolve("binary-bridge.err").toFile()).start();
+        try (FrameChannel ch = new FrameChannel(p.getInputStream(), p.getOutputStream())) {
+            ch.write(Request.newBuilder().setId(1).setHello(BridgeProto.HelloRequest.newBuilder().setProtocol(1)).build());
+            assertTrue(ch.read(Reply.parser()).hasHello());
+            ch.write(Request.newBuilder().setId(2).setScan(BridgeProto.ScanRequest.getDefaultInstance()).build());
+            BridgeProto.GraphReply json = ch.read(Reply.parser()).getGraph();
+            assertTrue(json.getFullBinary().isEmpty(), "not asked: no binary");
+            IpcGraph fromJson = org.criuatlas.bridge.server.BridgeJson.read(json.getFullJson().toByteArray(),
+                    org.criuatlas.bridge.server.GraphWire.class).graph();
+            ch.write(Request.newBuilder().setId(3).setScan(BridgeProto.ScanRequest.newBuilder().setBinary(true)).build());
+            BridgeProto.GraphReply bin = ch.read(Reply.parser()).getGraph();
+            assertTrue(bin.getFullJson().isEmpty(), "asked: no JSON beside the binary");
+            assertEquals(json.getGeneration() + 1, bin.getGeneration());
+            IpcGraph fromBinary = org.criuatlas.bridge.server.GraphBinary.read(bin.getFullBinary()).graph();
+            int bridge = (int) p.pid(), self = (int) ProcessHandle.current().pid();
+            for (IpcGraph g : List.of(fromJson, fromBinary)) {
+                assertEquals(bridge, g.process(bridge).pid(), "the bridge sees itself");
+                assertEquals(ProcessHandle.current().info().command().map(c -> Path.of(c).getFileName().toString()).orElse("java"),
+                        Path.of(g.process(self).cmdline().get(0)).getFileName().toString(), "and this test's JVM with its command line");
+            }
+            assertEquals(fromJson.process(self).fds().stream().filter(f -> f.fd() <= 2).toList(),
+                    fromBinary.process(self).fds().stream().filter(f -> f.fd() <= 2).toList(), "the same standard fds both ways");
+            // how much smaller depends on the machine (long unique command lines and paths gain least): smaller, anyway
+            assertTrue(bin.getFullBinary().size() < json.getFullJson().size(),
+                    "the binary form is the smaller: " + bin.getFullBinary().size() + " vs " + json.getFullJson().size() + " bytes");
+        } finally {
+            p.getOutputStream().close();
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "the bridge ends with its connection");
+        }
+    }
+
     private static void writeRaw(Process p, byte[] b) throws IOException {
         p.getOutputStream().write(b);
         p.getOutputStream().flush();

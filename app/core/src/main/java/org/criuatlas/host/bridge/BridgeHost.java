@@ -3,8 +3,12 @@ package org.criuatlas.host.bridge;
 import com.google.protobuf.ByteString;
 import org.criuatlas.bridge.calibrate.CalibrationEntry;
 import org.criuatlas.bridge.calibrate.CalibrationReport;
+import org.criuatlas.bridge.criu.CriuEvent;
+import org.criuatlas.bridge.criu.log.CriuLogParser;
 import org.criuatlas.bridge.images.ImageFormatException;
 import org.criuatlas.bridge.server.BridgeJson;
+import org.criuatlas.bridge.server.GraphBinary;
+import org.criuatlas.bridge.server.GraphWire;
 import org.criuatlas.bridge.server.ScanDeltas;
 import org.criuatlas.bridge.server.proto.BridgeProto;
 import org.criuatlas.bridge.server.proto.BridgeProto.Reply;
@@ -27,6 +31,7 @@ import org.criuatlas.model.IpcGraph;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -84,14 +89,19 @@ public final class BridgeHost implements Host {
 
     /** A snapshot of {@code roots} and their descendants (everything when empty), as a delta after the first. */
     public IpcGraph scan(Set<Integer> roots) throws IOException {
+        // a whole graph in the binary form (a bridge older than it answers JSON, read below as before)
         BridgeProto.ScanRequest.Builder s = BridgeProto.ScanRequest.newBuilder().setDeltas(roots.isEmpty() && graphs.holds())
-                .addAllRoots(roots);
+                .addAllRoots(roots).setBinary(true);
         Reply r = link.call(Request.newBuilder().setScan(s));
         BridgeProto.GraphReply g = r.getGraph();
-        byte[] full = g.getFullJson().isEmpty() ? null : g.getFullJson().toByteArray();
-        byte[] delta = g.getDeltaJson().isEmpty() ? null : g.getDeltaJson().toByteArray();
-        if (!roots.isEmpty()) return BridgeJson.read(full, org.criuatlas.bridge.server.GraphWire.class).graph();
+        if (!roots.isEmpty()) {
+            return g.getFullBinary().isEmpty() ? BridgeJson.read(g.getFullJson().toByteArray(), GraphWire.class).graph()
+                    : GraphBinary.read(g.getFullBinary()).graph();
+        }
         try {
+            if (!g.getFullBinary().isEmpty()) return graphs.decodeBinary(g.getFullBinary(), g.getGeneration());
+            byte[] full = g.getFullJson().isEmpty() ? null : g.getFullJson().toByteArray();
+            byte[] delta = g.getDeltaJson().isEmpty() ? null : g.getDeltaJson().toByteArray();
             return graphs.decode(full, delta, g.getGeneration(), g.getBase());
         } catch (IOException e) {
             graphs.reset();
@@ -133,14 +143,14 @@ public final class BridgeHost implements Host {
     @Override
     public HostOperation<DumpOutcome> dump(DumpRequest request, Consumer<HostEvent> events) {
         Request.Builder req = Request.newBuilder().setDump(BridgeProto.DumpRequest.newBuilder()
-                .setRequestJson(ByteString.copyFrom(BridgeJson.write(request))));
+                .setRequestJson(ByteString.copyFrom(BridgeJson.write(request))).setLogBatches(true));
         return operation(req, events, DumpOutcome.class, o -> o);
     }
 
     @Override
     public HostOperation<RestoreResult> restore(RestoreRequest request, Consumer<HostEvent> events) {
         Request.Builder req = Request.newBuilder().setRestore(BridgeProto.RestoreRequest.newBuilder()
-                .setRequestJson(ByteString.copyFrom(BridgeJson.write(request))));
+                .setRequestJson(ByteString.copyFrom(BridgeJson.write(request))).setLogBatches(true));
         // the restored tree's kept ends stay with the bridge (streamed ends are not in protocol 1)
         return operation(req, events, RestoreResult.class, r -> r instanceof RestoreResult.Restored ok && ok.wiring() == null
                 ? new RestoreResult.Restored(ok.rootPid(), ok.pids(), KeptWiring.NONE, ok.result()) : r);
@@ -164,11 +174,24 @@ public final class BridgeHost implements Host {
                                            java.util.function.UnaryOperator<R> fix) {
         CompletableFuture<R> result = new CompletableFuture<>();
         CompletableFuture<Reply> f = link.send(req, ev -> {
-            if (events != null && ev.hasJson()) events.accept(json(ev.getJson(), HostEvent.class));
+            if (events == null) return;
+            if (ev.hasJson()) events.accept(json(ev.getJson(), HostEvent.class));
+            else if (ev.hasLog()) logLines(ev.getLog(), events);
         });
         long id = link.lastId();
         f.whenComplete((r, t) -> complete(result, r, t, type, fix));
         return new HostOperation<>(result, () -> link.cancel(id));
+    }
+
+    /** A batch of CRIU's log lines as the host events a local run gives: each parsed as the bridge's log follower did. */
+    private static void logLines(BridgeProto.LogBatch b, Consumer<HostEvent> events) {
+        int n = Math.min(b.getLinesCount(), Math.min(b.getNumbersCount(), b.getAtNanosCount()));
+        for (int i = 0; i < n; i++) {
+            long at = b.getAtNanos(i);
+            CriuEvent.LogLine line = new CriuEvent.LogLine(CriuLogParser.parseLine(b.getNumbers(i), b.getLines(i)),
+                    Instant.ofEpochSecond(Math.floorDiv(at, 1_000_000_000L), Math.floorMod(at, 1_000_000_000L)));
+            events.accept(new HostEvent.Criu(line));
+        }
     }
 
     private static <R> void complete(CompletableFuture<R> result, Reply r, Throwable t, Class<R> type, java.util.function.UnaryOperator<R> fix) {

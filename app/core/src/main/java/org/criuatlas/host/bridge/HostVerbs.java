@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import org.criuatlas.bridge.calibrate.CalibrationEngine;
 import org.criuatlas.bridge.calibrate.CalibrationRun;
 import org.criuatlas.bridge.calibrate.ProbeCatalogue;
+import org.criuatlas.bridge.criu.CriuEvent;
 import org.criuatlas.bridge.criu.CriuLocator;
 import org.criuatlas.bridge.images.ImageFormatException;
 import org.criuatlas.bridge.proc.LiveProcesses;
@@ -16,6 +17,7 @@ import org.criuatlas.bridge.server.proto.BridgeProto;
 import org.criuatlas.bridge.server.proto.BridgeProto.Error.Code;
 import org.criuatlas.host.CriuStatus;
 import org.criuatlas.host.DumpRequest;
+import org.criuatlas.host.HostEvent;
 import org.criuatlas.host.Host;
 import org.criuatlas.host.HostInfo;
 import org.criuatlas.host.HostOperation;
@@ -91,6 +93,18 @@ public final class HostVerbs implements BridgeVerbs, AutoCloseable {
         return host.processStates(pids);
     }
 
+    /** Host events as the bridge sends them: a CRIU log line through {@link Events#logLine} (batched when asked), the rest as JSON. */
+    private static Consumer<HostEvent> forward(Consumer<BridgeProto.JsonReply> to) {
+        Events events = Events.of(to);
+        return ev -> {
+            if (ev instanceof HostEvent.Criu c && c.event() instanceof CriuEvent.LogLine l) {
+                events.logLine(l.line(), l.at(), () -> reply("host-event", ev));
+            } else {
+                events.accept(reply("host-event", ev));
+            }
+        };
+    }
+
     @Override
     public Running dump(byte[] json, Consumer<BridgeProto.JsonReply> events) throws Refused {
         DumpRequest req = decode(json, DumpRequest.class);
@@ -98,7 +112,7 @@ public final class HostVerbs implements BridgeVerbs, AutoCloseable {
         RequestChecks.pids(req.processes(), "dump processes");
         RequestChecks.path(req.folder(), "dump folder");
         if (req.options().workDir() != null) RequestChecks.path(req.options().workDir(), "dump work dir");
-        HostOperation<?> op = host.dump(req, ev -> events.accept(reply("host-event", ev)));
+        HostOperation<?> op = host.dump(req, forward(events));
         return running(op, "dump-outcome", r -> r);
     }
 
@@ -111,7 +125,7 @@ public final class HostVerbs implements BridgeVerbs, AutoCloseable {
         if (req.waitAtMost().isNegative() || req.waitAtMost().compareTo(MAX_WAIT) > 0) {
             throw new Refused(Code.INVALID_REQUEST, "restore may wait 0.." + MAX_WAIT.toMinutes() + " minutes, not " + req.waitAtMost());
         }
-        HostOperation<RestoreResult> op = host.restore(req, ev -> events.accept(reply("host-event", ev)));
+        HostOperation<RestoreResult> op = host.restore(req, forward(events));
         return running(op, "restore-result", r -> {
             if (r instanceof RestoreResult.Restored ok) {
                 // the kept ends stay here, alive while the bridge runs (protocol 1 does not stream them)

@@ -1,0 +1,68 @@
+package org.criuatlas.bench;
+
+import org.criuatlas.bridge.criu.CriuListener;
+import org.criuatlas.bridge.criu.CriuOptions;
+import org.criuatlas.bridge.images.CriuStats;
+import org.criuatlas.host.DumpOutcome;
+import org.criuatlas.host.DumpRequest;
+import org.criuatlas.host.HostEvent;
+import org.criuatlas.host.OpenedImages;
+import org.criuatlas.host.RestoreRequest;
+import org.criuatlas.host.RestoreResult;
+import org.criuatlas.host.bridge.BridgeHost;
+import org.criuatlas.plan.restore.RestoreWiringPlan;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The bridge's side of {@link CriuBenchmark}: a dump and a restore as the window asks a bridge for
+ * them ({@link BridgeHost#dump}, then {@link BridgeHost#openImages} for the wiring plan and
+ * {@link BridgeHost#restore}), its events handled as the window does (a tail of the log, the
+ * stages). The bridge is already running and has said hello, as in the window.
+ */
+final class BridgeCriuSide {
+    private final BridgeHost host;
+    private final int logLevel;
+    /** Each restore's time to open the images (part of its wall time), ms. */
+    private final List<Double> opens = new ArrayList<>();
+
+    BridgeCriuSide(BridgeHost host, int logLevel) {
+        this.host = host;
+        this.logLevel = logLevel;
+    }
+
+    void dump(int root, Path dir) throws Exception {
+        CriuOptions o = CriuOptions.defaults().withPid(root).withImagesDir(dir).withLeaveRunning(true).withLogLevel(logLevel);
+        DumpOutcome out = host.dump(new DumpRequest(o, dir, false, List.of(root)), windowLike()).result().get(10, TimeUnit.MINUTES);
+        if (!(out instanceof DumpOutcome.Dumped)) throw new IllegalStateException("bridge dump of " + root + ": " + out);
+    }
+
+    /** Restores {@code dir}; CRIU's statistics of it (written into the bridge's work dir, not {@code dir}). */
+    CriuStats restore(Path dir) throws Exception {
+        long t0 = System.nanoTime();
+        OpenedImages opened = host.openImages(dir);
+        opens.add((System.nanoTime() - t0) / 1e6);
+        RestoreResult r = host.restore(RestoreRequest.now(RestoreWiringPlan.of(opened.dump())), windowLike()).result().get(10, TimeUnit.MINUTES);
+        if (!(r instanceof RestoreResult.Restored ok) || ok.result() == null || ok.result().stats() == null) {
+            throw new IllegalStateException("bridge restore of " + dir + " without its statistics: " + r);
+        }
+        return ok.result().stats();
+    }
+
+    double medianOpenMs() {
+        if (opens.isEmpty()) return Double.NaN;
+        double[] v = opens.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return v[v.length / 2];
+    }
+
+    private static Consumer<HostEvent> windowLike() {
+        CriuListener l = new CriuBenchmark.WindowLikeListener();
+        return e -> {
+            if (e instanceof HostEvent.Criu c) l.onEvent(c.event());
+        };
+    }
+}
