@@ -131,7 +131,7 @@ public final class MigrateCommand implements Callable<Integer> {
                 .withFolders(abs(imagesDir), abs(targetDir)).withWiring(wire(wiring));
         if (preflightOnly) {
             Preflight pf = MigrationPreflight.check(source, from, target, to, g, plan, leaveRunning);
-            if (json) System.out.println(Json.write(MigrateOutput.preflightDocument(pf)));
+            if (json) System.out.println(Json.write(org.criuatlas.json.MigrateJson.PreflightDocument.of(pf)));
             else System.out.print(pf.text());
             return pf.blocked() ? ExitCode.CHECK_SAYS_NO.code : ExitCode.OK.code;
         }
@@ -159,7 +159,7 @@ public final class MigrateCommand implements Callable<Integer> {
                 // Ctrl-C: the hook runs
             }
         }
-        if (json) System.out.println(Json.write(MigrateOutput.outcome(out, from, to)));
+        if (json) System.out.println(Json.write(org.criuatlas.json.MigrateJson.of(out, from, to)));
         else System.out.print(MigrateOutput.text(out, from, to));
         if (out instanceof MigrationOutcome.Moved moved) {
             MigrateOutput.keepWiring(moved, target, to);

@@ -9,88 +9,12 @@ import org.criuatlas.host.migrate.Preflight;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /** What {@code migrate} prints: progress on stderr, the outcome as text or JSON on stdout. */
 final class MigrateOutput {
     private MigrateOutput() {}
-
-    /** The envelope every document starts with (docs/json.md). */
-    private static Map<String, Object> document() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("schema", org.criuatlas.json.Json.SCHEMA_VERSION);
-        m.put("command", "migrate");
-        return m;
-    }
-
-    /** {@code migrate --preflight --json}. */
-    static Map<String, Object> preflightDocument(Preflight pf) {
-        Map<String, Object> m = document();
-        m.putAll(preflight(pf));
-        return m;
-    }
-
-    static Map<String, Object> preflight(Preflight pf) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("source", pf.source());
-        m.put("target", pf.target());
-        m.put("sameMachine", pf.sameMachine());
-        m.put("blocked", pf.blocked());
-        List<Map<String, Object>> fs = new ArrayList<>();
-        for (Preflight.Finding f : pf.findings()) {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("check", f.check().name().toLowerCase(java.util.Locale.ROOT));
-            x.put("severity", f.severity().name().toLowerCase(java.util.Locale.ROOT));
-            x.put("subject", f.subject());
-            x.put("text", f.text());
-            fs.add(x);
-        }
-        m.put("findings", fs);
-        return m;
-    }
-
-    static Map<String, Object> outcome(MigrationOutcome o, String from, String to) {
-        Map<String, Object> m = document();
-        m.put("from", from);
-        m.put("to", to);
-        if (o instanceof MigrationOutcome.Moved x) {
-            m.put("outcome", "moved");
-            m.put("preflight", preflight(x.preflight()));
-            m.put("sourceImages", x.sourceImages().toString());
-            m.put("targetImages", x.targetImages().toString());
-            m.put("rootPid", x.rootPid());
-            m.put("pids", x.pids());
-            m.put("bytes", x.bytes());
-            m.put("files", x.files());
-            Map<String, Object> took = new LinkedHashMap<>();
-            x.took().forEach((s, d) -> took.put(s.name().toLowerCase(java.util.Locale.ROOT), d.toMillis()));
-            m.put("millis", took);
-            List<String> ends = new ArrayList<>();
-            if (x.wiring() != null) x.wiring().ends().forEach(e -> ends.add(e.describe()));
-            m.put("keptEnds", ends);
-        } else if (o instanceof MigrationOutcome.Refused r) {
-            m.put("outcome", "refused");
-            m.put("preflight", preflight(r.preflight()));
-        } else if (o instanceof MigrationOutcome.Failed f) {
-            m.put("outcome", "failed");
-            m.put("stage", f.stage().name().toLowerCase(java.util.Locale.ROOT));
-            m.put("why", f.why());
-            m.put("sourceImages", f.sourceImages() == null ? null : f.sourceImages().toString());
-            m.put("targetImages", f.targetImages() == null ? null : f.targetImages().toString());
-            m.put("sourceRunning", f.sourceRunning());
-        } else if (o instanceof MigrationOutcome.Cancelled c) {
-            m.put("outcome", "cancelled");
-            m.put("stage", c.stage().name().toLowerCase(java.util.Locale.ROOT));
-            m.put("sourceImages", c.sourceImages() == null ? null : c.sourceImages().toString());
-            m.put("targetImages", c.targetImages() == null ? null : c.targetImages().toString());
-            m.put("sourceRunning", c.sourceRunning());
-        }
-        return m;
-    }
 
     static String text(MigrationOutcome o, String from, String to) {
         StringBuilder b = new StringBuilder();

@@ -27,6 +27,8 @@ class JsonModelDocumentedTest {
         todo.add(StatsJson.class);
         todo.add(ObligationJson.class);
         todo.add(ArchiveJson.class);
+        todo.add(MigrateJson.class);
+        todo.add(PreviewJson.class);
         for (int i = 0; i < todo.size(); i++) {
             Class<?> c = todo.get(i);
             for (Class<?> nested : c.getDeclaredClasses()) if (nested.isRecord() && !todo.contains(nested)) todo.add(nested);
