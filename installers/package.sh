@@ -216,7 +216,7 @@ Architecture: $arch
 Maintainer: $maintainer
 Installed-Size: $installed_kb
 Depends: $depends
-Recommends: iptables
+Recommends: iptables, zstd
 Section: admin
 Priority: optional
 Homepage: $homepage

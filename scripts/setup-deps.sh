@@ -40,7 +40,7 @@ set -euo pipefail
 APP_PKGS=(libgtk-3-0 gcc libc6-dev iptables)
 TEST_PKGS=(xvfb xauth lsof iproute2 procps python3 python3-protobuf criu dpkg-dev desktop-file-utils
   appstream man-db bash-completion zsh fish xdotool x11-utils librsvg2-bin graphviz openssh-server openssh-client rofi
-  libxml2-utils libglib2.0-bin)
+  libxml2-utils libglib2.0-bin zstd)
 case ${1:---tests} in
   --app) PKGS=("${APP_PKGS[@]}") ;;
   --tests) PKGS=("${APP_PKGS[@]}" "${TEST_PKGS[@]}") ;;

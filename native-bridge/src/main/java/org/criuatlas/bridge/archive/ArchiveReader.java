@@ -46,6 +46,11 @@ import java.util.regex.Pattern;
  * second pass for out-of-order archives) has to be read as one piece to be trusted.
  */
 public final class ArchiveReader {
+    /** Which zstd decoder an open uses now: "zstd (/usr/bin/zstd, a child process)" or "aircompressor (in process)". */
+    public static String zstdDecoder() {
+        return ZstdProcess.binary().map(p -> "zstd (" + p + ", a child process)").orElse("aircompressor (in process)");
+    }
+
     static final String CHECKPOINT_DIR = "checkpoint";
     private static final int PAGE = 4096; // x86-64 (CRIU writes the host's page size)
     /** Images of checkpoint/ the reader uses (everything else there is counted and skipped). */
@@ -264,7 +269,7 @@ public final class ArchiveReader {
             try {
                 InputStream raw = switch (compression) {
                     case GZIP -> new GzipCompressorInputStream(in, true);
-                    case ZSTD -> new ZstdInputStream(in);
+                    case ZSTD -> zstd(in);
                     case NONE -> in;
                 };
                 counted = new CountingInput(raw, archive, options.limits().maxStreamBytes(), control);
@@ -316,6 +321,12 @@ public final class ArchiveReader {
         }
 
         private long offset() { return counted == null ? -1 : counted.count; }
+
+        /** The system's zstd in a process of its own when there is a trusted one (faster), else aircompressor. */
+        private InputStream zstd(RegularFileInput in) throws IOException {
+            java.util.Optional<Path> zstd = ZstdProcess.binary();
+            return zstd.isPresent() ? ZstdProcess.start(zstd.get(), in) : new ZstdInputStream(in);
+        }
 
         private final byte[] sink = new byte[1 << 20];
 
