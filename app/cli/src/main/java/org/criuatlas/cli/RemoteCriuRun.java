@@ -90,7 +90,11 @@ final class RemoteCriuRun {
             RestoreWiringPlan plan = RestoreWiringPlan.of(opened.dump());
             plan = plan.withShellJob(shellJob || plan.shellJob()).withRestoreSibling(sibling).withWorkDir(run.absoluteWorkDir())
                     .withTcpEstablished(tcp || plan.tcpEstablished()).withFileLocks(fileLocks || plan.fileLocks());
-            for (String why : opened.dump().restoreFlags().reasons()) System.err.println("criu-atlas restore: on " + host.name() + ", " + why);
+            // said when it adds an option the command line did not ask for, as a local restore does
+            var needs = opened.dump().restoreFlags();
+            if ((needs.needsTcpEstablished() && !tcp) || (needs.needsFileLocks() && !fileLocks)) {
+                for (String why : needs.reasons()) System.err.println("criu-atlas restore: on " + host.name() + ", " + why);
+            }
             if (plan.blocked()) throw new CliException(ExitCode.CHECK_SAYS_NO, "the wiring cannot restore: " + String.join("; ", plan.blockingReasons()));
             var criu = h.criuStatus();
             String line = criu.found() ? plan.commandLine(criu.path()) : null;

@@ -288,6 +288,35 @@ class MigrationSshTest {
         assertTrue(c.err().contains("on atlas-test"), c.err());
     }
 
+    /**
+     * restore --host adds --file-locks when the images hold a lock and says so on stderr, as a local
+     * restore does, only when the command line did not ask for it; the restored holder holds its lock
+     * again (/proc/locks).
+     */
+    @Test
+    void restoreOnAHostSaysWhenItAddsFileLocks() throws Exception {
+        for (boolean asked : new boolean[] {false, true}) {
+            Topology t = start(new TopologySpec().process("holder").file("f", "holder")
+                    .lock("k", "holder", "f", TopologySpec.LockType.FLOCK, true, 0, 0));
+            int pid = t.pid("holder");
+            assertEquals(1, TestProcs.locksHeldBy(java.util.Set.of(pid)), "the kernel shows the flock");
+            Path images = OUT.resolve("host-locks-" + System.nanoTime());
+            CliRun.Result d = CliRun.run("dump", "--host", "atlas-test", "--pid", "" + pid, "--images", images.toString(), "--file-locks");
+            assertEquals(0, d.exit(), d.out() + d.err());
+            assertTrue(TestProcs.waitGone(pid, Duration.ofSeconds(10)));
+            List<String> args = new java.util.ArrayList<>(List.of("restore", "--host", "atlas-test", "--images", images.toString()));
+            if (asked) args.add("--file-locks");
+            CliRun.Result r = CliRun.run(args.toArray(String[]::new));
+            toKill.add(pid);
+            t.adopt(List.of(pid));
+            assertEquals(0, r.exit(), r.out() + r.err());
+            String note = "on atlas-test, 1 file lock was dumped: restored with --file-locks";
+            assertEquals(!asked, r.err().contains(note), (asked ? "no note when asked for: " : "the note: ") + r.err());
+            assertEquals(1, TestProcs.locksHeldBy(java.util.Set.of(pid)), "the restored holder holds its lock again");
+            TestProcs.killAndReap(List.of(pid));
+        }
+    }
+
     /** {@code sha256sum} of every file of a folder, by name. */
     static Map<String, String> sha256sum(Path dir) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("sha256sum", "--"));
