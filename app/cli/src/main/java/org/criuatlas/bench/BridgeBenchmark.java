@@ -53,8 +53,10 @@ public final class BridgeBenchmark implements Callable<Integer> {
     @Option(names = "--stream-only", description = "Skip the scan part.")
     boolean streamOnly;
 
-    @Option(names = "--dump-processes", split = ",", paramLabel = "N", description = "Tree sizes dumped and restored through the"
-            + " bridge and with the criu command line (default: ${DEFAULT-VALUE}; 0: none).")
+    @Option(names = {"--dump-processes", "--criu-processes"}, split = ",", paramLabel = "N", description = "Tree sizes dumped and"
+            + " restored through the bridge and with the criu command line (default: ${DEFAULT-VALUE}; 0: none). 1000 is not in the"
+            + " default: with the default 6 rounds it adds about 10-15 minutes to the run (10 and 100: 1-2 minutes;"
+            + " 2 shared cores, load 5-25); e.g. --dump-processes 10,100,1000.")
     List<Integer> dumpSizes = List.of(10, 100);
 
     @Option(names = "--dump-rounds", description = "Timed rounds per tree size, each side starting half of them"

@@ -148,22 +148,48 @@ final class LocalCriuRuns {
             else if (e instanceof RestoreEvent.Criu c) ev.accept(new HostEvent.Criu(c.event(), c.at()));
         };
         LateCancel<RestoreRunner.Job> cancel = new LateCancel<>(RestoreRunner.Job::cancel);
-        // the trust gate reads the file system: on the work executor, before criu is ever spawned
-        CompletableFuture<RestoreGate.Verdict> gate = request.trustConfirmed()
-                ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.supplyAsync(() -> RestoreGate.check(request.plan().imagesDir()), work);
-        CompletableFuture<RestoreResult> result = gate.thenCompose(verdict -> {
-            if (verdict != null && !verdict.trusted()) {
-                ev.accept(new HostEvent.Step("trust", verdict.explain(), Instant.now()));
-                return CompletableFuture.completedFuture(new RestoreResult.NeedsConfirmation(verdict));
-            }
-            if (cancel.cancelled()) return CompletableFuture.completedFuture(new RestoreResult.Cancelled("before criu started"));
-            RestoreRunner.Job job = request.waitForPids().isEmpty()
-                    ? runner.restore(request.plan(), forward)
-                    : runner.waitThenRestore(request.plan(), request.waitForPids(), request.waitAtMost(), forward);
+        CompletableFuture<RestoreResult> result;
+        if (!request.trustConfirmed() && request.waitForPids().isEmpty()) {
+            // the trust gate reads the file system on a thread of its own (the job, which waits for it, may hold the work
+            // executor's only thread) while the job makes its work dir and the wiring; the job asks for the verdict
+            // right before it would spawn criu, which starts only when trusted
+            CompletableFuture<RestoreGate.Verdict> gate = CompletableFuture.supplyAsync(() -> RestoreGate.check(request.plan().imagesDir()),
+                    r -> {
+                        Thread t = new Thread(r, "restore-trust-gate");
+                        t.setDaemon(true);
+                        t.start();
+                    });
+            RestoreRunner.Job job = runner.restore(request.plan(), forward, () -> {
+                RestoreGate.Verdict v = gate.join();
+                return v.trusted() ? null : v.explain();
+            });
             cancel.attach(job);
-            return job.outcome().thenApply(LocalCriuRuns::result);
-        });
+            result = job.outcome().thenApply(o -> {
+                if (o instanceof RestoreOutcome.Held) {
+                    RestoreGate.Verdict v = gate.join();
+                    ev.accept(new HostEvent.Step("trust", v.explain(), Instant.now()));
+                    return new RestoreResult.NeedsConfirmation(v);
+                }
+                return result(o);
+            });
+        } else {
+            // waiting for pids first (the gate answers before any wait) or the user already went past the gate
+            CompletableFuture<RestoreGate.Verdict> gate = request.trustConfirmed()
+                    ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.supplyAsync(() -> RestoreGate.check(request.plan().imagesDir()), work);
+            result = gate.thenCompose(verdict -> {
+                if (verdict != null && !verdict.trusted()) {
+                    ev.accept(new HostEvent.Step("trust", verdict.explain(), Instant.now()));
+                    return CompletableFuture.completedFuture(new RestoreResult.NeedsConfirmation(verdict));
+                }
+                if (cancel.cancelled()) return CompletableFuture.completedFuture(new RestoreResult.Cancelled("before criu started"));
+                RestoreRunner.Job job = request.waitForPids().isEmpty()
+                        ? runner.restore(request.plan(), forward)
+                        : runner.waitThenRestore(request.plan(), request.waitForPids(), request.waitAtMost(), forward);
+                cancel.attach(job);
+                return job.outcome().thenApply(LocalCriuRuns::result);
+            });
+        }
         HostOperation<RestoreResult> op = cancel.operation(result);
         track.accept(op);
         return op;
@@ -175,6 +201,7 @@ final class LocalCriuRuns {
         }
         if (o instanceof RestoreOutcome.PidTaken t) return new RestoreResult.PidTaken(t.pids(), t.why(), t.result());
         if (o instanceof RestoreOutcome.Failed f) return new RestoreResult.Failed(f.why(), f.result());
+        if (o instanceof RestoreOutcome.Held h) return new RestoreResult.Failed(h.why(), null);
         return new RestoreResult.Cancelled(((RestoreOutcome.Cancelled) o).how());
     }
 }

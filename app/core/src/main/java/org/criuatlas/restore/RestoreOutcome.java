@@ -15,6 +15,9 @@ public sealed interface RestoreOutcome {
     /** criu failed (result set) or the wiring could not be built (result null). Nothing restored runs. */
     record Failed(String why, CriuResult result) implements RestoreOutcome {}
 
+    /** Held back right before criu would have started (the caller's gate said why); criu never ran. */
+    record Held(String why) implements RestoreOutcome {}
+
     /** Cancelled; nothing restored runs. */
     record Cancelled(String how) implements RestoreOutcome {}
 }

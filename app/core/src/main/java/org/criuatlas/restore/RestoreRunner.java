@@ -8,6 +8,7 @@ import org.criuatlas.bridge.criu.CriuSession;
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.bridge.os.Processes;
 import org.criuatlas.bridge.proc.LiveProcesses;
+import org.criuatlas.plan.restore.Destination;
 import org.criuatlas.plan.restore.RestoreWiringPlan;
 
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Runs restores of a {@link RestoreWiringPlan} on a background executor: builds the wiring, runs
@@ -62,15 +64,27 @@ public final class RestoreRunner {
     }
 
     public Job restore(RestoreWiringPlan plan, Consumer<RestoreEvent> events) {
-        return submit(plan, List.of(), Duration.ZERO, events);
+        return submit(plan, List.of(), Duration.ZERO, events, () -> null);
+    }
+
+    /**
+     * Restores once {@code gate} lets it: the work dir and the wiring are prepared while the gate
+     * decides (e.g. a trust check running on another thread), and {@code gate} is asked, on the
+     * job's thread, right before criu would be started; criu starts only when it answers null. Any
+     * other answer ends the job as {@link RestoreOutcome.Held} with that answer, criu never started
+     * and the wiring closed.
+     */
+    public Job restore(RestoreWiringPlan plan, Consumer<RestoreEvent> events, Supplier<String> gate) {
+        return submit(plan, List.of(), Duration.ZERO, events, gate);
     }
 
     /** Waits until none of {@code pids} exists (at most {@code timeout}), then restores. */
     public Job waitThenRestore(RestoreWiringPlan plan, List<Integer> pids, Duration timeout, Consumer<RestoreEvent> events) {
-        return submit(plan, pids, timeout, events);
+        return submit(plan, pids, timeout, events, () -> null);
     }
 
-    private Job submit(RestoreWiringPlan plan, List<Integer> waitFor, Duration timeout, Consumer<RestoreEvent> events) {
+    private Job submit(RestoreWiringPlan plan, List<Integer> waitFor, Duration timeout, Consumer<RestoreEvent> events,
+                       Supplier<String> gate) {
         Job job = new Job();
         Consumer<RestoreEvent> ev = events == null ? e -> {} : e -> {
             try {
@@ -82,7 +96,7 @@ public final class RestoreRunner {
         try {
             background.execute(() -> {
                 try {
-                    RestoreOutcome o = run(job, plan, waitFor, timeout, ev);
+                    RestoreOutcome o = run(job, plan, waitFor, timeout, ev, gate);
                     LOG.log(System.Logger.Level.INFO, () -> "restore of " + plan.imagesDir() + " ended: " + o);
                     job.outcome.complete(o);
                 } catch (Throwable t) {
@@ -96,7 +110,8 @@ public final class RestoreRunner {
         return job;
     }
 
-    private RestoreOutcome run(Job job, RestoreWiringPlan plan, List<Integer> waitFor, Duration timeout, Consumer<RestoreEvent> ev) {
+    private RestoreOutcome run(Job job, RestoreWiringPlan plan, List<Integer> waitFor, Duration timeout, Consumer<RestoreEvent> ev,
+                               Supplier<String> gate) {
         if (!waitFor.isEmpty()) {
             ev.accept(step("waiting", "waiting until pid " + waitFor + " is free (at most " + timeout.toSeconds() + " s)"));
             Instant end = Instant.now().plus(timeout);
@@ -110,12 +125,21 @@ public final class RestoreRunner {
             ev.accept(step("pids free", "pid " + waitFor + " is free"));
         }
         if (job.cancelled) return new RestoreOutcome.Cancelled("cancelled before the restore started");
+        Path madeWorkDir = null;
         if (plan.workDir() == null) {
             try {
-                plan = plan.withWorkDir(Files.createTempDirectory("criu-atlas-restore-"));
+                plan = plan.withWorkDir(madeWorkDir = Files.createTempDirectory("criu-atlas-restore-"));
             } catch (IOException e) {
                 return new RestoreOutcome.Failed("cannot create a work dir for criu's log: " + e.getMessage(), null);
             }
+        }
+        GateAnswer answer = new GateAnswer(gate, madeWorkDir);
+        // a blocked plan still hears the gate first; a wiring that connects out (a relay to a socket path) is built only
+        // once the gate let it
+        boolean connectsOut = plan.inheritRows().stream().anyMatch(r -> r.destination().kind() == Destination.Kind.UNIX_PATH);
+        if (plan.blocked() || connectsOut) {
+            RestoreOutcome h = answer.hold(null);
+            if (h != null) return h;
         }
         if (plan.blocked()) return new RestoreOutcome.Failed("the wiring is not complete: " + String.join("; ", plan.blockingReasons()), null);
 
@@ -126,14 +150,23 @@ public final class RestoreRunner {
         } catch (RuntimeException e) {
             return new RestoreOutcome.Failed("the wiring could not be built: " + e.getMessage(), null);
         }
+        RestoreOutcome h = answer.hold(wiring);
+        if (h != null) return h;
         CriuResult result;
+        EarlyTree early = new EarlyTree();
         try {
-            if (job.cancelled) return new RestoreOutcome.Cancelled("cancelled before criu started");
+            if (job.cancelled) {
+                wiring.close();
+                return new RestoreOutcome.Cancelled("cancelled before criu started");
+            }
             ev.accept(step("criu", "criu restore from " + plan.imagesDir() + " (log: " + plan.workDir().resolve(RestoreWiringPlan.LOG_FILE) + ")"));
             final PreparedWiring w = wiring;
             CriuSession s = CriuSession.restore(criu, plan.options(), wiring.handIn(), e -> {
                 // criu holds its copies once it talks to us: ours must go, or an end would never see EOF
-                if (e instanceof CriuEvent.Stage) w.criuStarted();
+                if (e instanceof CriuEvent.Stage st) {
+                    w.criuStarted();
+                    early.stage(st);
+                }
                 ev.accept(new RestoreEvent.Criu(e, e.at()));
             });
             job.session = s;
@@ -160,7 +193,7 @@ public final class RestoreRunner {
             return new RestoreOutcome.Failed(why, result);
         }
         int root = result.restoredPid() == null ? -1 : result.restoredPid();
-        List<Integer> pids = root > 0 ? tree(root) : List.of();
+        List<Integer> pids = root > 0 ? early.pids(root) : List.of();
         if (job.cancelled) {
             wiring.close();
             killAll(pids);
@@ -178,6 +211,76 @@ public final class RestoreRunner {
         }
         ev.accept(step("restored", "root pid " + root + ", " + pids.size() + " process(es)"));
         return new RestoreOutcome.Restored(root, pids, live, result);
+    }
+
+    /** The caller's gate, asked once: null when criu may start, else how the job ends (wiring closed, work dir removed). */
+    private static final class GateAnswer {
+        private final Supplier<String> gate;
+        private final Path madeWorkDir;
+        private boolean asked;
+        private RestoreOutcome outcome;
+
+        GateAnswer(Supplier<String> gate, Path madeWorkDir) {
+            this.gate = gate;
+            this.madeWorkDir = madeWorkDir;
+        }
+
+        RestoreOutcome hold(PreparedWiring wiring) {
+            if (!asked) {
+                asked = true;
+                try {
+                    String held = gate.get();
+                    if (held != null) outcome = new RestoreOutcome.Held(held);
+                } catch (RuntimeException e) {
+                    outcome = new RestoreOutcome.Failed("the check before criu failed: " + e.getMessage(), null);
+                }
+            }
+            if (outcome == null) return null;
+            if (wiring != null) wiring.close();
+            if (madeWorkDir != null) {
+                try {
+                    Files.deleteIfExists(madeWorkDir); // still empty: criu never ran
+                } catch (IOException ignored) {
+                    // an empty temp dir left behind
+                }
+            }
+            return outcome;
+        }
+    }
+
+    /**
+     * The restored tree read from /proc as soon as criu says its tasks run (the {@code post-resume}
+     * notification; the root's pid came with {@code post-restore}), while criu still writes its
+     * statistics, closes its log and exits: the walk no longer waits for all that. Used only when
+     * the root criu finally names is the one walked; otherwise (no such notification) the tree is
+     * read after the result as before.
+     */
+    private static final class EarlyTree {
+        private volatile int root = -1;
+        private volatile CompletableFuture<List<Integer>> walk;
+
+        void stage(CriuEvent.Stage st) {
+            if ("post-restore".equals(st.name()) && st.pid() != null) root = st.pid();
+            int r = root;
+            if ("post-resume".equals(st.name()) && r > 0 && walk == null) {
+                // a thread of its own: the job's executor may have no other thread (the job waits on it)
+                walk = CompletableFuture.supplyAsync(() -> tree(r), task -> {
+                    Thread t = new Thread(task, "restore-tree-walk");
+                    t.setDaemon(true);
+                    t.start();
+                });
+            }
+        }
+
+        List<Integer> pids(int finalRoot) {
+            CompletableFuture<List<Integer>> w = walk;
+            if (w == null || root != finalRoot) return tree(finalRoot);
+            try {
+                return w.join();
+            } catch (RuntimeException e) {
+                return tree(finalRoot);
+            }
+        }
     }
 
     private static RestoreEvent.Step step(String name, String detail) {

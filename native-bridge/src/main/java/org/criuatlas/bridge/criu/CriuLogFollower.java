@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 
 /**
  * Follows a CRIU log file while CRIU writes it, on a thread of its own. Each line is read once,
- * parsed ({@link CriuLogParser#parseLine}), handed to the consumer, kept if a diagnosis may need it
+ * parsed ({@link CriuLogParser#parseLine}, on first use), handed to the consumer, kept if a diagnosis may need it
  * ({@link CriuDiagnoser#mayMatter}) and in a short tail; nothing else of a large -v4 log (a million
  * lines for a 1,000-process restore) stays in memory and nothing reads it again.
  *
@@ -182,7 +182,8 @@ public final class CriuLogFollower implements AutoCloseable {
     }
 
     private void line(String raw) {
-        CriuLogLine l = CriuLogParser.parseLine(++number, raw);
+        // taken apart on first use: a diagnosis looks at few lines (mayMatter looks at the text first), log batches at none
+        CriuLogLine l = CriuLogLine.unparsed(++number, raw);
         synchronized (this) {
             if (CriuDiagnoser.mayMatter(l)) forDiagnosis.add(l);
             tail.addLast(raw);

@@ -235,6 +235,9 @@ public final class CriuSession implements AutoCloseable {
         CriuLogFollower follower = null;
         RpcConversation conv = null;
         FrozenTreeRecovery recovery = FrozenTreeRecovery.none();
+        // a dump's tree states, taken while the folder, the log follower and the worker are set up (it walks /proc: ~100 ms
+        // for 1,000 processes under load), joined before criu gets the request
+        CompletableFuture<FrozenTreeRecovery> snapshot = request == CriuRequest.DUMP ? snapshotAside(options.pid()) : null;
         try {
             Path imagesDir = options.imagesDir();
             Path workDir = options.workDir();
@@ -271,7 +274,7 @@ public final class CriuSession implements AutoCloseable {
             LibC.close(theirs);
             theirs = -1;
             // criu freezes nothing before it has the request: the walk overlaps its start-up
-            if (request == CriuRequest.DUMP) recovery = FrozenTreeRecovery.snapshot(options.pid());
+            if (snapshot != null) recovery = snapshot.join();
 
             conv = new RpcConversation(ours, worker, this::stage);
             synchronized (control) {
@@ -334,6 +337,14 @@ public final class CriuSession implements AutoCloseable {
             LibC.close(workFd);
             if (tempDir != null) TempDirs.deleteQuietly(tempDir);
         }
+    }
+
+    private static CompletableFuture<FrozenTreeRecovery> snapshotAside(int root) {
+        return CompletableFuture.supplyAsync(() -> FrozenTreeRecovery.snapshot(root), r -> {
+            Thread t = new Thread(r, "criu-dump-states");
+            t.setDaemon(true);
+            t.start();
+        });
     }
 
     private void stage(CriuEvent.Stage st) {

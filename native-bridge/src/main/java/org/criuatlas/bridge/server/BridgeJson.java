@@ -18,7 +18,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import org.criuatlas.bridge.criu.log.CriuLogLine;
-import org.criuatlas.bridge.criu.log.CriuLogParser;
 import org.criuatlas.model.IpcGraph;
 
 import java.io.IOException;
@@ -122,7 +121,7 @@ public final class BridgeJson {
                     else p.skipChildren(); // the parsed fields an older bridge wrote: parsed again here
                 }
                 if (raw == null) throw new IOException("a CRIU log line without its text");
-                return CriuLogParser.parseLine(number, raw);
+                return CriuLogLine.unparsed(number, raw); // taken apart when a field is first asked for
             }
         });
         m.addSerializer(IpcGraph.class, new JsonSerializer<>() {

@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import org.criuatlas.bridge.calibrate.CalibrationEntry;
 import org.criuatlas.bridge.calibrate.CalibrationReport;
 import org.criuatlas.bridge.criu.CriuEvent;
-import org.criuatlas.bridge.criu.log.CriuLogParser;
 import org.criuatlas.bridge.images.ImageFormatException;
 import org.criuatlas.bridge.server.BridgeJson;
 import org.criuatlas.bridge.server.GraphBinary;
@@ -183,12 +182,13 @@ public final class BridgeHost implements Host {
         return new HostOperation<>(result, () -> link.cancel(id));
     }
 
-    /** A batch of CRIU's log lines as the host events a local run gives: each parsed as the bridge's log follower did. */
+    /** A batch of CRIU's log lines as the host events a local run gives: each parsed as the bridge's log follower did, on first use. */
     private static void logLines(BridgeProto.LogBatch b, Consumer<HostEvent> events) {
         int n = Math.min(b.getLinesCount(), Math.min(b.getNumbersCount(), b.getAtNanosCount()));
         for (int i = 0; i < n; i++) {
             long at = b.getAtNanos(i);
-            CriuEvent.LogLine line = new CriuEvent.LogLine(CriuLogParser.parseLine(b.getNumbers(i), b.getLines(i)),
+            // taken apart only when something asks for more than its number and text (a tail of the log never does)
+            CriuEvent.LogLine line = new CriuEvent.LogLine(org.criuatlas.bridge.criu.log.CriuLogLine.unparsed(b.getNumbers(i), b.getLines(i)),
                     Instant.ofEpochSecond(Math.floorDiv(at, 1_000_000_000L), Math.floorMod(at, 1_000_000_000L)));
             events.accept(new HostEvent.Criu(line));
         }

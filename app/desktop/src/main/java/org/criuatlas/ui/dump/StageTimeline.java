@@ -52,9 +52,10 @@ public final class StageTimeline {
         }
         if (e instanceof CriuEvent.LogLine l) {
             CriuLogLine line = l.line();
-            String msg = line.message();
+            String raw = line.raw();
             for (String[] m : LOG_MILESTONES) {
-                if (msg.startsWith(m[0]) && seenMilestones.add(m[1])) {
+                // the message is part of the text: a line without the words is not taken apart (most of a -v4 log)
+                if (raw.contains(m[0]) && line.message().startsWith(m[0]) && seenMilestones.add(m[1])) {
                     rows.add(new StageRow(m[1], m[2], true, since(l.at()), line.time(), null));
                     closePrevious();
                     return true;

@@ -7,20 +7,24 @@ import java.util.Objects;
 /**
  * One line of a CRIU log, taken apart (format: shared/criu-facts.md §7). The inodes and pids a line
  * names are found on first use: a -v4 log of a large tree has hundreds of thousands of lines, and
- * only the few a diagnosis or the log view looks at need them.
+ * only the few a diagnosis or the log view looks at need them. A line that arrived as text (the bridge's
+ * log batches: {@link #unparsed}) is taken apart on first use of a field other than its number and
+ * text, for the same reason: a client that keeps a tail of the log never pays for the rest.
  */
 public final class CriuLogLine {
     public enum Level { ERROR, WARN, INFO }
 
     private final int number;
-    private final Duration time;
-    private final Integer taskPid;
-    private final boolean pie;
-    private final Level level;
-    private final String sourceFile;
-    private final int sourceLine;
-    private final String message;
     private final String raw;
+    // set by the constructor, or on first use for an unparsed line (then published by the write of parsed)
+    private Duration time;
+    private Integer taskPid;
+    private boolean pie;
+    private Level level;
+    private String sourceFile;
+    private int sourceLine;
+    private String message;
+    private volatile boolean parsed;
     private List<Long> inodes;
     private List<Integer> pids;
 
@@ -46,42 +50,72 @@ public final class CriuLogLine {
         this.sourceLine = sourceLine;
         this.message = message;
         this.raw = raw;
+        this.parsed = true;
+    }
+
+    private CriuLogLine(int number, String raw) {
+        this.number = number;
+        this.raw = raw;
+    }
+
+    /** Line {@code number} of a log, taken apart ({@link CriuLogParser#parseLine}) when a field is first asked for. */
+    public static CriuLogLine unparsed(int number, String raw) {
+        return new CriuLogLine(number, Objects.requireNonNull(raw, "raw"));
+    }
+
+    private CriuLogLine parsed() {
+        if (!parsed) {
+            // two threads may both parse: they write the same values
+            CriuLogLine p = CriuLogParser.parseLine(number, raw);
+            time = p.time;
+            taskPid = p.taskPid;
+            pie = p.pie;
+            level = p.level;
+            sourceFile = p.sourceFile;
+            sourceLine = p.sourceLine;
+            message = p.message;
+            parsed = true;
+        }
+        return this;
     }
 
     public int number() { return number; }
-    public Duration time() { return time; }
-    public Integer taskPid() { return taskPid; }
-    public boolean pie() { return pie; }
-    public Level level() { return level; }
-    public String sourceFile() { return sourceFile; }
-    public int sourceLine() { return sourceLine; }
-    public String message() { return message; }
+    public Duration time() { return parsed().time; }
+    public Integer taskPid() { return parsed().taskPid; }
+    public boolean pie() { return parsed().pie; }
+    public Level level() { return parsed().level; }
+    public String sourceFile() { return parsed().sourceFile; }
+    public int sourceLine() { return parsed().sourceLine; }
+    public String message() { return parsed().message; }
     public String raw() { return raw; }
 
     /** Inode numbers the line names (socket/pipe inodes), in order of appearance. */
     public List<Long> inodes() {
         List<Long> i = inodes;
-        if (i == null) inodes = i = List.copyOf(CriuLogParser.inodes(message));
+        if (i == null) inodes = i = List.copyOf(CriuLogParser.inodes(message()));
         return i;
     }
 
     /** Process ids the line names (the task prefix first). */
     public List<Integer> pids() {
         List<Integer> p = pids;
-        if (p == null) pids = p = List.copyOf(CriuLogParser.pids(taskPid, message));
+        if (p == null) pids = p = List.copyOf(CriuLogParser.pids(taskPid(), message()));
         return p;
     }
 
-    public boolean isError() { return level == Level.ERROR; }
+    public boolean isError() { return level() == Level.ERROR; }
 
     /** {@code criu/sk-unix.c:874} or empty. */
     public String source() {
-        return sourceFile == null ? "" : sourceFile + ":" + sourceLine;
+        return sourceFile() == null ? "" : sourceFile + ":" + sourceLine;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof CriuLogLine l && number == l.number && pie == l.pie && sourceLine == l.sourceLine
+        if (!(o instanceof CriuLogLine l)) return false;
+        parsed();
+        l.parsed();
+        return number == l.number && pie == l.pie && sourceLine == l.sourceLine
                 && Objects.equals(time, l.time) && Objects.equals(taskPid, l.taskPid) && level == l.level
                 && Objects.equals(sourceFile, l.sourceFile) && message.equals(l.message) && raw.equals(l.raw);
     }
@@ -93,6 +127,7 @@ public final class CriuLogLine {
 
     @Override
     public String toString() {
+        parsed();
         return "CriuLogLine[number=" + number + ", time=" + time + ", taskPid=" + taskPid + ", pie=" + pie + ", level=" + level
                 + ", sourceFile=" + sourceFile + ", sourceLine=" + sourceLine + ", message=" + message + "]";
     }
