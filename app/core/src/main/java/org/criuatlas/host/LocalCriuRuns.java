@@ -165,11 +165,7 @@ final class LocalCriuRuns {
             });
             cancel.attach(job);
             result = job.outcome().thenApply(o -> {
-                if (o instanceof RestoreOutcome.Held) {
-                    RestoreGate.Verdict v = gate.join();
-                    ev.accept(new HostEvent.Step("trust", v.explain(), Instant.now()));
-                    return new RestoreResult.NeedsConfirmation(v);
-                }
+                if (o instanceof RestoreOutcome.Held) return needsConfirmation(gate.join(), ev);
                 return result(o);
             });
         } else {
@@ -178,10 +174,7 @@ final class LocalCriuRuns {
                     ? CompletableFuture.completedFuture(null)
                     : CompletableFuture.supplyAsync(() -> RestoreGate.check(request.plan().imagesDir()), work);
             result = gate.thenCompose(verdict -> {
-                if (verdict != null && !verdict.trusted()) {
-                    ev.accept(new HostEvent.Step("trust", verdict.explain(), Instant.now()));
-                    return CompletableFuture.completedFuture(new RestoreResult.NeedsConfirmation(verdict));
-                }
+                if (verdict != null && !verdict.trusted()) return CompletableFuture.completedFuture(needsConfirmation(verdict, ev));
                 if (cancel.cancelled()) return CompletableFuture.completedFuture(new RestoreResult.Cancelled("before criu started"));
                 RestoreRunner.Job job = request.waitForPids().isEmpty()
                         ? runner.restore(request.plan(), forward)
@@ -193,6 +186,12 @@ final class LocalCriuRuns {
         HostOperation<RestoreResult> op = cancel.operation(result);
         track.accept(op);
         return op;
+    }
+
+    /** The gate refused the folder: the person is told why and asked to confirm. */
+    private static RestoreResult needsConfirmation(RestoreGate.Verdict v, Consumer<HostEvent> ev) {
+        ev.accept(new HostEvent.Step("trust", v.explain(), Instant.now()));
+        return new RestoreResult.NeedsConfirmation(v);
     }
 
     private static RestoreResult result(RestoreOutcome o) {

@@ -108,13 +108,8 @@ public final class RestoreGate {
                             + "): the dump that wrote it did not finish"));
                     continue;
                 }
-                FileTrust.Facts facts;
-                try {
-                    facts = FileTrust.lstat(f);
-                } catch (IOException e) {
-                    out.add(new Finding(Concern.UNREADABLE, f, "cannot examine " + f + ": " + e.getMessage()));
-                    continue;
-                }
+                FileTrust.Facts facts = lstat(f, out);
+                if (facts == null) continue;
                 if (!facts.isRegularFile()) {
                     out.add(new Finding(Concern.NOT_A_PLAIN_FILE, f, name + " is " + (facts.isLink() ? "a symbolic link"
                             : facts.isDirectory() ? "a folder" : "not a plain file") + " (CRIU writes plain files only)"));
@@ -129,14 +124,18 @@ public final class RestoreGate {
     }
 
     private static void owner(Path p, String what, int requestingUid, boolean above, List<Finding> out) {
-        FileTrust.Facts facts;
+        FileTrust.Facts facts = lstat(p, out);
+        if (facts != null) owner(p, facts, what, requestingUid, above, out);
+    }
+
+    /** {@code p}'s own facts (a link is not followed), or null with an UNREADABLE finding when they cannot be read. */
+    private static FileTrust.Facts lstat(Path p, List<Finding> out) {
         try {
-            facts = FileTrust.lstat(p);
+            return FileTrust.lstat(p);
         } catch (IOException e) {
             out.add(new Finding(Concern.UNREADABLE, p, "cannot examine " + p + ": " + e.getMessage()));
-            return;
+            return null;
         }
-        owner(p, facts, what, requestingUid, above, out);
     }
 
     private static void owner(Path p, FileTrust.Facts facts, String what, int requestingUid, boolean above, List<Finding> out) {

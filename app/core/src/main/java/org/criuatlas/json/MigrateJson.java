@@ -7,7 +7,6 @@ import org.criuatlas.host.migrate.Preflight;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -36,7 +35,7 @@ public sealed interface MigrateJson permits MigrateJson.Moved, MigrateJson.Refus
     public record PreflightJson(String source, String target, boolean sameMachine, boolean blocked, List<FindingJson> findings) {
         public static PreflightJson of(Preflight p) {
             return new PreflightJson(p.source(), p.target(), p.sameMachine(), p.blocked(), p.findings().stream()
-                    .map(f -> new FindingJson(lower(f.check()), lower(f.severity()), f.subject(), f.text())).toList());
+                    .map(f -> new FindingJson(GraphJson.label(f.check()), GraphJson.label(f.severity()), f.subject(), f.text())).toList());
         }
     }
 
@@ -57,18 +56,18 @@ public sealed interface MigrateJson permits MigrateJson.Moved, MigrateJson.Refus
         int v = Json.SCHEMA_VERSION;
         if (o instanceof MigrationOutcome.Moved x) {
             Map<String, Long> took = new LinkedHashMap<>();
-            x.took().forEach((s, d) -> took.put(lower(s), d.toMillis()));
+            x.took().forEach((s, d) -> took.put(GraphJson.label(s), d.toMillis()));
             List<String> ends = x.wiring() == null ? List.of() : x.wiring().ends().stream().map(KeptEnd::describe).toList();
             return new Moved(v, "migrate", from, to, "moved", PreflightJson.of(x.preflight()), text(x.sourceImages()),
                     text(x.targetImages()), x.rootPid(), List.copyOf(x.pids()), x.bytes(), x.files(), took, ends);
         }
         if (o instanceof MigrationOutcome.Refused r) return new Refused(v, "migrate", from, to, "refused", PreflightJson.of(r.preflight()));
         if (o instanceof MigrationOutcome.Failed f) {
-            return new Failed(v, "migrate", from, to, "failed", lower(f.stage()), f.why(), text(f.sourceImages()), text(f.targetImages()),
+            return new Failed(v, "migrate", from, to, "failed", GraphJson.label(f.stage()), f.why(), text(f.sourceImages()), text(f.targetImages()),
                     f.sourceRunning());
         }
         if (o instanceof MigrationOutcome.Cancelled c) {
-            return new Cancelled(v, "migrate", from, to, "cancelled", lower(c.stage()), text(c.sourceImages()), text(c.targetImages()),
+            return new Cancelled(v, "migrate", from, to, "cancelled", GraphJson.label(c.stage()), text(c.sourceImages()), text(c.targetImages()),
                     c.sourceRunning());
         }
         throw new IllegalArgumentException("an outcome of migrate this JSON does not know: " + o);
@@ -78,7 +77,4 @@ public sealed interface MigrateJson permits MigrateJson.Moved, MigrateJson.Refus
         return p == null ? null : p.toString();
     }
 
-    private static String lower(Enum<?> e) {
-        return e.name().toLowerCase(Locale.ROOT);
-    }
 }

@@ -248,7 +248,7 @@ public final class MainWindow {
 
     private void closeRequested(WindowEvent e) {
         if (closing) return;
-        if (busy() || (remote == null && !hosts.busyWindows().isEmpty())) {
+        if (anythingRuns()) {
             // never close under a running dump: ask, and keep the window until the answer
             e.consume();
             confirmQuit();
@@ -285,13 +285,18 @@ public final class MainWindow {
 
     /** Runs {@code then} once no dump or restore of this window runs (checked after each of their changes). */
     private void whenIdle(Runnable then) {
-        if (!busy() && (remote != null || hosts.busyWindows().isEmpty())) {
+        if (!anythingRuns()) {
             then.run();
             return;
         }
         javafx.animation.PauseTransition p = new javafx.animation.PauseTransition(javafx.util.Duration.millis(100));
         p.setOnFinished(e -> whenIdle(then));
         p.play();
+    }
+
+    /** What the close path waits for: this window's work, and for this machine's window every host window's too. */
+    private boolean anythingRuns() {
+        return busy() || (remote == null && !hosts.busyWindows().isEmpty());
     }
 
     /** A dump, restore or container action of this window runs. */
