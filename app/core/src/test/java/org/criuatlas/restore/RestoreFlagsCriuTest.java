@@ -5,7 +5,6 @@ import org.criuatlas.bridge.criu.CriuOptions;
 import org.criuatlas.bridge.criu.CriuResult;
 import org.criuatlas.bridge.criu.CriuSession;
 import org.criuatlas.bridge.criu.CriuVersion;
-import org.criuatlas.bridge.criu.LibC;
 import org.criuatlas.bridge.images.ImageDump;
 import org.criuatlas.bridge.images.ImageReader;
 import org.criuatlas.bridge.images.RestoreFlags;
@@ -13,23 +12,15 @@ import org.criuatlas.bridge.os.Processes;
 import org.criuatlas.bridge.topo.Topology;
 import org.criuatlas.bridge.topo.TopologySpec;
 import org.criuatlas.plan.restore.RestoreWiringPlan;
-import org.criuatlas.testing.Requirements;
 import org.criuatlas.testing.TestProcs;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -43,28 +34,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * kernel: there the TCP case checks that refusal instead.
  */
 @Tag("criu")
-class RestoreFlagsCriuTest {
-    @TempDir
-    Path tmp;
-    Path criu;
-    ExecutorService pool;
-    final List<Integer> toKill = new ArrayList<>();
-    final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() {
-        criu = Requirements.requireCriu();
-        LibC.becomeChildSubreaper(); // restored roots re-parent to us and get reaped here
-        pool = Executors.newSingleThreadExecutor();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : toClose) c.close();
-        RestoreRunner.killAll(toKill);
-        pool.shutdownNow();
-        assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
-    }
+class RestoreFlagsCriuTest extends RealRestoreFixture {
 
     /** Established TCP sockets of these pids, as ss lists them. */
     static long establishedOf(Set<Integer> pids) throws Exception {

@@ -13,27 +13,19 @@ import org.criuatlas.bridge.images.ImageReader;
 import org.criuatlas.model.RestoreObligation;
 import org.criuatlas.plan.restore.Destination;
 import org.criuatlas.plan.restore.RestoreWiringPlan;
-import org.criuatlas.testing.Requirements;
 import org.criuatlas.testing.TestProcs;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -46,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * a console; restore through {@link RestoreRunner}; text typed into the console comes back.
  */
 @Tag("criu")
-class RestoreRunnerRealTest {
+class RestoreRunnerRealTest extends RealRestoreFixture {
     /** Echoes every byte it reads from the stream socket at fd 3; exits on EOF. */
     static final String ECHO_FD3 = """
             import socket
@@ -58,27 +50,6 @@ class RestoreRunnerRealTest {
                 s.sendall(d)
             """;
 
-    @TempDir
-    Path tmp;
-    Path criu;
-    ExecutorService pool;
-    final List<Integer> toKill = new ArrayList<>();
-    final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() {
-        criu = Requirements.requireCriu();
-        LibC.becomeChildSubreaper(); // restored roots re-parent to us and get reaped here
-        pool = Executors.newSingleThreadExecutor();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : toClose) c.close();
-        RestoreRunner.killAll(toKill);
-        pool.shutdownNow();
-        assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
-    }
 
     /** Starts the echo worker in a session of its own with {@code fd} at its fd 3. */
     private int startWorker(int fd) {

@@ -1,9 +1,6 @@
 package org.criuatlas.ui.restore;
 
-import javafx.application.Platform;
-import javafx.scene.Scene;
 import javafx.scene.control.TextInputControl;
-import javafx.stage.Stage;
 import org.criuatlas.bridge.criu.CriuOptions;
 import org.criuatlas.bridge.criu.CriuResult;
 import org.criuatlas.bridge.criu.CriuSession;
@@ -14,20 +11,13 @@ import org.criuatlas.bridge.topo.TopologySpec;
 import org.criuatlas.host.LocalHost;
 import org.criuatlas.plan.restore.RestoreWiringPlan;
 import org.criuatlas.ui.UiTestSupport;
-import org.criuatlas.ui.theme.Themes;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import static org.criuatlas.ui.restore.RestoreBoardIds.*;
@@ -40,26 +30,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * restore it without the lock and exit 0 (RestoreFlagsCriuTest shows that).
  */
 @Tag("criu")
-class RestoreFlagsBoardTest extends FxRobot {
-    @TempDir Path tmp;
-    Stage stage;
-    RestoreBoard board;
-    ExecutorService pool;
-    final Themes themes = new Themes();
-
-    @BeforeAll
-    static void toolkit() throws Exception {
-        UiTestSupport.primaryStage();
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        if (board != null) FxToolkit.setupFixture(() -> {
-            board.model().close();
-            stage.hide();
-        });
-        if (pool != null) pool.shutdownNow();
-    }
+class RestoreFlagsBoardTest extends RestoreBoardFixture {
 
     @Test
     void aDumpWithAFileLockIsRestoredWithItsLock() throws Exception {
@@ -81,12 +52,7 @@ class RestoreFlagsBoardTest extends FxRobot {
             LocalHost host = new LocalHost(LocalHost.Parts.real(pool));
             RestoreWiringPlan plan = RestoreWiringPlan.of(ImageReader.open(images)).withWorkDir(tmp.resolve("work"));
             Files.createDirectories(plan.workDir());
-            FxToolkit.setupStage(s -> {
-                stage = s;
-                board = RestoreBoard.create(plan, host, criu, Platform::runLater, pool);
-                s.setScene(themes.style(new Scene((javafx.scene.Parent) board.node(), 1200, 850)));
-                s.show();
-            });
+            showBoard(plan, host, criu);
             UiTestSupport.waitUntil(20, () -> board.model().previewProperty().get() != null);
             String cli = lookup("#" + CLI_TEXT).queryAs(TextInputControl.class).getText();
             assertTrue(cli.contains("# --file-locks: the images hold file locks"), cli);

@@ -1,10 +1,7 @@
 package org.criuatlas.ui.restore;
 
-import javafx.application.Platform;
-import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.layout.VBox;
-import javafx.stage.Stage;
 import org.criuatlas.bridge.images.ImageReader;
 import org.criuatlas.bridge.images.SyntheticDump;
 import org.criuatlas.host.LocalHost;
@@ -12,18 +9,11 @@ import org.criuatlas.model.IpcGraph;
 import org.criuatlas.model.ProcessInfo;
 import org.criuatlas.plan.restore.RestoreWiringPlan;
 import org.criuatlas.ui.UiTestSupport;
-import org.criuatlas.ui.theme.Themes;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -35,26 +25,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * {@link SyntheticDump}: pids 100-102) on a host whose live scan has a process at pid 100 lists that
  * pid as taken, by what, with a blocking mark; "Check again" after the process is gone clears it.
  */
-class RestorePreviewBoardTest extends FxRobot {
-    @TempDir Path tmp;
-    Stage stage;
-    RestoreBoard board;
-    ExecutorService pool;
-    final Themes themes = new Themes();
-
-    @BeforeAll
-    static void toolkit() throws Exception {
-        UiTestSupport.primaryStage();
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        if (board != null) FxToolkit.setupFixture(() -> {
-            board.model().close();
-            stage.hide();
-        });
-        if (pool != null) pool.shutdownNow();
-    }
+class RestorePreviewBoardTest extends RestoreBoardFixture {
 
     static IpcGraph liveWith(int pid) {
         List<ProcessInfo> procs = pid < 0 ? List.of()
@@ -70,12 +41,7 @@ class RestorePreviewBoardTest extends FxRobot {
         // the live side is a fixture scan; pids the scan lacks are asked of /proc, which may have 101/102 on this machine
         LocalHost host = new LocalHost(LocalHost.Parts.real(pool).withScan(live::get));
         RestoreWiringPlan plan = RestoreWiringPlan.of(ImageReader.open(dir));
-        FxToolkit.setupStage(s -> {
-            stage = s;
-            board = RestoreBoard.create(plan, host, Path.of("/usr/local/bin/criu"), Platform::runLater, pool);
-            s.setScene(themes.style(new Scene((javafx.scene.Parent) board.node(), 1200, 850)));
-            s.show();
-        });
+        showBoard(plan, host, Path.of("/usr/local/bin/criu"));
         UiTestSupport.waitUntil(20, () -> board.model().previewProperty().get() != null);
 
         Label status = lookup("#" + PREVIEW_STATUS).queryAs(Label.class);
@@ -114,13 +80,7 @@ class RestorePreviewBoardTest extends FxRobot {
         RestoreWiringPlan plan = RestoreWiringPlan.of(ImageReader.open(dir)).withWorkDir(tmp.resolve("work"));
         java.nio.file.Files.createDirectories(tmp.resolve("work"));
         Path report = tmp.resolve("restore-bug.tar.gz");
-        FxToolkit.setupStage(s -> {
-            stage = s;
-            board = RestoreBoard.create(plan, host, criu, Platform::runLater, pool);
-            board.setBugReportChooser(w -> report.toFile());
-            s.setScene(themes.style(new Scene((javafx.scene.Parent) board.node(), 1200, 850)));
-            s.show();
-        });
+        showBoard(plan, host, criu, b -> b.setBugReportChooser(w -> report.toFile()));
         UiTestSupport.waitUntil(20, () -> board.model().previewProperty().get() != null);
         clickOn("#" + RESTORE);
         UiTestSupport.waitUntil(60, () -> board.model().failedProperty().get());

@@ -1,11 +1,8 @@
 package org.criuatlas.ui.restore;
 
-import javafx.application.Platform;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.layout.GridPane;
-import javafx.stage.Stage;
 import org.criuatlas.bridge.criu.CriuOptions;
 import org.criuatlas.bridge.criu.CriuSession;
 import org.criuatlas.host.DumpOutcome;
@@ -15,14 +12,8 @@ import org.criuatlas.host.OpenedImages;
 import org.criuatlas.plan.restore.RestoreWiringPlan;
 import org.criuatlas.testing.TestProcs;
 import org.criuatlas.ui.UiTestSupport;
-import org.criuatlas.ui.theme.Themes;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -47,30 +37,15 @@ import static org.junit.jupiter.api.Assertions.*;
  * anyway" restores the tree with its own pid, and its counter moves on (/proc).
  */
 @Tag("criu")
-class RestoreTrustBoardTest extends FxRobot {
+class RestoreTrustBoardTest extends RestoreBoardFixture {
     /** nobody on Debian-like systems; any uid other than root works for the gate. */
     static final int NOBODY = 65534;
 
-    @TempDir Path tmp;
-    Stage stage;
-    RestoreBoard board;
-    ExecutorService pool;
     final List<Integer> restored = new ArrayList<>();
-    final Themes themes = new Themes();
 
-    @BeforeAll
-    static void toolkit() throws Exception {
-        UiTestSupport.primaryStage();
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        if (board != null) FxToolkit.setupFixture(() -> {
-            board.model().close();
-            stage.hide();
-        });
+    @Override
+    void afterBoardClosed() throws Exception {
         TestProcs.killAndReap(restored);
-        if (pool != null) pool.shutdownNow();
     }
 
     @Test
@@ -101,12 +76,7 @@ class RestoreTrustBoardTest extends FxRobot {
         Files.writeString(images.resolve(CriuSession.INCOMPLETE_MARKER), "marked by the test\n");
 
         RestoreWiringPlan plan = RestoreWiringPlan.of(opened.dump()).withWorkDir(work).withRestoreSibling(true);
-        FxToolkit.setupStage(s -> {
-            stage = s;
-            board = RestoreBoard.create(plan, host, criu, Platform::runLater, pool);
-            s.setScene(themes.style(new Scene((javafx.scene.Parent) board.node(), 1200, 850)));
-            s.show();
-        });
+        showBoard(plan, host, criu);
 
         // before Restore: the preview lists the folder as not trusted, with both reasons
         UiTestSupport.waitUntil(60, () -> board.model().previewProperty().get() != null && !board.model().checkingProperty().get());
