@@ -12,7 +12,7 @@
 #                             namespace it dumps; without them those dumps fail (the plan says so)
 #   --tests  (default) the app's packages plus what the tests, CI and the .deb build need:
 #              xvfb xauth        headless X server for JavaFX tests (Xvfb, xvfb-run)
-#              lsof iproute2     fd / socket inspection (lsof, ss)
+#              lsof iproute2     fd / socket inspection (lsof, ss); readelf (binutils, with gcc) reads build-ids
 #              procps            ps, pgrep, ...
 #              python3 python3-protobuf
 #              criu              Debian 12's criu 3.17, installed for `crit` and the pycriu module it
@@ -110,7 +110,7 @@ fi
 
 # Sanity checks of the commands the tests use.
 [[ $mode == --tests ]] || exit 0
-for cmd in Xvfb xvfb-run xauth lsof ss ps gcc python3 crit dpkg-shlibdeps desktop-file-validate appstreamcli man zsh fish xdotool ssh sshd ssh-keygen; do
+for cmd in Xvfb xvfb-run xauth lsof ss ps gcc readelf python3 crit dpkg-shlibdeps desktop-file-validate appstreamcli man zsh fish xdotool ssh sshd ssh-keygen; do
   command -v "$cmd" >/dev/null || die "command '$cmd' not found after installing the packages"
 done
 # Debian's modules live in /usr/lib/python3/dist-packages, visible to /usr/bin/python3 only (a

@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.criuatlas.bridge.images.ElfBuildId;
+import org.criuatlas.bridge.images.ReferencedFiles;
+
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -21,6 +24,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * {@code restore --preview} after a real dump: a client connected to a syslog-like datagram server is
  * dumped with {@code --leave-running --ext-unix-sk}, so its pid stays in use; then the server's socket
  * path is removed. The preview (text and JSON) must name both conflicts, and the pid's live command.
+ * And a program rebuilt after its dump (same size, another ELF build-id): the preview says the restore
+ * is blocked before CRIU refuses it, and says nothing once the build is back, when CRIU restores it.
  */
 @Tag("criu")
 class RestorePreviewCriuTest {
@@ -80,5 +85,72 @@ class RestorePreviewCriuTest {
                 assertFalse(Files.exists(images.resolve("restore.log")), "a preview runs no restore");
             }
         }
+    }
+
+    @Test
+    void aProgramRebuiltSinceTheDumpBlocksAsCriuDoes() throws Exception {
+        TestProcs.criuAsSubreaper();
+        Path prog = tmp.resolve("atlas-sleep"), images = tmp.resolve("img");
+        byte[] original = Files.readAllBytes(Path.of("/usr/bin/sleep"));
+        Files.write(prog, original);
+        assertTrue(prog.toFile().setExecutable(true));
+        String id = ElfBuildId.of(prog, false).orElseThrow();
+        int pid;
+        try (TestProcs.Proc p = TestProcs.python("import os, sys\nos.execv(sys.argv[1], [sys.argv[1], '1000'])", List.of(prog.toString()),
+                Map.of(), null)) {
+            pid = p.pid;
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readSymbolicLink(Path.of("/proc/" + pid + "/exe")).equals(prog));
+            Run dump = run("dump", "--pid", "" + pid, "--images", images.toString());
+            assertEquals(0, dump.exit(), dump.out() + dump.err());
+            assertTrue(TestProcs.waitGone(pid, Duration.ofSeconds(10)), "the dump ends the program");
+        }
+        // CRIU recorded the program's build-id, one byte per element: the image reader reads the same id
+        assertEquals(List.of(id), ReferencedFiles.read(images).stream().filter(f -> f.path().equals(prog.toString()))
+                .map(ReferencedFiles.RegularFile::buildId).distinct().toList());
+
+        // rebuilt: same size, one byte of its build-id changed
+        byte[] rebuilt = original.clone();
+        int at = indexOf(rebuilt, java.util.HexFormat.of().parseHex(id));
+        rebuilt[at] ^= 0x5a;
+        Files.write(prog, rebuilt);
+        Run preview = run("restore", "--images", images.toString(), "--preview", "--json");
+        assertEquals(ExitCode.CHECK_SAYS_NO.code, preview.exit(), preview.out() + preview.err());
+        JsonNode conflict = null;
+        for (JsonNode c : new ObjectMapper().readTree(preview.out()).get("conflicts")) {
+            if (c.get("kind").asText().equals("FILE_BUILD_ID_CHANGED")) conflict = c;
+        }
+        assertNotNull(conflict, preview.out());
+        assertEquals(prog.toString(), conflict.get("subject").asText());
+        assertEquals("BLOCKS", conflict.get("severity").asText());
+        assertTrue(conflict.get("image").asText().contains(id), conflict.toString());
+        Run refused = run("restore", "--images", images.toString());
+        try {
+            assertEquals(ExitCode.CRIU_FAILED.code, refused.exit(), refused.out() + refused.err());
+            assertTrue(Files.readString(images.resolve("restore.log")).contains("has bad build-ID"), refused.err());
+        } finally {
+            TestProcs.waitGone(pid, Duration.ofSeconds(10));
+        }
+
+        // the build the tree ran is back: nothing in the way, and CRIU restores it
+        Files.write(prog, original);
+        Run clear = run("restore", "--images", images.toString(), "--preview", "--json");
+        assertFalse(clear.out().contains("FILE_BUILD_ID_CHANGED"), clear.out());
+        Run restored = run("restore", "--images", images.toString());
+        try {
+            assertEquals(0, restored.exit(), restored.out() + restored.err());
+            assertTrue(TestProcs.alive(pid), "the program runs again with its pid");
+            assertEquals(prog, Files.readSymbolicLink(Path.of("/proc/" + pid + "/exe")));
+        } finally {
+            TestProcs.killAndReap(List.of(pid));
+        }
+    }
+
+    static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int k = 0; k < needle.length; k++) if (hay[i + k] != needle[k]) continue outer;
+            return i;
+        }
+        throw new AssertionError("not found");
     }
 }

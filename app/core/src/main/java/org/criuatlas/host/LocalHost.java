@@ -177,7 +177,8 @@ public final class LocalHost implements Host {
         OpenedImages opened = openImages(dir);
         List<ReferencedFiles.RegularFile> files = ReferencedFiles.read(dir);
         IpcGraph live = scan();
-        RestorePreviewer.LiveSide side = RestorePreviewer.of(live, pid -> parts.probe().state(pid) != null, LocalImages::liveFile);
+        RestorePreviewer.LiveSide side = RestorePreviewer.of(live, pid -> parts.probe().state(pid) != null, LocalImages::liveFile,
+                LocalImages::buildId);
         return RestorePreviewer.preview(opened.dump(), files, opened.dumpedAt(), info().name(), side);
     }
 

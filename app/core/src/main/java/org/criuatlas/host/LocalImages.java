@@ -41,6 +41,15 @@ final class LocalImages {
         return new OpenedImages(d, at, false);
     }
 
+    /** The ELF build-id of the regular file at {@code path} now (following links, as CRIU's reopen does); null when none or unreadable. */
+    static String buildId(String path) {
+        try {
+            return org.criuatlas.bridge.images.ElfBuildId.of(Path.of(path), true).orElse(null);
+        } catch (IOException | org.criuatlas.bridge.images.ImageFormatException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** The file at {@code path} now, following symlinks as CRIU's reopen does. */
     static RestorePreviewer.LiveFile liveFile(String path) {
         try {

@@ -115,6 +115,27 @@ public final class RegularFileInput extends InputStream {
         return skipped;
     }
 
+    /**
+     * Up to {@code len} bytes from {@code offset} into {@code b} without moving the stream (a positional
+     * read); fewer only at the end of the file.
+     */
+    public int readAt(long offset, byte[] b, int len) throws IOException {
+        if (closed) throw new IOException("closed");
+        int got = 0;
+        while (got < len) {
+            try {
+                byte[] dst = got == 0 ? b : new byte[len - got];
+                long r = ImageSyscalls.pread(fd, dst, len - got, offset + got);
+                if (r <= 0) break;
+                if (dst != b) System.arraycopy(dst, 0, b, got, (int) r);
+                got += (int) r;
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != ImageSyscalls.EINTR) throw new IOException(path + ": read failed: errno " + e.getErrorCode(), e);
+            }
+        }
+        return got;
+    }
+
     /** Back to the first byte. */
     public void rewind() {
         filePos = 0;

@@ -37,6 +37,8 @@ public record RestorePreview(Path imagesDir, Instant dumpedAt, String host, int 
         FILE_MISSING,
         /** A regular file has another size than at dump time (CRIU checks the size and refuses). */
         FILE_SIZE_CHANGED,
+        /** An ELF file (a program, a library) has another build-id than at dump time: CRIU refuses it ("has bad build-ID"). */
+        FILE_BUILD_ID_CHANGED,
         /** A regular file was modified after the dump (same size: CRIU reopens it, the contents may differ). */
         FILE_MODIFIED
     }

@@ -30,8 +30,21 @@ public final class RestorePreviewer {
     private RestorePreviewer() {}
 
     /** A path on the machine now: whether something is there, what, how big and when it last changed. */
-    public record LiveFile(boolean exists, boolean socket, boolean regular, long size, Instant modified) {
+    /**
+     * @param buildId the GNU build-id of an ELF file there (lower-case hex), null when it is not one, has
+     *                none, or it was not looked at (a bridge before build-ids)
+     */
+    public record LiveFile(boolean exists, boolean socket, boolean regular, long size, Instant modified, String buildId) {
         public static final LiveFile MISSING = new LiveFile(false, false, false, -1, null);
+
+        public LiveFile(boolean exists, boolean socket, boolean regular, long size, Instant modified) {
+            this(exists, socket, regular, size, modified, null);
+        }
+
+        /** The same file there with its build-id. */
+        public LiveFile withBuildId(String id) {
+            return new LiveFile(exists, socket, regular, size, modified, id);
+        }
 
         public String describe() {
             if (!exists) return "nothing there";
@@ -50,11 +63,23 @@ public final class RestorePreviewer {
 
         /** Live processes that hold a unix socket bound to {@code path} ("pid 12 python3"), empty when none. */
         List<String> socketHolders(String path);
+
+        /** The ELF build-id of the regular file at {@code path} now (lower-case hex), null when none or unknown. */
+        default String buildId(String path) { return null; }
     }
 
     /** A {@link LiveSide} from a live scan, a pid probe (for processes the scan could not see) and a file probe. */
     public static LiveSide of(IpcGraph live, java.util.function.IntPredicate pidExists, java.util.function.Function<String, LiveFile> files) {
+        return of(live, pidExists, files, path -> null);
+    }
+
+    /** As {@link #of(IpcGraph, java.util.function.IntPredicate, java.util.function.Function)}, with a build-id probe. */
+    public static LiveSide of(IpcGraph live, java.util.function.IntPredicate pidExists, java.util.function.Function<String, LiveFile> files,
+                              java.util.function.UnaryOperator<String> buildIds) {
         return new LiveSide() {
+            @Override
+            public String buildId(String path) { return buildIds.apply(path); }
+
             @Override
             public String processAt(int pid) {
                 ProcessInfo p = live.process(pid);
@@ -78,6 +103,17 @@ public final class RestorePreviewer {
                 return List.copyOf(out);
             }
         };
+    }
+
+    /**
+     * The dump recorded one build-id and the file now has another or none (null: not an ELF file any more).
+     * The image holds whole 4-byte words, so the live id is compared padded with zero bytes to a word.
+     */
+    static boolean buildIdDiffers(String atDump, String now) {
+        if (now == null) return true;
+        StringBuilder padded = new StringBuilder(now);
+        while (padded.length() % 8 != 0) padded.append('0');
+        return !atDump.equals(padded.toString());
     }
 
     /** The preview of restoring {@code dump} (written at {@code dumpedAt}, may be null) on {@code host} as {@code live} has it. */
@@ -140,11 +176,16 @@ public final class RestorePreviewer {
             List<Integer> pids = holdersOf(g, path);
             if (!f.exists()) {
                 conflicts.add(new Conflict(Kind.FILE_MISSING, Severity.BLOCKS, path,
-                        (dir ? "a directory" : "a file" + (rf.size() >= 0 ? " of " + rf.size() + " bytes" : "")) + " the processes had open",
+                        (dir ? "a directory" : "a file" + (rf.size() >= 0 ? " of " + rf.size() + " bytes" : "")) + " the processes had open or mapped",
                         "nothing there", pids, "put " + path + " back (CRIU reopens it by path)"));
             } else if (rf.regular() && rf.size() >= 0 && f.regular() && f.size() != rf.size()) {
                 conflicts.add(new Conflict(Kind.FILE_SIZE_CHANGED, Severity.BLOCKS, path, rf.size() + " bytes at dump time", f.describe(),
                         pids, "CRIU refuses a file whose size changed since the dump: restore the file as it was"));
+            } else if (rf.buildId() != null && f.regular() && buildIdDiffers(rf.buildId(), live.buildId(path))) {
+                String now = live.buildId(path);
+                conflicts.add(new Conflict(Kind.FILE_BUILD_ID_CHANGED, Severity.BLOCKS, path, "ELF build-id " + rf.buildId() + " at dump time",
+                        now == null ? f.describe() + ", no build-id" : "build-id " + now + " (" + f.describe() + ")", pids,
+                        "CRIU refuses a program or library rebuilt since the dump (\"has bad build-ID\"): put back the build the tree ran"));
             } else if (rf.regular() && dumpedAt != null && f.modified() != null && f.modified().isAfter(dumpedAt)) {
                 conflicts.add(new Conflict(Kind.FILE_MODIFIED, Severity.WARNS, path, "dumped at " + dumpedAt, f.describe(), pids,
                         "same size, newer contents: the restored process reads what is there now"));

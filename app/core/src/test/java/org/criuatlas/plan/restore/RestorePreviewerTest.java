@@ -87,6 +87,33 @@ class RestorePreviewerTest {
     }
 
     @Test
+    void aProgramWithAnotherBuildIdBlocksTheSameOneDoesNot() {
+        IpcGraph g = WiringFixtures.graph();
+        ImageDump dump = new ImageDump(Path.of("/img"), 2, "", g, ImageObligations.of(g), null, null, 10);
+        // as CRIU stores them: whole 4-byte words (a 3-byte id ends in a zero byte)
+        List<RegularFile> files = List.of(
+                new RegularFile(1, "/usr/bin/app", 4096, 0100755, "0a0b0c0d"),
+                new RegularFile(2, "/usr/lib/libapp.so", 4096, 0100644, "01020300"),
+                new RegularFile(3, "/usr/lib/libgone.so", 4096, 0100644, "11111111"),
+                new RegularFile(4, "/usr/lib/libnoid.so", 4096, 0100644));
+        Map<String, String> ids = Map.of("/usr/bin/app", "0a0b0c0e", "/usr/lib/libapp.so", "010203");
+        RestorePreviewer.LiveSide base = side(Map.of(), Map.of("/usr/bin/app", file(4096, DUMPED), "/usr/lib/libapp.so", file(4096, DUMPED),
+                "/usr/lib/libgone.so", file(4096, DUMPED), "/usr/lib/libnoid.so", file(4096, DUMPED)), Map.of());
+        RestorePreviewer.LiveSide live = new RestorePreviewer.LiveSide() {
+            @Override public String processAt(int pid) { return base.processAt(pid); }
+            @Override public LiveFile file(String path) { return base.file(path); }
+            @Override public List<String> socketHolders(String path) { return base.socketHolders(path); }
+            @Override public String buildId(String path) { return ids.get(path); }
+        };
+        RestorePreview p = RestorePreviewer.preview(dump, files, DUMPED, "box", live);
+        List<RestorePreview.Conflict> rebuilt = p.conflicts(Kind.FILE_BUILD_ID_CHANGED);
+        assertEquals(List.of("/usr/bin/app", "/usr/lib/libgone.so"), rebuilt.stream().map(RestorePreview.Conflict::subject).sorted().toList(),
+                "another id, or no id any more; a padded equal id and a file CRIU recorded no id for are fine");
+        assertTrue(rebuilt.stream().allMatch(c -> c.severity() == Severity.BLOCKS));
+        assertTrue(rebuilt.get(0).live().contains("0a0b0c0e") || rebuilt.get(1).live().contains("0a0b0c0e"), rebuilt.toString());
+    }
+
+    @Test
     void boundPathTakenByALiveSocketBlocksAStaleFileWarns() {
         UnixSocket listener = new UnixSocket(7001, SocketType.STREAM, SocketState.LISTEN, SocketName.path("/run/app.sock"), 0, 0, 0,
                 List.of(), List.of(new Holder(42, 3)), false);

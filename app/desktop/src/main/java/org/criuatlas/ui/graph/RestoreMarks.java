@@ -97,6 +97,7 @@ public record RestoreMarks(Map<Integer, Boolean> pids, Map<String, Boolean> keys
             case SOCKET_PATH_EXISTS -> "socket path taken: " + c.subject();
             case FILE_MISSING -> "file missing: " + c.subject();
             case FILE_SIZE_CHANGED -> "file size changed: " + c.subject();
+            case FILE_BUILD_ID_CHANGED -> "rebuilt since the dump: " + c.subject();
             case FILE_MODIFIED -> "file modified: " + c.subject();
         };
     }

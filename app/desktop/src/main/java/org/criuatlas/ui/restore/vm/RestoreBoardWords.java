@@ -63,6 +63,7 @@ public final class RestoreBoardWords {
             case SOCKET_PATH_EXISTS -> "socket path taken";
             case FILE_MISSING -> "file missing";
             case FILE_SIZE_CHANGED -> "file size changed";
+            case FILE_BUILD_ID_CHANGED -> "program or library rebuilt";
             case FILE_MODIFIED -> "file modified";
         };
         return (c.severity() == RestorePreview.Severity.BLOCKS ? "\u2716 blocks: " : "\u26a0 warns: ") + what + " \u2014 " + c.subject()

@@ -1,0 +1,86 @@
+package org.criuatlas.bridge.proc;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The files a process maps (its program, its libraries, locale archives, mapped data files), from
+ * /proc/PID/maps: a file-backed mapping has a non-zero inode and its path as the last column. CRIU
+ * maps each of them again by path at restore and refuses one whose size or ELF build-id changed, so a
+ * tree moving to another host needs them there as they are here. A mapping of a deleted file
+ * ({@code " (deleted)"}: also SysV segments and memfds) is left out: CRIU carries those in the images.
+ */
+public final class MapsFiles {
+    private static final String DELETED = " (deleted)";
+
+    private MapsFiles() {}
+
+    /** The absolute paths of the file-backed mappings in one maps text, each once, in address order. */
+    public static Set<String> paths(byte[] b, int len) {
+        Set<String> out = new LinkedHashSet<>();
+        int i = 0;
+        while (i < len) {
+            int eol = i;
+            while (eol < len && b[eol] != '\n') eol++;
+            String p = path(b, i, eol);
+            if (p != null) out.add(p);
+            i = eol + 1;
+        }
+        return out;
+    }
+
+    /**
+     * Which of {@code pids} map which file: path to the pids mapping it (in the order asked), paths
+     * sorted. A process that ended meanwhile is left out; one whose maps cannot be read (another
+     * user's, without privilege) too, and is counted in {@code unreadable} when that is not null.
+     */
+    public static SortedMap<String, List<Integer>> of(Collection<Integer> pids, List<Integer> unreadable) {
+        SortedMap<String, List<Integer>> out = new TreeMap<>();
+        for (int pid : pids) {
+            byte[] b;
+            try {
+                b = Files.readAllBytes(Path.of("/proc", Integer.toString(pid), "maps"));
+            } catch (java.nio.file.NoSuchFileException e) {
+                continue;
+            } catch (IOException | SecurityException e) {
+                if (unreadable != null) unreadable.add(pid);
+                continue;
+            }
+            for (String p : paths(b, b.length)) out.computeIfAbsent(p, k -> new ArrayList<>(1)).add(pid);
+        }
+        return out;
+    }
+
+    /** start-end perms offset dev inode, then blanks, then the path to the end of the line (it may hold blanks). */
+    private static String path(byte[] b, int from, int end) {
+        int p = from;
+        long inode = -1;
+        for (int field = 0; field < 5; field++) {
+            while (p < end && b[p] == ' ') p++;
+            int start = p;
+            while (p < end && b[p] != ' ') p++;
+            if (p == start) return null;
+            if (field == 4) {
+                inode = 0;
+                for (int k = start; k < p; k++) {
+                    if (b[k] < '0' || b[k] > '9') throw new ProcFormatException("maps", "inode column is not a number");
+                    inode = inode * 10 + (b[k] - '0');
+                }
+            }
+        }
+        if (inode == 0) return null;
+        while (p < end && b[p] == ' ') p++;
+        if (p >= end || b[p] != '/') return null;
+        String path = new String(b, p, end - p, StandardCharsets.UTF_8);
+        return path.endsWith(DELETED) ? null : path;
+    }
+}
