@@ -98,9 +98,20 @@ public interface Host extends AutoCloseable {
 
     // ---- moving a dump to another host (docs/bridge.md "Migration"); blocking -------------------
 
-    /** What is at each absolute path now, not following a last link. */
+    /** What is at each absolute path now (links followed, as CRIU's reopen follows them; an ELF file's build-id too). */
     default Map<String, org.criuatlas.plan.restore.RestorePreviewer.LiveFile> statPaths(List<String> paths) throws IOException {
         throw new UnsupportedOperationException("this host cannot look at paths");
+    }
+
+    /**
+     * The files {@code pids} map now (their programs, libraries and mapped data files; not deleted
+     * ones), path to the pids mapping it, paths sorted. CRIU maps each again by path at restore and
+     * refuses one whose size or ELF build-id changed. A process gone meanwhile is left out.
+     *
+     * @throws UnsupportedOperationException when this host cannot say (a bridge that predates the question)
+     */
+    default java.util.SortedMap<String, List<Integer>> mappedFiles(Collection<Integer> pids) throws IOException {
+        throw new UnsupportedOperationException("this host cannot list mapped files");
     }
 
     /** The regular files of the image folder {@code dir}, each with its size and SHA-256. */

@@ -47,7 +47,10 @@ public final class ImageTransfer {
     /** What is at each path now, not following a last link (a socket file, a regular file with size and mtime). */
     public static Map<String, RestorePreviewer.LiveFile> stat(List<String> paths) {
         Map<String, RestorePreviewer.LiveFile> out = new LinkedHashMap<>();
-        for (String p : paths) out.put(p, LocalImages.liveFile(p));
+        for (String p : paths) {
+            RestorePreviewer.LiveFile f = LocalImages.liveFile(p);
+            out.put(p, f.regular() ? f.withBuildId(LocalImages.buildId(p)) : f);
+        }
         return out;
     }
 

@@ -212,6 +212,11 @@ public final class LocalHost implements Host {
     }
 
     @Override
+    public java.util.SortedMap<String, List<Integer>> mappedFiles(java.util.Collection<Integer> pids) {
+        return org.criuatlas.bridge.proc.MapsFiles.of(pids, null);
+    }
+
+    @Override
     public List<ImageFile> listImages(Path dir) throws IOException {
         return ImageTransfer.list(dir);
     }

@@ -39,7 +39,7 @@ public sealed interface MigrateJson permits MigrateJson.Moved, MigrateJson.Refus
         }
     }
 
-    /** One finding: {@code check} (criu, plan, pids, files, sockets, wiring), {@code severity} (ok, warns, blocks). */
+    /** One finding: {@code check} (criu, plan, pids, files, mapped, sockets, wiring), {@code severity} (ok, warns, blocks). */
     public record FindingJson(String check, String severity, String subject, String text) {}
 
     /** {@code migrate --preflight --json}: the preflight alone, in the envelope. */

@@ -50,6 +50,8 @@ class MigrationPreflightTest {
         final CriuStatus criu;
         final Map<Integer, Character> pids = new HashMap<>();
         final Map<String, LiveFile> files = new HashMap<>();
+        /** What the tree maps; null: a host that cannot say (a bridge before mapped files). */
+        java.util.SortedMap<String, List<Integer>> maps = new java.util.TreeMap<>();
 
         Fake(String boot, CriuStatus criu) {
             this.boot = boot;
@@ -79,6 +81,10 @@ class MigrationPreflightTest {
             Map<String, LiveFile> m = new LinkedHashMap<>();
             for (String p : paths) m.put(p, files.getOrDefault(p, LiveFile.MISSING));
             return m;
+        }
+        @Override public java.util.SortedMap<String, List<Integer>> mappedFiles(Collection<Integer> ps) {
+            if (maps == null) throw new UnsupportedOperationException("the bridge on fake predates mapped files");
+            return maps;
         }
         @Override public void close() {}
     }
@@ -161,6 +167,51 @@ class MigrationPreflightTest {
         Preflight fails = MigrationPreflight.check(source, "here", target, "there", graph(),
                 plan(Outcome.DUMP_FAILS, List.of("socket:[1001] is connected outside")), false);
         assertEquals(Severity.BLOCKS, one(fails, Check.PLAN, "socket:[1001] is connected outside").severity());
+    }
+
+    static LiveFile elf(long size, String buildId) { return new LiveFile(true, false, true, size, T, buildId); }
+
+    @Test
+    void programsAndLibrariesMustBeTheSameBuildThere() throws Exception {
+        Fake source = new Fake("boot-a", criu("4.2.1", true));
+        source.files.put("/data/db", file(4096, T));
+        source.files.put("/data/log", file(100, T));
+        Fake target = new Fake("boot-b", criu("4.2.1", true));
+        target.files.putAll(source.files);
+        for (String p : List.of("/usr/bin/srv", "/usr/lib/libc.so.6", "/usr/lib/libz.so.1", "/usr/lib/libssl.so.3", "/opt/lib/libx.so",
+                "/usr/lib/locale/locale-archive", "/dev/zero")) source.maps.put(p, List.of(100));
+        source.files.put("/usr/bin/srv", elf(40_000, "aa01"));
+        source.files.put("/usr/lib/libc.so.6", elf(2_000_000, "bb02"));
+        source.files.put("/usr/lib/libz.so.1", elf(100_000, "cc03"));
+        source.files.put("/usr/lib/libssl.so.3", elf(600_000, "dd04"));
+        source.files.put("/opt/lib/libx.so", elf(5_000, "ee05"));
+        source.files.put("/usr/lib/locale/locale-archive", file(3_000_000, T));
+        target.files.put("/usr/bin/srv", elf(40_000, "aa99"));           // same size, rebuilt
+        target.files.put("/usr/lib/libc.so.6", elf(2_100_000, "bb03"));  // another version
+        target.files.put("/usr/lib/libz.so.1", elf(100_000, "cc03"));    // the same
+        target.files.put("/usr/lib/libssl.so.3", file(600_000, T));      // a bridge that does not read build-ids
+        target.files.put("/usr/lib/locale/locale-archive", file(3_000_000, T.plusSeconds(5)));
+        Preflight pf = MigrationPreflight.check(source, "here", target, "there", graph(), plan(Outcome.DUMPS, List.of()), false);
+
+        assertTrue(pf.blocked(), pf.text());
+        assertEquals(Severity.BLOCKS, one(pf, Check.MAPPED, "/usr/bin/srv (mapped by pid 100) is another build on there").severity());
+        assertTrue(one(pf, Check.MAPPED, "/usr/bin/srv").text().contains("has bad build-ID"), pf.text());
+        assertEquals(Severity.BLOCKS, one(pf, Check.MAPPED, "/usr/lib/libc.so.6 (mapped by pid 100) is 2100000 bytes").severity());
+        assertEquals(Severity.BLOCKS, one(pf, Check.MAPPED, "/opt/lib/libx.so (mapped by pid 100) is missing on there").severity());
+        assertEquals(Severity.WARNS, one(pf, Check.MAPPED, "locale-archive (mapped by pid 100) has the same size").severity());
+        assertEquals(Severity.WARNS, one(pf, Check.MAPPED, "1 ELF file's build-id was not compared").severity());
+        assertEquals(Severity.OK, one(pf, Check.MAPPED, "1 of 6 mapped files").severity(), "libz; /dev/zero is not compared");
+        assertEquals(3, pf.blocking().size(), pf.text());
+
+        target.files.putAll(source.files);
+        Preflight same = MigrationPreflight.check(source, "here", target, "there", graph(), plan(Outcome.DUMPS, List.of()), false);
+        assertFalse(same.blocked(), same.text());
+        assertEquals(List.of(Severity.OK), same.of(Check.MAPPED).stream().map(Preflight.Finding::severity).toList(), same.text());
+
+        source.maps = null;
+        Preflight old = MigrationPreflight.check(source, "here", target, "there", graph(), plan(Outcome.DUMPS, List.of()), false);
+        assertEquals(Severity.WARNS, one(old, Check.MAPPED, "were not compared: here cannot list them").severity());
+        assertFalse(old.blocked(), old.text());
     }
 
     static Preflight.Finding one(Preflight pf, Check c, String text) {

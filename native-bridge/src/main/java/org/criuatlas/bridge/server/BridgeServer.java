@@ -227,6 +227,11 @@ public final class BridgeServer implements AutoCloseable {
                     for (String s : raw) paths.add(RequestChecks.path(s, "stat paths"));
                     async(id, () -> send(Reply.newBuilder().setId(id).setLast(true).setJson(verbs.statPaths(paths)).build()));
                 }
+                case MAPPED_FILES -> {
+                    List<Integer> pids = r.getMappedFiles().getPidsList();
+                    RequestChecks.pids(pids, "mapped files");
+                    async(id, () -> send(Reply.newBuilder().setId(id).setLast(true).setJson(verbs.mappedFiles(pids)).build()));
+                }
                 case LIST_IMAGES -> {
                     Path p = RequestChecks.path(r.getListImages().getPath(), "list images");
                     async(id, () -> {

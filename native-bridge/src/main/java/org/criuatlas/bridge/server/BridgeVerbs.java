@@ -50,8 +50,14 @@ public interface BridgeVerbs {
     /** Probes this host's CRIU (the calibration); events are progress. */
     Running calibrate(BridgeProto.CalibrateRequest request, Consumer<BridgeProto.JsonReply> events) throws Refused;
 
-    /** What is at each path now (a last link is not followed): {@code path-facts}, a JSON map path to facts. */
+    /** What is at each path now (links followed, as CRIU's reopen does; an ELF file's build-id too): {@code path-facts}. */
     BridgeProto.JsonReply statPaths(List<Path> paths) throws Refused;
+
+    /**
+     * The files {@code pids} map, from /proc/PID/maps ({@code mapped-files}: path to the pids mapping it);
+     * a process gone meanwhile is left out.
+     */
+    BridgeProto.JsonReply mappedFiles(List<Integer> pids) throws Refused;
 
     /** The regular files of an image folder with their sizes and SHA-256 ({@code image-files}). */
     BridgeProto.JsonReply listImages(Path folder) throws Refused;
@@ -106,5 +112,5 @@ public interface BridgeVerbs {
     /** The verbs of protocol 1, as hello lists them. */
     List<String> VERBS = List.of("hello", "scan", "plan_inputs", "dump", "restore", "open_images", "calibrate", "cancel",
             "folder", "read_log", "preview_restore", "restore_trust", "stat_paths", "list_images", "read_images",
-            "receive_images", "write_images", "finish_images");
+            "receive_images", "write_images", "finish_images", "mapped_files");
 }

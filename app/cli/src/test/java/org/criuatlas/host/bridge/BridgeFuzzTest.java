@@ -191,7 +191,9 @@ class BridgeFuzzTest {
             }
             case 4: { // out-of-range values
                 Request.Builder r = Request.newBuilder().setId(i + 1);
-                switch (rnd.nextInt(13)) {
+                switch (rnd.nextInt(14)) {
+                    case 13 -> r.setMappedFiles(BridgeProto.MappedFilesRequest.newBuilder().addPids(1)
+                            .addPids(rnd.nextBoolean() ? -rnd.nextInt(1 << 30) : (1 << 22) + 1 + rnd.nextInt(1 << 20)));
                     case 7 -> r.setReadImages(BridgeProto.ReadImagesRequest.newBuilder().setPath("/tmp").setName(rnd.nextBoolean() ? "../etc" : "a/b")
                             .setLength(1));
                     case 8 -> r.setReadImages(BridgeProto.ReadImagesRequest.newBuilder().setPath("/tmp").setName("x")
@@ -221,7 +223,8 @@ class BridgeFuzzTest {
 
     static Request goodRequest(Random rnd, int i) {
         Request.Builder r = Request.newBuilder().setId(i + 1);
-        switch (rnd.nextInt(8)) {
+        switch (rnd.nextInt(9)) {
+            case 8 -> r.setMappedFiles(BridgeProto.MappedFilesRequest.newBuilder().addPids(1).addPids((int) ProcessHandle.current().pid()));
             case 4 -> r.setStatPaths(BridgeProto.StatPathsRequest.newBuilder().addPaths("/nonexistent/a").addPaths("/nonexistent/b"));
             case 5 -> r.setListImages(BridgeProto.ListImagesRequest.newBuilder().setPath("/nonexistent/images"));
             case 6 -> r.setReadImages(BridgeProto.ReadImagesRequest.newBuilder().setPath("/nonexistent/images").setName("inventory.img")
@@ -314,6 +317,7 @@ class BridgeFuzzTest {
         @Override public String readLog(Path path, long maxBytes) throws Refused { return real.readLog(path, maxBytes); }
         @Override public BridgeProto.JsonReply statPaths(java.util.List<Path> paths) throws Refused { return real.statPaths(paths); }
         @Override public BridgeProto.JsonReply listImages(Path folder) throws Refused { return real.listImages(folder); }
+        @Override public BridgeProto.JsonReply mappedFiles(java.util.List<Integer> pids) throws Refused { return real.mappedFiles(pids); }
         @Override public byte[] readImages(Path f, String n, long o, int l) throws Refused { return real.readImages(f, n, o, l); }
         @Override public void writeImages(Path f, String n, long o, byte[] d) throws Refused { real.writeImages(f, n, o, d); }
         @Override public BridgeProto.JsonReply finishImages(Path f, byte[] json) throws Refused { return real.finishImages(f, json); }

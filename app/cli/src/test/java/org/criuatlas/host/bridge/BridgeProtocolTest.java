@@ -182,6 +182,26 @@ class BridgeProtocolTest {
     }
 
     @Test
+    void mappedFilesAreWhatTheProcessMapsWithBuildIds() throws Exception {
+        Path ready = OUT.resolve("mapped-ready");
+        Files.deleteIfExists(ready);
+        try (org.criuatlas.testing.TestProcs.Proc p = org.criuatlas.testing.TestProcs.python(
+                "import signal, sys\nopen(sys.argv[1], 'w').write('1')\nsignal.pause()", List.of(ready.toString()), java.util.Map.of(), null)) {
+            assertTrue(org.criuatlas.testing.TestProcs.waitCounterAbove(ready, 0, java.time.Duration.ofSeconds(20)) > 0);
+            var through = host.mappedFiles(List.of(p.pid, 4_194_304));
+            assertEquals(org.criuatlas.bridge.proc.MapsFiles.of(List.of(p.pid), null), through, "as this side reads /proc/PID/maps");
+            String python = Path.of(org.criuatlas.testing.TestProcs.PYTHON).toRealPath().toString();
+            assertEquals(List.of(p.pid), through.get(python), through.keySet().toString());
+            // stat_paths gives each ELF file's build-id
+            var facts = host.statPaths(List.copyOf(through.keySet()));
+            assertEquals(org.criuatlas.bridge.images.ElfBuildId.of(Path.of(python), false).orElseThrow(), facts.get(python).buildId());
+            assertTrue(facts.values().stream().filter(f -> f.buildId() != null).count() >= 2, facts.toString());
+        }
+        IOException bad = assertThrows(IOException.class, () -> host.mappedFiles(List.of(0)));
+        assertEquals(Code.INVALID_REQUEST, ((BridgeException) bad.getCause()).code());
+    }
+
+    @Test
     void imagesStreamBetweenTwoBridgesAndTheTargetChecksEverySha256() throws Exception {
         Path src = Files.createDirectories(OUT.resolve("stream-src-" + System.nanoTime()));
         java.util.Random rnd = new java.util.Random(42);

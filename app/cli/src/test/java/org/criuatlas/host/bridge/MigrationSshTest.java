@@ -118,6 +118,8 @@ class MigrationSshTest {
         DumpPlan plan = plan(g, worker, Set.of(inside));
         assertEquals(List.of("socket:[" + inside + "]"), plan.obligations().stream().map(o -> o.key()).toList());
 
+        int mapped = org.criuatlas.bridge.proc.MapsFiles.of(List.of(worker, kid), null).size();
+        assertTrue(mapped >= 2, "the topology's program and libc at least");
         List<MigrationEvent> events = new CopyOnWriteArrayList<>();
         Migration m = Migration.start(MigrationRequest.of(source, "atlas-test", target, "local", g, plan)
                 .withFolders(OUT.resolve("from-ssh"), OUT.resolve("received")), events::add);
@@ -135,6 +137,10 @@ class MigrationSshTest {
         assertTrue(moved.preflight().of(Preflight.Check.PIDS).stream().anyMatch(f -> f.text().contains("the dump frees it")),
                 moved.preflight().text());
         assertTrue(moved.preflight().of(Preflight.Check.WIRING).stream().anyMatch(f -> f.subject().equals("socket:[" + inside + "]")));
+        // every program and library the tree maps was compared through the ssh bridge (the same files here: one machine)
+        assertEquals(List.of(mapped + " of " + mapped + " mapped files (programs, libraries) present on local with the same size and, for ELF files,"
+                        + " the same build-id (the same machine)"),
+                moved.preflight().of(Preflight.Check.MAPPED).stream().map(Preflight.Finding::text).toList(), moved.preflight().text());
 
         // every stage ran, in order, and the transfer counted every byte of the source folder
         List<MigrationEvent.Stage> ended = events.stream().filter(e -> e instanceof MigrationEvent.StageChange s && s.done())

@@ -260,6 +260,16 @@ public final class HostVerbs implements BridgeVerbs, AutoCloseable {
     }
 
     @Override
+    public BridgeProto.JsonReply mappedFiles(List<Integer> pids) throws Refused {
+        try {
+            return reply("mapped-files", host.mappedFiles(pids).entrySet().stream()
+                    .map(e -> new MappedFileWire(e.getKey(), e.getValue())).toArray(MappedFileWire[]::new));
+        } catch (IOException | RuntimeException e) {
+            throw new Refused(Code.FAILED, "cannot read the processes' mappings: " + e.getMessage());
+        }
+    }
+
+    @Override
     public BridgeProto.JsonReply listImages(Path folder) throws Refused {
         try {
             return reply("image-files", host.listImages(folder).toArray(new ImageFile[0]));

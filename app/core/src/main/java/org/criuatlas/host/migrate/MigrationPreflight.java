@@ -31,7 +31,8 @@ import java.util.TreeSet;
  * The checks before a tree moves, asked of the target host through its bridge (and of the source
  * for the facts to compare with): the target's CRIU and {@code criu check}; the plan (it must
  * dump); the tree's pids free there; every regular file and folder the tree has open present there
- * at the same path with the same size (and the same modification time, else a warning); the
+ * at the same path with the same size (and the same modification time, else a warning); every
+ * program and library it maps there with the same size and ELF build-id (CRIU refuses either); the
  * tree's bound unix socket paths free there and the named peers outside it present; what the restore
  * must be handed and how it will be wired. Reads only.
  */
@@ -58,6 +59,7 @@ public final class MigrationPreflight {
         Set<Integer> tree = new TreeSet<>(plan.dumped());
         pids(target, targetName, tree, same, leaveRunning, out);
         files(source, target, targetName, graph, tree, same, out);
+        mapped(source, sourceName, target, targetName, tree, same, out);
         sockets(target, targetName, graph, tree, same, leaveRunning, out);
         wiring(plan, targetName, out);
         return new Preflight(sourceName, targetName, same, out);
@@ -135,6 +137,59 @@ public final class MigrationPreflight {
         }
         if (fine > 0) out.add(new Finding(Check.FILES, Severity.OK, "", fine + " of " + list.size() + " open files and folders"
                 + " (working folders too) present on " + targetName + " with the same size and modification time" + (same ? " (the same machine)" : "")));
+    }
+
+    /**
+     * The files the tree maps (programs, libraries, mapped data), compared on both hosts as CRIU will:
+     * missing, another size or another build-id blocks (measured with CRIU 4.2.1: "has bad size",
+     * "has bad build-ID"); only another modification time warns.
+     */
+    private static void mapped(Host source, String sourceName, Host target, String targetName, Set<Integer> tree, boolean same,
+                               List<Finding> out) throws IOException {
+        Map<String, List<Integer>> maps;
+        try {
+            maps = source.mappedFiles(tree);
+        } catch (UnsupportedOperationException e) {
+            out.add(new Finding(Check.MAPPED, Severity.WARNS, "", "the programs and libraries the tree maps were not compared: "
+                    + sourceName + " cannot list them (" + e.getMessage() + ")"));
+            return;
+        }
+        List<String> list = maps.keySet().stream().filter(p -> !virtual(p)).toList();
+        if (list.isEmpty()) {
+            out.add(new Finding(Check.MAPPED, Severity.OK, "", "the tree maps no files"));
+            return;
+        }
+        Map<String, LiveFile> here = source.statPaths(list);
+        Map<String, LiveFile> there = target.statPaths(list);
+        int fine = 0, unknownIds = 0;
+        for (String p : list) {
+            LiveFile s = here.get(p), t = there.get(p);
+            String who = "mapped by pid " + maps.get(p).stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
+            if (t == null || !t.exists()) {
+                out.add(new Finding(Check.MAPPED, Severity.BLOCKS, p, p + " (" + who + ") is missing on " + targetName
+                        + ": CRIU maps it again by path"));
+            } else if (s != null && s.regular() && (!t.regular() || t.size() != s.size())) {
+                out.add(new Finding(Check.MAPPED, Severity.BLOCKS, p, p + " (" + who + ") is " + t.describe() + " on " + targetName
+                        + ", " + s.size() + " bytes here: CRIU refuses it (\"has bad size\"); install the same version there"));
+            } else if (s != null && s.buildId() != null && t.buildId() != null && !s.buildId().equals(t.buildId())) {
+                out.add(new Finding(Check.MAPPED, Severity.BLOCKS, p, p + " (" + who + ") is another build on " + targetName
+                        + " (ELF build-id " + t.buildId() + ", here " + s.buildId() + "): CRIU refuses it (\"has bad build-ID\");"
+                        + " install the same version there"));
+            } else {
+                if (s != null && s.buildId() != null && t.buildId() == null) unknownIds++;
+                else if (s != null && s.buildId() == null && s.modified() != null && !s.modified().equals(t.modified())) {
+                    out.add(new Finding(Check.MAPPED, Severity.WARNS, p, p + " (" + who + ") has the same size on " + targetName
+                            + " but was modified at " + t.modified() + " (here " + s.modified() + "): the restored tree maps what is there"));
+                } else {
+                    fine++;
+                }
+            }
+        }
+        if (unknownIds > 0) out.add(new Finding(Check.MAPPED, Severity.WARNS, "", unknownIds + " ELF file" + (unknownIds == 1 ? "'s" : "s'")
+                + " build-id" + (unknownIds == 1 ? " was" : "s were") + " not compared: " + targetName + " did not say (an older criu-atlas"
+                + " there); CRIU refuses a library rebuilt with the same size"));
+        if (fine > 0) out.add(new Finding(Check.MAPPED, Severity.OK, "", fine + " of " + list.size() + " mapped files (programs, libraries)"
+                + " present on " + targetName + " with the same size and, for ELF files, the same build-id" + (same ? " (the same machine)" : "")));
     }
 
     private static boolean virtual(String path) {

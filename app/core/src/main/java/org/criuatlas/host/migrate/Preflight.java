@@ -20,7 +20,8 @@ public record Preflight(String source, String target, boolean sameMachine, List<
 
     /** What a check is about. */
     public enum Check {
-        CRIU("CRIU"), PLAN("dump plan"), PIDS("pids"), FILES("open files"), SOCKETS("named sockets"), WIRING("restore wiring");
+        CRIU("CRIU"), PLAN("dump plan"), PIDS("pids"), FILES("open files"), MAPPED("programs and libraries"), SOCKETS("named sockets"),
+        WIRING("restore wiring");
 
         private final String label;
 
