@@ -48,11 +48,11 @@ public final class CriuRestoreCommand implements Callable<Integer> {
             // a restore on DEST through its bridge: --images is a path there; this shell's fds cannot cross
             if (!inherit.isEmpty()) throw CriuRunOutput.usage("--inherit-fd hands this shell's fds to criu: they cannot reach "
                     + host.name() + "; with --host what the images need is wired by the bridge there (or use migrate --wire)");
-            if (extUnixSk || logLevel != 4) throw CriuRunOutput.usage("--ext-unix-sk and --log-level are not passed through --host yet"
-                    + " (--tcp-established and --file-locks are, and are added anyway when the images need them)");
+            if (logLevel < 0 || logLevel > 4) throw CriuRunOutput.usage("--log-level is 0..4; got " + logLevel);
             Path dir = RemoteCriuRun.remotePath(images, "--images");
             if (run.workDir != null) RemoteCriuRun.remotePath(run.workDir, "--work-dir");
-            return RemoteCriuRun.restore(host, dir, shellJob, sibling, tcp, fileLocks, trustFolder, preview, run);
+            return RemoteCriuRun.restore(host, dir, new RemoteCriuRun.RestoreFlags(shellJob, sibling, tcp, fileLocks, extUnixSk, logLevel),
+                    trustFolder, preview, run);
         }
         List<CriuOptions.InheritFd> fds = new ArrayList<>();
         Map<Integer, Integer> handIn = new LinkedHashMap<>();

@@ -67,8 +67,11 @@ final class RemoteCriuRun {
      * Restores the images in {@code images} on DEST with the default wiring (what the images need is
      * kept by the bridge there while this command runs; it waits while the tree runs when there is any).
      */
-    static int restore(HostOption host, Path images, boolean shellJob, boolean sibling, boolean tcp, boolean fileLocks, boolean trust,
-                       boolean preview, CriuRunOptions run) {
+    /** What {@code restore --host} was asked for, beyond the folder. */
+    record RestoreFlags(boolean shellJob, boolean sibling, boolean tcp, boolean fileLocks, boolean extUnixSk, int logLevel) {}
+
+    static int restore(HostOption host, Path images, RestoreFlags asked, boolean trust, boolean preview, CriuRunOptions run) {
+        boolean shellJob = asked.shellJob(), sibling = asked.sibling(), tcp = asked.tcp(), fileLocks = asked.fileLocks();
         try (BridgeHost h = host.connect()) {
             if (preview) {
                 RestorePreview p;
@@ -89,7 +92,8 @@ final class RemoteCriuRun {
             }
             RestoreWiringPlan plan = RestoreWiringPlan.of(opened.dump());
             plan = plan.withShellJob(shellJob || plan.shellJob()).withRestoreSibling(sibling).withWorkDir(run.absoluteWorkDir())
-                    .withTcpEstablished(tcp || plan.tcpEstablished()).withFileLocks(fileLocks || plan.fileLocks());
+                    .withTcpEstablished(tcp || plan.tcpEstablished()).withFileLocks(fileLocks || plan.fileLocks()).withLogLevel(asked.logLevel());
+            if (asked.extUnixSk()) plan = reconnectByName(plan);
             // said when it adds an option the command line did not ask for, as a local restore does
             var needs = opened.dump().restoreFlags();
             if ((needs.needsTcpEstablished() && !tcp) || (needs.needsFileLocks() && !fileLocks)) {
@@ -107,7 +111,7 @@ final class RemoteCriuRun {
             }
             if (r instanceof RestoreResult.Restored ok) {
                 out.print(ok.result(), run.json, line);
-                keep(ok, h, host.name());
+                keep(ok, h, host.name(), plan);
                 return ExitCode.OK.code;
             }
             if (r instanceof RestoreResult.Failed f) {
@@ -123,11 +127,18 @@ final class RemoteCriuRun {
     }
 
     /** The wiring's ends live in the bridge there: while this command runs, so it waits while the tree runs. */
-    private static void keep(RestoreResult.Restored ok, BridgeHost h, String where) {
-        List<String> ends = ok.wiring() == null ? List.of() : ok.wiring().ends().stream().map(KeptEnd::describe).toList();
+    /**
+     * The ends the wiring handed in are kept by the bridge there, alive as long as this connection:
+     * the command waits while the tree runs. (Protocol 1 does not send kept ends back, so what is kept
+     * is read from the plan: every row handed in with --inherit-fd.)
+     */
+    private static void keep(RestoreResult.Restored ok, BridgeHost h, String where, RestoreWiringPlan plan) {
+        List<String> ends = ok.wiring() != null && !ok.wiring().ends().isEmpty()
+                ? ok.wiring().ends().stream().map(KeptEnd::describe).toList()
+                : plan.inheritRows().stream().map(r -> r.key() + ": " + r.destination().describe()).toList();
         if (ends.isEmpty()) return;
-        System.err.println("restore: the wiring's ends are kept by the bridge on " + where + " while this command runs;"
-                + " it waits until the tree ends (Ctrl-C closes them)");
+        System.err.println("restore: the wiring's ends are kept by the bridge on " + where + " while this command runs ("
+                + String.join("; ", ends) + "); it waits until the tree ends (Ctrl-C closes them)");
         try {
             while (h.processStates(List.of(ok.rootPid())).containsKey(ok.rootPid())) Thread.sleep(1000);
         } catch (InterruptedException e) {
@@ -159,5 +170,18 @@ final class RemoteCriuRun {
                 // shutting down already
             }
         }
+    }
+
+    /**
+     * {@code --ext-unix-sk} through a bridge: every socket whose peer had a name reconnects to it by
+     * name (CRIU's {@code --ext-unix-sk}); the others (pipes, socketpair ends, where CRIU would crash
+     * the task) keep the new end the bridge holds for them.
+     */
+    static RestoreWiringPlan reconnectByName(RestoreWiringPlan plan) {
+        for (int i = 0; i < plan.rows().size(); i++) {
+            RestoreWiringPlan.Edit e = plan.withDestination(i, org.criuatlas.plan.restore.Destination.reconnect());
+            if (e.accepted()) plan = e.plan();
+        }
+        return plan;
     }
 }

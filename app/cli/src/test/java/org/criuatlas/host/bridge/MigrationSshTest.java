@@ -323,6 +323,77 @@ class MigrationSshTest {
         }
     }
 
+    @Test
+    void restoreOnAHostReconnectsByNameWithExtUnixSkAndLogsAtTheAskedLevel() throws Exception {
+        for (boolean asked : new boolean[] {false, true}) {
+            Path sock = OUT.resolve("x" + (System.nanoTime() % 1_000_000) + ".sock");
+            Topology t = start(new TopologySpec().process("server").process("client")
+                    .listen("srv", SocketType.STREAM, "server", org.criuatlas.model.SocketName.path(sock.toString()))
+                    .connect("cli", "client", "srv"));
+            int client = t.pid("client");
+            long ino = t.inode("cli", "client");
+            Path images = OUT.resolve("host-ext-" + System.nanoTime());
+            CliRun.Result d = CliRun.run("dump", "--host", "atlas-test", "--pid", "" + client, "--images", images.toString(),
+                    "--external", "unix[" + ino + "]");
+            assertEquals(0, d.exit(), d.out() + d.err());
+            assertTrue(TestProcs.waitGone(client, Duration.ofSeconds(10)));
+            Path work = OUT.resolve("host-ext-work-" + System.nanoTime());
+            List<String> args = new ArrayList<>(List.of("restore", "--host", "atlas-test", "--images", images.toString(), "--log-level", "2",
+                    "--work-dir", work.toString()));
+            if (asked) args.add("--ext-unix-sk");
+            java.util.concurrent.CompletableFuture<CliRun.Result> running =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> CliRun.run(args.toArray(String[]::new)));
+            toKill.add(client);
+            t.adopt(List.of(client));
+            CliRun.Result r;
+            if (!asked) {
+                // a new socketpair end handed in; the bridge there holds the other end while the command waits for the tree
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> peersOf(client).size() == 1);
+                List<String> peers = peersOf(client);
+                assertTrue(peers.get(0).startsWith("unnamed, held by pid "), peers.toString());
+                int holder = Integer.parseInt(peers.get(0).substring("unnamed, held by pid ".length()));
+                assertTrue(Files.readString(Path.of("/proc/" + holder + "/cmdline")).contains("bridge"), "the bridge holds it");
+                assertFalse(running.isDone(), "the command waits while the restored tree runs");
+                TestProcs.killAndReap(List.of(client));
+                r = running.get(60, TimeUnit.SECONDS);
+                assertTrue(r.err().contains("kept by the bridge on atlas-test while this command runs (socket:[" + ino + "]"), r.err());
+            } else {
+                r = running.get(120, TimeUnit.SECONDS);
+                // the kernel's view of the restored client's socket: connected to the listener's path again (a new connection)
+                assertEquals(List.of(sock.toString()), peersOf(client));
+            }
+            assertEquals(0, r.exit(), r.out() + r.err());
+            String line = r.out().lines().filter(l -> l.contains("criu restore ")).findFirst().orElseThrow(() -> new AssertionError(r.out()));
+            assertTrue(line.contains(" -v2"), line);
+            if (!asked) assertTrue(line.contains("--inherit-fd 'fd[10]:socket:[" + ino + "]'") && !line.contains("--ext-unix-sk"), line);
+            else assertTrue(line.contains("--ext-unix-sk") && !line.contains("--inherit-fd"), line);
+
+            // -v2: CRIU logged errors and warnings only (the dump, at -v4, wrote hundreds of lines)
+            long dumpLines = Files.readAllLines(images.resolve("dump.log")).size();
+            long restoreLines = Files.readAllLines(work.resolve("restore.log")).size();
+            assertTrue(restoreLines * 10 < dumpLines, restoreLines + " restore log lines at -v2 vs " + dumpLines + " dump log lines at -v4");
+            TestProcs.killAndReap(List.of(client));
+        }
+    }
+
+    /** The peers of {@code pid}'s sockets as the kernel says (sock_diag): a path, or "unnamed, held by pid N". */
+    static List<String> peersOf(int pid) throws Exception {
+        IpcGraph g;
+        try (org.criuatlas.bridge.scan.LiveScanner s = new org.criuatlas.bridge.scan.LiveScanner()) {
+            g = s.scan();
+        }
+        List<String> peers = new ArrayList<>();
+        if (g.process(pid) == null) return peers;
+        for (var f : g.process(pid).fds()) {
+            var us = f.kind() == org.criuatlas.model.FdKind.SOCKET ? g.sockets().get(f.inode()) : null;
+            var peer = us == null ? null : g.peerOf(us);
+            if (peer == null) continue;
+            peers.add(peer.name().kind() == org.criuatlas.model.SocketName.Kind.PATH ? peer.name().value()
+                    : "unnamed, held by pid " + peer.holders().stream().map(h -> String.valueOf(h.pid())).findFirst().orElse("none"));
+        }
+        return peers;
+    }
+
     /** {@code sha256sum} of every file of a folder, by name. */
     static Map<String, String> sha256sum(Path dir) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("sha256sum", "--"));

@@ -43,10 +43,11 @@ import java.util.Set;
  * @param restoreSibling restore the tree as a child of CRIU Atlas ({@code --restore-sibling})
  * @param tcpEstablished restore with {@code --tcp-established} (the images hold connected TCP sockets)
  * @param fileLocks      restore with {@code --file-locks} (the images hold file locks)
+ * @param logLevel       CRIU's log level, 0..4 ({@code -vN}; null, as from a client that predates it: 4)
  */
 public record RestoreWiringPlan(Path imagesDir, Path workDir, IpcGraph graph, List<RestoreObligation> obligations,
                                 List<WiringRow> rows, boolean shellJob, boolean restoreSibling, boolean tcpEstablished,
-                                boolean fileLocks) {
+                                boolean fileLocks, Integer logLevel) {
     public static final int RPC_FD = 3;
     public static final int FIRST_FD = 10;
     /** criu's default soft RLIMIT_NOFILE is 1024. */
@@ -64,6 +65,8 @@ public record RestoreWiringPlan(Path imagesDir, Path workDir, IpcGraph graph, Li
         Objects.requireNonNull(graph, "graph");
         obligations = List.copyOf(obligations);
         rows = List.copyOf(rows);
+        if (logLevel == null) logLevel = 4;
+        if (logLevel < 0 || logLevel > 4) throw new IllegalArgumentException("log level must be 0..4: " + logLevel);
     }
 
     /** The default wiring for an image: every object gets a replacement kept in a console, except
@@ -92,33 +95,37 @@ public record RestoreWiringPlan(Path imagesDir, Path workDir, IpcGraph graph, Li
             boolean dgramNamed = r.peerNamed() && r.replacement().socketType() == SocketType.DGRAM;
             rows.add(r.withCriuFd(fd).withDestination(dgramNamed ? Destination.reconnect() : Destination.console()));
         }
-        return new RestoreWiringPlan(imagesDir, null, graph, obligations, rows, shell, false, false, false);
+        return new RestoreWiringPlan(imagesDir, null, graph, obligations, rows, shell, false, false, false, 4);
     }
 
     // ---- edits -------------------------------------------------------------------------------
 
     public RestoreWiringPlan withWorkDir(Path dir) {
-        return new RestoreWiringPlan(imagesDir, dir, graph, obligations, rows, shellJob, restoreSibling, tcpEstablished, fileLocks);
+        return new RestoreWiringPlan(imagesDir, dir, graph, obligations, rows, shellJob, restoreSibling, tcpEstablished, fileLocks, logLevel);
     }
 
     public RestoreWiringPlan withRestoreSibling(boolean v) {
-        return new RestoreWiringPlan(imagesDir, workDir, graph, obligations, rows, shellJob, v, tcpEstablished, fileLocks);
+        return new RestoreWiringPlan(imagesDir, workDir, graph, obligations, rows, shellJob, v, tcpEstablished, fileLocks, logLevel);
     }
 
     public RestoreWiringPlan withShellJob(boolean v) {
-        return new RestoreWiringPlan(imagesDir, workDir, graph, obligations, rows, v, restoreSibling, tcpEstablished, fileLocks);
+        return new RestoreWiringPlan(imagesDir, workDir, graph, obligations, rows, v, restoreSibling, tcpEstablished, fileLocks, logLevel);
     }
 
     public RestoreWiringPlan withTcpEstablished(boolean v) {
-        return new RestoreWiringPlan(imagesDir, workDir, graph, obligations, rows, shellJob, restoreSibling, v, fileLocks);
+        return new RestoreWiringPlan(imagesDir, workDir, graph, obligations, rows, shellJob, restoreSibling, v, fileLocks, logLevel);
     }
 
     public RestoreWiringPlan withFileLocks(boolean v) {
-        return new RestoreWiringPlan(imagesDir, workDir, graph, obligations, rows, shellJob, restoreSibling, tcpEstablished, v);
+        return new RestoreWiringPlan(imagesDir, workDir, graph, obligations, rows, shellJob, restoreSibling, tcpEstablished, v, logLevel);
+    }
+
+    public RestoreWiringPlan withLogLevel(int v) {
+        return new RestoreWiringPlan(imagesDir, workDir, graph, obligations, rows, shellJob, restoreSibling, tcpEstablished, fileLocks, v);
     }
 
     private RestoreWiringPlan withRows(List<WiringRow> r) {
-        return new RestoreWiringPlan(imagesDir, workDir, graph, obligations, r, shellJob, restoreSibling, tcpEstablished, fileLocks);
+        return new RestoreWiringPlan(imagesDir, workDir, graph, obligations, r, shellJob, restoreSibling, tcpEstablished, fileLocks, logLevel);
     }
 
     /** Places row {@code index}'s end at criu fd {@code fd}; refused when reserved, out of range or taken. */
@@ -328,7 +335,7 @@ public record RestoreWiringPlan(Path imagesDir, Path workDir, IpcGraph graph, Li
         boolean reconnect = rows.stream().anyMatch(r -> r.destination().kind() == Destination.Kind.RECONNECT);
         return CriuOptions.defaults().withImagesDir(imagesDir).withWorkDir(workDir).withLogFile(LOG_FILE)
                 .withShellJob(shellJob).withExtUnixSk(reconnect).withInheritFds(inherit).withRestoreSibling(restoreSibling)
-                .withTcpEstablished(tcpEstablished).withFileLocks(fileLocks);
+                .withTcpEstablished(tcpEstablished).withFileLocks(fileLocks).withLogLevel(logLevel);
     }
 
     /**
