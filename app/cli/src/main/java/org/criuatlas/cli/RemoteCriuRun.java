@@ -8,7 +8,6 @@ import org.criuatlas.host.DumpOutcome;
 import org.criuatlas.host.DumpRequest;
 import org.criuatlas.host.HostEvent;
 import org.criuatlas.host.HostOperation;
-import org.criuatlas.host.KeptEnd;
 import org.criuatlas.host.OpenedImages;
 import org.criuatlas.host.RestoreRequest;
 import org.criuatlas.host.RestoreResult;
@@ -111,7 +110,7 @@ final class RemoteCriuRun {
             }
             if (r instanceof RestoreResult.Restored ok) {
                 out.print(ok.result(), run.json, line);
-                keep(ok, h, host.name(), plan);
+                keep(ok, h, host.name());
                 return ExitCode.OK.code;
             }
             if (r instanceof RestoreResult.Failed f) {
@@ -127,15 +126,9 @@ final class RemoteCriuRun {
     }
 
     /** The wiring's ends live in the bridge there: while this command runs, so it waits while the tree runs. */
-    /**
-     * The ends the wiring handed in are kept by the bridge there, alive as long as this connection:
-     * the command waits while the tree runs. (Protocol 1 does not send kept ends back, so what is kept
-     * is read from the plan: every row handed in with --inherit-fd.)
-     */
-    private static void keep(RestoreResult.Restored ok, BridgeHost h, String where, RestoreWiringPlan plan) {
-        List<String> ends = ok.wiring() != null && !ok.wiring().ends().isEmpty()
-                ? ok.wiring().ends().stream().map(KeptEnd::describe).toList()
-                : plan.inheritRows().stream().map(r -> r.key() + ": " + r.destination().describe()).toList();
+    /** The ends the wiring handed in are kept by the bridge there, alive as long as this connection: the command waits while the tree runs. */
+    private static void keep(RestoreResult.Restored ok, BridgeHost h, String where) {
+        List<String> ends = ok.wiring() == null ? List.of() : ok.wiring().ends().stream().map(e -> e.key() + ": " + e.describe()).toList();
         if (ends.isEmpty()) return;
         System.err.println("restore: the wiring's ends are kept by the bridge on " + where + " while this command runs ("
                 + String.join("; ", ends) + "); it waits until the tree ends (Ctrl-C closes them)");

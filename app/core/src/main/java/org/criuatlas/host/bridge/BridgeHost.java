@@ -150,9 +150,9 @@ public final class BridgeHost implements Host {
     public HostOperation<RestoreResult> restore(RestoreRequest request, Consumer<HostEvent> events) {
         Request.Builder req = Request.newBuilder().setRestore(BridgeProto.RestoreRequest.newBuilder()
                 .setRequestJson(ByteString.copyFrom(BridgeJson.write(request))).setLogBatches(true));
-        // the restored tree's kept ends stay with the bridge (streamed ends are not in protocol 1)
+        // the restored tree's kept ends stay with the bridge (streamed ends are not in protocol 1): described from the plan
         return operation(req, events, RestoreResult.class, r -> r instanceof RestoreResult.Restored ok && ok.wiring() == null
-                ? new RestoreResult.Restored(ok.rootPid(), ok.pids(), KeptWiring.NONE, ok.result()) : r);
+                ? new RestoreResult.Restored(ok.rootPid(), ok.pids(), RemoteKeptWiring.of(request.plan(), link.where()), ok.result()) : r);
     }
 
     /** Runs the bridge's calibration ({@code kinds}: only these probe kinds, empty: all); {@code steps} sees each measured cell. */
