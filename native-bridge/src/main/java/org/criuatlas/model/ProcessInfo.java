@@ -25,10 +25,12 @@ import java.util.List;
  * @param namespaces the inode of each namespace it lives in
  * @param cwd        its working directory as /proc/PID/cwd shows it (ends in " (deleted)" when that
  *                   directory was removed), "" when unknown
+ * @param deletedMappings the files it maps whose name is gone (live scans as root; empty otherwise)
  */
 public record ProcessInfo(int pid, int ppid, String comm, List<String> cmdline, int uid, char state,
                           int pgid, int sid, long ttyNr, long netNs, List<FdInfo> fds, boolean fdsReadable,
-                          int tpgid, int tracerPid, int threads, SeccompMode seccomp, Namespaces namespaces, String cwd) {
+                          int tpgid, int tracerPid, int threads, SeccompMode seccomp, Namespaces namespaces, String cwd,
+                          List<DeletedMapping> deletedMappings) {
     public ProcessInfo {
         comm = comm == null ? "" : comm;
         cmdline = cmdline == null ? List.of() : List.copyOf(cmdline);
@@ -38,6 +40,15 @@ public record ProcessInfo(int pid, int ppid, String comm, List<String> cmdline, 
         if (namespaces.net() == 0 && netNs != 0) namespaces = namespaces.with(NamespaceKind.NET, netNs);
         if (netNs == 0) netNs = namespaces.net();
         cwd = cwd == null ? "" : cwd;
+        deletedMappings = deletedMappings == null ? List.of() : List.copyOf(deletedMappings);
+    }
+
+    /** Without deleted mappings (images, fixtures, a scan without privilege). */
+    public ProcessInfo(int pid, int ppid, String comm, List<String> cmdline, int uid, char state,
+                       int pgid, int sid, long ttyNr, long netNs, List<FdInfo> fds, boolean fdsReadable,
+                       int tpgid, int tracerPid, int threads, SeccompMode seccomp, Namespaces namespaces, String cwd) {
+        this(pid, ppid, comm, cmdline, uid, state, pgid, sid, ttyNr, netNs, fds, fdsReadable, tpgid, tracerPid, threads, seccomp,
+                namespaces, cwd, List.of());
     }
 
     private static final java.util.Comparator<FdInfo> BY_FD = java.util.Comparator.comparingInt(FdInfo::fd);
@@ -46,7 +57,7 @@ public record ProcessInfo(int pid, int ppid, String comm, List<String> cmdline, 
     public ProcessInfo(int pid, int ppid, String comm, List<String> cmdline, int uid, char state,
                        int pgid, int sid, long ttyNr, long netNs, List<FdInfo> fds, boolean fdsReadable) {
         this(pid, ppid, comm, cmdline, uid, state, pgid, sid, ttyNr, netNs, fds, fdsReadable,
-                -1, -1, 0, SeccompMode.UNKNOWN, Namespaces.UNKNOWN, "");
+                -1, -1, 0, SeccompMode.UNKNOWN, Namespaces.UNKNOWN, "", List.of());
     }
 
     public boolean isSessionLeader() { return sid == pid; }

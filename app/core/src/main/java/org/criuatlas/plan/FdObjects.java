@@ -284,6 +284,47 @@ final class FdObjects {
                 List.of(), d.size()));
     }
 
+    /**
+     * A file the process maps whose name is gone (a program or library replaced while it ran):
+     * CRIU carries it as a ghost file when it collects the mappings, so over the ghost limit the dump
+     * fails there (measured with 4.2.1: "Can't dump ghost file PATH of N size, increase limit",
+     * files-reg.c:1031, then "Collect mappings (pid: N) failed"); with another name left it needs
+     * --link-remap, as an open file does.
+     */
+    static void mapped(ProcessInfo p, org.criuatlas.model.DeletedMapping m, List<Found> out) {
+        int pid = p.pid();
+        String path = m.path();
+        if (m.nlink() > 0) {
+            CriuError e = CriuError.of(CriuErrorKind.LINK_REMAP_NEEDED, "Can't create link remap for " + path + ". Use link-remap option.");
+            out.add(new Found("map-deleted-linked", "files", "mapping of " + path + " (the name is gone, the file has " + m.nlink()
+                    + " other link" + (m.nlink() == 1 ? "" : "s") + ")", pid, -1,
+                    o -> o.contains(LINK_REMAP) ? Prediction.dumps("--link-remap") : Prediction.fails(e, "CRIU needs a name to map it again by"),
+                    Set.of(CriuErrorKind.LINK_REMAP_NEEDED),
+                    List.of(new Fix(Fix.Kind.OPTION, LINK_REMAP, "dumps; CRIU links the file under a temporary name beside it", 0, true)),
+                    List.of(), -1));
+            return;
+        }
+        if (m.size() < 0) {
+            out.add(new Found("map-deleted", "files", "mapping of " + path + " (deleted)", pid, -1,
+                    o -> Prediction.unknown("the scan could not read the size of the deleted file " + path + " it maps (that needs root)"),
+                    Set.of(), List.of(), List.of(), -1));
+            return;
+        }
+        CriuError e = CriuError.of(CriuErrorKind.GHOST_TOO_BIG, "Can't dump ghost file " + path + " of " + m.size() + " size, increase limit");
+        boolean large = m.size() > Decisions.ObjectOptions.DEFAULT_GHOST_LIMIT;
+        List<String> notes = List.of("a program or library replaced while the process ran (a package upgrade) looks like this;"
+                + " restarting the process makes it map the new file");
+        out.add(new Found(large ? "map-deleted-large" : "map-deleted", "files", "mapping of " + path + " (deleted, " + m.size() + " bytes)",
+                pid, -1,
+                o -> o.contains(GHOST_LIMIT) || !large ? Prediction.dumps("its contents go into the images as a ghost file")
+                        : Prediction.fails(e, "larger than the ghost limit"),
+                Set.of(CriuErrorKind.GHOST_TOO_BIG),
+                large ? List.of(new Fix(Fix.Kind.OPTION, GHOST_LIMIT + " " + m.size(), "dumps; the " + m.size()
+                                + " bytes go into the images and the file is recreated (deleted again) at restore", 0, true),
+                        new Fix(Fix.Kind.WRONG, LINK_REMAP, "does not help: the file has no name left to link", 0, false)) : List.of(),
+                notes, m.size()));
+    }
+
     static void locks(IpcGraph g, Set<Integer> in, List<Found> out) {
         for (FileLock l : g.fileLocks()) {
             if (l.waiting()) continue;

@@ -46,10 +46,15 @@ final class ObjectDiscovery {
         namespaces(g, rp, in, host, t, out);
         Map<Long, Set<Integer>> mountIds = new HashMap<>();
         Set<String> listeners = FdObjects.listenerPorts(g);
+        Set<String> mappedGhosts = new HashSet<>();
         for (int pid : inside) {
             ProcessInfo p = g.process(pid);
             if (p == null) continue;
             state(g, p, in, out);
+            // CRIU collects a task's mappings before its files
+            for (org.criuatlas.model.DeletedMapping m : p.deletedMappings()) {
+                if (mappedGhosts.add(m.ino() + ":" + m.path())) FdObjects.mapped(p, m, out);
+            }
             for (FdInfo f : p.fds()) {
                 if (f.kind() == FdKind.SOCKET && f.inode() != 0) FdObjects.socket(g, p, f, in, listeners, t, out);
                 else if (f.anonInode() != null) FdObjects.anon(p, f, in, out);

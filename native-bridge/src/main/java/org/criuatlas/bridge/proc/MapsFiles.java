@@ -60,6 +60,50 @@ public final class MapsFiles {
         return out;
     }
 
+    /**
+     * A file-backed mapping whose file has no name left: the path it had, its inode and the address
+     * range of its first mapping ({@code map_files/RANGE} reaches the file).
+     */
+    public record Deleted(String path, long ino, String range) {}
+
+    /** Mappings CRIU dumps its own way although maps says " (deleted)": SysV segments, memfds, shared anonymous memory, AIO rings. */
+    private static final String[] NOT_FILES = {"/SYSV", "/memfd:", "/dev/zero", "/anon_hugepage", "/[aio]"};
+
+    /** The deleted files a maps text maps, each once (by path and inode), in address order. */
+    public static List<Deleted> deleted(byte[] b, int len) {
+        List<Deleted> out = new ArrayList<>(0);
+        int i = 0;
+        while (i < len) {
+            int eol = i;
+            while (eol < len && b[eol] != '\n') eol++;
+            // cheap test first: only lines ending in " (deleted)" are parsed
+            if (eol - i > DELETED.length() && endsWithDeleted(b, eol)) {
+                String line = new String(b, i, eol - i, StandardCharsets.UTF_8);
+                String[] f = line.split(" +", 6);
+                if (f.length == 6 && f[5].startsWith("/") && !f[4].equals("0")) {
+                    String path = f[5].substring(0, f[5].length() - DELETED.length());
+                    boolean special = false;
+                    for (String s : NOT_FILES) special |= path.startsWith(s);
+                    long ino;
+                    try {
+                        ino = Long.parseLong(f[4]);
+                    } catch (NumberFormatException e) {
+                        throw new ProcFormatException("maps", "inode column is not a number");
+                    }
+                    if (!special && out.stream().noneMatch(d -> d.ino() == ino && d.path().equals(path))) out.add(new Deleted(path, ino, f[0]));
+                }
+            }
+            i = eol + 1;
+        }
+        return out;
+    }
+
+    private static boolean endsWithDeleted(byte[] b, int eol) {
+        int start = eol - DELETED.length();
+        for (int k = 0; k < DELETED.length(); k++) if (b[start + k] != DELETED.charAt(k)) return false;
+        return true;
+    }
+
     /** start-end perms offset dev inode, then blanks, then the path to the end of the line (it may hold blanks). */
     private static String path(byte[] b, int from, int end) {
         int p = from;

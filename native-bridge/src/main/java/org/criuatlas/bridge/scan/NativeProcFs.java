@@ -124,10 +124,21 @@ final class NativeProcFs implements ProcFs {
         public FileStat fdStat(int fd) throws ProcError {
             if (fdDirFd < 0) fdDirFd = openAt(dirFd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
             setPath(fd);
+            return statHere(fdDirFd, "statx(fd)");
+        }
+
+        @Override
+        public FileStat stat(String name) throws ProcError {
+            setPath(name);
+            return statHere(dirFd, "statx(" + name + ")");
+        }
+
+        /** statx of {@code path} (set by the caller) under {@code at}, following a last link. */
+        private FileStat statHere(int at, String what) throws ProcError {
             try {
-                statx(fdDirFd, path, 0, STATX_TYPE | STATX_MODE | STATX_NLINK | STATX_INO | STATX_BYTES | STATX_MNT_ID, stx);
+                statx(at, path, 0, STATX_TYPE | STATX_MODE | STATX_NLINK | STATX_INO | STATX_BYTES | STATX_MNT_ID, stx);
             } catch (LastErrorException e) {
-                throw new ProcError("statx(fd)", e.getErrorCode());
+                throw new ProcError(what, e.getErrorCode());
             }
             // the mount id comes for free with the stat: no fdinfo read for it (Linux 5.8+)
             ByteBuffer x = stxView;

@@ -57,6 +57,11 @@ interface ProcFs extends AutoCloseable {
         /** statx of the file open at fd N (follows the link). */
         FileStat fdStat(int fd) throws ProcError;
 
+        /** statx of a file under the process directory, following its link ("map_files/START-END": a mapped file). */
+        default FileStat stat(String name) throws ProcError {
+            throw new ProcError("statx(" + name + ")", 2);
+        }
+
         /** The text of fdinfo/N. */
         byte[] fdinfo(int fd) throws ProcError;
 

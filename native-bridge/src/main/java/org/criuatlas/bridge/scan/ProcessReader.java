@@ -3,12 +3,14 @@ package org.criuatlas.bridge.scan;
 import org.criuatlas.bridge.proc.Cmdline;
 import org.criuatlas.bridge.proc.FdInfoFields;
 import org.criuatlas.bridge.proc.FdLink;
+import org.criuatlas.bridge.proc.MapsFiles;
 import org.criuatlas.bridge.proc.MapsSysv;
 import org.criuatlas.bridge.proc.ProcFormatException;
 import org.criuatlas.bridge.proc.ProcStat;
 import org.criuatlas.bridge.proc.ProcStatus;
 import org.criuatlas.bridge.sockdiag.ErrnoNames;
 import org.criuatlas.model.AccessMode;
+import org.criuatlas.model.DeletedMapping;
 import org.criuatlas.model.FdDetail;
 import org.criuatlas.model.FdInfo;
 import org.criuatlas.model.FdKind;
@@ -149,15 +151,54 @@ final class ProcessReader {
                 }
                 if (fi != null) fds.add(fi);
             }
-            return new ProcessRead(pid, process(pid, st, cmdline, status, namespaces, cwd, fds, readable), problems, false, locks);
+            List<DeletedMapping> deleted = readable ? deletedMappings(d, pid, problems) : List.of();
+            return new ProcessRead(pid, process(pid, st, cmdline, status, namespaces, cwd, fds, readable, deleted), problems, false, locks);
         }
     }
 
     private static ProcessInfo process(int pid, ProcStat st, List<String> cmdline, ProcStatus status, Namespaces ns,
                                        String cwd, List<FdInfo> fds, boolean readable) {
+        return process(pid, st, cmdline, status, ns, cwd, fds, readable, List.of());
+    }
+
+    private static ProcessInfo process(int pid, ProcStat st, List<String> cmdline, ProcStatus status, Namespaces ns,
+                                       String cwd, List<FdInfo> fds, boolean readable, List<DeletedMapping> deleted) {
         return new ProcessInfo(pid, st.ppid(), st.comm(), cmdline, status.uid(), st.state(), st.pgid(), st.sid(),
                 st.ttyNr(), ns.net(), fds, readable, st.tpgid(), status.tracerPid(),
-                status.threads() > 0 ? status.threads() : st.threads(), status.seccomp(), ns, cwd);
+                status.threads() > 0 ? status.threads() : st.threads(), status.seccomp(), ns, cwd, deleted);
+    }
+
+    /**
+     * The files this process maps whose name is gone (maps; their size and links through map_files,
+     * which needs privilege: -1 without). A process gone meanwhile has none; a kernel thread maps nothing.
+     */
+    private static List<DeletedMapping> deletedMappings(ProcFs.Dir d, int pid, List<ScanProblem> problems) {
+        List<MapsFiles.Deleted> found;
+        try {
+            byte[] b = d.read("maps");
+            found = MapsFiles.deleted(b, b.length);
+        } catch (ProcError e) {
+            if (!e.vanished() && !e.denied()) problems.add(problem(pid, "maps", e));
+            return List.of();
+        } catch (ProcFormatException e) {
+            problems.add(new ScanProblem(pid, "maps", e.getMessage(), ScanProblem.Kind.MALFORMED));
+            return List.of();
+        }
+        if (found.isEmpty()) return List.of();
+        List<DeletedMapping> out = new ArrayList<>(found.size());
+        for (MapsFiles.Deleted m : found) {
+            long size = -1;
+            int nlink = -1;
+            try {
+                ProcFs.FileStat s = d.stat("map_files/" + m.range());
+                size = s.size();
+                nlink = s.nlink();
+            } catch (ProcError e) {
+                // EPERM without CAP_SYS_ADMIN, ENOENT when it was unmapped meanwhile: unknown
+            }
+            out.add(new DeletedMapping(m.path(), m.ino(), size, nlink));
+        }
+        return out;
     }
 
     /** One fd; throws only when its link is refused, which means the whole fd table is. */

@@ -40,8 +40,8 @@ import java.util.Map;
  * numbers are zigzag varints.
  */
 public final class GraphBinary {
-    /** The layout's version: a reader refuses any other. */
-    public static final int FORMAT = 1;
+    /** The layout's version (2: processes end with their deleted mappings); a reader takes this one and 1, and refuses any other. */
+    public static final int FORMAT = 2;
 
     private GraphBinary() {}
 
@@ -112,6 +112,13 @@ public final class GraphBinary {
             str(p.seccomp().name());
             namespaces(p.namespaces());
             str(p.cwd());
+            out.writeUInt32NoTag(p.deletedMappings().size());
+            for (org.criuatlas.model.DeletedMapping m : p.deletedMappings()) {
+                str(m.path());
+                slong(m.ino());
+                slong(m.size());
+                sint(m.nlink());
+            }
         }
 
         /** Processes mostly share their namespaces: 0 then ten inodes the first time, n >= 1 for the (n-1)th seen. */
@@ -215,6 +222,7 @@ public final class GraphBinary {
         private final int size;
         private final List<String> strings = new ArrayList<>(8192);
         private final List<Namespaces> namespaces = new ArrayList<>();
+        private int format;
 
         Reader(CodedInputStream in, int size) {
             this.in = in;
@@ -223,8 +231,8 @@ public final class GraphBinary {
         }
 
         GraphWire graph() throws IOException {
-            int format = in.readUInt32();
-            if (format != FORMAT) throw new IOException("a binary graph of format " + format + " (this side reads " + FORMAT + ")");
+            format = in.readUInt32();
+            if (format != FORMAT && format != 1) throw new IOException("a binary graph of format " + format + " (this side reads 1 and " + FORMAT + ")");
             GraphWire rest = BridgeJson.read(in.readByteArray(), GraphWire.class);
             int n = count();
             List<ProcessInfo> procs = new ArrayList<>(n);
@@ -259,8 +267,11 @@ public final class GraphBinary {
             SeccompMode seccomp = SeccompMode.valueOf(str());
             Namespaces ns = namespaces();
             String cwd = str();
+            int nMaps = format >= 2 ? count() : 0;
+            List<org.criuatlas.model.DeletedMapping> maps = new ArrayList<>(nMaps);
+            for (int i = 0; i < nMaps; i++) maps.add(new org.criuatlas.model.DeletedMapping(str(), slong(), slong(), sint()));
             return new ProcessInfo(pid, ppid, comm, cmdline, uid, (char) state, pgid, sid, ttyNr, netNs, fds, fdsReadable, tpgid, tracer,
-                    threads, seccomp, ns, cwd);
+                    threads, seccomp, ns, cwd, maps);
         }
 
         Namespaces namespaces() throws IOException {

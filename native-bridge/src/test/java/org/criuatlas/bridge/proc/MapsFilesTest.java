@@ -62,6 +62,15 @@ class MapsFilesTest {
             assertTrue(ours.containsKey(Path.of(TestProcs.PYTHON).toRealPath().toString()), "the program itself");
             ours.values().forEach(pids -> assertEquals(List.of(p.pid), pids));
 
+            // the deleted one, as the scan reports it: its size and no link left, through map_files
+            org.criuatlas.model.IpcGraph g;
+            try (org.criuatlas.bridge.scan.LiveScanner s = new org.criuatlas.bridge.scan.LiveScanner()) {
+                g = s.scan(org.criuatlas.bridge.scan.ScanScope.subtrees(Set.of(p.pid)));
+            }
+            long goneIno = Long.parseLong(Files.readString(Path.of("/proc/" + p.pid + "/maps")).lines()
+                    .filter(l -> l.endsWith(gone + " (deleted)")).findFirst().orElseThrow().trim().split(" +")[4]);
+            assertEquals(List.of(new org.criuatlas.model.DeletedMapping(gone.toString(), goneIno, 8192, 0)), g.process(p.pid).deletedMappings());
+
             int elf = 0;
             for (String f : ours.keySet()) {
                 Optional<String> id = ElfBuildId.of(Path.of(f), false);
@@ -86,6 +95,25 @@ class MapsFilesTest {
                 """;
         byte[] b = maps.getBytes(StandardCharsets.UTF_8);
         assertEquals(List.of("/usr/bin/sleep", "/srv/a file with blanks"), List.copyOf(MapsFiles.paths(b, b.length)));
+    }
+
+    @Test
+    void deletedMappingsLeaveOutWhatCriuDumpsItsOwnWay() {
+        String maps = """
+                55d0c0a00000-55d0c0a01000 r--p 00000000 08:01 1311 /usr/lib/libold.so (deleted)
+                55d0c0a01000-55d0c0a05000 r-xp 00001000 08:01 1311 /usr/lib/libold.so (deleted)
+                55d0c0a05000-55d0c0a06000 r--p 00000000 08:01 1400 /usr/bin/sleep
+                7f0000000000-7f0000001000 rw-s 00000000 00:01 32768                      /SYSV00000000 (deleted)
+                7f0000001000-7f0000002000 rw-s 00000000 00:01 1025                       /memfd:x (deleted)
+                7f0000002000-7f0000003000 rw-s 00000000 00:01 1026                       /dev/zero (deleted)
+                7f0000003000-7f0000004000 rw-s 00000000 00:0f 1027                       /anon_hugepage (deleted)
+                7f0000004000-7f0000005000 rw-s 00000000 00:10 1028                       /[aio] (deleted)
+                7f0000005000-7f0000006000 r--p 00000000 08:01 99 /srv/old data (deleted)
+                """;
+        byte[] b = maps.getBytes(StandardCharsets.UTF_8);
+        assertEquals(List.of(new MapsFiles.Deleted("/usr/lib/libold.so", 1311, "55d0c0a00000-55d0c0a01000"),
+                        new MapsFiles.Deleted("/srv/old data", 99, "7f0000005000-7f0000006000")),
+                MapsFiles.deleted(b, b.length));
     }
 
     @Test

@@ -48,15 +48,27 @@ class ScanDeltasTest {
     }
 
     @Test
+    void deletedMappingsSurviveBothForms() throws Exception {
+        org.criuatlas.model.ProcessInfo p = new org.criuatlas.model.ProcessInfo(42, 1, "old", java.util.List.of("old"), 0, 'S', 42, 42, 0, 0,
+                java.util.List.of(), true, -1, 0, 1, org.criuatlas.model.SeccompMode.DISABLED, org.criuatlas.model.Namespaces.UNKNOWN, "/",
+                java.util.List.of(new org.criuatlas.model.DeletedMapping("/usr/lib/libold.so", 1311, 2_097_152, 0),
+                        new org.criuatlas.model.DeletedMapping("/srv/linked", 99, -1, 1)));
+        GraphWire w = GraphWire.of(IpcGraph.builder(new IpcGraph.Meta(IpcGraph.Source.LIVE, "test", java.time.Instant.EPOCH, true, 0))
+                .processes(java.util.List.of(p)).build());
+        assertEquals(w, GraphBinary.read(ByteString.copyFrom(GraphBinary.write(w))));
+        assertEquals(p, BridgeJson.read(BridgeJson.write(w), GraphWire.class).processes().get(0));
+    }
+
+    @Test
     void aDamagedBinaryGraphIsAnIOException() throws Exception {
         byte[] bin;
         try (LiveScanner s = new LiveScanner()) {
             bin = GraphBinary.write(GraphWire.of(s.scan()));
         }
         byte[] other = bin.clone();
-        other[0] = 2;
+        other[0] = 3;
         IOException format = assertThrows(IOException.class, () -> GraphBinary.read(ByteString.copyFrom(other)));
-        assertTrue(format.getMessage().contains("format 2"), format.getMessage());
+        assertTrue(format.getMessage().contains("format 3"), format.getMessage());
         assertThrows(IOException.class, () -> GraphBinary.read(ByteString.copyFrom(bin, 0, bin.length - 1)), "cut short");
         byte[] longer = java.util.Arrays.copyOf(bin, bin.length + 1);
         assertThrows(IOException.class, () -> GraphBinary.read(ByteString.copyFrom(longer)), "a byte too many");

@@ -1,0 +1,64 @@
+package org.criuatlas.cli;
+
+import org.criuatlas.testing.TestProcs;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A process that maps a 2 MiB file whose name is gone (as after a package upgrade replaced its
+ * library), and holds no fd on it: the plan must say the dump fails with CRIU's own line and that
+ * {@code --ghost-limit} fixes it, and real CRIU must agree both ways.
+ */
+@Tag("criu")
+class DeletedMappingCriuTest {
+    static final String MAPPER = """
+            import mmap, os, signal, sys
+            path, ready = sys.argv[1], sys.argv[2]
+            with open(path, "wb") as f:
+                f.write(b"x" * (2 << 20))
+            fd = os.open(path, os.O_RDONLY)
+            m = mmap.mmap(fd, 2 << 20, prot=mmap.PROT_READ)
+            os.close(fd)
+            os.unlink(path)
+            with open(ready, "w") as f:
+                f.write("1")
+            while True:
+                signal.pause()
+            """;
+
+    @Test
+    void theMappingOfADeletedFileOverTheGhostLimitFailsAsPlanned() throws Exception {
+        TestProcs.criuAsSubreaper();
+        Path dir = Files.createDirectories(Path.of("target", "deleted-mapping-" + System.nanoTime()).toAbsolutePath());
+        Path lib = dir.resolve("libreplaced.so"), ready = dir.resolve("ready");
+        try (TestProcs.Proc p = TestProcs.python(MAPPER, List.of(lib.toString(), ready.toString()), Map.of(), null)) {
+            assertTrue(TestProcs.waitCounterAbove(ready, 0, Duration.ofSeconds(20)) > 0, "the mapper did not start");
+            assertTrue(Files.readString(Path.of("/proc/" + p.pid + "/maps")).contains(lib + " (deleted)"), "maps shows the deleted mapping");
+            String criuLine = "Can't dump ghost file " + lib + " of " + (2 << 20) + " size, increase limit";
+
+            CliRun.Result plan = CliRun.run("plan", "--pid", "" + p.pid);
+            assertEquals(ExitCode.CHECK_SAYS_NO.code, plan.exit(), plan.out() + plan.err());
+            assertTrue(plan.out().contains(criuLine), plan.out());
+            assertTrue(plan.out().contains("--ghost-limit " + (2 << 20)), "the fix: " + plan.out());
+
+            CliRun.Result failed = CliRun.run("dump", "--pid", "" + p.pid, "--images", dir.resolve("img").toString(), "--leave-running");
+            assertEquals(ExitCode.CRIU_FAILED.code, failed.exit(), failed.out() + failed.err());
+            assertTrue(Files.readString(dir.resolve("img").resolve("dump.log")).contains(criuLine), "CRIU says what the plan said");
+            assertTrue(p.alive(), "a failed dump leaves the process running");
+
+            CliRun.Result fixed = CliRun.run("plan", "--pid", "" + p.pid, "--ghost-limit", "" + (2 << 20));
+            assertEquals(ExitCode.OK.code, fixed.exit(), fixed.out() + fixed.err());
+            CliRun.Result dumped = CliRun.run("dump", "--pid", "" + p.pid, "--images", dir.resolve("img2").toString(), "--leave-running",
+                    "--ghost-limit", "" + (2 << 20));
+            assertEquals(ExitCode.OK.code, dumped.exit(), dumped.out() + dumped.err());
+        }
+    }
+}
