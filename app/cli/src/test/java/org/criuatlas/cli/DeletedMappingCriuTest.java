@@ -19,13 +19,20 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 @Tag("criu")
 class DeletedMappingCriuTest {
+    /** mmap(2) through libc, then the fd closed: only the mapping holds the file (python's mmap module keeps a dup of the fd). */
     static final String MAPPER = """
-            import mmap, os, signal, sys
+            import ctypes, os, signal, sys
             path, ready = sys.argv[1], sys.argv[2]
+            size = 2 << 20
             with open(path, "wb") as f:
-                f.write(b"x" * (2 << 20))
+                f.write(b"x" * size)
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.mmap.restype = ctypes.c_void_p
+            libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
             fd = os.open(path, os.O_RDONLY)
-            m = mmap.mmap(fd, 2 << 20, prot=mmap.PROT_READ)
+            addr = libc.mmap(None, size, 1, 2, fd, 0)  # PROT_READ, MAP_PRIVATE
+            if addr in (None, ctypes.c_void_p(-1).value):
+                sys.exit("mmap failed: %d" % ctypes.get_errno())
             os.close(fd)
             os.unlink(path)
             with open(ready, "w") as f:
@@ -42,6 +49,11 @@ class DeletedMappingCriuTest {
         try (TestProcs.Proc p = TestProcs.python(MAPPER, List.of(lib.toString(), ready.toString()), Map.of(), null)) {
             assertTrue(TestProcs.waitCounterAbove(ready, 0, Duration.ofSeconds(20)) > 0, "the mapper did not start");
             assertTrue(Files.readString(Path.of("/proc/" + p.pid + "/maps")).contains(lib + " (deleted)"), "maps shows the deleted mapping");
+            try (var fds = Files.list(Path.of("/proc/" + p.pid + "/fd"))) {
+                for (Path fd : fds.toList()) {
+                    assertFalse(Files.readSymbolicLink(fd).toString().contains(lib.getFileName().toString()), "no fd holds it: " + fd);
+                }
+            }
             String criuLine = "Can't dump ghost file " + lib + " of " + (2 << 20) + " size, increase limit";
 
             CliRun.Result plan = CliRun.run("plan", "--pid", "" + p.pid);
