@@ -56,6 +56,19 @@ class DeletedMappingCriuTest {
             }
             String criuLine = "Can't dump ghost file " + lib + " of " + (2 << 20) + " size, increase limit";
 
+            // scan --json shows it on the process, sized through map_files
+            CliRun.Result scan = CliRun.run("scan", "--json", "--pid", "" + p.pid);
+            assertEquals(0, scan.exit(), scan.err());
+            com.fasterxml.jackson.databind.JsonNode proc = null;
+            for (var n : new com.fasterxml.jackson.databind.ObjectMapper().readTree(scan.out()).get("processes")) {
+                if (n.get("pid").asInt() == p.pid) proc = n;
+            }
+            assertNotNull(proc);
+            assertEquals(1, proc.get("deletedMappings").size(), proc.toString());
+            assertEquals(lib.toString(), proc.at("/deletedMappings/0/path").asText());
+            assertEquals(2 << 20, proc.at("/deletedMappings/0/size").asLong());
+            assertEquals(0, proc.at("/deletedMappings/0/nlink").asInt());
+
             CliRun.Result plan = CliRun.run("plan", "--pid", "" + p.pid);
             assertEquals(ExitCode.CHECK_SAYS_NO.code, plan.exit(), plan.out() + plan.err());
             assertTrue(plan.out().contains(criuLine), plan.out());

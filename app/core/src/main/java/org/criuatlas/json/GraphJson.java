@@ -53,16 +53,20 @@ public final class GraphJson {
     public record Process(int pid, int ppid, String comm, List<String> cmdline, int uid, String state, int pgid, int sid,
                           long ttyNr, long netns, int tpgid, String controllingTty, int tracerPid, int threads, String seccomp,
                           Map<String, Long> namespaces, List<String> namespacesApart, String cwd, boolean cwdDeleted,
-                          boolean fdsReadable, List<Fd> fds) {
+                          List<DeletedMapping> deletedMappings, boolean fdsReadable, List<Fd> fds) {
         static Process of(ProcessInfo p, Namespaces scanner) {
             TtyDevice tty = p.controllingTty();
             return new Process(p.pid(), p.ppid(), p.comm(), p.cmdline(), p.uid(), String.valueOf(p.state()), p.pgid(), p.sid(),
                     p.ttyNr(), p.netNs(), p.tpgid(), tty == null ? null : tty.path(), p.tracerPid(), p.threads(),
                     p.seccomp().name().toLowerCase(Locale.ROOT), GraphJson.namespaces(p.namespaces()),
                     p.namespaces().differentFrom(scanner).stream().map(k -> k.linkName).toList(), p.cwd(), p.cwdDeleted(),
+                    p.deletedMappings().stream().map(m -> new DeletedMapping(m.path(), m.ino(), m.size(), m.nlink())).toList(),
                     p.fdsReadable(), p.fds().stream().map(Fd::of).toList());
         }
     }
+
+    /** A file the process maps whose name is gone; {@code size} and {@code nlink} are -1 when unknown (a scan without root). */
+    public record DeletedMapping(String path, long ino, long size, int nlink) {}
 
     /**
      * One open fd. {@code ino} is null for fds without an inode key, {@code mode} null when unknown, {@code flags}
