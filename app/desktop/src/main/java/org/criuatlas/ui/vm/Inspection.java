@@ -78,6 +78,11 @@ public record Inspection(String title, List<Property> properties) {
             }
             l.add(new Property("fd " + f.fd(), f.target() + (f.mode().name().startsWith("UNK") ? "" : "  " + f.mode().name().toLowerCase()) + extra, link));
         }
+        // files it maps whose name is gone (a library replaced while it ran): CRIU dumps them as ghost files
+        for (org.criuatlas.model.DeletedMapping m : p.deletedMappings()) {
+            l.add(new Property("deleted map", m.path() + (m.size() >= 0 ? "  " + m.size() + " bytes" : "")
+                    + (m.nlink() > 0 ? ", " + m.nlink() + " other link" + (m.nlink() == 1 ? "" : "s") : ""), null));
+        }
         return new Inspection(p.comm() + " (pid " + p.pid() + ")", l);
     }
 
