@@ -5,6 +5,7 @@ import javafx.scene.control.Label;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
 import org.criuatlas.bridge.scan.LiveScanner;
+import org.criuatlas.testing.ElfFiles;
 import org.criuatlas.testing.TestProcs;
 import org.criuatlas.ui.graph.GraphView;
 import org.criuatlas.ui.graph.SelectedItem;
@@ -34,7 +35,7 @@ class DeletedMappingPlanTest {
         AtlasApp.Window window = null;
         Path dir = Files.createDirectories(Path.of("target", "deleted-mapping-plan-" + System.nanoTime()).toAbsolutePath());
         Path lib = dir.resolve("libatlas-old.so.1"), ready = dir.resolve("ready");
-        try (TestProcs.Proc p = TestProcs.python(MAPPER, List.of(lib.toString(), ready.toString()), Map.of(), null);
+        try (TestProcs.Proc p = TestProcs.python(ElfFiles.MAP_DELETED_FILE, List.of(lib.toString(), ready.toString()), Map.of(), null);
              LiveScanner scanner = new LiveScanner()) {
             assertTrue(TestProcs.waitCounterAbove(ready, 0, Duration.ofSeconds(20)) > 0, "the mapper did not start");
             int pid = p.pid;
@@ -69,26 +70,4 @@ class DeletedMappingPlanTest {
             UiTestSupport.close(window);
         }
     }
-
-    /** mmap(2) through libc, then the fd closed and the file unlinked: only the mapping holds it. */
-    static final String MAPPER = """
-            import ctypes, os, signal, sys
-            path, ready = sys.argv[1], sys.argv[2]
-            size = 2 << 20
-            with open(path, "wb") as f:
-                f.write(b"x" * size)
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.mmap.restype = ctypes.c_void_p
-            libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
-            fd = os.open(path, os.O_RDONLY)
-            addr = libc.mmap(None, size, 1, 2, fd, 0)
-            if addr in (None, ctypes.c_void_p(-1).value):
-                sys.exit("mmap failed: %d" % ctypes.get_errno())
-            os.close(fd)
-            os.unlink(path)
-            with open(ready, "w") as f:
-                f.write("1")
-            while True:
-                signal.pause()
-            """;
 }

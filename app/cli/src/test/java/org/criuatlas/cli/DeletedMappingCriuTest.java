@@ -1,5 +1,6 @@
 package org.criuatlas.cli;
 
+import org.criuatlas.testing.ElfFiles;
 import org.criuatlas.testing.TestProcs;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -19,34 +20,12 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 @Tag("criu")
 class DeletedMappingCriuTest {
-    /** mmap(2) through libc, then the fd closed: only the mapping holds the file (python's mmap module keeps a dup of the fd). */
-    static final String MAPPER = """
-            import ctypes, os, signal, sys
-            path, ready = sys.argv[1], sys.argv[2]
-            size = 2 << 20
-            with open(path, "wb") as f:
-                f.write(b"x" * size)
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.mmap.restype = ctypes.c_void_p
-            libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]
-            fd = os.open(path, os.O_RDONLY)
-            addr = libc.mmap(None, size, 1, 2, fd, 0)  # PROT_READ, MAP_PRIVATE
-            if addr in (None, ctypes.c_void_p(-1).value):
-                sys.exit("mmap failed: %d" % ctypes.get_errno())
-            os.close(fd)
-            os.unlink(path)
-            with open(ready, "w") as f:
-                f.write("1")
-            while True:
-                signal.pause()
-            """;
-
     @Test
     void theMappingOfADeletedFileOverTheGhostLimitFailsAsPlanned() throws Exception {
         TestProcs.criuAsSubreaper();
         Path dir = Files.createDirectories(Path.of("target", "deleted-mapping-" + System.nanoTime()).toAbsolutePath());
         Path lib = dir.resolve("libreplaced.so"), ready = dir.resolve("ready");
-        try (TestProcs.Proc p = TestProcs.python(MAPPER, List.of(lib.toString(), ready.toString()), Map.of(), null)) {
+        try (TestProcs.Proc p = TestProcs.python(ElfFiles.MAP_DELETED_FILE, List.of(lib.toString(), ready.toString()), Map.of(), null)) {
             assertTrue(TestProcs.waitCounterAbove(ready, 0, Duration.ofSeconds(20)) > 0, "the mapper did not start");
             assertTrue(Files.readString(Path.of("/proc/" + p.pid + "/maps")).contains(lib + " (deleted)"), "maps shows the deleted mapping");
             try (var fds = Files.list(Path.of("/proc/" + p.pid + "/fd"))) {

@@ -110,7 +110,8 @@ class RestorePreviewCriuTest {
 
         // rebuilt: same size, one byte of its build-id changed
         byte[] rebuilt = original.clone();
-        int at = indexOf(rebuilt, java.util.HexFormat.of().parseHex(id));
+        int at = org.criuatlas.testing.ElfFiles.indexOf(rebuilt, java.util.HexFormat.of().parseHex(id));
+        assertTrue(at > 0, "the build-id is in the file");
         rebuilt[at] ^= 0x5a;
         Files.write(prog, rebuilt);
         Run preview = run("restore", "--images", images.toString(), "--preview", "--json");
@@ -143,14 +144,5 @@ class RestorePreviewCriuTest {
         } finally {
             TestProcs.killAndReap(List.of(pid));
         }
-    }
-
-    static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int k = 0; k < needle.length; k++) if (hay[i + k] != needle[k]) continue outer;
-            return i;
-        }
-        throw new AssertionError("not found");
     }
 }

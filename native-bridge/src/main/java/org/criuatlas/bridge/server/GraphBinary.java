@@ -156,20 +156,20 @@ public final class GraphBinary {
                 slong(x.size());
             } else if (d instanceof FdDetail.AnonInode x) {
                 out.writeUInt32NoTag(2);
-                str(x.kind() == null ? null : x.kind().name());
+                str(x.kind());
                 str(x.name());
                 sint(x.pidfdTarget());
             } else if (d instanceof FdDetail.Terminal x) {
                 out.writeUInt32NoTag(3);
-                str(x.role() == null ? null : x.role().name());
+                str(x.role());
                 sint(x.index());
             }
         }
 
         void unix(UnixSocket s) throws IOException {
             slong(s.ino());
-            str(s.type() == null ? null : s.type().name());
-            str(s.state() == null ? null : s.state().name());
+            str(s.type());
+            str(s.state());
             str(s.name().kind().name());
             str(s.name().value());
             slong(s.peer());
@@ -196,6 +196,11 @@ public final class GraphBinary {
                 sint(h.pid());
                 sint(h.fd());
             }
+        }
+
+        /** An enum by its name (null stays null). */
+        void str(Enum<?> e) throws IOException {
+            str(e == null ? null : e.name());
         }
 
         void str(String s) throws IOException {

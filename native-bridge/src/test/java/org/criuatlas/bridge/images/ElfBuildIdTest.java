@@ -1,5 +1,6 @@
 package org.criuatlas.bridge.images;
 
+import org.criuatlas.testing.ElfFiles;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -45,7 +46,7 @@ class ElfBuildIdTest {
 
         // the build-id note claims a descriptor past its segment's end
         byte[] badNote = Arrays.copyOf(sleep, sleep.length);
-        int note = indexOf(badNote, java.util.HexFormat.of().parseHex(readelf(Path.of("/usr/bin/sleep")).orElseThrow())) - 16;
+        int note = ElfFiles.indexOf(badNote, java.util.HexFormat.of().parseHex(readelf(Path.of("/usr/bin/sleep")).orElseThrow())) - 16;
         assertTrue(note > 0);
         ByteBuffer.wrap(badNote).order(ByteOrder.LITTLE_ENDIAN).putInt(note + 4, 0x7fff_ffff);
         assertEquals(Optional.empty(), ElfBuildId.of(write("bad-note", badNote), false));
@@ -81,19 +82,7 @@ class ElfBuildIdTest {
         return Files.write(DIR.resolve(name), b);
     }
 
-    static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int k = 0; k < needle.length; k++) if (hay[i + k] != needle[k]) continue outer;
-            return i;
-        }
-        return -1;
-    }
-
     static Optional<String> readelf(Path file) throws Exception {
-        Process p = new ProcessBuilder("readelf", "-n", file.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        return out.lines().map(String::strip).filter(l -> l.startsWith("Build ID: ")).map(l -> l.substring(10).strip()).findFirst();
+        return ElfFiles.readelfBuildId(file);
     }
 }

@@ -74,7 +74,7 @@ class MapsFilesTest {
             int elf = 0;
             for (String f : ours.keySet()) {
                 Optional<String> id = ElfBuildId.of(Path.of(f), false);
-                assertEquals(readelfBuildId(f), id, f);
+                assertEquals(org.criuatlas.testing.ElfFiles.readelfBuildId(Path.of(f)), id, f);
                 if (id.isPresent()) elf++;
             }
             assertTrue(elf >= 2, "python and libc at least have build-ids: " + elf);
@@ -145,13 +145,5 @@ class MapsFilesTest {
             }
         }
         return files;
-    }
-
-    /** "Build ID: hex" from readelf -n, empty when readelf finds none (or the file is not ELF). */
-    static Optional<String> readelfBuildId(String file) throws Exception {
-        Process p = new ProcessBuilder("readelf", "-n", file).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        return out.lines().map(String::strip).filter(l -> l.startsWith("Build ID: ")).map(l -> l.substring(10).strip()).findFirst();
     }
 }
