@@ -47,9 +47,13 @@ public final class Main {
             System.exit(0);
         }
         boolean debug = Arrays.asList(args).contains("--debug");
-        AtlasLog.configure(debug);
         String[] rest = Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
-        if (opensWindow(rest)) {
+        boolean window = opensWindow(rest);
+        // A subcommand without --debug: logging sets itself up when the first record comes (for dump and
+        // restore, once criu runs); the window and --debug (which echoes everything on stderr) at once.
+        if (debug || window || rest[0].startsWith("-")) AtlasLog.configure(debug);
+        else AtlasLog.configureOnFirstUse();
+        if (window) {
             org.criuatlas.ui.AtlasApp.launchWindow(imageDirArguments(rest));
             return;
         }
