@@ -15,17 +15,28 @@ import java.nio.file.Path;
 public final class CriuWarmUp {
     private CriuWarmUp() {}
 
-    /** The native binding (which runs {@code ldconfig -p} once) and the RPC schema with every part of a reply criu sends during a dump or restore. */
+    /**
+     * The native binding (which runs {@code ldconfig -p} once), the RPC schema with every part of a reply
+     * criu sends during a dump or restore, and one notification's way through a socket pair as the session
+     * answers it (poll, receive, parse, acknowledge): criu waits for each answer, the first one included.
+     */
     public static void beforeSession() {
         LibC.getpid();
-        CriuRpc.criu_req.getDefaultInstance();
+        String.format("%6d ms  ", 0L); // java.util.Formatter, as a listener that prints events with a time uses it
+        int[] sp = UnixSockets.socketpair(LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC);
         try {
-            CriuRpc.criu_resp.parseFrom(CriuRpc.criu_resp.newBuilder().setType(CriuRpc.criu_req_type.NOTIFY_VALUE).setSuccess(true)
+            UnixSockets.send(sp[1], CriuRpc.criu_resp.newBuilder().setType(CriuRpc.criu_req_type.NOTIFY_VALUE).setSuccess(true)
                     .setNotify(CriuRpc.criu_notify.newBuilder().setScript("pre-dump").setPid(1))
                     .setDump(CriuRpc.criu_dump_resp.newBuilder().setRestored(false))
-                    .setRestore(CriuRpc.criu_restore_resp.newBuilder().setPid(1)).setCrErrmsg("").build().toByteArray());
+                    .setRestore(CriuRpc.criu_restore_resp.newBuilder().setPid(1)).setCrErrmsg("").build().toByteArray(), 0);
+            if (FdEvents.pollInAny(1000, sp[0]) != 0) CriuRpc.criu_resp.parseFrom(UnixSockets.recvPacket(sp[0]));
+            UnixSockets.send(sp[0], CriuRpc.criu_req.newBuilder().setType(CriuRpc.criu_req_type.NOTIFY).setNotifySuccess(true)
+                    .build().toByteArray(), 0);
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             throw new IllegalStateException(e);
+        } finally {
+            LibC.close(sp[0]);
+            LibC.close(sp[1]);
         }
     }
 
