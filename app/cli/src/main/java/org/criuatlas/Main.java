@@ -57,12 +57,15 @@ public final class Main {
             org.criuatlas.ui.AtlasApp.launchWindow(imageDirArguments(rest));
             return;
         }
-        if (rest[0].equals("dump") || rest[0].equals("restore") || rest[0].equals("check")) {
-            // JNA and protobuf load on the second core while picocli builds and parses the command
-            Thread t = new Thread(CriuSession::prepare, "criu-prepare");
-            t.setDaemon(true);
-            t.start();
-        }
+        // On the second core while picocli starts: the annotations it reads (their proxy classes), then, for
+        // the commands that run criu, JNA and protobuf
+        boolean criu = rest[0].equals("dump") || rest[0].equals("restore") || rest[0].equals("check");
+        Thread t = new Thread(() -> {
+            AtlasCommand.readAnnotations(rest);
+            if (criu) CriuSession.prepare();
+        }, "criu-prepare");
+        t.setDaemon(true);
+        t.start();
         System.exit(AtlasCommand.commandLine(rest).execute(args));
     }
 
