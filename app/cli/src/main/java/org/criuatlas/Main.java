@@ -47,18 +47,25 @@ public final class Main {
             System.exit(0);
         }
         boolean debug = Arrays.asList(args).contains("--debug");
-        AtlasLog.configure(debug);
         String[] rest = Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
-        if (opensWindow(rest)) {
+        boolean window = opensWindow(rest);
+        // A subcommand without --debug: logging sets itself up when the first record comes (for dump and
+        // restore, once criu runs); the window and --debug (which echoes everything on stderr) at once.
+        if (debug || window || rest[0].startsWith("-")) AtlasLog.configure(debug);
+        else AtlasLog.configureOnFirstUse();
+        if (window) {
             org.criuatlas.ui.AtlasApp.launchWindow(imageDirArguments(rest));
             return;
         }
-        if (rest[0].equals("dump") || rest[0].equals("restore") || rest[0].equals("check")) {
-            // JNA and protobuf load on the second core while picocli builds and parses the command
-            Thread t = new Thread(CriuSession::prepare, "criu-prepare");
-            t.setDaemon(true);
-            t.start();
-        }
+        // On the second core while picocli starts: the annotations it reads (their proxy classes), then, for
+        // the commands that run criu, JNA and protobuf
+        boolean criu = rest[0].equals("dump") || rest[0].equals("restore") || rest[0].equals("check");
+        Thread t = new Thread(() -> {
+            AtlasCommand.readAnnotations(rest);
+            if (criu) CriuSession.prepare();
+        }, "criu-prepare");
+        t.setDaemon(true);
+        t.start();
         System.exit(AtlasCommand.commandLine(rest).execute(args));
     }
 

@@ -131,6 +131,28 @@ public final class AtlasCommand implements Runnable {
         return cl;
     }
 
+    /**
+     * Reads, once, the annotations picocli will read to build {@link #commandLine(String...)}'s model for
+     * {@code args} (the root, the named subcommand, their mixins, up to {@code Object}'s methods): the JDK makes
+     * a proxy class per annotation type on first read, most of picocli's cost for a short command. The entry
+     * point runs it on a second thread beside picocli's own start, which then finds them made.
+     */
+    public static void readAnnotations(String... args) {
+        readAnnotations(AtlasCommand.class);
+        Class<?> sub = args.length > 0 ? SUBCOMMANDS.get(args[0]) : null;
+        if (sub != null) readAnnotations(sub);
+    }
+
+    private static void readAnnotations(Class<?> c) {
+        for (Class<?> k = c; k != null; k = k.getSuperclass()) {
+            k.getAnnotations();
+            for (java.lang.reflect.Field f : k.getDeclaredFields()) {
+                if (f.isAnnotationPresent(CommandLine.Mixin.class)) readAnnotations(f.getType());
+            }
+            for (java.lang.reflect.Method m : k.getDeclaredMethods()) m.getAnnotations();
+        }
+    }
+
     /** Expected failures become their exit code and one line on stderr; anything else is a bug, logged in full. */
     static int failed(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         String who = cl.getCommandSpec().qualifiedName();

@@ -6,6 +6,7 @@ import org.criuatlas.bridge.criu.CriuListener;
 import org.criuatlas.bridge.criu.CriuLocator;
 import org.criuatlas.bridge.criu.CriuResult;
 import org.criuatlas.bridge.criu.CriuSession;
+import org.criuatlas.bridge.criu.CriuWarmUp;
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.bridge.criu.log.CriuLogLine;
 import org.criuatlas.bridge.proc.LiveProcesses;
@@ -21,7 +22,10 @@ import java.time.Instant;
  * to stdout (text or JSON); stage events and log lines are progress, so they go to stderr.
  */
 final class CriuRunOutput {
-    private static final System.Logger LOG = System.getLogger(CriuRunOutput.class.getName());
+    /** Made on first use, which for dump and restore is once criu runs: the first System.Logger sets up logging (AtlasLog.configureOnFirstUse). */
+    private static final class Log {
+        static final System.Logger LOG = System.getLogger(CriuRunOutput.class.getName());
+    }
 
     private final PrintStream events;
     private final boolean allLog;
@@ -77,7 +81,7 @@ final class CriuRunOutput {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        LOG.log(System.Logger.Level.INFO, () -> command + " started: " + s.commandLine());
+        Log.LOG.log(System.Logger.Level.INFO, () -> command + " started: " + s.commandLine());
         return out.finish(s.session(), options.json, s.commandLine());
     }
 
@@ -110,9 +114,13 @@ final class CriuRunOutput {
         Thread hook = new Thread(session::close, "criu-atlas-cancel");
         Runtime.getRuntime().addShutdownHook(hook); // Ctrl+C: stop criu cleanly, never leave it behind
         try {
+            // this thread only waits for criu now: load what the result needs meanwhile, not after criu replies
+            // (once criu is spawned: the session's own set-up comes first)
+            session.spawned().join();
+            CriuWarmUp.beforeResult();
             CriuResult r = session.await();
             print(r, json, command);
-            LOG.log(System.Logger.Level.INFO, () -> r.request() + (r.success() ? " succeeded" : " failed") + " in "
+            Log.LOG.log(System.Logger.Level.INFO, () -> r.request() + (r.success() ? " succeeded" : " failed") + " in "
                     + r.elapsed().toMillis() + " ms; log " + r.logFile());
             return r.success() ? ExitCode.OK.code : ExitCode.CRIU_FAILED.code;
         } catch (CriuException e) {

@@ -1,6 +1,12 @@
 package org.criuatlas.cli;
 
+import org.criuatlas.bridge.criu.CriuCommandLine;
 import org.criuatlas.bridge.criu.CriuException;
+import org.criuatlas.bridge.criu.CriuLocator;
+import org.criuatlas.bridge.criu.CriuOptions;
+import org.criuatlas.bridge.criu.CriuResult;
+import org.criuatlas.bridge.criu.CriuWarmUp;
+import org.criuatlas.bridge.criu.TempDirs;
 import org.criuatlas.bridge.criu.CriuRequest;
 import org.criuatlas.bridge.criu.CriuSession;
 import org.criuatlas.bridge.criu.log.CriuDiagnoser;
@@ -44,6 +50,9 @@ public final class StartupTraining {
                     .toByteArray());
             CriuDiagnoser.diagnose(CriuLogParser.parse("(00.000001) Error (criu/sk-unix.c:874): unix: External socket is used.\n"
                     + "(00.000002)  4242: pie: 4242: Warn  (x.c:1): y\n"), true);
+            CriuWarmUp.beforeSession();
+            CriuWarmUp.beforeResult();
+            trainDump();
             for (CriuRequest r : List.of(CriuRequest.VERSION, CriuRequest.CHECK)) {
                 try (CriuSession s = CriuSession.start(Path.of("/bin/false"), r, null, Map.of(), e -> { })) {
                     s.await(Duration.ofSeconds(20));
@@ -59,5 +68,34 @@ public final class StartupTraining {
             System.setErr(err);
         }
         System.exit(0);
+    }
+
+    /**
+     * A dump's way through {@link CriuRunOutput} (the folder, the session, the log follower, the wait)
+     * with {@code /bin/false} as criu on this JVM's own pid (it never replies, so nothing is frozen),
+     * into a temporary folder; then the printing of a made-up successful result.
+     */
+    private static void trainDump() throws java.io.IOException, org.criuatlas.bridge.images.ImageFormatException {
+        Path dir = java.nio.file.Files.createTempDirectory("criu-atlas-training");
+        try {
+            Path images = dir.resolve("images");
+            org.criuatlas.bridge.trust.SafeFolders.prepareDumpFolder(images);
+            CriuLocator.locatePath();
+            CriuRunOptions run = new CriuRunOptions();
+            CriuOptions o = CriuOptions.defaults().withPid((int) ProcessHandle.current().pid()).withImagesDir(images).withLeaveRunning(true);
+            Path criu = Path.of("/bin/false");
+            try {
+                CriuRunOutput.run("dump", run, listener -> new CriuRunOutput.Started(CriuSession.dump(criu, o, listener),
+                        CriuCommandLine.dump(criu, o)));
+            } catch (CriuException expected) {
+                // /bin/false never replies
+            }
+            var stats = org.criuatlas.bridge.images.CriuStats.warmUp(images.resolve("none"));
+            CriuResult made = new CriuResult("dump", true, null, null, null, null, stats, List.of(), List.of(),
+                    images.resolve("dump.log"), List.of(), "exit 0", Duration.ofMillis(1));
+            new CriuRunOutput(false, false).print(made, false, CriuCommandLine.dump(criu, o));
+        } finally {
+            TempDirs.deleteQuietly(dir);
+        }
     }
 }

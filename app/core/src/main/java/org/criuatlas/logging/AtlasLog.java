@@ -1,6 +1,8 @@
 package org.criuatlas.logging;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.ConsoleHandler;
@@ -32,7 +34,7 @@ public final class AtlasLog {
     /** ...and this many are kept (criu-atlas.0.log is the newest). */
     public static final int FILE_COUNT = 5;
 
-    private static Path configuredFile;
+    private static volatile Path configuredFile;
 
     private AtlasLog() {}
 
@@ -54,7 +56,7 @@ public final class AtlasLog {
         return f != null ? f : stateDirectory().resolve("criu-atlas.0.log");
     }
 
-    /** True once {@link #configure} has opened the file. */
+    /** True once {@link #configure} (or, after {@link #configureOnFirstUse}, the first record) has opened the file. */
     public static synchronized boolean fileOpen() {
         return configuredFile != null;
     }
@@ -74,26 +76,90 @@ public final class AtlasLog {
             h.close();
         }
         Formatter oneLine = new OneLine();
+        FileHandler fh = openFile(level, oneLine);
+        if (fh != null) root.addHandler(fh);
+        if (debug || fh == null) root.addHandler(console(debug ? Level.ALL : Level.WARNING, oneLine));
+        System.getLogger(AtlasLog.class.getName()).log(System.Logger.Level.DEBUG,
+                () -> "logging to " + (configuredFile != null ? configuredFile : "stderr only") + (debug ? " (debug)" : ""));
+    }
+
+    /**
+     * What {@link #configure configure(false)} sets up, done by java.util.logging itself the first time
+     * anything logs (through System.Logger, java.util.logging or the JDK's own loggers), not now. For
+     * the headless commands, where it matters: setting java.util.logging up costs a short-lived JVM
+     * ~60 ms (of which ~20 ms is the JDK looking for a {@code System.LoggerFinder} in every jar of the
+     * class path), and a dump or restore logs its first line only once criu runs, when this JVM has
+     * a core to spare. Call before anything logs; the log file gets the same records either way.
+     */
+    public static void configureOnFirstUse() {
+        System.setProperty(CONFIG_CLASS_PROPERTY, OnFirstUse.class.getName());
+    }
+
+    /** The JDK's hook: the class java.util.logging instantiates to configure itself, when it starts. */
+    static final String CONFIG_CLASS_PROPERTY = "java.util.logging.config.class";
+
+    /**
+     * Named by {@link #configureOnFirstUse()} to java.util.logging, which makes one while it starts: the
+     * root logger at INFO with one {@link FileOrStderr} handler (made when the first record comes).
+     */
+    public static final class OnFirstUse {
+        public OnFirstUse() throws IOException {
+            String config = "handlers=" + FileOrStderr.class.getName() + "\n.level=INFO\n";
+            LogManager.getLogManager().readConfiguration(new ByteArrayInputStream(config.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    /** {@link #configure configure(false)}'s handlers as one, for java.util.logging to make by name: the file at INFO, else stderr at WARNING. */
+    public static final class FileOrStderr extends Handler {
+        private final Handler out;
+
+        public FileOrStderr() {
+            Formatter oneLine = new OneLine();
+            Handler fh;
+            synchronized (AtlasLog.class) {
+                fh = openFile(Level.INFO, oneLine);
+            }
+            out = fh != null ? fh : console(Level.WARNING, oneLine);
+        }
+
+        @Override
+        public void publish(LogRecord r) {
+            out.publish(r);
+        }
+
+        @Override
+        public void flush() {
+            out.flush();
+        }
+
+        @Override
+        public void close() {
+            out.close();
+        }
+    }
+
+    /** The rotating log file at {@code level}, or null (and no {@link #file()}) when the state directory is not writable. */
+    private static FileHandler openFile(Level level, Formatter formatter) {
         try {
             Path dir = stateDirectory();
             Files.createDirectories(dir);
             FileHandler fh = new FileHandler(dir.resolve("criu-atlas.%g.log").toString(), FILE_LIMIT, FILE_COUNT, true);
-            fh.setFormatter(oneLine);
+            fh.setFormatter(formatter);
             fh.setLevel(level);
             fh.setEncoding("UTF-8");
-            root.addHandler(fh);
             configuredFile = dir.resolve("criu-atlas.0.log");
+            return fh;
         } catch (IOException | RuntimeException e) {
             configuredFile = null;
+            return null;
         }
-        if (debug || configuredFile == null) {
-            ConsoleHandler ch = new ConsoleHandler(); // stderr
-            ch.setFormatter(oneLine);
-            ch.setLevel(debug ? Level.ALL : Level.WARNING);
-            root.addHandler(ch);
-        }
-        System.getLogger(AtlasLog.class.getName()).log(System.Logger.Level.DEBUG,
-                () -> "logging to " + (configuredFile != null ? configuredFile : "stderr only") + (debug ? " (debug)" : ""));
+    }
+
+    private static ConsoleHandler console(Level level, Formatter formatter) {
+        ConsoleHandler ch = new ConsoleHandler(); // stderr
+        ch.setFormatter(formatter);
+        ch.setLevel(level);
+        return ch;
     }
 
     /** {@code 2026-12-05T08:01:02.345Z INFO org.criuatlas.restore.RestoreRunner: message}, then the stack trace. */

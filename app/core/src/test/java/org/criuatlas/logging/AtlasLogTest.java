@@ -22,6 +22,7 @@ class AtlasLogTest {
     @AfterEach
     void reset() throws Exception {
         System.clearProperty(AtlasLog.STATE_DIR_PROPERTY);
+        System.clearProperty(AtlasLog.CONFIG_CLASS_PROPERTY);
         LogManager.getLogManager().readConfiguration(); // the JDK's defaults again for the other tests
     }
 
@@ -56,6 +57,44 @@ class AtlasLogTest {
         }
         assertTrue(Files.readString(AtlasLog.file()).contains("a debug line"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("a debug line"), "--debug echoes on stderr");
+    }
+
+    /** What java.util.logging does when it starts after configureOnFirstUse (readConfiguration is what it runs then). */
+    @Test
+    void onFirstUseJavaUtilLoggingSetsUpTheSameFile() throws Exception {
+        System.setProperty(AtlasLog.STATE_DIR_PROPERTY, tmp.toString());
+        AtlasLog.configureOnFirstUse();
+        LogManager.getLogManager().readConfiguration();
+        System.Logger log = System.getLogger("org.criuatlas.test.lazy");
+        log.log(System.Logger.Level.INFO, "an info line on first use");
+        log.log(System.Logger.Level.DEBUG, "a debug line");
+        java.util.logging.Logger.getLogger("javafx.or.jdk").warning("another library's warning");
+        assertTrue(AtlasLog.fileOpen());
+        String text = Files.readString(tmp.resolve("criu-atlas.0.log"));
+        assertTrue(text.contains("INFO org.criuatlas.test.lazy: an info line on first use"), text);
+        assertTrue(text.contains("WARNING javafx.or.jdk: another library's warning"), text);
+        assertFalse(text.contains("a debug line"), text);
+    }
+
+    @Test
+    void onFirstUseWithoutAWritableFolderWarningsGoToStderr() throws Exception {
+        Path file = Files.writeString(tmp.resolve("a-file"), "");
+        System.setProperty(AtlasLog.STATE_DIR_PROPERTY, file.resolve("sub").toString());
+        PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            AtlasLog.configureOnFirstUse();
+            LogManager.getLogManager().readConfiguration(); // the console handler binds System.err when it is made
+            System.getLogger("org.criuatlas.test.lazy").log(System.Logger.Level.INFO, "not shown");
+            System.getLogger("org.criuatlas.test.lazy").log(System.Logger.Level.WARNING, "shown");
+        } finally {
+            System.setErr(old);
+        }
+        assertFalse(AtlasLog.fileOpen());
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("WARNING org.criuatlas.test.lazy: shown"), text);
+        assertFalse(text.contains("not shown"), text);
     }
 
     @Test

@@ -42,6 +42,7 @@ public final class CriuSession implements AutoCloseable {
     private final Map<Integer, Integer> handIn;
     private final CriuListener listener;
     private final CompletableFuture<CriuResult> result = new CompletableFuture<>();
+    private final CompletableFuture<Integer> spawned = new CompletableFuture<>();
     private final Object emitLock = new Object();
     private final Object control = new Object();
     private final List<CriuEvent.Stage> stages = new ArrayList<>();
@@ -108,15 +109,9 @@ public final class CriuSession implements AutoCloseable {
         }
     }
 
-    /**
-     * Loads what the first request needs (the native binding, which runs {@code ldconfig -p} once,
-     * and the RPC schema) so that a caller can do it on another thread while it does other work,
-     * e.g. a headless command while picocli parses its arguments. Safe to call any number of times.
-     */
+    /** Loads what the first request needs on the caller's thread, e.g. one beside picocli's parsing: {@link CriuWarmUp#beforeSession()}. */
     public static void prepare() {
-        LibC.getpid();
-        CriuRpc.criu_req.getDefaultInstance();
-        CriuRpc.criu_resp.getDefaultInstance();
+        CriuWarmUp.beforeSession();
     }
 
     /** True when {@code imagesDir} holds the mark of a dump that did not finish successfully. */
@@ -164,6 +159,11 @@ public final class CriuSession implements AutoCloseable {
 
     public CompletableFuture<CriuResult> future() {
         return result;
+    }
+
+    /** Completes with the worker's pid once criu is spawned, or with -1 when the session ends without one; never fails. */
+    public CompletableFuture<Integer> spawned() {
+        return spawned;
     }
 
     /**
@@ -271,6 +271,7 @@ public final class CriuSession implements AutoCloseable {
             while (taken.contains(rpcFd)) rpcFd++;
             worker = CriuWorker.spawn(criu, theirs, rpcFd, handIn, line -> emit(new CriuEvent.Output(line, Instant.now())));
             workerPid = worker.pid();
+            spawned.complete(workerPid);
             LibC.close(theirs);
             theirs = -1;
             // criu freezes nothing before it has the request: the walk overlaps its start-up
@@ -328,6 +329,7 @@ public final class CriuSession implements AutoCloseable {
                         + "; reading what it left failed: " + t, t);
             result.completeExceptionally(t);
         } finally {
+            spawned.complete(-1);
             if (follower != null) follower.close();
             if (worker != null) worker.close();
             if (conv != null) conv.close();

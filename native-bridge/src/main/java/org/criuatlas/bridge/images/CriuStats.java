@@ -41,6 +41,24 @@ public record CriuStats(Dump dump, Restore restore) {
         return l.isEmpty() ? Optional.empty() : Optional.of(of(l.get(0).message()));
     }
 
+    /**
+     * Loads and runs once what {@link #read(Path)} needs (the image reader, the images' protobuf schema,
+     * this record) on a made-up entry, so that a caller can do it while criu runs instead of after it;
+     * {@code absent} is a path with no file. Returns what the made-up entry decodes to.
+     */
+    public static CriuStats warmUp(Path absent) throws ImageFormatException {
+        read(absent);
+        var d = org.criuatlas.bridge.images.proto.CriuImages.ImageDumpStatsEntry.newBuilder().setFreezingTime(1).setFrozenTime(2)
+                .setMemdumpTime(3).setMemwriteTime(4).setPagesScanned(5).setPagesWritten(6).build();
+        var r = org.criuatlas.bridge.images.proto.CriuImages.ImageRestoreStatsEntry.newBuilder().setPagesCompared(1)
+                .setPagesSkippedCow(2).setForkingTime(3).setRestoreTime(4).build();
+        try {
+            return of(ImageStatsEntry.parser().parseFrom(ImageStatsEntry.newBuilder().setDump(d).setRestore(r).build().toByteArray()));
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static CriuStats of(ImageStatsEntry e) {
         Dump dump = null;
         Restore restore = null;
