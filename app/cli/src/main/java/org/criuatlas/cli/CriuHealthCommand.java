@@ -26,15 +26,17 @@ public final class CriuHealthCommand implements Callable<Integer> {
         try {
             CriuResult v = CriuSession.version(loc.get().path());
             CriuResult c = CriuSession.check(loc.get().path(), null);
+            java.util.List<String> hints = org.criuatlas.bridge.criu.KerndatCache.problem().stream().toList();
             if (json) {
                 System.out.println(Json.write(new CheckJson(loc.get().path().toString(), loc.get().via(),
-                        CriuRunJson.of("check", v, null), CriuRunJson.of("check", c, null))));
+                        CriuRunJson.of("check", v, null), CriuRunJson.of("check", c, null), hints)));
             } else {
                 System.out.println("criu " + loc.get().path() + " (via " + loc.get().via() + ")");
                 System.out.println("version: " + (v.success() ? v.version() : "FAILED"));
                 System.out.println("check: " + (c.success() ? "looks good" : "FAILED"));
                 c.outputTail().forEach(l -> System.out.println("  criu: " + l));
                 c.diagnoses().forEach(d -> System.out.println("  problem: " + d.what() + " " + d.fix()));
+                hints.forEach(h -> System.out.println("hint: " + h));
             }
             return v.success() && c.success() ? ExitCode.OK.code : ExitCode.CRIU_FAILED.code;
         } catch (CriuException e) {
