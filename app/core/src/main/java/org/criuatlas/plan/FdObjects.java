@@ -271,17 +271,24 @@ final class FdObjects {
                     o -> Prediction.unknown("the scan could not read the size of deleted file " + path), Set.of(), List.of(), List.of(), -1));
             return;
         }
-        CriuError e = CriuError.of(CriuErrorKind.GHOST_TOO_BIG, "Can't dump ghost file " + path + " of " + d.size() + " size, increase limit");
-        boolean large = d.size() > Decisions.ObjectOptions.DEFAULT_GHOST_LIMIT;
-        out.add(new Found(large ? "file-deleted-large" : "file-deleted", "files", "fd " + f.fd() + " " + path + " (deleted, "
-                + d.size() + " bytes)", pid, f.fd(),
+        ghost("file-deleted", "fd " + f.fd() + " " + path, pid, f.fd(), path, d.size(), List.of(), out);
+    }
+
+    /**
+     * A deleted file of {@code size} bytes with no name left (an open one, or a mapping): CRIU carries
+     * it in the images as a ghost file, up to the ghost limit ({@code kind}, or {@code kind-large} over it).
+     */
+    private static void ghost(String kind, String object, int pid, int fd, String path, long size, List<String> notes, List<Found> out) {
+        CriuError e = CriuError.of(CriuErrorKind.GHOST_TOO_BIG, "Can't dump ghost file " + path + " of " + size + " size, increase limit");
+        boolean large = size > Decisions.ObjectOptions.DEFAULT_GHOST_LIMIT;
+        out.add(new Found(large ? kind + "-large" : kind, "files", object + " (deleted, " + size + " bytes)", pid, fd,
                 o -> o.contains(GHOST_LIMIT) || !large ? Prediction.dumps("its contents go into the images as a ghost file")
                         : Prediction.fails(e, "larger than the ghost limit"),
                 Set.of(CriuErrorKind.GHOST_TOO_BIG),
-                large ? List.of(new Fix(Fix.Kind.OPTION, GHOST_LIMIT + " " + d.size(), "dumps; the " + d.size()
+                large ? List.of(new Fix(Fix.Kind.OPTION, GHOST_LIMIT + " " + size, "dumps; the " + size
                                 + " bytes go into the images and the file is recreated (deleted again) at restore", 0, true),
                         new Fix(Fix.Kind.WRONG, LINK_REMAP, "does not help: the file has no name left to link", 0, false)) : List.of(),
-                List.of(), d.size()));
+                notes, size));
     }
 
     /**
@@ -310,19 +317,8 @@ final class FdObjects {
                     Set.of(), List.of(), List.of(), -1));
             return;
         }
-        CriuError e = CriuError.of(CriuErrorKind.GHOST_TOO_BIG, "Can't dump ghost file " + path + " of " + m.size() + " size, increase limit");
-        boolean large = m.size() > Decisions.ObjectOptions.DEFAULT_GHOST_LIMIT;
-        List<String> notes = List.of("a program or library replaced while the process ran (a package upgrade) looks like this;"
-                + " restarting the process makes it map the new file");
-        out.add(new Found(large ? "map-deleted-large" : "map-deleted", "files", "mapping of " + path + " (deleted, " + m.size() + " bytes)",
-                pid, -1,
-                o -> o.contains(GHOST_LIMIT) || !large ? Prediction.dumps("its contents go into the images as a ghost file")
-                        : Prediction.fails(e, "larger than the ghost limit"),
-                Set.of(CriuErrorKind.GHOST_TOO_BIG),
-                large ? List.of(new Fix(Fix.Kind.OPTION, GHOST_LIMIT + " " + m.size(), "dumps; the " + m.size()
-                                + " bytes go into the images and the file is recreated (deleted again) at restore", 0, true),
-                        new Fix(Fix.Kind.WRONG, LINK_REMAP, "does not help: the file has no name left to link", 0, false)) : List.of(),
-                notes, m.size()));
+        ghost("map-deleted", "mapping of " + path, pid, -1, path, m.size(), List.of("a program or library replaced while the process"
+                + " ran (a package upgrade) looks like this; restarting the process makes it map the new file"), out);
     }
 
     static void locks(IpcGraph g, Set<Integer> in, List<Found> out) {
