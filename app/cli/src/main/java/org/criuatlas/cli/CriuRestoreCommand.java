@@ -51,7 +51,7 @@ public final class CriuRestoreCommand implements Callable<Integer> {
             if (logLevel < 0 || logLevel > 4) throw CriuRunOutput.usage("--log-level is 0..4; got " + logLevel);
             Path dir = RemoteCriuRun.remotePath(images, "--images");
             if (run.workDir != null) RemoteCriuRun.remotePath(run.workDir, "--work-dir");
-            return RemoteCriuRun.restore(host, dir, new RemoteCriuRun.RestoreFlags(shellJob, sibling, tcp, fileLocks, extUnixSk, logLevel),
+            return RemoteCriuRun.restore(host, dir, new RemoteCriuRun.RestoreAsked(shellJob, sibling, tcp, fileLocks, extUnixSk, logLevel),
                     trustFolder, preview, run);
         }
         List<CriuOptions.InheritFd> fds = new ArrayList<>();

@@ -62,14 +62,14 @@ final class RemoteCriuRun {
         }
     }
 
+    /** What {@code restore --host} was asked for, beyond the folder. */
+    record RestoreAsked(boolean shellJob, boolean sibling, boolean tcp, boolean fileLocks, boolean extUnixSk, int logLevel) {}
+
     /**
      * Restores the images in {@code images} on DEST with the default wiring (what the images need is
      * kept by the bridge there while this command runs; it waits while the tree runs when there is any).
      */
-    /** What {@code restore --host} was asked for, beyond the folder. */
-    record RestoreFlags(boolean shellJob, boolean sibling, boolean tcp, boolean fileLocks, boolean extUnixSk, int logLevel) {}
-
-    static int restore(HostOption host, Path images, RestoreFlags asked, boolean trust, boolean preview, CriuRunOptions run) {
+    static int restore(HostOption host, Path images, RestoreAsked asked, boolean trust, boolean preview, CriuRunOptions run) {
         boolean shellJob = asked.shellJob(), sibling = asked.sibling(), tcp = asked.tcp(), fileLocks = asked.fileLocks();
         try (BridgeHost h = host.connect()) {
             if (preview) {

@@ -31,8 +31,8 @@ public final class MapsFiles {
         while (i < len) {
             int eol = i;
             while (eol < len && b[eol] != '\n') eol++;
-            String p = path(b, i, eol);
-            if (p != null) out.add(p);
+            Line l = line(b, i, eol);
+            if (l != null && !l.path().endsWith(DELETED)) out.add(l.path());
             i = eol + 1;
         }
         return out;
@@ -78,19 +78,14 @@ public final class MapsFiles {
             while (eol < len && b[eol] != '\n') eol++;
             // cheap test first: only lines ending in " (deleted)" are parsed
             if (eol - i > DELETED.length() && endsWithDeleted(b, eol)) {
-                String line = new String(b, i, eol - i, StandardCharsets.UTF_8);
-                String[] f = line.split(" +", 6);
-                if (f.length == 6 && f[5].startsWith("/") && !f[4].equals("0")) {
-                    String path = f[5].substring(0, f[5].length() - DELETED.length());
+                Line l = line(b, i, eol);
+                if (l != null) {
+                    String path = l.path().substring(0, l.path().length() - DELETED.length());
                     boolean special = false;
                     for (String s : NOT_FILES) special |= path.startsWith(s);
-                    long ino;
-                    try {
-                        ino = Long.parseLong(f[4]);
-                    } catch (NumberFormatException e) {
-                        throw new ProcFormatException("maps", "inode column is not a number");
+                    if (!special && out.stream().noneMatch(d -> d.ino() == l.inode() && d.path().equals(path))) {
+                        out.add(new Deleted(path, l.inode(), l.range()));
                     }
-                    if (!special && out.stream().noneMatch(d -> d.ino() == ino && d.path().equals(path))) out.add(new Deleted(path, ino, f[0]));
                 }
             }
             i = eol + 1;
@@ -104,15 +99,22 @@ public final class MapsFiles {
         return true;
     }
 
-    /** start-end perms offset dev inode, then blanks, then the path to the end of the line (it may hold blanks). */
-    private static String path(byte[] b, int from, int end) {
-        int p = from;
+    /** A file-backed line of maps: its address range, its inode (not 0) and its absolute path as maps shows it. */
+    private record Line(String range, long inode, String path) {}
+
+    /**
+     * start-end perms offset dev inode, then blanks, then the path to the end of the line (it may hold
+     * blanks); null for an anonymous mapping, one without a path, or one whose "path" is not absolute ([heap]).
+     */
+    private static Line line(byte[] b, int from, int end) {
+        int p = from, rangeEnd = from;
         long inode = -1;
         for (int field = 0; field < 5; field++) {
             while (p < end && b[p] == ' ') p++;
             int start = p;
             while (p < end && b[p] != ' ') p++;
             if (p == start) return null;
+            if (field == 0) rangeEnd = p;
             if (field == 4) {
                 inode = 0;
                 for (int k = start; k < p; k++) {
@@ -124,7 +126,6 @@ public final class MapsFiles {
         if (inode == 0) return null;
         while (p < end && b[p] == ' ') p++;
         if (p >= end || b[p] != '/') return null;
-        String path = new String(b, p, end - p, StandardCharsets.UTF_8);
-        return path.endsWith(DELETED) ? null : path;
+        return new Line(new String(b, from, rangeEnd - from, StandardCharsets.US_ASCII), inode, new String(b, p, end - p, StandardCharsets.UTF_8));
     }
 }

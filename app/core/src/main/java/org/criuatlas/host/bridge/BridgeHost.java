@@ -277,13 +277,12 @@ public final class BridgeHost implements Host {
     public java.util.SortedMap<String, List<Integer>> mappedFiles(Collection<Integer> pids) throws IOException {
         Reply r;
         try {
-            r = link.call(Request.newBuilder().setMappedFiles(BridgeProto.MappedFilesRequest.newBuilder().addAllPids(pids)));
-        } catch (BridgeException e) {
-            if (e.code() == BridgeProto.Error.Code.UNKNOWN_VERB) {
+            r = io(() -> link.call(Request.newBuilder().setMappedFiles(BridgeProto.MappedFilesRequest.newBuilder().addAllPids(pids))));
+        } catch (IOException e) {
+            if (e.getCause() instanceof BridgeException b && b.code() == BridgeProto.Error.Code.UNKNOWN_VERB) {
                 throw new UnsupportedOperationException("the bridge on " + link.where() + " predates mapped files (update criu-atlas there)");
             }
-            if (e.hostFailed()) throw e;
-            throw new IOException(e.getMessage(), e);
+            throw e;
         }
         java.util.SortedMap<String, List<Integer>> out = new java.util.TreeMap<>();
         for (MappedFileWire f : json(r.getJson(), MappedFileWire[].class)) out.put(f.path(), List.copyOf(f.pids()));

@@ -173,6 +173,7 @@ public final class RestorePreviewer {
             boolean dir = (rf.mode() & 0170000) == 0040000;
             if (!rf.regular() && !dir) continue;
             LiveFile f = live.file(path);
+            String idNow; // the file's build-id now, read (once) only when the dump recorded one
             List<Integer> pids = holdersOf(g, path);
             if (!f.exists()) {
                 conflicts.add(new Conflict(Kind.FILE_MISSING, Severity.BLOCKS, path,
@@ -181,10 +182,9 @@ public final class RestorePreviewer {
             } else if (rf.regular() && rf.size() >= 0 && f.regular() && f.size() != rf.size()) {
                 conflicts.add(new Conflict(Kind.FILE_SIZE_CHANGED, Severity.BLOCKS, path, rf.size() + " bytes at dump time", f.describe(),
                         pids, "CRIU refuses a file whose size changed since the dump: restore the file as it was"));
-            } else if (rf.buildId() != null && f.regular() && buildIdDiffers(rf.buildId(), live.buildId(path))) {
-                String now = live.buildId(path);
+            } else if (rf.buildId() != null && f.regular() && buildIdDiffers(rf.buildId(), idNow = live.buildId(path))) {
                 conflicts.add(new Conflict(Kind.FILE_BUILD_ID_CHANGED, Severity.BLOCKS, path, "ELF build-id " + rf.buildId() + " at dump time",
-                        now == null ? f.describe() + ", no build-id" : "build-id " + now + " (" + f.describe() + ")", pids,
+                        idNow == null ? f.describe() + ", no build-id" : "build-id " + idNow + " (" + f.describe() + ")", pids,
                         "CRIU refuses a program or library rebuilt since the dump (\"has bad build-ID\"): put back the build the tree ran"));
             } else if (rf.regular() && dumpedAt != null && f.modified() != null && f.modified().isAfter(dumpedAt)) {
                 conflicts.add(new Conflict(Kind.FILE_MODIFIED, Severity.WARNS, path, "dumped at " + dumpedAt, f.describe(), pids,
