@@ -218,6 +218,39 @@ public final class TestProcs {
 
     private TestProcs() {}
 
+    /** The inode of the peer of {@code pid}'s unix socket at {@code fd}, as {@code ss -xanp} lists it (the kernel's sock_diag). */
+    public static long unixPeerInode(long pid, int fd) throws IOException, InterruptedException {
+        String link = Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/" + fd)).toString();
+        String ino = link.substring(link.indexOf('[') + 1, link.indexOf(']'));
+        Process p = new ProcessBuilder("ss", "-xanp").redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) throw new IllegalStateException("ss -xanp failed: " + text);
+        for (String line : text.split("\n")) {
+            // ... Local-Address Port Peer-Address Port ...: "* INO * PEER" for unnamed sockets
+            String[] f = line.trim().split("\\s+");
+            for (int i = 0; i + 3 < f.length; i++) {
+                if (f[i].equals("*") && f[i + 1].equals(ino) && f[i + 2].equals("*")) return Long.parseLong(f[i + 3]);
+            }
+        }
+        throw new AssertionError("ss does not list socket:[" + ino + "]:\n" + text);
+    }
+
+    /** The inodes of the sockets {@code pid} holds (its /proc fd links). */
+    public static java.util.Set<Long> socketInodes(long pid) throws IOException {
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        try (java.util.stream.Stream<Path> s = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            for (Path fd : (Iterable<Path>) s::iterator) {
+                try {
+                    String t = Files.readSymbolicLink(fd).toString();
+                    if (t.startsWith("socket:[")) out.add(Long.parseLong(t.substring(8, t.length() - 1)));
+                } catch (IOException gone) {
+                    // closed meanwhile
+                }
+            }
+        }
+        return out;
+    }
+
     /** The lines of /proc/locks whose holder (the fifth column) is one of {@code pids}. */
     public static long locksHeldBy(Collection<Integer> pids) throws IOException {
         return Files.readAllLines(Path.of("/proc/locks")).stream().map(l -> l.trim().split("\\s+"))

@@ -33,6 +33,27 @@ public interface KeptEnd {
     /** Told about traffic, on the end's own threads. */
     void addListener(Listener l);
 
+    /** Stops telling {@code l}. */
+    default void removeListener(Listener l) {}
+
+    /**
+     * Adds {@code l} and returns the transcript so far, at one instant: every later read reaches {@code l} and none
+     * in the returned text does (a stream that cannot promise it adds first, then reads the transcript).
+     */
+    default String listen(Listener l) {
+        addListener(l);
+        return transcript();
+    }
+
+    /** Who keeps the end when it is not this process (e.g. "the bridge on server"); null when it is. */
+    default String keptBy() { return null; }
+
+    /** Null while open; else why it ended. */
+    default String ended() { return null; }
+
+    /** Bytes written to the restored tree so far. */
+    default long bytesSent() { return 0; }
+
     int TRANSCRIPT_LIMIT = 1 << 20;
 
     interface Listener {

@@ -26,7 +26,11 @@ final class LocalKeptWiring implements KeptWiring {
         return e instanceof ConsoleEnd c ? new Console(c) : new Other(e);
     }
 
-    private record Console(ConsoleEnd end) implements KeptEnd {
+    private record Console(ConsoleEnd end, java.util.Map<Listener, ConsoleEnd.Listener> adapters) implements KeptEnd {
+        Console(ConsoleEnd end) {
+            this(end, new java.util.concurrent.ConcurrentHashMap<>());
+        }
+
         @Override public String key() { return end.key(); }
         @Override public int criuFd() { return end.criuFd(); }
         @Override public String describe() { return end.describe(); }
@@ -36,10 +40,27 @@ final class LocalKeptWiring implements KeptWiring {
         @Override public String transcript() { return end.transcript(); }
         @Override public long bytesReceived() { return end.bytesReceived(); }
         @Override public void send(String text) { end.send(text); }
+        @Override public String ended() { return end.ended(); }
+        @Override public long bytesSent() { return end.bytesSent(); }
 
         @Override
         public void addListener(Listener l) {
-            end.addListener(new ConsoleEnd.Listener() {
+            end.addListener(adapter(l));
+        }
+
+        @Override
+        public String listen(Listener l) {
+            return end.listen(adapter(l));
+        }
+
+        @Override
+        public void removeListener(Listener l) {
+            ConsoleEnd.Listener a = adapters.remove(l);
+            if (a != null) end.removeListener(a);
+        }
+
+        private ConsoleEnd.Listener adapter(Listener l) {
+            return adapters.computeIfAbsent(l, x -> new ConsoleEnd.Listener() {
                 @Override public void received(String text) { l.received(text); }
                 @Override public void counted(long in, long out) { l.counted(in, out); }
                 @Override public void ended(String why) { l.ended(why); }

@@ -80,6 +80,17 @@ public final class ConsoleEnd implements WiredEnd {
 
     public void addListener(Listener l) { listeners.add(l); }
 
+    /**
+     * Adds {@code l} and returns the transcript so far, at one instant: every read after it reaches {@code l}, and
+     * none already in the returned text does.
+     */
+    public String listen(Listener l) {
+        synchronized (transcript) {
+            listeners.add(l);
+            return transcript.toString();
+        }
+    }
+
     public void removeListener(Listener l) { listeners.remove(l); }
 
     @Override
@@ -127,11 +138,14 @@ public final class ConsoleEnd implements WiredEnd {
                 pending.compact();
                 chars.flip();
                 String text = chars.toString();
+                Object[] to; // the listeners when the text joined the transcript (see listen)
                 synchronized (transcript) {
                     transcript.append(text);
                     if (transcript.length() > TRANSCRIPT_LIMIT) transcript.delete(0, transcript.length() - TRANSCRIPT_LIMIT);
+                    to = listeners.toArray();
                 }
-                for (Listener l : listeners) {
+                for (Object o : to) {
+                    Listener l = (Listener) o;
                     safe(() -> l.received(text));
                     safe(() -> l.counted(total, out.get()));
                 }

@@ -282,6 +282,23 @@ public final class BridgeServer implements AutoCloseable {
                         send(Reply.newBuilder().setId(id).setLast(true).setJson(verbs.finishImages(p, files)).build());
                     });
                 }
+                case CONSOLE -> {
+                    int root = RequestChecks.pid(r.getConsole().getRootPid(), "console root");
+                    String key = RequestChecks.endKey(r.getConsole().getKey(), "console");
+                    LOG.log(System.Logger.Level.INFO, "{0}: console {1} of the tree {2} followed", peer, key, root);
+                    track(id, verbs.console(root, key, d -> send(Reply.newBuilder().setId(id).setLast(false).setConsole(d).build())), null);
+                }
+                case CONSOLE_SEND -> {
+                    BridgeProto.ConsoleSendRequest q = r.getConsoleSend();
+                    int root = RequestChecks.pid(q.getRootPid(), "console send root");
+                    String key = RequestChecks.endKey(q.getKey(), "console send");
+                    if (q.getData().size() > RequestChecks.MAX_CHUNK) {
+                        throw new Refused(Code.INVALID_REQUEST, "console send: " + q.getData().size() + " bytes (0.." + RequestChecks.MAX_CHUNK + ")");
+                    }
+                    // on the pool: a tree that does not read fills the buffer, and the write waits
+                    async(id, () -> send(Reply.newBuilder().setId(id).setLast(true)
+                            .setConsole(verbs.consoleSend(root, key, q.getData().toByteArray())).build()));
+                }
                 case CANCEL -> {
                     long target = r.getCancel().getTarget();
                     BridgeVerbs.Running op = running.get(target);

@@ -76,6 +76,16 @@ public interface BridgeVerbs {
     BridgeProto.JsonReply finishImages(Path folder, byte[] filesJson) throws Refused;
 
     /**
+     * Follows the console end {@code key} kept for the tree restored with root {@code rootPid}: {@code data} gets the
+     * text read so far, then each read as it comes (never on a thread that must not wait); the result ({@code console-ended},
+     * its reason as a JSON string) comes when the end closes. Cancel detaches: the end stays open.
+     */
+    Running console(int rootPid, String key, Consumer<BridgeProto.ConsoleData> data) throws Refused;
+
+    /** Writes {@code data} to that console end (whole: one packet on a datagram socket); answers the counters after it. */
+    BridgeProto.ConsoleData consoleSend(int rootPid, String key, byte[] data) throws Refused;
+
+    /**
      * Where a dump's or restore's events go. A CRIU log line may travel in a batch ({@link LogBatches}, when the
      * client asked for them); otherwise, and by default, as the JSON event {@code asJson} makes.
      */
@@ -112,5 +122,5 @@ public interface BridgeVerbs {
     /** The verbs of protocol 1, as hello lists them. */
     List<String> VERBS = List.of("hello", "scan", "plan_inputs", "dump", "restore", "open_images", "calibrate", "cancel",
             "folder", "read_log", "preview_restore", "restore_trust", "stat_paths", "list_images", "read_images",
-            "receive_images", "write_images", "finish_images", "mapped_files");
+            "receive_images", "write_images", "finish_images", "mapped_files", "console", "console_send");
 }

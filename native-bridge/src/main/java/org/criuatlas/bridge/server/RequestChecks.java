@@ -78,6 +78,16 @@ public final class RequestChecks {
         return s;
     }
 
+    private static final java.util.regex.Pattern END_KEY = java.util.regex.Pattern.compile("(socket|pipe):\\[[0-9]{1,20}\\]");
+
+    /** A wiring end's image key: {@code socket:[INO]} or {@code pipe:[INO]}. */
+    public static String endKey(String s, String what) throws Refused {
+        if (s == null || !END_KEY.matcher(s).matches()) {
+            throw new Refused(Code.INVALID_REQUEST, what + ": \"" + printable(s == null ? "" : s) + "\" is not socket:[INO] or pipe:[INO]");
+        }
+        return s;
+    }
+
     /** An offset into an image file: 0 .. {@link #MAX_IMAGE_FILE}. */
     public static long offset(long n, String what) throws Refused {
         if (n < 0 || n > MAX_IMAGE_FILE) throw new Refused(Code.INVALID_REQUEST, what + ": offset " + Long.toUnsignedString(n)

@@ -186,12 +186,16 @@ class BridgeFuzzTest {
             }
             case 3: { // a verb this bridge does not know
                 return Request.newBuilder().setId(i + 1).setUnknownFields(UnknownFieldSet.newBuilder()
-                        .addField(30 + rnd.nextInt(1000), UnknownFieldSet.Field.newBuilder().addVarint(rnd.nextLong()).build()).build())
+                        .addField(40 + rnd.nextInt(1000), UnknownFieldSet.Field.newBuilder().addVarint(rnd.nextLong()).build()).build())
                         .build().toByteArray();
             }
             case 4: { // out-of-range values
                 Request.Builder r = Request.newBuilder().setId(i + 1);
-                switch (rnd.nextInt(14)) {
+                switch (rnd.nextInt(16)) {
+                    case 14 -> r.setConsole(BridgeProto.ConsoleRequest.newBuilder().setRootPid(rnd.nextBoolean() ? 0 : 1)
+                            .setKey(rnd.nextBoolean() ? "socket:[x]" : "pipe:[1]\0"));
+                    case 15 -> r.setConsoleSend(BridgeProto.ConsoleSendRequest.newBuilder().setRootPid(-rnd.nextInt(1 << 30)).setKey("socket:[1]")
+                            .setData(ByteString.copyFromUtf8("x")));
                     case 13 -> r.setMappedFiles(BridgeProto.MappedFilesRequest.newBuilder().addPids(1)
                             .addPids(rnd.nextBoolean() ? -rnd.nextInt(1 << 30) : (1 << 22) + 1 + rnd.nextInt(1 << 20)));
                     case 7 -> r.setReadImages(BridgeProto.ReadImagesRequest.newBuilder().setPath("/tmp").setName(rnd.nextBoolean() ? "../etc" : "a/b")
@@ -223,7 +227,10 @@ class BridgeFuzzTest {
 
     static Request goodRequest(Random rnd, int i) {
         Request.Builder r = Request.newBuilder().setId(i + 1);
-        switch (rnd.nextInt(9)) {
+        switch (rnd.nextInt(11)) {
+            case 9 -> r.setConsole(BridgeProto.ConsoleRequest.newBuilder().setRootPid(1).setKey("socket:[" + rnd.nextInt(1 << 30) + "]"));
+            case 10 -> r.setConsoleSend(BridgeProto.ConsoleSendRequest.newBuilder().setRootPid(1).setKey("pipe:[1]")
+                    .setData(ByteString.copyFromUtf8("text")));
             case 8 -> r.setMappedFiles(BridgeProto.MappedFilesRequest.newBuilder().addPids(1).addPids((int) ProcessHandle.current().pid()));
             case 4 -> r.setStatPaths(BridgeProto.StatPathsRequest.newBuilder().addPaths("/nonexistent/a").addPaths("/nonexistent/b"));
             case 5 -> r.setListImages(BridgeProto.ListImagesRequest.newBuilder().setPath("/nonexistent/images"));
@@ -321,6 +328,9 @@ class BridgeFuzzTest {
         @Override public byte[] readImages(Path f, String n, long o, int l) throws Refused { return real.readImages(f, n, o, l); }
         @Override public void writeImages(Path f, String n, long o, byte[] d) throws Refused { real.writeImages(f, n, o, d); }
         @Override public BridgeProto.JsonReply finishImages(Path f, byte[] json) throws Refused { return real.finishImages(f, json); }
+        // no tree was restored here: both answer NOT_FOUND after the server's checks
+        @Override public Running console(int root, String key, Consumer<BridgeProto.ConsoleData> d) throws Refused { return real.console(root, key, d); }
+        @Override public BridgeProto.ConsoleData consoleSend(int root, String key, byte[] d) throws Refused { return real.consoleSend(root, key, d); }
 
         @Override
         public BridgeProto.JsonReply receiveImages(Path parent, int rootPid, String at) throws Refused {

@@ -150,9 +150,11 @@ public final class BridgeHost implements Host {
     public HostOperation<RestoreResult> restore(RestoreRequest request, Consumer<HostEvent> events) {
         Request.Builder req = Request.newBuilder().setRestore(BridgeProto.RestoreRequest.newBuilder()
                 .setRequestJson(ByteString.copyFrom(BridgeJson.write(request))).setLogBatches(true));
-        // the restored tree's kept ends stay with the bridge (streamed ends are not in protocol 1): described from the plan
+        // the restored tree's kept ends stay with the bridge: its consoles streamed here, the others described from the plan
+        boolean streams = hello.getVerbsList().contains("console");
         return operation(req, events, RestoreResult.class, r -> r instanceof RestoreResult.Restored ok && ok.wiring() == null
-                ? new RestoreResult.Restored(ok.rootPid(), ok.pids(), RemoteKeptWiring.of(request.plan(), link.where()), ok.result()) : r);
+                ? new RestoreResult.Restored(ok.rootPid(), ok.pids(), RemoteKeptWiring.of(request.plan(), link, streams, ok.rootPid()),
+                        ok.result()) : r);
     }
 
     /** Runs the bridge's calibration ({@code kinds}: only these probe kinds, empty: all); {@code steps} sees each measured cell. */
@@ -161,25 +163,23 @@ public final class BridgeHost implements Host {
         Request.Builder req = Request.newBuilder().setCalibrate(BridgeProto.CalibrateRequest.newBuilder()
                 .setParallelism(parallelism).addAllKinds(kinds).setWrite(write));
         CompletableFuture<CalibrationReport> result = new CompletableFuture<>();
-        CompletableFuture<Reply> f = link.send(req, ev -> {
+        BridgeLink.Sent sent = link.start(req, ev -> {
             if (steps != null && ev.hasJson()) steps.accept(json(ev.getJson(), CalibrationEntry.class));
         });
-        long id = link.lastId();
-        f.whenComplete((r, t) -> complete(result, r, t, CalibrationReport.class, x -> x));
-        return new HostOperation<>(result, () -> link.cancel(id));
+        sent.reply().whenComplete((r, t) -> complete(result, r, t, CalibrationReport.class, x -> x));
+        return new HostOperation<>(result, () -> link.cancel(sent.id()));
     }
 
     private <R> HostOperation<R> operation(Request.Builder req, Consumer<HostEvent> events, Class<R> type,
                                            java.util.function.UnaryOperator<R> fix) {
         CompletableFuture<R> result = new CompletableFuture<>();
-        CompletableFuture<Reply> f = link.send(req, ev -> {
+        BridgeLink.Sent sent = link.start(req, ev -> {
             if (events == null) return;
             if (ev.hasJson()) events.accept(json(ev.getJson(), HostEvent.class));
             else if (ev.hasLog()) logLines(ev.getLog(), events);
         });
-        long id = link.lastId();
-        f.whenComplete((r, t) -> complete(result, r, t, type, fix));
-        return new HostOperation<>(result, () -> link.cancel(id));
+        sent.reply().whenComplete((r, t) -> complete(result, r, t, type, fix));
+        return new HostOperation<>(result, () -> link.cancel(sent.id()));
     }
 
     /** A batch of CRIU's log lines as the host events a local run gives: each parsed as the bridge's log follower did, on first use. */

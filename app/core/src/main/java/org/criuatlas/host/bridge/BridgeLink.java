@@ -106,12 +106,20 @@ public final class BridgeLink implements AutoCloseable {
      * gets the replies before it (may be null).
      */
     public CompletableFuture<Reply> send(Request.Builder request, Consumer<Reply> events) {
+        return start(request, events).reply();
+    }
+
+    /** A request sent: its id (to cancel it) and its last reply. */
+    public record Sent(long id, CompletableFuture<Reply> reply) {}
+
+    /** {@link #send}, with the id the request was given. */
+    public Sent start(Request.Builder request, Consumer<Reply> events) {
         long id = ids.incrementAndGet();
         CompletableFuture<Reply> f = new CompletableFuture<>();
         BridgeException b = broken;
         if (b != null) {
             f.completeExceptionally(b);
-            return f;
+            return new Sent(id, f);
         }
         pending.put(id, new Pending(f, events));
         try {
@@ -122,11 +130,8 @@ public final class BridgeLink implements AutoCloseable {
             f.completeExceptionally(brokenBecause(process != null ? ended() : "cannot write to the bridge on " + where + ": "
                     + e.getMessage(), e));
         }
-        return f;
+        return new Sent(id, f);
     }
-
-    /** The id the next request will get (for cancel: requests are numbered 1, 2, ...). */
-    long lastId() { return ids.get(); }
 
     /** Sends and waits; an error reply becomes a {@link BridgeException}. */
     public Reply call(Request.Builder request) {

@@ -22,7 +22,6 @@ import org.criuatlas.host.Host;
 import org.criuatlas.host.HostInfo;
 import org.criuatlas.host.HostOperation;
 import org.criuatlas.host.ImageFile;
-import org.criuatlas.host.KeptWiring;
 import org.criuatlas.host.RestoreRequest;
 import org.criuatlas.host.RestoreResult;
 import org.criuatlas.model.IpcGraph;
@@ -38,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -51,7 +49,7 @@ public final class HostVerbs implements BridgeVerbs, AutoCloseable {
     static final Duration MAX_WAIT = Duration.ofMinutes(10);
 
     private final Host host;
-    private final List<KeptWiring> kept = new CopyOnWriteArrayList<>();
+    private final KeptConsoles kept = new KeptConsoles();
     /** criu --version and criu check cost ~0.3 s: asked once per bridge, not once per hello. */
     private volatile CriuStatus criu;
     private final java.util.concurrent.atomic.AtomicBoolean warmed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -159,12 +157,22 @@ public final class HostVerbs implements BridgeVerbs, AutoCloseable {
         HostOperation<RestoreResult> op = host.restore(req, forward(events));
         return running(op, "restore-result", r -> {
             if (r instanceof RestoreResult.Restored ok) {
-                // the kept ends stay here, alive while the bridge runs (protocol 1 does not stream them)
-                if (ok.wiring() != null) kept.add(ok.wiring());
+                // the kept ends stay here, alive while the bridge runs; consoles are streamed (console, console_send)
+                if (ok.wiring() != null) kept.keep(ok.rootPid(), ok.wiring());
                 return new RestoreResult.Restored(ok.rootPid(), ok.pids(), null, ok.result());
             }
             return r;
         });
+    }
+
+    @Override
+    public Running console(int rootPid, String key, Consumer<BridgeProto.ConsoleData> data) throws Refused {
+        return kept.follow(rootPid, key, data);
+    }
+
+    @Override
+    public BridgeProto.ConsoleData consoleSend(int rootPid, String key, byte[] data) throws Refused {
+        return kept.send(rootPid, key, data);
     }
 
     @Override
@@ -363,8 +371,7 @@ public final class HostVerbs implements BridgeVerbs, AutoCloseable {
     /** Closes the kept ends of the trees restored through this bridge (they see them close) and the host. */
     @Override
     public void close() {
-        kept.forEach(KeptWiring::close);
-        kept.clear();
+        kept.close();
         host.close();
     }
 }

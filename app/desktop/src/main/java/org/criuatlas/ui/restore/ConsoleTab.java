@@ -104,8 +104,9 @@ final class ConsoleTab {
         counters.setId(CONSOLE_COUNTERS);
         counters.setWrapText(true);
         counters.getStyleClass().add(Styles.MUTED);
+        String where = c.keptBy() == null ? "" : "; kept by " + c.keptBy() + ", streamed here";
         counters.textProperty().bind(Bindings.createStringBinding(() -> c.bytesInProperty().get() + " bytes in, "
-                + c.bytesOutProperty().get() + " bytes out; " + c.statusProperty().get(),
+                + c.bytesOutProperty().get() + " bytes out; " + c.statusProperty().get() + where,
                 c.bytesInProperty(), c.bytesOutProperty(), c.statusProperty()));
         Button copy = new Button("Copy transcript");
         copy.setId(CONSOLE_COPY);

@@ -35,11 +35,8 @@ public final class ConsoleModel {
         this.background = background;
         this.incoming = new Batched<>(ui, this::show);
         canSend.set(end.canSend());
-        String already = end.transcript();
-        received.set(already);
-        transcript.received(already);
-        bytesIn.set(end.bytesReceived());
-        end.addListener(new KeptEnd.Listener() {
+        // the text so far and every later read, none twice (a read meanwhile reaches the listener only)
+        String already = end.listen(new KeptEnd.Listener() {
             @Override
             public void received(String text) {
                 incoming.add(text);
@@ -61,6 +58,15 @@ public final class ConsoleModel {
                 });
             }
         });
+        received.set(already);
+        transcript.received(already);
+        bytesIn.set(end.bytesReceived());
+        bytesOut.set(end.bytesSent());
+        String why = end.ended();
+        if (why != null) {
+            status.set("ended: " + why);
+            canSend.set(false);
+        }
     }
 
     private void show(java.util.List<String> parts) {
@@ -72,6 +78,9 @@ public final class ConsoleModel {
     }
 
     public String key() { return end.key(); }
+
+    /** Who keeps the end when it is not this window (a bridge, here or on another host); null when it is. */
+    public String keptBy() { return end.keptBy(); }
 
     /** Sent and received lines in order; changes on the UI executor, at most once per batch of traffic. */
     public ConsoleTranscript transcript() { return transcript; }
