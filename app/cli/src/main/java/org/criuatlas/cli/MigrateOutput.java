@@ -47,7 +47,7 @@ final class MigrateOutput {
         if (m.wiring() == null || m.wiring().ends().isEmpty()) return;
         System.err.println("criu-atlas migrate: the wiring's ends (" + String.join("; ", m.wiring().ends().stream().map(KeptEnd::describe)
                 .toList()) + ") live as long as this command: it waits until the tree ends on " + to + " (Ctrl-C closes them)");
-        while (target.processStates(List.of(m.rootPid())).containsKey(m.rootPid())) Thread.sleep(1000);
+        target.awaitEnd(m.rootPid());
         m.wiring().close();
     }
 

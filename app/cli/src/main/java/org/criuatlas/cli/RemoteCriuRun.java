@@ -125,7 +125,6 @@ final class RemoteCriuRun {
         }
     }
 
-    /** The wiring's ends live in the bridge there: while this command runs, so it waits while the tree runs. */
     /** The ends the wiring handed in are kept by the bridge there, alive as long as this connection: the command waits while the tree runs. */
     private static void keep(RestoreResult.Restored ok, BridgeHost h, String where) {
         List<String> ends = ok.wiring() == null ? List.of() : ok.wiring().ends().stream().map(e -> e.key() + ": " + e.describe()).toList();
@@ -133,7 +132,7 @@ final class RemoteCriuRun {
         System.err.println("restore: the wiring's ends are kept by the bridge on " + where + " while this command runs ("
                 + String.join("; ", ends) + "); it waits until the tree ends (Ctrl-C closes them)");
         try {
-            while (h.processStates(List.of(ok.rootPid())).containsKey(ok.rootPid())) Thread.sleep(1000);
+            h.awaitEnd(ok.rootPid());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

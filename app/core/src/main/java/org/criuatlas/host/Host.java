@@ -47,6 +47,14 @@ public interface Host extends AutoCloseable {
      */
     Map<Integer, Character> processStates(Collection<Integer> pids);
 
+    /**
+     * Returns once {@code pid} is gone (a zombie counts as gone). This default asks {@link #processStates} once a
+     * second (a bridge: one small request each); this machine's host is woken by the kernel instead (a pidfd).
+     */
+    default void awaitEnd(int pid) throws InterruptedException {
+        while (processStates(java.util.List.of(pid)).getOrDefault(pid, 'Z') != 'Z') Thread.sleep(1000);
+    }
+
     /** Whether {@code folder} may receive a dump's images (only a new or empty folder may). */
     FolderCheck checkImagesFolder(Path folder);
 

@@ -143,6 +143,14 @@ public final class LocalHost implements Host {
     }
 
     @Override
+    public void awaitEnd(int pid) throws InterruptedException {
+        // woken by the pid's pidfd; an hour at a time so an interrupt is seen between waits
+        while (!org.criuatlas.bridge.os.Processes.awaitExit(pid, java.time.Duration.ofHours(1))) {
+            if (Thread.interrupted()) throw new InterruptedException();
+        }
+    }
+
+    @Override
     public Map<Integer, Character> processStates(Collection<Integer> pids) {
         Map<Integer, Character> out = new LinkedHashMap<>();
         for (int p : pids) {

@@ -120,6 +120,28 @@ class BridgeProtocolTest {
         }
     }
 
+    /** What restore --host and migrate wait on: the tree's end, through the bridge and here (a pidfd), a zombie counting as ended. */
+    @Test
+    void awaitEndReturnsOnceTheProcessEndsOnBothHosts() throws Exception {
+        for (org.criuatlas.host.Host h : List.of(host, new org.criuatlas.host.LocalHost(Runnable::run))) {
+            Process sleeper = new ProcessBuilder("sleep", "300").start(); // our child: a zombie until the JDK reaps it
+            try {
+                java.util.concurrent.CompletableFuture<Void> ended = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                    try {
+                        h.awaitEnd((int) sleeper.pid());
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                assertThrows(java.util.concurrent.TimeoutException.class, () -> ended.get(1500, TimeUnit.MILLISECONDS), "still running");
+                sleeper.destroyForcibly();
+                ended.get(10, TimeUnit.SECONDS);
+            } finally {
+                sleeper.destroyForcibly();
+            }
+        }
+    }
+
     @Test
     void folderChecksAndNamesNewFolders() throws IOException {
         Path fresh = OUT.resolve("never-made-" + System.nanoTime());
