@@ -71,13 +71,28 @@ public final class MapsFiles {
 
     /** The deleted files a maps text maps, each once (by path and inode), in address order. */
     public static List<Deleted> deleted(byte[] b, int len) {
+        return deletedAndShm(b, len).deleted();
+    }
+
+    /** What one read of maps tells: the deleted files mapped ({@link #deleted}) and the SysV segments attached ({@link MapsSysv#shmids}). */
+    public record Unnamed(List<Deleted> deleted, List<Integer> shmids) {}
+
+    /** {@link #deleted} and the shmids of the SysV mappings (which maps also shows as deleted), in one pass. */
+    public static Unnamed deletedAndShm(byte[] b, int len) {
         List<Deleted> out = new ArrayList<>(0);
+        List<Integer> shm = new ArrayList<>(0);
         int i = 0;
         while (i < len) {
             int eol = i;
             while (eol < len && b[eol] != '\n') eol++;
             // cheap test first: only lines ending in " (deleted)" are parsed
             if (eol - i > DELETED.length() && endsWithDeleted(b, eol)) {
+                int id = MapsSysv.shmid(b, i, eol);
+                if (id >= 0) {
+                    shm.add(id);
+                    i = eol + 1;
+                    continue;
+                }
                 Line l = line(b, i, eol);
                 if (l != null) {
                     String path = l.path().substring(0, l.path().length() - DELETED.length());
@@ -90,7 +105,7 @@ public final class MapsFiles {
             }
             i = eol + 1;
         }
-        return out;
+        return new Unnamed(out, shm);
     }
 
     private static boolean endsWithDeleted(byte[] b, int eol) {

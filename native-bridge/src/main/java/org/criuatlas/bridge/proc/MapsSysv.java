@@ -25,6 +25,12 @@ public final class MapsSysv {
         return out;
     }
 
+    /** The shmid of the maps line {@code [from, eol)} when it maps a SysV segment, else -1. */
+    public static int shmid(byte[] b, int from, int eol) {
+        int name = indexOf(b, from, eol, "/SYSV");
+        return name > 0 ? inodeColumn(b, from, name) : -1;
+    }
+
     public static List<Integer> shmids(String text) {
         byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         return shmids(b, b.length);

@@ -186,7 +186,7 @@ public final class LiveScanner implements AutoCloseable {
             KernelObjects.SysvText t = readSysv(e.getValue().get(0), e.getKey(), e.getValue(), problems);
             if (t != null) parseSysv(t, e.getKey(), shm, sem, msg, problems);
         }
-        shm = withAttachments(shm, ipcNs, problems);
+        shm = withAttachments(shm, ipcNs, reads, problems);
 
         List<MountTable> mounts = mountTables(processes, problems);
         List<FileLock> locks = asm.locks(procLocks);
@@ -277,16 +277,21 @@ public final class LiveScanner implements AutoCloseable {
         }
     }
 
-    /** Which processes map each segment: /proc/PID/maps of the processes of IPC namespaces that have attached segments. */
-    private List<SysvSharedMemory> withAttachments(List<SysvSharedMemory> shm, Map<Long, List<Integer>> ipcNs,
+    /**
+     * Which processes map each segment, for the IPC namespaces that have attached segments: from the maps each process's
+     * read already took (its deleted mappings), else (a process whose fds could not be read) from maps read now.
+     */
+    private List<SysvSharedMemory> withAttachments(List<SysvSharedMemory> shm, Map<Long, List<Integer>> ipcNs, ProcessRead[] reads,
                                                    List<ScanProblem> problems) {
         Set<Long> attached = new HashSet<>();
         for (SysvSharedMemory m : shm) if (m.attachCount() > 0) attached.add(m.ipcNs());
         if (attached.isEmpty()) return shm;
+        Map<Integer, List<Integer>> fromReads = new HashMap<>();
+        for (ProcessRead r : reads) if (r != null && r.shmids() != null) fromReads.put(r.pid(), r.shmids());
         Map<String, List<Integer>> byKey = new HashMap<>();
         for (long ns : attached) {
             for (int pid : ipcNs.getOrDefault(ns, List.of())) {
-                List<Integer> ids = reader.shmAttachments(fs.get(), pid, problems);
+                List<Integer> ids = fromReads.containsKey(pid) ? fromReads.get(pid) : reader.shmAttachments(fs.get(), pid, problems);
                 if (ids == null) continue;
                 for (int id : ids) byKey.computeIfAbsent(ns + ":" + id, k -> new ArrayList<>()).add(pid);
             }

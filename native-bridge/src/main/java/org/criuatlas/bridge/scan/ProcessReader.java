@@ -44,8 +44,13 @@ final class ProcessReader {
     record HeldLock(Holder holder, String path, FileLock lock) {}
 
     /** What reading one process gave: the process (null when gone or hidden) and its problems. */
+    /** {@code shmids}: the SysV segments its maps shows attached, from the same read as its deleted mappings (null: not read). */
     record ProcessRead(int pid, ProcessInfo process, List<ScanProblem> problems, boolean hiddenOtherUser,
-                       List<HeldLock> locks) {}
+                       List<HeldLock> locks, List<Integer> shmids) {
+        ProcessRead(int pid, ProcessInfo process, List<ScanProblem> problems, boolean hiddenOtherUser, List<HeldLock> locks) {
+            this(pid, process, problems, hiddenOtherUser, locks, null);
+        }
+    }
 
     private final boolean privileged;
     private final int euid;
@@ -151,8 +156,10 @@ final class ProcessReader {
                 }
                 if (fi != null) fds.add(fi);
             }
-            List<DeletedMapping> deleted = readable ? deletedMappings(d, pid, problems) : List.of();
-            return new ProcessRead(pid, process(pid, st, cmdline, status, namespaces, cwd, fds, readable, deleted), problems, false, locks);
+            MapsFiles.Unnamed maps = readable ? readMaps(d, pid, problems) : null;
+            List<DeletedMapping> deleted = maps == null ? List.of() : deletedMappings(d, maps.deleted());
+            return new ProcessRead(pid, process(pid, st, cmdline, status, namespaces, cwd, fds, readable, deleted), problems, false, locks,
+                    maps == null ? null : maps.shmids());
         }
     }
 
@@ -172,18 +179,7 @@ final class ProcessReader {
      * The files this process maps whose name is gone (maps; their size and links through map_files,
      * which needs privilege: -1 without). A process gone meanwhile has none; a kernel thread maps nothing.
      */
-    private static List<DeletedMapping> deletedMappings(ProcFs.Dir d, int pid, List<ScanProblem> problems) {
-        List<MapsFiles.Deleted> found;
-        try {
-            byte[] b = d.read("maps");
-            found = MapsFiles.deleted(b, b.length);
-        } catch (ProcError e) {
-            if (!e.vanished() && !e.denied()) problems.add(problem(pid, "maps", e));
-            return List.of();
-        } catch (ProcFormatException e) {
-            problems.add(new ScanProblem(pid, "maps", e.getMessage(), ScanProblem.Kind.MALFORMED));
-            return List.of();
-        }
+    private static List<DeletedMapping> deletedMappings(ProcFs.Dir d, List<MapsFiles.Deleted> found) {
         if (found.isEmpty()) return List.of();
         List<DeletedMapping> out = new ArrayList<>(found.size());
         for (MapsFiles.Deleted m : found) {
@@ -282,6 +278,20 @@ final class ProcessReader {
         }
         if (kind == FdKind.TTY && detail == null) detail = FdLink.terminal(target, -1);
         return new FdInfo(n, kind, target, ino, AccessMode.fromFlags(flags), flags, detail);
+    }
+
+    /** One read of maps: its deleted files and SysV attachments; null when it cannot be read (gone, refused, malformed). */
+    private static MapsFiles.Unnamed readMaps(ProcFs.Dir d, int pid, List<ScanProblem> problems) {
+        try {
+            byte[] b = d.read("maps");
+            return MapsFiles.deletedAndShm(b, b.length);
+        } catch (ProcError e) {
+            if (!e.vanished() && !e.denied()) problems.add(problem(pid, "maps", e));
+            return null;
+        } catch (ProcFormatException e) {
+            problems.add(new ScanProblem(pid, "maps", e.getMessage(), ScanProblem.Kind.MALFORMED));
+            return null;
+        }
     }
 
     /** The shmids of this process's SysV shared-memory mappings (from maps); null when it exited. */

@@ -114,6 +114,13 @@ class MapsFilesTest {
         assertEquals(List.of(new MapsFiles.Deleted("/usr/lib/libold.so", 1311, "55d0c0a00000-55d0c0a01000"),
                         new MapsFiles.Deleted("/srv/old data", 99, "7f0000005000-7f0000006000")),
                 MapsFiles.deleted(b, b.length));
+        // the same pass gives the SysV attachments, as MapsSysv reads them from the whole text (shmid 0 is one)
+        String twice = maps + "7f0000006000-7f0000007000 rw-s 00000000 00:01 0                          /SYSV41544c53 (deleted)\n";
+        byte[] t = twice.getBytes(StandardCharsets.UTF_8);
+        MapsFiles.Unnamed u = MapsFiles.deletedAndShm(t, t.length);
+        assertEquals(List.of(32768, 0), u.shmids());
+        assertEquals(MapsSysv.shmids(t, t.length), u.shmids());
+        assertEquals(MapsFiles.deleted(b, b.length), u.deleted());
     }
 
     @Test
