@@ -1,6 +1,7 @@
 package org.criuatlas.ui;
 
 import javafx.stage.Stage;
+import org.criuatlas.host.Host;
 import org.criuatlas.host.LocalHost;
 import org.criuatlas.host.Podman;
 import org.criuatlas.testing.PodmanSetup;
@@ -24,7 +25,7 @@ final class PodmanWindow implements AutoCloseable {
     /** podman's environment (its private configuration), as scripts/setup-podman.sh prints it. */
     final Map<String, String> env;
     final Stage stage;
-    final LocalHost host;
+    final Host host;
     final WindowServices services;
     /** The container dialogs the window opened, in order. */
     final List<ContainerDialog> dialogs = new CopyOnWriteArrayList<>();
@@ -32,13 +33,13 @@ final class PodmanWindow implements AutoCloseable {
     private final List<String> containers;
     private MainWindow main;
 
-    private PodmanWindow(Path tmp, List<String> containers) throws Exception {
+    private PodmanWindow(Path tmp, List<String> containers, boolean bridge) throws Exception {
         this.env = PodmanSetup.env();
         this.containers = containers;
         removeContainers();
         this.stage = UiTestSupport.primaryStage();
         this.pool = WindowServices.newPool();
-        this.host = new LocalHost(LocalHost.Parts.real(pool), new Podman("podman", env));
+        this.host = bridge ? bridge(env) : new LocalHost(LocalHost.Parts.real(pool), new Podman("podman", env));
         this.services = new WindowServices(host, pool, org.criuatlas.ui.fx.FxThread.EXECUTOR,
                 new PlannerAdapter(tmp.resolve("dumps")), new org.criuatlas.ui.demos.DemoRunner(), new org.criuatlas.ui.theme.Themes(),
                 () -> {}, null);
@@ -46,7 +47,26 @@ final class PodmanWindow implements AutoCloseable {
 
     /** The host and services, with no container of these names left from an earlier run; dumps go under {@code tmp}. */
     static PodmanWindow start(Path tmp, String... containers) throws Exception {
-        return new PodmanWindow(tmp, List.of(containers));
+        return new PodmanWindow(tmp, List.of(containers), false);
+    }
+
+    /**
+     * As {@link #start}, with the host behind a real {@code criu-atlas bridge} process (this test's class path, podman's
+     * environment), told the request came from {@code nobody} as pkexec would tell it: what the window does as an
+     * ordinary user with its bridge as root.
+     */
+    static PodmanWindow startThroughBridge(Path tmp, String... containers) throws Exception {
+        return new PodmanWindow(tmp, List.of(containers), true);
+    }
+
+    static final int NOBODY = 65534;
+
+    private static org.criuatlas.host.bridge.BridgeHost bridge(Map<String, String> env) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("env", "PKEXEC_UID=" + NOBODY));
+        env.forEach((k, v) -> cmd.add(k + "=" + v));
+        cmd.addAll(List.of(ProcessHandle.current().info().command().orElseThrow(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), "org.criuatlas.Main", "bridge"));
+        return org.criuatlas.host.bridge.BridgeLauncher.spawn(cmd, "this machine", "through the test launcher");
     }
 
     /** Opens the main window on the live graph of the host. */

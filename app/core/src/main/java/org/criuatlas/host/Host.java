@@ -55,6 +55,11 @@ public interface Host extends AutoCloseable {
         while (processStates(java.util.List.of(pid)).getOrDefault(pid, 'Z') != 'Z') Thread.sleep(1000);
     }
 
+    /** Where dumps and container archives go by default on this host: its user's {@code ~/criu-atlas-dumps}. */
+    default Path dumpsFolder() {
+        return Path.of(System.getProperty("user.home"), "criu-atlas-dumps");
+    }
+
     /** Whether {@code folder} may receive a dump's images (only a new or empty folder may). */
     FolderCheck checkImagesFolder(Path folder);
 

@@ -167,7 +167,7 @@ public final class LocalHost implements Host {
 
     @Override
     public Path newImagesFolder(Path parent, int rootPid, LocalDateTime at) {
-        Path p = parent != null ? parent : Path.of(System.getProperty("user.home"), "criu-atlas-dumps");
+        Path p = parent != null ? parent : dumpsFolder();
         return ImagesFolder.newSubFolder(p, rootPid, at);
     }
 

@@ -34,7 +34,9 @@ public final class RestoreGate {
         /** The folder holds the mark of a dump that did not finish. */
         INCOMPLETE_DUMP,
         /** The folder could not be examined. */
-        UNREADABLE
+        UNREADABLE,
+        /** Something is already where a new file is to be written. */
+        ALREADY_THERE
     }
 
     /** One reason not to trust the folder. */
@@ -119,6 +121,58 @@ public final class RestoreGate {
             }
         } catch (IOException e) {
             out.add(new Finding(Concern.UNREADABLE, real, "cannot list " + real + ": " + e.getMessage()));
+        }
+        return new Verdict(abs, requestingUid, out);
+    }
+
+    /**
+     * The gate for one file root would read and act on (a container checkpoint archive podman imports): the file is a
+     * plain file of root or {@code requestingUid} that nobody else can write, and so are the folders above it (a sticky
+     * folder such as /tmp counts as safe above it), links on the way judged by their owner.
+     */
+    public static Verdict checkFile(Path file, int requestingUid) {
+        Path abs = file.toAbsolutePath().normalize();
+        List<Finding> out = new ArrayList<>();
+        Path real;
+        try {
+            real = abs.toRealPath();
+        } catch (IOException e) {
+            out.add(new Finding(Concern.UNREADABLE, abs, "cannot resolve " + abs + ": " + e.getMessage()));
+            return new Verdict(abs, requestingUid, out);
+        }
+        for (Path p = real.getParent(); p != null; p = p.getParent()) owner(p, "the folder above, " + p + ",", requestingUid, true, out);
+        for (Path p = abs; p != null; p = p.getParent()) {
+            if (Files.isSymbolicLink(p)) owner(p, "the link " + p, requestingUid, false, out);
+        }
+        FileTrust.Facts facts = lstat(real, out);
+        if (facts != null) {
+            if (!facts.isRegularFile()) out.add(new Finding(Concern.NOT_A_PLAIN_FILE, real, real + " is not a plain file"));
+            owner(real, facts, real.toString(), requestingUid, false, out);
+        }
+        return new Verdict(abs, requestingUid, out);
+    }
+
+    /**
+     * The gate for a new file root would create (a checkpoint archive podman exports): nothing is there yet, its folder
+     * is a real folder of root or {@code requestingUid} that nobody else can write (not even a sticky one: another user
+     * could put a link where the file is to go), and the folders above are as for {@link #checkFile}.
+     */
+    public static Verdict checkNewFile(Path file, int requestingUid) {
+        Path abs = file.toAbsolutePath().normalize();
+        List<Finding> out = new ArrayList<>();
+        if (Files.exists(abs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            out.add(new Finding(Concern.ALREADY_THERE, abs, abs + " is already there (a new file is never written over anything)"));
+        }
+        Path parent = abs.getParent();
+        if (parent == null) return new Verdict(abs, requestingUid, out);
+        if (Files.isSymbolicLink(parent) || !Files.isDirectory(parent, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            out.add(new Finding(Concern.UNREADABLE, parent, parent + (Files.isSymbolicLink(parent) ? " is a symbolic link" : " is not a folder")));
+            return new Verdict(abs, requestingUid, out);
+        }
+        owner(parent, "the folder " + parent, requestingUid, false, out);
+        for (Path p = parent.getParent(); p != null; p = p.getParent()) owner(p, "the folder above, " + p + ",", requestingUid, true, out);
+        for (Path p = parent.getParent(); p != null; p = p.getParent()) {
+            if (Files.isSymbolicLink(p)) owner(p, "the link " + p, requestingUid, false, out);
         }
         return new Verdict(abs, requestingUid, out);
     }

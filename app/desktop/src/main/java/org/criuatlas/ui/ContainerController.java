@@ -41,16 +41,19 @@ final class ContainerController {
 
     void setOnDialog(Consumer<ContainerDialog> c) { onDialog = c == null ? d -> {} : c; }
 
-    /** Where an archive of {@code name} goes by default: the dumps folder, named after the container and the time. */
-    static Path defaultArchive(String name) {
-        return Path.of(System.getProperty("user.home"), "criu-atlas-dumps",
+    /**
+     * Where an archive of {@code name} goes by default: the host's dumps folder (a bridge's own, there), named after the
+     * container and the time.
+     */
+    static Path defaultArchive(org.criuatlas.host.Host host, String name) {
+        return host.dumpsFolder().resolve(
                 name.replaceAll("[^A-Za-z0-9_.-]", "_") + "-" + LocalDateTime.now().format(STAMP) + ".tar.zst");
     }
 
     ContainerDialog checkpoint(ContainerMonitor c) {
         ContainerCheckpoint planned = window.vm().plan().containerProperty().get();
         ContainerDialog d = ContainerDialog.checkpoint(window.stage(), services.themes(), services.host(), services.ui(), c, planned,
-                defaultArchive(c.name()), o -> checkpointed(c, o));
+                defaultArchive(services.host(), c.name()), o -> checkpointed(c, o));
         return show(d);
     }
 

@@ -282,6 +282,10 @@ public final class BridgeServer implements AutoCloseable {
                         send(Reply.newBuilder().setId(id).setLast(true).setJson(verbs.finishImages(p, files)).build());
                     });
                 }
+                case CONTAINER -> {
+                    LOG.log(System.Logger.Level.INFO, "{0}: container checkpoint or restore requested", peer);
+                    track(id, verbs.container(r.getContainer().getRequestJson().toByteArray(), ev -> event(id, ev)), null);
+                }
                 case CONSOLE -> {
                     int root = RequestChecks.pid(r.getConsole().getRootPid(), "console root");
                     String key = RequestChecks.endKey(r.getConsole().getKey(), "console");

@@ -76,6 +76,12 @@ public interface BridgeVerbs {
     BridgeProto.JsonReply finishImages(Path folder, byte[] filesJson) throws Refused;
 
     /**
+     * podman's checkpoint or restore of a container; {@code requestJson} is a {@code org.criuatlas.host.ContainerRequest}.
+     * Events are podman's lines (host events); the outcome is a {@code container-outcome}.
+     */
+    Running container(byte[] requestJson, Consumer<BridgeProto.JsonReply> events) throws Refused;
+
+    /**
      * Follows the console end {@code key} kept for the tree restored with root {@code rootPid}: {@code data} gets the
      * text read so far, then each read as it comes (never on a thread that must not wait); the result ({@code console-ended},
      * its reason as a JSON string) comes when the end closes. Cancel detaches: the end stays open.
@@ -122,5 +128,5 @@ public interface BridgeVerbs {
     /** The verbs of protocol 1, as hello lists them. */
     List<String> VERBS = List.of("hello", "scan", "plan_inputs", "dump", "restore", "open_images", "calibrate", "cancel",
             "folder", "read_log", "preview_restore", "restore_trust", "stat_paths", "list_images", "read_images",
-            "receive_images", "write_images", "finish_images", "mapped_files", "console", "console_send");
+            "receive_images", "write_images", "finish_images", "mapped_files", "console", "console_send", "container");
 }

@@ -351,6 +351,11 @@ class BridgeFuzzTest {
         }
 
         @Override
+        public Running container(byte[] json, Consumer<BridgeProto.JsonReply> events) throws Refused {
+            throw new Refused(Code.INVALID_REQUEST, "no podman in the fuzz test");
+        }
+
+        @Override
         public Running calibrate(BridgeProto.CalibrateRequest r, Consumer<BridgeProto.JsonReply> events) throws Refused {
             throw new Refused(Code.INVALID_REQUEST, "no calibration in the fuzz test");
         }

@@ -157,6 +157,27 @@ public final class BridgeHost implements Host {
                         ok.result()) : r);
     }
 
+    /**
+     * podman's checkpoint or restore, run by the bridge there (which checks the names and the archive's folders first);
+     * a refusal, a broken link or an older bridge is a failed or unsupported outcome, never an exception.
+     */
+    @Override
+    public HostOperation<org.criuatlas.host.ContainerOutcome> container(org.criuatlas.host.ContainerRequest request, Consumer<HostEvent> events) {
+        String cmd = "podman " + String.join(" ", request.arguments());
+        if (!hello.getVerbsList().contains("container")) {
+            return new HostOperation<>(CompletableFuture.completedFuture(org.criuatlas.host.ContainerOutcome.unsupported(cmd,
+                    "the bridge on " + link.where() + " predates container checkpoints (update criu-atlas there)")), () -> {});
+        }
+        Request.Builder req = Request.newBuilder().setContainer(BridgeProto.ContainerRunRequest.newBuilder()
+                .setRequestJson(ByteString.copyFrom(BridgeJson.write(request))));
+        HostOperation<org.criuatlas.host.ContainerOutcome> op = operation(req, events, org.criuatlas.host.ContainerOutcome.class, o -> o);
+        CompletableFuture<org.criuatlas.host.ContainerOutcome> out = op.result().handle((o, t) -> t == null ? o
+                : new org.criuatlas.host.ContainerOutcome(org.criuatlas.host.ContainerOutcome.Kind.FAILED, cmd, -1, List.of(),
+                "the bridge on " + link.where() + ": " + (t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+                        ? t.getCause().getMessage() : t.getMessage()), null, List.of(), null, -1));
+        return new HostOperation<>(out, op::cancel);
+    }
+
     /** Runs the bridge's calibration ({@code kinds}: only these probe kinds, empty: all); {@code steps} sees each measured cell. */
     @Override
     public HostOperation<CalibrationReport> calibrate(int parallelism, List<String> kinds, boolean write, Consumer<CalibrationEntry> steps) {
@@ -254,6 +275,12 @@ public final class BridgeHost implements Host {
             if (e.hostFailed()) throw e;
             throw new IOException(e.getMessage(), e);
         }
+    }
+
+    /** The bridge's own default (its user's folder there); a bridge that predates the field: this side's default. */
+    @Override
+    public Path dumpsFolder() {
+        return hello.getDumpsFolder().isEmpty() ? org.criuatlas.host.Host.super.dumpsFolder() : Path.of(hello.getDumpsFolder());
     }
 
     @Override

@@ -70,6 +70,7 @@ public final class HostVerbs implements BridgeVerbs, AutoCloseable {
         if (c.version() != null) b.setCriuVersion(c.version());
         String boot = host.bootId();
         if (boot != null) b.setBootId(boot);
+        b.setDumpsFolder(host.dumpsFolder().toString());
         warmUp();
         return b;
     }
@@ -162,6 +163,17 @@ public final class HostVerbs implements BridgeVerbs, AutoCloseable {
                 return new RestoreResult.Restored(ok.rootPid(), ok.pids(), null, ok.result());
             }
             return r;
+        });
+    }
+
+    @Override
+    public Running container(byte[] json, Consumer<BridgeProto.JsonReply> events) throws Refused {
+        int uid = org.criuatlas.bridge.trust.Credentials.requestingUid();
+        org.criuatlas.host.ContainerRequest req = ContainerGate.check(decode(json, org.criuatlas.host.ContainerRequest.class), uid);
+        HostOperation<org.criuatlas.host.ContainerOutcome> op = host.container(req, forward(events));
+        return running(op, "container-outcome", o -> {
+            if (o.ok() && req instanceof org.criuatlas.host.ContainerRequest.Checkpoint c) ContainerGate.giveArchive(c.archive(), uid);
+            return o;
         });
     }
 

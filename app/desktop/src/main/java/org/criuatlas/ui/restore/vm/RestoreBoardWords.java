@@ -52,6 +52,7 @@ public final class RestoreBoardWords {
             case NOT_A_PLAIN_FILE -> "Not a plain file";
             case INCOMPLETE_DUMP -> "Incomplete dump";
             case UNREADABLE -> "Could not be examined";
+            case ALREADY_THERE -> "Already there";
         };
     }
 
