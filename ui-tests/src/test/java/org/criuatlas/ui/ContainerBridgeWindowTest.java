@@ -64,7 +64,10 @@ class ContainerBridgeWindowTest {
             assertTrue(archiveField.getText().startsWith(pw.host.dumpsFolder() + "/" + name + "-"),
                     "the bridge's own dumps folder (" + pw.host.dumpsFolder() + "): " + archiveField.getText());
 
-            Path archive = tmp.resolve("bridged.tar.zst");
+            // a folder of the requesting user's (nobody's): the only kind the bridge exports into for them
+            Path mine = Files.createDirectory(tmp.resolve("mine"));
+            Files.setAttribute(mine, "unix:uid", PodmanWindow.NOBODY);
+            Path archive = mine.resolve("bridged.tar.zst");
             fx(archiveField::clear);
             robot.clickOn(archiveField).write(archive.toString());
             robot.clickOn(cd.stage().getScene().lookup("#" + ContainerDialog.ID_START));

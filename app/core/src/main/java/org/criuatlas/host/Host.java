@@ -156,14 +156,13 @@ public interface Host extends AutoCloseable {
      * Runs the container engine's own checkpoint or restore ({@code podman container checkpoint --export …},
      * {@code podman container restore --import …}) on the host: podman's output lines come as
      * {@link HostEvent.Step} events named "podman", cancel stops podman, a failure is explained from
-     * podman's error and CRIU's log. Running podman needs root, like a dump. A host that cannot run it
-     * answers {@link ContainerOutcome.Kind#UNSUPPORTED} (the bridge, for now).
+     * podman's error and CRIU's log. Running podman needs root, like a dump: a bridge runs it after checking the
+     * request. A host that cannot run it (an older bridge) answers {@link ContainerOutcome.Kind#UNSUPPORTED}.
      */
     default HostOperation<ContainerOutcome> container(ContainerRequest request, Consumer<HostEvent> events) {
         return new HostOperation<>(java.util.concurrent.CompletableFuture.completedFuture(ContainerOutcome.unsupported(
                 "podman " + String.join(" ", request.arguments()),
-                "this host cannot run podman for the window (container checkpoints work on the local host only;"
-                        + " through the privileged bridge or ssh they are not supported yet)")), () -> {});
+                "this host cannot run podman for the window")), () -> {});
     }
 
     /** A CRIU log as text; refuses files larger than {@code maxBytes}. Blocking. */

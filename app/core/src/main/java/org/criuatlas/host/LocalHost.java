@@ -144,9 +144,13 @@ public final class LocalHost implements Host {
 
     @Override
     public void awaitEnd(int pid) throws InterruptedException {
-        // woken by the pid's pidfd; an hour at a time so an interrupt is seen between waits
-        while (!org.criuatlas.bridge.os.Processes.awaitExit(pid, java.time.Duration.ofHours(1))) {
-            if (Thread.interrupted()) throw new InterruptedException();
+        // woken by the pid's pidfd; a second at a time so an interrupt is seen; a kernel without pidfds: the default
+        try {
+            while (!org.criuatlas.bridge.os.Processes.awaitExit(pid, java.time.Duration.ofSeconds(1))) {
+                if (Thread.interrupted()) throw new InterruptedException();
+            }
+        } catch (RuntimeException noPidfd) {
+            Host.super.awaitEnd(pid);
         }
     }
 

@@ -127,8 +127,9 @@ public final class RestoreGate {
 
     /**
      * The gate for one file root would read and act on (a container checkpoint archive podman imports): the file is a
-     * plain file of root or {@code requestingUid} that nobody else can write, and so are the folders above it (a sticky
-     * folder such as /tmp counts as safe above it), links on the way judged by their owner.
+     * plain file of root or {@code requestingUid} that nobody else can write, and so are the real folders above it (a
+     * sticky folder such as /tmp counts as safe above it). A link on the way is judged by its owner and by the folder
+     * that holds it (whoever may write there may swap the link). The verdict names the real path: act on that one.
      */
     public static Verdict checkFile(Path file, int requestingUid) {
         Path abs = file.toAbsolutePath().normalize();
@@ -141,40 +142,74 @@ public final class RestoreGate {
             return new Verdict(abs, requestingUid, out);
         }
         for (Path p = real.getParent(); p != null; p = p.getParent()) owner(p, "the folder above, " + p + ",", requestingUid, true, out);
-        for (Path p = abs; p != null; p = p.getParent()) {
-            if (Files.isSymbolicLink(p)) owner(p, "the link " + p, requestingUid, false, out);
-        }
+        links(abs, requestingUid, out);
         FileTrust.Facts facts = lstat(real, out);
         if (facts != null) {
             if (!facts.isRegularFile()) out.add(new Finding(Concern.NOT_A_PLAIN_FILE, real, real + " is not a plain file"));
             owner(real, facts, real.toString(), requestingUid, false, out);
         }
-        return new Verdict(abs, requestingUid, out);
+        return new Verdict(real, requestingUid, out);
     }
 
     /**
-     * The gate for a new file root would create (a checkpoint archive podman exports): nothing is there yet, its folder
-     * is a real folder of root or {@code requestingUid} that nobody else can write (not even a sticky one: another user
-     * could put a link where the file is to go), and the folders above are as for {@link #checkFile}.
+     * The gate for a new file root creates and then gives to {@code requestingUid} (a checkpoint archive podman exports):
+     * nothing is there yet, and its real folder is a real folder of that user (of root only when the user is root) that
+     * nobody else can write: never a system folder, where a file given to a user would hand them root. The real folders
+     * above and the links on the way are judged as for {@link #checkFile}. The verdict names the real path: act on that one.
      */
     public static Verdict checkNewFile(Path file, int requestingUid) {
         Path abs = file.toAbsolutePath().normalize();
         List<Finding> out = new ArrayList<>();
-        if (Files.exists(abs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            out.add(new Finding(Concern.ALREADY_THERE, abs, abs + " is already there (a new file is never written over anything)"));
-        }
         Path parent = abs.getParent();
-        if (parent == null) return new Verdict(abs, requestingUid, out);
-        if (Files.isSymbolicLink(parent) || !Files.isDirectory(parent, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            out.add(new Finding(Concern.UNREADABLE, parent, parent + (Files.isSymbolicLink(parent) ? " is a symbolic link" : " is not a folder")));
+        if (parent == null || abs.getFileName() == null) {
+            out.add(new Finding(Concern.UNREADABLE, abs, abs + " is not a file in a folder"));
             return new Verdict(abs, requestingUid, out);
         }
-        owner(parent, "the folder " + parent, requestingUid, false, out);
-        for (Path p = parent.getParent(); p != null; p = p.getParent()) owner(p, "the folder above, " + p + ",", requestingUid, true, out);
-        for (Path p = parent.getParent(); p != null; p = p.getParent()) {
-            if (Files.isSymbolicLink(p)) owner(p, "the link " + p, requestingUid, false, out);
+        Path realParent;
+        try {
+            realParent = parent.toRealPath();
+        } catch (IOException e) {
+            out.add(new Finding(Concern.UNREADABLE, parent, "cannot resolve " + parent + ": " + e.getMessage()));
+            return new Verdict(abs, requestingUid, out);
         }
-        return new Verdict(abs, requestingUid, out);
+        Path real = realParent.resolve(abs.getFileName());
+        if (Files.exists(real, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            out.add(new Finding(Concern.ALREADY_THERE, real, real + " is already there (a new file is never written over anything)"));
+        }
+        FileTrust.Facts facts = lstat(realParent, out);
+        if (facts != null) {
+            if (!facts.isDirectory()) out.add(new Finding(Concern.NOT_A_PLAIN_FILE, realParent, realParent + " is not a folder"));
+            if (facts.uid() != requestingUid) {
+                out.add(new Finding(Concern.FOREIGN_OWNER, realParent, "the folder " + realParent + " belongs to " + FileTrust.userName(facts.uid())
+                        + " (uid " + facts.uid() + "), not to " + FileTrust.userName(requestingUid) + ", who asked"));
+            }
+            if (facts.writableByOthers()) {
+                out.add(new Finding(Concern.WRITABLE_BY_OTHERS, realParent, "the folder " + realParent + " is writable by other users (mode "
+                        + facts.modeOctal() + ")"));
+            }
+        }
+        for (Path p = realParent.getParent(); p != null; p = p.getParent()) owner(p, "the folder above, " + p + ",", requestingUid, true, out);
+        links(parent, requestingUid, out);
+        return new Verdict(real, requestingUid, out);
+    }
+
+    /**
+     * Each link on the way to {@code abs}: its owner, and the real folder that holds it (whoever writes there may swap it;
+     * in a sticky folder only the link's owner may).
+     */
+    private static void links(Path abs, int requestingUid, List<Finding> out) {
+        for (Path p = abs; p != null; p = p.getParent()) {
+            if (!Files.isSymbolicLink(p)) continue;
+            owner(p, "the link " + p, requestingUid, false, out);
+            Path holder = p.getParent();
+            if (holder == null) continue;
+            try {
+                Path realHolder = holder.toRealPath();
+                owner(realHolder, "the folder " + realHolder + ", which holds the link " + p + ",", requestingUid, true, out);
+            } catch (IOException e) {
+                out.add(new Finding(Concern.UNREADABLE, holder, "cannot resolve " + holder + ": " + e.getMessage()));
+            }
+        }
     }
 
     private static void owner(Path p, String what, int requestingUid, boolean above, List<Finding> out) {

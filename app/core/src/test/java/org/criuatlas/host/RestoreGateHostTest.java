@@ -142,4 +142,43 @@ class RestoreGateHostTest {
         assertTrue(Files.readString(starts).contains("swrk"), "confirmed, criu was started: " + Files.readString(starts));
         host.close();
     }
+
+    /**
+     * The gates for a file podman writes or reads as root for a user: a new file only in a real folder of that user
+     * (never a folder of root's, where a file then given to the user would hand them root, nor through a link to a
+     * folder others can write); an existing file only when the folder holding any link on the way is safe too.
+     */
+    @Test
+    void archivesGoOnlyIntoTheUsersOwnFoldersAndLinksCountByTheirFolder() throws Exception {
+        final int stranger = 12345;
+        Path mine = Files.createDirectory(tmp.resolve("mine"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        exec("chown", NOBODY + ":" + NOBODY, mine.toString());
+        assertTrue(RestoreGate.checkNewFile(mine.resolve("a.tar.zst"), NOBODY).trusted(), "the user's own folder");
+        RestoreGate.Verdict system = RestoreGate.checkNewFile(tmp.resolve("ld.so.preload"), NOBODY);
+        assertTrue(system.has(RestoreGate.Concern.FOREIGN_OWNER), "a folder of root's is not the user's: " + system.reasons());
+        assertTrue(RestoreGate.checkNewFile(tmp.resolve("ld.so.preload"), 0).trusted(), "root asking: root's folder is its own");
+
+        Path shared = Files.createDirectory(tmp.resolve("shared"));
+        exec("chown", stranger + ":" + stranger, shared.toString());
+        exec("chmod", "0777", shared.toString());
+        Path link = Files.createSymbolicLink(mine.resolve("out"), shared);
+        exec("chown", "-h", NOBODY + ":" + NOBODY, link.toString());
+        RestoreGate.Verdict through = RestoreGate.checkNewFile(link.resolve("a.tar.zst"), NOBODY);
+        assertFalse(through.trusted(), "judged on the real folder the link leads to: " + through.reasons());
+        assertEquals(shared.toRealPath().resolve("a.tar.zst"), through.folder(), "the verdict names the real path");
+        assertTrue(RestoreGate.checkNewFile(mine.resolve("a.tar.zst"), NOBODY).folder().startsWith(mine.toRealPath()));
+
+        Path archive = Files.writeString(mine.resolve("b.tar.zst"), "x");
+        exec("chown", NOBODY + ":" + NOBODY, archive.toString());
+        assertTrue(RestoreGate.checkFile(archive, NOBODY).trusted(), "the user's own archive in the user's own folder");
+        Path drop = Files.createDirectory(tmp.resolve("drop"));
+        exec("chmod", "0777", drop.toString());
+        Path swappable = Files.createSymbolicLink(drop.resolve("arch"), archive);
+        exec("chown", "-h", NOBODY + ":" + NOBODY, swappable.toString());
+        RestoreGate.Verdict viaDrop = RestoreGate.checkFile(swappable, NOBODY);
+        assertTrue(viaDrop.has(RestoreGate.Concern.WRITABLE_BY_OTHERS), "anyone may swap a link in a 0777 folder: " + viaDrop.reasons());
+        assertEquals(archive.toRealPath(), viaDrop.folder());
+        exec("chown", stranger + ":" + stranger, archive.toString());
+        assertTrue(RestoreGate.checkFile(archive, NOBODY).has(RestoreGate.Concern.FOREIGN_OWNER));
+    }
 }

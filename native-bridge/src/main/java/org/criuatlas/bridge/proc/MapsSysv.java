@@ -18,17 +18,31 @@ public final class MapsSysv {
         while (i < len) {
             int eol = i;
             while (eol < len && b[eol] != '\n') eol++;
-            int name = indexOf(b, i, eol, "/SYSV");
-            if (name > 0) out.add(inodeColumn(b, i, name));
+            int id = shmid(b, i, eol);
+            if (id >= 0) out.add(id);
             i = eol + 1;
         }
         return out;
     }
 
-    /** The shmid of the maps line {@code [from, eol)} when it maps a SysV segment, else -1. */
+    /**
+     * The shmid of the maps line {@code [from, eol)} when it maps a SysV segment (its path, the sixth field, starts with
+     * {@code /SYSV}; a deleted file under a folder named SYSV is not one), else -1.
+     */
     public static int shmid(byte[] b, int from, int eol) {
-        int name = indexOf(b, from, eol, "/SYSV");
-        return name > 0 ? inodeColumn(b, from, name) : -1;
+        int p = from;
+        for (int field = 0; field < 5; field++) {
+            while (p < eol && b[p] == ' ') p++;
+            while (p < eol && b[p] != ' ') p++;
+        }
+        while (p < eol && b[p] == ' ') p++;
+        return startsWith(b, p, eol, "/SYSV") ? inodeColumn(b, from, p) : -1;
+    }
+
+    private static boolean startsWith(byte[] b, int at, int end, String s) {
+        if (at + s.length() > end) return false;
+        for (int k = 0; k < s.length(); k++) if (b[at + k] != s.charAt(k)) return false;
+        return true;
     }
 
     public static List<Integer> shmids(String text) {
@@ -54,14 +68,5 @@ public final class MapsSysv {
             }
         }
         throw new ProcFormatException("maps", "SYSV mapping without an inode column");
-    }
-
-    private static int indexOf(byte[] b, int from, int end, String s) {
-        outer:
-        for (int i = from; i + s.length() <= end; i++) {
-            for (int k = 0; k < s.length(); k++) if (b[i + k] != s.charAt(k)) continue outer;
-            return i;
-        }
-        return -1;
     }
 }

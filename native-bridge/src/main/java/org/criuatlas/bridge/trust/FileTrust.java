@@ -30,6 +30,19 @@ public final class FileTrust {
         return new Facts((Integer) a.get("uid"), (Integer) a.get("mode"));
     }
 
+    /** The home folder /etc/passwd gives {@code uid}, or null (a user only a network name service knows). */
+    public static java.util.Optional<Path> home(int uid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
+                String[] f = line.split(":", 7);
+                if (f.length >= 6 && f[2].equals(Integer.toString(uid)) && f[5].startsWith("/")) return java.util.Optional.of(Path.of(f[5]));
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // unknown: the caller keeps its own default
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The user's name for messages ("uid N" when the name service does not know it). */
     public static String userName(int uid) {
         if (uid == 0) return "root";

@@ -121,6 +121,12 @@ class MapsFilesTest {
         assertEquals(List.of(32768, 0), u.shmids());
         assertEquals(MapsSysv.shmids(t, t.length), u.shmids());
         assertEquals(MapsFiles.deleted(b, b.length), u.deleted());
+        // a deleted file under a folder named SYSV is a file, not a segment
+        String folder = "7f0000008000-7f0000009000 r--p 00000000 08:01 77 /opt/SYSV/lib.so (deleted)\n";
+        byte[] f = folder.getBytes(StandardCharsets.UTF_8);
+        assertEquals(new MapsFiles.Unnamed(List.of(new MapsFiles.Deleted("/opt/SYSV/lib.so", 77, "7f0000008000-7f0000009000")), List.of()),
+                MapsFiles.deletedAndShm(f, f.length));
+        assertEquals(List.of(), MapsSysv.shmids(f, f.length));
     }
 
     @Test

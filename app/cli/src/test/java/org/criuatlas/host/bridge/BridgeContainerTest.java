@@ -23,10 +23,10 @@ import static org.junit.jupiter.api.Assertions.*;
  * Container checkpoints through a real {@code criu-atlas bridge} process, as the window (an ordinary user, its bridge
  * root through pkexec) runs them: podman itself, run by the bridge, with real runc and CRIU (scripts/setup-podman.sh).
  * The bridge is told the request came from {@code nobody} ({@code PKEXEC_UID}, as pkexec sets it): a busybox counter is
- * checkpointed into a folder the bridge makes for that user (0700, the user's, and so is the archive), the archive is
- * imported again as a second container that counts on from where the first was; and what the bridge must refuse is
- * refused before podman runs (an option for a name, a folder of another user, a file already there, an archive someone
- * else could have written).
+ * checkpointed into a folder the bridge makes for that user in a folder of theirs (0700, the user's, and so is the
+ * archive), the archive is imported again as a second container that counts on from where the first was; and what the
+ * bridge must refuse is refused before podman runs (an option for a name, a folder of root's or of another user, a file
+ * already there, an archive someone else could have written).
  */
 @Tag("criu")
 class BridgeContainerTest {
@@ -50,12 +50,19 @@ class BridgeContainerTest {
             assertEquals(0, run.code(), run.out());
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> PodmanSetup.counted(name).size() >= 3);
 
+            // the requesting user's own folder (nobody's, 0700): where archives for them may go
+            Path mine = Files.createDirectory(work.resolve("mine"), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            Files.setAttribute(mine, "unix:uid", NOBODY);
+
             // refused before podman runs: no event, a reason in words
-            assertRefused(host, new ContainerRequest.Checkpoint("--all", work.resolve("x.tar.zst"), true, false, false), "not a container name");
+            assertRefused(host, new ContainerRequest.Checkpoint("--all", mine.resolve("x.tar.zst"), true, false, false), "not a container name");
+            // a folder of root's is not the user's: a file made there and given to them could hand them root (/etc/ld.so.preload)
+            assertRefused(host, new ContainerRequest.Checkpoint(name, work.resolve("ld.so.preload"), true, false, false), "belongs to root");
             Path strangers = Files.createDirectories(work.resolve("strangers"));
             Files.setOwner(strangers, strangers.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(Integer.toString(STRANGER)));
             assertRefused(host, new ContainerRequest.Checkpoint(name, strangers.resolve("x.tar.zst"), true, false, false), "belongs to");
-            Path there = Files.writeString(work.resolve("there.tar.zst"), "x");
+            Path there = Files.writeString(mine.resolve("there.tar.zst"), "x");
             assertRefused(host, new ContainerRequest.Checkpoint(name, there, true, false, false), "already there");
             assertEquals("x", Files.readString(there), "untouched");
             Path planted = Files.writeString(strangers.resolve("planted.tar.zst"), "x");
@@ -63,7 +70,7 @@ class BridgeContainerTest {
             assertRefused(host, new ContainerRequest.Restore(work.resolve("missing.tar.zst"), copy, false, false), "no archive");
 
             // a checkpoint into a folder that is not there yet: made for the requesting user, and the archive is theirs
-            Path archive = work.resolve("made").resolve(name + ".tar.zst");
+            Path archive = mine.resolve("made").resolve(name + ".tar.zst");
             List<HostEvent> events = new CopyOnWriteArrayList<>();
             ContainerOutcome o = host.container(new ContainerRequest.Checkpoint(name, archive, true, false, false), events::add)
                     .result().get(5, TimeUnit.MINUTES);

@@ -70,7 +70,7 @@ public final class HostVerbs implements BridgeVerbs, AutoCloseable {
         if (c.version() != null) b.setCriuVersion(c.version());
         String boot = host.bootId();
         if (boot != null) b.setBootId(boot);
-        b.setDumpsFolder(host.dumpsFolder().toString());
+        b.setDumpsFolder(requestersDumpsFolder().toString());
         warmUp();
         return b;
     }
@@ -164,6 +164,16 @@ public final class HostVerbs implements BridgeVerbs, AutoCloseable {
             }
             return r;
         });
+    }
+
+    /**
+     * The dumps folder of the user who asked (pkexec's or sudo's caller: their home's criu-atlas-dumps, where an archive
+     * podman exports for them may go), else this bridge user's own.
+     */
+    private Path requestersDumpsFolder() {
+        int uid = org.criuatlas.bridge.trust.Credentials.requestingUid();
+        if (uid == org.criuatlas.bridge.trust.Credentials.effectiveUid()) return host.dumpsFolder();
+        return org.criuatlas.bridge.trust.FileTrust.home(uid).map(h -> h.resolve("criu-atlas-dumps")).orElse(host.dumpsFolder());
     }
 
     @Override

@@ -31,35 +31,110 @@ final class KeptConsoles implements AutoCloseable {
         byRoot.put(rootPid, wiring);
     }
 
+    /** Text a follower may fall behind by before it is detached (the end goes on; the transcript keeps its last 1 MiB). */
+    static final int BEHIND_LIMIT = 4 << 20;
+
     Running follow(int rootPid, String key, Consumer<BridgeProto.ConsoleData> data) throws Refused {
         KeptEnd end = console(rootPid, key);
-        CompletableFuture<BridgeProto.JsonReply> done = new CompletableFuture<>();
-        // the text so far goes first: a read that comes meanwhile waits for it (the listener takes the same lock)
-        Object order = new Object();
-        KeptEnd.Listener l = new KeptEnd.Listener() {
-            @Override
-            public void received(String text) {
-                synchronized (order) {
-                    if (!done.isDone()) data.accept(chunk(end, text));
-                }
-            }
-
-            @Override
-            public void ended(String why) {
-                done.complete(HostVerbs.reply("console-ended", why));
-            }
-        };
-        synchronized (order) {
-            String so = end.listen(l);
-            data.accept(chunk(end, so));
+        Follower f = new Follower(end, key, data);
+        // the text so far goes first: a read that comes meanwhile waits for it (received takes the follower's lock)
+        synchronized (f) {
+            f.queue(end.listen(f));
         }
         String why = end.ended();
-        if (why != null) done.complete(HostVerbs.reply("console-ended", why));
-        done.whenComplete((r, t) -> end.removeListener(l));
-        return new Running() {
-            @Override public CompletableFuture<BridgeProto.JsonReply> result() { return done; }
-            @Override public void cancel() { done.complete(HostVerbs.reply("console-ended", "detached (the end stays open)")); }
-        };
+        if (why != null) f.ended(why);
+        f.start();
+        return f;
+    }
+
+    /**
+     * One client following one end. The end's reader hands each read over and goes on (the tree is never held up by a
+     * slow client); a sender thread writes them to the client in order. A client that falls behind by more than
+     * {@link #BEHIND_LIMIT} is detached.
+     */
+    private static final class Follower implements KeptEnd.Listener, Running {
+        private final KeptEnd end;
+        private final String key;
+        private final Consumer<BridgeProto.ConsoleData> data;
+        private final java.util.ArrayDeque<String> pending = new java.util.ArrayDeque<>();
+        private final CompletableFuture<BridgeProto.JsonReply> done = new CompletableFuture<>();
+        private long behind;
+        private String endedWhy;
+
+        Follower(KeptEnd end, String key, Consumer<BridgeProto.ConsoleData> data) {
+            this.end = end;
+            this.key = key;
+            this.data = data;
+            done.whenComplete((r, t) -> end.removeListener(this));
+        }
+
+        synchronized void queue(String text) {
+            if (text.isEmpty() && !pending.isEmpty()) return;
+            pending.add(text);
+            behind += text.length();
+            notifyAll();
+        }
+
+        @Override
+        public synchronized void received(String text) {
+            if (done.isDone()) return;
+            if (behind + text.length() > BEHIND_LIMIT) {
+                finish("detached: this client fell more than " + (BEHIND_LIMIT >> 20) + " MiB behind (the end stays open; follow it again)");
+                return;
+            }
+            queue(text);
+        }
+
+        @Override
+        public synchronized void ended(String why) {
+            if (endedWhy == null) endedWhy = why;
+            notifyAll();
+        }
+
+        void start() {
+            Thread t = new Thread(this::send, "console-follow-" + key);
+            t.setDaemon(true);
+            t.start();
+        }
+
+        private void send() {
+            try {
+                while (true) {
+                    String text;
+                    String why;
+                    synchronized (this) {
+                        while (pending.isEmpty() && endedWhy == null && !done.isDone()) wait();
+                        if (done.isDone()) return;
+                        if (pending.isEmpty()) {
+                            why = endedWhy;
+                            text = null;
+                        } else {
+                            StringBuilder b = new StringBuilder();
+                            while (!pending.isEmpty() && b.length() < (1 << 20)) b.append(pending.poll());
+                            text = b.toString();
+                            behind -= text.length();
+                            why = null;
+                        }
+                    }
+                    if (text != null) data.accept(chunk(end, text));
+                    else {
+                        finish(why);
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private synchronized void finish(String why) {
+            pending.clear();
+            done.complete(HostVerbs.reply("console-ended", why));
+            notifyAll();
+        }
+
+        @Override public CompletableFuture<BridgeProto.JsonReply> result() { return done; }
+        @Override public void cancel() { finish("detached (the end stays open)"); }
     }
 
     BridgeProto.ConsoleData send(int rootPid, String key, byte[] bytes) throws Refused {

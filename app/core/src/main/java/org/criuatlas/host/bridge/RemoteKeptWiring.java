@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -77,6 +78,8 @@ final class RemoteKeptWiring implements KeptWiring {
         private final StringBuilder transcript = new StringBuilder();
         private final AtomicLong in = new AtomicLong(), out = new AtomicLong();
         private final Object sendLock = new Object();
+        /** How long a send waits for the bridge's write (a tree that does not read fills the buffer). */
+        static final java.time.Duration SEND_WAIT = java.time.Duration.ofSeconds(30);
         private volatile String ended;
         private volatile BridgeLink.Sent following;
 
@@ -183,11 +186,18 @@ final class RemoteKeptWiring implements KeptWiring {
             Reply r;
             synchronized (sendLock) { // in order: one write at a time
                 try {
-                    r = link.call(Request.newBuilder().setConsoleSend(BridgeProto.ConsoleSendRequest.newBuilder()
-                            .setRootPid(rootPid).setKey(row.key()).setData(ByteString.copyFrom(b))));
-                } catch (BridgeException e) {
-                    throw new IllegalStateException(row.key() + ": " + e.getMessage(), e);
+                    r = link.send(Request.newBuilder().setConsoleSend(BridgeProto.ConsoleSendRequest.newBuilder()
+                            .setRootPid(rootPid).setKey(row.key()).setData(ByteString.copyFrom(b))), null).get(SEND_WAIT.toSeconds(), TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new IllegalStateException(row.key() + ": the restored process has read nothing for " + SEND_WAIT.toSeconds()
+                            + " s; the text is still waiting to be written on " + link.where(), e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(row.key() + ": interrupted", e);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException(row.key() + ": " + e.getCause().getMessage(), e.getCause());
                 }
+                if (r.hasError()) throw new IllegalStateException(row.key() + ": " + r.getError().getMessage());
             }
             long o = out.accumulateAndGet(r.getConsole().getBytesOut(), Math::max);
             long i = in.get();
