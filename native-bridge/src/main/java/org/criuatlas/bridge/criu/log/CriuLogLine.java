@@ -83,7 +83,15 @@ public final class CriuLogLine {
     public Duration time() { return parsed().time; }
     public Integer taskPid() { return parsed().taskPid; }
     public boolean pie() { return parsed().pie; }
-    public Level level() { return parsed().level; }
+    /**
+     * ERROR or WARN only for a line whose text holds {@code "Error "} or {@code "Warn "} (where the parser finds them):
+     * any other line is INFO without being taken apart, which is nearly all of a -v4 log (a headless run asks every
+     * line's level to decide what to show).
+     */
+    public Level level() {
+        if (!parsed && raw.indexOf("Error ") < 0 && raw.indexOf("Warn ") < 0) return Level.INFO;
+        return parsed().level;
+    }
     public String sourceFile() { return parsed().sourceFile; }
     public int sourceLine() { return parsed().sourceLine; }
     public String message() { return parsed().message; }
