@@ -361,6 +361,15 @@ public final class DumpViewModel {
             recheckFolder();
             return;
         }
+        // the folder the host dumped into, from the outcome itself: its ImagesFolderReady event may not have been applied
+        // (a CI run showed a retry's "-2" folder missing from the dialog while the message named it)
+        Path into = o instanceof DumpOutcome.Dumped d ? d.dir() : o instanceof DumpOutcome.Failed f ? f.dir()
+                : o instanceof DumpOutcome.Cancelled c ? c.dir() : o instanceof DumpOutcome.Broken b ? b.dir() : null;
+        if (into != null) {
+            imagesDir.set(into);
+            if (!Objects.equals(normalized(folder.get()), into)) folder.set(into);
+            updateCommand(into);
+        }
         if (o instanceof DumpOutcome.FolderRefused r) {
             if (r.check() != null) folderCheck.set(r.check());
             phase.set(Phase.READY);
