@@ -131,6 +131,26 @@ class HostsWindowTest {
                 "no demos menu in another host's window (they start processes here)");
         robot.press(javafx.scene.input.KeyCode.ESCAPE).release(javafx.scene.input.KeyCode.ESCAPE);
 
+        // File > Open images… in the host's window asks for a path there (this desktop's file dialog cannot browse
+        // another host), and the host reads it: here a folder that is not there, which the far side says
+        assertNotNull(fx(() -> stage.getScene().getOnDragOver()), "this machine's window takes dropped folders");
+        assertNull(fx(() -> hostStage.getScene().getOnDragOver()), "another host's window does not: a dropped folder is this desktop's");
+        fx(hostStage::toFront);
+        clickMenu(hostStage, "File");
+        robot.clickOn("#" + MainWindow.ID_OPEN_IMAGES);
+        waitUntil(10, () -> robot.lookup("#" + HostPathPrompt.ID_PATH).tryQuery().isPresent());
+        javafx.scene.control.TextField path = robot.lookup("#" + HostPathPrompt.ID_PATH).queryAs(javafx.scene.control.TextField.class);
+        String header = fx(() -> ((javafx.scene.control.DialogPane) path.getScene().getRoot()).getHeaderText());
+        assertTrue(header.contains("on " + SshTestHost.DEST), header);
+        screenshotsLightAndDark((Stage) fx(() -> path.getScene().getWindow()), host.services().themes(), "hosts-window-open-images-path");
+        robot.clickOn(path).write("/nonexistent-atlas/images").push(javafx.scene.input.KeyCode.ENTER);
+        waitUntil(60, () -> robot.lookup((Labeled l) -> l.getText() != null && l.getText().contains("/nonexistent-atlas/images")
+                && l.getScene() != hostStage.getScene()).tryQuery().isPresent());
+        String said = robot.lookup((Labeled l) -> l.getText() != null && l.getText().contains("/nonexistent-atlas/images")
+                && l.getScene() != hostStage.getScene()).queryAs(Labeled.class).getText();
+        System.out.println("host window, images not there: " + said);
+        robot.press(javafx.scene.input.KeyCode.ESCAPE).release(javafx.scene.input.KeyCode.ESCAPE);
+
         // closing the host's window ends its bridge there; this machine's window stays
         clickMenu(hostStage, "File");
         robot.clickOn("#" + MainWindow.ID_QUIT);

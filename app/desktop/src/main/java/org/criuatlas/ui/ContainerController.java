@@ -50,6 +50,11 @@ final class ContainerController {
                 name.replaceAll("[^A-Za-z0-9_.-]", "_") + "-" + LocalDateTime.now().format(STAMP) + ".tar.zst");
     }
 
+    /** The "Choose…" of every container dialog this window opens (null: the OS file dialog). */
+    private java.util.function.Function<javafx.stage.Window, java.io.File> archiveChooser;
+
+    void setArchiveChooser(java.util.function.Function<javafx.stage.Window, java.io.File> c) { archiveChooser = c; }
+
     ContainerDialog checkpoint(ContainerMonitor c) {
         ContainerCheckpoint planned = window.vm().plan().containerProperty().get();
         ContainerDialog d = ContainerDialog.checkpoint(window.stage(), services.themes(), services.host(), services.ui(), c, planned,
@@ -64,6 +69,7 @@ final class ContainerController {
     }
 
     private ContainerDialog show(ContainerDialog d) {
+        if (archiveChooser != null) d.setArchiveChooser(archiveChooser);
         open.add(d);
         d.stage().setOnHidden(e -> open.remove(d));
         d.show();

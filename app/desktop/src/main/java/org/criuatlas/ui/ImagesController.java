@@ -52,7 +52,8 @@ final class ImagesController {
     private Function<javafx.stage.Window, File> archiveChooser = ImagesController::chooseArchive;
     private Function<javafx.stage.Window, File> directoryChooser = ImagesController::chooseImageDirectory;
 
-    ImagesController(AtlasApp.Window main, WindowServices services, Consumer<ImageWindow> openRestore) {
+    /** {@code dropFiles}: whether files dropped on the window open (this machine's window; another host's files are not this desktop's). */
+    ImagesController(AtlasApp.Window main, WindowServices services, Consumer<ImageWindow> openRestore, boolean dropFiles) {
         this.main = main;
         this.services = services;
         this.openRestore = openRestore;
@@ -64,7 +65,7 @@ final class ImagesController {
         progressBanner.setAlignment(Pos.CENTER_LEFT);
         progressBanner.setVisible(false);
         progressBanner.managedProperty().bind(progressBanner.visibleProperty());
-        wireDragAndDrop(main.stage().getScene());
+        if (dropFiles) wireDragAndDrop(main.stage().getScene());
     }
 
     Node progressBanner() { return progressBanner; }

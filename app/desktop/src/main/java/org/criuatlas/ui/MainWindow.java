@@ -77,12 +77,13 @@ public final class MainWindow {
         this.hosts = hosts != null ? hosts : new HostsController(services, window.stage(), HostList.forApp());
         LiveWatch watch = new LiveWatch(window);
         this.restores = new RestoreController(window, services, watch);
-        this.images = new ImagesController(window, services, iw -> restores.openRestore(iw));
+        this.images = new ImagesController(window, services, iw -> restores.openRestore(iw), remote == null);
         this.dumps = new DumpController(window, services, dir -> images.openImages(dir), this::openLog);
         this.demos = new DemoController(window, services, watch);
         this.suggestions = new SuggestController(window, services);
         this.exports = new ExportController(window, services);
         this.containers = new ContainerController(window, services, dumps);
+        if (remote != null) HostPathPrompt.wire(images, containers, services.themes(), remote);
         images.setRestoreArchive(a -> containers.restore(null, a));
     }
 
