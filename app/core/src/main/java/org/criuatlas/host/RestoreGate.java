@@ -88,19 +88,12 @@ public final class RestoreGate {
     public static Verdict check(Path folder, int requestingUid) {
         Path abs = folder.toAbsolutePath().normalize();
         List<Finding> out = new ArrayList<>();
-        Path real;
-        try {
-            real = abs.toRealPath();
-        } catch (IOException e) {
-            out.add(new Finding(Concern.UNREADABLE, abs, "cannot resolve " + abs + ": " + e.getMessage()));
-            return new Verdict(abs, requestingUid, out);
-        }
+        Path real = resolve(abs, out);
+        if (real == null) return new Verdict(abs, requestingUid, out);
         // the folders above: whoever may rename one of them could swap the images under the restore
-        for (Path p = real.getParent(); p != null; p = p.getParent()) owner(p, "the folder above, " + p + ",", requestingUid, true, out);
+        foldersAbove(real, requestingUid, out);
         // a link on the way there counts by its owner (its target is judged above)
-        for (Path p = abs; p != null; p = p.getParent()) {
-            if (Files.isSymbolicLink(p)) owner(p, "the link " + p, requestingUid, false, out);
-        }
+        links(abs, requestingUid, false, out);
         owner(real, "the folder", requestingUid, false, out);
         try (DirectoryStream<Path> s = Files.newDirectoryStream(real)) {
             for (Path f : s) {
@@ -134,15 +127,10 @@ public final class RestoreGate {
     public static Verdict checkFile(Path file, int requestingUid) {
         Path abs = file.toAbsolutePath().normalize();
         List<Finding> out = new ArrayList<>();
-        Path real;
-        try {
-            real = abs.toRealPath();
-        } catch (IOException e) {
-            out.add(new Finding(Concern.UNREADABLE, abs, "cannot resolve " + abs + ": " + e.getMessage()));
-            return new Verdict(abs, requestingUid, out);
-        }
-        for (Path p = real.getParent(); p != null; p = p.getParent()) owner(p, "the folder above, " + p + ",", requestingUid, true, out);
-        links(abs, requestingUid, out);
+        Path real = resolve(abs, out);
+        if (real == null) return new Verdict(abs, requestingUid, out);
+        foldersAbove(real, requestingUid, out);
+        links(abs, requestingUid, true, out);
         FileTrust.Facts facts = lstat(real, out);
         if (facts != null) {
             if (!facts.isRegularFile()) out.add(new Finding(Concern.NOT_A_PLAIN_FILE, real, real + " is not a plain file"));
@@ -165,13 +153,8 @@ public final class RestoreGate {
             out.add(new Finding(Concern.UNREADABLE, abs, abs + " is not a file in a folder"));
             return new Verdict(abs, requestingUid, out);
         }
-        Path realParent;
-        try {
-            realParent = parent.toRealPath();
-        } catch (IOException e) {
-            out.add(new Finding(Concern.UNREADABLE, parent, "cannot resolve " + parent + ": " + e.getMessage()));
-            return new Verdict(abs, requestingUid, out);
-        }
+        Path realParent = resolve(parent, out);
+        if (realParent == null) return new Verdict(abs, requestingUid, out);
         Path real = realParent.resolve(abs.getFileName());
         if (Files.exists(real, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             out.add(new Finding(Concern.ALREADY_THERE, real, real + " is already there (a new file is never written over anything)"));
@@ -188,27 +171,38 @@ public final class RestoreGate {
                         + facts.modeOctal() + ")"));
             }
         }
-        for (Path p = realParent.getParent(); p != null; p = p.getParent()) owner(p, "the folder above, " + p + ",", requestingUid, true, out);
-        links(parent, requestingUid, out);
+        foldersAbove(realParent, requestingUid, out);
+        links(parent, requestingUid, true, out);
         return new Verdict(real, requestingUid, out);
     }
 
+    /** {@code p}'s real path, or null with an UNREADABLE finding when it cannot be resolved. */
+    private static Path resolve(Path p, List<Finding> out) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            out.add(new Finding(Concern.UNREADABLE, p, "cannot resolve " + p + ": " + e.getMessage()));
+            return null;
+        }
+    }
+
+    /** The folders above {@code real}: whoever may rename one of them could swap what is below (a sticky one is safe). */
+    private static void foldersAbove(Path real, int requestingUid, List<Finding> out) {
+        for (Path p = real.getParent(); p != null; p = p.getParent()) owner(p, "the folder above, " + p + ",", requestingUid, true, out);
+    }
+
     /**
-     * Each link on the way to {@code abs}: its owner, and the real folder that holds it (whoever writes there may swap it;
-     * in a sticky folder only the link's owner may).
+     * Each link on the way to {@code abs}, by its owner (its target is judged with the real path); with {@code holders}
+     * also the real folder that holds it (whoever writes there may swap it; in a sticky folder only the link's owner may).
      */
-    private static void links(Path abs, int requestingUid, List<Finding> out) {
+    private static void links(Path abs, int requestingUid, boolean holders, List<Finding> out) {
         for (Path p = abs; p != null; p = p.getParent()) {
             if (!Files.isSymbolicLink(p)) continue;
             owner(p, "the link " + p, requestingUid, false, out);
             Path holder = p.getParent();
-            if (holder == null) continue;
-            try {
-                Path realHolder = holder.toRealPath();
-                owner(realHolder, "the folder " + realHolder + ", which holds the link " + p + ",", requestingUid, true, out);
-            } catch (IOException e) {
-                out.add(new Finding(Concern.UNREADABLE, holder, "cannot resolve " + holder + ": " + e.getMessage()));
-            }
+            if (!holders || holder == null) continue;
+            Path realHolder = resolve(holder, out);
+            if (realHolder != null) owner(realHolder, "the folder " + realHolder + ", which holds the link " + p + ",", requestingUid, true, out);
         }
     }
 
