@@ -39,6 +39,17 @@ public final class TestProcs {
                 s.sendall(d)
             """;
 
+    /** Echoes every byte it reads from the stream socket at fd 3; exits on EOF (its peer closed: the end was closed). */
+    public static final String ECHO_FD3_UNTIL_EOF = """
+            import socket
+            s = socket.socket(fileno=3)
+            while True:
+                d = s.recv(4096)
+                if not d:
+                    break
+                s.sendall(d)
+            """;
+
     /**
      * Two processes joined by a socketpair and a pipe; the parent publishes a counter as the target
      * of the symlink argv[1]. The heartbeat never opens a file: a dump that froze the parent while it

@@ -39,21 +39,10 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 @Tag("criu")
 class RestoreRunnerRealTest extends RealRestoreFixture {
-    /** Echoes every byte it reads from the stream socket at fd 3; exits on EOF. */
-    static final String ECHO_FD3 = """
-            import socket
-            s = socket.socket(fileno=3)
-            while True:
-                d = s.recv(4096)
-                if not d:
-                    break
-                s.sendall(d)
-            """;
-
 
     /** Starts the echo worker in a session of its own with {@code fd} at its fd 3. */
     private int startWorker(int fd) {
-        String[] argv = {"/usr/bin/python3", "-c", ECHO_FD3};
+        String[] argv = {"/usr/bin/python3", "-c", TestProcs.ECHO_FD3_UNTIL_EOF};
         int out = LibC.open("/dev/null", LibC.O_WRONLY);
         try {
             int pid = PosixSpawn.spawn(argv, new String[] {"PATH=/usr/bin:/bin"}, new int[][] {{fd, 3}}, out, true);

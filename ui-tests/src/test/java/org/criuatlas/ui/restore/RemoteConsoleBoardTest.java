@@ -34,16 +34,6 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 @Tag("criu")
 class RemoteConsoleBoardTest extends RestoreBoardFixture {
-    static final String ECHO_UNTIL_EOF = """
-            import socket
-            s = socket.socket(fileno=3)
-            while True:
-                d = s.recv(4096)
-                if not d:
-                    break
-                s.sendall(d)
-            """;
-
     private BridgeHost bridge;
     private final List<Integer> restored = new ArrayList<>();
 
@@ -60,7 +50,7 @@ class RemoteConsoleBoardTest extends RestoreBoardFixture {
         int pid;
         Path images = tmp.resolve("img");
         try {
-            TestProcs.Proc worker = TestProcs.python(ECHO_UNTIL_EOF, List.of(), Map.of(3, sp[1]), null);
+            TestProcs.Proc worker = TestProcs.python(TestProcs.ECHO_FD3_UNTIL_EOF, List.of(), Map.of(3, sp[1]), null);
             pid = worker.pid;
             long inside = TestProcs.inode(sp[1]);
             LibC.close(sp[1]);

@@ -41,17 +41,6 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 @Tag("criu")
 class BridgeConsoleTest {
-    /** Echoes what it reads from the stream socket at fd 3; exits on EOF. */
-    static final String ECHO_UNTIL_EOF = """
-            import socket
-            s = socket.socket(fileno=3)
-            while True:
-                d = s.recv(4096)
-                if not d:
-                    break
-                s.sendall(d)
-            """;
-
     @Test
     void aConsoleKeptByTheBridgeIsStreamedHereBothWays() throws Exception {
         TestProcs.criuAsSubreaper();
@@ -61,7 +50,7 @@ class BridgeConsoleTest {
         int[] sp = UnixSockets.socketpair(LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC);
         BridgeHost host = BridgeProcesses.start();
         try {
-            TestProcs.Proc worker = TestProcs.python(ECHO_UNTIL_EOF, List.of(), Map.of(3, sp[1]), null);
+            TestProcs.Proc worker = TestProcs.python(TestProcs.ECHO_FD3_UNTIL_EOF, List.of(), Map.of(3, sp[1]), null);
             long inside = TestProcs.inode(sp[1]);
             LibC.close(sp[1]);
             sp[1] = -1;
