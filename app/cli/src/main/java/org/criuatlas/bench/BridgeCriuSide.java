@@ -20,8 +20,8 @@ import java.util.function.Consumer;
 
 /**
  * The bridge's side of {@link CriuBenchmark}: a dump and a restore as the window asks a bridge for
- * them ({@link BridgeHost#dump}, then {@link BridgeHost#openImages} for the wiring plan and
- * {@link BridgeHost#restore}), its events handled as the window does (a tail of the log, the
+ * them ({@link BridgeHost#dump}, then {@link BridgeHost#openImages} for the wiring plan, as the restore board
+ * shows it before Restore is clicked, and {@link BridgeHost#restore}), its events handled as the window does (a tail of the log, the
  * stages). The bridge is already running and has said hello, as in the window.
  */
 final class BridgeCriuSide {
@@ -41,12 +41,20 @@ final class BridgeCriuSide {
         if (!(out instanceof DumpOutcome.Dumped)) throw new IllegalStateException("bridge dump of " + root + ": " + out);
     }
 
-    /** Restores {@code dir}; CRIU's statistics of it (written into the bridge's work dir, not {@code dir}). */
-    CriuStats restore(Path dir) throws Exception {
+    /**
+     * Opens {@code dir} through the bridge, as the restore board does when it shows the folder's wiring (before
+     * Restore can be clicked); timed on its own. Returns the plan {@link #restore} takes.
+     */
+    RestoreWiringPlan open(Path dir) throws Exception {
         long t0 = System.nanoTime();
         OpenedImages opened = host.openImages(dir);
         opens.add((System.nanoTime() - t0) / 1e6);
-        RestoreResult r = host.restore(RestoreRequest.now(RestoreWiringPlan.of(opened.dump())), windowLike()).result().get(10, TimeUnit.MINUTES);
+        return RestoreWiringPlan.of(opened.dump());
+    }
+
+    /** Restores with {@code plan} (from {@link #open}), as Restore clicked does; CRIU's statistics (written into the bridge's work dir). */
+    CriuStats restore(Path dir, RestoreWiringPlan plan) throws Exception {
+        RestoreResult r = host.restore(RestoreRequest.now(plan), windowLike()).result().get(10, TimeUnit.MINUTES);
         if (!(r instanceof RestoreResult.Restored ok) || ok.result() == null || ok.result().stats() == null) {
             throw new IllegalStateException("bridge restore of " + dir + " without its statistics: " + r);
         }

@@ -1,8 +1,10 @@
 package org.criuatlas.bench;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,5 +43,36 @@ final class JvmOptions {
 
     private static String java() {
         return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    /** The floor's command: the headless JVM and its options, with {@link SwrkFloorMain} as the main class. */
+    static List<String> floor(List<String> headless, Path criu, String... args) {
+        List<String> cmd = new ArrayList<>(headless);
+        int main = cmd.indexOf("org.criuatlas.Main");
+        if (main < 0) throw new IllegalArgumentException("the floor runs with the build's JVM options, not through a launcher");
+        cmd.set(main, SwrkFloorMain.class.getName());
+        cmd.add(criu.toString());
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** Median wall time of {@code criu-atlas --version}, from start to exit (output discarded). */
+    static double startup(List<String> headless) throws Exception {
+        double[] t = new double[7];
+        for (int i = 0; i < t.length; i++) {
+            long t0 = System.nanoTime();
+            Process p = new ProcessBuilder(plus(headless, "--version")).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.to(new File("/dev/null"))).start();
+            if (p.waitFor() != 0) throw new IllegalStateException("criu-atlas --version exited " + p.exitValue());
+            t[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(t);
+        return t[t.length / 2];
+    }
+
+    static List<String> plus(List<String> a, String... b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(List.of(b));
+        return out;
     }
 }
