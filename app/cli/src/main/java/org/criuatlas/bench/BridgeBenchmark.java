@@ -59,8 +59,8 @@ public final class BridgeBenchmark implements Callable<Integer> {
             + " 2 shared cores, load 5-25); e.g. --dump-processes 10,100,1000.")
     List<Integer> dumpSizes = List.of(10, 100);
 
-    @Option(names = "--dump-rounds", description = "Timed rounds per tree size, each side starting half of them"
-            + " (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dump-rounds", description = "Timed rounds per tree size, each side (the CLI; SWRK, the same swrk request with"
+            + " nothing around it; the bridge) starting as many of them (default: ${DEFAULT-VALUE}, rounded up to a multiple of the sides).")
     int dumpRounds = 6;
 
     @Option(names = "--session", description = "Also dump and restore with the in-process session (the window running criu itself):"

@@ -52,6 +52,16 @@ public final class BridgeServer implements AutoCloseable {
         return t;
     });
 
+    /** Sends the batched requests' log batches and events, in the order they come ({@link LogBatches}); SCHED_BATCH. */
+    private final ExecutorService eventsOut = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(() -> {
+            org.criuatlas.bridge.criu.LibC.scheduleThisThreadAsBatch();
+            r.run();
+        }, "bridge-events-out");
+        t.setDaemon(true);
+        return t;
+    });
+
     public BridgeServer(BridgeVerbs verbs) {
         this.verbs = Objects.requireNonNull(verbs, "verbs");
         AtomicInteger n = new AtomicInteger();
@@ -82,6 +92,7 @@ public final class BridgeServer implements AutoCloseable {
     public void close() {
         work.shutdownNow();
         timer.shutdownNow();
+        eventsOut.shutdown();
     }
 
     private final class Connection implements AutoCloseable {
@@ -350,16 +361,20 @@ public final class BridgeServer implements AutoCloseable {
 
         /** A request's events with CRIU's log lines batched (the client set log_batches). */
         LogBatches batches(long id) {
-            return new LogBatches(ev -> event(id, ev), b -> send(Reply.newBuilder().setId(id).setLast(false).setLog(b).build()), timer);
+            return new LogBatches(ev -> event(id, ev), b -> send(Reply.newBuilder().setId(id).setLast(false).setLog(b).build()), timer,
+                    eventsOut);
         }
 
         void track(long id, BridgeVerbs.Running op, LogBatches batches) {
             running.put(id, op);
             op.result().whenComplete((reply, t) -> {
                 running.remove(id);
-                if (batches != null) batches.flush(); // every line before the last reply
-                if (t != null) error(id, t instanceof Refused rf ? rf.code() : Code.FAILED, String.valueOf(t.getMessage()));
-                else send(Reply.newBuilder().setId(id).setLast(true).setJson(reply).build());
+                Runnable last = () -> {
+                    if (t != null) error(id, t instanceof Refused rf ? rf.code() : Code.FAILED, String.valueOf(t.getMessage()));
+                    else send(Reply.newBuilder().setId(id).setLast(true).setJson(reply).build());
+                };
+                if (batches != null) batches.flushThen(last); // every line and event before the last reply
+                else last.run();
             });
         }
 

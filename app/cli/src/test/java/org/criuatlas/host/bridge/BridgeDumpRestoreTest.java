@@ -89,6 +89,13 @@ class BridgeDumpRestoreTest {
             assertEquals(java.util.stream.IntStream.rangeClosed(1, lines.size()).boxed().toList(),
                     lines.stream().map(org.criuatlas.bridge.criu.log.CriuLogLine::number).toList(), "each line once, in order");
             assertEquals(org.criuatlas.bridge.criu.log.CriuLogParser.parse(log), lines, "every line of the dump's log");
+            // criu's notifications, each once and in criu's order (they are sent from the bridge's sending thread, after the
+            // batch that waited before them), all before the dump's outcome
+            List<String> stages = events.stream()
+                    .filter(e -> e instanceof HostEvent.Criu c && c.event() instanceof org.criuatlas.bridge.criu.CriuEvent.Stage)
+                    .map(e -> ((org.criuatlas.bridge.criu.CriuEvent.Stage) ((HostEvent.Criu) e).event()).name())
+                    .toList();
+            assertEquals(List.of("pre-dump", "query-ext-files", "post-dump"), stages, "the dump's stages: " + stages);
         } finally {
             TestProcs.killAndReap(restored);
         }
