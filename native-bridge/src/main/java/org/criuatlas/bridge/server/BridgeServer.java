@@ -52,15 +52,8 @@ public final class BridgeServer implements AutoCloseable {
         return t;
     });
 
-    /** Sends the batched requests' log batches and events, in the order they come ({@link LogBatches}); SCHED_BATCH. */
-    private final ExecutorService eventsOut = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(() -> {
-            org.criuatlas.bridge.criu.LibC.scheduleThisThreadAsBatch();
-            r.run();
-        }, "bridge-events-out");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Sends the batched requests' log batches and events, in the order they come ({@link LogBatches}). */
+    private final ExecutorService eventsOut = LogBatches.sendingThread();
 
     public BridgeServer(BridgeVerbs verbs) {
         this.verbs = Objects.requireNonNull(verbs, "verbs");
@@ -373,8 +366,7 @@ public final class BridgeServer implements AutoCloseable {
                     if (t != null) error(id, t instanceof Refused rf ? rf.code() : Code.FAILED, String.valueOf(t.getMessage()));
                     else send(Reply.newBuilder().setId(id).setLast(true).setJson(reply).build());
                 };
-                if (batches != null) batches.flushThen(last); // every line and event before the last reply
-                else last.run();
+                LogBatches.then(batches, last); // every line and event before the last reply
             });
         }
 

@@ -6,6 +6,8 @@ import org.criuatlas.bridge.server.proto.BridgeProto;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +58,18 @@ final class LogBatches implements BridgeVerbs.Events {
         this.out = Objects.requireNonNull(out);
     }
 
+    /** The one thread a server sends every request's batches and events on, in order: a daemon, SCHED_BATCH. */
+    static ExecutorService sendingThread() {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(() -> {
+                org.criuatlas.bridge.criu.LibC.scheduleThisThreadAsBatch();
+                r.run();
+            }, "bridge-events-out");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     @Override
     public synchronized void accept(BridgeProto.JsonReply event) {
         flush();
@@ -80,6 +94,12 @@ final class LogBatches implements BridgeVerbs.Events {
     synchronized void flushThen(Runnable last) {
         flush();
         later(last);
+    }
+
+    /** {@code last} after what {@code batches} has waiting (sent there); at once for a request without batches (null). */
+    static void then(LogBatches batches, Runnable last) {
+        if (batches != null) batches.flushThen(last);
+        else last.run();
     }
 
     private synchronized void flush() {
