@@ -9,8 +9,6 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -38,8 +36,7 @@ public final class ConsoleEnd implements WiredEnd {
     private final Replacement replacement;
     private final Fd fd;
     private final AtomicLong in = new AtomicLong(), out = new AtomicLong();
-    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
-    private final StringBuilder transcript = new StringBuilder();
+    private final Transcript<Listener> transcript = new Transcript<>(TRANSCRIPT_LIMIT);
     private final Object sendLock = new Object();
     private volatile boolean closing;
     private volatile String endedWhy;
@@ -72,26 +69,17 @@ public final class ConsoleEnd implements WiredEnd {
     /** Null while open; else why it ended (the restored process closed its end, or we closed). */
     public String ended() { return endedWhy; }
 
-    public String transcript() {
-        synchronized (transcript) {
-            return transcript.toString();
-        }
-    }
+    public String transcript() { return transcript.text(); }
 
-    public void addListener(Listener l) { listeners.add(l); }
+    public void addListener(Listener l) { transcript.add(l); }
 
     /**
      * Adds {@code l} and returns the transcript so far, at one instant: every read after it reaches {@code l}, and
      * none already in the returned text does.
      */
-    public String listen(Listener l) {
-        synchronized (transcript) {
-            listeners.add(l);
-            return transcript.toString();
-        }
-    }
+    public String listen(Listener l) { return transcript.listen(l); }
 
-    public void removeListener(Listener l) { listeners.remove(l); }
+    public void removeListener(Listener l) { transcript.remove(l); }
 
     @Override
     public synchronized void start() {
@@ -110,7 +98,7 @@ public final class ConsoleEnd implements WiredEnd {
             fd.sendAll(b); // one datagram / packet on dgram and seqpacket sockets
         }
         long o = out.addAndGet(b.length);
-        for (Listener l : listeners) safe(() -> l.counted(in.get(), o));
+        transcript.tell(l -> l.counted(in.get(), o));
     }
 
     private void readLoop() {
@@ -138,17 +126,11 @@ public final class ConsoleEnd implements WiredEnd {
                 pending.compact();
                 chars.flip();
                 String text = chars.toString();
-                Object[] to; // the listeners when the text joined the transcript (see listen)
-                synchronized (transcript) {
-                    transcript.append(text);
-                    if (transcript.length() > TRANSCRIPT_LIMIT) transcript.delete(0, transcript.length() - TRANSCRIPT_LIMIT);
-                    to = listeners.toArray();
-                }
-                for (Object o : to) {
-                    Listener l = (Listener) o;
-                    safe(() -> l.received(text));
-                    safe(() -> l.counted(total, out.get()));
-                }
+                // the listeners when the text joined the transcript (see listen)
+                Transcript.tell(transcript.append(text), l -> {
+                    l.received(text);
+                    l.counted(total, out.get());
+                });
             }
         } catch (RuntimeException e) {
             why = closing ? null : "reading failed: " + e.getMessage();
@@ -156,7 +138,7 @@ public final class ConsoleEnd implements WiredEnd {
         if (why == null) why = "closed by CRIU Atlas";
         endedWhy = why;
         String w = why;
-        for (Listener l : listeners) safe(() -> l.ended(w));
+        transcript.tell(l -> l.ended(w));
     }
 
     /** A packet can be larger than the read buffer: make room for it and the bytes of a cut character. */
@@ -165,14 +147,6 @@ public final class ConsoleEnd implements WiredEnd {
         b.flip();
         g.put(b);
         return g;
-    }
-
-    private static void safe(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException ignored) {
-            // a broken listener must not stop the console
-        }
     }
 
     @Override
@@ -193,7 +167,7 @@ public final class ConsoleEnd implements WiredEnd {
         fd.close();
         if (endedWhy == null) {
             endedWhy = "closed by CRIU Atlas";
-            for (Listener l : listeners) safe(() -> l.ended(endedWhy));
+            transcript.tell(l -> l.ended(endedWhy));
         }
     }
 }

@@ -9,11 +9,11 @@ import org.criuatlas.host.KeptWiring;
 import org.criuatlas.plan.restore.Destination;
 import org.criuatlas.plan.restore.RestoreWiringPlan;
 import org.criuatlas.plan.restore.WiringRow;
+import org.criuatlas.restore.Transcript;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -74,8 +74,7 @@ final class RemoteKeptWiring implements KeptWiring {
         private final BridgeLink link;
         private final int rootPid;
         private final WiringRow row;
-        private final List<Listener> listeners = new CopyOnWriteArrayList<>();
-        private final StringBuilder transcript = new StringBuilder();
+        private final Transcript<Listener> transcript = new Transcript<>(TRANSCRIPT_LIMIT);
         private final AtomicLong in = new AtomicLong(), out = new AtomicLong();
         private final Object sendLock = new Object();
         /** How long a send waits for the bridge's write (a tree that does not read fills the buffer). */
@@ -111,28 +110,22 @@ final class RemoteKeptWiring implements KeptWiring {
             if (!r.hasConsole()) return;
             BridgeProto.ConsoleData d = r.getConsole();
             String text = d.getData().toStringUtf8();
-            Object[] to;
-            synchronized (transcript) {
-                in.set(d.getBytesIn());
-                out.accumulateAndGet(d.getBytesOut(), Math::max);
-                if (text.isEmpty()) return;
-                transcript.append(text);
-                if (transcript.length() > TRANSCRIPT_LIMIT) transcript.delete(0, transcript.length() - TRANSCRIPT_LIMIT);
-                to = listeners.toArray();
-            }
-            for (Object o : to) {
-                Listener l = (Listener) o;
-                safe(() -> l.received(text));
-                safe(() -> l.counted(d.getBytesIn(), out.get()));
-            }
+            // events come one at a time, on the link's reader thread
+            in.set(d.getBytesIn());
+            out.accumulateAndGet(d.getBytesOut(), Math::max);
+            if (text.isEmpty()) return;
+            Transcript.tell(transcript.append(text), l -> {
+                l.received(text);
+                l.counted(d.getBytesIn(), out.get());
+            });
         }
 
         private void end(String why) {
-            synchronized (transcript) {
+            synchronized (this) {
                 if (ended != null) return;
                 ended = why;
             }
-            for (Listener l : listeners) safe(() -> l.ended(why));
+            transcript.tell(l -> l.ended(why));
         }
 
         /** Stops the stream here; the end stays open in the bridge. */
@@ -158,23 +151,10 @@ final class RemoteKeptWiring implements KeptWiring {
         @Override public long bytesSent() { return out.get(); }
         @Override public String ended() { return ended; }
 
-        @Override
-        public String transcript() {
-            synchronized (transcript) {
-                return transcript.toString();
-            }
-        }
-
-        @Override public void addListener(Listener l) { listeners.add(l); }
-        @Override public void removeListener(Listener l) { listeners.remove(l); }
-
-        @Override
-        public String listen(Listener l) {
-            synchronized (transcript) {
-                listeners.add(l);
-                return transcript.toString();
-            }
-        }
+        @Override public String transcript() { return transcript.text(); }
+        @Override public void addListener(Listener l) { transcript.add(l); }
+        @Override public void removeListener(Listener l) { transcript.remove(l); }
+        @Override public String listen(Listener l) { return transcript.listen(l); }
 
         /** Writes {@code text} through the bridge; waits until it is written there. Not on the FX thread. */
         @Override
@@ -201,15 +181,7 @@ final class RemoteKeptWiring implements KeptWiring {
             }
             long o = out.accumulateAndGet(r.getConsole().getBytesOut(), Math::max);
             long i = in.get();
-            for (Listener l : listeners) safe(() -> l.counted(i, o));
-        }
-
-        private static void safe(Runnable r) {
-            try {
-                r.run();
-            } catch (RuntimeException ignored) {
-                // a broken listener must not stop the stream
-            }
+            transcript.tell(l -> l.counted(i, o));
         }
     }
 }
