@@ -69,16 +69,9 @@ final class LocalKeptWiring implements KeptWiring {
     }
 
     /** A command or a relay: it runs by itself; the board only shows what it is. */
-    private record Other(WiredEnd end) implements KeptEnd {
+    private record Other(WiredEnd end) implements DescribedEnd {
         @Override public String key() { return end.key(); }
         @Override public int criuFd() { return end.criuFd(); }
         @Override public String describe() { return end.describe(); }
-        @Override public boolean console() { return false; }
-        @Override public boolean canSend() { return false; }
-        @Override public boolean canReceive() { return false; }
-        @Override public String transcript() { return ""; }
-        @Override public long bytesReceived() { return 0; }
-        @Override public void send(String text) { throw new UnsupportedOperationException(describe() + " takes no text"); }
-        @Override public void addListener(Listener l) { }
     }
 }

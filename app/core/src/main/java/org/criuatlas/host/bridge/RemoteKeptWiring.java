@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import org.criuatlas.bridge.server.proto.BridgeProto;
 import org.criuatlas.bridge.server.proto.BridgeProto.Reply;
 import org.criuatlas.bridge.server.proto.BridgeProto.Request;
+import org.criuatlas.host.DescribedEnd;
 import org.criuatlas.host.KeptEnd;
 import org.criuatlas.host.KeptWiring;
 import org.criuatlas.plan.restore.Destination;
@@ -56,14 +57,8 @@ final class RemoteKeptWiring implements KeptWiring {
     }
 
     /** An end that only describes itself: its bytes stay on the other host. */
-    record Remote(String key, int criuFd, String describe) implements KeptEnd {
-        @Override public boolean console() { return false; }
-        @Override public boolean canSend() { return false; }
-        @Override public boolean canReceive() { return false; }
-        @Override public String transcript() { return ""; }
-        @Override public long bytesReceived() { return 0; }
+    record Remote(String key, int criuFd, String describe) implements DescribedEnd {
         @Override public void send(String text) { throw new UnsupportedOperationException(describe + ": not streamed to this side"); }
-        @Override public void addListener(Listener l) {}
     }
 
     /**
