@@ -12,10 +12,12 @@ import org.criuatlas.bridge.criu.SwrkFloor;
 import org.criuatlas.bridge.criu.TempDirs;
 import org.criuatlas.bridge.images.CriuStats;
 import org.criuatlas.bridge.topo.Topology;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +74,13 @@ public final class CriuBenchmark implements Callable<Integer> {
     @Option(names = "--work-dir", paramLabel = "DIR", description = "Where the images go (default: a temporary directory, removed after).")
     Path workDir;
 
+    /** Set by picocli; null when another benchmark runs this one ({@link BridgeBenchmark}). */
+    @Spec CommandSpec spec;
+
+    private RuntimeException usage(String message) {
+        return spec != null ? new CommandLine.ParameterException(spec.commandLine(), message) : new IllegalArgumentException(message);
+    }
+
     /** The BRIDGE side, set by whoever started the bridge ({@link BridgeBenchmark}). */
     BridgeCriuSide bridge;
 
@@ -109,7 +118,8 @@ public final class CriuBenchmark implements Callable<Integer> {
         // frozen time 1.12-1.19x the CLI's listed second, 1.03-1.06x listed first), so the count is rounded up
         int asked = runs;
         runs = (runs + tools.size() - 1) / tools.size() * tools.size();
-        if (tools.contains(Tool.BRIDGE) && bridge == null) throw new IllegalArgumentException("the bridge side runs from `bench bridge`");
+        if (tools.contains(Tool.BRIDGE) && bridge == null) throw usage("the bridge side runs from `bench bridge`");
+        if (tools.contains(Tool.FLOOR) && launcher != null) throw usage("FLOOR runs with the build's JVM options, not a --launcher");
         System.out.println("load average at start: " + loadAverage());
         if (runs != asked) System.out.println("--runs " + asked + " rounded up to " + runs + ": every side starts as many rounds");
         System.out.println("criu: " + criu + " (" + CriuSession.version(criu).version() + "), log level -v" + logLevel
@@ -226,7 +236,7 @@ public final class CriuBenchmark implements Callable<Integer> {
         if (n == 0) return Double.NaN;
         double[] r = new double[n];
         for (int i = 0; i < n; i++) r[i] = f.applyAsDouble(a.get(i)) / f.applyAsDouble(b.get(i));
-        java.util.Arrays.sort(r);
+        Arrays.sort(r);
         return n % 2 == 1 ? r[n / 2] : (r[n / 2 - 1] + r[n / 2]) / 2;
     }
 
@@ -378,7 +388,6 @@ public final class CriuBenchmark implements Callable<Integer> {
     List<String> headlessCommand() {
         return JvmOptions.headless(launcher);
     }
-
 
     static String loadAverage() {
         try {
