@@ -54,7 +54,8 @@ public interface KeptEnd {
     /** Bytes written to the restored tree so far. */
     default long bytesSent() { return 0; }
 
-    int TRANSCRIPT_LIMIT = 1 << 20;
+    /** The same limit for an end kept here and one a bridge streams: the console view shows either the same way. */
+    int TRANSCRIPT_LIMIT = org.criuatlas.restore.ConsoleEnd.TRANSCRIPT_LIMIT;
 
     interface Listener {
         void received(String text);
