@@ -1,7 +1,6 @@
 package org.criuatlas.bench;
 
 import org.criuatlas.bridge.criu.ChildSubreaper;
-import org.criuatlas.bridge.criu.CriuEvent;
 import org.criuatlas.bridge.criu.CriuListener;
 import org.criuatlas.bridge.criu.CriuLocator;
 import org.criuatlas.bridge.criu.CriuOptions;
@@ -24,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -81,8 +79,8 @@ public final class CriuBenchmark implements Callable<Integer> {
         return spec != null ? new CommandLine.ParameterException(spec.commandLine(), message) : new IllegalArgumentException(message);
     }
 
-    /** The BRIDGE side, set by whoever started the bridge ({@link BridgeBenchmark}). */
-    BridgeCriuSide bridge;
+    /** The BRIDGE and HOST sides, set by whoever started the bridge ({@link BridgeBenchmark}). */
+    BridgeCriuSide bridge, host;
 
     /** The ways to dump and restore. */
     public enum Tool {
@@ -94,6 +92,11 @@ public final class CriuBenchmark implements Callable<Integer> {
         FLOOR("JVM + swrk, nothing else"),
         /** The same request in this JVM ({@link org.criuatlas.bridge.criu.SwrkFloor#run}): the least the session and a bridge can take. */
         SWRK("swrk alone, in-process"),
+        /**
+         * The same calls in this JVM ({@link BridgeCriuSide} on a {@link org.criuatlas.host.LocalHost}), as the window run as root
+         * makes them: what BRIDGE costs apart from its link; `bench bridge` runs it.
+         */
+        HOST("in-process host"),
         /** Through a bridge process on this machine, as the window asks one ({@link BridgeCriuSide}); `bench bridge` runs it. */
         BRIDGE("through a local bridge");
         final String label;
@@ -118,7 +121,8 @@ public final class CriuBenchmark implements Callable<Integer> {
         // frozen time 1.12-1.19x the CLI's listed second, 1.03-1.06x listed first), so the count is rounded up
         int asked = runs;
         runs = (runs + tools.size() - 1) / tools.size() * tools.size();
-        if (tools.contains(Tool.BRIDGE) && bridge == null) throw usage("the bridge side runs from `bench bridge`");
+        if (tools.contains(Tool.BRIDGE) && bridge == null || tools.contains(Tool.HOST) && host == null)
+            throw usage("the bridge and host sides run from `bench bridge`");
         if (tools.contains(Tool.FLOOR) && launcher != null) throw usage("FLOOR runs with the build's JVM options, not a --launcher");
         System.out.println("load average at start: " + loadAverage());
         if (runs != asked) System.out.println("--runs " + asked + " rounded up to " + runs + ": every side starts as many rounds");
@@ -212,32 +216,23 @@ public final class CriuBenchmark implements Callable<Integer> {
                     ratio(rMin.wallMs, cliRmin));
             System.out.println("    dump wall " + samples(dumps.get(t)) + ", restore wall " + samples(restores.get(t)));
             if (cliD == null || t == Tool.CLI) continue;
-            System.out.printf("    paired by round (median of this side / the CLI in the same round): dump wall %.2fx, frozen %.2fx,"
-                            + " restore wall %.2fx%n", paired(dumps.get(t), dumps.get(Tool.CLI), Sample::wallMs),
-                    paired(dumps.get(t), dumps.get(Tool.CLI), Sample::criuMs), paired(restores.get(t), restores.get(Tool.CLI), Sample::wallMs));
+            System.out.printf("    paired by round (median and quartiles of this side / the CLI in the same round): dump wall %s, frozen %s,"
+                            + " restore wall %s%n", Paired.quartiles(dumps.get(t), dumps.get(Tool.CLI), Sample::wallMs),
+                    Paired.quartiles(dumps.get(t), dumps.get(Tool.CLI), Sample::criuMs), Paired.quartiles(restores.get(t), restores.get(Tool.CLI), Sample::wallMs));
             boolean jvm = t == Tool.HEADLESS || t == Tool.FLOOR;
             double extra = jvm ? startup : 0;
             String goal = jvm ? "<= 1.05x (CLI + JVM start-up)" : "<= 1.05x CLI";
-            boolean floor = t == Tool.FLOOR || t == Tool.SWRK;
+            // FLOOR and SWRK are floors, HOST is the bridge's work without its link: figures to read the others by, not goals
+            boolean floor = t == Tool.FLOOR || t == Tool.SWRK, reference = floor || t == Tool.HOST;
             verdicts.add(String.format("%5d processes, %-24s dump %.2fx (min %.2fx), restore %.2fx (min %.2fx) of the budget (%s %s): %s",
                     n, t.label, d.wallMs / (cliD.wallMs + extra), dMin.wallMs / (cliDmin.wallMs + extra), r.wallMs / (cliR.wallMs + extra),
-                    rMin.wallMs / (cliRmin.wallMs + extra), floor ? "a floor, for reference; against" : "goal", goal,
-                    d.wallMs <= 1.05 * (cliD.wallMs + extra) && r.wallMs <= 1.05 * (cliR.wallMs + extra) ? (floor ? "within" : "met")
-                            : floor ? "over" : "NOT met"));
+                    rMin.wallMs / (cliRmin.wallMs + extra), floor ? "a floor, for reference; against" : reference ? "for reference; against"
+                            : "goal", goal, d.wallMs <= 1.05 * (cliD.wallMs + extra) && r.wallMs <= 1.05 * (cliR.wallMs + extra)
+                            ? (reference ? "within" : "met") : reference ? "over" : "NOT met"));
         }
         System.out.println("frozen = CRIU's frozen_time (stats-dump); CRIU's restore = restore_time (stats-restore); ratios to the criu"
                 + " command line; under load from elsewhere the minimums are the better estimate of each side's own cost");
         return verdicts;
-    }
-
-    /** The median over rounds of a / b in the same round (the lists hold one sample per timed round, in order). */
-    static double paired(List<Sample> a, List<Sample> b, java.util.function.ToDoubleFunction<Sample> f) {
-        int n = Math.min(a.size(), b.size());
-        if (n == 0) return Double.NaN;
-        double[] r = new double[n];
-        for (int i = 0; i < n; i++) r[i] = f.applyAsDouble(a.get(i)) / f.applyAsDouble(b.get(i));
-        Arrays.sort(r);
-        return n % 2 == 1 ? r[n / 2] : (r[n / 2 - 1] + r[n / 2]) / 2;
     }
 
     private static double ratio(double v, Sample cli) {
@@ -273,6 +268,7 @@ public final class CriuBenchmark implements Callable<Integer> {
             case SWRK -> check(SwrkFloor.run(criu, CriuRequest.DUMP,
                     CriuOptions.defaults().withPid(root).withImagesDir(dir).withLeaveRunning(true).withLogLevel(logLevel)), "swrk dump");
             case BRIDGE -> bridge.dump(root, dir);
+            case HOST -> host.dump(root, dir);
             case SESSION -> {
                 CriuOptions o = CriuOptions.defaults().withPid(root).withImagesDir(dir).withLeaveRunning(true).withLogLevel(logLevel);
                 try (CriuSession s = CriuSession.dump(criu, o, new WindowLikeListener())) {
@@ -287,9 +283,10 @@ public final class CriuBenchmark implements Callable<Integer> {
     }
 
     private Sample restore(Tool t, Path criu, Path dir, List<String> headless) throws Exception {
-        CriuStats viaBridge = null; // a bridge's restore writes its stats into a work dir of its own: its result carries them
-        // the restore board opens the folder through the bridge to show its wiring before Restore can be clicked: timed apart
-        var plan = t == Tool.BRIDGE ? bridge.open(dir) : null;
+        CriuStats viaBridge = null; // a host's restore writes its stats into a work dir of its own: its result carries them
+        // the restore board opens the folder through the host to show its wiring before Restore can be clicked: timed apart
+        BridgeCriuSide side = t == Tool.BRIDGE ? bridge : t == Tool.HOST ? host : null;
+        var plan = side != null ? side.open(dir) : null;
         long t0 = System.nanoTime();
         switch (t) {
             case CLI -> check(cliRestore(criu, dir), "criu restore");
@@ -299,7 +296,7 @@ public final class CriuBenchmark implements Callable<Integer> {
                     dir.resolveSibling(dir.getFileName() + "-restore.out")), "swrk floor restore");
             case SWRK -> check(SwrkFloor.run(criu, CriuRequest.RESTORE, CriuOptions.defaults().withImagesDir(dir).withLogLevel(logLevel)),
                     "swrk restore");
-            case BRIDGE -> viaBridge = bridge.restore(dir, plan);
+            case BRIDGE, HOST -> viaBridge = side.restore(dir, plan);
             case SESSION -> {
                 CriuOptions o = CriuOptions.defaults().withImagesDir(dir).withLogLevel(logLevel);
                 try (CriuSession s = CriuSession.restore(criu, o, Map.of(), new WindowLikeListener())) {
@@ -343,22 +340,6 @@ public final class CriuBenchmark implements Callable<Integer> {
             throw new IllegalStateException(what + " did not end within 10 minutes");
         }
         if (p.exitValue() != 0) throw new IllegalStateException(what + " failed with exit " + p.exitValue() + " (" + p.info().commandLine().orElse("") + ")");
-    }
-
-    /** What the window does with a session's events: keeps a tail of the log and the stages. */
-    static final class WindowLikeListener implements CriuListener {
-        private final ArrayDeque<String> tail = new ArrayDeque<>();
-        private int stages;
-
-        @Override
-        public void onEvent(CriuEvent e) {
-            if (e instanceof CriuEvent.LogLine l) {
-                tail.addLast(l.line().raw());
-                if (tail.size() > 1000) tail.removeFirst();
-            } else if (e instanceof CriuEvent.Stage) {
-                stages++;
-            }
-        }
     }
 
     // ---- the tree --------------------------------------------------------------------------------
