@@ -30,20 +30,34 @@ import java.util.function.Supplier;
  * notification while the tree is frozen: when it sent the waiting batch and its own frame there, and waited for
  * this object's lock while the log follower (also SCHED_BATCH, so often preempted) held it to send, CRIU waited
  * 0.3-5.7 ms per notification (measured at a 10-process dump and restore through a bridge, 2026-12-07).
+ *
+ * <p>What waits to be sent is bounded: a client that reads more slowly than CRIU writes (a slow ssh link, a stalled
+ * window) would otherwise make the bridge hold the run's whole log (a -v4 restore of 1,000 processes writes ~60 MB) and
+ * its outcome wait behind it. Once {@link #maxPendingChars} characters of lines are handed over and not yet sent, further
+ * batches are left out; the next batch sent, or an empty one before the last reply, says how many lines were left out
+ * ({@code skipped_before}). Events and the last reply are never left out, and the log file keeps every line.
  */
 final class LogBatches implements BridgeVerbs.Events {
     static final int MAX_LINES = 4096;
     static final int MAX_CHARS = 512 * 1024;
     static final long MAX_DELAY_MS = 100;
     static final long QUIET_MS = 300;
+    /** Characters of lines handed to the sending thread and not yet sent, at most (~32 MB of strings). */
+    static final long MAX_PENDING_CHARS = 16L << 20;
 
     private final Consumer<BridgeProto.JsonReply> json;
     private final Consumer<BridgeProto.LogBatch> send;
     private final ScheduledExecutorService timer;
     private final Executor out;
+    private final long maxPendingChars;
+    /** Characters of batches handed to {@code out} and not sent yet (the sending thread takes them off). */
+    private final java.util.concurrent.atomic.AtomicLong pendingChars = new java.util.concurrent.atomic.AtomicLong();
     private BridgeProto.LogBatch.Builder batch;
     private int chars;
     private long firstAt;
+    /** Lines left out since the last batch handed over. */
+    private long skipped;
+    private long skippedInAll;
 
     /**
      * @param json  sends one JSON event (its order among the lines kept)
@@ -52,10 +66,22 @@ final class LogBatches implements BridgeVerbs.Events {
      * @param out   runs every send, in the order handed over (one thread)
      */
     LogBatches(Consumer<BridgeProto.JsonReply> json, Consumer<BridgeProto.LogBatch> send, ScheduledExecutorService timer, Executor out) {
+        this(json, send, timer, out, MAX_PENDING_CHARS);
+    }
+
+    /** As above, with at most {@code maxPendingChars} characters of lines waiting to be sent. */
+    LogBatches(Consumer<BridgeProto.JsonReply> json, Consumer<BridgeProto.LogBatch> send, ScheduledExecutorService timer, Executor out,
+               long maxPendingChars) {
         this.json = Objects.requireNonNull(json);
         this.send = Objects.requireNonNull(send);
         this.timer = Objects.requireNonNull(timer);
         this.out = Objects.requireNonNull(out);
+        this.maxPendingChars = maxPendingChars;
+    }
+
+    /** Lines left out so far because the client read too slowly. */
+    synchronized long skipped() {
+        return skippedInAll;
     }
 
     /** The one thread a server sends every request's batches and events on, in order: a daemon, SCHED_BATCH. */
@@ -93,6 +119,11 @@ final class LogBatches implements BridgeVerbs.Events {
     /** Sends what is waiting, then runs {@code last} (the last reply), after everything handed over before. */
     synchronized void flushThen(Runnable last) {
         flush();
+        if (skipped > 0) { // the lines left out at the end: said before the outcome
+            BridgeProto.LogBatch note = BridgeProto.LogBatch.newBuilder().setSkippedBefore(skipped).build();
+            skipped = 0;
+            later(() -> send.accept(note));
+        }
         later(last);
     }
 
@@ -105,9 +136,27 @@ final class LogBatches implements BridgeVerbs.Events {
     private synchronized void flush() {
         if (batch == null) return;
         BridgeProto.LogBatch.Builder b = batch;
+        int c = chars;
         batch = null;
         chars = 0;
-        later(() -> send.accept(b.build()));
+        long pending = pendingChars.get();
+        if (pending > 0 && pending + c > maxPendingChars) { // the client is behind: these lines stay in the log file only
+            skipped += b.getLinesCount();
+            skippedInAll += b.getLinesCount();
+            return;
+        }
+        if (skipped > 0) {
+            b.setSkippedBefore(skipped);
+            skipped = 0;
+        }
+        pendingChars.addAndGet(c);
+        later(() -> {
+            try {
+                send.accept(b.build());
+            } finally {
+                pendingChars.addAndGet(-c);
+            }
+        });
     }
 
     /** Hands {@code r} to the sending thread; runs it here once that is gone (the bridge is closing). */

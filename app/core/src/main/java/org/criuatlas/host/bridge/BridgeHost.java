@@ -204,7 +204,12 @@ public final class BridgeHost implements Host {
     }
 
     /** A batch of CRIU's log lines as the host events a local run gives: each parsed as the bridge's log follower did, on first use. */
-    private static void logLines(BridgeProto.LogBatch b, Consumer<HostEvent> events) {
+    static void logLines(BridgeProto.LogBatch b, Consumer<HostEvent> events) {
+        if (b.getSkippedBefore() > 0) {
+            // the bridge left lines out rather than hold them for a client that read too slowly: said where the lines would be
+            events.accept(new HostEvent.Criu(new CriuEvent.Output(String.format("(criu-atlas) %,d line(s) of the log were not sent here:"
+                    + " this side read too slowly; the log file on that host has every line", b.getSkippedBefore()), Instant.now())));
+        }
         int n = Math.min(b.getLinesCount(), Math.min(b.getNumbersCount(), b.getAtNanosCount()));
         for (int i = 0; i < n; i++) {
             long at = b.getAtNanos(i);
