@@ -162,7 +162,7 @@ public final class MigrateCommand implements Callable<Integer> {
         if (json) System.out.println(Json.write(org.criuatlas.json.MigrateJson.of(out, from, to)));
         else System.out.print(MigrateOutput.text(out, from, to));
         if (out instanceof MigrationOutcome.Moved moved) {
-            MigrateOutput.keepWiring(moved, target, to);
+            MigrateOutput.keepWiring(moved, target, to, json);
             return ExitCode.OK.code;
         }
         if (out instanceof MigrationOutcome.Refused) return ExitCode.CHECK_SAYS_NO.code;

@@ -42,12 +42,17 @@ final class MigrateOutput {
         return "The tree was dumped: restore it on " + from + " from its kept images: criu-atlas restore --images " + images + "\n";
     }
 
-    /** Keeps the restored tree's wiring open while the tree runs there (the ends live in this command or its bridge). */
-    static void keepWiring(MigrationOutcome.Moved m, Host target, String to) throws InterruptedException {
+    /**
+     * Keeps the restored tree's wiring open while the tree runs there (the ends live in this command or its bridge), its
+     * consoles joined to this terminal unless stdout is the JSON result ({@link TerminalConsoles}).
+     */
+    static void keepWiring(MigrationOutcome.Moved m, Host target, String to, boolean json) throws InterruptedException {
         if (m.wiring() == null || m.wiring().ends().isEmpty()) return;
         System.err.println("criu-atlas migrate: the wiring's ends (" + String.join("; ", m.wiring().ends().stream().map(KeptEnd::describe)
                 .toList()) + ") live as long as this command: it waits until the tree ends on " + to + " (Ctrl-C closes them)");
-        target.awaitEnd(m.rootPid());
+        try (TerminalConsoles joined = json ? null : TerminalConsoles.attach(m.wiring().ends(), System.in, System.out, System.err)) {
+            target.awaitEnd(m.rootPid());
+        }
         m.wiring().close();
     }
 

@@ -110,7 +110,7 @@ final class RemoteCriuRun {
             }
             if (r instanceof RestoreResult.Restored ok) {
                 out.print(ok.result(), run.json, line);
-                keep(ok, h, host.name());
+                keep(ok, h, host.name(), run.json);
                 return ExitCode.OK.code;
             }
             if (r instanceof RestoreResult.Failed f) {
@@ -125,13 +125,17 @@ final class RemoteCriuRun {
         }
     }
 
-    /** The ends the wiring handed in are kept by the bridge there, alive as long as this connection: the command waits while the tree runs. */
-    private static void keep(RestoreResult.Restored ok, BridgeHost h, String where) {
+    /**
+     * The ends the wiring handed in are kept by the bridge there, alive as long as this connection: the command waits while
+     * the tree runs, with its consoles joined to this terminal ({@link TerminalConsoles}; not with --json, whose stdout is
+     * the result).
+     */
+    private static void keep(RestoreResult.Restored ok, BridgeHost h, String where, boolean json) {
         List<String> ends = ok.wiring() == null ? List.of() : ok.wiring().ends().stream().map(e -> e.key() + ": " + e.describe()).toList();
         if (ends.isEmpty()) return;
         System.err.println("restore: the wiring's ends are kept by the bridge on " + where + " while this command runs ("
                 + String.join("; ", ends) + "); it waits until the tree ends (Ctrl-C closes them)");
-        try {
+        try (TerminalConsoles joined = json ? null : TerminalConsoles.attach(ok.wiring().ends(), System.in, System.out, System.err)) {
             h.awaitEnd(ok.rootPid());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
