@@ -91,6 +91,14 @@ public final class CriuLogFollower implements AutoCloseable {
         thread.join(Math.max(1, maxMillis));
     }
 
+    /**
+     * Reads what is there now rather than at the end of the current {@value #BATCH_MS} ms wait, and goes on following:
+     * for when CRIU has answered and is exiting, so the lines written by then are taken while it exits rather than after.
+     */
+    public void readNow() {
+        if (!finishing) wakeUp();
+    }
+
     /** The lines a diagnosis may need ({@link CriuDiagnoser#mayMatter}), in log order. Call after {@link #finish}. */
     public synchronized List<CriuLogLine> linesForDiagnosis() {
         return List.copyOf(forDiagnosis);
@@ -157,6 +165,8 @@ public final class CriuLogFollower implements AutoCloseable {
                 // BATCH_MS, so this thread wakes a few times a second rather than once per line
                 if (!finishing) FdEvents.pollInAny(BATCH_MS, wake[0]);
                 drain(inotify, events); // IN_MODIFY events only say "read on"
+                // a readNow() is taken by the read above; finish() leaves its byte, so no later poll can block
+                if (!finishing) drain(wake[0], events);
             }
             if (partialLen > 0) line(new String(partial, 0, partialLen, StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {

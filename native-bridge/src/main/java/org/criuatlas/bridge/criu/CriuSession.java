@@ -286,6 +286,8 @@ public final class CriuSession implements AutoCloseable {
             if (!cancelRequested) conv.send(req);
             CriuRpc.criu_resp reply = conv.converse();
             Instant replied = Instant.now();
+            // the log's lines so far are read while criu exits, not after it (then only its last lines are left)
+            if (follower != null) follower.readNow();
 
             worker.awaitExit(Duration.ofSeconds(10));
             // every line before the result: the follower reads to the end of a finished file, which
