@@ -77,4 +77,59 @@ class TerminalConsolesTest {
         assertEquals("no prefix\n", shown.toString(StandardCharsets.UTF_8));
         assertTrue(said.toString(StandardCharsets.UTF_8).contains("what the tree writes to pipe:[1] shows here"));
     }
+    @Test
+    void inTheBackgroundOfItsTerminalNothingIsReadFromStdin() {
+        Scripted a = new Scripted("socket:[3]", true);
+        InputStream neverRead = new InputStream() {
+            @Override
+            public int read() {
+                throw new AssertionError("stdin was read");
+            }
+        };
+        ByteArrayOutputStream shown = new ByteArrayOutputStream(), said = new ByteArrayOutputStream();
+        try (TerminalConsoles t = TerminalConsoles.attach(List.of(a), neverRead, new PrintStream(shown, true, StandardCharsets.UTF_8),
+                new PrintStream(said, true, StandardCharsets.UTF_8), false)) {
+            a.read("still shown\n");
+        }
+        assertEquals("still shown\n", shown.toString(StandardCharsets.UTF_8));
+        assertTrue(said.toString(StandardCharsets.UTF_8).contains("runs in the background of its terminal"), said.toString());
+        assertEquals("", a.sent.toString());
+    }
+
+    /** A terminal whose output is paused (XOFF, a stopped pager) never holds up the thread that delivers the console's text. */
+    @Test
+    void aPausedTerminalCostsABoundedQueueAndSaysWhatItLeftOut() throws Exception {
+        Scripted a = new Scripted("pipe:[4]", false);
+        java.util.concurrent.CountDownLatch paused = new java.util.concurrent.CountDownLatch(1);
+        ByteArrayOutputStream shown = new ByteArrayOutputStream();
+        java.io.OutputStream terminal = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws java.io.IOException {
+                try {
+                    paused.await();
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                }
+                shown.write(b, off, len);
+            }
+        };
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        String chunk = "x".repeat(1023) + "\n";
+        try (TerminalConsoles t = TerminalConsoles.attach(List.of(a), TYPED, new PrintStream(terminal, false, StandardCharsets.UTF_8),
+                new PrintStream(said, true, StandardCharsets.UTF_8))) {
+            for (int i = 0; i < 3 * 1024; i++) a.read(chunk); // 3 MiB while the terminal prints nothing: this thread never waits
+            paused.countDown();
+        }
+        String text = shown.toString(StandardCharsets.UTF_8);
+        assertTrue(text.length() < 3 * 1024 * 1024 && text.length() <= TerminalConsoles.MAX_QUEUED + 2 * chunk.length() + 200,
+                "printed: " + text.length());
+        assertTrue(text.startsWith(chunk), "what came first is printed");
+        assertTrue(text.matches("(?s).*\\[criu-atlas: [0-9]+ characters not shown: this terminal was not reading\\]\n"),
+                "said last: " + text.substring(Math.max(0, text.length() - 120)));
+    }
 }

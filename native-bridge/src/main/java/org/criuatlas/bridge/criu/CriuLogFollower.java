@@ -48,6 +48,8 @@ public final class CriuLogFollower implements AutoCloseable {
     private final List<CriuLogLine> forDiagnosis = new ArrayList<>();
     private final Deque<String> tail = new ArrayDeque<>();
     private volatile boolean finishing;
+    /** Times the thread went round its loop (read, then wait): one writer, read by tests. */
+    private volatile long rounds;
     private boolean closed;
     private int number;
 
@@ -97,6 +99,11 @@ public final class CriuLogFollower implements AutoCloseable {
      */
     public void readNow() {
         if (!finishing) wakeUp();
+    }
+
+    /** How often the thread went round its loop so far (for tests: a nudge left behind would make it spin). */
+    long rounds() {
+        return rounds;
     }
 
     /** The lines a diagnosis may need ({@link CriuDiagnoser#mayMatter}), in log order. Call after {@link #finish}. */
@@ -160,12 +167,13 @@ public final class CriuLogFollower implements AutoCloseable {
                     }
                 }
                 if (last) break;
+                rounds = rounds + 1;
                 FdEvents.pollInAny(-1, inotify, wake[0]);
                 // CRIU writes its log a line per write(2): read them in batches, at most one read per
                 // BATCH_MS, so this thread wakes a few times a second rather than once per line
                 if (!finishing) FdEvents.pollInAny(BATCH_MS, wake[0]);
                 drain(inotify, events); // IN_MODIFY events only say "read on"
-                // a readNow() is taken by the read above; finish() leaves its byte, so no later poll can block
+                // a readNow() is taken by the read above; a finish() byte drained here is harmless: finishing is read again first
                 if (!finishing) drain(wake[0], events);
             }
             if (partialLen > 0) line(new String(partial, 0, partialLen, StandardCharsets.UTF_8));

@@ -33,16 +33,17 @@ import java.util.function.Supplier;
  *
  * <p>What waits to be sent is bounded: a client that reads more slowly than CRIU writes (a slow ssh link, a stalled
  * window) would otherwise make the bridge hold the run's whole log (a -v4 restore of 1,000 processes writes ~60 MB) and
- * its outcome wait behind it. Once {@link #maxPendingChars} characters of lines are handed over and not yet sent, further
- * batches are left out; the next batch sent, or an empty one before the last reply, says how many lines were left out
- * ({@code skipped_before}). Events and the last reply are never left out, and the log file keeps every line.
+ * its outcome wait behind it. Once {@link #maxPendingChars} characters of this run's lines are handed over and not yet sent, further
+ * batches are left out; the next batch sent, or an empty one before the next event or the last reply, says how many lines
+ * were left out ({@code skipped_before}). Events and the last reply are never left out, and the log file keeps every line.
+ * A client older than the field sees only the gap in the line numbers.
  */
 final class LogBatches implements BridgeVerbs.Events {
     static final int MAX_LINES = 4096;
     static final int MAX_CHARS = 512 * 1024;
     static final long MAX_DELAY_MS = 100;
     static final long QUIET_MS = 300;
-    /** Characters of lines handed to the sending thread and not yet sent, at most (~32 MB of strings). */
+    /** Characters of lines handed to the sending thread and not yet sent, at most, per dump or restore (criu's ASCII lines: ~16 MB of strings). */
     static final long MAX_PENDING_CHARS = 16L << 20;
 
     private final Consumer<BridgeProto.JsonReply> json;
@@ -99,6 +100,7 @@ final class LogBatches implements BridgeVerbs.Events {
     @Override
     public synchronized void accept(BridgeProto.JsonReply event) {
         flush();
+        noteSkipped(); // lines left out before this event are said before it
         later(() -> json.accept(event));
     }
 
@@ -119,12 +121,21 @@ final class LogBatches implements BridgeVerbs.Events {
     /** Sends what is waiting, then runs {@code last} (the last reply), after everything handed over before. */
     synchronized void flushThen(Runnable last) {
         flush();
-        if (skipped > 0) { // the lines left out at the end: said before the outcome
-            BridgeProto.LogBatch note = BridgeProto.LogBatch.newBuilder().setSkippedBefore(skipped).build();
-            skipped = 0;
-            later(() -> send.accept(note));
-        }
+        noteSkipped(); // the lines left out at the end: said before the outcome
         later(last);
+    }
+
+    /** Lines left out and not said yet: said now, in a batch of no lines (an event or the last reply follows). */
+    private synchronized void noteSkipped() {
+        if (skipped == 0) return;
+        BridgeProto.LogBatch note = BridgeProto.LogBatch.newBuilder().setSkippedBefore(skipped).build();
+        skipped = 0;
+        later(() -> send.accept(note));
+    }
+
+    /** Characters of lines handed to the sending thread and not sent yet. */
+    long pendingChars() {
+        return pendingChars.get();
     }
 
     /** {@code last} after what {@code batches} has waiting (sent there); at once for a request without batches (null). */

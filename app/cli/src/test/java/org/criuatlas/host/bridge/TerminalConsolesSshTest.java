@@ -91,7 +91,8 @@ class TerminalConsolesSshTest {
             typing.flush();
             Awaitility.await("the echo of what was typed is printed here").atMost(Duration.ofSeconds(20))
                     .until(() -> shown.toString(StandardCharsets.UTF_8).contains("typed in a terminal over ssh"));
-            assertTrue(consoles.get(0).bytesSent() >= "typed in a terminal over ssh\n".length(), "the bridge wrote it to the tree");
+            Awaitility.await("the bridge counts what it wrote to the tree").atMost(Duration.ofSeconds(20))
+                    .until(() -> consoles.get(0).bytesSent() >= "typed in a terminal over ssh\n".length());
         }
         int before = shown.size();
         consoles.get(0).send("after the terminal let go\n");
