@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** How several consoles share one terminal (the real stream over ssh is TerminalConsolesSshTest). */
+/** How several consoles share one terminal (the real stream over ssh: MigrationSshTest). */
 class TerminalConsolesTest {
     /** An end that prints what a test makes it read and keeps what is sent to it. */
     static final class Scripted implements KeptEnd {

@@ -6,9 +6,11 @@ import org.awaitility.Awaitility;
 import org.criuatlas.bridge.topo.Topology;
 import org.criuatlas.bridge.topo.TopologySpec;
 import org.criuatlas.cli.CliRun;
+import org.criuatlas.cli.TerminalConsoles;
 import org.criuatlas.host.HostEvent;
 import org.criuatlas.host.KeptEnd;
 import org.criuatlas.host.LocalHost;
+import org.criuatlas.host.OpenedImages;
 import org.criuatlas.host.RestoreRequest;
 import org.criuatlas.host.RestoreResult;
 import org.criuatlas.host.migrate.Migration;
@@ -30,7 +32,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -332,11 +338,7 @@ class MigrationSshTest {
                     .connect("cli", "client", "srv"));
             int client = t.pid("client");
             long ino = t.inode("cli", "client");
-            Path images = OUT.resolve("host-ext-" + System.nanoTime());
-            CliRun.Result d = CliRun.run("dump", "--host", "atlas-test", "--pid", "" + client, "--images", images.toString(),
-                    "--external", "unix[" + ino + "]");
-            assertEquals(0, d.exit(), d.out() + d.err());
-            assertTrue(TestProcs.waitGone(client, Duration.ofSeconds(10)));
+            Path images = dumpOnTheSshHost(client, "unix[" + ino + "]", "host-ext-");
             Path work = OUT.resolve("host-ext-work-" + System.nanoTime());
             List<String> args = new ArrayList<>(List.of("restore", "--host", "atlas-test", "--images", images.toString(), "--log-level", "2",
                     "--work-dir", work.toString()));
@@ -392,6 +394,62 @@ class MigrationSshTest {
                     : "unnamed, held by pid " + peer.holders().stream().map(h -> String.valueOf(h.pid())).findFirst().orElse("none"));
         }
         return peers;
+    }
+
+    /**
+     * {@code restore --host} and {@code migrate} join the consoles a restore kept to the terminal ({@link TerminalConsoles}):
+     * a tree restored through the ssh bridge, its external socket wired to a console that bridge keeps, echoes what is typed
+     * here, and the echo is printed here.
+     */
+    @Test
+    void whatIsTypedGoesToTheRemoteConsoleAndItsEchoIsPrintedHere() throws Exception {
+        Topology t = Topology.start(new TopologySpec().process("worker").process("peer")
+                .socketpair("ext", SocketType.STREAM, "worker", "peer"));
+        toClose.add(t);
+        int worker = t.pid("worker");
+        long inside = t.inode("ext", "worker");
+        Path images = dumpOnTheSshHost(worker, "socket:[" + inside + "]", "console-echo-");
+
+        BridgeHost host = BridgeLauncher.ssh("atlas-test");
+        toClose.add(host);
+        OpenedImages opened = host.openImages(images);
+        RestoreResult r = host.restore(RestoreRequest.now(RestoreWiringPlan.of(opened.dump())), e -> {}).result().get(120, TimeUnit.SECONDS);
+        RestoreResult.Restored ok = assertInstanceOf(RestoreResult.Restored.class, r, r::toString);
+        toKill.addAll(ok.pids());
+        t.adopt(ok.pids());
+        toClose.add(ok.wiring());
+        List<KeptEnd> consoles = ok.wiring().ends().stream().filter(KeptEnd::console).toList();
+        assertEquals(List.of("socket:[" + inside + "]"), consoles.stream().map(KeptEnd::key).toList());
+        assertEquals("the bridge on atlas-test", consoles.get(0).keptBy(), "the console lives in the ssh host's bridge");
+
+        PipedOutputStream typing = new PipedOutputStream();
+        PipedInputStream terminal = new PipedInputStream(typing, 1 << 16);
+        ByteArrayOutputStream shown = new ByteArrayOutputStream(), said = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(shown, true, StandardCharsets.UTF_8), err = new PrintStream(said, true, StandardCharsets.UTF_8);
+        try (TerminalConsoles joined = TerminalConsoles.attach(ok.wiring().ends(), terminal, out, err)) {
+            assertTrue(said.toString(StandardCharsets.UTF_8).contains("console socket:[" + inside + "] is joined to this terminal"),
+                    said.toString(StandardCharsets.UTF_8));
+            typing.write("typed in a terminal over ssh\n".getBytes(StandardCharsets.UTF_8));
+            typing.flush();
+            Awaitility.await("the echo of what was typed is printed here").atMost(Duration.ofSeconds(20))
+                    .until(() -> shown.toString(StandardCharsets.UTF_8).contains("typed in a terminal over ssh"));
+            Awaitility.await("the bridge counts what it wrote to the tree").atMost(Duration.ofSeconds(20))
+                    .until(() -> consoles.get(0).bytesSent() >= "typed in a terminal over ssh\n".length());
+        }
+        int before = shown.size();
+        consoles.get(0).send("after the terminal let go\n");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> consoles.get(0).transcript().contains("after the terminal let go"));
+        assertEquals(before, shown.size(), "nothing is printed once the terminal is let go");
+        typing.close();
+    }
+
+    /** {@code dump --host atlas-test} of the tree at {@code pid} with one external object, into a new folder; the tree is gone after. */
+    private static Path dumpOnTheSshHost(int pid, String external, String prefix) {
+        Path images = OUT.resolve(prefix + System.nanoTime());
+        CliRun.Result d = CliRun.run("dump", "--host", "atlas-test", "--pid", "" + pid, "--images", images.toString(), "--external", external);
+        assertEquals(0, d.exit(), d.out() + d.err());
+        assertTrue(TestProcs.waitGone(pid, Duration.ofSeconds(10)), "the dump ended the tree (/proc)");
+        return images;
     }
 
     /** {@code sha256sum} of every file of a folder, by name. */
