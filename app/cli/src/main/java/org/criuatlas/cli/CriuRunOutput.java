@@ -100,8 +100,7 @@ final class CriuRunOutput {
                 CriuLogLine line = l.line();
                 if (allLog || line.level() != CriuLogLine.Level.INFO) events.println(at(e) + "log   " + line.raw());
             } else if (e instanceof CriuEvent.Output o) {
-                // a line of CRIU Atlas's own about the run (e.g. log lines a bridge left out) is not labelled as criu's
-                events.println(at(e) + (o.line().startsWith("(criu-atlas)") ? "note  " : "criu  ") + o.line());
+                events.println(at(e) + (o.byAtlas() ? "note  " : "criu  ") + o.line());
             }
         };
     }

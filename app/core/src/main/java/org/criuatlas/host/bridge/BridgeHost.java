@@ -207,7 +207,7 @@ public final class BridgeHost implements Host {
     static void logLines(BridgeProto.LogBatch b, Consumer<HostEvent> events) {
         if (b.getSkippedBefore() > 0) {
             // the bridge left lines out rather than hold them for a client that read too slowly: said where the lines would be
-            events.accept(new HostEvent.Criu(new CriuEvent.Output(String.format("(criu-atlas) %,d line(s) of the log were not sent here:"
+            events.accept(new HostEvent.Criu(CriuEvent.Output.note(String.format("%,d line(s) of the log were not sent here:"
                     + " this side read too slowly; the log file on that host has every line", b.getSkippedBefore()), Instant.now())));
         }
         int n = Math.min(b.getLinesCount(), Math.min(b.getNumbersCount(), b.getAtNanosCount()));

@@ -22,6 +22,7 @@ class LogBatchEventsTest {
         assertEquals(3, got.size());
         CriuEvent first = ((HostEvent.Criu) got.get(0)).event();
         assertInstanceOf(CriuEvent.Output.class, first);
+        assertTrue(((CriuEvent.Output) first).byAtlas(), "marked as CRIU Atlas's own line, not criu's");
         assertTrue(((CriuEvent.Output) first).line().contains(String.format("%,d line(s) of the log were not sent here", 12_345)), first.toString());
         CriuEvent.LogLine l = (CriuEvent.LogLine) ((HostEvent.Criu) got.get(1)).event();
         assertEquals(12_346, l.line().number());

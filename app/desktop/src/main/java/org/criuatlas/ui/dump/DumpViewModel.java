@@ -332,7 +332,7 @@ public final class DumpViewModel {
                 CriuEvent ce = c.event();
                 if (timeline.accept(ce)) pendingStages.offer(timeline.rows());
                 if (ce instanceof CriuEvent.LogLine l) pendingLog.add(l.line().raw());
-                else if (ce instanceof CriuEvent.Output o) pendingLog.add(o.line().startsWith("(criu-atlas)") ? o.line() : "criu: " + o.line());
+                else if (ce instanceof CriuEvent.Output o) pendingLog.add(o.byAtlas() ? o.line() : "criu: " + o.line());
             }
         };
         HostOperation<DumpOutcome> op = services.host().dump(req, events);
