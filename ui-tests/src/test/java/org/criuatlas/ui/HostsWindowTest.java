@@ -26,11 +26,13 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Hosts &gt; Add host… as a person uses it, through the throw-away sshd on 127.0.0.1 ("another host"
- * that is this machine: the protocol and the flow are what this shows): the host's window opens with
- * its own graph (a process started here is seen through the ssh bridge), its status bar names the host
- * and its kernel (uname), the host is remembered (the file) and listed; closing the window ends the
- * bridge on the far side (its process is gone); the remembered item connects again. An unreachable host
- * and a destination that is an option say why and open nothing. Screenshots light and dark.
+ * that is this machine: the protocol and the flow are what this shows): the host opens as a tab of the
+ * main window with its own graph (a process started here is seen through the ssh bridge), its status bar
+ * names the host and its kernel (uname), the host is remembered (the file) and listed; the tabs switch by
+ * a click and the shortcuts act on the tab on show; closing the tab (File &gt; Close host, its close
+ * button) ends the bridge on the far side (its process is gone) and leaves this machine's explorer alone;
+ * the remembered item connects again. An unreachable host and a destination that is an option say why
+ * and open nothing. Screenshots light and dark.
  */
 class HostsWindowTest {
     static final Path OUT = Path.of("target", "hosts-window").toAbsolutePath();
@@ -78,7 +80,7 @@ class HostsWindowTest {
     }
 
     @Test
-    void addHostOpensItsOwnWindowRemembersItAndClosingItEndsTheBridge() throws Exception {
+    void addHostOpensItsTabRemembersItAndClosingItEndsTheBridge() throws Exception {
         marker = new ProcessBuilder("sleep", "3600").start();
         int markerPid = (int) marker.pid();
         stage = primaryStage();
@@ -97,9 +99,14 @@ class HostsWindowTest {
         waitUntil(10, () -> !d.isShowing());
 
         MainWindow host = fx(() -> main.hosts().openWindows().get(SshTestHost.DEST));
-        Stage hostStage = host.window().stage();
-        assertEquals("CRIU Atlas \u2014 " + SshTestHost.DEST, fx(hostStage::getTitle));
-        assertNotSame(services.host(), host.services().host(), "the window works through the ssh bridge, not this process");
+        // a tab of this window, shown: its explorer is in the scene, this machine's is not
+        assertSame(stage, host.window().stage(), "the host opens in a tab of the main window, not a window of its own");
+        assertNotNull(fx(() -> main.hosts().tabStrip()), "the tab strip shows");
+        assertSame(host, fx(() -> main.hosts().showing()));
+        assertEquals("CRIU Atlas \u2014 " + SshTestHost.DEST, fx(stage::getTitle));
+        assertSame(stage.getScene(), fx(() -> host.window().view().getScene()));
+        assertNull(fx(() -> main.window().view().getScene()), "only the tab on show is in the scene");
+        assertNotSame(services.host(), host.services().host(), "the tab works through the ssh bridge, not this process");
         // its graph is the far side's scan: the process started here (same machine) is in it
         waitUntil(90, () -> {
             IpcGraph g = host.window().vm().getGraph();
@@ -108,64 +115,82 @@ class HostsWindowTest {
         assertEquals("sleep", fx(() -> host.window().vm().getGraph().process(markerPid).comm()));
         // the status bar names the host and what it runs (the kernel as uname says it)
         String kernel = new String(new ProcessBuilder("uname", "-r").start().getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        waitUntil(30, () -> labelText(hostStage, Styles.ID_STATUS_HOST).contains("kernel"));
-        String hostLine = statusText(hostStage, Styles.ID_STATUS_HOST);
+        waitUntil(30, () -> labelText(host.window().view(), Styles.ID_STATUS_HOST).contains("kernel"));
+        String hostLine = fx(() -> labelText(host.window().view(), Styles.ID_STATUS_HOST));
         assertTrue(hostLine.startsWith(SshTestHost.DEST) && hostLine.contains("kernel " + kernel) && hostLine.contains("as root"), hostLine);
-        assertEquals("", statusText(stage, Styles.ID_STATUS_HOST), "this machine's window names no host");
-        assertTrue(fx(() -> hostStage.getScene().lookup("#" + Styles.ID_STATUS_HOST).isVisible()));
+        assertEquals("", fx(() -> labelText(main.window().view(), Styles.ID_STATUS_HOST)), "this machine's explorer names no host");
+        assertTrue(fx(() -> stage.getScene().lookup("#" + Styles.ID_STATUS_HOST).isVisible()));
         List<ProcessHandle> far = bridgesOnTheFarSide();
         assertEquals(1, far.size(), "one bridge runs on the far side: " + far);
 
-        // remembered: the file says so, and every window's Hosts menu lists it
+        // remembered: the file says so, and every tab's Hosts menu lists it
         Path hosts = OUT.resolve("state").resolve("hosts");
         org.testfx.util.WaitForAsyncUtils.waitFor(10, java.util.concurrent.TimeUnit.SECONDS,
                 () -> Files.exists(hosts) && Files.readAllLines(hosts).contains(SshTestHost.DEST));
         assertEquals(SshTestHost.DEST, Files.readAllLines(hosts).get(0));
         waitUntil(10, () -> main.hosts().remembered().contains(SshTestHost.DEST));
-        fx(hostStage::toFront);
-        screenshotsLightAndDark(hostStage, host.services().themes(), "hosts-window");
-        clickMenu(hostStage, "Hosts");
+        screenshotsLightAndDark(stage, host.services().themes(), "hosts-window");
+        clickMenu(stage, "Hosts");
         assertTrue(robot.lookup("#" + HostsController.ID_HOST + SshTestHost.DEST).tryQuery().isPresent(), "the host is listed");
         assertTrue(robot.lookup("#" + HostsController.ID_THIS_MACHINE).tryQuery().isPresent());
-        assertTrue(robot.lookup((Labeled l) -> "Demos".equals(l.getText()) && l.getScene() == hostStage.getScene()).tryQuery().isEmpty(),
-                "no demos menu in another host's window (they start processes here)");
+        assertTrue(robot.lookup((Labeled l) -> "Demos".equals(l.getText()) && l.getScene() == stage.getScene()).tryQuery().isEmpty(),
+                "no demos menu in another host's tab (they start processes here)");
         robot.press(javafx.scene.input.KeyCode.ESCAPE).release(javafx.scene.input.KeyCode.ESCAPE);
 
-        // File > Open images… in the host's window asks for a path there (this desktop's file dialog cannot browse
-        // another host), and the host reads it: here a folder that is not there, which the far side says
-        assertNotNull(fx(() -> stage.getScene().getOnDragOver()), "this machine's window takes dropped folders");
-        assertNull(fx(() -> hostStage.getScene().getOnDragOver()), "another host's window does not: a dropped folder is this desktop's");
-        fx(hostStage::toFront);
-        clickMenu(hostStage, "File");
-        robot.clickOn("#" + MainWindow.ID_OPEN_IMAGES);
+        // this machine's tab, clicked: its explorer, menu bar (with Demos) and title; the host's leaves the scene
+        robot.clickOn(tab(HostTabs.ID_THIS_MACHINE));
+        waitUntil(10, () -> main.hosts().showing() == null);
+        assertEquals("CRIU Atlas", fx(stage::getTitle));
+        assertSame(stage.getScene(), fx(() -> main.window().view().getScene()));
+        assertNull(fx(() -> host.window().view().getScene()));
+        assertTrue(robot.lookup((Labeled l) -> "Demos".equals(l.getText()) && l.getScene() == stage.getScene()).tryQuery().isPresent());
+        screenshotsLightAndDark(stage, services.themes(), "hosts-tab-this-machine");
+        // its Ctrl+O is this machine's again: the folder chooser of this desktop (answered here with no folder)
+        java.util.concurrent.atomic.AtomicInteger chooserAsked = new java.util.concurrent.atomic.AtomicInteger();
+        main.setDirectoryChooser(owner -> {
+            chooserAsked.incrementAndGet();
+            return null;
+        });
+        robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.O).release(javafx.scene.input.KeyCode.O, javafx.scene.input.KeyCode.CONTROL);
+        waitUntil(10, () -> chooserAsked.get() == 1);
+        assertTrue(robot.lookup("#" + HostPathPrompt.ID_PATH).tryQuery().isEmpty(), "no host's path prompt from this machine's tab");
+        // a dropped folder is this desktop's: this machine's explorer takes it, another host's does not
+        assertNotNull(fx(() -> main.window().view().getOnDragOver()), "this machine's explorer takes dropped folders");
+        assertNull(fx(() -> host.window().view().getOnDragOver()), "another host's does not: a dropped folder is this desktop's");
+        robot.clickOn(tab(HostTabs.ID_TAB + SshTestHost.DEST));
+        waitUntil(10, () -> main.hosts().showing() == host);
+
+        // the shortcut acts on the tab on show: Ctrl+O asks for a path on that host (this desktop's file dialog
+        // cannot browse another host), not this machine's folder chooser
+        main.setDirectoryChooser(owner -> {
+            throw new AssertionError("this machine's folder chooser opened from the host's tab");
+        });
+        robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.O).release(javafx.scene.input.KeyCode.O, javafx.scene.input.KeyCode.CONTROL);
         waitUntil(10, () -> robot.lookup("#" + HostPathPrompt.ID_PATH).tryQuery().isPresent());
         javafx.scene.control.TextField path = robot.lookup("#" + HostPathPrompt.ID_PATH).queryAs(javafx.scene.control.TextField.class);
         String header = fx(() -> ((javafx.scene.control.DialogPane) path.getScene().getRoot()).getHeaderText());
         assertTrue(header.contains("on " + SshTestHost.DEST), header);
         screenshotsLightAndDark((Stage) fx(() -> path.getScene().getWindow()), host.services().themes(), "hosts-window-open-images-path");
+        // and the host reads it: here a folder that is not there, which the far side says
         robot.clickOn(path).write("/nonexistent-atlas/images").push(javafx.scene.input.KeyCode.ENTER);
         waitUntil(60, () -> robot.lookup((Labeled l) -> l.getText() != null && l.getText().contains("/nonexistent-atlas/images")
-                && l.getScene() != hostStage.getScene()).tryQuery().isPresent());
+                && l.getScene() != stage.getScene()).tryQuery().isPresent());
         String said = robot.lookup((Labeled l) -> l.getText() != null && l.getText().contains("/nonexistent-atlas/images")
-                && l.getScene() != hostStage.getScene()).queryAs(Labeled.class).getText();
-        System.out.println("host window, images not there: " + said);
+                && l.getScene() != stage.getScene()).queryAs(Labeled.class).getText();
+        System.out.println("host tab, images not there: " + said);
         robot.press(javafx.scene.input.KeyCode.ESCAPE).release(javafx.scene.input.KeyCode.ESCAPE);
 
-        // closing the host's window ends its bridge there; this machine's window stays
-        clickMenu(hostStage, "File");
+        // File > Close host ends its bridge there; this machine's explorer is the window again, without tabs
+        clickMenu(stage, "File");
         robot.clickOn("#" + MainWindow.ID_QUIT);
-        waitUntil(10, () -> !hostStage.isShowing());
+        waitUntil(10, () -> main.hosts().openWindows().isEmpty());
+        waitUntil(10, () -> stage.getScene().getRoot() == main.window().view());
         waitUntil(30, () -> far.stream().noneMatch(ProcessHandle::isAlive));
         assertTrue(fx(stage::isShowing), "this machine's window stays open");
-        assertTrue(fx(() -> main.hosts().openWindows().isEmpty()));
+        assertNull(fx(() -> main.hosts().tabStrip()));
+        assertEquals("CRIU Atlas", fx(stage::getTitle));
 
         // the remembered item connects again, without asking
-        // (without a window manager no window has the focus once another closed: a person's click gives it)
-        fx(() -> {
-            stage.toFront();
-            stage.requestFocus();
-        });
-        waitUntil(10, stage::isFocused);
         clickMenu(stage, "Hosts");
         robot.clickOn("#" + HostsController.ID_HOST + SshTestHost.DEST);
         waitUntil(90, () -> main.hosts().openWindows().containsKey(SshTestHost.DEST));
@@ -173,10 +198,16 @@ class HostsWindowTest {
         waitUntil(90, () -> again.window().vm().getGraph() != null && again.window().vm().getGraph().process(markerPid) != null);
         List<ProcessHandle> farAgain = bridgesOnTheFarSide();
         assertEquals(1, farAgain.size(), farAgain.toString());
-        // the window manager's close button takes the same path
-        Stage againStage = again.window().stage();
-        fx(() -> againStage.fireEvent(new WindowEvent(againStage, WindowEvent.WINDOW_CLOSE_REQUEST)));
-        waitUntil(30, () -> !againStage.isShowing() && farAgain.stream().noneMatch(ProcessHandle::isAlive));
+        // the tab's close button takes the same path
+        Node tabHeader = tab(HostTabs.ID_TAB + SshTestHost.DEST);
+        robot.clickOn(fx(() -> tabHeader.lookup(".tab-close-button")));
+        waitUntil(30, () -> main.hosts().openWindows().isEmpty() && farAgain.stream().noneMatch(ProcessHandle::isAlive));
+        waitUntil(10, () -> stage.getScene().getRoot() == main.window().view());
+    }
+
+    /** The header of the tab {@code id} in the main window (the tab pane gives its header the tab's id). */
+    private Node tab(String id) {
+        return robot.lookup((Node n) -> id.equals(n.getId()) && n.getScene() == stage.getScene()).query();
     }
 
     @Test
@@ -207,14 +238,10 @@ class HostsWindowTest {
         waitUntil(10, () -> !ds.isShowing());
     }
 
-    /** Clicks the menu bar's {@code title} in {@code s} (every window has its own menu bar). */
+    /** Clicks the menu bar's {@code title} in {@code s} (the menu bar of the tab on show). */
     private void clickMenu(Stage s, String title) {
         Node n = robot.from(s.getScene().getRoot()).lookup((Labeled l) -> title.equals(l.getText())).query();
         robot.clickOn(n);
-    }
-
-    private static String statusText(Stage s, String id) throws Exception {
-        return fx(() -> labelText(s, id));
     }
 
     private static String dialogText(Stage d) throws Exception {
@@ -223,7 +250,12 @@ class HostsWindowTest {
 
     /** The text of the label {@code id} in {@code s}, "" when there is none; on the FX thread. */
     private static String labelText(Stage s, String id) {
-        return Optional.ofNullable((Labeled) s.getScene().lookup("#" + id)).map(Labeled::getText).orElse("");
+        return labelText(s.getScene().getRoot(), id);
+    }
+
+    /** The text of the label {@code id} under {@code root}, "" when there is none; on the FX thread. */
+    private static String labelText(Node root, String id) {
+        return Optional.ofNullable((Labeled) root.lookup("#" + id)).map(Labeled::getText).orElse("");
     }
 
     private Stage dialog() {

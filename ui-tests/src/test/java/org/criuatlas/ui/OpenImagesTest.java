@@ -116,10 +116,10 @@ class OpenImagesTest {
     void droppingTheDirectoryOnTheWindowOpensTheImageView() throws Exception {
         Path dir = SyntheticDump.write(tmp.resolve("dropped-images"));
         Scene scene = stage.getScene();
-        // no OS drag under Monocle: the events the scene gets from one, carrying a real Dragboard
+        // no OS drag under Monocle: the events the explorer under the pointer gets from one, carrying a real Dragboard
         DragEvent over = fx(() -> {
             DragEvent e = dragEvent(scene, DragEvent.DRAG_OVER, dir.toFile());
-            Event.fireEvent(scene, e);
+            Event.fireEvent(scene.getRoot(), e);
             return e;
         });
         assertTrue(over.isAccepted(), "dragging a directory over the window is accepted");
@@ -128,14 +128,14 @@ class OpenImagesTest {
         Path file = Files.writeString(tmp.resolve("not-a-dir.txt"), "x");
         DragEvent overFile = fx(() -> {
             DragEvent e = dragEvent(scene, DragEvent.DRAG_OVER, file.toFile());
-            Event.fireEvent(scene, e);
+            Event.fireEvent(scene.getRoot(), e);
             return e;
         });
         assertFalse(overFile.isAccepted(), "a plain file is not accepted");
 
         DragEvent drop = fx(() -> {
             DragEvent e = dragEvent(scene, DragEvent.DRAG_DROPPED, dir.toFile());
-            Event.fireEvent(scene, e);
+            Event.fireEvent(scene.getRoot(), e);
             return e;
         });
         assertTrue(drop.isDropCompleted(), "the drop is taken");
@@ -154,13 +154,13 @@ class OpenImagesTest {
         Scene scene = stage.getScene();
         DragEvent over = fx(() -> {
             DragEvent e = dragEvent(scene, DragEvent.DRAG_OVER, archive.toFile());
-            Event.fireEvent(scene, e);
+            Event.fireEvent(scene.getRoot(), e);
             return e;
         });
         assertTrue(over.isAccepted(), "a .tar.zst is offered like an image folder");
         DragEvent drop = fx(() -> {
             DragEvent e = dragEvent(scene, DragEvent.DRAG_DROPPED, archive.toFile());
-            Event.fireEvent(scene, e);
+            Event.fireEvent(scene.getRoot(), e);
             return e;
         });
         assertTrue(drop.isDropCompleted());
@@ -342,7 +342,7 @@ class OpenImagesTest {
         c.putFiles(List.of(file));
         db.setContent(c);
         double x = scene.getWidth() / 2, y = scene.getHeight() / 2;
-        return new DragEvent(scene, scene, type, db, x, y, x, y, TransferMode.COPY, null, null, null);
+        return new DragEvent(scene, scene.getRoot(), type, db, x, y, x, y, TransferMode.COPY, null, null, null);
     }
 
     /** The toolkit's side of a dragboard, in memory (Monocle has no OS drag source). */

@@ -77,11 +77,7 @@ public final class AtlasApp extends Application {
      * remembered then.
      */
     public static Window open(Stage stage, WindowServices services, GraphSource source, WindowState state, boolean periodic) {
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "atlas-refresh-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService timer = refreshTimer();
         ExplorerViewModel vm = new ExplorerViewModel(new PlanViewModel(services.planner()));
         RefreshController refresh = new RefreshController(source, services.background(), services.ui(), vm);
         if (state != null) refresh.intervalSecondsProperty().set(state.interval());
@@ -102,6 +98,30 @@ public final class AtlasApp extends Application {
         refresh.refreshNow();
         if (periodic) refresh.startTimer(timer);
         return w;
+    }
+
+    /**
+     * An explorer for a view that {@code stage} already shows in its scene (another host's tab, {@link HostTabs}): no
+     * scene or title of its own, the theme followed, the refresh started as {@link #open} does; nothing remembered.
+     */
+    static Window embed(Stage stage, WindowServices services, GraphSource source) {
+        ScheduledExecutorService timer = refreshTimer();
+        ExplorerViewModel vm = new ExplorerViewModel(new PlanViewModel(services.planner()));
+        RefreshController refresh = new RefreshController(source, services.background(), services.ui(), vm);
+        ExplorerView view = new ExplorerView(vm, refresh);
+        view.follow(services.themes());
+        Window w = new Window(stage, vm, refresh, view, timer, null);
+        refresh.refreshNow();
+        refresh.startTimer(timer);
+        return w;
+    }
+
+    private static ScheduledExecutorService refreshTimer() {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "atlas-refresh-timer");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** The live host's snapshots, or a made-up snapshot when {@value #DEMO_PROPERTY} is set. */

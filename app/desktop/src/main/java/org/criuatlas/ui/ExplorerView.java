@@ -322,10 +322,23 @@ public final class ExplorerView extends BorderPane {
 
     /** Styles the scene with the application's theme (and follows it) and puts the keyboard shortcuts on it. */
     public void install(Scene scene, Themes themes) {
-        this.themes = themes;
+        follow(themes);
         themes.style(scene);
+        bindKeys(scene);
+    }
+
+    /** Follows the application's theme without a scene of its own (a host's tab in the main window, whose scene is styled). */
+    public void follow(Themes themes) {
+        this.themes = themes;
         followTheme(themes.get());
         themes.themeProperty().addListener((o, a, t) -> followTheme(t));
+    }
+
+    /**
+     * Puts this view's keyboard shortcuts on {@code scene}, in place of those of the view shown there before (the
+     * host tabs share one scene: its shortcuts act on the tab on show).
+     */
+    public void bindKeys(Scene scene) {
         var acc = scene.getAccelerators();
         acc.put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN), () -> {
             search.requestFocus();

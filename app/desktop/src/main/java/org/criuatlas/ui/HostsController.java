@@ -21,13 +21,13 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * Hosts &gt; Add host… and the remembered hosts: each other machine gets its own explorer window, a
- * {@link MainWindow} like this machine's, over a bridge reached with {@code ssh DEST criu-atlas bridge}
- * (the OpenSSH client with the person's keys and config), so every feature takes the same code path on
- * every host. A window per host rather than a tab: each has its own graph, status bar (host, CRIU and
- * its check, kernel), plans, dumps and close path, and can sit beside this machine's. The Hosts menu of
- * every window lists this machine, the open hosts and the remembered ones ({@link HostList}); closing a
- * host's window ends its bridge. Connecting runs off the FX thread and can be cancelled.
+ * Hosts &gt; Add host… and the remembered hosts: each other machine gets a tab of the main window
+ * ({@link HostTabs}) with its own explorer, a {@link MainWindow} like this machine's, over a bridge
+ * reached with {@code ssh DEST criu-atlas bridge} (the OpenSSH client with the person's keys and config),
+ * so every feature takes the same code path on every host. Each tab has its own menu bar, graph, status
+ * bar (host, CRIU and its check, kernel), plans, dumps and close path. The Hosts menu of every tab lists
+ * this machine, the open hosts and the remembered ones ({@link HostList}); closing a host's tab ends its
+ * bridge. Connecting runs off the FX thread and can be cancelled.
  */
 public final class HostsController {
     public static final String ID_MENU = "menu-hosts";
@@ -39,8 +39,9 @@ public final class HostsController {
 
     private final WindowServices services;
     private final Stage mainStage;
+    private final HostTabs tabs;
     private final HostList list;
-    /** Open host windows by destination; FX thread only. */
+    /** Open hosts' explorers by destination; FX thread only. */
     private final Map<String, MainWindow> open = new LinkedHashMap<>();
     /** Every bridge a host window holds, for the application's end (read from its shut-down thread). */
     private final Set<BridgeHost> bridges = ConcurrentHashMap.newKeySet();
@@ -49,9 +50,10 @@ public final class HostsController {
     private Consumer<MainWindow> onHostWindow = w -> {};
     private Consumer<AddHostDialog> onDialog = d -> {};
 
-    HostsController(WindowServices services, Stage mainStage, HostList list) {
+    HostsController(WindowServices services, AtlasApp.Window main, HostList list) {
         this.services = services;
-        this.mainStage = mainStage;
+        this.mainStage = main.stage();
+        this.tabs = new HostTabs(main);
         this.list = list;
         services.background().execute(() -> {
             List<String> l = list.load();
@@ -92,7 +94,7 @@ public final class HostsController {
         add.setOnAction(e -> addHost(null));
         MenuItem here = new MenuItem("This machine");
         here.setId(ID_THIS_MACHINE);
-        here.setOnAction(e -> toFront(mainStage));
+        here.setOnAction(e -> show(null));
         List<MenuItem> items = new ArrayList<>(List.of(add, new SeparatorMenuItem(), here));
         Set<String> all = new LinkedHashSet<>(open.keySet());
         all.addAll(remembered);
@@ -101,7 +103,7 @@ public final class HostsController {
             i.setId(ID_HOST + dest);
             i.setOnAction(e -> {
                 MainWindow w = open.get(dest);
-                if (w != null) toFront(w.window().stage());
+                if (w != null) show(w);
                 else addHost(dest);
             });
             items.add(i);
@@ -132,14 +134,14 @@ public final class HostsController {
     }
 
     /**
-     * {@code dest}'s window: brought to the front when open, else a bridge is started over ssh (off the
-     * FX thread; {@code started} gets the ssh process, to cancel it) and a window opened on it, unless
+     * {@code dest}'s tab: shown when open, else a bridge is started over ssh (off the FX thread;
+     * {@code started} gets the ssh process, to cancel it) and a tab opened on it, unless
      * {@code cancelled} says so by then (the bridge is closed instead). On the FX thread.
      */
     CompletableFuture<MainWindow> connect(String dest, Consumer<Process> started, BooleanSupplier cancelled) {
         MainWindow w = open.get(dest);
         if (w != null) {
-            toFront(w.window().stage());
+            show(w);
             return CompletableFuture.completedFuture(w);
         }
         return CompletableFuture.supplyAsync(() -> BridgeLauncher.ssh(dest, started), services.background())
@@ -148,7 +150,7 @@ public final class HostsController {
                         services.background().execute(host::close);
                         if (!cancelled.getAsBoolean()) {
                             MainWindow already = open.get(dest);
-                            toFront(already.window().stage());
+                            show(already);
                             return already;
                         }
                         throw new CancellationException("cancelled");
@@ -160,11 +162,9 @@ public final class HostsController {
     private MainWindow openWindow(String dest, BridgeHost host) {
         bridges.add(host);
         try {
-            Stage stage = new Stage();
             WindowServices s = services.withHost(host).withExitApplication(() -> closed(dest, host));
-            AtlasApp.Window w = AtlasApp.open(stage, s, host::scan, null, true);
+            AtlasApp.Window w = AtlasApp.embed(mainStage, s, host::scan);
             MainWindow m = MainWindow.install(w, s, this, dest);
-            stage.setTitle("CRIU Atlas \u2014 " + dest);
             w.vm().hostLineProperty().set(dest);
             services.background().execute(() -> {
                 org.criuatlas.host.HostInfo info = host.info();
@@ -172,6 +172,8 @@ public final class HostsController {
                 services.ui().execute(() -> w.vm().hostLineProperty().set(line));
             });
             open.put(dest, m);
+            tabs.add(dest, m);
+            toFront(mainStage);
             changed();
             services.background().execute(() -> {
                 try {
@@ -190,7 +192,7 @@ public final class HostsController {
         }
     }
 
-    /** A host's window closed (its own close path ran): its bridge ends, off the FX thread. */
+    /** A host's explorer closed (its own close path ran): its bridge ends, off the FX thread. */
     private void closed(String dest, BridgeHost host) {
         open.remove(dest);
         changed();
@@ -212,6 +214,17 @@ public final class HostsController {
         });
     }
 
+    /** Shows {@code m}'s tab (null: this machine's) in the main window, brought to the front. */
+    private void show(MainWindow m) {
+        tabs.select(m);
+        toFront(mainStage);
+    }
+
+    /** {@code m}'s close path ran (File &gt; Close host): its tab goes. */
+    void closeTab(MainWindow m) {
+        tabs.remove(m);
+    }
+
     private static void toFront(Stage s) {
         if (s.isIconified()) s.setIconified(false);
         s.show();
@@ -221,21 +234,21 @@ public final class HostsController {
 
     // ---- the application's close path ----------------------------------------------------------
 
-    /** The host windows with a dump or restore running. FX thread. */
+    /** The hosts' explorers with a dump or restore running. FX thread. */
     List<MainWindow> busyWindows() {
         return open.values().stream().filter(MainWindow::busy).toList();
     }
 
-    /** Cancels what runs in every host window. FX thread. */
+    /** Cancels what runs in every host's tab. FX thread. */
     void cancelAll() {
         for (MainWindow m : open.values()) m.cancelRunning();
     }
 
-    /** Hides every host window (the application ends; {@link #closeBridges()} ends their bridges). FX thread. */
+    /** Closes every host's tab (the application ends; {@link #closeBridges()} ends their bridges). FX thread. */
     void hideAll() {
         for (MainWindow m : List.copyOf(open.values())) {
             m.window().close();
-            m.window().stage().hide();
+            tabs.remove(m);
         }
         open.clear();
     }
@@ -250,7 +263,7 @@ public final class HostsController {
 
     // ---- for tests ------------------------------------------------------------------------------
 
-    /** The open host windows by destination. FX thread. */
+    /** The open hosts' explorers (one tab each) by destination. FX thread. */
     public Map<String, MainWindow> openWindows() { return Map.copyOf(open); }
 
     /** The remembered hosts as the menu shows them. FX thread. */
@@ -261,4 +274,10 @@ public final class HostsController {
     public void setOnDialog(Consumer<AddHostDialog> c) { onDialog = c == null ? d -> {} : c; }
 
     public HostList list() { return list; }
+
+    /** The host whose tab shows, null for this machine. FX thread. */
+    public MainWindow showing() { return tabs.showing(); }
+
+    /** The tab strip while other hosts are open, else null. FX thread. */
+    public javafx.scene.Parent tabStrip() { return tabs.strip(); }
 }

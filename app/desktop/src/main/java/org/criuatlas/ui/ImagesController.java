@@ -2,7 +2,6 @@ package org.criuatlas.ui;
 
 import javafx.geometry.Pos;
 import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
@@ -65,7 +64,7 @@ final class ImagesController {
         progressBanner.setAlignment(Pos.CENTER_LEFT);
         progressBanner.setVisible(false);
         progressBanner.managedProperty().bind(progressBanner.visibleProperty());
-        if (dropFiles) wireDragAndDrop(main.stage().getScene());
+        if (dropFiles) wireDragAndDrop(main.view());
     }
 
     Node progressBanner() { return progressBanner; }
@@ -120,8 +119,9 @@ final class ImagesController {
         return dc.showDialog(owner);
     }
 
-    private void wireDragAndDrop(Scene scene) {
-        scene.setOnDragOver(e -> {
+    /** On this machine's explorer, not its scene: another host's tab shares the scene and takes no folder of this desktop. */
+    private void wireDragAndDrop(javafx.scene.Node view) {
+        view.setOnDragOver(e -> {
             // a folder or a file named like a checkpoint archive is offered (one stat of the path the
             // desktop's file manager hands over; the images themselves are read by the host, off the FX thread)
             if (e.getDragboard().hasFiles() && e.getDragboard().getFiles().size() == 1
@@ -129,7 +129,7 @@ final class ImagesController {
                 e.acceptTransferModes(TransferMode.LINK, TransferMode.COPY);
             e.consume();
         });
-        scene.setOnDragDropped(e -> {
+        view.setOnDragDropped(e -> {
             boolean ok = e.getDragboard().hasFiles() && e.getDragboard().getFiles().size() == 1;
             if (ok) openImages(e.getDragboard().getFiles().get(0).toPath());
             e.setDropCompleted(ok);

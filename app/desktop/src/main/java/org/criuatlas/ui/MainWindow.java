@@ -65,6 +65,7 @@ public final class MainWindow {
     private final ExportController exports;
     private final ContainerController containers;
     private final HostsController hosts;
+    private final HelpActions help;
     /** The ssh destination this window shows; null for this machine (the application's main window). */
     private final String remote;
     private boolean closing;
@@ -74,7 +75,7 @@ public final class MainWindow {
         this.window = window;
         this.services = services;
         this.remote = remote;
-        this.hosts = hosts != null ? hosts : new HostsController(services, window.stage(), HostList.forApp());
+        this.hosts = hosts != null ? hosts : new HostsController(services, window, HostList.forApp());
         LiveWatch watch = new LiveWatch(window);
         this.restores = new RestoreController(window, services, watch);
         this.images = new ImagesController(window, services, iw -> restores.openRestore(iw), remote == null);
@@ -85,6 +86,7 @@ public final class MainWindow {
         this.containers = new ContainerController(window, services, dumps);
         if (remote != null) HostPathPrompt.wire(images, containers, services.themes(), remote);
         images.setRestoreArchive(a -> containers.restore(null, a));
+        this.help = new HelpActions(window, services);
     }
 
     /** Puts the controllers and the menu bar on {@code window}: the application's window on this machine. On the FX thread. */
@@ -102,7 +104,10 @@ public final class MainWindow {
         view.addTop(m.menuBar(), true);
         view.addTop(m.dumps.pinBanner(), false);
         view.addTop(m.images.progressBanner(), false);
-        window.stage().setOnCloseRequest(m::closeRequested);
+        // another host's tab closes through HostTabs, which asks the same close path
+        if (remote == null) window.stage().setOnCloseRequest(e -> {
+            if (!m.closeRequested()) e.consume();
+        });
         // which criu, once, off the FX thread ("Dump…" and "Restore…" stay disabled until it is known)
         services.background().execute(() -> {
             CriuStatus s = services.host().criuStatus();
@@ -138,8 +143,8 @@ public final class MainWindow {
         export.setId(ID_EXPORT);
         export.setAccelerator(new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN));
         export.setOnAction(e -> exports.chooseAndExport());
-        // another host's window closes on its own; this machine's ends the application
-        MenuItem quit = new MenuItem(remote == null ? "Quit" : "Close window");
+        // another host's tab closes on its own; this machine's ends the application
+        MenuItem quit = new MenuItem(remote == null ? "Quit" : "Close host");
         quit.setId(ID_QUIT);
         quit.setAccelerator(new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN));
         quit.setOnAction(e -> quit());
@@ -177,58 +182,16 @@ public final class MainWindow {
     }
 
     /** Help &gt; Set up CRIU…: on success the window asks the host again which criu it uses. */
-    public CriuSetupDialog openCriuSetup() {
-        return CriuSetupDialog.open(window.stage(), services.themes().get(), criu -> recheckCriu());
-    }
+    public CriuSetupDialog openCriuSetup() { return help.openCriuSetup(); }
 
-    private void recheckCriu() {
-        services.background().execute(() -> {
-            CriuStatus s = services.host().criuStatus();
-            services.ui().execute(() -> window.vm().criuStatusProperty().set(s));
-            CriuBasis.apply(services, window, s);
-        });
-    }
+    /** Help &gt; Calibrate CRIU…: {@link HelpActions#openCalibrate()}. */
+    public CalibrateDialog openCalibrate() { return help.openCalibrate(); }
 
-    /**
-     * Help &gt; Calibrate CRIU…: the host's calibration with progress and Cancel; when it is done the
-     * plans' basis is read again (off the FX thread). Through a bridge the host keeps its result in its
-     * own user's cache, so the window keeps a copy in this user's, where the planner here reads it.
-     */
-    public CalibrateDialog openCalibrate() {
-        return CalibrateDialog.open(window.stage(), services, report -> {
-            CriuStatus s = window.vm().criuStatusProperty().get();
-            services.background().execute(() -> {
-                CriuStatus now = s.found() ? s : services.host().criuStatus();
-                if (!services.host().info().local()) {
-                    try {
-                        report.write(report.cacheFile());
-                    } catch (java.io.IOException e) {
-                        System.getLogger(MainWindow.class.getName()).log(System.Logger.Level.WARNING,
-                                "cannot keep the calibration in " + report.cacheFile(), e);
-                    }
-                }
-                CriuBasis.apply(services, window, now);
-            });
-        });
-    }
-
-    /**
-     * First use as root: when no criu was found, the setup dialog opens (it asks before it
-     * downloads anything). Without root nothing opens: the window works without CRIU.
-     */
-    public void offerCriuSetupWhenMissing() {
-        services.background().execute(() -> {
-            CriuStatus s = services.host().criuStatus();
-            if (s.path() == null && org.criuatlas.bridge.criu.CriuProvisioning.asRoot())
-                services.ui().execute(this::openCriuSetup);
-        });
-    }
+    /** First use as root: {@link HelpActions#offerCriuSetupWhenMissing()}. */
+    public void offerCriuSetupWhenMissing() { help.offerCriuSetupWhenMissing(); }
 
     /** Help &gt; About: the facts are gathered off the FX thread, then the box opens. */
-    public CompletableFuture<Stage> openAbout() {
-        return AboutBox.gather(services, window.vm().criuStatusProperty().get())
-                .thenApplyAsync(f -> AboutBox.show(window.stage(), services, f), services.ui());
-    }
+    public CompletableFuture<Stage> openAbout() { return help.openAbout(); }
 
     /** The log lens for {@code log}, read through the host; its links pin objects on this window's graph. */
     public Stage openLog(Path log) {
@@ -241,19 +204,20 @@ public final class MainWindow {
     /**
      * File &gt; Quit and Ctrl+Q: exactly what the window's close button does. The request goes
      * through the window's own event dispatch, which closes the window unless a handler (ours, when a
-     * dump runs) consumed it.
+     * dump runs) consumed it. Another host's File &gt; Close host: what its tab's close button does.
      */
     public void quit() {
-        Event.fireEvent(window.stage(), new WindowEvent(window.stage(), WindowEvent.WINDOW_CLOSE_REQUEST));
+        if (remote == null) Event.fireEvent(window.stage(), new WindowEvent(window.stage(), WindowEvent.WINDOW_CLOSE_REQUEST));
+        else if (closeRequested()) hosts.closeTab(this);
     }
 
-    private void closeRequested(WindowEvent e) {
-        if (closing) return;
+    /** The close path: false keeps the window (or the host's tab) while a dump runs, and asks; true once it closed. */
+    boolean closeRequested() {
+        if (closing) return true;
         if (anythingRuns()) {
             // never close under a running dump: ask, and keep the window until the answer
-            e.consume();
             confirmQuit();
-            return;
+            return false;
         }
         closing = true;
         window.saveState();
@@ -263,15 +227,16 @@ public final class MainWindow {
         if (remote == null) hosts.hideAll();
         window.close();
         services.exitApplication().run();
+        return true;
     }
 
     private void confirmQuit() {
         if (confirmQuit != null && confirmQuit.isShowing()) return;
         ButtonType stop = Dialogs.button("Cancel it and quit", false);
         ButtonType stay = Dialogs.button("Keep it running", true);
-        String where = remote != null || busy() ? "" : " in the window of " + hosts.busyWindows().get(0).remote;
+        String where = remote != null || busy() ? "" : " on " + hosts.busyWindows().get(0).remote;
         confirmQuit = Dialogs.confirm(window.stage(), services.themes(), "A dump or restore is running" + where,
-                (remote == null ? "Quitting" : "Closing this window") + " cancels it: criu is told to stop and release the tree, which keeps running.",
+                (remote == null ? "Quitting" : "Closing this host's tab") + " cancels it: criu is told to stop and release the tree, which keeps running.",
                 stop, stay);
         confirmQuit.getDialogPane().setId(Dialogs.ID_CONFIRM_QUIT);
         confirmQuit.setOnHidden(ev -> {
