@@ -251,17 +251,7 @@ public final class CriuSession implements AutoCloseable {
                 SafeFolders.writeMarker(imagesDir, INCOMPLETE_MARKER,
                         "A CRIU Atlas dump into this directory started at " + started + " and has not finished successfully.\n");
             }
-            if (workDir != null) Files.createDirectories(workDir);
-            boolean needsOpts = request == CriuRequest.CHECK || request == CriuRequest.DUMP || request == CriuRequest.RESTORE;
-            String logName = options.logFile() != null ? options.logFile() : request.defaultLogFile();
-            if (needsOpts) {
-                imagesFd = LibC.openDirectory(imagesDir.toString());
-                if (workDir != null) workFd = LibC.openDirectory(workDir.toString());
-                Path logFile = (workDir != null ? workDir : imagesDir).resolve(logName);
-                follower = CriuLogFollower.start(logFile, l -> emit(new CriuEvent.LogLine(l, Instant.now())));
-            }
-            CriuRpc.criu_req req = RpcConversation.request(request, options, imagesFd, workFd, logName);
-
+            // criu starts while the rest is made here (it acts only on the request); a refused folder never starts it
             int[] sp = UnixSockets.socketpair(LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC);
             ours = sp[0];
             theirs = sp[1];
@@ -274,6 +264,17 @@ public final class CriuSession implements AutoCloseable {
             spawned.complete(workerPid);
             LibC.close(theirs);
             theirs = -1;
+
+            if (workDir != null) Files.createDirectories(workDir);
+            boolean needsOpts = request == CriuRequest.CHECK || request == CriuRequest.DUMP || request == CriuRequest.RESTORE;
+            String logName = options.logFile() != null ? options.logFile() : request.defaultLogFile();
+            if (needsOpts) {
+                imagesFd = LibC.openDirectory(imagesDir.toString());
+                if (workDir != null) workFd = LibC.openDirectory(workDir.toString());
+                Path logFile = (workDir != null ? workDir : imagesDir).resolve(logName);
+                follower = CriuLogFollower.start(logFile, l -> emit(new CriuEvent.LogLine(l, Instant.now())));
+            }
+            CriuRpc.criu_req req = RpcConversation.request(request, options, imagesFd, workFd, logName);
             // criu freezes nothing before it has the request: the walk overlaps its start-up
             if (snapshot != null) recovery = snapshot.join();
 
