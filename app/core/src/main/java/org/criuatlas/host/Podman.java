@@ -42,6 +42,8 @@ public final class Podman {
     static final int KEEP_LINES = 400;
     static final long LOG_LIMIT = 16L << 20;
     private static final Pattern WORK_PATH = Pattern.compile("--work-path[ =](\\S+)");
+    /** How long a cancelled checkpoint's runtime may take to finish what podman left (see {@link #settle}). */
+    static final java.time.Duration SETTLE_AT_MOST = java.time.Duration.ofSeconds(60);
     private static final Pattern LOG_FILE = Pattern.compile("(/\\S+/(?:dump|restore)\\.log)");
 
     private final String binary;
@@ -69,12 +71,18 @@ public final class Podman {
     /** Starts podman for {@code r} on {@code work}; the handle's result never completes exceptionally. */
     public HostOperation<ContainerOutcome> run(ContainerRequest r, Consumer<HostEvent> events, Executor work) {
         CompletableFuture<ContainerOutcome> result = new CompletableFuture<>();
-        LateCancel<Process> cancel = new LateCancel<>(Process::destroy);
+        // podman's own children (the runtime, and criu under it) go on after podman is stopped: taken as the cancel
+        // stops podman, and waited for before what the cancel left is judged
+        List<ProcessHandle> goingOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+        LateCancel<Process> cancel = new LateCancel<>(p -> {
+            p.descendants().forEach(goingOn::add);
+            p.destroy();
+        });
         HostOperation<ContainerOutcome> op = cancel.operation(result);
         try {
             work.execute(() -> {
                 try {
-                    result.complete(runNow(r, events, cancel));
+                    result.complete(runNow(r, events, cancel, goingOn));
                 } catch (RuntimeException e) {
                     result.complete(new ContainerOutcome(ContainerOutcome.Kind.FAILED, line(r), -1, List.of(),
                             "podman could not run: " + e.getMessage(), null, List.of(), null, -1));
@@ -91,7 +99,7 @@ public final class Podman {
         return org.criuatlas.plan.container.ContainerCheckpoint.shellLine(command(r));
     }
 
-    private ContainerOutcome runNow(ContainerRequest r, Consumer<HostEvent> events, LateCancel<Process> cancel) {
+    private ContainerOutcome runNow(ContainerRequest r, Consumer<HostEvent> events, LateCancel<Process> cancel, List<ProcessHandle> goingOn) {
         String cmdLine = line(r);
         events.accept(new HostEvent.Step("start", cmdLine, Instant.now()));
         if (cancel.cancelled()) return new ContainerOutcome(ContainerOutcome.Kind.CANCELLED, cmdLine, -1, List.of(), null, null, List.of(), null, -1);
@@ -137,7 +145,10 @@ public final class Podman {
             exit = -1;
         }
         List<String> out = List.copyOf(kept);
-        if (cancel.cancelled() && r instanceof ContainerRequest.Checkpoint c) return afterCancel(c, cmdLine, exit, out, events, archiveWasThere);
+        if (cancel.cancelled() && r instanceof ContainerRequest.Checkpoint c) {
+            settle(goingOn);
+            return afterCancel(c, cmdLine, exit, out, events, archiveWasThere);
+        }
         if (exit == 0) {
             String last = out.stream().filter(s -> !s.isBlank()).reduce((a, b) -> b).orElse("").trim();
             long bytes = -1;
@@ -166,6 +177,25 @@ public final class Podman {
         }
         return new ContainerOutcome(ContainerOutcome.Kind.FAILED, cmdLine, exit, out, explain(out, lines, exit), log,
                 errorTail(lines), null, -1);
+    }
+
+    /**
+     * Waits (at most {@link #SETTLE_AT_MOST} in all) for the processes podman had started when it was stopped: its runtime
+     * finishes a checkpoint CRIU has begun, and stops the container, after podman has exited (measured: a restore asked
+     * at once was refused with "running or paused", and the container was exited a moment later).
+     */
+    private static void settle(List<ProcessHandle> goingOn) {
+        long end = System.nanoTime() + SETTLE_AT_MOST.toNanos();
+        for (ProcessHandle h : goingOn) {
+            try {
+                h.onExit().get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                return; // judged as it is now
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /**
@@ -212,10 +242,17 @@ public final class Podman {
         events.accept(new HostEvent.Step("restore-after-cancel", restoreLine, Instant.now()));
         List<String> restoreOut = new ArrayList<>();
         int rexit = runQuietly(restore, restoreOut, events);
+        String after = inspect(c.container(), "{{.State.Status}}");
+        if (rexit != 0 && restoreOut.stream().anyMatch(l -> l.contains("running or paused")) && after != null
+                && !after.equals("running") && !after.equals("paused")) {
+            // refused while the runtime was still ending the container (seen once in CI: exited a moment later): once more
+            restoreOut.add("(podman refused while the container was still being stopped; it is " + after + " now: asked again)");
+            rexit = runQuietly(restore, restoreOut, events);
+            after = inspect(c.container(), "{{.State.Status}}");
+        }
         List<String> all = new ArrayList<>(out);
         all.add("$ " + restoreLine);
         all.addAll(restoreOut);
-        String after = inspect(c.container(), "{{.State.Status}}");
         String incomplete = unfinished(c, archive, archiveWasThere);
         if (rexit == 0 && "running".equals(after)) {
             return new ContainerOutcome(ContainerOutcome.Kind.CANCELLED, cmdLine, exit, all, "CRIU had already dumped container "
