@@ -43,27 +43,53 @@ class KerndatCacheTest {
         assertTrue(Files.readString(DIR.resolve("clean-2.log")).contains("Loaded kdat cache from /run/criu.kdat"), "the second clean run");
     }
 
+    /** Where /run is no tmpfs (here a ramfs in a private mount namespace), CRIU keeps no cache at all and leaves the empty file. */
+    @Tag("criu")
+    @Test
+    void criuKeepsNoCacheOnARunThatIsNoTmpfs() throws Exception {
+        Path criu = Requirements.requireCriu();
+        Files.createDirectories(DIR);
+        String script = "set -e; mount -t ramfs none /run; cd " + DIR + "; "
+                + "for i in 1 2; do '" + criu + "' check -v4 -o " + DIR + "/ramfs-$i.log >/dev/null 2>&1 || true; done; "
+                + "test ! -e /run/criu.kdat && echo no-cache; test -f /run/criu.kdat.tmp && test ! -s /run/criu.kdat.tmp && echo empty-tmp-left";
+        Process p = new ProcessBuilder("unshare", "-m", "bash", "-c", script).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals("no-cache\nempty-tmp-left\n", out, out);
+        assertTrue(Files.readString(DIR.resolve("ramfs-1.log")).contains("Can't keep kdat cache on non-tempfs"), "the first run says why");
+        assertTrue(Files.readString(DIR.resolve("ramfs-2.log")).contains("File /run/criu.kdat does not exist"), "the second probes again");
+    }
+
+    @Test
+    void onAFileSystemThatIsNoTmpfsTheHintSaysSoWhateverTheFile() throws Exception {
+        Path run = Files.createDirectories(DIR.resolve("run-" + System.nanoTime()));
+        String hint = KerndatCache.problem(run, Instant.now(), "ext4").orElseThrow();
+        assertTrue(hint.contains("only on a tmpfs") && hint.contains("is ext4") && !hint.contains("sudo rm"), hint);
+        Files.createFile(run.resolve("criu.kdat.tmp"));
+        assertEquals(hint, KerndatCache.problem(run, Instant.now(), "ext4").orElseThrow(), "removing the file would not help");
+    }
+
     @Test
     void theHintSpeaksOnlyOfAnOldTemporaryFileWithNoCacheBeside() throws Exception {
         Path run = Files.createDirectories(DIR.resolve("run-" + System.nanoTime()));
         Instant now = Instant.now();
-        assertEquals(Optional.empty(), KerndatCache.problem(run, now), "nothing there");
+        assertEquals(Optional.empty(), KerndatCache.problem(run, now, "tmpfs"), "nothing there");
 
         Path tmp = Files.createFile(run.resolve("criu.kdat.tmp"));
         Files.setLastModifiedTime(tmp, FileTime.from(now.minus(Duration.ofHours(20))));
-        String hint = KerndatCache.problem(run, now).orElseThrow();
+        String hint = KerndatCache.problem(run, now, "tmpfs").orElseThrow();
         assertTrue(hint.contains(tmp.toString()) && hint.contains("sudo rm " + tmp), hint);
 
         Files.setLastModifiedTime(tmp, FileTime.from(now.minusSeconds(5)));
-        assertEquals(Optional.empty(), KerndatCache.problem(run, now), "a criu may be writing it now");
+        assertEquals(Optional.empty(), KerndatCache.problem(run, now, "tmpfs"), "a criu may be writing it now");
 
         Files.setLastModifiedTime(tmp, FileTime.from(now.minus(Duration.ofHours(20))));
         Files.createFile(run.resolve("criu.kdat"));
-        assertEquals(Optional.empty(), KerndatCache.problem(run, now), "the cache is there: CRIU loads it");
+        assertEquals(Optional.empty(), KerndatCache.problem(run, now, "tmpfs"), "the cache is there: CRIU loads it");
 
         Files.delete(run.resolve("criu.kdat"));
         Files.delete(tmp);
         Files.createSymbolicLink(tmp, run.resolve("elsewhere"));
-        assertEquals(Optional.empty(), KerndatCache.problem(run, now), "a link is not CRIU's file");
+        assertEquals(Optional.empty(), KerndatCache.problem(run, now, "tmpfs"), "a link is not CRIU's file");
     }
 }
