@@ -229,11 +229,15 @@ final class ProbeRunner {
     private static void killRestored(int root, Set<Integer> pids, int restoredRoot) {
         for (int pid : pids) if (pid != root) LibC.kill(pid, LibC.SIGKILL);
         long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-        while (System.nanoTime() < deadline
-                && pids.stream().anyMatch(p -> p != root && CriuSession.state(p) != null && CriuSession.state(p) != 'Z'))
-            pause();
+        while (System.nanoTime() < deadline && pids.stream().anyMatch(p -> p != root && alive(p))) pause();
         LibC.kill(root, LibC.SIGKILL);
         if (restoredRoot > 0) reap(restoredRoot);
+    }
+
+    /** Running or stopped, not a zombie; the state read once (read twice, a task that ends in between made it null). */
+    private static boolean alive(int pid) {
+        Character st = CriuSession.state(pid);
+        return st != null && st != 'Z';
     }
 
     private static void reap(int pid) {
