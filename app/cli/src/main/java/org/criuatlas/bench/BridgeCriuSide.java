@@ -60,7 +60,21 @@ final class BridgeCriuSide {
         if (!(r instanceof RestoreResult.Restored ok) || ok.result() == null || ok.result().stats() == null) {
             throw new IllegalStateException("restore of " + dir + " without its statistics: " + r);
         }
+        removeWorkDir(ok.result().logFile());
         return ok.result().stats();
+    }
+
+    /**
+     * The work dir the host made for criu's log (kept after a restore for the log lens, on this machine here: the
+     * bridge is local) goes once its run is counted: a bench run makes hundreds, each with a log of up to a few MB.
+     */
+    private static void removeWorkDir(Path log) throws java.io.IOException {
+        Path dir = log == null ? null : log.getParent();
+        if (dir == null || !dir.getFileName().toString().startsWith("criu-atlas-restore-")) return;
+        try (var files = java.nio.file.Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) java.nio.file.Files.delete(f);
+        }
+        java.nio.file.Files.delete(dir);
     }
 
     double medianOpenMs() {
