@@ -25,14 +25,14 @@ import java.util.function.Consumer;
  * ({@link CriuDiagnoser#mayMatter}) and in a short tail; nothing else of a large -v4 log (a million
  * lines for a 1,000-process restore) stays in memory and nothing reads it again.
  *
- * <p>The thread sleeps in poll(2) until inotify reports a write to the log (or {@link #finish} wakes
- * it), then lets {@value #BATCH_MS} ms of lines gather before it reads them: CRIU writes a line per
- * write(2), and waking for each made a 100-process dump 1.23x the criu command line (with the
- * follower off 1.00x, batched 1.11-1.19x; bench criu, CRIU 4.2.1, -v4). {@link #finish} cuts the
- * wait short, so the last lines are never late. It is its own inotify reader rather than the JDK's WatchService: that one
- * watches whole directories (every image file too) and wakes a thread of its own on each write,
- * which then preempts CRIU; this thread runs as SCHED_BATCH, so a wake-up never preempts CRIU and
- * lines wait a moment while CRIU's processes want the CPU.
+ * <p>The thread reads what is new every {@value #BATCH_MS} ms (poll(2) on a wake-up pipe with that
+ * timeout), and at once when {@link #readNow} or {@link #finish} wakes it, so the last lines are never
+ * late. CRIU writes a line per write(2): waking for each made a 100-process dump 1.23x the criu command
+ * line (with the follower off 1.00x, batched 1.11-1.19x; bench criu, CRIU 4.2.1, -v4). It watches the
+ * file with no inotify: a watch makes the kernel note every one of those writes, and with the 100 tasks
+ * of a restore writing at once a 100-process restore took 1.13-1.27x the command line's time with the
+ * watch and 1.01-1.15x without (five A/B pairs in turns, a tmpfs /run; 2026-12-07). This thread runs as
+ * SCHED_BATCH, so a wake-up never preempts CRIU and lines wait a moment while CRIU's processes want the CPU.
  */
 public final class CriuLogFollower implements AutoCloseable {
     public static final int TAIL = 25;
@@ -41,7 +41,6 @@ public final class CriuLogFollower implements AutoCloseable {
 
     private final Path log;
     private final Consumer<CriuLogLine> onLine;
-    private final int inotify;
     private final int[] wake;
     private final Thread thread;
     private final Object closeLock = new Object();
@@ -73,13 +72,10 @@ public final class CriuLogFollower implements AutoCloseable {
     private CriuLogFollower(Path log, Consumer<CriuLogLine> onLine) throws IOException {
         this.log = log;
         this.onLine = onLine;
-        this.inotify = FdEvents.inotifyInit();
         try {
-            FdEvents.inotifyAddWatch(inotify, log.toString(), LibC.IN_MODIFY);
             this.wake = LibC.pipe(LibC.O_CLOEXEC | LibC.O_NONBLOCK);
         } catch (RuntimeException e) {
-            LibC.close(inotify);
-            throw new IOException("cannot watch " + log + ": " + e.getMessage(), e);
+            throw new IOException("cannot follow " + log + ": " + e.getMessage(), e);
         }
         this.thread = new Thread(this::follow, "criu-log-" + log.getFileName());
         thread.setDaemon(true);
@@ -88,8 +84,8 @@ public final class CriuLogFollower implements AutoCloseable {
     /**
      * Reads what is left once nothing writes the log any more (the worker has exited) and stops.
      * Returns when every line has been handed over (or after {@code maxMillis}), without waiting for the
-     * thread to release its fds: closing an inotify fd waits for the kernel's SRCU grace period, which
-     * took ~10 ms (3-20) here, longer than reading a whole 4,500-line restore log.
+     * thread to release its fds (when it watched the log with inotify, closing that fd waited for the
+     * kernel's SRCU grace period: ~10 ms, 3-20, longer than reading a whole 4,500-line restore log).
      */
     public void finish(long maxMillis) throws InterruptedException {
         finishing = true;
@@ -172,11 +168,9 @@ public final class CriuLogFollower implements AutoCloseable {
                 }
                 if (last) break;
                 rounds = rounds + 1;
-                FdEvents.pollInAny(-1, inotify, wake[0]);
-                // CRIU writes its log a line per write(2): read them in batches, at most one read per
-                // BATCH_MS, so this thread wakes a few times a second rather than once per line
+                // CRIU writes its log a line per write(2): read them in batches, one read per BATCH_MS (or
+                // when woken), so this thread wakes a few times a second rather than once per line
                 if (!finishing) FdEvents.pollInAny(BATCH_MS, wake[0]);
-                drain(inotify, events); // IN_MODIFY events only say "read on"
                 // a readNow() is taken by the read above; a finish() byte drained here is harmless: finishing is read again first
                 if (!finishing) drain(wake[0], events);
             }
@@ -187,7 +181,6 @@ public final class CriuLogFollower implements AutoCloseable {
             allRead.countDown();
             synchronized (closeLock) {
                 closed = true;
-                LibC.close(inotify);
                 LibC.close(wake[0]);
                 LibC.close(wake[1]);
             }
