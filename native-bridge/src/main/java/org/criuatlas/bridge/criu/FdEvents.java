@@ -5,12 +5,10 @@ import org.criuatlas.bridge.criu.LibC.SyscallException;
 
 import static org.criuatlas.bridge.criu.LibC.C;
 import static org.criuatlas.bridge.criu.LibC.EINTR;
-import static org.criuatlas.bridge.criu.LibC.IN_CLOEXEC;
-import static org.criuatlas.bridge.criu.LibC.IN_NONBLOCK;
 
 /**
  * Waiting on fds, the {@link LibC} calls a waiter sleeps in instead of retrying on a timer: poll(2)
- * for input, pidfd_open(2) (an fd that turns readable when a process exits) and inotify. Every call
+ * for input and pidfd_open(2) (an fd that turns readable when a process exits). Every call
  * that fails throws {@link SyscallException} naming the syscall.
  */
 public final class FdEvents {
@@ -81,24 +79,6 @@ public final class FdEvents {
             return (int) C.syscall(SYS_PIDFD_OPEN, pid, 0);
         } catch (LastErrorException e) {
             throw new SyscallException("pidfd_open(" + pid + ")", e.getErrorCode());
-        }
-    }
-
-    /** inotify_init1(2): a close-on-exec, non-blocking inotify instance. */
-    public static int inotifyInit() {
-        try {
-            return C.inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-        } catch (LastErrorException e) {
-            throw new SyscallException("inotify_init1", e.getErrorCode());
-        }
-    }
-
-    /** inotify_add_watch(2) on {@code path} for the events in {@code mask}; returns the watch descriptor. */
-    public static int inotifyAddWatch(int fd, String path, int mask) {
-        try {
-            return C.inotify_add_watch(fd, path, mask);
-        } catch (LastErrorException e) {
-            throw new SyscallException("inotify_add_watch(" + path + ")", e.getErrorCode());
         }
     }
 }

@@ -12,7 +12,7 @@ import com.sun.jna.ptr.IntByReference;
  * here, in {@link C} (the /proc walk keeps its own direct-mapped *at() calls for speed); the calls
  * themselves are grouped by area: this class holds the constants, the errors and the calls on fds
  * and processes (read/write/open/close, pipes, fcntl, kill, waitpid, the child subreaper);
- * {@link UnixSockets} the socket calls, {@link FdEvents} the waiting on fds (poll, pidfd, inotify)
+ * {@link UnixSockets} the socket calls, {@link FdEvents} the waiting on fds (poll, pidfd)
  * and {@link PosixSpawn} posix_spawn with file actions. Thin: every call that fails throws
  * {@link SyscallException} naming the syscall.
  * Constants are the x86-64 Linux values (glibc).
@@ -60,9 +60,6 @@ public final class LibC {
 
     public static final int PR_SET_CHILD_SUBREAPER = 36;
 
-    public static final int IN_MODIFY = 0x2;
-    public static final int IN_CLOEXEC = O_CLOEXEC;
-    public static final int IN_NONBLOCK = O_NONBLOCK;
     static final int SCHED_BATCH = 3;
 
     public static final int SHUT_WR = 1;
@@ -109,8 +106,6 @@ public final class LibC {
         int poll(int[] pollfds, long nfds, int timeoutMs) throws LastErrorException;
         // syscall(2) is variadic and reads its arguments as longs: pass longs.
         long syscall(long number, long a, long b) throws LastErrorException;
-        int inotify_init1(int flags) throws LastErrorException;
-        int inotify_add_watch(int fd, String path, int mask) throws LastErrorException;
         int sched_setscheduler(int pid, int policy, int[] param) throws LastErrorException;
         long gettid();
     }

@@ -134,26 +134,6 @@ class CriuLibCTest {
     }
 
     @Test
-    void inotifyReportsAWriteToTheWatchedFile() throws Exception {
-        Path f = tmp.resolve("watched.log");
-        Files.writeString(f, "");
-        int in = FdEvents.inotifyInit();
-        try {
-            FdEvents.inotifyAddWatch(in, f.toString(), LibC.IN_MODIFY);
-            assertEquals(0, FdEvents.pollInAny(0, in), "nothing written yet");
-            Files.writeString(f, "a line\n", java.nio.file.StandardOpenOption.APPEND);
-            assertEquals(1, FdEvents.pollInAny(5000, in));
-            byte[] ev = new byte[256];
-            int n = LibC.read(in, ev);
-            assertTrue(n >= 16, "one struct inotify_event: " + n);
-            assertEquals(LibC.IN_MODIFY, java.nio.ByteBuffer.wrap(ev, 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() & LibC.IN_MODIFY);
-        } finally {
-            LibC.close(in);
-        }
-        assertThrows(LibC.SyscallException.class, () -> FdEvents.inotifyAddWatch(FdEvents.inotifyInit(), tmp.resolve("none").toString(), LibC.IN_MODIFY));
-    }
-
-    @Test
     void aThreadCanPutItselfUnderSchedBatch() throws Exception {
         int[] policy = {-1};
         Thread t = new Thread(() -> {
