@@ -2,6 +2,7 @@ package org.criuatlas.bench;
 
 import org.criuatlas.bridge.criu.CriuListener;
 import org.criuatlas.bridge.criu.CriuOptions;
+import org.criuatlas.bridge.criu.TempDirs;
 import org.criuatlas.bridge.images.CriuStats;
 import org.criuatlas.host.DumpOutcome;
 import org.criuatlas.host.Host;
@@ -68,13 +69,9 @@ final class BridgeCriuSide {
      * The work dir the host made for criu's log (kept after a restore for the log lens, on this machine here: the
      * bridge is local) goes once its run is counted: a bench run makes hundreds, each with a log of up to a few MB.
      */
-    private static void removeWorkDir(Path log) throws java.io.IOException {
+    private static void removeWorkDir(Path log) {
         Path dir = log == null ? null : log.getParent();
-        if (dir == null || !dir.getFileName().toString().startsWith("criu-atlas-restore-")) return;
-        try (var files = java.nio.file.Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files::iterator) java.nio.file.Files.delete(f);
-        }
-        java.nio.file.Files.delete(dir);
+        if (dir != null && dir.getFileName().toString().startsWith("criu-atlas-restore-")) TempDirs.deleteQuietly(dir);
     }
 
     double medianOpenMs() {

@@ -77,11 +77,8 @@ public final class AtlasApp extends Application {
      * remembered then.
      */
     public static Window open(Stage stage, WindowServices services, GraphSource source, WindowState state, boolean periodic) {
-        ScheduledExecutorService timer = refreshTimer();
-        ExplorerViewModel vm = new ExplorerViewModel(new PlanViewModel(services.planner()));
-        RefreshController refresh = new RefreshController(source, services.background(), services.ui(), vm);
-        if (state != null) refresh.intervalSecondsProperty().set(state.interval());
-        ExplorerView view = new ExplorerView(vm, refresh);
+        Window w = explorer(stage, services, source, state);
+        ExplorerView view = w.view();
         Scene scene = new Scene(view, 1400, 880);
         if (state != null) services.themes().set(state.theme());
         view.install(scene, services.themes());
@@ -94,10 +91,7 @@ public final class AtlasApp extends Application {
             view.centreSplit().setDividerPositions(state.loadDividers("centre", new double[]{0.7}));
         }
         stage.show();
-        Window w = new Window(stage, vm, refresh, view, timer, state);
-        refresh.refreshNow();
-        if (periodic) refresh.startTimer(timer);
-        return w;
+        return refreshing(w, periodic);
     }
 
     /**
@@ -105,23 +99,29 @@ public final class AtlasApp extends Application {
      * scene or title of its own, the theme followed, the refresh started as {@link #open} does; nothing remembered.
      */
     static Window embed(Stage stage, WindowServices services, GraphSource source) {
-        ScheduledExecutorService timer = refreshTimer();
-        ExplorerViewModel vm = new ExplorerViewModel(new PlanViewModel(services.planner()));
-        RefreshController refresh = new RefreshController(source, services.background(), services.ui(), vm);
-        ExplorerView view = new ExplorerView(vm, refresh);
-        view.follow(services.themes());
-        Window w = new Window(stage, vm, refresh, view, timer, null);
-        refresh.refreshNow();
-        refresh.startTimer(timer);
-        return w;
+        Window w = explorer(stage, services, source, null);
+        w.view().follow(services.themes());
+        return refreshing(w, true);
     }
 
-    private static ScheduledExecutorService refreshTimer() {
-        return Executors.newSingleThreadScheduledExecutor(r -> {
+    /** The model, the refresh (at {@code state}'s interval, when given) and the view of one explorer, not refreshing yet. */
+    private static Window explorer(Stage stage, WindowServices services, GraphSource source, WindowState state) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "atlas-refresh-timer");
             t.setDaemon(true);
             return t;
         });
+        ExplorerViewModel vm = new ExplorerViewModel(new PlanViewModel(services.planner()));
+        RefreshController refresh = new RefreshController(source, services.background(), services.ui(), vm);
+        if (state != null) refresh.intervalSecondsProperty().set(state.interval());
+        return new Window(stage, vm, refresh, new ExplorerView(vm, refresh), timer, state);
+    }
+
+    /** The first scan at once, then (when {@code periodic}) one per interval. */
+    private static Window refreshing(Window w, boolean periodic) {
+        w.refresh().refreshNow();
+        if (periodic) w.refresh().startTimer(w.timer());
+        return w;
     }
 
     /** The live host's snapshots, or a made-up snapshot when {@value #DEMO_PROPERTY} is set. */

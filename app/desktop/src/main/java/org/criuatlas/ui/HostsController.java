@@ -43,7 +43,7 @@ public final class HostsController {
     private final HostList list;
     /** Open hosts' explorers by destination; FX thread only. */
     private final Map<String, MainWindow> open = new LinkedHashMap<>();
-    /** Every bridge a host window holds, for the application's end (read from its shut-down thread). */
+    /** Every bridge a host's tab holds, for the application's end (read from its shut-down thread). */
     private final Set<BridgeHost> bridges = ConcurrentHashMap.newKeySet();
     /** FX thread only: newest first. */
     private List<String> remembered = List.of();

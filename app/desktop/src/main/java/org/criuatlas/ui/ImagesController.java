@@ -120,7 +120,7 @@ final class ImagesController {
     }
 
     /** On this machine's explorer, not its scene: another host's tab shares the scene and takes no folder of this desktop. */
-    private void wireDragAndDrop(javafx.scene.Node view) {
+    private void wireDragAndDrop(Node view) {
         view.setOnDragOver(e -> {
             // a folder or a file named like a checkpoint archive is offered (one stat of the path the
             // desktop's file manager hands over; the images themselves are read by the host, off the FX thread)

@@ -33,9 +33,7 @@ class KerndatCacheTest {
                 + "test ! -e /run/criu.kdat && echo no-cache; rm /run/criu.kdat.tmp; "
                 + "for i in 1 2; do '" + criu + "' check -v4 -o " + DIR + "/clean-$i.log >/dev/null 2>&1 || true; done; "
                 + "test -e /run/criu.kdat && echo cache";
-        Process p = new ProcessBuilder("unshare", "-m", "bash", "-c", script).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        String out = inPrivateMountNamespace(script);
         assertEquals("no-cache\ncache\n", out, out);
         for (int i = 1; i <= 2; i++) {
             assertTrue(Files.readString(DIR.resolve("stale-" + i + ".log")).contains("File /run/criu.kdat does not exist"), "stale run " + i);
@@ -52,9 +50,7 @@ class KerndatCacheTest {
         String script = "set -e; mount -t ramfs none /run; cd " + DIR + "; "
                 + "for i in 1 2; do '" + criu + "' check -v4 -o " + DIR + "/ramfs-$i.log >/dev/null 2>&1 || true; done; "
                 + "test ! -e /run/criu.kdat && echo no-cache; test -f /run/criu.kdat.tmp && test ! -s /run/criu.kdat.tmp && echo empty-tmp-left";
-        Process p = new ProcessBuilder("unshare", "-m", "bash", "-c", script).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        String out = inPrivateMountNamespace(script);
         assertEquals("no-cache\nempty-tmp-left\n", out, out);
         assertTrue(Files.readString(DIR.resolve("ramfs-1.log")).contains("Can't keep kdat cache on non-tempfs"), "the first run says why");
         assertTrue(Files.readString(DIR.resolve("ramfs-2.log")).contains("File /run/criu.kdat does not exist"), "the second probes again");
@@ -91,5 +87,13 @@ class KerndatCacheTest {
         Files.delete(tmp);
         Files.createSymbolicLink(tmp, run.resolve("elsewhere"));
         assertEquals(Optional.empty(), KerndatCache.problem(run, now, "tmpfs"), "a link is not CRIU's file");
+    }
+
+    /** Runs {@code script} with bash in a mount namespace of its own (its /run is not this machine's); its output. */
+    private static String inPrivateMountNamespace(String script) throws Exception {
+        Process p = new ProcessBuilder("unshare", "-m", "bash", "-c", script).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        return out;
     }
 }
