@@ -79,6 +79,11 @@ public final class LocalHost implements Host {
         public Parts withScan(Supplier<IpcGraph> s) {
             return new Parts(work, criu, dumps, probe, s);
         }
+
+        /** These parts with {@code states} in place of /proc (which pids exist, and in what state). */
+        public Parts withProbe(TargetProbe states) {
+            return new Parts(work, criu, dumps, states, scan);
+        }
     }
 
     private final Parts parts;

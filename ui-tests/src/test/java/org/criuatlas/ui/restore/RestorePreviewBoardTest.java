@@ -38,8 +38,10 @@ class RestorePreviewBoardTest extends RestoreBoardFixture {
         Path dir = SyntheticDump.write(tmp.resolve("img"));
         AtomicReference<IpcGraph> live = new AtomicReference<>(liveWith(100));
         pool = Executors.newSingleThreadExecutor();
-        // the live side is a fixture scan; pids the scan lacks are asked of /proc, which may have 101/102 on this machine
-        LocalHost host = new LocalHost(LocalHost.Parts.real(pool).withScan(live::get));
+        // the live side is a fixture scan, and so is the probe asked for pids the scan lacks: this machine's
+        // /proc may have a pid 100 of its own (a kernel thread outside a pid namespace), which would never go
+        LocalHost host = new LocalHost(LocalHost.Parts.real(pool).withScan(live::get)
+                .withProbe(pid -> live.get().process(pid) == null ? null : 'S'));
         RestoreWiringPlan plan = RestoreWiringPlan.of(ImageReader.open(dir));
         showBoard(plan, host, Path.of("/usr/local/bin/criu"));
         UiTestSupport.waitUntil(20, () -> board.model().previewProperty().get() != null);
