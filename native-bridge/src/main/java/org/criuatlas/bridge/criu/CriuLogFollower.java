@@ -33,6 +33,10 @@ import java.util.function.Consumer;
  * of a restore writing at once a 100-process restore took 1.13-1.27x the command line's time with the
  * watch and 1.01-1.15x without (five A/B pairs in turns, a tmpfs /run; 2026-12-07). This thread runs as
  * SCHED_BATCH, so a wake-up never preempts CRIU and lines wait a moment while CRIU's processes want the CPU.
+ *
+ * <p>{@link #finish} reads what is left on the caller's thread (one reader at a time, under {@link #reading}): waking
+ * the batch-scheduled thread for the last lines cost 1.5-6 ms at the end of every 10-process restore (time stamps in a
+ * throw-away build, 2026-12-07), time the caller spent waiting.
  */
 public final class CriuLogFollower implements AutoCloseable {
     public static final int TAIL = 25;
@@ -40,12 +44,19 @@ public final class CriuLogFollower implements AutoCloseable {
     static final int BATCH_MS = 100;
 
     private final Path log;
+    private final int batchMs;
     private final Consumer<CriuLogLine> onLine;
     private final int[] wake;
     private final Thread thread;
     private final Object closeLock = new Object();
-    /** Released once the last line is handed over (or following ended), before the fds are closed. */
-    private final java.util.concurrent.CountDownLatch allRead = new java.util.concurrent.CountDownLatch(1);
+    /** Held by whoever reads the log (the thread, or {@link #finish}), so lines are read and handed over once, in order. */
+    private final java.util.concurrent.locks.ReentrantLock reading = new java.util.concurrent.locks.ReentrantLock();
+    private final FileChannel channel;
+    private final ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+    private byte[] partial = new byte[256];
+    private int partialLen;
+    /** Set under {@link #reading} once nothing more will be read (every line handed over, or following ended). */
+    private boolean done;
     private final List<CriuLogLine> forDiagnosis = new ArrayList<>();
     private final Deque<String> tail = new ArrayDeque<>();
     private volatile boolean finishing;
@@ -60,21 +71,29 @@ public final class CriuLogFollower implements AutoCloseable {
      * its writes and no old line is reported as new.
      */
     public static CriuLogFollower start(Path log, Consumer<CriuLogLine> onLine) throws IOException {
+        return start(log, onLine, BATCH_MS);
+    }
+
+    /** As {@link #start(Path, Consumer)}, reading every {@code batchMs} ms (tests). */
+    static CriuLogFollower start(Path log, Consumer<CriuLogLine> onLine, int batchMs) throws IOException {
         try (FileChannel c = FileChannel.open(log, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
             // created
         }
-        CriuLogFollower f = new CriuLogFollower(log, onLine);
+        CriuLogFollower f = new CriuLogFollower(log, onLine, batchMs);
         f.thread.start();
         return f;
     }
 
-    private CriuLogFollower(Path log, Consumer<CriuLogLine> onLine) throws IOException {
+    private CriuLogFollower(Path log, Consumer<CriuLogLine> onLine, int batchMs) throws IOException {
         this.log = log;
+        this.batchMs = batchMs;
         this.onLine = onLine;
+        this.channel = FileChannel.open(log, StandardOpenOption.READ);
         try {
             this.wake = LibC.pipe(LibC.O_CLOEXEC | LibC.O_NONBLOCK);
         } catch (RuntimeException e) {
+            channel.close();
             throw new IOException("cannot follow " + log + ": " + e.getMessage(), e);
         }
         this.thread = new Thread(this::follow, "criu-log-" + log.getFileName());
@@ -82,15 +101,25 @@ public final class CriuLogFollower implements AutoCloseable {
     }
 
     /**
-     * Reads what is left once nothing writes the log any more (the worker has exited) and stops.
-     * Returns when every line has been handed over (or after {@code maxMillis}), without waiting for the
-     * thread to release its fds (when it watched the log with inotify, closing that fd waited for the
-     * kernel's SRCU grace period: ~10 ms, 3-20, longer than reading a whole 4,500-line restore log).
+     * Reads what is left once nothing writes the log any more (the worker has exited), on this thread, and stops
+     * following. Returns when every line has been handed over; when the follower's thread is still handing over a
+     * batch after {@code maxMillis}, returns without the rest. The thread releases the fds afterwards, on its own.
      */
     public void finish(long maxMillis) throws InterruptedException {
         finishing = true;
+        if (reading.tryLock(Math.max(1, maxMillis), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            try {
+                if (!done) {
+                    readAvailable();
+                    readLast();
+                }
+            } catch (IOException | RuntimeException e) {
+                done = true; // the log may vanish (CHECK's temp dir); nothing to follow then
+            } finally {
+                reading.unlock();
+            }
+        }
         wakeUp();
-        allRead.await(Math.max(1, maxMillis), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -136,55 +165,80 @@ public final class CriuLogFollower implements AutoCloseable {
 
     private void follow() {
         LibC.scheduleThisThreadAsBatch();
-        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
         byte[] events = new byte[4096];
-        byte[] partial = new byte[256];
-        int partialLen = 0;
-        try (FileChannel ch = FileChannel.open(log, StandardOpenOption.READ)) {
+        try {
             while (true) {
                 // finishing is read before the last read: lines written before the worker exited are all seen
                 boolean last = finishing;
-                int n;
-                while ((n = ch.read(buf.clear())) > 0) {
-                    byte[] b = buf.array();
-                    int start = 0;
-                    for (int i = 0; i < n; i++) {
-                        if (b[i] != '\n') continue;
-                        if (partialLen > 0) {
-                            if (partialLen + i - start > partial.length) partial = Arrays.copyOf(partial, 2 * (partialLen + i - start));
-                            System.arraycopy(b, start, partial, partialLen, i - start);
-                            line(new String(partial, 0, partialLen + i - start, StandardCharsets.UTF_8));
-                            partialLen = 0;
-                        } else {
-                            line(new String(b, start, i - start, StandardCharsets.UTF_8));
-                        }
-                        start = i + 1;
+                reading.lock();
+                try {
+                    if (done) break; // finish() read the rest
+                    readAvailable();
+                    if (last) {
+                        readLast();
+                        break;
                     }
-                    if (start < n) {
-                        if (partialLen + n - start > partial.length) partial = Arrays.copyOf(partial, 2 * (partialLen + n - start));
-                        System.arraycopy(b, start, partial, partialLen, n - start);
-                        partialLen += n - start;
-                    }
+                } finally {
+                    reading.unlock();
                 }
-                if (last) break;
                 rounds = rounds + 1;
                 // CRIU writes its log a line per write(2): read them in batches, one read per BATCH_MS (or
                 // when woken), so this thread wakes a few times a second rather than once per line
-                if (!finishing) FdEvents.pollInAny(BATCH_MS, wake[0]);
+                if (!finishing) FdEvents.pollInAny(batchMs, wake[0]);
                 // a readNow() is taken by the read above; a finish() byte drained here is harmless: finishing is read again first
                 if (!finishing) drain(wake[0], events);
             }
-            if (partialLen > 0) line(new String(partial, 0, partialLen, StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             // the log may vanish (CHECK's temp dir); nothing to follow then
         } finally {
-            allRead.countDown();
+            reading.lock();
+            try {
+                done = true;
+                channel.close();
+            } catch (IOException ignored) {
+                // read-only: nothing lost
+            } finally {
+                reading.unlock();
+            }
             synchronized (closeLock) {
                 closed = true;
                 LibC.close(wake[0]);
                 LibC.close(wake[1]);
             }
         }
+    }
+
+    /** Hands over every whole line written so far (under {@link #reading}); a line still being written waits in {@link #partial}. */
+    private void readAvailable() throws IOException {
+        int n;
+        while ((n = channel.read(buf.clear())) > 0) {
+            byte[] b = buf.array();
+            int start = 0;
+            for (int i = 0; i < n; i++) {
+                if (b[i] != '\n') continue;
+                if (partialLen > 0) {
+                    if (partialLen + i - start > partial.length) partial = Arrays.copyOf(partial, 2 * (partialLen + i - start));
+                    System.arraycopy(b, start, partial, partialLen, i - start);
+                    line(new String(partial, 0, partialLen + i - start, StandardCharsets.UTF_8));
+                    partialLen = 0;
+                } else {
+                    line(new String(b, start, i - start, StandardCharsets.UTF_8));
+                }
+                start = i + 1;
+            }
+            if (start < n) {
+                if (partialLen + n - start > partial.length) partial = Arrays.copyOf(partial, 2 * (partialLen + n - start));
+                System.arraycopy(b, start, partial, partialLen, n - start);
+                partialLen += n - start;
+            }
+        }
+    }
+
+    /** The end of the log: a last line without its newline is handed over too, and nothing is read after it. */
+    private void readLast() {
+        if (partialLen > 0) line(new String(partial, 0, partialLen, StandardCharsets.UTF_8));
+        partialLen = 0;
+        done = true;
     }
 
     private static void drain(int fd, byte[] buf) {

@@ -93,6 +93,42 @@ class CriuLogFollowerTest {
         assertEquals("the last line", got.get(5).message());
     }
 
+    /**
+     * finish() reads the last lines itself, on the caller's thread, rather than waking the (batch-scheduled) follower
+     * thread and waiting for it: here that thread sleeps a minute between reads, so only a read by finish() gets them.
+     */
+    @Test
+    void finishReadsTheLastLinesOnTheCallersThread() throws Exception {
+        Path log = tmp.resolve("restore.log");
+        List<String> threads = new CopyOnWriteArrayList<>();
+        List<CriuLogLine> got = new CopyOnWriteArrayList<>();
+        CriuLogFollower f = CriuLogFollower.start(log, l -> {
+            got.add(l);
+            threads.add(Thread.currentThread().getName());
+        }, 60_000);
+        try (OutputStream out = Files.newOutputStream(log, StandardOpenOption.APPEND)) {
+            out.write("(00.000001) read by the follower\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            f.readNow();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> got.size() == 1);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> f.rounds() >= 2);
+            for (int i = 2; i <= 4; i++) out.write(("(00.00000" + i + ") written after its last read " + i + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write("(00.000005) and one without its newline".getBytes(StandardCharsets.UTF_8));
+        }
+        long t0 = System.nanoTime();
+        f.finish(60_000);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(5, got.size(), got.toString());
+        for (int i = 0; i < got.size(); i++) assertEquals(i + 1, got.get(i).number());
+        assertEquals("and one without its newline", got.get(4).message());
+        assertTrue(threads.get(0).startsWith("criu-log-"), threads.toString());
+        String me = Thread.currentThread().getName();
+        assertEquals(List.of(me, me, me, me), threads.subList(1, 5), "the last lines are handed over by finish() itself");
+        assertTrue(ms < 10_000, "finish() took " + ms + " ms: it waited for the follower's next read");
+        f.finish(1_000); // a second finish reads nothing twice
+        assertEquals(5, got.size());
+    }
+
     @Test
     void aLogThatNeverAppearsEndsWithNothing() throws Exception {
         List<CriuLogLine> got = new CopyOnWriteArrayList<>();
