@@ -57,7 +57,8 @@ final class BridgeCriuSide {
 
     /** Restores with {@code plan} (from {@link #open}), as Restore clicked does; CRIU's statistics (written into the host's work dir). */
     CriuStats restore(Path dir, RestoreWiringPlan plan) throws Exception {
-        RestoreResult r = host.restore(RestoreRequest.now(plan), windowLike()).result().get(10, TimeUnit.MINUTES);
+        // as the restore board asks: steps and stages, no event per log line (its log lens reads the log afterwards)
+        RestoreResult r = host.restore(RestoreRequest.now(plan).withStagesOnly(), windowLike()).result().get(10, TimeUnit.MINUTES);
         if (!(r instanceof RestoreResult.Restored ok) || ok.result() == null || ok.result().stats() == null) {
             throw new IllegalStateException("restore of " + dir + " without its statistics: " + r);
         }

@@ -1,5 +1,6 @@
 package org.criuatlas.host;
 
+import org.criuatlas.bridge.criu.CriuEvent;
 import org.criuatlas.bridge.criu.CriuException;
 import org.criuatlas.bridge.criu.CriuListener;
 import org.criuatlas.bridge.criu.CriuOptions;
@@ -143,9 +144,12 @@ final class LocalCriuRuns {
                     new RestoreResult.Failed("CRIU was not found on this machine (scripts/provision-criu.sh).", null)), () -> {});
         }
         RestoreRunner runner = new RestoreRunner(criu, work);
+        boolean lines = !request.stagesOnly();
         Consumer<RestoreEvent> forward = e -> {
             if (e instanceof RestoreEvent.Step s) ev.accept(new HostEvent.Step(s.name(), s.detail(), s.at()));
-            else if (e instanceof RestoreEvent.Criu c) ev.accept(new HostEvent.Criu(c.event(), c.at()));
+            else if (e instanceof RestoreEvent.Criu c && (lines || !(c.event() instanceof CriuEvent.LogLine))) {
+                ev.accept(new HostEvent.Criu(c.event(), c.at()));
+            }
         };
         LateCancel<RestoreRunner.Job> cancel = new LateCancel<>(RestoreRunner.Job::cancel);
         CompletableFuture<RestoreResult> result;

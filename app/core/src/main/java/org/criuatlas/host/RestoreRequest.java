@@ -13,8 +13,13 @@ import java.util.Objects;
  * @param waitForPids pids a previous attempt found taken: wait until they are free first (empty: restore at once)
  * @param waitAtMost  how long to wait for them
  * @param trustConfirmed the user read why the trust gate refused the images folder and goes on anyway
+ * @param stagesOnly  the caller shows steps and CRIU's stages, not its log while it runs (the restore board: its log
+ *                    lens reads the log afterwards, {@link Host#readLog}); CRIU's log lines are then not sent as events,
+ *                    which through a bridge spares both sides a frame and a parse per line while criu restores (the
+ *                    log file keeps every line either way)
  */
-public record RestoreRequest(RestoreWiringPlan plan, List<Integer> waitForPids, Duration waitAtMost, boolean trustConfirmed) {
+public record RestoreRequest(RestoreWiringPlan plan, List<Integer> waitForPids, Duration waitAtMost, boolean trustConfirmed,
+                             boolean stagesOnly) {
     public RestoreRequest {
         Objects.requireNonNull(plan, "plan");
         waitForPids = List.copyOf(waitForPids == null ? List.of() : waitForPids);
@@ -22,7 +27,7 @@ public record RestoreRequest(RestoreWiringPlan plan, List<Integer> waitForPids, 
     }
 
     public RestoreRequest(RestoreWiringPlan plan, List<Integer> waitForPids, Duration waitAtMost) {
-        this(plan, waitForPids, waitAtMost, false);
+        this(plan, waitForPids, waitAtMost, false, false);
     }
 
     public static RestoreRequest now(RestoreWiringPlan plan) {
@@ -31,6 +36,11 @@ public record RestoreRequest(RestoreWiringPlan plan, List<Integer> waitForPids, 
 
     /** This request with the user's go-ahead past the trust gate. */
     public RestoreRequest trusted() {
-        return new RestoreRequest(plan, waitForPids, waitAtMost, true);
+        return new RestoreRequest(plan, waitForPids, waitAtMost, true, stagesOnly);
+    }
+
+    /** This request for a caller that shows steps and stages only: no event per line of CRIU's log. */
+    public RestoreRequest withStagesOnly() {
+        return new RestoreRequest(plan, waitForPids, waitAtMost, trustConfirmed, true);
     }
 }

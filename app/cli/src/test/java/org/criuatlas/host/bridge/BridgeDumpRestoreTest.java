@@ -72,9 +72,24 @@ class BridgeDumpRestoreTest {
             assertTrue(trust.trusted(), trust.toString());
             assertEquals(org.criuatlas.host.RestoreGate.check(images).findings(), trust.findings());
 
-            RestoreResult r = host.restore(RestoreRequest.now(RestoreWiringPlan.of(opened.dump())), null).result().get(120, TimeUnit.SECONDS);
+            // as the restore board asks: steps and criu's stages, no event per log line (the log lens reads the log after)
+            List<HostEvent> restoreEvents = new CopyOnWriteArrayList<>();
+            RestoreResult r = host.restore(RestoreRequest.now(RestoreWiringPlan.of(opened.dump())).withStagesOnly(), restoreEvents::add)
+                    .result().get(120, TimeUnit.SECONDS);
             RestoreResult.Restored ok = assertInstanceOf(RestoreResult.Restored.class, r, r.toString());
             restored.addAll(ok.pids());
+            List<String> restoreStages = restoreEvents.stream()
+                    .filter(e -> e instanceof HostEvent.Criu c && c.event() instanceof org.criuatlas.bridge.criu.CriuEvent.Stage)
+                    .map(e -> ((org.criuatlas.bridge.criu.CriuEvent.Stage) ((HostEvent.Criu) e).event()).name()).toList();
+            assertEquals(ok.result().stages().stream().map(org.criuatlas.bridge.criu.CriuEvent.Stage::name).toList(), restoreStages,
+                    "criu's stages came, each once and in order: " + restoreEvents);
+            assertEquals(List.of("pre-restore", "post-restore", "pre-resume", "post-resume"),
+                    restoreStages.stream().filter(n -> !n.contains("namespaces")).toList(), restoreStages.toString());
+            assertTrue(restoreEvents.stream().noneMatch(e -> e instanceof HostEvent.Criu c && c.event() instanceof org.criuatlas.bridge.criu.CriuEvent.LogLine),
+                    "no log line came as an event");
+            assertTrue(restoreEvents.stream().anyMatch(e -> e instanceof HostEvent.Step s && s.name().equals("restored")), "the steps came");
+            String restoreLog = host.readLog(ok.result().logFile(), 64 << 20);
+            assertTrue(restoreLog.contains("Restore finished successfully"), "the log file has every line: it reads through the bridge");
             assertEquals(tree.pid, ok.rootPid(), "restored with its own pid");
             assertTrue(TestProcs.alive(tree.pid), "runs again (/proc)");
             assertTrue(TestProcs.waitCounterAbove(counter, before + 2, Duration.ofSeconds(20)) > before + 2, "and works: its counter moves on");

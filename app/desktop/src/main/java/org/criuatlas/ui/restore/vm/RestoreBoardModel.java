@@ -207,7 +207,8 @@ public final class RestoreBoardModel implements AutoCloseable {
     public void restore() {
         if (running.get() || plan.get().blocked()) return;
         closeWiring(); // queued before the job: the last restore's ends close first
-        start(RestoreRequest.now(plan.get()), "Restoring…");
+        // the board shows steps and stages; its log lens reads the log afterwards
+        start(RestoreRequest.now(plan.get()).withStagesOnly(), "Restoring…");
     }
 
     /** After "PID taken": waits until the pids are free (at most {@link #PID_WAIT}), then restores. */
@@ -215,7 +216,7 @@ public final class RestoreBoardModel implements AutoCloseable {
         List<Integer> pids = takenPids.get();
         if (running.get() || pids.isEmpty()) return;
         closeWiring();
-        start(new RestoreRequest(plan.get(), pids, PID_WAIT), "Waiting until pid " + pids + " is free…");
+        start(new RestoreRequest(plan.get(), pids, PID_WAIT).withStagesOnly(), "Waiting until pid " + pids + " is free…");
     }
 
     /** After the trust gate's refusal: the user read the reasons and restores anyway (the same request, trusted). */
