@@ -59,6 +59,8 @@ final class LogBatches implements BridgeVerbs.Events {
     /** Lines left out since the last batch handed over. */
     private long skipped;
     private long skippedInAll;
+    /** The sending thread refused work once: the bridge is closing, nothing more is sent. */
+    private volatile boolean closing;
 
     /**
      * @param json  sends one JSON event (its order among the lines kept)
@@ -170,12 +172,17 @@ final class LogBatches implements BridgeVerbs.Events {
         });
     }
 
-    /** Hands {@code r} to the sending thread; runs it here once that is gone (the bridge is closing). */
+    /**
+     * Hands {@code r} to the sending thread. Once that thread refuses work (the bridge is closing: its client's stream
+     * ended), nothing more is sent: run here, a frame would overtake those still queued there (found in review), and
+     * there is no one left to read it.
+     */
     private void later(Runnable r) {
+        if (closing) return;
         try {
             out.execute(r);
         } catch (RejectedExecutionException e) {
-            r.run();
+            closing = true;
         }
     }
 

@@ -134,4 +134,40 @@ class LogBatchesTest {
         assertEquals(total, sentLines + toldSkipped);
         assertTrue(sentLines > 0 && sentLines * TEXT.length() <= bound + 2L * LogBatches.MAX_CHARS, "lines sent: " + sentLines);
     }
+
+    /**
+     * Once the bridge closes its sending thread, what is handed over later is not sent at all: it used to run on the
+     * caller's thread at once, ahead of the batches still queued (found in review), out of CRIU's order.
+     */
+    @Test
+    void nothingHandedOverAfterTheSendingThreadClosesOvertakesWhatIsQueued() throws InterruptedException {
+        CountDownLatch held = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        LogBatches b = new LogBatches(e -> got.add(e.getType()), batch -> {
+            try {
+                if (first.getAndSet(false)) held.await(); // the first batch is being sent while the rest waits in the queue
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            got.add(batch);
+        }, timer, out);
+        lines(b, 1, LogBatches.MAX_LINES);        // a full batch: handed over at once
+        lines(b, LogBatches.MAX_LINES + 1, 2 * LogBatches.MAX_LINES);
+        b.accept(event("stage"));                 // the second batch, then the event: queued behind the first
+        out.shutdown();                           // the bridge closes: what is queued still goes, in order
+        lines(b, 2 * LogBatches.MAX_LINES + 1, 2 * LogBatches.MAX_LINES + 10);
+        b.flushThen(() -> got.add("last"));
+        b.accept(event("late"));
+        assertTrue(got.isEmpty(), "nothing ran on this thread ahead of the queue: " + got);
+        held.countDown();
+        assertTrue(out.awaitTermination(30, TimeUnit.SECONDS));
+        // the batches queued before the close (every line up to the event, in order), then the event, and nothing after
+        assertEquals("stage", got.get(got.size() - 1), "the event last: " + got.size() + " sent");
+        int next = 1;
+        for (Object o : got.subList(0, got.size() - 1)) {
+            BridgeProto.LogBatch batch = assertInstanceOf(BridgeProto.LogBatch.class, o);
+            for (int i = 0; i < batch.getLinesCount(); i++) assertEquals(next++, batch.getNumbers(i));
+        }
+        assertEquals(2 * LogBatches.MAX_LINES + 1, next, "every line before the close, none after it");
+    }
 }
