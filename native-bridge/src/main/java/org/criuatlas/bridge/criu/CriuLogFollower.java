@@ -34,9 +34,10 @@ import java.util.function.Consumer;
  * watch and 1.01-1.15x without (five A/B pairs in turns, a tmpfs /run; 2026-12-07). This thread runs as
  * SCHED_BATCH, so a wake-up never preempts CRIU and lines wait a moment while CRIU's processes want the CPU.
  *
- * <p>{@link #finish} reads what is left on the caller's thread (one reader at a time, under {@link #reading}): waking
- * the batch-scheduled thread for the last lines cost 1.5-6 ms at the end of every 10-process restore (time stamps in a
- * throw-away build, 2026-12-07), time the caller spent waiting.
+ * <p>{@link #finish} reads what is left on the caller's thread (one reader at a time, under {@link #reading}) rather
+ * than waking the batch-scheduled thread and waiting for it: under load that thread may wait its turn for seconds with
+ * criu long done. At the end of a 10-process restore the lines left take 1-2.5 ms to hand over either way (time stamps
+ * in a throw-away build, 2026-12-07): most of a short run's log is read then, since it ends within one batch interval.
  */
 public final class CriuLogFollower implements AutoCloseable {
     public static final int TAIL = 25;
