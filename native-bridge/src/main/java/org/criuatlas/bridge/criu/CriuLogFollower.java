@@ -44,7 +44,6 @@ public final class CriuLogFollower implements AutoCloseable {
     /** Lines are read at most this long after CRIU wrote them, in batches (a log tail needs no more). */
     static final int BATCH_MS = 100;
 
-    private final Path log;
     private final int batchMs;
     private final Consumer<CriuLogLine> onLine;
     private final int[] wake;
@@ -68,8 +67,8 @@ public final class CriuLogFollower implements AutoCloseable {
 
     /**
      * Starts following {@code log}. The file is created empty (mode 0600, as CRIU makes it), or
-     * emptied when an earlier run left one: CRIU opens it with O_TRUNC, so the watch set here sees
-     * its writes and no old line is reported as new.
+     * emptied when an earlier run left one (CRIU opens it with O_TRUNC too), and opened for reading
+     * here, so no old line is reported as new.
      */
     public static CriuLogFollower start(Path log, Consumer<CriuLogLine> onLine) throws IOException {
         return start(log, onLine, BATCH_MS);
@@ -87,7 +86,6 @@ public final class CriuLogFollower implements AutoCloseable {
     }
 
     private CriuLogFollower(Path log, Consumer<CriuLogLine> onLine, int batchMs) throws IOException {
-        this.log = log;
         this.batchMs = batchMs;
         this.onLine = onLine;
         this.channel = FileChannel.open(log, StandardOpenOption.READ);
@@ -115,7 +113,7 @@ public final class CriuLogFollower implements AutoCloseable {
                     readLast();
                 }
             } catch (IOException | RuntimeException e) {
-                done = true; // the log may vanish (CHECK's temp dir); nothing to follow then
+                done = true; // a read that fails ends following, as on the thread
             } finally {
                 reading.unlock();
             }
