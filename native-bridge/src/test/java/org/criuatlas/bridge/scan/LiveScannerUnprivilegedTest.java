@@ -50,6 +50,7 @@ class LiveScannerUnprivilegedTest {
         Files.createDirectories(tmp);
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
         List<String> asNobody = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
+        nobodyCanEnter(asNobody, dir);
         List<String> netnsAsNobody = new ArrayList<>(List.of("unshare", "-n"));
         netnsAsNobody.addAll(asNobody);
         try (ScriptProcs root = ScriptProcs.start(dir, "roots-own", ROOTS_OWN);
@@ -76,6 +77,27 @@ class LiveScannerUnprivilegedTest {
             assertTrue(out.stream().noneMatch(l -> l.startsWith("problem UNSUPPORTED " + netns.pid() + " sockets")),
                     "its socket is covered by the namespace problem, not called unknown");
         }
+    }
+
+    /**
+     * The scripts and classes run as nobody live in this checkout: a checkout under a folder nobody may not enter (a 0700
+     * {@code mktemp -d}) would fail later as "Could not find or load main class"; this says why instead.
+     */
+    private static void nobodyCanEnter(List<String> asNobody, Path dir) throws Exception {
+        List<String> cmd = new ArrayList<>(asNobody);
+        cmd.addAll(List.of("test", "-x", dir.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "setpriv test -x finished");
+        if (p.exitValue() == 0) return;
+        StringBuilder closed = new StringBuilder();
+        for (Path a = dir; a != null; a = a.getParent()) {
+            if (Files.isDirectory(a) && !PosixFilePermissions.toString(Files.getPosixFilePermissions(a)).endsWith("x"))
+                closed.insert(0, " " + a + " (" + PosixFilePermissions.toString(Files.getPosixFilePermissions(a)) + ")");
+        }
+        fail("this test runs a scan as nobody (uid 65534) from the checkout, but nobody cannot enter " + dir
+                + "; folders others may not enter:" + closed + ". Run the tests from a checkout every user can traverse"
+                + " (a 0700 folder such as one from mktemp -d is not)");
     }
 
     private static boolean has(List<String> out, String head, String reasonPart) {
