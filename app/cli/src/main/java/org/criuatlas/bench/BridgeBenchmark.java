@@ -168,7 +168,7 @@ public final class BridgeBenchmark implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
-        try (LocalHost local = new LocalHost(work)) {
+        try (LocalHost local = new LocalHost(LocalHost.Parts.real(work).withSpareCriu())) { // as the bridge makes it
             criu.host = new BridgeCriuSide(local, logLevel);
             criu.call();
         } finally {

@@ -32,7 +32,7 @@ public final class BridgeCommand implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
-        try (HostVerbs verbs = new HostVerbs(new LocalHost(work)); BridgeServer server = new BridgeServer(verbs)) {
+        try (HostVerbs verbs = new HostVerbs(new LocalHost(LocalHost.Parts.real(work).withSpareCriu())); BridgeServer server = new BridgeServer(verbs)) {
             server.serve(new FileInputStream(FileDescriptor.in), frames, "client on stdin (parent pid "
                     + ProcessHandle.current().parent().map(p -> Long.toString(p.pid())).orElse("?") + ")");
         } finally {

@@ -7,6 +7,7 @@ import org.criuatlas.bridge.criu.CriuOptions;
 import org.criuatlas.bridge.criu.CriuRequest;
 import org.criuatlas.bridge.criu.CriuResult;
 import org.criuatlas.bridge.criu.CriuSession;
+import org.criuatlas.bridge.criu.SpareWorkers;
 import org.criuatlas.restore.RestoreEvent;
 import org.criuatlas.restore.RestoreOutcome;
 import org.criuatlas.restore.RestoreRunner;
@@ -35,18 +36,20 @@ final class LocalCriuRuns {
     private final TargetProbe probe;
     private final Supplier<Path> criu;
     private final Consumer<HostOperation<?>> track;
+    private final SpareWorkers spares;
 
     /**
      * {@code work}, {@code dumps} and {@code probe} as in {@link LocalHost.Parts}; {@code criu}: the
      * criu to run, null when there is none; {@code track}: told of every operation started.
      */
     LocalCriuRuns(Executor work, Function<Path, DumpRunner> dumps, TargetProbe probe, Supplier<Path> criu,
-                  Consumer<HostOperation<?>> track) {
+                  Consumer<HostOperation<?>> track, SpareWorkers spares) {
         this.work = work;
         this.dumps = dumps;
         this.probe = probe;
         this.criu = criu;
         this.track = track;
+        this.spares = spares;
     }
 
     // ---- dump --------------------------------------------------------------------------------
@@ -143,7 +146,7 @@ final class LocalCriuRuns {
             return new HostOperation<>(CompletableFuture.completedFuture(
                     new RestoreResult.Failed("CRIU was not found on this machine (scripts/provision-criu.sh).", null)), () -> {});
         }
-        RestoreRunner runner = new RestoreRunner(criu, work);
+        RestoreRunner runner = new RestoreRunner(criu, work, spares);
         boolean lines = !request.stagesOnly();
         Consumer<RestoreEvent> forward = e -> {
             if (e instanceof RestoreEvent.Step s) ev.accept(new HostEvent.Step(s.name(), s.detail(), s.at()));

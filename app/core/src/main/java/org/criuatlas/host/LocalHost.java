@@ -3,6 +3,7 @@ package org.criuatlas.host;
 import org.criuatlas.bridge.calibrate.CalibrationEntry;
 import org.criuatlas.bridge.calibrate.CalibrationReport;
 import org.criuatlas.bridge.criu.CriuLocator;
+import org.criuatlas.bridge.criu.SpareWorkers;
 import org.criuatlas.bridge.images.ImageFormatException;
 import org.criuatlas.bridge.images.ReferencedFiles;
 import org.criuatlas.plan.restore.RestorePreview;
@@ -48,15 +49,18 @@ public final class LocalHost implements Host {
      * @param dumps starts a criu dump with the located binary
      * @param probe reads a process's state
      * @param scan  takes a live snapshot
+     * @param spares where dumps and restores get their criu worker: spawned for each, or one kept spawned ahead
      */
     public record Parts(Executor work, Supplier<Optional<CriuLocator.Located>> criu,
-                        java.util.function.Function<Path, DumpRunner> dumps, TargetProbe probe, Supplier<IpcGraph> scan) {
+                        java.util.function.Function<Path, DumpRunner> dumps, TargetProbe probe, Supplier<IpcGraph> scan,
+                        SpareWorkers spares) {
         public Parts {
             Objects.requireNonNull(work, "work");
             Objects.requireNonNull(criu, "criu");
             Objects.requireNonNull(dumps, "dumps");
             Objects.requireNonNull(probe, "probe");
             Objects.requireNonNull(scan, "scan");
+            Objects.requireNonNull(spares, "spares");
         }
 
         /** The real machine. */
@@ -68,21 +72,30 @@ public final class LocalHost implements Host {
                     if (scanner[0] == null) scanner[0] = new LiveScanner();
                     return scanner[0].scan();
                 }
-            });
+            }, SpareWorkers.none());
+        }
+
+        /**
+         * These parts with a criu worker kept spawned ahead of the next dump or restore (a bridge, a window run as
+         * root: many requests in one process); the host closes it. Dumps then run through {@code criu swrk}.
+         */
+        public Parts withSpareCriu() {
+            SpareWorkers s = SpareWorkers.keepOne();
+            return new Parts(work, criu, p -> DumpRunner.criu(p, s), probe, scan, s);
         }
 
         /** These parts with a scripted criu (found at {@code fakePath}) and a scripted /proc. */
         public Parts withCriu(Path fakePath, DumpRunner runner, TargetProbe states) {
-            return new Parts(work, () -> Optional.of(new CriuLocator.Located(fakePath, "a test")), p -> runner, states, scan);
+            return new Parts(work, () -> Optional.of(new CriuLocator.Located(fakePath, "a test")), p -> runner, states, scan, spares);
         }
 
         public Parts withScan(Supplier<IpcGraph> s) {
-            return new Parts(work, criu, dumps, probe, s);
+            return new Parts(work, criu, dumps, probe, s, spares);
         }
 
         /** These parts with {@code states} in place of /proc (which pids exist, and in what state). */
         public Parts withProbe(TargetProbe states) {
-            return new Parts(work, criu, dumps, states, scan);
+            return new Parts(work, criu, dumps, states, scan, spares);
         }
     }
 
@@ -105,7 +118,7 @@ public final class LocalHost implements Host {
     public LocalHost(Parts parts, Podman podman) {
         this.parts = Objects.requireNonNull(parts);
         this.podman = Objects.requireNonNull(podman);
-        this.criuRuns = new LocalCriuRuns(parts.work(), parts.dumps(), parts.probe(), this::criu, this::track);
+        this.criuRuns = new LocalCriuRuns(parts.work(), parts.dumps(), parts.probe(), this::criu, this::track, parts.spares());
     }
 
     // ---- quick questions ---------------------------------------------------------------------
@@ -125,7 +138,10 @@ public final class LocalHost implements Host {
 
     @Override
     public CriuStatus criuStatus() {
-        return lastStatus = CriuCheck.of(parts.criu().get());
+        CriuStatus s = lastStatus = CriuCheck.of(parts.criu().get());
+        // a host that keeps a spare criu has it ready before the first dump or restore
+        if (s.found() && s.checkOk()) parts.spares().prime(s.path());
+        return s;
     }
 
     /** The criu this host dumps and restores with; located once a request needs it. */
@@ -300,6 +316,7 @@ public final class LocalHost implements Host {
     @Override
     public void close() {
         for (HostOperation<?> op : List.copyOf(running)) op.cancel();
+        parts.spares().close();
     }
 
     private static Consumer<HostEvent> safe(Consumer<HostEvent> events) {

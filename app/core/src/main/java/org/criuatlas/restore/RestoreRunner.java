@@ -4,7 +4,9 @@ import org.criuatlas.bridge.criu.log.CriuErrorKind;
 import org.criuatlas.bridge.criu.CriuEvent;
 import org.criuatlas.bridge.criu.CriuException;
 import org.criuatlas.bridge.criu.CriuResult;
+import org.criuatlas.bridge.criu.CriuRequest;
 import org.criuatlas.bridge.criu.CriuSession;
+import org.criuatlas.bridge.criu.SpareWorkers;
 import org.criuatlas.bridge.criu.log.CriuDiagnosis;
 import org.criuatlas.bridge.os.Processes;
 import org.criuatlas.bridge.proc.LiveProcesses;
@@ -35,10 +37,17 @@ public final class RestoreRunner {
 
     private final Path criu;
     private final Executor background;
+    private final SpareWorkers spares;
 
     public RestoreRunner(Path criu, Executor background) {
+        this(criu, background, SpareWorkers.none());
+    }
+
+    /** With criu's worker taken from {@code spares} when one fits (a restore that hands criu no fds). */
+    public RestoreRunner(Path criu, Executor background, SpareWorkers spares) {
         this.criu = criu;
         this.background = background;
+        this.spares = spares;
     }
 
     /** A running (or finished) restore. */
@@ -161,14 +170,14 @@ public final class RestoreRunner {
             }
             ev.accept(step("criu", "criu restore from " + plan.imagesDir() + " (log: " + plan.workDir().resolve(RestoreWiringPlan.LOG_FILE) + ")"));
             final PreparedWiring w = wiring;
-            CriuSession s = CriuSession.restore(criu, plan.options(), wiring.handIn(), e -> {
+            CriuSession s = CriuSession.start(criu, CriuRequest.RESTORE, plan.options(), wiring.handIn(), e -> {
                 // criu holds its copies once it talks to us: ours must go, or an end would never see EOF
                 if (e instanceof CriuEvent.Stage st) {
                     w.criuStarted();
                     early.stage(st);
                 }
                 ev.accept(new RestoreEvent.Criu(e, e.at()));
-            });
+            }, spares);
             job.session = s;
             if (job.cancelled) s.cancel();
             try (s) {

@@ -13,8 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +39,7 @@ public final class CriuSession implements AutoCloseable {
     private final CriuOptions options;
     private final Map<Integer, Integer> handIn;
     private final CriuListener listener;
+    private final SpareWorkers spares;
     private final CompletableFuture<CriuResult> result = new CompletableFuture<>();
     private final CompletableFuture<Integer> spawned = new CompletableFuture<>();
     private final Object emitLock = new Object();
@@ -54,8 +53,10 @@ public final class CriuSession implements AutoCloseable {
     private RpcConversation conversation; // guarded by control
     private Path tempDir;
 
-    private CriuSession(Path criu, CriuRequest request, CriuOptions options, Map<Integer, Integer> handIn, CriuListener listener) {
+    private CriuSession(Path criu, CriuRequest request, CriuOptions options, Map<Integer, Integer> handIn, CriuListener listener,
+                        SpareWorkers spares) {
         this.criu = criu;
+        this.spares = spares == null ? SpareWorkers.none() : spares;
         this.request = request;
         this.options = options == null ? CriuOptions.defaults() : options;
         this.handIn = handIn == null ? Map.of() : Map.copyOf(handIn);
@@ -72,7 +73,13 @@ public final class CriuSession implements AutoCloseable {
      */
     public static CriuSession start(Path criu, CriuRequest request, CriuOptions options, Map<Integer, Integer> handIn,
                                     CriuListener listener) {
-        CriuSession s = new CriuSession(criu, request, options, handIn, listener);
+        return start(criu, request, options, handIn, listener, SpareWorkers.none());
+    }
+
+    /** As {@link #start(Path, CriuRequest, CriuOptions, Map, CriuListener)}, with a worker from {@code spares} when one fits. */
+    public static CriuSession start(Path criu, CriuRequest request, CriuOptions options, Map<Integer, Integer> handIn,
+                                    CriuListener listener, SpareWorkers spares) {
+        CriuSession s = new CriuSession(criu, request, options, handIn, listener, spares);
         s.validate();
         Thread t = new Thread(s::run, "criu-" + request.word);
         t.setDaemon(true);
@@ -230,7 +237,7 @@ public final class CriuSession implements AutoCloseable {
 
     private void run() {
         Instant started = Instant.now();
-        int ours = -1, theirs = -1, imagesFd = -1, workFd = -1;
+        int ours = -1, imagesFd = -1, workFd = -1;
         CriuWorker worker = null;
         CriuLogFollower follower = null;
         RpcConversation conv = null;
@@ -251,19 +258,13 @@ public final class CriuSession implements AutoCloseable {
                 SafeFolders.writeMarker(imagesDir, INCOMPLETE_MARKER,
                         "A CRIU Atlas dump into this directory started at " + started + " and has not finished successfully.\n");
             }
-            // criu starts while the rest is made here (it acts only on the request); a refused folder never starts it
-            int[] sp = UnixSockets.socketpair(LibC.SOCK_SEQPACKET | LibC.SOCK_CLOEXEC);
-            ours = sp[0];
-            theirs = sp[1];
-            TreeSet<Integer> taken = new TreeSet<>(handIn.keySet());
-            options.inheritFds().forEach(f -> taken.add(f.criuFd()));
-            int rpcFd = 3;
-            while (taken.contains(rpcFd)) rpcFd++;
-            worker = CriuWorker.spawn(criu, theirs, rpcFd, handIn, line -> emit(new CriuEvent.Output(line, Instant.now())));
+            // criu starts (or a spare spawned ahead is taken) while the rest is made here: it acts only on the request
+            SpareWorkers.Started w = spares.start(criu, handIn, options.inheritFds().stream().map(CriuOptions.InheritFd::criuFd).toList(),
+                    line -> emit(new CriuEvent.Output(line, Instant.now())));
+            worker = w.worker();
+            ours = w.socket();
             workerPid = worker.pid();
             spawned.complete(workerPid);
-            LibC.close(theirs);
-            theirs = -1;
 
             if (workDir != null) Files.createDirectories(workDir);
             boolean needsOpts = request == CriuRequest.CHECK || request == CriuRequest.DUMP || request == CriuRequest.RESTORE;
@@ -337,7 +338,6 @@ public final class CriuSession implements AutoCloseable {
             if (worker != null) worker.close();
             if (conv != null) conv.close();
             LibC.close(ours);
-            LibC.close(theirs);
             LibC.close(imagesFd);
             LibC.close(workFd);
             if (tempDir != null) TempDirs.deleteQuietly(tempDir);
@@ -391,10 +391,5 @@ public final class CriuSession implements AutoCloseable {
         if (c instanceof CriuException ce) return ce;
         if (c instanceof RuntimeException re) return new CriuException(re.getMessage(), re);
         return new CriuException(String.valueOf(c.getMessage()), c);
-    }
-
-    /** For tests: options as sent. */
-    Optional<CriuOptions> options() {
-        return Optional.of(options);
     }
 }

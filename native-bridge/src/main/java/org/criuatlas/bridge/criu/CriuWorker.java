@@ -24,7 +24,7 @@ final class CriuWorker implements AutoCloseable {
     private final int exitFd;
     private final int outRead;
     private final Thread outputThread;
-    private final Consumer<String> onOutput;
+    private volatile Consumer<String> onOutput;
     private final Deque<String> outputTail = new ArrayDeque<>();
     private volatile boolean reaped;
     private volatile Integer exitStatus;
@@ -76,6 +76,16 @@ final class CriuWorker implements AutoCloseable {
 
     int pid() {
         return pid;
+    }
+
+    /** From now on every output line also goes to {@code to} (a spare worker's new session); the tail keeps them all. */
+    void outputTo(Consumer<String> to) {
+        onOutput = to;
+    }
+
+    /** True once the worker has exited (or was reaped): a spare that ended while it waited is of no use. */
+    boolean exited() {
+        return reaped || FdEvents.pollIn(exitFd, 0);
     }
 
     /** An fd that polls readable once the worker has exited (it stays unreaped until {@link #awaitExit}). */

@@ -46,7 +46,7 @@ public final class BridgeLauncher {
     public record Choice(Host host, String how, boolean seesEverything) {}
 
     public static Choice forThisMachine(Executor work) {
-        if (LiveProcesses.effectiveUid() == 0) return new Choice(new LocalHost(work), "in this process (already root)", true);
+        if (LiveProcesses.effectiveUid() == 0) return new Choice(new LocalHost(LocalHost.Parts.real(work).withSpareCriu()), "in this process (already root)", true);
         List<String> problems = new ArrayList<>();
         BridgeHost h = privileged(problems);
         if (h != null) return new Choice(h, h.how(), h.hello().getUid() == 0);
